@@ -1,0 +1,64 @@
+/**
+ * Benchmark entry point: `npm run bench -- <suite> [--json] [--quick]`.
+ *
+ * Each suite returns rows in the shape of bench/lib/report.ts; the table is for people,
+ * `--json` prints one JSON object for scripts and for comparing runs. `--quick` shrinks
+ * every workload (for a smoke run, not for figures).
+ */
+import { cpus, totalmem } from "node:os";
+import { parseArgs } from "node:util";
+import { codecBench } from "./codec.js";
+import { type BenchReport, type BenchRow, formatTable } from "./lib/report.js";
+import { storageBench } from "./storage.js";
+
+type Suite = (opts: { quick: boolean }) => Promise<BenchRow[]>;
+
+const SUITES: Record<string, { describe: string; run: Suite }> = {
+  storage: {
+    describe: "partition log append/read against plain fs I/O, and the record batch codec",
+    run: async (opts) => [...(await storageBench(opts)), ...(await codecBench(opts))],
+  },
+  codec: { describe: "record batch encode/decode and compression codecs", run: codecBench },
+};
+
+function usage(): string {
+  const lines = ["usage: npm run bench -- <suite> [--json] [--quick]", "", "suites:"];
+  for (const [name, s] of Object.entries(SUITES)) lines.push(`  ${name.padEnd(10)} ${s.describe}`);
+  return lines.join("\n");
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean", default: false },
+      quick: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h" },
+    },
+  });
+  if (values.help) {
+    console.log(usage());
+    return 0;
+  }
+  const name = positionals[0] ?? "storage";
+  const suite = SUITES[name];
+  if (!suite) {
+    console.error(`unknown suite '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  const report: BenchReport = {
+    suite: name,
+    startedAt: new Date().toISOString(),
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? "unknown",
+      memGiB: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    results: await suite.run({ quick: values.quick ?? false }),
+  };
+  console.log(values.json ? JSON.stringify(report, null, 2) : formatTable(report));
+  return 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,40 @@
+#!/usr/bin/env node
+// `npm test`: bootstrap what the suite needs, then run every test file under test/ with
+// node's built-in runner. Plain JavaScript so it runs before dependencies are installed.
+//
+//   npm test                      the whole suite
+//   npm test -- test/storage      only files under a folder (or single files)
+//   TIDELOG_SLOW=1 npm test       also the long soak and fault runs
+import { spawnSync } from "node:child_process";
+import { readdirSync, statSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { ensureDependencies, ensureEtcd, projectRoot } from "./bootstrap.mjs";
+
+const root = projectRoot();
+ensureDependencies(root);
+ensureEtcd({ required: false });
+
+function collect(path, out) {
+  const st = statSync(path);
+  if (st.isFile()) {
+    if (path.endsWith(".test.ts")) out.push(path);
+    return out;
+  }
+  for (const entry of readdirSync(path).sort()) collect(join(path, entry), out);
+  return out;
+}
+
+const args = process.argv.slice(2);
+const roots = args.length > 0 ? args.map((a) => resolve(a)) : [join(root, "test")];
+const files = roots.flatMap((r) => collect(r, []));
+if (files.length === 0) {
+  console.error(`no test files found under ${roots.join(", ")}`);
+  process.exit(1);
+}
+
+const result = spawnSync(
+  process.execPath,
+  ["--import", "tsx", "--conditions=tidelog-source", "--test", "--test-reporter=spec", ...files],
+  { cwd: root, stdio: "inherit" },
+);
+process.exit(result.status ?? 1);

@@ -1,0 +1,247 @@
+/**
+ * Every partition log of one broker, under one data directory.
+ *
+ * On disk:
+ *   <data>/.lock                              the process that owns the directory
+ *   <data>/.clean-shutdown                    present only after a clean stop
+ *   <data>/recovery-point-offset-checkpoint   per log: offsets below it were fsynced
+ *   <data>/replication-offset-checkpoint      per log: the high watermark
+ *   <data>/log-start-offset-checkpoint        per log: the first offset kept
+ *   <data>/<topic>-<partition>/               one PartitionLog each
+ *   <data>/<topic>-<partition>.<n>-delete/    a deleted log whose files are still going
+ *
+ * After a clean stop the logs open without a scan; after an unclean one each log scans
+ * from its checkpointed recovery point. The manager also runs the background duties:
+ * fsync by flush.ms, retention, and checkpoints; each is a method tests can call
+ * directly, and `start` merely calls them on timers.
+ *
+ * One FileHandleCache bounds the open descriptors across all logs.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { TidelogError } from "@tidelog/client/record";
+import type { Clock } from "../common/clock.js";
+import type { Logger } from "../common/logger.js";
+import { CheckpointFile } from "./checkpoint-file.js";
+import { FileHandleCache } from "./file-handle-cache.js";
+import type { LogConfig } from "./log-config.js";
+import { PartitionLog } from "./partition-log.js";
+import { parseLogDirName, type TopicPartition, tpKey } from "./topic-partition.js";
+
+export interface LogManagerOptions {
+  readonly dataDir: string;
+  readonly defaultConfig: LogConfig;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Bound on open segment files across all logs. */
+  readonly openFilesMax: number;
+  /** Config of a log found on disk at start-up (from the topic's metadata when known). */
+  readonly configFor?: (tp: TopicPartition) => LogConfig;
+  readonly flushCheckIntervalMs?: number;
+  readonly retentionCheckIntervalMs?: number;
+  readonly checkpointIntervalMs?: number;
+}
+
+const CLEAN_SHUTDOWN = ".clean-shutdown";
+const LOCK = ".lock";
+
+export class LogManager {
+  private readonly logs = new Map<string, { tp: TopicPartition; log: PartitionLog }>();
+  private readonly files: FileHandleCache;
+  private readonly recoveryPoints: CheckpointFile;
+  private readonly highWatermarks: CheckpointFile;
+  private readonly logStarts: CheckpointFile;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private deletions = 0;
+  private closed = false;
+
+  private constructor(private readonly options: LogManagerOptions) {
+    this.files = new FileHandleCache(options.openFilesMax);
+    this.recoveryPoints = new CheckpointFile(join(options.dataDir, "recovery-point-offset-checkpoint"), options.logger);
+    this.highWatermarks = new CheckpointFile(join(options.dataDir, "replication-offset-checkpoint"), options.logger);
+    this.logStarts = new CheckpointFile(join(options.dataDir, "log-start-offset-checkpoint"), options.logger);
+  }
+
+  /** Takes the data directory, recovers every log in it, and returns the manager. */
+  static open(options: LogManagerOptions): LogManager {
+    mkdirSync(options.dataDir, { recursive: true });
+    const manager = new LogManager(options);
+    manager.lock();
+    manager.loadLogs();
+    return manager;
+  }
+
+  private lock(): void {
+    const path = join(this.options.dataDir, LOCK);
+    if (existsSync(path)) {
+      const pid = Number(readFileSync(path, "utf8").trim());
+      if (Number.isSafeInteger(pid) && pid !== process.pid && isAlive(pid)) {
+        throw new TidelogError("STORAGE_ERROR", `data directory ${this.options.dataDir} is in use by process ${pid}`);
+      }
+    }
+    writeFileSync(path, String(process.pid));
+  }
+
+  private loadLogs(): void {
+    const { dataDir, logger } = this.options;
+    const cleanMarker = join(dataDir, CLEAN_SHUTDOWN);
+    const clean = existsSync(cleanMarker);
+    const recovery = this.recoveryPoints.read();
+    const hws = this.highWatermarks.read();
+    const starts = this.logStarts.read();
+    const started = this.options.clock.nowMs();
+    for (const name of readdirSync(dataDir, { withFileTypes: true })) {
+      if (!name.isDirectory()) continue;
+      if (name.name.endsWith("-delete")) {
+        rmSync(join(dataDir, name.name), { recursive: true, force: true });
+        continue;
+      }
+      const tp = parseLogDirName(name.name);
+      if (!tp) {
+        logger.warn({ dir: name.name }, "ignoring a directory that is not a partition log");
+        continue;
+      }
+      const key = tpKey(tp);
+      const log = PartitionLog.open({
+        dir: join(dataDir, name.name),
+        config: this.options.configFor?.(tp) ?? this.options.defaultConfig,
+        files: this.files,
+        clock: this.options.clock,
+        logger: logger.child({ topic: tp.topic, partition: tp.partition }),
+        recoveryPoint: recovery.get(key) ?? 0,
+        highWatermark: hws.get(key) ?? 0,
+        logStartOffset: starts.get(key) ?? 0,
+        cleanShutdown: clean,
+      });
+      this.logs.set(key, { tp, log });
+    }
+    // The marker is only true of the run that wrote it.
+    rmSync(cleanMarker, { force: true });
+    logger.info(
+      { logs: this.logs.size, cleanShutdown: clean, ms: this.options.clock.nowMs() - started },
+      "loaded partition logs",
+    );
+  }
+
+  get openFileCount(): number {
+    return this.files.openCount;
+  }
+
+  get logCount(): number {
+    return this.logs.size;
+  }
+
+  getLog(tp: TopicPartition): PartitionLog | undefined {
+    return this.logs.get(tpKey(tp))?.log;
+  }
+
+  allLogs(): { tp: TopicPartition; log: PartitionLog }[] {
+    return [...this.logs.values()];
+  }
+
+  getOrCreateLog(tp: TopicPartition, config: LogConfig = this.options.defaultConfig): PartitionLog {
+    this.checkOpen();
+    const key = tpKey(tp);
+    const existing = this.logs.get(key);
+    if (existing) return existing.log;
+    const log = PartitionLog.open({
+      dir: join(this.options.dataDir, key),
+      config,
+      files: this.files,
+      clock: this.options.clock,
+      logger: this.options.logger.child({ topic: tp.topic, partition: tp.partition }),
+    });
+    this.logs.set(key, { tp, log });
+    return log;
+  }
+
+  /**
+   * Removes a log. The directory is renamed first, so a crash half-way leaves a
+   * `-delete` directory that the next start finishes removing rather than a log that
+   * comes back.
+   */
+  async deleteLog(tp: TopicPartition): Promise<boolean> {
+    const key = tpKey(tp);
+    const entry = this.logs.get(key);
+    if (!entry) return false;
+    this.logs.delete(key);
+    await entry.log.close();
+    const doomed = join(this.options.dataDir, `${key}.${this.options.clock.nowMs()}-${this.deletions++}-delete`);
+    renameSync(entry.log.dir, doomed);
+    rmSync(doomed, { recursive: true, force: true });
+    this.writeCheckpoints();
+    return true;
+  }
+
+  /** fsyncs the logs whose flush.messages or flush.ms is due. */
+  async flushDueLogs(): Promise<void> {
+    const due = this.allLogs().filter(({ log }) => log.flushNeeded());
+    await Promise.all(due.map(({ log }) => log.flush()));
+  }
+
+  /** Applies retention to every log; returns the number of segments deleted. */
+  runRetention(): number {
+    let deleted = 0;
+    for (const { log } of this.logs.values()) deleted += log.deleteRetainedSegments();
+    return deleted;
+  }
+
+  writeCheckpoints(): void {
+    const rp = new Map<string, { tp: TopicPartition; offset: number }>();
+    const hw = new Map<string, { tp: TopicPartition; offset: number }>();
+    const ls = new Map<string, { tp: TopicPartition; offset: number }>();
+    for (const [key, { tp, log }] of this.logs) {
+      rp.set(key, { tp, offset: log.recoveryPoint });
+      hw.set(key, { tp, offset: log.highWatermark });
+      ls.set(key, { tp, offset: log.logStartOffset });
+    }
+    this.recoveryPoints.write(rp);
+    this.highWatermarks.write(hw);
+    this.logStarts.write(ls);
+  }
+
+  /** Runs the background duties on timers (unref'd: they never keep the process alive). */
+  start(): void {
+    const every = (ms: number | undefined, fn: () => unknown) => {
+      if (!ms) return;
+      const t = setInterval(() => {
+        Promise.resolve()
+          .then(fn)
+          .catch((e: unknown) => this.options.logger.error({ err: e }, "background log task failed"));
+      }, ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.options.flushCheckIntervalMs ?? 1000, () => this.flushDueLogs());
+    every(this.options.retentionCheckIntervalMs ?? 5 * 60 * 1000, () => this.runRetention());
+    every(this.options.checkpointIntervalMs ?? 60 * 1000, () => this.writeCheckpoints());
+  }
+
+  /** Stops timers, fsyncs and closes every log, writes checkpoints and the clean-shutdown marker. */
+  async shutdown(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    const closes = await Promise.allSettled(this.allLogs().map(({ log }) => log.close()));
+    this.writeCheckpoints();
+    this.files.closeAll();
+    // Only a stop that fsynced every log may let the next start skip recovery.
+    const failed = closes.filter((c) => c.status === "rejected");
+    if (failed.length === 0) writeFileSync(join(this.options.dataDir, CLEAN_SHUTDOWN), "");
+    else this.options.logger.error({ failed: failed.length }, "logs failed to close; the next start will recover them");
+    rmSync(join(this.options.dataDir, LOCK), { force: true });
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new TidelogError("STORAGE_ERROR", "the log manager is shut down");
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

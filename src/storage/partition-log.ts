@@ -1,0 +1,598 @@
+/**
+ * The log of one partition: an ordered list of segments in `<data>/<topic>-<partition>/`,
+ * the last of which (the active segment) takes appends.
+ *
+ *   log start offset            high watermark         log end offset
+ *        |  seg 0  |  seg 1000  |  seg 2000 (active)  |     |
+ *        0         1000         2000           ^HW         LEO
+ *
+ * Invariants, asserted where they could otherwise break silently:
+ *   logStartOffset <= highWatermark <= logEndOffset
+ *   offsets strictly increase across batches and segments
+ *   recoveryPoint <= logEndOffset: everything below it has been fsynced
+ *   highWatermark moves back only when the log is truncated below it
+ *
+ * The hot path handles whole batches: an append validates each batch header and CRC,
+ * stamps base offset and leader epoch in place, and writes the bytes; a read returns raw
+ * batch bytes. No record is decoded on either path.
+ *
+ * Crash safety: an unclean stop may leave a torn or garbage tail after the recovery
+ * point. Opening a log scans every segment from the one holding the recovery point,
+ * cuts at the first invalid batch, and deletes later segments, so the log holds exactly
+ * the valid prefix. Nothing before the first invalid byte is lost.
+ *
+ * Concurrency: appends, reads, truncation and retention are synchronous and so cannot
+ * interleave; fsync runs on the thread pool and is serialised by `flush`.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import {
+  decodeRecordBatch,
+  setBaseOffset,
+  setPartitionLeaderEpoch,
+  TidelogError,
+  validateBatch,
+} from "@tidelog/client/record";
+import type { Clock } from "../common/clock.js";
+import { assertSafeOffset, invariant } from "../common/invariant.js";
+import type { Logger } from "../common/logger.js";
+import type { FileHandleCache } from "./file-handle-cache.js";
+import type { LogConfig } from "./log-config.js";
+import {
+  type BatchPlacement,
+  INDEX_SUFFIX,
+  LOG_SUFFIX,
+  LogSegment,
+  parseSegmentFileName,
+  segmentFileName,
+  TIME_INDEX_SUFFIX,
+} from "./log-segment.js";
+
+export interface PartitionLogOptions {
+  readonly dir: string;
+  readonly config: LogConfig;
+  readonly files: FileHandleCache;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  /** Everything below this offset was fsynced by an earlier run; 0 scans the whole log. */
+  readonly recoveryPoint?: number;
+  readonly logStartOffset?: number;
+  readonly highWatermark?: number;
+  /** The previous run closed the log cleanly (fsynced everything): nothing needs a scan. */
+  readonly cleanShutdown?: boolean;
+}
+
+export interface LogAppendInfo {
+  readonly firstOffset: number;
+  readonly lastOffset: number;
+  readonly maxTimestamp: number;
+  readonly batchCount: number;
+  readonly recordCount: number;
+  readonly bytes: number;
+}
+
+export interface LogReadResult {
+  /** Whole batches, raw bytes; empty when there is nothing at or past the offset yet. */
+  readonly records: Buffer;
+  readonly firstOffset: number;
+  readonly nextOffset: number;
+}
+
+export interface ReadOptions {
+  readonly maxBytes: number;
+  /** Exclusive upper bound: the high watermark for consumers, the LEO for followers. */
+  readonly upperOffset?: number;
+  /** Return the first batch even when it is larger than maxBytes, so no reader gets stuck. */
+  readonly minOneBatch?: boolean;
+  /**
+   * A buffer to read into when the bytes fit, so a caller that copies the result away
+   * (into a response message) can reuse one buffer instead of allocating per read. The
+   * result is then a view of it, valid until the caller reuses the buffer.
+   */
+  readonly into?: Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+export class PartitionLog {
+  private segments: LogSegment[] = [];
+  private startOffset = 0;
+  private hw = 0;
+  private recoveredTo = 0;
+  private unflushedRecords = 0;
+  private lastFlushMs: number;
+  private flushChain: Promise<void> = Promise.resolve();
+  /** Bumped by every truncation, so a flush that raced one does not advance the recovery point. */
+  private truncations = 0;
+  private failure: TidelogError | null = null;
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    private config: LogConfig,
+    private readonly files: FileHandleCache,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.lastFlushMs = clock.nowMs();
+  }
+
+  /** Opens (creating if needed) the log in `dir`, recovering what an unclean stop left. */
+  static open(options: PartitionLogOptions): PartitionLog {
+    const log = new PartitionLog(options.dir, options.config, options.files, options.clock, options.logger);
+    mkdirSync(options.dir, { recursive: true });
+    log.load(options.cleanShutdown ? Number.POSITIVE_INFINITY : (options.recoveryPoint ?? 0));
+    log.startOffset = Math.min(Math.max(options.logStartOffset ?? 0, log.firstSegment.baseOffset), log.logEndOffset);
+    log.hw = Math.min(Math.max(options.highWatermark ?? 0, log.startOffset), log.logEndOffset);
+    log.checkInvariants();
+    return log;
+  }
+
+  get logStartOffset(): number {
+    return this.startOffset;
+  }
+
+  get logEndOffset(): number {
+    return this.activeSegment.nextOffset;
+  }
+
+  get highWatermark(): number {
+    return this.hw;
+  }
+
+  get recoveryPoint(): number {
+    return this.recoveredTo;
+  }
+
+  get segmentCount(): number {
+    return this.segments.length;
+  }
+
+  get sizeBytes(): number {
+    let total = 0;
+    for (const s of this.segments) total += s.size;
+    return total;
+  }
+
+  get logConfig(): LogConfig {
+    return this.config;
+  }
+
+  /** Base offsets of the segments, oldest first (for tests and describe). */
+  get segmentBaseOffsets(): number[] {
+    return this.segments.map((s) => s.baseOffset);
+  }
+
+  private get activeSegment(): LogSegment {
+    const last = this.segments[this.segments.length - 1];
+    invariant(last, "a log always has an active segment");
+    return last;
+  }
+
+  private get firstSegment(): LogSegment {
+    const first = this.segments[0];
+    invariant(first, "a log always has a segment");
+    return first;
+  }
+
+  updateConfig(config: LogConfig): void {
+    this.config = config;
+  }
+
+  // ---------------------------------------------------------------- loading and recovery
+
+  private load(recoveryPoint: number): void {
+    const names = readdirSync(this.dir);
+    const bases: number[] = [];
+    for (const name of names) {
+      if (name.endsWith(".deleted") || name.endsWith(".tmp")) {
+        rmSync(join(this.dir, name), { force: true });
+        continue;
+      }
+      const base = parseSegmentFileName(name);
+      if (base !== null) bases.push(base);
+    }
+    // An index whose log is gone is debris of an interrupted delete.
+    for (const name of names) {
+      for (const suffix of [INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
+        if (name.endsWith(suffix) && !names.includes(name.slice(0, -suffix.length) + LOG_SUFFIX)) {
+          rmSync(join(this.dir, name), { force: true });
+        }
+      }
+    }
+    bases.sort((a, b) => a - b);
+    if (bases.length === 0) {
+      this.segments = [LogSegment.create(this.dir, 0, this.config, this.files, this.clock)];
+      this.recoveredTo = 0;
+      return;
+    }
+    // Segments from the one holding the recovery point onwards are validated in full.
+    let firstToRecover = bases.length;
+    if (recoveryPoint !== Number.POSITIVE_INFINITY) {
+      firstToRecover = 0;
+      while (firstToRecover < bases.length - 1 && (bases[firstToRecover + 1] as number) <= recoveryPoint)
+        firstToRecover++;
+    }
+    for (let i = 0; i < bases.length; i++) {
+      const base = bases[i] as number;
+      const previous = this.segments[this.segments.length - 1];
+      if (previous && base < previous.nextOffset) {
+        throw new TidelogError("CORRUPT_LOG", `segment ${base} in ${this.dir} overlaps the one before it`);
+      }
+      if (i < firstToRecover) {
+        this.segments.push(LogSegment.open(this.dir, base, this.config, this.files, this.clock));
+        continue;
+      }
+      const segment = LogSegment.openForRecovery(this.dir, base, this.config, this.files, this.clock);
+      // Only compaction leaves gaps between batches; elsewhere a gap means a damaged offset.
+      const contiguous = !this.config.cleanupPolicy.includes("compact");
+      const result = segment.recover(Math.max(this.config.maxMessageBytes, this.config.segmentBytes), contiguous);
+      this.segments.push(segment);
+      if (result.truncatedBytes > 0) {
+        this.logger.warn(
+          { segment: base, truncatedBytes: result.truncatedBytes, reason: result.reason },
+          "recovery truncated an invalid tail",
+        );
+        // Nothing after the first invalid batch is trusted: later segments go too.
+        for (const later of bases.slice(i + 1)) this.deleteSegmentFiles(later);
+        break;
+      }
+    }
+    // An empty segment before the last carries nothing (a crash right after a roll).
+    const last = this.segments[this.segments.length - 1];
+    for (const segment of this.segments) if (segment !== last && segment.isEmpty) segment.delete();
+    this.segments = this.segments.filter((s) => s === last || !s.isEmpty);
+    this.recoveredTo = this.logEndOffset;
+  }
+
+  private deleteSegmentFiles(base: number): void {
+    for (const suffix of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
+      const path = join(this.dir, segmentFileName(base, suffix));
+      this.files.forget(path);
+      rmSync(path, { force: true });
+    }
+  }
+
+  // ---------------------------------------------------------------- append
+
+  /**
+   * Validates `data` (one or more whole batches) and finds where each batch sits.
+   * Nothing is written until every batch has passed, so a bad batch anywhere leaves the
+   * log byte-for-byte unchanged.
+   */
+  private placeBatches(data: Buffer, asLeader: boolean): { placements: BatchPlacement[]; records: number } {
+    if (data.length === 0) throw new TidelogError("INVALID_REQUEST", "no record batches in the request");
+    if (data.length > this.config.segmentBytes) {
+      throw new TidelogError(
+        "RECORD_LIST_TOO_LARGE",
+        `${data.length} bytes of batches exceed segment.bytes (${this.config.segmentBytes})`,
+      );
+    }
+    const placements: BatchPlacement[] = [];
+    let records = 0;
+    let pos = 0;
+    while (pos < data.length) {
+      const h = validateBatch(data, pos, data.length, this.config.maxMessageBytes);
+      const size = h.batchLength + 12;
+      if (asLeader && (h.recordCount < 1 || h.lastOffsetDelta !== h.recordCount - 1)) {
+        throw new TidelogError(
+          "INVALID_RECORD",
+          `a produced batch must hold records at consecutive offsets: count ${h.recordCount}, last offset delta ${h.lastOffsetDelta}`,
+        );
+      }
+      placements.push({
+        position: pos,
+        size,
+        baseOffset: h.baseOffset,
+        lastOffset: h.baseOffset + h.lastOffsetDelta,
+        maxTimestamp: h.maxTimestamp,
+      });
+      records += h.recordCount;
+      pos += size;
+    }
+    return { placements, records };
+  }
+
+  /**
+   * Appends batches as the partition leader: assigns offsets from the log end offset and
+   * stamps `leaderEpoch`, rewriting `data` in place (outside the CRC), then writes it.
+   */
+  appendAsLeader(data: Buffer, leaderEpoch: number): LogAppendInfo {
+    this.checkWritable();
+    const { placements, records } = this.placeBatches(data, true);
+    let next = this.logEndOffset;
+    const assigned = placements.map((p) => {
+      const lastOffsetDelta = p.lastOffset - p.baseOffset;
+      setBaseOffset(data, p.position, next);
+      setPartitionLeaderEpoch(data, p.position, leaderEpoch);
+      const placed = { ...p, baseOffset: next, lastOffset: next + lastOffsetDelta };
+      next += lastOffsetDelta + 1;
+      return placed;
+    });
+    return this.write(data, assigned, records);
+  }
+
+  /**
+   * Appends batches replicated from the leader, offsets as the leader assigned them.
+   * They must start at the log end offset and follow each other without gaps (gaps are
+   * allowed only on compacted logs).
+   */
+  appendAsFollower(data: Buffer): LogAppendInfo {
+    this.checkWritable();
+    const { placements, records } = this.placeBatches(data, false);
+    // Only a compacted leader's log has gaps between batches.
+    const contiguous = !this.config.cleanupPolicy.includes("compact");
+    let expected = this.logEndOffset;
+    for (const p of placements) {
+      if (p.baseOffset < expected || (contiguous && p.baseOffset !== expected)) {
+        throw new TidelogError(
+          "INVALID_REQUEST",
+          `replicated batch at offset ${p.baseOffset} where ${expected} was expected`,
+        );
+      }
+      expected = p.lastOffset + 1;
+    }
+    return this.write(data, placements, records);
+  }
+
+  private write(data: Buffer, placements: BatchPlacement[], records: number): LogAppendInfo {
+    const first = placements[0] as BatchPlacement;
+    const last = placements[placements.length - 1] as BatchPlacement;
+    let maxTimestamp = -1;
+    for (const p of placements) if (p.maxTimestamp > maxTimestamp) maxTimestamp = p.maxTimestamp;
+    if (this.activeSegment.shouldRoll(data.length, last.lastOffset, maxTimestamp)) this.roll(first.baseOffset);
+    try {
+      this.activeSegment.append(data, 0, data.length, placements);
+    } catch (e) {
+      if (e instanceof TidelogError) this.failure = e;
+      throw e;
+    }
+    this.unflushedRecords += records;
+    return {
+      firstOffset: first.baseOffset,
+      lastOffset: last.lastOffset,
+      maxTimestamp,
+      batchCount: placements.length,
+      recordCount: records,
+      bytes: data.length,
+    };
+  }
+
+  private checkWritable(): void {
+    if (this.closed) throw new TidelogError("STORAGE_ERROR", `log ${this.dir} is closed`);
+    if (this.failure)
+      throw new TidelogError("STORAGE_ERROR", `log ${this.dir} failed earlier: ${this.failure.message}`);
+  }
+
+  /**
+   * Starts a new active segment at `baseOffset` (default: the log end offset) and fsyncs
+   * the old one in the background, as Kafka does on roll.
+   */
+  roll(baseOffset = this.logEndOffset): void {
+    const old = this.activeSegment;
+    if (old.isEmpty) return;
+    invariant(baseOffset >= old.nextOffset, () => `roll to ${baseOffset} below the log end offset ${old.nextOffset}`);
+    old.seal();
+    this.segments.push(LogSegment.create(this.dir, baseOffset, this.config, this.files, this.clock));
+    this.flush(baseOffset).catch((e: unknown) => {
+      this.failure = e instanceof TidelogError ? e : new TidelogError("STORAGE_ERROR", String(e));
+      this.logger.error({ err: e }, "fsync after segment roll failed; the log refuses appends");
+    });
+  }
+
+  // ---------------------------------------------------------------- read
+
+  /**
+   * Raw batches from the batch holding `startOffset`, from one segment, up to
+   * `maxBytes` (at least one batch when `minOneBatch`) and below `upperOffset`.
+   */
+  read(startOffset: number, options: ReadOptions): LogReadResult {
+    const upper = Math.min(options.upperOffset ?? this.logEndOffset, this.logEndOffset);
+    if (!Number.isSafeInteger(startOffset) || startOffset < this.startOffset || startOffset > this.logEndOffset) {
+      throw new TidelogError(
+        "OFFSET_OUT_OF_RANGE",
+        `offset ${startOffset} is outside [${this.startOffset}, ${this.logEndOffset}]`,
+      );
+    }
+    if (!Number.isSafeInteger(options.maxBytes) || options.maxBytes < 0) {
+      throw new TidelogError("INVALID_FETCH_SIZE", `max bytes ${options.maxBytes}`);
+    }
+    const minOne = options.minOneBatch ?? true;
+    let offset = startOffset;
+    for (let i = this.segmentIndexFor(startOffset); i < this.segments.length && offset < upper; i++) {
+      const segment = this.segments[i] as LogSegment;
+      const result = segment.read(Math.max(offset, segment.baseOffset), options.maxBytes, upper, minOne, options.into);
+      if (result) return result;
+      offset = segment.nextOffset;
+    }
+    return { records: EMPTY, firstOffset: startOffset, nextOffset: startOffset };
+  }
+
+  /** Index of the segment whose range holds `offset` (the last with baseOffset <= offset). */
+  private segmentIndexFor(offset: number): number {
+    let lo = 0;
+    let hi = this.segments.length - 1;
+    let found = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.segments[mid] as LogSegment).baseOffset <= offset) {
+        found = mid;
+        lo = mid + 1;
+      } else {
+        hi = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The offset of the first record whose timestamp is >= `timestamp`, or null when
+   * every record is older (ListOffsets by time). Decodes one batch to find the record.
+   */
+  offsetForTimestamp(timestamp: number): number | null {
+    for (const segment of this.segments) {
+      const batch = segment.findBatchByTimestamp(timestamp);
+      if (!batch) continue;
+      const read = segment.read(batch.baseOffset, batch.size, this.logEndOffset, true);
+      if (!read) continue;
+      const decoded = decodeRecordBatch(read.records, 0, { maxDecompressedBytes: 64 * this.config.maxMessageBytes });
+      for (const record of decoded.records) {
+        if (record.timestamp >= timestamp && record.offset >= this.startOffset) return record.offset;
+      }
+    }
+    return null;
+  }
+
+  // ---------------------------------------------------------------- high watermark
+
+  /** Moves the high watermark forward; it never passes the log end offset. */
+  updateHighWatermark(offset: number): void {
+    assertSafeOffset(offset, "high watermark");
+    invariant(offset <= this.logEndOffset, () => `high watermark ${offset} above log end offset ${this.logEndOffset}`);
+    invariant(offset >= this.hw, () => `high watermark regression ${this.hw} -> ${offset}`);
+    this.hw = offset;
+  }
+
+  // ---------------------------------------------------------------- truncation
+
+  /**
+   * Removes every batch at or after `offset` (the whole batch holding it, if it sits
+   * inside one). Used by followers whose log diverged from the leader's. Returns
+   * whether anything was removed.
+   */
+  truncateTo(offset: number): boolean {
+    assertSafeOffset(offset, "truncation offset");
+    this.checkWritable();
+    if (offset >= this.logEndOffset) return false;
+    if (offset <= this.firstSegment.baseOffset) {
+      this.truncateFullyAndStartAt(offset);
+      return true;
+    }
+    this.truncations++;
+    while (this.segments.length > 1 && this.activeSegment.baseOffset >= offset) {
+      (this.segments.pop() as LogSegment).delete();
+    }
+    this.activeSegment.truncateTo(offset);
+    this.afterTruncation();
+    return true;
+  }
+
+  /** Drops the whole log and starts empty at `offset` (a follower far behind the leader's log start). */
+  truncateFullyAndStartAt(offset: number): void {
+    assertSafeOffset(offset, "log start offset");
+    this.checkWritable();
+    this.truncations++;
+    for (const segment of this.segments) segment.delete();
+    this.segments = [LogSegment.create(this.dir, offset, this.config, this.files, this.clock)];
+    this.startOffset = offset;
+    this.hw = offset;
+    this.afterTruncation();
+  }
+
+  private afterTruncation(): void {
+    const leo = this.logEndOffset;
+    if (this.hw > leo) this.hw = leo;
+    if (this.recoveredTo > leo) this.recoveredTo = leo;
+    if (this.startOffset > leo) this.startOffset = leo;
+    this.checkInvariants();
+  }
+
+  // ---------------------------------------------------------------- retention
+
+  /**
+   * Deletes the oldest closed segments that retention.ms or retention.bytes condemn.
+   * Never the active segment, and never one holding offsets at or past the high
+   * watermark. Returns how many were deleted.
+   */
+  deleteRetainedSegments(): number {
+    if (!this.config.cleanupPolicy.includes("delete")) return 0;
+    const now = this.clock.nowMs();
+    let excess = this.config.retentionBytes < 0 ? -1 : this.sizeBytes - this.config.retentionBytes;
+    let deleted = 0;
+    while (this.segments.length > 1) {
+      const oldest = this.firstSegment;
+      const next = this.segments[1] as LogSegment;
+      if (next.baseOffset > this.hw) break;
+      const expired =
+        this.config.retentionMs >= 0 && oldest.maxTimestamp >= 0 && now - oldest.maxTimestamp > this.config.retentionMs;
+      const oversize = excess >= 0 && excess - oldest.size >= 0;
+      if (!expired && !oversize) break;
+      this.segments.shift();
+      oldest.delete();
+      if (excess >= 0) excess -= oldest.size;
+      this.startOffset = Math.max(this.startOffset, next.baseOffset);
+      deleted++;
+    }
+    if (deleted > 0) this.logger.info({ deleted, logStartOffset: this.startOffset }, "retention deleted segments");
+    return deleted;
+  }
+
+  // ---------------------------------------------------------------- durability
+
+  /** Whether flush.messages or flush.ms asks for an fsync now. */
+  flushNeeded(): boolean {
+    if (this.unflushedRecords === 0) return false;
+    return (
+      this.unflushedRecords >= this.config.flushMessages || this.clock.nowMs() - this.lastFlushMs >= this.config.flushMs
+    );
+  }
+
+  /**
+   * fsyncs every segment holding offsets below `upTo` (default: the log end offset) and
+   * then moves the recovery point there. Calls are serialised.
+   */
+  flush(upTo = this.logEndOffset): Promise<void> {
+    const run = async (): Promise<void> => {
+      const target = Math.min(upTo, this.logEndOffset);
+      if (target <= this.recoveredTo) return;
+      const truncationsBefore = this.truncations;
+      if (target >= this.logEndOffset) this.unflushedRecords = 0;
+      for (const segment of [...this.segments]) {
+        if (segment.baseOffset >= target) break;
+        if (segment.nextOffset > this.recoveredTo && segment.needsFsync) await segment.flush();
+      }
+      this.lastFlushMs = this.clock.nowMs();
+      if (this.truncations === truncationsBefore)
+        this.recoveredTo = Math.max(this.recoveredTo, Math.min(target, this.logEndOffset));
+    };
+    const next = this.flushChain.then(run, run);
+    this.flushChain = next.catch(() => {});
+    return next;
+  }
+
+  /** Flushes and releases file descriptors. The log must not be used afterwards. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.flushChain;
+    if (this.failure) {
+      this.closed = true;
+      for (const segment of this.segments) segment.close();
+      throw this.failure;
+    }
+    await this.flush();
+    this.closed = true;
+    for (const segment of this.segments) segment.close();
+  }
+
+  /** Deletes the log's files (topic deletion). */
+  async delete(): Promise<void> {
+    await this.flushChain;
+    this.closed = true;
+    for (const segment of this.segments) segment.delete();
+    if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private checkInvariants(): void {
+    const leo = this.logEndOffset;
+    invariant(
+      this.startOffset <= this.hw && this.hw <= leo,
+      () => `offsets out of order: start ${this.startOffset}, HW ${this.hw}, LEO ${leo}`,
+    );
+    invariant(this.recoveredTo <= leo, () => `recovery point ${this.recoveredTo} above LEO ${leo}`);
+    for (let i = 1; i < this.segments.length; i++) {
+      const prev = this.segments[i - 1] as LogSegment;
+      const cur = this.segments[i] as LogSegment;
+      invariant(cur.baseOffset >= prev.nextOffset, () => `segment ${cur.baseOffset} overlaps ${prev.baseOffset}`);
+    }
+  }
+}
