@@ -1,0 +1,81 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { AdminClient as _tidelog_v1_AdminClient, AdminDefinition as _tidelog_v1_AdminDefinition } from './tidelog/v1/Admin.js';
+import type { AlterConfigsRequest as _tidelog_v1_AlterConfigsRequest, AlterConfigsRequest__Output as _tidelog_v1_AlterConfigsRequest__Output } from './tidelog/v1/AlterConfigsRequest.js';
+import type { AlterConfigsResponse as _tidelog_v1_AlterConfigsResponse, AlterConfigsResponse__Output as _tidelog_v1_AlterConfigsResponse__Output } from './tidelog/v1/AlterConfigsResponse.js';
+import type { BrokerInfo as _tidelog_v1_BrokerInfo, BrokerInfo__Output as _tidelog_v1_BrokerInfo__Output } from './tidelog/v1/BrokerInfo.js';
+import type { ConfigEntry as _tidelog_v1_ConfigEntry, ConfigEntry__Output as _tidelog_v1_ConfigEntry__Output } from './tidelog/v1/ConfigEntry.js';
+import type { CreatePartitionsRequest as _tidelog_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _tidelog_v1_CreatePartitionsRequest__Output } from './tidelog/v1/CreatePartitionsRequest.js';
+import type { CreatePartitionsResponse as _tidelog_v1_CreatePartitionsResponse, CreatePartitionsResponse__Output as _tidelog_v1_CreatePartitionsResponse__Output } from './tidelog/v1/CreatePartitionsResponse.js';
+import type { CreateTopicsRequest as _tidelog_v1_CreateTopicsRequest, CreateTopicsRequest__Output as _tidelog_v1_CreateTopicsRequest__Output } from './tidelog/v1/CreateTopicsRequest.js';
+import type { CreateTopicsResponse as _tidelog_v1_CreateTopicsResponse, CreateTopicsResponse__Output as _tidelog_v1_CreateTopicsResponse__Output } from './tidelog/v1/CreateTopicsResponse.js';
+import type { DeleteTopicsRequest as _tidelog_v1_DeleteTopicsRequest, DeleteTopicsRequest__Output as _tidelog_v1_DeleteTopicsRequest__Output } from './tidelog/v1/DeleteTopicsRequest.js';
+import type { DeleteTopicsResponse as _tidelog_v1_DeleteTopicsResponse, DeleteTopicsResponse__Output as _tidelog_v1_DeleteTopicsResponse__Output } from './tidelog/v1/DeleteTopicsResponse.js';
+import type { DescribeClusterRequest as _tidelog_v1_DescribeClusterRequest, DescribeClusterRequest__Output as _tidelog_v1_DescribeClusterRequest__Output } from './tidelog/v1/DescribeClusterRequest.js';
+import type { DescribeClusterResponse as _tidelog_v1_DescribeClusterResponse, DescribeClusterResponse__Output as _tidelog_v1_DescribeClusterResponse__Output } from './tidelog/v1/DescribeClusterResponse.js';
+import type { DescribeConfigsRequest as _tidelog_v1_DescribeConfigsRequest, DescribeConfigsRequest__Output as _tidelog_v1_DescribeConfigsRequest__Output } from './tidelog/v1/DescribeConfigsRequest.js';
+import type { DescribeConfigsResponse as _tidelog_v1_DescribeConfigsResponse, DescribeConfigsResponse__Output as _tidelog_v1_DescribeConfigsResponse__Output } from './tidelog/v1/DescribeConfigsResponse.js';
+import type { DescribeTopicsRequest as _tidelog_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _tidelog_v1_DescribeTopicsRequest__Output } from './tidelog/v1/DescribeTopicsRequest.js';
+import type { DescribeTopicsResponse as _tidelog_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _tidelog_v1_DescribeTopicsResponse__Output } from './tidelog/v1/DescribeTopicsResponse.js';
+import type { ElectLeadersRequest as _tidelog_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _tidelog_v1_ElectLeadersRequest__Output } from './tidelog/v1/ElectLeadersRequest.js';
+import type { ElectLeadersResponse as _tidelog_v1_ElectLeadersResponse, ElectLeadersResponse__Output as _tidelog_v1_ElectLeadersResponse__Output } from './tidelog/v1/ElectLeadersResponse.js';
+import type { ElectionResult as _tidelog_v1_ElectionResult, ElectionResult__Output as _tidelog_v1_ElectionResult__Output } from './tidelog/v1/ElectionResult.js';
+import type { ErrorInfo as _tidelog_v1_ErrorInfo, ErrorInfo__Output as _tidelog_v1_ErrorInfo__Output } from './tidelog/v1/ErrorInfo.js';
+import type { ListTopicsRequest as _tidelog_v1_ListTopicsRequest, ListTopicsRequest__Output as _tidelog_v1_ListTopicsRequest__Output } from './tidelog/v1/ListTopicsRequest.js';
+import type { ListTopicsResponse as _tidelog_v1_ListTopicsResponse, ListTopicsResponse__Output as _tidelog_v1_ListTopicsResponse__Output } from './tidelog/v1/ListTopicsResponse.js';
+import type { NewTopic as _tidelog_v1_NewTopic, NewTopic__Output as _tidelog_v1_NewTopic__Output } from './tidelog/v1/NewTopic.js';
+import type { PartitionDescription as _tidelog_v1_PartitionDescription, PartitionDescription__Output as _tidelog_v1_PartitionDescription__Output } from './tidelog/v1/PartitionDescription.js';
+import type { PartitionsIncrease as _tidelog_v1_PartitionsIncrease, PartitionsIncrease__Output as _tidelog_v1_PartitionsIncrease__Output } from './tidelog/v1/PartitionsIncrease.js';
+import type { ReplicaAssignment as _tidelog_v1_ReplicaAssignment, ReplicaAssignment__Output as _tidelog_v1_ReplicaAssignment__Output } from './tidelog/v1/ReplicaAssignment.js';
+import type { TopicConfigAlteration as _tidelog_v1_TopicConfigAlteration, TopicConfigAlteration__Output as _tidelog_v1_TopicConfigAlteration__Output } from './tidelog/v1/TopicConfigAlteration.js';
+import type { TopicConfigs as _tidelog_v1_TopicConfigs, TopicConfigs__Output as _tidelog_v1_TopicConfigs__Output } from './tidelog/v1/TopicConfigs.js';
+import type { TopicDescription as _tidelog_v1_TopicDescription, TopicDescription__Output as _tidelog_v1_TopicDescription__Output } from './tidelog/v1/TopicDescription.js';
+import type { TopicListing as _tidelog_v1_TopicListing, TopicListing__Output as _tidelog_v1_TopicListing__Output } from './tidelog/v1/TopicListing.js';
+import type { TopicPartitions as _tidelog_v1_TopicPartitions, TopicPartitions__Output as _tidelog_v1_TopicPartitions__Output } from './tidelog/v1/TopicPartitions.js';
+import type { TopicResult as _tidelog_v1_TopicResult, TopicResult__Output as _tidelog_v1_TopicResult__Output } from './tidelog/v1/TopicResult.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  tidelog: {
+    v1: {
+      Admin: SubtypeConstructor<typeof grpc.Client, _tidelog_v1_AdminClient> & { service: _tidelog_v1_AdminDefinition }
+      AlterConfigsRequest: MessageTypeDefinition<_tidelog_v1_AlterConfigsRequest, _tidelog_v1_AlterConfigsRequest__Output>
+      AlterConfigsResponse: MessageTypeDefinition<_tidelog_v1_AlterConfigsResponse, _tidelog_v1_AlterConfigsResponse__Output>
+      BrokerInfo: MessageTypeDefinition<_tidelog_v1_BrokerInfo, _tidelog_v1_BrokerInfo__Output>
+      ConfigEntry: MessageTypeDefinition<_tidelog_v1_ConfigEntry, _tidelog_v1_ConfigEntry__Output>
+      CreatePartitionsRequest: MessageTypeDefinition<_tidelog_v1_CreatePartitionsRequest, _tidelog_v1_CreatePartitionsRequest__Output>
+      CreatePartitionsResponse: MessageTypeDefinition<_tidelog_v1_CreatePartitionsResponse, _tidelog_v1_CreatePartitionsResponse__Output>
+      CreateTopicsRequest: MessageTypeDefinition<_tidelog_v1_CreateTopicsRequest, _tidelog_v1_CreateTopicsRequest__Output>
+      CreateTopicsResponse: MessageTypeDefinition<_tidelog_v1_CreateTopicsResponse, _tidelog_v1_CreateTopicsResponse__Output>
+      DeleteTopicsRequest: MessageTypeDefinition<_tidelog_v1_DeleteTopicsRequest, _tidelog_v1_DeleteTopicsRequest__Output>
+      DeleteTopicsResponse: MessageTypeDefinition<_tidelog_v1_DeleteTopicsResponse, _tidelog_v1_DeleteTopicsResponse__Output>
+      DescribeClusterRequest: MessageTypeDefinition<_tidelog_v1_DescribeClusterRequest, _tidelog_v1_DescribeClusterRequest__Output>
+      DescribeClusterResponse: MessageTypeDefinition<_tidelog_v1_DescribeClusterResponse, _tidelog_v1_DescribeClusterResponse__Output>
+      DescribeConfigsRequest: MessageTypeDefinition<_tidelog_v1_DescribeConfigsRequest, _tidelog_v1_DescribeConfigsRequest__Output>
+      DescribeConfigsResponse: MessageTypeDefinition<_tidelog_v1_DescribeConfigsResponse, _tidelog_v1_DescribeConfigsResponse__Output>
+      DescribeTopicsRequest: MessageTypeDefinition<_tidelog_v1_DescribeTopicsRequest, _tidelog_v1_DescribeTopicsRequest__Output>
+      DescribeTopicsResponse: MessageTypeDefinition<_tidelog_v1_DescribeTopicsResponse, _tidelog_v1_DescribeTopicsResponse__Output>
+      ElectLeadersRequest: MessageTypeDefinition<_tidelog_v1_ElectLeadersRequest, _tidelog_v1_ElectLeadersRequest__Output>
+      ElectLeadersResponse: MessageTypeDefinition<_tidelog_v1_ElectLeadersResponse, _tidelog_v1_ElectLeadersResponse__Output>
+      ElectionResult: MessageTypeDefinition<_tidelog_v1_ElectionResult, _tidelog_v1_ElectionResult__Output>
+      ErrorInfo: MessageTypeDefinition<_tidelog_v1_ErrorInfo, _tidelog_v1_ErrorInfo__Output>
+      ListTopicsRequest: MessageTypeDefinition<_tidelog_v1_ListTopicsRequest, _tidelog_v1_ListTopicsRequest__Output>
+      ListTopicsResponse: MessageTypeDefinition<_tidelog_v1_ListTopicsResponse, _tidelog_v1_ListTopicsResponse__Output>
+      NewTopic: MessageTypeDefinition<_tidelog_v1_NewTopic, _tidelog_v1_NewTopic__Output>
+      PartitionDescription: MessageTypeDefinition<_tidelog_v1_PartitionDescription, _tidelog_v1_PartitionDescription__Output>
+      PartitionsIncrease: MessageTypeDefinition<_tidelog_v1_PartitionsIncrease, _tidelog_v1_PartitionsIncrease__Output>
+      ReplicaAssignment: MessageTypeDefinition<_tidelog_v1_ReplicaAssignment, _tidelog_v1_ReplicaAssignment__Output>
+      TopicConfigAlteration: MessageTypeDefinition<_tidelog_v1_TopicConfigAlteration, _tidelog_v1_TopicConfigAlteration__Output>
+      TopicConfigs: MessageTypeDefinition<_tidelog_v1_TopicConfigs, _tidelog_v1_TopicConfigs__Output>
+      TopicDescription: MessageTypeDefinition<_tidelog_v1_TopicDescription, _tidelog_v1_TopicDescription__Output>
+      TopicListing: MessageTypeDefinition<_tidelog_v1_TopicListing, _tidelog_v1_TopicListing__Output>
+      TopicPartitions: MessageTypeDefinition<_tidelog_v1_TopicPartitions, _tidelog_v1_TopicPartitions__Output>
+      TopicResult: MessageTypeDefinition<_tidelog_v1_TopicResult, _tidelog_v1_TopicResult__Output>
+    }
+  }
+}
+

@@ -1,0 +1,10 @@
+// Original file: proto/tidelog/v1/admin.proto
+
+
+export interface DescribeConfigsRequest {
+  'topics'?: (string)[];
+}
+
+export interface DescribeConfigsRequest__Output {
+  'topics': (string)[];
+}

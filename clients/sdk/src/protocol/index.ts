@@ -1,0 +1,16 @@
+/**
+ * `@tidelog/client/protocol`: the gRPC wire definitions shared by the clients and the
+ * broker. Applications use the Client API instead.
+ */
+export {
+  CHANNEL_OPTIONS,
+  errorFromInfo,
+  errorInfo,
+  LOADER_OPTIONS,
+  loadTidelogProto,
+  MAX_MESSAGE_BYTES,
+  NO_ERROR,
+  PROTO_ROOT,
+  type TidelogProto,
+} from "./grpc.js";
+export type * as wire from "./messages.js";
