@@ -48,7 +48,7 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   "grpc.http2.lookahead_bytes": 8 * 1024 * 1024,
 };
 
-export const NO_ERROR = { code: 0, message: "" } as const;
+export const NO_ERROR: { code: number; message: string } = Object.freeze({ code: 0, message: "" });
 
 /** The wire form of an error (code 0 and an empty message for success). */
 export function errorInfo(e: TidelogError | ErrorName | null, detail?: string): { code: number; message: string } {

@@ -14,3 +14,4 @@ export {
   type TidelogProto,
 } from "./grpc.js";
 export type * as wire from "./messages.js";
+export { isInternalTopic, TOPIC_NAME_MAX_LENGTH, topicNameProblem, validateTopicName } from "./topic-name.js";

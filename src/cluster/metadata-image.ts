@@ -1,0 +1,137 @@
+/**
+ * An in-memory copy of the cluster metadata at one etcd revision: brokers, topics and
+ * partition states, each with the etcd revisions needed for compare-and-swap.
+ *
+ * Built from a full read (`fromEntries`) and moved forward by watch events (`apply`).
+ * A value that fails validation is logged and left out, so a hand-edited key cannot
+ * crash a broker; the controller rewrites what it owns on its next reconcile.
+ *
+ * Not safe for concurrent mutation; one MetadataWatch owns it.
+ */
+import type { Logger } from "../common/logger.js";
+import {
+  type BrokerRecord,
+  keys,
+  type ParseResult,
+  type PartitionState,
+  parseBrokerRecord,
+  parsePartitionKey,
+  parsePartitionState,
+  parseTopicRecord,
+  type TopicRecord,
+} from "./metadata-records.js";
+
+export interface Versioned<T> {
+  readonly value: T;
+  readonly modRevision: number;
+  readonly createRevision: number;
+}
+
+export interface MetadataEntry {
+  readonly key: string;
+  /** null for a deletion. */
+  readonly value: string | null;
+  readonly modRevision: number;
+  readonly createRevision: number;
+}
+
+export function partitionKey(topic: string, partition: number): string {
+  return `${topic}/${partition}`;
+}
+
+export class MetadataImage {
+  readonly brokers = new Map<number, Versioned<BrokerRecord>>();
+  readonly topics = new Map<string, Versioned<TopicRecord>>();
+  /** By `topic/partition`. */
+  readonly partitions = new Map<string, Versioned<PartitionState>>();
+  /** Controller election candidates by key: the broker id each campaigns for. */
+  readonly candidates = new Map<string, Versioned<number>>();
+  revision = 0;
+
+  constructor(private readonly logger: Logger) {}
+
+  static fromEntries(entries: readonly MetadataEntry[], revision: number, logger: Logger): MetadataImage {
+    const image = new MetadataImage(logger);
+    for (const e of entries) image.apply(e);
+    image.revision = revision;
+    return image;
+  }
+
+  apply(e: MetadataEntry): void {
+    if (e.modRevision > this.revision) this.revision = e.modRevision;
+    if (e.key.startsWith(keys.brokersPrefix)) {
+      const id = Number(e.key.slice(keys.brokersPrefix.length));
+      if (!Number.isSafeInteger(id)) {
+        this.skip(e.key, "broker id is not an integer");
+        return;
+      }
+      this.put(this.brokers, id, e, parseBrokerRecord);
+    } else if (e.key.startsWith(keys.topicsPrefix)) {
+      this.put(this.topics, e.key.slice(keys.topicsPrefix.length), e, parseTopicRecord);
+    } else if (e.key.startsWith(keys.electionPrefix)) {
+      if (e.value === null) this.candidates.delete(e.key);
+      else if (/^\d+$/.test(e.value)) {
+        this.candidates.set(e.key, {
+          value: Number(e.value),
+          modRevision: e.modRevision,
+          createRevision: e.createRevision,
+        });
+      } else this.skip(e.key, "election value is not a broker id");
+    } else if (e.key.startsWith(keys.partitionsPrefix)) {
+      const tp = parsePartitionKey(e.key);
+      if (!tp) {
+        this.skip(e.key, "not a partitions/<topic>/<p> key");
+        return;
+      }
+      this.put(this.partitions, partitionKey(tp.topic, tp.partition), e, parsePartitionState);
+    }
+  }
+
+  private put<K, T>(map: Map<K, Versioned<T>>, id: K, e: MetadataEntry, parse: (raw: string) => ParseResult<T>): void {
+    if (e.value === null) {
+      map.delete(id);
+      return;
+    }
+    const parsed = parse(e.value);
+    if (!parsed.ok) {
+      map.delete(id);
+      this.skip(e.key, parsed.why);
+      return;
+    }
+    map.set(id, { value: parsed.value, modRevision: e.modRevision, createRevision: e.createRevision });
+  }
+
+  private skip(key: string, why: string): void {
+    this.logger.warn({ key, why }, "ignoring an invalid metadata value");
+  }
+
+  /**
+   * The elected controller: the candidate whose key etcd created first (the etcd3
+   * election's rule), and its epoch, that key's create revision.
+   */
+  controller(): { brokerId: number; epoch: number } | null {
+    let best: Versioned<number> | null = null;
+    for (const c of this.candidates.values()) if (!best || c.createRevision < best.createRevision) best = c;
+    return best ? { brokerId: best.value, epoch: best.createRevision } : null;
+  }
+
+  liveBrokerIds(): Set<number> {
+    return new Set(this.brokers.keys());
+  }
+
+  partitionState(topic: string, partition: number): Versioned<PartitionState> | undefined {
+    return this.partitions.get(partitionKey(topic, partition));
+  }
+
+  /** Partition states of a topic that belong to its current incarnation (same topic id). */
+  partitionsOf(
+    topic: string,
+  ): { partition: number; replicas: number[]; state: Versioned<PartitionState> | undefined }[] {
+    const record = this.topics.get(topic)?.value;
+    if (!record) return [];
+    return record.assignment.map((replicas, partition) => {
+      const state = this.partitionState(topic, partition);
+      return { partition, replicas, state: state?.value.topicId === record.topicId ? state : undefined };
+    });
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * The values tidelog keeps in etcd, their key layout, and their validation.
+ *
+ * All keys live under `/tidelog/<cluster-id>/`:
+ *
+ *   brokers/<id>               BrokerRecord, bound to the broker's lease
+ *   topics/<name>              TopicRecord (assignment and configs), written by the controller
+ *   partitions/<topic>/<p>     PartitionState, written by compare-and-swap on its mod revision:
+ *                              by the controller (leader changes) and the leader (ISR changes)
+ *   election/controller/...    the etcd3 election; the winner's key create revision is the
+ *                              controller epoch
+ *
+ * e.g. `/tidelog/local/partitions/orders/0` =
+ *   {"topicId":"9f1c...","leader":2,"leaderEpoch":3,"isr":[2,3],"partitionEpoch":7}
+ *
+ * Values are JSON. Anything read back from etcd is validated: a value that does not fit
+ * (written by hand, or by a newer version) is reported and skipped, never trusted.
+ */
+import Type from "typebox";
+import Value from "typebox/value";
+
+export const BrokerRecordSchema = Type.Object({
+  id: Type.Integer({ minimum: 0 }),
+  host: Type.String({ minLength: 1 }),
+  port: Type.Integer({ minimum: 1, maximum: 65535 }),
+  httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
+  rack: Type.Union([Type.String(), Type.Null()]),
+  startedAtMs: Type.Integer(),
+});
+export type BrokerRecord = Type.Static<typeof BrokerRecordSchema>;
+
+export const TopicRecordSchema = Type.Object({
+  name: Type.String({ minLength: 1 }),
+  topicId: Type.String({ minLength: 1 }),
+  /** Replicas of each partition, preferred leader first. */
+  assignment: Type.Array(Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1 }), { minItems: 1 }),
+  /** Settings the topic overrides, by Kafka name. */
+  configs: Type.Record(Type.String(), Type.String()),
+  internal: Type.Boolean(),
+});
+export type TopicRecord = Type.Static<typeof TopicRecordSchema>;
+
+export const PartitionStateSchema = Type.Object({
+  topicId: Type.String({ minLength: 1 }),
+  /** -1 when no replica in the ISR is alive: the partition is offline. */
+  leader: Type.Integer({ minimum: -1 }),
+  leaderEpoch: Type.Integer({ minimum: 0 }),
+  isr: Type.Array(Type.Integer({ minimum: 0 })),
+  /** Bumped by every change, leader or ISR. */
+  partitionEpoch: Type.Integer({ minimum: 0 }),
+});
+export type PartitionState = Type.Static<typeof PartitionStateSchema>;
+
+export const NO_LEADER = -1;
+
+export const keys = {
+  brokersPrefix: "brokers/",
+  broker: (id: number) => `brokers/${id}`,
+  topicsPrefix: "topics/",
+  topic: (name: string) => `topics/${name}`,
+  partitionsPrefix: "partitions/",
+  topicPartitionsPrefix: (topic: string) => `partitions/${topic}/`,
+  partition: (topic: string, partition: number) => `partitions/${topic}/${partition}`,
+  controllerElection: "controller",
+  /** Where etcd3's Election keeps the candidates of `controllerElection`. */
+  electionPrefix: "election/controller/",
+};
+
+/** The topic and partition a `partitions/<topic>/<p>` key names (topic names have no '/'). */
+export function parsePartitionKey(key: string): { topic: string; partition: number } | null {
+  const m = /^partitions\/([^/]+)\/(\d+)$/.exec(key);
+  return m ? { topic: m[1] as string, partition: Number(m[2]) } : null;
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; why: string };
+
+function parseWith<T>(schema: Type.TSchema, raw: string): ParseResult<T> {
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch (e) {
+    return { ok: false, why: `not JSON: ${(e as Error).message}` };
+  }
+  if (!Value.Check(schema, data)) {
+    const first = [...Value.Errors(schema, data)][0];
+    return { ok: false, why: first ? `${first.instancePath || "/"} ${first.message}` : "does not match the schema" };
+  }
+  return { ok: true, value: data as T };
+}
+
+export const parseBrokerRecord = (raw: string) => parseWith<BrokerRecord>(BrokerRecordSchema, raw);
+export const parseTopicRecord = (raw: string) => parseWith<TopicRecord>(TopicRecordSchema, raw);
+export const parsePartitionState = (raw: string) => parseWith<PartitionState>(PartitionStateSchema, raw);

@@ -1,0 +1,319 @@
+/**
+ * The broker's configuration: one schema, four sources, validated at the edge.
+ *
+ * Precedence: defaults < file (`--config path`, Java-properties `key=value` lines or a
+ * JSON object) < environment (`TIDELOG_BROKER_ID` for `broker.id`: upper case, dots as
+ * underscores) < command-line flags (`--broker.id=1` or `--broker.id 1`).
+ *
+ * Names are Kafka's at the edge (`log.dirs`, `num.partitions`, `log.retention.ms`) and
+ * camelCase inside; this module is the one place that translates them. Unknown names are
+ * refused with a suggestion, so a typo never silently falls back to a default. This is
+ * the only module that reads `process.env`-shaped input; it takes it as a parameter.
+ */
+import { readFileSync } from "node:fs";
+import { TidelogError } from "@tidelog/client/record";
+import Type from "typebox";
+import Value from "typebox/value";
+import { DEFAULT_LOG_CONFIG, type LogConfig, logConfigFromProperties } from "../storage/log-config.js";
+
+const int = (min: number, max: number, def: number, description: string) =>
+  Type.Integer({ minimum: min, maximum: max, default: def, description });
+const str = (def: string, description: string, pattern?: string) =>
+  Type.String({ default: def, description, ...(pattern ? { pattern } : {}) });
+const MAX_INT = Number.MAX_SAFE_INTEGER;
+const PORT_MAX = 65535;
+
+/** Broker-level names of topic defaults, as Kafka spells them, and the topic key each sets. */
+const LOG_DEFAULT_KEYS: Readonly<Record<string, string>> = {
+  "log.segment.bytes": "segment.bytes",
+  "log.roll.ms": "segment.ms",
+  "log.index.size.max.bytes": "segment.index.bytes",
+  "log.index.interval.bytes": "index.interval.bytes",
+  "log.retention.ms": "retention.ms",
+  "log.retention.bytes": "retention.bytes",
+  "log.flush.interval.messages": "flush.messages",
+  "log.flush.interval.ms": "flush.ms",
+  "message.max.bytes": "max.message.bytes",
+  "log.cleanup.policy": "cleanup.policy",
+  "log.cleaner.delete.retention.ms": "delete.retention.ms",
+  "min.insync.replicas": "min.insync.replicas",
+};
+
+export const BrokerConfigSchema = Type.Object(
+  {
+    "broker.id": Type.Integer({
+      minimum: 0,
+      maximum: 2 ** 31 - 1,
+      description: "This broker's id, unique in the cluster. Required.",
+    }),
+    "broker.rack": str("", "Rack (or zone) of this broker, for rack-aware replica placement; empty for none."),
+    "cluster.id": str(
+      "tidelog",
+      "Name of the cluster: the etcd key prefix /tidelog/<cluster.id>/.",
+      "^[a-zA-Z0-9._-]{1,64}$",
+    ),
+    "etcd.endpoints": str("http://127.0.0.1:2379", "Comma-separated etcd client URLs."),
+    "etcd.request.timeout.ms": int(100, 120_000, 5000, "Deadline of every etcd request."),
+    "etcd.startup.timeout.ms": int(1000, MAX_INT, 120_000, "How long start-up waits for etcd before giving up."),
+    "log.dirs": str("./data", "Directory holding this broker's partition logs."),
+    "log.open.files.max": int(16, 1_000_000, 1024, "Most segment files held open at once."),
+    "log.flush.scheduler.interval.ms": int(10, MAX_INT, 1000, "How often flush.ms is checked."),
+    "log.retention.check.interval.ms": int(10, MAX_INT, 300_000, "How often retention runs."),
+    "log.flush.offset.checkpoint.interval.ms": int(
+      10,
+      MAX_INT,
+      60_000,
+      "How often recovery-point and HW checkpoints are written.",
+    ),
+    "grpc.host": str("127.0.0.1", "Address the gRPC server binds to."),
+    "grpc.port": int(0, PORT_MAX, 9292, "gRPC port; 0 picks a free one (reported in the 'broker started' log line)."),
+    "advertised.host": str("", "Host clients and other brokers use to reach this broker; empty for grpc.host."),
+    "http.host": str("127.0.0.1", "Address the HTTP (health, metrics, admin) server binds to."),
+    "http.port": int(0, PORT_MAX, 0, "HTTP port; 0 picks a free one."),
+    "broker.session.timeout.ms": int(
+      2000,
+      600_000,
+      9000,
+      "TTL of the broker's etcd lease: how soon a dead broker loses its leaderships.",
+    ),
+    "controller.session.timeout.ms": int(
+      2000,
+      600_000,
+      9000,
+      "TTL of the controller's election lease: how soon a dead controller is replaced.",
+    ),
+    "controller.reconcile.interval.ms": int(
+      100,
+      MAX_INT,
+      5000,
+      "Safety-net interval of the controller's full reconciliation.",
+    ),
+    "metadata.resync.interval.ms": int(100, MAX_INT, 30_000, "Safety-net interval of a full metadata re-read."),
+    "num.partitions": int(1, 10_000, 1, "Partitions of a topic created without a count."),
+    "default.replication.factor": int(1, 100, 1, "Replication factor of a topic created without one."),
+    "shutdown.timeout.ms": int(100, MAX_INT, 30_000, "Bound on a graceful shutdown before the process exits anyway."),
+    "log.level": Type.Union(
+      [
+        Type.Literal("trace"),
+        Type.Literal("debug"),
+        Type.Literal("info"),
+        Type.Literal("warn"),
+        Type.Literal("error"),
+        Type.Literal("fatal"),
+      ],
+      { default: "info", description: "Log level." },
+    ),
+    ...Object.fromEntries(
+      Object.keys(LOG_DEFAULT_KEYS).map((k) => [
+        k,
+        Type.Optional(Type.String({ description: `Default ${LOG_DEFAULT_KEYS[k]} of topics.` })),
+      ]),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export interface BrokerConfig {
+  readonly brokerId: number;
+  readonly rack: string | null;
+  readonly clusterId: string;
+  readonly etcdEndpoints: string[];
+  readonly etcdRequestTimeoutMs: number;
+  readonly etcdStartupTimeoutMs: number;
+  readonly dataDir: string;
+  readonly openFilesMax: number;
+  readonly flushCheckIntervalMs: number;
+  readonly retentionCheckIntervalMs: number;
+  readonly checkpointIntervalMs: number;
+  readonly grpcHost: string;
+  readonly grpcPort: number;
+  readonly advertisedHost: string;
+  readonly httpHost: string;
+  readonly httpPort: number;
+  readonly brokerSessionTimeoutMs: number;
+  readonly controllerSessionTimeoutMs: number;
+  readonly controllerReconcileIntervalMs: number;
+  readonly metadataResyncIntervalMs: number;
+  readonly numPartitions: number;
+  readonly defaultReplicationFactor: number;
+  readonly shutdownTimeoutMs: number;
+  readonly logLevel: string;
+  /** Broker-wide defaults for every topic's log (topic configs override them). */
+  readonly logDefaults: LogConfig;
+}
+
+export interface ConfigSources {
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Reads a config file (a seam for tests). */
+  readonly readFile?: (path: string) => string;
+}
+
+const KNOWN = new Set(Object.keys(BrokerConfigSchema.properties));
+
+function invalid(detail: string): TidelogError {
+  return new TidelogError("INVALID_CONFIG", detail);
+}
+
+function suggest(name: string): string {
+  let best = "";
+  let bestScore = 0;
+  for (const known of KNOWN) {
+    const a = new Set(name.split(/[._]/));
+    const score = known.split(".").filter((part) => a.has(part)).length;
+    if (score > bestScore) {
+      best = known;
+      bestScore = score;
+    }
+  }
+  return best ? ` (did you mean '${best}'?)` : "";
+}
+
+function parseArgv(argv: readonly string[]): { configFile: string | null; values: Record<string, string> } {
+  const values: Record<string, string> = {};
+  let configFile: string | null = null;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (!arg.startsWith("--")) throw invalid(`unexpected argument '${arg}': settings are given as --name=value`);
+    const eq = arg.indexOf("=");
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[i + 1];
+    if (eq < 0) i++;
+    if (value === undefined) throw invalid(`--${name} needs a value`);
+    if (name === "config") configFile = value;
+    else values[name] = value;
+  }
+  return { configFile, values };
+}
+
+function parseFile(path: string, text: string): Record<string, string> {
+  if (path.endsWith(".json")) {
+    const data: unknown = JSON.parse(text);
+    if (typeof data !== "object" || data === null || Array.isArray(data))
+      throw invalid(`${path} must hold a JSON object`);
+    return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, String(v)]));
+  }
+  const out: Record<string, string> = {};
+  text.split(/\r?\n/).forEach((line, i) => {
+    const trimmed = line.trim();
+    if (trimmed === "" || trimmed.startsWith("#") || trimmed.startsWith("!")) return;
+    const eq = trimmed.indexOf("=");
+    if (eq <= 0) throw invalid(`${path}:${i + 1}: expected key=value, got '${trimmed}'`);
+    out[trimmed.slice(0, eq).trim()] = trimmed.slice(eq + 1).trim();
+  });
+  return out;
+}
+
+function fromEnv(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) {
+    if (!k.startsWith("TIDELOG_") || v === undefined) continue;
+    const name = k.slice("TIDELOG_".length).toLowerCase().replace(/_/g, ".");
+    // Only broker settings: TIDELOG_BOOTSTRAP and friends belong to the clients.
+    if (KNOWN.has(name)) out[name] = v;
+  }
+  return out;
+}
+
+/** Builds and validates the configuration; throws INVALID_CONFIG with a readable message. */
+export function loadBrokerConfig(sources: ConfigSources): BrokerConfig {
+  const { configFile, values: flags } = parseArgv(sources.argv);
+  let file: Record<string, string> = {};
+  if (configFile) {
+    const read = sources.readFile ?? ((p: string) => readFileSync(p, "utf8"));
+    let text: string;
+    try {
+      text = read(configFile);
+    } catch (e) {
+      throw invalid(`cannot read config file ${configFile}: ${(e as Error).message}`);
+    }
+    file = parseFile(configFile, text);
+  }
+  const merged: Record<string, unknown> = { ...file, ...fromEnv(sources.env), ...flags };
+  for (const name of Object.keys(merged))
+    if (!KNOWN.has(name)) throw invalid(`unknown setting '${name}'${suggest(name)}`);
+  if (merged["broker.id"] === undefined)
+    throw invalid("broker.id is required (e.g. --broker.id=1 or TIDELOG_BROKER_ID=1)");
+  const converted = Value.Default(BrokerConfigSchema, Value.Convert(BrokerConfigSchema, merged));
+  if (!Value.Check(BrokerConfigSchema, converted)) {
+    const e = [...Value.Errors(BrokerConfigSchema, converted)][0];
+    const name = e?.instancePath.replace(/^\//, "") ?? "";
+    throw invalid(`${name || "config"}: ${e?.message ?? "invalid"} (got ${JSON.stringify(merged[name])})`);
+  }
+  return toBrokerConfig(converted as Record<string, unknown>);
+}
+
+function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
+  const get = <T>(k: string) => c[k] as T;
+  const logProps: Record<string, string> = {};
+  for (const [brokerKey, topicKey] of Object.entries(LOG_DEFAULT_KEYS)) {
+    const v = c[brokerKey];
+    if (typeof v === "string") logProps[topicKey] = v;
+  }
+  const endpoints = get<string>("etcd.endpoints")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+  for (const e of endpoints) {
+    if (!/^https?:\/\/[^/\s]+$/.test(e))
+      throw invalid(`etcd.endpoints: '${e}' is not a URL like http://127.0.0.1:2379`);
+  }
+  const grpcHost = get<string>("grpc.host");
+  const advertised = get<string>("advertised.host") || (grpcHost === "0.0.0.0" ? "127.0.0.1" : grpcHost);
+  return {
+    brokerId: get("broker.id"),
+    rack: get<string>("broker.rack") || null,
+    clusterId: get("cluster.id"),
+    etcdEndpoints: endpoints,
+    etcdRequestTimeoutMs: get("etcd.request.timeout.ms"),
+    etcdStartupTimeoutMs: get("etcd.startup.timeout.ms"),
+    dataDir: get("log.dirs"),
+    openFilesMax: get("log.open.files.max"),
+    flushCheckIntervalMs: get("log.flush.scheduler.interval.ms"),
+    retentionCheckIntervalMs: get("log.retention.check.interval.ms"),
+    checkpointIntervalMs: get("log.flush.offset.checkpoint.interval.ms"),
+    grpcHost,
+    grpcPort: get("grpc.port"),
+    advertisedHost: advertised,
+    httpHost: get("http.host"),
+    httpPort: get("http.port"),
+    brokerSessionTimeoutMs: get("broker.session.timeout.ms"),
+    controllerSessionTimeoutMs: get("controller.session.timeout.ms"),
+    controllerReconcileIntervalMs: get("controller.reconcile.interval.ms"),
+    metadataResyncIntervalMs: get("metadata.resync.interval.ms"),
+    numPartitions: get("num.partitions"),
+    defaultReplicationFactor: get("default.replication.factor"),
+    shutdownTimeoutMs: get("shutdown.timeout.ms"),
+    logLevel: get("log.level"),
+    logDefaults: logDefaultsFrom(logProps),
+  };
+}
+
+function logDefaultsFrom(props: Record<string, string>): LogConfig {
+  try {
+    return logConfigFromProperties(props, DEFAULT_LOG_CONFIG);
+  } catch (e) {
+    const byTopicKey = Object.fromEntries(Object.entries(LOG_DEFAULT_KEYS).map(([b, t]) => [t, b]));
+    const message = (e as Error).message.replace(/^INVALID_CONFIG: /, "");
+    const topicKey = /^([a-z.]+)[=\s]/.exec(message)?.[1] ?? "";
+    throw invalid(`${byTopicKey[topicKey] ?? "log defaults"}: ${message}`);
+  }
+}
+
+/** `--help` text: every setting with its default and meaning, generated from the schema. */
+export function configHelp(): string {
+  const lines = [
+    "usage: tidelog-broker --broker.id=N [--name=value ...] [--config file.properties|file.json]",
+    "",
+    "Every setting can also come from the environment as TIDELOG_<NAME> (upper case, dots as",
+    "underscores), e.g. TIDELOG_LOG_DIRS=/var/lib/tidelog. Flags override the environment,",
+    "which overrides the file, which overrides the defaults.",
+    "",
+  ];
+  for (const [name, schema] of Object.entries(BrokerConfigSchema.properties)) {
+    const s = schema as { default?: unknown; description?: string };
+    const def = s.default === undefined ? "" : ` (default ${JSON.stringify(s.default)})`;
+    lines.push(`  --${name}${def}`, `      ${s.description ?? ""}`);
+  }
+  return lines.join("\n");
+}
