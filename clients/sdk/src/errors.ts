@@ -128,14 +128,18 @@ export class TidelogError extends Error {
   readonly code: ErrorName;
   readonly errorCode: number;
   readonly retriable: boolean;
+  /** The message without the code in front: what travels on the wire. */
+  readonly detail: string;
 
   constructor(code: ErrorName, detail?: string, options?: { cause?: unknown }) {
     const entry = ERRORS[code];
-    super(detail ? `${code}: ${detail}` : `${code}: ${entry.message}`, options);
+    const text = detail || entry.message;
+    super(`${code}: ${text}`, options);
     this.name = "TidelogError";
     this.code = code;
     this.errorCode = entry.code;
     this.retriable = entry.retriable;
+    this.detail = text;
   }
 
   static fromCode(errorCode: number, detail?: string): TidelogError {

@@ -54,7 +54,7 @@ export const NO_ERROR: { code: number; message: string } = Object.freeze({ code:
 export function errorInfo(e: TidelogError | ErrorName | null, detail?: string): { code: number; message: string } {
   if (e === null) return NO_ERROR;
   if (typeof e === "string") return { code: ERRORS[e].code, message: detail ?? ERRORS[e].message };
-  return { code: e.errorCode, message: e.message };
+  return { code: e.errorCode, message: e.detail };
 }
 
 /** The TidelogError an ErrorInfo stands for, or null for success. */

@@ -1,0 +1,257 @@
+/**
+ * `tidelog topics ...`: create, list, describe, delete, alter configs, add partitions.
+ * Names and numbers are checked here (exit 2) before anything is sent; the cluster's
+ * per-topic answers decide the rest (exit 1 when any topic failed).
+ */
+import { isTidelogError, type TopicDescription, type TopicResult } from "@tidelog/client";
+import { collectConfigKey, collectKeyValue, collectTopicNames, parsePositiveInt, parseTopicName } from "../args.js";
+import { ExitCode, exitCodeFor, UsageError } from "../exit-codes.js";
+import { examples } from "../help.js";
+import { errorJson, type Output } from "../output.js";
+import type { Program } from "../program.js";
+import type { Session } from "../session.js";
+
+type Topics = ReturnType<Program["command"]>;
+
+export function registerTopicCommands(program: Program, session: Session): void {
+  const topics = program
+    .command("topics")
+    .description("Create, inspect, change and delete topics.")
+    .addHelpText(
+      "after",
+      examples("tidelog topics list", "tidelog topics describe orders", "tidelog topics create orders --partitions 6"),
+    );
+  registerCreate(topics, session);
+  registerList(topics, session);
+  registerDescribe(topics, session);
+  registerDelete(topics, session);
+  registerAlterConfig(topics, session);
+  registerAddPartitions(topics, session);
+}
+
+function registerCreate(topics: Topics, session: Session): void {
+  topics
+    .command("create")
+    .description("Create a topic. Partitions and replication factor default to the brokers' settings.")
+    .argument("<name>", "topic name: 1-249 of a-z A-Z 0-9 . _ -", parseTopicName)
+    .option("--partitions <n>", "number of partitions", (v) => parsePositiveInt(v))
+    .option("--replication-factor <n>", "copies of each partition", (v) => parsePositiveInt(v))
+    .option("--config <key=value>", "a topic setting, by Kafka name (repeatable)", collectKeyValue)
+    .option("--if-not-exists", "succeed without change when the topic already exists")
+    .option("--validate-only", "check the request with the controller; create nothing")
+    .addHelpText(
+      "after",
+      examples(
+        "tidelog topics create orders",
+        "tidelog topics create orders --partitions 6 --replication-factor 3 --config retention.ms=86400000",
+        "tidelog topics create audit --config cleanup.policy=compact --config min.insync.replicas=2 --if-not-exists",
+      ),
+    )
+    .action(async (name, options, command) => {
+      const output = session.begin(command.optsWithGlobals());
+      const topic = {
+        name,
+        partitions: options.partitions,
+        replicationFactor: options.replicationFactor,
+        configs: options.config,
+      };
+      const [result] = await session.admin().createTopics([topic], { validateOnly: options.validateOnly === true });
+      const existed = options.ifNotExists === true && isTidelogError(result?.error, "TOPIC_ALREADY_EXISTS");
+      if (result?.error && !existed) throw result.error;
+      printCreated(output, name, result?.topicId ?? null, existed, options.validateOnly === true);
+    });
+}
+
+function printCreated(
+  output: Output,
+  name: string,
+  topicId: string | null,
+  existed: boolean,
+  validateOnly: boolean,
+): void {
+  if (output.json) {
+    output.document({ name, topicId: existed ? null : topicId, created: !existed && !validateOnly, validateOnly });
+    return;
+  }
+  if (existed) output.line(`Topic ${name} already exists; nothing changed (--if-not-exists).`);
+  else if (validateOnly) output.line(`Topic ${name} would be created; nothing changed (--validate-only).`);
+  else output.line(`Created topic ${name} (id ${topicId}).`);
+}
+
+function registerList(topics: Topics, session: Session): void {
+  topics
+    .command("list")
+    .description("List topics with their partition counts and replication factors.")
+    .option("--include-internal", "also list internal topics (such as __consumer_offsets)")
+    .addHelpText("after", examples("tidelog topics list", "tidelog topics list --include-internal --json"))
+    .action(async (options, command) => {
+      const output = session.begin(command.optsWithGlobals());
+      const listed = await session.admin().listTopics({ includeInternal: options.includeInternal === true });
+      const sorted = [...listed].sort((a, b) => a.name.localeCompare(b.name));
+      if (output.json) return output.document({ topics: sorted });
+      if (sorted.length === 0) return output.line("No topics.");
+      output.table(
+        ["Topic", "Partitions", "Replication factor", "Internal", "Topic id"],
+        sorted.map((t) => [t.name, t.partitionCount, t.replicationFactor, t.internal ? "yes" : "", t.topicId]),
+      );
+    });
+}
+
+function registerDescribe(topics: Topics, session: Session): void {
+  topics
+    .command("describe")
+    .description(
+      "Show each partition of the named topics (all topics when none are named): leader, leader epoch, replicas, ISR, offline replicas.",
+    )
+    .argument("[names...]", "topic names", collectTopicNames)
+    .option("--include-internal", "with no names, also describe internal topics")
+    .addHelpText("after", examples("tidelog topics describe", "tidelog topics describe orders payments --json"))
+    .action(async (names, options, command) => {
+      const output = session.begin(command.optsWithGlobals());
+      const named = names ?? [];
+      const described = await session.admin().describeTopics(named);
+      const shown = named.length > 0 || options.includeInternal ? described : described.filter((t) => !t.internal);
+      session.exitCode = printDescriptions(output, shown);
+    });
+}
+
+function printDescriptions(output: Output, topics: readonly TopicDescription[]): ExitCode {
+  const failure = topics.find((t) => t.error)?.error ?? null;
+  if (output.json) {
+    const doc = topics.map((t) => ({ ...t, error: errorJson(t.error) }));
+    output.document(failure ? { topics: doc, error: errorJson(failure) } : { topics: doc });
+  } else {
+    if (topics.length === 0) output.line("No topics.");
+    for (const [i, t] of topics.entries()) {
+      if (t.error) output.problem(t.error);
+      else printDescription(output, t, i > 0);
+    }
+  }
+  return failure ? exitCodeFor(failure) : ExitCode.ok;
+}
+
+function printDescription(output: Output, t: TopicDescription, gap: boolean): void {
+  if (gap) output.line();
+  const rf = t.partitions[0]?.replicas.length ?? 0;
+  const internal = t.internal ? ", internal" : "";
+  output.line(
+    `Topic: ${t.name} (id ${t.topicId}, ${t.partitions.length} partitions, replication factor ${rf}${internal})`,
+  );
+  const configs = Object.entries(t.configs).map(([k, v]) => `${k}=${v}`);
+  output.line(`Configs: ${configs.length > 0 ? configs.join(", ") : "(broker defaults)"}`);
+  output.table(
+    ["Partition", "Leader", "Leader epoch", "Replicas", "ISR", "Offline replicas"],
+    t.partitions.map((p) => [
+      p.partition,
+      p.leader ?? "none",
+      p.leaderEpoch,
+      p.replicas.join(","),
+      p.isr.join(","),
+      p.offlineReplicas.join(","),
+    ]),
+  );
+}
+
+function registerDelete(topics: Topics, session: Session): void {
+  topics
+    .command("delete")
+    .description("Delete topics and all their data. Asks for no confirmation.")
+    .argument("<names...>", "topic names", collectTopicNames)
+    .option("--if-exists", "succeed for topics that do not exist")
+    .addHelpText(
+      "after",
+      examples("tidelog topics delete orders", "tidelog topics delete orders payments --if-exists --json"),
+    )
+    .action(async (names, options, command) => {
+      const output = session.begin(command.optsWithGlobals());
+      const results = await session.admin().deleteTopics(names);
+      const absent = (r: TopicResult) =>
+        options.ifExists === true && isTidelogError(r.error, "UNKNOWN_TOPIC_OR_PARTITION");
+      session.exitCode = printDeleted(output, results, absent);
+    });
+}
+
+function printDeleted(output: Output, results: readonly TopicResult[], absent: (r: TopicResult) => boolean): ExitCode {
+  const failure = results.find((r) => r.error && !absent(r))?.error ?? null;
+  if (output.json) {
+    const topics = results.map((r) => ({
+      name: r.name,
+      topicId: r.topicId,
+      deleted: r.error === null,
+      error: absent(r) ? null : errorJson(r.error),
+    }));
+    output.document(failure ? { topics, error: errorJson(failure) } : { topics });
+  } else {
+    for (const r of results) {
+      if (r.error === null) output.line(`Deleted topic ${r.name}.`);
+      else if (absent(r)) output.line(`Topic ${r.name} does not exist; nothing to delete (--if-exists).`);
+      else output.problem(r.error);
+    }
+  }
+  return failure ? exitCodeFor(failure) : ExitCode.ok;
+}
+
+function registerAlterConfig(topics: Topics, session: Session): void {
+  topics
+    .command("alter-config")
+    .description("Set topic settings, or return them to the broker default.")
+    .argument("<name>", "topic name", parseTopicName)
+    .option("--set <key=value>", "a setting to set, by Kafka name (repeatable)", collectKeyValue)
+    .option("--delete <key>", "a setting to return to the broker default (repeatable)", collectConfigKey)
+    .option("--validate-only", "check the change with the controller; change nothing")
+    .addHelpText(
+      "after",
+      examples(
+        "tidelog topics alter-config orders --set retention.ms=3600000",
+        "tidelog topics alter-config orders --set retention.bytes=1073741824 --delete cleanup.policy",
+      ),
+    )
+    .action(async (name, options, command) => {
+      const output = session.begin(command.optsWithGlobals());
+      const set = options.set ?? {};
+      const deleted = options.delete ?? [];
+      if (Object.keys(set).length === 0 && deleted.length === 0) {
+        throw new UsageError("nothing to change: give --set key=value and/or --delete key (see --help)");
+      }
+      const validateOnly = options.validateOnly === true;
+      await session.admin().alterConfig({ name, set, delete: deleted }, { validateOnly });
+      printAltered(output, name, set, deleted, validateOnly);
+    });
+}
+
+function printAltered(
+  output: Output,
+  name: string,
+  set: Record<string, string>,
+  deleted: readonly string[],
+  validateOnly: boolean,
+): void {
+  if (output.json) {
+    output.document({ name, set, deleted, validateOnly });
+    return;
+  }
+  const parts = [
+    ...Object.entries(set).map(([k, v]) => `set ${k}=${v}`),
+    ...deleted.map((k) => `reset ${k} to the broker default`),
+  ];
+  const verb = validateOnly ? "Would change" : "Changed";
+  output.line(`${verb} ${name}: ${parts.join("; ")}.${validateOnly ? " Nothing changed (--validate-only)." : ""}`);
+}
+
+function registerAddPartitions(topics: Topics, session: Session): void {
+  topics
+    .command("add-partitions")
+    .description("Grow a topic to a new total number of partitions (partitions are never removed).")
+    .argument("<name>", "topic name", parseTopicName)
+    .requiredOption("--total <n>", "the new total number of partitions", (v) => parsePositiveInt(v))
+    .option("--validate-only", "check the change with the controller; change nothing")
+    .addHelpText("after", examples("tidelog topics add-partitions orders --total 12"))
+    .action(async (name, options, command) => {
+      const output = session.begin(command.optsWithGlobals());
+      const validateOnly = options.validateOnly === true;
+      await session.admin().increasePartitions(name, options.total, { validateOnly });
+      if (output.json) return output.document({ name, totalCount: options.total, validateOnly });
+      const suffix = validateOnly ? " Nothing changed (--validate-only)." : "";
+      output.line(`${validateOnly ? "Would grow" : "Grew"} ${name} to ${options.total} partitions.${suffix}`);
+    });
+}

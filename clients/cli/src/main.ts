@@ -1,0 +1,41 @@
+/**
+ * The `tidelog` command line. `run` is the whole program as a function of its
+ * arguments and process surroundings, returning the exit code, so tests run it
+ * in-process; `runFromProcess` feeds it the real process. Run in development with
+ *
+ *   node --import tsx --conditions=tidelog-source clients/cli/src/main.ts --help
+ *
+ * and installed through bin/tidelog.js (which loads the built dist/main.js).
+ */
+import { realpathSync } from "node:fs";
+import { pathToFileURL } from "node:url";
+import type { CliIo } from "./io.js";
+import { createProgram } from "./program.js";
+import { Session } from "./session.js";
+
+export { ExitCode } from "./exit-codes.js";
+export type { CliIo, OutputStream } from "./io.js";
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const session = new Session(io);
+  try {
+    await createProgram(io, session).parseAsync([...argv], { from: "user" });
+    return session.exitCode;
+  } catch (e) {
+    return session.fail(e);
+  } finally {
+    await session.close();
+  }
+}
+
+export function runFromProcess(): Promise<number> {
+  const { stdout, stderr, env } = process;
+  return run(process.argv.slice(2), { stdout, stderr, env, cwd: process.cwd() });
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  return script !== undefined && pathToFileURL(realpathSync(script)).href === import.meta.url;
+}
+
+if (isEntryPoint()) process.exitCode = await runFromProcess();

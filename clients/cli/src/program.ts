@@ -1,0 +1,39 @@
+/**
+ * The command tree: global options, help, and the command groups (one module each, in
+ * ./commands). Made fresh for every run so nothing leaks between in-process runs.
+ */
+import { Command } from "@commander-js/extra-typings";
+import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_TIMEOUT_MS } from "@tidelog/client";
+import { parseBootstrap, parsePositiveInt } from "./args.js";
+import { registerClusterCommands } from "./commands/cluster.js";
+import { registerTopicCommands } from "./commands/topics.js";
+import { PROGRAM_HELP } from "./help.js";
+import type { CliIo } from "./io.js";
+import type { Session } from "./session.js";
+
+function createRoot(io: CliIo) {
+  return new Command()
+    .name("tidelog")
+    .description("Administer a tidelog cluster: brokers, topics, partitions and topic configs.")
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureHelp({ showGlobalOptions: true })
+    .exitOverride()
+    .showHelpAfterError("(add --help for usage)")
+    .option("--bootstrap <brokers>", "brokers to connect to first, host:port[,host:port...]", parseBootstrap)
+    .option("--json", "print one JSON document on stdout instead of tables")
+    .option(
+      "--timeout <ms>",
+      `give up on a request after this many milliseconds, retries included (default: ${DEFAULT_REQUEST_TIMEOUT_MS})`,
+      (v) => parsePositiveInt(v, MAX_REQUEST_TIMEOUT_MS),
+    )
+    .addHelpText("after", PROGRAM_HELP);
+}
+
+export type Program = ReturnType<typeof createRoot>;
+
+export function createProgram(io: CliIo, session: Session): Program {
+  const program = createRoot(io);
+  registerClusterCommands(program, session);
+  registerTopicCommands(program, session);
+  return program;
+}

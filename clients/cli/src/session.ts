@@ -1,0 +1,83 @@
+/**
+ * One run of the CLI: the global options, the output mode, and the SDK client, made on
+ * first use (so `--help` and usage errors never resolve a bootstrap or open a
+ * connection) and closed when the run ends. It also turns a failure into its exit code
+ * and message.
+ */
+
+import { CommanderError } from "@commander-js/extra-typings";
+import { type Admin, Client, resolveBootstrap, TidelogError } from "@tidelog/client";
+import { ExitCode, exitCodeFor, UsageError } from "./exit-codes.js";
+import type { CliIo } from "./io.js";
+import { errorJson, Output } from "./output.js";
+
+export interface GlobalOptions {
+  readonly bootstrap?: string;
+  readonly json?: true;
+  readonly timeout?: number;
+}
+
+export class Session {
+  exitCode: ExitCode = ExitCode.ok;
+  private client: Client | null = null;
+  private globals: GlobalOptions = {};
+  private bootstrapOrigin = "";
+  output: Output;
+
+  constructor(private readonly io: CliIo) {
+    this.output = new Output(io, false);
+  }
+
+  /** Called first by every command's action with its merged options. */
+  begin(globals: GlobalOptions): Output {
+    this.globals = globals;
+    this.output = new Output(this.io, globals.json === true);
+    return this.output;
+  }
+
+  admin(): Admin {
+    this.client ??= this.connect();
+    return this.client.admin();
+  }
+
+  /** Reports a failure and returns its exit code. */
+  fail(e: unknown): ExitCode {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    const code = exitCodeFor(e);
+    if (e instanceof UsageError) {
+      this.io.stderr.write(`error: ${e.message}\n`);
+    } else if (e instanceof TidelogError) {
+      this.reportCluster(e, code);
+    } else {
+      const detail = e instanceof Error ? e.stack : String(e);
+      this.io.stderr.write(`error: unexpected failure (a bug in tidelog): ${detail}\n`);
+    }
+    return code;
+  }
+
+  async close(): Promise<void> {
+    await this.client?.close();
+  }
+
+  private reportCluster(e: TidelogError, code: ExitCode): void {
+    if (this.output.json) this.output.document({ error: errorJson(e) });
+    this.output.problem(e);
+    if (code === ExitCode.unreachable) {
+      this.output.note(
+        `hint: is the cluster running? Bootstrap brokers ${this.client?.brokers.join(",")} came from ${this.bootstrapOrigin}.`,
+      );
+    }
+  }
+
+  private connect(): Client {
+    const { bootstrap, timeout } = this.globals;
+    try {
+      const resolved = resolveBootstrap({ brokers: bootstrap, env: this.io.env, cwd: this.io.cwd });
+      this.bootstrapOrigin = resolved.source === "option" ? "--bootstrap" : resolved.origin;
+      return new Client({ brokers: resolved.brokers, clientId: "tidelog-cli", requestTimeoutMs: timeout });
+    } catch (e) {
+      if (e instanceof TidelogError) throw new UsageError(e.message.replace(/^INVALID_CONFIG: /, ""), { cause: e });
+      throw e;
+    }
+  }
+}

@@ -1,0 +1,270 @@
+/**
+ * Cluster administration: topics, partitions, configs, leader elections. Made by
+ * `client.admin()`; shares the client's connections, metadata, retry policy and logger.
+ *
+ * Reads go to any broker; writes go to the controller and are retried item by item when
+ * a broker answers NOT_CONTROLLER (see controller-write.ts). Calls about several topics
+ * return one result per topic with `error: TidelogError | null` and throw only when the
+ * cluster could not be reached; the singular forms (`createTopic`, `deleteTopic`, ...)
+ * throw the item's error instead. Safe to use concurrently.
+ */
+import { isAdminRetriable } from "./admin-retry.js";
+import type {
+  ClusterDescription,
+  ConfigAlteration,
+  ElectionResult,
+  ElectionTarget,
+  ListTopicsOptions,
+  NewTopic,
+  PartitionsIncrease,
+  TopicConfigs,
+  TopicDescription,
+  TopicListing,
+  TopicResult,
+  ValidateOnlyOptions,
+} from "./admin-types.js";
+import {
+  alterationToWire,
+  checkAlteration,
+  checkNewTopic,
+  checkPartitionsIncrease,
+  errorOf,
+  newTopicToWire,
+  toElectionResult,
+  toTopicConfigs,
+  toTopicDescription,
+  toTopicListing,
+  toTopicResult,
+} from "./admin-wire.js";
+import type { ClientContext } from "./client-context.js";
+import { type ControllerWrite, writeToController } from "./controller-write.js";
+import { TidelogError } from "./errors.js";
+import type { Attempt } from "./retry.js";
+import type { AdminRpcs } from "./rpc.js";
+
+type TopicWrite<Item> = Pick<ControllerWrite<Item, TopicResult>, "operation" | "items" | "check" | "send"> & {
+  readonly nameOf: (item: Item) => string;
+};
+
+/** One item per election: a partition, or (null) every partition of the topic. */
+interface ElectionItem {
+  readonly topic: string;
+  readonly partition: number | null;
+}
+
+export class Admin {
+  /** Made by Client.admin(). */
+  constructor(private readonly ctx: ClientContext) {}
+
+  /** The cluster id, the controller and the live brokers; also refreshes the client's metadata. */
+  describeCluster(): Promise<ClusterDescription> {
+    return this.ctx.retrier.run("describeCluster", (a) => this.ctx.metadata.refresh(a.deadlineMs), isAdminRetriable);
+  }
+
+  async listTopics(options: ListTopicsOptions = {}): Promise<TopicListing[]> {
+    const request = { includeInternal: options.includeInternal ?? false };
+    const response = await this.read("listTopics", request);
+    return response.topics.map(toTopicListing);
+  }
+
+  /** Every topic (internal ones included) when `names` is omitted or empty; else those, in that order. */
+  async describeTopics(names: readonly string[] = []): Promise<TopicDescription[]> {
+    checkUnique("describeTopics", names);
+    const response = await this.read("describeTopics", { topics: [...names] });
+    const described = response.topics.map(toTopicDescription);
+    return names.length === 0 ? described : inOrder(names, described, missingDescription);
+  }
+
+  async describeTopic(name: string): Promise<TopicDescription> {
+    return only(await this.describeTopics([name]));
+  }
+
+  createTopics(topics: readonly NewTopic[], options: ValidateOnlyOptions = {}): Promise<TopicResult[]> {
+    return this.writeTopics({
+      operation: "createTopics",
+      items: topics,
+      nameOf: (t) => t.name,
+      check: checkNewTopic,
+      send: async (address, items, deadlineMs) => {
+        const request = { topics: items.map(newTopicToWire), validateOnly: options.validateOnly ?? false };
+        return (await this.call(address, "createTopics", request, deadlineMs)).results.map(toTopicResult);
+      },
+    });
+  }
+
+  async createTopic(topic: NewTopic, options: ValidateOnlyOptions = {}): Promise<TopicResult> {
+    return only(await this.createTopics([topic], options));
+  }
+
+  deleteTopics(names: readonly string[]): Promise<TopicResult[]> {
+    return this.writeTopics({
+      operation: "deleteTopics",
+      items: names,
+      nameOf: (name) => name,
+      send: async (address, items, deadlineMs) =>
+        (await this.call(address, "deleteTopics", { topics: [...items] }, deadlineMs)).results.map(toTopicResult),
+    });
+  }
+
+  async deleteTopic(name: string): Promise<TopicResult> {
+    return only(await this.deleteTopics([name]));
+  }
+
+  /** Grows topics to new partition totals; partitions are never removed. */
+  createPartitions(
+    increases: readonly PartitionsIncrease[],
+    options: ValidateOnlyOptions = {},
+  ): Promise<TopicResult[]> {
+    return this.writeTopics({
+      operation: "createPartitions",
+      items: increases,
+      nameOf: (p) => p.name,
+      check: checkPartitionsIncrease,
+      send: async (address, items, deadlineMs) => {
+        const topics = items.map((p) => ({ name: p.name, totalCount: p.totalCount }));
+        const request = { topics, validateOnly: options.validateOnly ?? false };
+        return (await this.call(address, "createPartitions", request, deadlineMs)).results.map(toTopicResult);
+      },
+    });
+  }
+
+  async increasePartitions(name: string, totalCount: number, options: ValidateOnlyOptions = {}): Promise<TopicResult> {
+    return only(await this.createPartitions([{ name, totalCount }], options));
+  }
+
+  /** Every setting of each topic, defaults included. */
+  async describeConfigs(names: readonly string[]): Promise<TopicConfigs[]> {
+    checkUnique("describeConfigs", names);
+    if (names.length === 0) return [];
+    const response = await this.read("describeConfigs", { topics: [...names] });
+    return inOrder(names, response.topics.map(toTopicConfigs), missingConfigs);
+  }
+
+  async describeConfig(name: string): Promise<TopicConfigs> {
+    return only(await this.describeConfigs([name]));
+  }
+
+  alterConfigs(alterations: readonly ConfigAlteration[], options: ValidateOnlyOptions = {}): Promise<TopicResult[]> {
+    return this.writeTopics({
+      operation: "alterConfigs",
+      items: alterations,
+      nameOf: (a) => a.name,
+      check: checkAlteration,
+      send: async (address, items, deadlineMs) => {
+        const request = { topics: items.map(alterationToWire), validateOnly: options.validateOnly ?? false };
+        return (await this.call(address, "alterConfigs", request, deadlineMs)).results.map(toTopicResult);
+      },
+    });
+  }
+
+  async alterConfig(alteration: ConfigAlteration, options: ValidateOnlyOptions = {}): Promise<TopicResult> {
+    return only(await this.alterConfigs([alteration], options));
+  }
+
+  /** Moves leadership back to each partition's preferred replica; every partition of every topic when omitted. */
+  electLeaders(targets: readonly ElectionTarget[] = []): Promise<ElectionResult[]> {
+    const items = targets.flatMap((t): ElectionItem[] =>
+      t.partitions && t.partitions.length > 0
+        ? t.partitions.map((partition) => ({ topic: t.topic, partition }))
+        : [{ topic: t.topic, partition: null }],
+    );
+    const key = (topic: string, partition: number | null) => `${topic}/${partition ?? "*"}`;
+    return writeToController<ElectionItem, ElectionResult>(this.ctx, {
+      operation: "electLeaders",
+      items,
+      oneResultPerItem: false,
+      emptyMeansAll: true,
+      keyOfItem: (i) => key(i.topic, i.partition),
+      keyOfResult: (r) => key(r.topic, r.partition),
+      itemOfResult: (r) => ({ topic: r.topic, partition: r.partition }),
+      errorOf: (r) => r.error,
+      failed: (i, error) => ({ topic: i.topic, partition: i.partition, leader: null, error }),
+      send: async (address, pending, deadlineMs) => {
+        const request = { partitions: electionRequest(pending) };
+        return (await this.call(address, "electLeaders", request, deadlineMs)).results.map(toElectionResult);
+      },
+    });
+  }
+
+  /** A read at any broker, retried; a response-level error is thrown inside the attempt so it can be retried. */
+  private read<M extends "listTopics" | "describeTopics" | "describeConfigs">(
+    method: M,
+    request: AdminRpcs[M][0],
+  ): Promise<AdminRpcs[M][1]> {
+    const attempt = async (a: Attempt) => {
+      const response = await this.call(this.ctx.metadata.nextAddress(), method, request, a.deadlineMs);
+      const error = "error" in response ? errorOf(response.error) : null;
+      if (error) throw error;
+      return response;
+    };
+    return this.ctx.retrier.run(method, attempt, isAdminRetriable);
+  }
+
+  private call<M extends keyof AdminRpcs>(address: string, method: M, request: AdminRpcs[M][0], deadlineMs: number) {
+    return this.ctx.callAdmin(address, method, request, deadlineMs);
+  }
+
+  /** Async so that every failure, argument checks included, arrives as a rejection. */
+  private async writeTopics<Item>(write: TopicWrite<Item>): Promise<TopicResult[]> {
+    checkUnique(write.operation, write.items.map(write.nameOf));
+    return writeToController<Item, TopicResult>(this.ctx, {
+      ...write,
+      oneResultPerItem: true,
+      keyOfItem: write.nameOf,
+      keyOfResult: (r) => r.name,
+      itemOfResult: (r) => write.items.find((i) => write.nameOf(i) === r.name)!,
+      errorOf: (r) => r.error,
+      failed: (item, error) => ({ name: write.nameOf(item), topicId: null, error }),
+    });
+  }
+}
+
+/** Results are keyed by topic name, so a name may appear once per call. */
+function checkUnique(operation: string, names: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name))
+      throw new TidelogError("INVALID_REQUEST", `${operation}: topic '${name}' appears more than once`);
+    seen.add(name);
+  }
+}
+
+/** Results in the order asked for; a name the broker did not answer for gets `missing(name)`. */
+function inOrder<R extends { readonly name: string }>(
+  names: readonly string[],
+  results: R[],
+  missing: (name: string) => R,
+): R[] {
+  const byName = new Map(results.map((r) => [r.name, r]));
+  return names.map((name) => byName.get(name) ?? missing(name));
+}
+
+function unanswered(name: string): TidelogError {
+  return new TidelogError("UNKNOWN_SERVER_ERROR", `the broker sent no result for '${name}'`);
+}
+
+function missingDescription(name: string): TopicDescription {
+  return { name, topicId: null, internal: false, partitions: [], configs: {}, error: unanswered(name) };
+}
+
+function missingConfigs(name: string): TopicConfigs {
+  return { name, entries: [], error: unanswered(name) };
+}
+
+/** The single result of a one-item call, or its error thrown. */
+function only<R extends { readonly error: TidelogError | null }>(results: readonly R[]): R {
+  const [result] = results;
+  if (result === undefined) throw new TidelogError("UNKNOWN_SERVER_ERROR", "the broker sent no result");
+  if (result.error) throw result.error;
+  return result;
+}
+
+/** Groups election items by topic; a topic with a whole-topic item asks for all its partitions. */
+function electionRequest(items: readonly ElectionItem[]): { topic: string; partitions: number[] }[] {
+  const byTopic = new Map<string, number[] | "all">();
+  for (const { topic, partition } of items) {
+    const current = byTopic.get(topic) ?? [];
+    byTopic.set(topic, partition === null || current === "all" ? "all" : [...current, partition]);
+  }
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions: partitions === "all" ? [] : partitions }));
+}

@@ -1,0 +1,94 @@
+/**
+ * One gRPC channel (one HTTP/2 connection) per broker address, shared by every service
+ * stub the client makes for that broker: the admin today, the producer's and consumer's
+ * services later. Channels open lazily on first use and all close with `close()`.
+ *
+ * Bounded: at most MAX_CONNECTIONS channels; past that the least recently used one is
+ * closed (a call still running on it fails as a transport error and is retried like any
+ * other). Not for concurrent `close()` and use: after `close()` every use throws.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { CHANNEL_OPTIONS, loadTidelogProto, type TidelogProto } from "./protocol/grpc.js";
+import type { AdminClient } from "./protocol/messages.js";
+import type { RetryOptions } from "./retry.js";
+
+interface Connection {
+  readonly channel: grpc.Channel;
+  admin: AdminClient | null;
+}
+
+export interface ConnectionPoolOptions {
+  readonly clientId: string;
+  readonly maxConnections: number;
+  /** grpc-js reconnects on its own schedule; keeping it within the retry policy's means a retry finds a fresh connection attempt instead of a channel still backing off. */
+  readonly retry: RetryOptions;
+}
+
+export class ConnectionPool {
+  /** Map order is recency order: a used entry is moved to the end. */
+  private readonly connections = new Map<string, Connection>();
+  private proto: TidelogProto | null = null;
+  private closed = false;
+  private readonly channelOptions: grpc.ChannelOptions;
+
+  constructor(private readonly options: ConnectionPoolOptions) {
+    this.channelOptions = {
+      ...CHANNEL_OPTIONS,
+      "grpc.primary_user_agent": `tidelog-client/${options.clientId}`,
+      "grpc.initial_reconnect_backoff_ms": options.retry.initialBackoffMs,
+      "grpc.max_reconnect_backoff_ms": options.retry.maxBackoffMs,
+    };
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  /** The Admin service stub for `address`. */
+  admin(address: string): AdminClient {
+    const connection = this.connection(address);
+    if (connection.admin === null) {
+      const Admin = this.loadProto().tidelog.v1.Admin;
+      connection.admin = new Admin(address, grpc.credentials.createInsecure(), {
+        ...this.channelOptions,
+        channelOverride: connection.channel,
+      });
+    }
+    return connection.admin;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const connection of this.connections.values()) connection.channel.close();
+    this.connections.clear();
+  }
+
+  private connection(address: string): Connection {
+    if (this.closed) throw new Error("the tidelog client is closed");
+    const existing = this.connections.get(address);
+    if (existing) {
+      this.connections.delete(address);
+      this.connections.set(address, existing);
+      return existing;
+    }
+    this.evictBeyond(this.options.maxConnections - 1);
+    const channel = new grpc.Channel(address, grpc.credentials.createInsecure(), this.channelOptions);
+    const created: Connection = { channel, admin: null };
+    this.connections.set(address, created);
+    return created;
+  }
+
+  private evictBeyond(count: number): void {
+    for (const [address, connection] of this.connections) {
+      if (this.connections.size <= count) return;
+      connection.channel.close();
+      this.connections.delete(address);
+    }
+  }
+
+  /** Loaded on first use: parsing the .proto files costs tens of milliseconds. */
+  private loadProto(): TidelogProto {
+    this.proto ??= loadTidelogProto(grpc);
+    return this.proto;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * `@tidelog/client`: the public surface of the SDK. Everything not exported here is
+ * internal and may change without notice. The record codec's application-facing names
+ * are here too; its byte-level helpers (header offsets, varints, CRC) stay at
+ * `@tidelog/client/record`, for the broker.
+ */
+
+export { Admin } from "./admin.js";
+export type {
+  BrokerDescription,
+  ClusterDescription,
+  ConfigAlteration,
+  ConfigEntry,
+  ElectionResult,
+  ElectionTarget,
+  ListTopicsOptions,
+  NewTopic,
+  PartitionDescription,
+  PartitionsIncrease,
+  ReplicaAssignment,
+  TopicConfigs,
+  TopicDescription,
+  TopicListing,
+  TopicResult,
+  ValidateOnlyOptions,
+} from "./admin-types.js";
+export {
+  BOOTSTRAP_ENV,
+  type BootstrapInput,
+  type BootstrapSource,
+  CLUSTER_FILE,
+  parseBrokerList,
+  type ResolvedBootstrap,
+  resolveBootstrap,
+} from "./bootstrap.js";
+export { Client, type ClientOptions } from "./client.js";
+export {
+  errorDetail,
+  type GiveUpReason,
+  isTransportError,
+  RetriesExhaustedError,
+  TransportError,
+} from "./client-errors.js";
+export { ERRORS, type ErrorName, errorNameOf, isTidelogError, TidelogError } from "./errors.js";
+export { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY, MAX_REQUEST_TIMEOUT_MS } from "./limits.js";
+export type { Logger } from "./logger.js";
+export {
+  type BatchHeader,
+  type BytesInput,
+  COMPRESSION_CODECS,
+  COMPRESSION_NAMES,
+  type CompressionCodec,
+  type CompressionName,
+  CompressionType,
+  type ControlBatchInput,
+  ControlRecordType,
+  type DecodeBatchesOptions,
+  type DecodedRecordBatch,
+  type DecodeOptions,
+  decodeRecordBatch,
+  decodeRecordBatches,
+  type EncodeRecordBatchInput,
+  type EndTransactionMarker,
+  type EndTransactionMarkerType,
+  encodeControlBatch,
+  encodeEndTransactionMarker,
+  encodeRecordBatch,
+  endTransactionMarkerOf,
+  NO_TIMESTAMP,
+  type Record,
+  RecordBatchBuilder,
+  type RecordBatchOptions,
+  type RecordHeader,
+  type RecordHeaderInput,
+  type RecordHeadersInput,
+  type RecordInput,
+  readBatchHeader,
+  readEndTransactionMarker,
+  TimestampType,
+} from "./record/index.js";
+export type { RetryOptions } from "./retry.js";
