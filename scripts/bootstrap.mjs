@@ -56,6 +56,14 @@ function canInstall() {
   return process.getuid?.() === 0;
 }
 
+/** How to get etcd, for messages about a missing one. */
+export function etcdInstallHint() {
+  return (
+    "install it with `sudo apt-get install etcd-server` (Debian/Ubuntu), put an etcd 3.4+ binary on the PATH " +
+    "or in TIDELOG_ETCD_BIN, or point TIDELOG_ETCD at a running cluster (e.g. http://127.0.0.1:2379)"
+  );
+}
+
 /**
  * Makes sure an etcd server binary exists (unless TIDELOG_ETCD points at a running
  * cluster). With `required: false` a missing etcd is only reported: tests that need it
@@ -75,9 +83,7 @@ export function ensureEtcd({ required }) {
     bin = findEtcd();
     if (bin) return bin;
   }
-  const how =
-    "install it with `sudo apt-get install etcd-server` (Debian/Ubuntu), put an etcd 3.4+ binary on the PATH " +
-    "or in TIDELOG_ETCD_BIN, or point TIDELOG_ETCD at a running cluster (e.g. http://127.0.0.1:2379)";
+  const how = etcdInstallHint();
   if (required) {
     say(`etcd is required but was not found: ${how}.`);
     process.exit(1);

@@ -61,8 +61,21 @@ export interface NewTopicSpec {
 
 export type ItemResult = { ok: true; topicId?: string } | { ok: false; error: TidelogError };
 
+/**
+ * The request an admin operation serves. A client that stopped waiting (cancelled, or
+ * past its deadline) may already have reported failure to its caller, so items not yet
+ * applied are skipped rather than done behind its back.
+ */
+export interface AdminCall {
+  abandoned(): boolean;
+}
+
+const NEVER_ABANDONED: AdminCall = { abandoned: () => false };
+
 /** Most partitions one topic may have: bounds metadata size and one request's work. */
 export const MAX_PARTITIONS_PER_TOPIC = 10_000;
+/** How long an admin operation waits for its read of etcd's current metadata. */
+const ADMIN_READ_TIMEOUT_MS = 2000;
 /** Partition states per etcd transaction, well under etcd's default of 128 operations. */
 const STATES_PER_TXN = 50;
 
@@ -133,8 +146,9 @@ export class Controller {
     const fenceKey = await campaign.getCampaignKey();
     const kv = await unavailableOnError("read campaign key", () => this.options.store.client.get(fenceKey).exec());
     const created = kv.kvs[0]?.create_revision;
-    if (this.campaign !== campaign || created === undefined)
-      throw new Error("campaign key vanished before taking over");
+    // Resigned meanwhile (shutting down) or replaced by a newer campaign: nothing to take over.
+    if (this.stopped || this.campaign !== campaign) return;
+    if (created === undefined) throw new Error("our election key expired before we could take over");
     this.active = { fenceKey, epoch: Number(created) };
     this.options.logger.info({ controllerEpoch: this.active.epoch }, "became controller");
     // Our own election key must be in the image before we act on it.
@@ -290,17 +304,17 @@ export class Controller {
   // ------------------------------------------------------------------ admin operations
 
   /** Creates topics; each gets its own result. */
-  createTopics(specs: readonly NewTopicSpec[], validateOnly: boolean): Promise<ItemResult[]> {
+  createTopics(specs: readonly NewTopicSpec[], validateOnly: boolean, call = NEVER_ABANDONED): Promise<ItemResult[]> {
     return this.enqueue(async () => {
       this.requireActive();
       const results: ItemResult[] = [];
-      for (const spec of specs) results.push(await this.tryItem(() => this.createTopic(spec, validateOnly)));
+      for (const spec of specs) results.push(await this.tryItem(call, () => this.createTopic(spec, validateOnly)));
       return results;
     });
   }
 
   private async createTopic(spec: NewTopicSpec, validateOnly: boolean): Promise<ItemResult> {
-    const image = this.options.watch.image;
+    const image = await this.adminImage();
     const problem = topicNameProblem(spec.name);
     if (problem) throw new TidelogError("INVALID_TOPIC_EXCEPTION", problem);
     if (isInternalTopic(spec.name)) {
@@ -365,17 +379,17 @@ export class Controller {
     return { ok: true, topicId: record.topicId };
   }
 
-  deleteTopics(names: readonly string[]): Promise<ItemResult[]> {
+  deleteTopics(names: readonly string[], call = NEVER_ABANDONED): Promise<ItemResult[]> {
     return this.enqueue(async () => {
       this.requireActive();
       const results: ItemResult[] = [];
-      for (const name of names) results.push(await this.tryItem(() => this.deleteTopic(name)));
+      for (const name of names) results.push(await this.tryItem(call, () => this.deleteTopic(name)));
       return results;
     });
   }
 
   private async deleteTopic(name: string): Promise<ItemResult> {
-    const topic = this.options.watch.image.topics.get(name);
+    const topic = (await this.adminImage()).topics.get(name);
     if (!topic) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `topic '${name}' does not exist`);
     if (topic.value.internal)
       throw new TidelogError("INVALID_TOPIC_EXCEPTION", `internal topic '${name}' cannot be deleted`);
@@ -397,18 +411,19 @@ export class Controller {
   createPartitions(
     increases: readonly { name: string; totalCount: number }[],
     validateOnly: boolean,
+    call = NEVER_ABANDONED,
   ): Promise<ItemResult[]> {
     return this.enqueue(async () => {
       this.requireActive();
       const results: ItemResult[] = [];
       for (const inc of increases)
-        results.push(await this.tryItem(() => this.addPartitions(inc.name, inc.totalCount, validateOnly)));
+        results.push(await this.tryItem(call, () => this.addPartitions(inc.name, inc.totalCount, validateOnly)));
       return results;
     });
   }
 
   private async addPartitions(name: string, totalCount: number, validateOnly: boolean): Promise<ItemResult> {
-    const image = this.options.watch.image;
+    const image = await this.adminImage();
     const topic = image.topics.get(name);
     if (!topic) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `topic '${name}' does not exist`);
     const current = topic.value.assignment.length;
@@ -434,11 +449,12 @@ export class Controller {
   alterConfigs(
     alterations: readonly { name: string; set: Readonly<Record<string, string>>; delete: readonly string[] }[],
     validateOnly: boolean,
+    call = NEVER_ABANDONED,
   ): Promise<ItemResult[]> {
     return this.enqueue(async () => {
       this.requireActive();
       const results: ItemResult[] = [];
-      for (const a of alterations) results.push(await this.tryItem(() => this.alterConfig(a, validateOnly)));
+      for (const a of alterations) results.push(await this.tryItem(call, () => this.alterConfig(a, validateOnly)));
       return results;
     });
   }
@@ -447,7 +463,7 @@ export class Controller {
     a: { name: string; set: Readonly<Record<string, string>>; delete: readonly string[] },
     validateOnly: boolean,
   ): Promise<ItemResult> {
-    const topic = this.options.watch.image.topics.get(a.name);
+    const topic = (await this.adminImage()).topics.get(a.name);
     if (!topic) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `topic '${a.name}' does not exist`);
     const configs: Record<string, string> = { ...topic.value.configs, ...a.set };
     for (const k of a.delete) delete configs[k];
@@ -463,7 +479,7 @@ export class Controller {
   ): Promise<{ topic: string; partition: number; leader: number; error: TidelogError | null }[]> {
     return this.enqueue(async () => {
       this.requireActive();
-      const image = this.options.watch.image;
+      const image = await this.adminImage();
       const alive = image.liveBrokerIds();
       const wanted =
         targets.length > 0 ? targets : [...image.topics.keys()].map((topic) => ({ topic, partitions: [] }));
@@ -517,7 +533,29 @@ export class Controller {
     return { topic, partition, leader: decision.state.leader, error: null };
   }
 
-  private async tryItem(fn: () => Promise<ItemResult>): Promise<ItemResult> {
+  /**
+   * What an admin operation decides on: etcd's current metadata, so a broker that has just
+   * registered counts as live and a topic just created by someone else is seen. The
+   * compare-and-swap on the write still guards against anything changing after this read.
+   */
+  private async adminImage(): Promise<MetadataImage> {
+    const image = await this.options.watch.freshImage(ADMIN_READ_TIMEOUT_MS);
+    if (image === this.options.watch.image && !this.options.watch.isSynced) {
+      throw new TidelogError(
+        "METADATA_UNAVAILABLE",
+        "etcd is unreachable; metadata changes are refused until it is back",
+      );
+    }
+    return image;
+  }
+
+  private async tryItem(call: AdminCall, fn: () => Promise<ItemResult>): Promise<ItemResult> {
+    if (call.abandoned()) {
+      return {
+        ok: false,
+        error: new TidelogError("REQUEST_TIMED_OUT", "the client stopped waiting before this item was applied"),
+      };
+    }
     try {
       return await fn();
     } catch (e) {

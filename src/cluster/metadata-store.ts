@@ -10,6 +10,7 @@
  */
 
 import { TidelogError } from "@tidelog/client/record";
+import { ExponentialBackoff, type IBackoff, noop } from "cockatiel";
 import { Etcd3, type Namespace } from "etcd3";
 import type { Logger } from "../common/logger.js";
 import { type MetadataEntry, MetadataImage } from "./metadata-image.js";
@@ -31,13 +32,28 @@ export class MetadataStore {
       hosts: [...options.endpoints],
       dialTimeout: options.requestTimeoutMs,
       defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + options.requestTimeoutMs }),
+      faultHandling: {
+        // etcd3's default per-host circuit breaker refuses every call for 5 s after three
+        // failures, so a broker would keep serving stale metadata well after etcd is
+        // back. Every call here has its own deadline and caller-side retry; no breaker.
+        host: () => noop,
+        // Watches reconnect within 2 s of etcd's return, not the default 30 s. etcd3 takes
+        // the backoff factory (as its docs show) though its typings name the state type.
+        watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }) as unknown as IBackoff<unknown>,
+      },
     });
     this.ns = this.client.namespace(`/tidelog/${options.clusterId}/`);
   }
 
-  /** Every metadata key at one revision. */
-  async readAll(): Promise<{ entries: MetadataEntry[]; revision: number }> {
-    const res = await unavailableOnError("read metadata", () => this.ns.getAll().prefix("").exec());
+  /** Every metadata key at one revision (within `timeoutMs`, default the request timeout). */
+  async readAll(timeoutMs = this.options.requestTimeoutMs): Promise<{ entries: MetadataEntry[]; revision: number }> {
+    const res = await unavailableOnError("read metadata", () =>
+      this.ns
+        .getAll()
+        .prefix("")
+        .options({ deadline: Date.now() + timeoutMs })
+        .exec(),
+    );
     return {
       revision: Number(res.header.revision),
       entries: res.kvs.map((kv) => ({
@@ -96,6 +112,27 @@ export class MetadataWatch {
   /** False between a lost watch and the full read that follows it. */
   get isSynced(): boolean {
     return !this.stale;
+  }
+
+  /**
+   * Metadata as etcd holds it now, for answers that must reflect every completed write
+   * (an admin describe right after a create, answered by another broker). Falls back to
+   * the watched image, which may lag, when etcd does not answer within `timeoutMs`:
+   * serving slightly old metadata beats serving none while etcd is away.
+   */
+  async freshImage(timeoutMs: number): Promise<MetadataImage> {
+    try {
+      const { entries, revision } = await this.store.readAll(timeoutMs);
+      // etcd answers again while the watch still counts itself cut off: catch up now.
+      if (this.stale) this.resync().catch(() => {});
+      return MetadataImage.fromEntries(entries, revision, this.logger);
+    } catch (e) {
+      this.logger.warn(
+        { err: (e as Error).message },
+        "etcd did not answer a fresh read; answering from the watched metadata",
+      );
+      return this.current;
+    }
   }
 
   onChange(listener: (image: MetadataImage) => void): void {

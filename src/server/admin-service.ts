@@ -1,7 +1,8 @@
 /**
- * The gRPC Admin service: reads from this broker's metadata image, writes through the
- * controller when this broker is it (NOT_CONTROLLER per item otherwise, which clients
- * retry at the controller).
+ * The gRPC Admin service: reads answered from etcd's current metadata (so a describe
+ * right after a create sees it, whichever broker answers), or from this broker's watched
+ * image while etcd is unreachable; writes through the controller when this broker is it
+ * (NOT_CONTROLLER per item otherwise, which clients retry at the controller).
  *
  * Every request is checked at the edge (list lengths, names, numbers) and every failure
  * is answered as a typed ErrorInfo in the response; gRPC status codes are left for
@@ -11,7 +12,7 @@
 import type * as grpc from "@grpc/grpc-js";
 import { errorInfo, NO_ERROR, topicNameProblem, type wire } from "@tidelog/client/protocol";
 import { TidelogError } from "@tidelog/client/record";
-import type { Controller, ItemResult } from "../cluster/controller.js";
+import type { AdminCall, Controller, ItemResult } from "../cluster/controller.js";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import { NO_LEADER } from "../cluster/metadata-records.js";
 import type { Logger } from "../common/logger.js";
@@ -25,26 +26,42 @@ import {
 export interface AdminServiceDeps {
   readonly brokerId: number;
   readonly clusterId: string;
+  /** The watched image: may lag etcd by a moment. */
   readonly image: () => MetadataImage;
+  /** The image as etcd holds it now (or the watched one when etcd is away). */
+  readonly freshImage: () => Promise<MetadataImage>;
   readonly controller: Controller;
   readonly logDefaults: LogConfig;
   readonly logger: Logger;
 }
+
+/**
+ * How long an admin read waits for etcd before answering from the watched image: short,
+ * so reads stay quick while etcd is away.
+ */
+export const FRESH_READ_TIMEOUT_MS = 1000;
 
 /** Most items one admin request may name: bounds the work of one call. */
 export const MAX_ITEMS_PER_REQUEST = 1000;
 
 type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
 
+/** The caller has gone: cancelled, or past the deadline it sent. */
+function adminCall(call: grpc.ServerUnaryCall<unknown, unknown>): AdminCall {
+  const deadline = call.getDeadline();
+  const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
+  return { abandoned: () => call.cancelled || (Number.isFinite(deadlineMs) && Date.now() > deadlineMs) };
+}
+
 /** Wraps a handler so that any exception becomes a typed error response, not a dropped call. */
 function unary<Req, Res>(
   logger: Logger,
   onError: (e: TidelogError) => Res,
-  fn: (req: Req) => Promise<Res> | Res,
+  fn: (req: Req, call: AdminCall) => Promise<Res> | Res,
 ): Unary<Req, Res> {
   return (call, callback) => {
     Promise.resolve()
-      .then(() => fn(call.request))
+      .then(() => fn(call.request, adminCall(call)))
       .then((res) => callback(null, res))
       .catch((e: unknown) => {
         const err = e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", (e as Error)?.message);
@@ -91,8 +108,8 @@ export function adminHandlers(deps: AdminServiceDeps): wire.AdminHandlers {
     DescribeCluster: unary(
       logger,
       (e) => ({ error: errorInfo(e) }),
-      () => {
-        const image = deps.image();
+      async () => {
+        const image = await deps.freshImage();
         const controllerInfo = image.controller();
         return {
           clusterId: deps.clusterId,
@@ -111,8 +128,8 @@ export function adminHandlers(deps: AdminServiceDeps): wire.AdminHandlers {
     ListTopics: unary(
       logger,
       (e) => ({ topics: [], error: errorInfo(e) }),
-      (req: wire.ListTopicsRequest__Output) => ({
-        topics: [...deps.image().topics.values()]
+      async (req: wire.ListTopicsRequest__Output) => ({
+        topics: [...(await deps.freshImage()).topics.values()]
           .map((t) => t.value)
           .filter((t) => req.includeInternal || !t.internal)
           .sort((a, b) => a.name.localeCompare(b.name))
@@ -130,9 +147,9 @@ export function adminHandlers(deps: AdminServiceDeps): wire.AdminHandlers {
     DescribeTopics: unary(
       logger,
       (e) => ({ topics: [{ name: "", error: errorInfo(e) }] }),
-      (req: wire.DescribeTopicsRequest__Output) => {
+      async (req: wire.DescribeTopicsRequest__Output) => {
         checkCount(req.topics.length, "topics");
-        const image = deps.image();
+        const image = await deps.freshImage();
         const names = req.topics.length > 0 ? req.topics : [...image.topics.keys()].sort();
         return { topics: names.map((name) => describeTopic(image, name)) };
       },
@@ -141,16 +158,17 @@ export function adminHandlers(deps: AdminServiceDeps): wire.AdminHandlers {
     DescribeConfigs: unary(
       logger,
       (e) => ({ topics: [{ name: "", entries: [], error: errorInfo(e) }] }),
-      (req: wire.DescribeConfigsRequest__Output) => {
+      async (req: wire.DescribeConfigsRequest__Output) => {
         checkCount(req.topics.length, "topics");
-        return { topics: req.topics.map((name) => describeConfigs(deps.image(), name, deps.logDefaults)) };
+        const image = await deps.freshImage();
+        return { topics: req.topics.map((name) => describeConfigs(image, name, deps.logDefaults)) };
       },
     ),
 
     CreateTopics: unary(
       logger,
       (e) => perTopicError([])(e),
-      async (req: wire.CreateTopicsRequest__Output) => {
+      async (req: wire.CreateTopicsRequest__Output, call) => {
         const names = req.topics.map((t) => t.name);
         return write(names, () =>
           controller.createTopics(
@@ -162,6 +180,7 @@ export function adminHandlers(deps: AdminServiceDeps): wire.AdminHandlers {
               assignment: [...t.assignments].sort((a, b) => a.partition - b.partition).map((a) => a.replicas),
             })),
             req.validateOnly,
+            call,
           ),
         );
       },
@@ -170,19 +189,21 @@ export function adminHandlers(deps: AdminServiceDeps): wire.AdminHandlers {
     DeleteTopics: unary(
       logger,
       (e) => perTopicError([])(e),
-      async (req: wire.DeleteTopicsRequest__Output) => write(req.topics, () => controller.deleteTopics(req.topics)),
+      async (req: wire.DeleteTopicsRequest__Output, call) =>
+        write(req.topics, () => controller.deleteTopics(req.topics, call)),
     ),
 
     CreatePartitions: unary(
       logger,
       (e) => perTopicError([])(e),
-      async (req: wire.CreatePartitionsRequest__Output) =>
+      async (req: wire.CreatePartitionsRequest__Output, call) =>
         write(
           req.topics.map((t) => t.name),
           () =>
             controller.createPartitions(
               req.topics.map((t) => ({ name: t.name, totalCount: t.totalCount })),
               req.validateOnly,
+              call,
             ),
         ),
     ),
@@ -190,13 +211,14 @@ export function adminHandlers(deps: AdminServiceDeps): wire.AdminHandlers {
     AlterConfigs: unary(
       logger,
       (e) => perTopicError([])(e),
-      async (req: wire.AlterConfigsRequest__Output) =>
+      async (req: wire.AlterConfigsRequest__Output, call) =>
         write(
           req.topics.map((t) => t.name),
           () =>
             controller.alterConfigs(
               req.topics.map((t) => ({ name: t.name, set: t.set, delete: t.delete })),
               req.validateOnly,
+              call,
             ),
         ),
     ),

@@ -20,7 +20,7 @@ import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { ReplicaManager } from "../replication/replica-manager.js";
 import { LogManager } from "../storage/log-manager.js";
-import { adminHandlers } from "./admin-service.js";
+import { adminHandlers, FRESH_READ_TIMEOUT_MS } from "./admin-service.js";
 import type { BrokerConfig } from "./config.js";
 
 export class Broker {
@@ -96,6 +96,7 @@ export class Broker {
         brokerId: config.brokerId,
         clusterId: config.clusterId,
         image: () => watch.image,
+        freshImage: () => watch.freshImage(FRESH_READ_TIMEOUT_MS),
         controller,
         logDefaults: config.logDefaults,
         logger: logger.child({ component: "admin" }),

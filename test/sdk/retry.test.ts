@@ -52,7 +52,7 @@ test("backoff doubles from the initial value, is capped, and jitters by at most 
 
 test("retriable failures are retried until an attempt succeeds", async () => {
   const seams = virtualTime();
-  const retrier = new Retrier(POLICY, 60_000, seams, silentLogger);
+  const retrier = new Retrier(POLICY, 60_000, 60_000, seams, silentLogger);
   let calls = 0;
   const value = await retrier.run(
     "op",
@@ -68,7 +68,7 @@ test("retriable failures are retried until an attempt succeeds", async () => {
 });
 
 test("a non-retriable error passes through at once, and so does a non-TidelogError (a bug)", async () => {
-  const retrier = new Retrier(POLICY, 60_000, virtualTime(), silentLogger);
+  const retrier = new Retrier(POLICY, 60_000, 60_000, virtualTime(), silentLogger);
   const invalid = new TidelogError("INVALID_CONFIG");
   await assert.rejects(
     retrier.run("op", async () => Promise.reject(invalid), isAdminRetriable),
@@ -83,7 +83,7 @@ test("a non-retriable error passes through at once, and so does a non-TidelogErr
 
 test("out of retries: the error keeps the last code and counts the attempts", async () => {
   const seams = virtualTime();
-  const retrier = new Retrier(POLICY, 60_000, seams, silentLogger);
+  const retrier = new Retrier(POLICY, 60_000, 60_000, seams, silentLogger);
   const error = await retrier.run("op", async () => Promise.reject(unavailable()), isAdminRetriable).catch((e) => e);
   assert.ok(error instanceof RetriesExhaustedError);
   assert.deepEqual(
@@ -96,7 +96,7 @@ test("out of retries: the error keeps the last code and counts the attempts", as
 
 test("the deadline stops retrying before a wait would pass it", async () => {
   const seams = virtualTime();
-  const retrier = new Retrier(POLICY, 250, seams, silentLogger);
+  const retrier = new Retrier(POLICY, 250, 250, seams, silentLogger);
   const error = await retrier.run("op", async () => Promise.reject(unavailable()), isAdminRetriable).catch((e) => e);
   assert.ok(error instanceof RetriesExhaustedError);
   assert.deepEqual([error.attempts, error.reason], [2, "deadline"]);
@@ -154,4 +154,26 @@ test("metadata older than its maximum age is refreshed before use", async () => 
   now = 1_000;
   await metadata.controllerAddress(0);
   assert.equal(refreshes, 2);
+});
+
+test("each attempt gets its own bound, so a hung broker costs one attempt and not the whole call", async () => {
+  const seams = virtualTime();
+  const retrier = new Retrier(POLICY, 60_000, 2_000, seams, silentLogger);
+  const deadlines: number[] = [];
+  const value = await retrier.run(
+    "op",
+    async (a) => {
+      deadlines.push(a.deadlineMs - seams.now);
+      // The first broker hangs until its attempt deadline; the next one answers.
+      if (deadlines.length === 1) {
+        seams.now = a.deadlineMs;
+        throw new TransportError("REQUEST_TIMED_OUT", "h:1", "DEADLINE_EXCEEDED", "no answer");
+      }
+      return "answered";
+    },
+    (e) => e.retriable,
+  );
+  assert.equal(value, "answered");
+  assert.deepEqual(deadlines, [2_000, 2_000], "every attempt is bounded by attemptTimeoutMs");
+  assert.ok(seams.now < 3_000, `the call took ${seams.now} ms, not the 60 s budget`);
 });

@@ -16,6 +16,7 @@ export interface ClientContextOptions {
   readonly clientId: string;
   readonly bootstrap: readonly string[];
   readonly requestTimeoutMs: number;
+  readonly attemptTimeoutMs: number;
   readonly retry: RetryOptions;
   readonly logger: Logger;
   readonly seams: RetrySeams;
@@ -39,7 +40,13 @@ export class ClientContext {
       maxConnections: MAX_CONNECTIONS,
       retry: options.retry,
     });
-    this.retrier = new Retrier(options.retry, options.requestTimeoutMs, options.seams, options.logger);
+    this.retrier = new Retrier(
+      options.retry,
+      options.requestTimeoutMs,
+      options.attemptTimeoutMs,
+      options.seams,
+      options.logger,
+    );
     this.metadata = new ClusterMetadata({
       bootstrap: options.bootstrap,
       describe: (address, deadlineMs) => this.describeCluster(address, deadlineMs),

@@ -16,7 +16,7 @@ import { Admin } from "./admin.js";
 import { resolveBootstrap } from "./bootstrap.js";
 import { ClientContext } from "./client-context.js";
 import { TidelogError } from "./errors.js";
-import { checkClientLimits, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY } from "./limits.js";
+import { checkClientLimits, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY } from "./limits.js";
 import { type Logger, silentLogger } from "./logger.js";
 import { type RetryOptions, systemSeams } from "./retry.js";
 
@@ -27,6 +27,8 @@ export interface ClientOptions {
   readonly clientId?: string;
   /** The longest one call may take, all attempts and backoffs included. */
   readonly requestTimeoutMs?: number;
+  /** The longest one attempt at one broker may take before the next attempt goes elsewhere. */
+  readonly attemptTimeoutMs?: number;
   readonly retry?: Partial<RetryOptions>;
   readonly logger?: Logger;
 }
@@ -47,6 +49,7 @@ export class Client {
     this.brokers = resolveBootstrap({ brokers: options.brokers }).brokers;
     const limits = checkClientLimits({
       requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
       retry: { ...DEFAULT_RETRY, ...options.retry },
     });
     this.context = new ClientContext({

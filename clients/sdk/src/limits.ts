@@ -8,6 +8,12 @@ import type { RetryOptions } from "./retry.js";
 
 /** The longest one call may take, every attempt and backoff included: how long a caller can be kept waiting. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/**
+ * One request to one broker. Past this the broker is presumed hung (paused, cut off) and
+ * the next attempt goes to another; without it one stuck broker would use up the whole
+ * request timeout.
+ */
+export const DEFAULT_ATTEMPT_TIMEOUT_MS = 10_000;
 /** Above this a "timeout" is a hang: ten minutes. */
 export const MAX_REQUEST_TIMEOUT_MS = 10 * 60_000;
 
@@ -32,6 +38,7 @@ export const CLUSTER_FILE_MAX_BYTES = 64 * 1024;
 
 export interface ClientLimits {
   readonly requestTimeoutMs: number;
+  readonly attemptTimeoutMs: number;
   readonly retry: RetryOptions;
 }
 
@@ -47,8 +54,9 @@ function checkInteger(name: string, value: number, min: number, max: number): vo
 
 /** Each value within its range, and the values in agreement with each other. */
 export function checkClientLimits(limits: ClientLimits): ClientLimits {
-  const { requestTimeoutMs, retry } = limits;
+  const { requestTimeoutMs, attemptTimeoutMs, retry } = limits;
   checkInteger("requestTimeoutMs", requestTimeoutMs, 1, MAX_REQUEST_TIMEOUT_MS);
+  checkInteger("attemptTimeoutMs", attemptTimeoutMs, 1, MAX_REQUEST_TIMEOUT_MS);
   checkInteger("retry.retries", retry.retries, 0, MAX_RETRIES);
   checkInteger("retry.initialBackoffMs", retry.initialBackoffMs, 1, MAX_BACKOFF_MS);
   checkInteger("retry.maxBackoffMs", retry.maxBackoffMs, 1, MAX_BACKOFF_MS);

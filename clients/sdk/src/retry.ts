@@ -36,7 +36,7 @@ export const systemSeams: RetrySeams = {
 export interface Attempt {
   /** 1 for the first attempt. */
   readonly number: number;
-  /** Wall-clock time (ms since the epoch) by which every attempt must be over: the gRPC deadline. */
+  /** Wall-clock time (ms since the epoch) by which this attempt must be over: its gRPC deadline. */
   readonly deadlineMs: number;
 }
 
@@ -51,6 +51,8 @@ export class Retrier {
   constructor(
     private readonly policy: RetryOptions,
     private readonly timeoutMs: number,
+    /** Bound on one attempt, so a hung broker costs one attempt and not the whole call. */
+    private readonly attemptTimeoutMs: number,
     private readonly seams: RetrySeams,
     private readonly logger: Logger,
   ) {}
@@ -64,7 +66,7 @@ export class Retrier {
     const deadlineMs = startMs + this.timeoutMs;
     for (let number = 1; ; number++) {
       try {
-        return await attempt({ number, deadlineMs });
+        return await attempt({ number, deadlineMs: Math.min(deadlineMs, this.seams.nowMs() + this.attemptTimeoutMs) });
       } catch (e) {
         if (!(e instanceof TidelogError) || !shouldRetry(e)) throw e;
         const waitMs = this.nextWait(operation, e, number, startMs, deadlineMs);
