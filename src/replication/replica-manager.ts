@@ -36,6 +36,11 @@ export interface HostedPartition {
 
 export interface ReplicaManagerOptions {
   readonly brokerId: number;
+  /**
+   * True while this broker may be gone from etcd's view (lease lost, or not yet
+   * re-registered and reconciled): it must not act as any partition's leader then.
+   */
+  readonly isFenced: () => boolean;
   readonly logManager: LogManager;
   readonly logDefaults: LogConfig;
   readonly logger: Logger;
@@ -190,6 +195,12 @@ export class ReplicaManager {
       throw new TidelogError(
         "NOT_LEADER_OR_FOLLOWER",
         `broker ${this.options.brokerId} is not the leader of ${tpKey(tp)} (leader ${hosted.leader})`,
+      );
+    }
+    if (this.options.isFenced()) {
+      throw new TidelogError(
+        "NOT_LEADER_OR_FOLLOWER",
+        `broker ${this.options.brokerId} lost its etcd session and may have been replaced as leader of ${tpKey(tp)}`,
       );
     }
     return hosted;

@@ -65,8 +65,12 @@ export class Broker {
       "reading metadata from etcd",
     );
 
+    // Fenced from start until registered and reconciled, and again from a lost lease
+    // until the same: a broker etcd may have dropped must not act as leader.
+    const session = { registration: null as BrokerRegistration | null, reconciled: false };
     const replicas = new ReplicaManager({
       brokerId: config.brokerId,
+      isFenced: () => !session.registration || session.registration.isFenced() || !session.reconciled,
       logManager,
       logDefaults: config.logDefaults,
       logger: logger.child({ component: "replicas" }),
@@ -121,11 +125,22 @@ export class Broker {
       sessionTimeoutMs: config.brokerSessionTimeoutMs,
       clock,
       logger: logger.child({ component: "registration" }),
-      onLost: () => {},
+      onLost: () => {
+        session.reconciled = false;
+      },
       onRegistered: () => {
-        watch.resync().catch(() => {});
+        watch
+          .resync()
+          .then(() => replicas.onMetadata(watch.image, watch.isSynced))
+          .then(() => {
+            session.reconciled = true;
+          })
+          .catch((e: unknown) =>
+            logger.warn({ err: (e as Error).message }, "re-reading metadata after registering failed"),
+          );
       },
     });
+    session.registration = registration;
     // A previous incarnation's key can hold the id for up to one TTL after a crash.
     await registration.register(config.etcdStartupTimeoutMs + 2 * config.brokerSessionTimeoutMs);
     controller.start();
@@ -146,10 +161,6 @@ export class Broker {
       "broker started",
     );
     return broker;
-  }
-
-  get isFenced(): boolean {
-    return this.registration.isFenced();
   }
 
   async shutdown(): Promise<void> {

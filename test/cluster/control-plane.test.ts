@@ -193,6 +193,16 @@ describe("failures", () => {
       assert.notEqual(p.leader, victim.id, "it came back as a follower");
       assert.ok(p.replicas.includes(victim.id));
     }
+    // Preferred-leader election: where the returned broker is preferred it is still out of
+    // the ISR (it has not caught up), so it must not be elected; every other partition is
+    // still led by its preferred replica, so there is nothing to do.
+    const elections = await admin().electLeaders([{ topic: "events" }]);
+    assert.equal(elections.length, 6);
+    for (const r of elections) {
+      const preferred = before.partitions[r.partition as number]?.replicas[0];
+      const expected = preferred === victim.id ? "PREFERRED_LEADER_NOT_AVAILABLE" : "ELECTION_NOT_NEEDED";
+      assert.equal(r.error?.code, expected, `partition ${r.partition}: ${r.error?.message}`);
+    }
   });
 
   test("kill -9 of the controller with a broker down: a new controller takes over and finishes the elections", async (t) => {

@@ -1,0 +1,146 @@
+// The replica manager turns metadata into local state: a log for each replica assigned
+// here, the role and leader epoch from the partition state, no leadership while the
+// broker is fenced, and deletion of a topic's data only when the metadata image is
+// complete, never while etcd is out of sight. A recreated topic (new topic id) replaces
+// the old data instead of serving it.
+import assert from "node:assert/strict";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { isTidelogError } from "@tidelog/client/record";
+import { type MetadataEntry, MetadataImage } from "../../src/cluster/metadata-image.js";
+import { ManualClock } from "../../src/common/clock.js";
+import { silentLogger } from "../../src/common/logger.js";
+import { ReplicaManager } from "../../src/replication/replica-manager.js";
+import { DEFAULT_LOG_CONFIG } from "../../src/storage/log-config.js";
+import { LogManager } from "../../src/storage/log-manager.js";
+import { batchOf } from "../storage/fixtures.js";
+
+const ME = 2;
+
+function image(entries: Record<string, unknown>, revision = 10): MetadataImage {
+  const list: MetadataEntry[] = Object.entries(entries).map(([key, value], i) => ({
+    key,
+    value: JSON.stringify(value),
+    modRevision: i + 1,
+    createRevision: i + 1,
+  }));
+  return MetadataImage.fromEntries(list, revision, silentLogger);
+}
+
+function topic(name: string, topicId: string, assignment: number[][]) {
+  return { [`topics/${name}`]: { name, topicId, assignment, configs: {}, internal: false } };
+}
+
+function state(topicId: string, leader: number, leaderEpoch: number, isr: number[]) {
+  return { topicId, leader, leaderEpoch, isr, partitionEpoch: leaderEpoch };
+}
+
+function setup(t: import("node:test").TestContext) {
+  // Shut the manager down before its directory goes: one hook, in that order.
+  const dataDir = mkdtempSync(join(tmpdir(), "tidelog-replicas-"));
+  const logManager = LogManager.open({
+    dataDir,
+    defaultConfig: DEFAULT_LOG_CONFIG,
+    clock: new ManualClock(),
+    logger: silentLogger,
+    openFilesMax: 16,
+  });
+  t.after(async () => {
+    await logManager.shutdown();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const fence = { fenced: false };
+  const replicas = new ReplicaManager({
+    brokerId: ME,
+    isFenced: () => fence.fenced,
+    logManager,
+    logDefaults: DEFAULT_LOG_CONFIG,
+    logger: silentLogger,
+  });
+  return { dataDir, logManager, replicas, fence };
+}
+
+test("assigned replicas get logs and roles from the partition state; others get nothing", async (t) => {
+  const { dataDir, replicas } = setup(t);
+  await replicas.onMetadata(
+    image({
+      ...topic("orders", "id-1", [
+        [2, 1],
+        [1, 2],
+        [1, 3],
+      ]),
+      "partitions/orders/0": state("id-1", 2, 4, [2, 1]),
+      "partitions/orders/1": state("id-1", 1, 0, [1, 2]),
+      "partitions/orders/2": state("id-1", 1, 0, [1, 3]),
+    }),
+    true,
+  );
+  assert.equal(replicas.get({ topic: "orders", partition: 0 })?.role, "leader");
+  assert.equal(replicas.get({ topic: "orders", partition: 0 })?.leaderEpoch, 4);
+  assert.equal(replicas.get({ topic: "orders", partition: 1 })?.role, "follower");
+  assert.equal(replicas.get({ topic: "orders", partition: 2 }), undefined, "not assigned here");
+  assert.ok(existsSync(join(dataDir, "orders-0", "partition.metadata")));
+  assert.equal(existsSync(join(dataDir, "orders-2")), false);
+  assert.equal(replicas.leaderFor({ topic: "orders", partition: 0 }).tp.partition, 0);
+  assert.throws(
+    () => replicas.leaderFor({ topic: "orders", partition: 1 }),
+    (e) => isTidelogError(e, "NOT_LEADER_OR_FOLLOWER"),
+  );
+  assert.throws(
+    () => replicas.leaderFor({ topic: "orders", partition: 2 }),
+    (e) => isTidelogError(e, "UNKNOWN_TOPIC_OR_PARTITION"),
+  );
+});
+
+test("a fenced broker refuses to act as leader", async (t) => {
+  const { replicas, fence } = setup(t);
+  await replicas.onMetadata(image({ ...topic("t", "id", [[2]]), "partitions/t/0": state("id", 2, 1, [2]) }), true);
+  fence.fenced = true;
+  assert.throws(
+    () => replicas.leaderFor({ topic: "t", partition: 0 }),
+    (e) => isTidelogError(e, "NOT_LEADER_OR_FOLLOWER") && /lost its etcd session/.test(e.message),
+  );
+  fence.fenced = false;
+  assert.ok(replicas.leaderFor({ topic: "t", partition: 0 }));
+});
+
+test("an older partition state never takes back a newer leader epoch", async (t) => {
+  const { replicas } = setup(t);
+  const base = topic("t", "id", [[2, 1]]);
+  await replicas.onMetadata(image({ ...base, "partitions/t/0": state("id", 1, 5, [1, 2]) }), true);
+  await replicas.onMetadata(image({ ...base, "partitions/t/0": state("id", 2, 3, [2, 1]) }), true);
+  const hosted = replicas.get({ topic: "t", partition: 0 });
+  assert.deepEqual([hosted?.role, hosted?.leaderEpoch], ["follower", 5]);
+});
+
+test("a deleted topic's data goes only when the image is complete", async (t) => {
+  const { dataDir, replicas } = setup(t);
+  await replicas.onMetadata(
+    image({ ...topic("gone", "id", [[2]]), "partitions/gone/0": state("id", 2, 0, [2]) }),
+    true,
+  );
+  replicas.get({ topic: "gone", partition: 0 })?.log.appendAsLeader(batchOf(["keep me"]), 0);
+  await replicas.onMetadata(image({}), false);
+  assert.ok(existsSync(join(dataDir, "gone-0")), "a stale (unsynced) image deletes nothing");
+  await replicas.onMetadata(image({}), true);
+  assert.equal(existsSync(join(dataDir, "gone-0")), false);
+  assert.equal(replicas.get({ topic: "gone", partition: 0 }), undefined);
+});
+
+test("a topic recreated under the same name starts from an empty log", async (t) => {
+  const { replicas } = setup(t);
+  await replicas.onMetadata(
+    image({ ...topic("re", "old-id", [[2]]), "partitions/re/0": state("old-id", 2, 0, [2]) }),
+    true,
+  );
+  replicas.get({ topic: "re", partition: 0 })?.log.appendAsLeader(batchOf(["old data"]), 0);
+  await replicas.onMetadata(
+    image({ ...topic("re", "new-id", [[2]]), "partitions/re/0": state("new-id", 2, 0, [2]) }),
+    true,
+  );
+  const hosted = replicas.get({ topic: "re", partition: 0 });
+  assert.equal(hosted?.topicId, "new-id");
+  assert.equal(hosted?.log.logEndOffset, 0, "the old incarnation's records are gone");
+});
