@@ -41,7 +41,10 @@ async function leaderFailover(c: ClusterHandle, run: number): Promise<number> {
       const killedAt = performance.now();
       await victim.kill();
       await waitFor(
-        async () => (await survivors.admin().describeTopic(topic)).partitions.every((p) => p.leader !== null && p.leader !== victimId),
+        async () =>
+          (await survivors.admin().describeTopic(topic)).partitions.every(
+            (p) => p.leader !== null && p.leader !== victimId,
+          ),
         { description: `${topic} re-led`, timeoutMs: 4 * SESSION_MS + 10_000, intervalMs: POLL_MS },
       );
       return performance.now() - killedAt;
@@ -87,7 +90,10 @@ export async function failoverBench(opts: { quick: boolean }): Promise<BenchRow[
   try {
     const c = await startCluster(scope, {
       brokers: 3,
-      brokerConfig: { "broker.session.timeout.ms": String(SESSION_MS), "controller.session.timeout.ms": String(SESSION_MS) },
+      brokerConfig: {
+        "broker.session.timeout.ms": String(SESSION_MS),
+        "controller.session.timeout.ms": String(SESSION_MS),
+      },
     });
     const probe = clientFor(c.brokers.map((b) => b.address));
     await waitFor(async () => (await probe.admin().describeCluster()).brokers.length === 3, {
@@ -101,13 +107,21 @@ export async function failoverBench(opts: { quick: boolean }): Promise<BenchRow[
       leader.push(await leaderFailover(c, i));
       controller.push(await controllerFailover(c));
     }
-    const rows: BenchRow[] = [row("session TTL (baseline)", SESSION_MS, "ms", { note: "broker.session.timeout.ms = controller.session.timeout.ms" })];
+    const rows: BenchRow[] = [
+      row("session TTL (baseline)", SESSION_MS, "ms", {
+        note: "broker.session.timeout.ms = controller.session.timeout.ms",
+      }),
+    ];
     for (const [name, values] of [
       ["leader failover after kill -9", leader],
       ["controller failover after kill -9", controller],
     ] as const) {
       rows.push(row(`${name} p50`, percentile(values, 50), "ms"));
-      rows.push(row(`${name} p99`, percentile(values, 99), "ms", { note: `${values.length} runs: ${values.map((v) => Math.round(v)).join(", ")} ms` }));
+      rows.push(
+        row(`${name} p99`, percentile(values, 99), "ms", {
+          note: `${values.length} runs: ${values.map((v) => Math.round(v)).join(", ")} ms`,
+        }),
+      );
       rows.push(row(`${name} p50 / TTL`, percentile(values, 50) / SESSION_MS, "x"));
     }
     return rows;

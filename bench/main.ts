@@ -20,7 +20,10 @@ const SUITES: Record<string, { describe: string; run: Suite }> = {
     run: async (opts) => [...(await storageBench(opts)), ...(await codecBench(opts))],
   },
   codec: { describe: "record batch encode/decode and compression codecs", run: codecBench },
-  failover: { describe: "time to new leaders and a new controller after kill -9 (real etcd, 3 brokers)", run: failoverBench },
+  failover: {
+    describe: "time to new leaders and a new controller after kill -9 (real etcd, 3 brokers)",
+    run: failoverBench,
+  },
 };
 
 function usage(): string {

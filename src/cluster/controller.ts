@@ -305,10 +305,19 @@ export class Controller {
 
   /** Creates topics; each gets its own result. */
   createTopics(specs: readonly NewTopicSpec[], validateOnly: boolean, call = NEVER_ABANDONED): Promise<ItemResult[]> {
+    return this.runItems(specs, call, (spec) => this.createTopic(spec, validateOnly));
+  }
+
+  /** Runs an admin operation's items one by one, in the queue, each with its own result. */
+  private runItems<T>(
+    items: readonly T[],
+    call: AdminCall,
+    fn: (item: T) => Promise<ItemResult>,
+  ): Promise<ItemResult[]> {
     return this.enqueue(async () => {
       this.requireActive();
       const results: ItemResult[] = [];
-      for (const spec of specs) results.push(await this.tryItem(call, () => this.createTopic(spec, validateOnly)));
+      for (const item of items) results.push(await this.tryItem(call, () => fn(item)));
       return results;
     });
   }
@@ -380,12 +389,7 @@ export class Controller {
   }
 
   deleteTopics(names: readonly string[], call = NEVER_ABANDONED): Promise<ItemResult[]> {
-    return this.enqueue(async () => {
-      this.requireActive();
-      const results: ItemResult[] = [];
-      for (const name of names) results.push(await this.tryItem(call, () => this.deleteTopic(name)));
-      return results;
-    });
+    return this.runItems(names, call, (name) => this.deleteTopic(name));
   }
 
   private async deleteTopic(name: string): Promise<ItemResult> {
@@ -413,13 +417,7 @@ export class Controller {
     validateOnly: boolean,
     call = NEVER_ABANDONED,
   ): Promise<ItemResult[]> {
-    return this.enqueue(async () => {
-      this.requireActive();
-      const results: ItemResult[] = [];
-      for (const inc of increases)
-        results.push(await this.tryItem(call, () => this.addPartitions(inc.name, inc.totalCount, validateOnly)));
-      return results;
-    });
+    return this.runItems(increases, call, (inc) => this.addPartitions(inc.name, inc.totalCount, validateOnly));
   }
 
   private async addPartitions(name: string, totalCount: number, validateOnly: boolean): Promise<ItemResult> {
@@ -451,12 +449,7 @@ export class Controller {
     validateOnly: boolean,
     call = NEVER_ABANDONED,
   ): Promise<ItemResult[]> {
-    return this.enqueue(async () => {
-      this.requireActive();
-      const results: ItemResult[] = [];
-      for (const a of alterations) results.push(await this.tryItem(call, () => this.alterConfig(a, validateOnly)));
-      return results;
-    });
+    return this.runItems(alterations, call, (a) => this.alterConfig(a, validateOnly));
   }
 
   private async alterConfig(

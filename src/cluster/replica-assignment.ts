@@ -82,42 +82,48 @@ export function assignReplicas(req: AssignmentRequest): number[][] {
   return withRack === n ? assignRackAware(req) : assignRackUnaware(req);
 }
 
-function assignRackUnaware(req: AssignmentRequest): number[][] {
-  const brokers = [...req.brokers].map((b) => b.id).sort((a, b) => a - b);
-  const n = brokers.length;
+/**
+ * Kafka's placement loop: partition p's first replica is broker (start + p) mod n, and
+ * the shift for its followers grows every n partitions. `followers` picks the rest.
+ */
+function placeEach(
+  req: AssignmentRequest,
+  n: number,
+  followers: (firstIndex: number, shift: number) => number[],
+): number[][] {
   const first = req.firstPartition ?? 0;
   const start = Math.floor(req.random() * n);
   let shift = Math.floor(req.random() * n);
   const out: number[][] = [];
   for (let p = first; p < first + req.partitions; p++) {
     if (p > 0 && p % n === 0) shift++;
-    const firstIndex = (p + start) % n;
+    out.push(followers((p + start) % n, shift));
+  }
+  return out;
+}
+
+function assignRackUnaware(req: AssignmentRequest): number[][] {
+  const brokers = [...req.brokers].map((b) => b.id).sort((a, b) => a - b);
+  const n = brokers.length;
+  return placeEach(req, n, (firstIndex, shift) => {
     const replicas = [brokers[firstIndex] as number];
     for (let j = 0; j < req.replicationFactor - 1; j++)
       replicas.push(brokers[replicaIndex(firstIndex, shift, j, n)] as number);
-    out.push(replicas);
-  }
-  return out;
+    return replicas;
+  });
 }
 
 function assignRackAware(req: AssignmentRequest): number[][] {
   const brokers = rackAlternated(req.brokers);
   const n = brokers.length;
   const rackCount = new Set(brokers.map((b) => b.rack)).size;
-  const first = req.firstPartition ?? 0;
-  const start = Math.floor(req.random() * n);
-  let shift = Math.floor(req.random() * n);
-  const out: number[][] = [];
-  for (let p = first; p < first + req.partitions; p++) {
-    if (p > 0 && p % n === 0) shift++;
-    const firstIndex = (p + start) % n;
+  return placeEach(req, n, (firstIndex, shift) => {
     const leader = brokers[firstIndex] as BrokerPlacement;
     const replicas = [leader.id];
     const racksUsed = new Set([leader.rack]);
-    let k = 0;
-    while (replicas.length < req.replicationFactor) {
+    for (let k = 0; replicas.length < req.replicationFactor; k++) {
       const candidate = brokers[replicaIndex(firstIndex, shift, k, n)] as BrokerPlacement;
-      k++;
+      // Skip a broker already holding a replica, or on a used rack while unused racks remain.
       const rackTaken = racksUsed.has(candidate.rack) && racksUsed.size < rackCount;
       if (replicas.includes(candidate.id) || rackTaken) {
         if (k > 2 * n) throw new TidelogError("INVALID_REPLICA_ASSIGNMENT", "could not place replicas across racks");
@@ -126,9 +132,8 @@ function assignRackAware(req: AssignmentRequest): number[][] {
       replicas.push(candidate.id);
       racksUsed.add(candidate.rack);
     }
-    out.push(replicas);
-  }
-  return out;
+    return replicas;
+  });
 }
 
 /** Checks an explicit assignment against live brokers: same RF everywhere, no repeats. */
