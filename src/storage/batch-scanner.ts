@@ -10,12 +10,16 @@
 import { readSync } from "node:fs";
 import {
   BASE_OFFSET_OFFSET,
+  BASE_SEQUENCE_OFFSET,
   BATCH_HEADER_SIZE,
   BATCH_LENGTH_OFFSET,
   isTidelogError,
   LAST_OFFSET_DELTA_OFFSET,
   LOG_OVERHEAD,
   MAX_TIMESTAMP_OFFSET,
+  PARTITION_LEADER_EPOCH_OFFSET,
+  PRODUCER_EPOCH_OFFSET,
+  PRODUCER_ID_OFFSET,
   readInt64,
   type TidelogError,
   validateBatch,
@@ -28,6 +32,24 @@ export interface ScannedBatch {
   baseOffset: number;
   lastOffset: number;
   maxTimestamp: number;
+  partitionLeaderEpoch: number;
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+}
+
+function emptyBatch(): ScannedBatch {
+  return {
+    position: 0,
+    size: 0,
+    baseOffset: 0,
+    lastOffset: 0,
+    maxTimestamp: 0,
+    partitionLeaderEpoch: -1,
+    producerId: -1,
+    producerEpoch: -1,
+    baseSequence: -1,
+  };
 }
 
 const CHUNK_BYTES = 64 * 1024;
@@ -56,7 +78,7 @@ export function scanHeaders(
   chunkBytes = CHUNK_BYTES,
 ): void {
   const chunk = Buffer.allocUnsafe(Math.min(chunkBytes, Math.max(end - start, BATCH_HEADER_SIZE)));
-  const batch: ScannedBatch = { position: 0, size: 0, baseOffset: 0, lastOffset: 0, maxTimestamp: 0 };
+  const batch = emptyBatch();
   let chunkStart = 0;
   let chunkLength = 0;
   let pos = start;
@@ -73,6 +95,10 @@ export function scanHeaders(
     batch.baseOffset = readInt64(chunk, at + BASE_OFFSET_OFFSET);
     batch.lastOffset = batch.baseOffset + chunk.readInt32BE(at + LAST_OFFSET_DELTA_OFFSET);
     batch.maxTimestamp = readInt64(chunk, at + MAX_TIMESTAMP_OFFSET);
+    batch.partitionLeaderEpoch = chunk.readInt32BE(at + PARTITION_LEADER_EPOCH_OFFSET);
+    batch.producerId = readInt64(chunk, at + PRODUCER_ID_OFFSET);
+    batch.producerEpoch = chunk.readInt16BE(at + PRODUCER_EPOCH_OFFSET);
+    batch.baseSequence = chunk.readInt32BE(at + BASE_SEQUENCE_OFFSET);
     if (!visit(batch)) return;
     pos += batch.size;
   }
@@ -113,7 +139,7 @@ export function scanValid(
     chunkLength = readFully(fd, chunk, Math.min(chunk.length, end - pos), pos);
     return chunkLength >= n;
   };
-  const batch: ScannedBatch = { position: 0, size: 0, baseOffset: 0, lastOffset: 0, maxTimestamp: 0 };
+  const batch = emptyBatch();
   let pos = start;
   let expected = nextOffset;
   while (pos < end) {
@@ -137,6 +163,10 @@ export function scanValid(
       batch.baseOffset = header.baseOffset;
       batch.lastOffset = header.baseOffset + header.lastOffsetDelta;
       batch.maxTimestamp = header.maxTimestamp;
+      batch.partitionLeaderEpoch = header.partitionLeaderEpoch;
+      batch.producerId = header.producerId;
+      batch.producerEpoch = header.producerEpoch;
+      batch.baseSequence = header.baseSequence;
     } catch (e) {
       if (isTidelogError(e)) return { validBytes: pos - start, stoppedBy: e };
       throw e;

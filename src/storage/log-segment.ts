@@ -326,6 +326,16 @@ export class LogSegment {
     return found;
   }
 
+  /** Every batch header in the segment, in order (the visited object is reused). */
+  forEachBatch(visit: (batch: ScannedBatch) => void): void {
+    this.files.use(this.logPath, (fd) =>
+      scanHeaders(fd, 0, this.sizeBytes, (b) => {
+        visit(b);
+        return true;
+      }),
+    );
+  }
+
   /**
    * Removes every batch whose last offset is >= `offset` (a batch is never split).
    * Returns the bytes removed.

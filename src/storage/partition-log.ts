@@ -27,7 +27,12 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import {
+  BASE_SEQUENCE_OFFSET,
   decodeRecordBatch,
+  PARTITION_LEADER_EPOCH_OFFSET,
+  PRODUCER_EPOCH_OFFSET,
+  PRODUCER_ID_OFFSET,
+  readInt64,
   setBaseOffset,
   setPartitionLeaderEpoch,
   TidelogError,
@@ -37,6 +42,7 @@ import type { Clock } from "../common/clock.js";
 import { assertSafeOffset, invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
 import type { FileHandleCache } from "./file-handle-cache.js";
+import { LeaderEpochCache } from "./leader-epoch-cache.js";
 import type { LogConfig } from "./log-config.js";
 import {
   type BatchPlacement,
@@ -47,6 +53,7 @@ import {
   segmentFileName,
   TIME_INDEX_SUFFIX,
 } from "./log-segment.js";
+import { lastSequenceOf, ProducerStateManager } from "./producer-state-manager.js";
 
 export interface PartitionLogOptions {
   readonly dir: string;
@@ -63,6 +70,8 @@ export interface PartitionLogOptions {
 }
 
 export interface LogAppendInfo {
+  /** True when the batch repeated one an idempotent producer had already written: nothing was appended, and the offsets are the original ones. */
+  readonly duplicate: boolean;
   readonly firstOffset: number;
   readonly lastOffset: number;
   readonly maxTimestamp: number;
@@ -94,6 +103,9 @@ export interface ReadOptions {
 
 const EMPTY = Buffer.alloc(0);
 
+/** Idempotent producers remembered per partition (each costs a few hundred bytes). */
+export const MAX_PRODUCERS_PER_PARTITION = 10_000;
+
 export class PartitionLog {
   private segments: LogSegment[] = [];
   private startOffset = 0;
@@ -106,6 +118,10 @@ export class PartitionLog {
   private truncations = 0;
   private failure: TidelogError | null = null;
   private closed = false;
+  /** Idempotent-producer state, derived from the batches in the log. */
+  readonly producers = new ProducerStateManager(MAX_PRODUCERS_PER_PARTITION);
+  /** Where each leader epoch starts, derived from the batches in the log. */
+  readonly epochs = new LeaderEpochCache();
 
   private constructor(
     readonly dir: string,
@@ -124,6 +140,7 @@ export class PartitionLog {
     log.load(options.cleanShutdown ? Number.POSITIVE_INFINITY : (options.recoveryPoint ?? 0));
     log.startOffset = Math.min(Math.max(options.logStartOffset ?? 0, log.firstSegment.baseOffset), log.logEndOffset);
     log.hw = Math.min(Math.max(options.highWatermark ?? 0, log.startOffset), log.logEndOffset);
+    log.rebuildDerivedState();
     log.checkInvariants();
     return log;
   }
@@ -296,10 +313,15 @@ export class PartitionLog {
   /**
    * Appends batches as the partition leader: assigns offsets from the log end offset and
    * stamps `leaderEpoch`, rewriting `data` in place (outside the CRC), then writes it.
+   * A batch from an idempotent producer is checked against the producer's sequence: a
+   * repeat of one of its last five batches is answered with the original offsets and
+   * not written again; a gap is OUT_OF_ORDER_SEQUENCE_NUMBER.
    */
   appendAsLeader(data: Buffer, leaderEpoch: number): LogAppendInfo {
     this.checkWritable();
     const { placements, records } = this.placeBatches(data, true);
+    const duplicate = this.checkProducer(data, placements);
+    if (duplicate) return duplicate;
     let next = this.logEndOffset;
     const assigned = placements.map((p) => {
       const lastOffsetDelta = p.lastOffset - p.baseOffset;
@@ -348,7 +370,9 @@ export class PartitionLog {
       throw e;
     }
     this.unflushedRecords += records;
+    for (const p of placements) this.observeBatch(data, p);
     return {
+      duplicate: false,
       firstOffset: first.baseOffset,
       lastOffset: last.lastOffset,
       maxTimestamp,
@@ -356,6 +380,74 @@ export class PartitionLog {
       recordCount: records,
       bytes: data.length,
     };
+  }
+
+  /** The duplicate answer for a repeated idempotent batch, or null to append. Throws on a sequence error. */
+  private checkProducer(data: Buffer, placements: readonly BatchPlacement[]): LogAppendInfo | null {
+    const idempotent = placements.filter((p) => readInt64(data, p.position + PRODUCER_ID_OFFSET) >= 0);
+    if (idempotent.length === 0) return null;
+    if (placements.length !== 1) {
+      throw new TidelogError(
+        "INVALID_RECORD",
+        "a request from an idempotent producer must hold one batch per partition",
+      );
+    }
+    const p = placements[0] as BatchPlacement;
+    const producerId = readInt64(data, p.position + PRODUCER_ID_OFFSET);
+    const epoch = data.readInt16BE(p.position + PRODUCER_EPOCH_OFFSET);
+    const firstSeq = data.readInt32BE(p.position + BASE_SEQUENCE_OFFSET);
+    const check = this.producers.check(
+      producerId,
+      epoch,
+      firstSeq,
+      lastSequenceOf(firstSeq, p.lastOffset - p.baseOffset),
+    );
+    if (check.kind === "append") return null;
+    return {
+      duplicate: true,
+      firstOffset: check.batch.firstOffset,
+      lastOffset: check.batch.lastOffset,
+      maxTimestamp: -1,
+      batchCount: 0,
+      recordCount: 0,
+      bytes: 0,
+    };
+  }
+
+  /** Updates the epoch cache and producer state for a batch now in the log. */
+  private observeBatch(data: Buffer, p: BatchPlacement): void {
+    this.epochs.assign(data.readInt32BE(p.position + PARTITION_LEADER_EPOCH_OFFSET), p.baseOffset);
+    const producerId = readInt64(data, p.position + PRODUCER_ID_OFFSET);
+    if (producerId < 0) return;
+    const firstSeq = data.readInt32BE(p.position + BASE_SEQUENCE_OFFSET);
+    this.producers.observe(producerId, data.readInt16BE(p.position + PRODUCER_EPOCH_OFFSET), {
+      firstSeq,
+      lastSeq: lastSequenceOf(firstSeq, p.lastOffset - p.baseOffset),
+      firstOffset: p.baseOffset,
+      lastOffset: p.lastOffset,
+    });
+  }
+
+  /**
+   * Rebuilds the epoch cache and producer state from every batch header in the log: on
+   * open and after truncation. Costs one header read per batch (a chunked scan); Kafka
+   * avoids it with snapshot files, which tidelog does not write yet.
+   */
+  private rebuildDerivedState(): void {
+    this.epochs.clear();
+    this.producers.clear();
+    for (const segment of this.segments) {
+      segment.forEachBatch((b) => {
+        this.epochs.assign(b.partitionLeaderEpoch, b.baseOffset);
+        if (b.producerId < 0) return;
+        this.producers.observe(b.producerId, b.producerEpoch, {
+          firstSeq: b.baseSequence,
+          lastSeq: lastSequenceOf(b.baseSequence, b.lastOffset - b.baseOffset),
+          firstOffset: b.baseOffset,
+          lastOffset: b.lastOffset,
+        });
+      });
+    }
   }
 
   private checkWritable(): void {
@@ -490,6 +582,7 @@ export class PartitionLog {
   }
 
   private afterTruncation(): void {
+    this.rebuildDerivedState();
     const leo = this.logEndOffset;
     if (this.hw > leo) this.hw = leo;
     if (this.recoveredTo > leo) this.recoveredTo = leo;

@@ -1,0 +1,81 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { BrokerClient as _tidelog_v1_BrokerClient, BrokerDefinition as _tidelog_v1_BrokerDefinition } from './tidelog/v1/Broker.js';
+import type { BrokerInfo as _tidelog_v1_BrokerInfo, BrokerInfo__Output as _tidelog_v1_BrokerInfo__Output } from './tidelog/v1/BrokerInfo.js';
+import type { EpochEndOffset as _tidelog_v1_EpochEndOffset, EpochEndOffset__Output as _tidelog_v1_EpochEndOffset__Output } from './tidelog/v1/EpochEndOffset.js';
+import type { ErrorInfo as _tidelog_v1_ErrorInfo, ErrorInfo__Output as _tidelog_v1_ErrorInfo__Output } from './tidelog/v1/ErrorInfo.js';
+import type { FetchRequest as _tidelog_v1_FetchRequest, FetchRequest__Output as _tidelog_v1_FetchRequest__Output } from './tidelog/v1/FetchRequest.js';
+import type { FetchResponse as _tidelog_v1_FetchResponse, FetchResponse__Output as _tidelog_v1_FetchResponse__Output } from './tidelog/v1/FetchResponse.js';
+import type { InitProducerIdRequest as _tidelog_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _tidelog_v1_InitProducerIdRequest__Output } from './tidelog/v1/InitProducerIdRequest.js';
+import type { InitProducerIdResponse as _tidelog_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _tidelog_v1_InitProducerIdResponse__Output } from './tidelog/v1/InitProducerIdResponse.js';
+import type { ListOffsetsRequest as _tidelog_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _tidelog_v1_ListOffsetsRequest__Output } from './tidelog/v1/ListOffsetsRequest.js';
+import type { ListOffsetsResponse as _tidelog_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _tidelog_v1_ListOffsetsResponse__Output } from './tidelog/v1/ListOffsetsResponse.js';
+import type { MetadataRequest as _tidelog_v1_MetadataRequest, MetadataRequest__Output as _tidelog_v1_MetadataRequest__Output } from './tidelog/v1/MetadataRequest.js';
+import type { MetadataResponse as _tidelog_v1_MetadataResponse, MetadataResponse__Output as _tidelog_v1_MetadataResponse__Output } from './tidelog/v1/MetadataResponse.js';
+import type { PartitionFetchData as _tidelog_v1_PartitionFetchData, PartitionFetchData__Output as _tidelog_v1_PartitionFetchData__Output } from './tidelog/v1/PartitionFetchData.js';
+import type { PartitionFetchResponse as _tidelog_v1_PartitionFetchResponse, PartitionFetchResponse__Output as _tidelog_v1_PartitionFetchResponse__Output } from './tidelog/v1/PartitionFetchResponse.js';
+import type { PartitionListOffsets as _tidelog_v1_PartitionListOffsets, PartitionListOffsets__Output as _tidelog_v1_PartitionListOffsets__Output } from './tidelog/v1/PartitionListOffsets.js';
+import type { PartitionListOffsetsResponse as _tidelog_v1_PartitionListOffsetsResponse, PartitionListOffsetsResponse__Output as _tidelog_v1_PartitionListOffsetsResponse__Output } from './tidelog/v1/PartitionListOffsetsResponse.js';
+import type { PartitionMetadata as _tidelog_v1_PartitionMetadata, PartitionMetadata__Output as _tidelog_v1_PartitionMetadata__Output } from './tidelog/v1/PartitionMetadata.js';
+import type { PartitionProduceData as _tidelog_v1_PartitionProduceData, PartitionProduceData__Output as _tidelog_v1_PartitionProduceData__Output } from './tidelog/v1/PartitionProduceData.js';
+import type { PartitionProduceResponse as _tidelog_v1_PartitionProduceResponse, PartitionProduceResponse__Output as _tidelog_v1_PartitionProduceResponse__Output } from './tidelog/v1/PartitionProduceResponse.js';
+import type { ProduceRequest as _tidelog_v1_ProduceRequest, ProduceRequest__Output as _tidelog_v1_ProduceRequest__Output } from './tidelog/v1/ProduceRequest.js';
+import type { ProduceResponse as _tidelog_v1_ProduceResponse, ProduceResponse__Output as _tidelog_v1_ProduceResponse__Output } from './tidelog/v1/ProduceResponse.js';
+import type { ReplicaFetchPartition as _tidelog_v1_ReplicaFetchPartition, ReplicaFetchPartition__Output as _tidelog_v1_ReplicaFetchPartition__Output } from './tidelog/v1/ReplicaFetchPartition.js';
+import type { ReplicaFetchPartitionData as _tidelog_v1_ReplicaFetchPartitionData, ReplicaFetchPartitionData__Output as _tidelog_v1_ReplicaFetchPartitionData__Output } from './tidelog/v1/ReplicaFetchPartitionData.js';
+import type { ReplicaFetchRequest as _tidelog_v1_ReplicaFetchRequest, ReplicaFetchRequest__Output as _tidelog_v1_ReplicaFetchRequest__Output } from './tidelog/v1/ReplicaFetchRequest.js';
+import type { ReplicaFetchResponse as _tidelog_v1_ReplicaFetchResponse, ReplicaFetchResponse__Output as _tidelog_v1_ReplicaFetchResponse__Output } from './tidelog/v1/ReplicaFetchResponse.js';
+import type { ReplicationClient as _tidelog_v1_ReplicationClient, ReplicationDefinition as _tidelog_v1_ReplicationDefinition } from './tidelog/v1/Replication.js';
+import type { TopicFetchData as _tidelog_v1_TopicFetchData, TopicFetchData__Output as _tidelog_v1_TopicFetchData__Output } from './tidelog/v1/TopicFetchData.js';
+import type { TopicFetchResponse as _tidelog_v1_TopicFetchResponse, TopicFetchResponse__Output as _tidelog_v1_TopicFetchResponse__Output } from './tidelog/v1/TopicFetchResponse.js';
+import type { TopicListOffsets as _tidelog_v1_TopicListOffsets, TopicListOffsets__Output as _tidelog_v1_TopicListOffsets__Output } from './tidelog/v1/TopicListOffsets.js';
+import type { TopicListOffsetsResponse as _tidelog_v1_TopicListOffsetsResponse, TopicListOffsetsResponse__Output as _tidelog_v1_TopicListOffsetsResponse__Output } from './tidelog/v1/TopicListOffsetsResponse.js';
+import type { TopicMetadata as _tidelog_v1_TopicMetadata, TopicMetadata__Output as _tidelog_v1_TopicMetadata__Output } from './tidelog/v1/TopicMetadata.js';
+import type { TopicProduceData as _tidelog_v1_TopicProduceData, TopicProduceData__Output as _tidelog_v1_TopicProduceData__Output } from './tidelog/v1/TopicProduceData.js';
+import type { TopicProduceResponse as _tidelog_v1_TopicProduceResponse, TopicProduceResponse__Output as _tidelog_v1_TopicProduceResponse__Output } from './tidelog/v1/TopicProduceResponse.js';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  tidelog: {
+    v1: {
+      Broker: SubtypeConstructor<typeof grpc.Client, _tidelog_v1_BrokerClient> & { service: _tidelog_v1_BrokerDefinition }
+      BrokerInfo: MessageTypeDefinition<_tidelog_v1_BrokerInfo, _tidelog_v1_BrokerInfo__Output>
+      EpochEndOffset: MessageTypeDefinition<_tidelog_v1_EpochEndOffset, _tidelog_v1_EpochEndOffset__Output>
+      ErrorInfo: MessageTypeDefinition<_tidelog_v1_ErrorInfo, _tidelog_v1_ErrorInfo__Output>
+      FetchRequest: MessageTypeDefinition<_tidelog_v1_FetchRequest, _tidelog_v1_FetchRequest__Output>
+      FetchResponse: MessageTypeDefinition<_tidelog_v1_FetchResponse, _tidelog_v1_FetchResponse__Output>
+      InitProducerIdRequest: MessageTypeDefinition<_tidelog_v1_InitProducerIdRequest, _tidelog_v1_InitProducerIdRequest__Output>
+      InitProducerIdResponse: MessageTypeDefinition<_tidelog_v1_InitProducerIdResponse, _tidelog_v1_InitProducerIdResponse__Output>
+      ListOffsetsRequest: MessageTypeDefinition<_tidelog_v1_ListOffsetsRequest, _tidelog_v1_ListOffsetsRequest__Output>
+      ListOffsetsResponse: MessageTypeDefinition<_tidelog_v1_ListOffsetsResponse, _tidelog_v1_ListOffsetsResponse__Output>
+      MetadataRequest: MessageTypeDefinition<_tidelog_v1_MetadataRequest, _tidelog_v1_MetadataRequest__Output>
+      MetadataResponse: MessageTypeDefinition<_tidelog_v1_MetadataResponse, _tidelog_v1_MetadataResponse__Output>
+      PartitionFetchData: MessageTypeDefinition<_tidelog_v1_PartitionFetchData, _tidelog_v1_PartitionFetchData__Output>
+      PartitionFetchResponse: MessageTypeDefinition<_tidelog_v1_PartitionFetchResponse, _tidelog_v1_PartitionFetchResponse__Output>
+      PartitionListOffsets: MessageTypeDefinition<_tidelog_v1_PartitionListOffsets, _tidelog_v1_PartitionListOffsets__Output>
+      PartitionListOffsetsResponse: MessageTypeDefinition<_tidelog_v1_PartitionListOffsetsResponse, _tidelog_v1_PartitionListOffsetsResponse__Output>
+      PartitionMetadata: MessageTypeDefinition<_tidelog_v1_PartitionMetadata, _tidelog_v1_PartitionMetadata__Output>
+      PartitionProduceData: MessageTypeDefinition<_tidelog_v1_PartitionProduceData, _tidelog_v1_PartitionProduceData__Output>
+      PartitionProduceResponse: MessageTypeDefinition<_tidelog_v1_PartitionProduceResponse, _tidelog_v1_PartitionProduceResponse__Output>
+      ProduceRequest: MessageTypeDefinition<_tidelog_v1_ProduceRequest, _tidelog_v1_ProduceRequest__Output>
+      ProduceResponse: MessageTypeDefinition<_tidelog_v1_ProduceResponse, _tidelog_v1_ProduceResponse__Output>
+      ReplicaFetchPartition: MessageTypeDefinition<_tidelog_v1_ReplicaFetchPartition, _tidelog_v1_ReplicaFetchPartition__Output>
+      ReplicaFetchPartitionData: MessageTypeDefinition<_tidelog_v1_ReplicaFetchPartitionData, _tidelog_v1_ReplicaFetchPartitionData__Output>
+      ReplicaFetchRequest: MessageTypeDefinition<_tidelog_v1_ReplicaFetchRequest, _tidelog_v1_ReplicaFetchRequest__Output>
+      ReplicaFetchResponse: MessageTypeDefinition<_tidelog_v1_ReplicaFetchResponse, _tidelog_v1_ReplicaFetchResponse__Output>
+      Replication: SubtypeConstructor<typeof grpc.Client, _tidelog_v1_ReplicationClient> & { service: _tidelog_v1_ReplicationDefinition }
+      TopicFetchData: MessageTypeDefinition<_tidelog_v1_TopicFetchData, _tidelog_v1_TopicFetchData__Output>
+      TopicFetchResponse: MessageTypeDefinition<_tidelog_v1_TopicFetchResponse, _tidelog_v1_TopicFetchResponse__Output>
+      TopicListOffsets: MessageTypeDefinition<_tidelog_v1_TopicListOffsets, _tidelog_v1_TopicListOffsets__Output>
+      TopicListOffsetsResponse: MessageTypeDefinition<_tidelog_v1_TopicListOffsetsResponse, _tidelog_v1_TopicListOffsetsResponse__Output>
+      TopicMetadata: MessageTypeDefinition<_tidelog_v1_TopicMetadata, _tidelog_v1_TopicMetadata__Output>
+      TopicProduceData: MessageTypeDefinition<_tidelog_v1_TopicProduceData, _tidelog_v1_TopicProduceData__Output>
+      TopicProduceResponse: MessageTypeDefinition<_tidelog_v1_TopicProduceResponse, _tidelog_v1_TopicProduceResponse__Output>
+    }
+  }
+}
+

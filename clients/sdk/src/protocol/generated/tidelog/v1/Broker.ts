@@ -1,0 +1,139 @@
+// Original file: proto/tidelog/v1/broker.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { FetchRequest as _tidelog_v1_FetchRequest, FetchRequest__Output as _tidelog_v1_FetchRequest__Output } from '../../tidelog/v1/FetchRequest.js';
+import type { FetchResponse as _tidelog_v1_FetchResponse, FetchResponse__Output as _tidelog_v1_FetchResponse__Output } from '../../tidelog/v1/FetchResponse.js';
+import type { InitProducerIdRequest as _tidelog_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _tidelog_v1_InitProducerIdRequest__Output } from '../../tidelog/v1/InitProducerIdRequest.js';
+import type { InitProducerIdResponse as _tidelog_v1_InitProducerIdResponse, InitProducerIdResponse__Output as _tidelog_v1_InitProducerIdResponse__Output } from '../../tidelog/v1/InitProducerIdResponse.js';
+import type { ListOffsetsRequest as _tidelog_v1_ListOffsetsRequest, ListOffsetsRequest__Output as _tidelog_v1_ListOffsetsRequest__Output } from '../../tidelog/v1/ListOffsetsRequest.js';
+import type { ListOffsetsResponse as _tidelog_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _tidelog_v1_ListOffsetsResponse__Output } from '../../tidelog/v1/ListOffsetsResponse.js';
+import type { MetadataRequest as _tidelog_v1_MetadataRequest, MetadataRequest__Output as _tidelog_v1_MetadataRequest__Output } from '../../tidelog/v1/MetadataRequest.js';
+import type { MetadataResponse as _tidelog_v1_MetadataResponse, MetadataResponse__Output as _tidelog_v1_MetadataResponse__Output } from '../../tidelog/v1/MetadataResponse.js';
+import type { ProduceRequest as _tidelog_v1_ProduceRequest, ProduceRequest__Output as _tidelog_v1_ProduceRequest__Output } from '../../tidelog/v1/ProduceRequest.js';
+import type { ProduceResponse as _tidelog_v1_ProduceResponse, ProduceResponse__Output as _tidelog_v1_ProduceResponse__Output } from '../../tidelog/v1/ProduceResponse.js';
+
+export interface BrokerClient extends grpc.Client {
+  /**
+   * Long-poll fetch: answered when min_bytes are available or max_wait_ms has passed.
+   */
+  Fetch(argument: _tidelog_v1_FetchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  Fetch(argument: _tidelog_v1_FetchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  Fetch(argument: _tidelog_v1_FetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  Fetch(argument: _tidelog_v1_FetchRequest, callback: grpc.requestCallback<_tidelog_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Long-poll fetch: answered when min_bytes are available or max_wait_ms has passed.
+   */
+  fetch(argument: _tidelog_v1_FetchRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  fetch(argument: _tidelog_v1_FetchRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  fetch(argument: _tidelog_v1_FetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  fetch(argument: _tidelog_v1_FetchRequest, callback: grpc.requestCallback<_tidelog_v1_FetchResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * A producer id and epoch for an idempotent producer; unique across the cluster.
+   */
+  InitProducerId(argument: _tidelog_v1_InitProducerIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _tidelog_v1_InitProducerIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _tidelog_v1_InitProducerIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  InitProducerId(argument: _tidelog_v1_InitProducerIdRequest, callback: grpc.requestCallback<_tidelog_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A producer id and epoch for an idempotent producer; unique across the cluster.
+   */
+  initProducerId(argument: _tidelog_v1_InitProducerIdRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _tidelog_v1_InitProducerIdRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _tidelog_v1_InitProducerIdRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  initProducerId(argument: _tidelog_v1_InitProducerIdRequest, callback: grpc.requestCallback<_tidelog_v1_InitProducerIdResponse__Output>): grpc.ClientUnaryCall;
+  
+  ListOffsets(argument: _tidelog_v1_ListOffsetsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  ListOffsets(argument: _tidelog_v1_ListOffsetsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  ListOffsets(argument: _tidelog_v1_ListOffsetsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  ListOffsets(argument: _tidelog_v1_ListOffsetsRequest, callback: grpc.requestCallback<_tidelog_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  listOffsets(argument: _tidelog_v1_ListOffsetsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  listOffsets(argument: _tidelog_v1_ListOffsetsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  listOffsets(argument: _tidelog_v1_ListOffsetsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  listOffsets(argument: _tidelog_v1_ListOffsetsRequest, callback: grpc.requestCallback<_tidelog_v1_ListOffsetsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Leaders and replicas of topics, as this broker knows them.
+   */
+  Metadata(argument: _tidelog_v1_MetadataRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  Metadata(argument: _tidelog_v1_MetadataRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  Metadata(argument: _tidelog_v1_MetadataRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  Metadata(argument: _tidelog_v1_MetadataRequest, callback: grpc.requestCallback<_tidelog_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Leaders and replicas of topics, as this broker knows them.
+   */
+  metadata(argument: _tidelog_v1_MetadataRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  metadata(argument: _tidelog_v1_MetadataRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  metadata(argument: _tidelog_v1_MetadataRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  metadata(argument: _tidelog_v1_MetadataRequest, callback: grpc.requestCallback<_tidelog_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * One produce request, answered once every partition is done (per `acks`).
+   */
+  Produce(argument: _tidelog_v1_ProduceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  Produce(argument: _tidelog_v1_ProduceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  Produce(argument: _tidelog_v1_ProduceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  Produce(argument: _tidelog_v1_ProduceRequest, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * One produce request, answered once every partition is done (per `acks`).
+   */
+  produce(argument: _tidelog_v1_ProduceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  produce(argument: _tidelog_v1_ProduceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  produce(argument: _tidelog_v1_ProduceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  produce(argument: _tidelog_v1_ProduceRequest, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Many produce requests pipelined on one stream; each response echoes its request's
+   * correlation_id, in the order the requests were sent.
+   */
+  ProduceStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tidelog_v1_ProduceRequest, _tidelog_v1_ProduceResponse__Output>;
+  ProduceStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tidelog_v1_ProduceRequest, _tidelog_v1_ProduceResponse__Output>;
+  /**
+   * Many produce requests pipelined on one stream; each response echoes its request's
+   * correlation_id, in the order the requests were sent.
+   */
+  produceStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tidelog_v1_ProduceRequest, _tidelog_v1_ProduceResponse__Output>;
+  produceStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tidelog_v1_ProduceRequest, _tidelog_v1_ProduceResponse__Output>;
+  
+}
+
+export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Long-poll fetch: answered when min_bytes are available or max_wait_ms has passed.
+   */
+  Fetch: grpc.handleUnaryCall<_tidelog_v1_FetchRequest__Output, _tidelog_v1_FetchResponse>;
+  
+  /**
+   * A producer id and epoch for an idempotent producer; unique across the cluster.
+   */
+  InitProducerId: grpc.handleUnaryCall<_tidelog_v1_InitProducerIdRequest__Output, _tidelog_v1_InitProducerIdResponse>;
+  
+  ListOffsets: grpc.handleUnaryCall<_tidelog_v1_ListOffsetsRequest__Output, _tidelog_v1_ListOffsetsResponse>;
+  
+  /**
+   * Leaders and replicas of topics, as this broker knows them.
+   */
+  Metadata: grpc.handleUnaryCall<_tidelog_v1_MetadataRequest__Output, _tidelog_v1_MetadataResponse>;
+  
+  /**
+   * One produce request, answered once every partition is done (per `acks`).
+   */
+  Produce: grpc.handleUnaryCall<_tidelog_v1_ProduceRequest__Output, _tidelog_v1_ProduceResponse>;
+  
+  /**
+   * Many produce requests pipelined on one stream; each response echoes its request's
+   * correlation_id, in the order the requests were sent.
+   */
+  ProduceStream: grpc.handleBidiStreamingCall<_tidelog_v1_ProduceRequest__Output, _tidelog_v1_ProduceResponse>;
+  
+}
+
+export interface BrokerDefinition extends grpc.ServiceDefinition {
+  Fetch: MethodDefinition<_tidelog_v1_FetchRequest, _tidelog_v1_FetchResponse, _tidelog_v1_FetchRequest__Output, _tidelog_v1_FetchResponse__Output>
+  InitProducerId: MethodDefinition<_tidelog_v1_InitProducerIdRequest, _tidelog_v1_InitProducerIdResponse, _tidelog_v1_InitProducerIdRequest__Output, _tidelog_v1_InitProducerIdResponse__Output>
+  ListOffsets: MethodDefinition<_tidelog_v1_ListOffsetsRequest, _tidelog_v1_ListOffsetsResponse, _tidelog_v1_ListOffsetsRequest__Output, _tidelog_v1_ListOffsetsResponse__Output>
+  Metadata: MethodDefinition<_tidelog_v1_MetadataRequest, _tidelog_v1_MetadataResponse, _tidelog_v1_MetadataRequest__Output, _tidelog_v1_MetadataResponse__Output>
+  Produce: MethodDefinition<_tidelog_v1_ProduceRequest, _tidelog_v1_ProduceResponse, _tidelog_v1_ProduceRequest__Output, _tidelog_v1_ProduceResponse__Output>
+  ProduceStream: MethodDefinition<_tidelog_v1_ProduceRequest, _tidelog_v1_ProduceResponse, _tidelog_v1_ProduceRequest__Output, _tidelog_v1_ProduceResponse__Output>
+}
