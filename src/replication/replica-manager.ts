@@ -9,56 +9,63 @@
  * deleted. Deletions happen only from a metadata image read completely since the last
  * watch gap: a broker that cannot see etcd never deletes data on a guess.
  *
+ * As leader, it also keeps the ISR honest: followers that fell behind for
+ * replica.lag.time.max.ms leave it, and followers that reached the high watermark
+ * rejoin, written to etcd by compare-and-swap.
+ *
  * Invariant: a hosted partition's leader epoch never decreases.
  */
 import { TidelogError } from "@tidelog/client/record";
-import type { MetadataImage } from "../cluster/metadata-image.js";
-import { NO_LEADER } from "../cluster/metadata-records.js";
+import type { IsrWriter } from "../cluster/isr-writer.js";
+import type { MetadataImage, Versioned } from "../cluster/metadata-image.js";
+import { NO_LEADER, type PartitionState } from "../cluster/metadata-records.js";
+import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { type LogConfig, logConfigFromProperties } from "../storage/log-config.js";
 import type { LogManager } from "../storage/log-manager.js";
-import type { PartitionLog } from "../storage/partition-log.js";
 import { readPartitionMetadata, writePartitionMetadata } from "../storage/partition-metadata-file.js";
 import { type TopicPartition, tpKey } from "../storage/topic-partition.js";
-
-export type ReplicaRole = "leader" | "follower";
-
-export interface HostedPartition {
-  readonly tp: TopicPartition;
-  readonly topicId: string;
-  readonly log: PartitionLog;
-  role: ReplicaRole;
-  leader: number;
-  leaderEpoch: number;
-  replicas: number[];
-  isr: number[];
-}
+import { Partition } from "./partition.js";
 
 export interface ReplicaManagerOptions {
   readonly brokerId: number;
+  readonly clock: Clock;
   /**
    * True while this broker may be gone from etcd's view (lease lost, or not yet
    * re-registered and reconciled): it must not act as any partition's leader then.
    */
   readonly isFenced: () => boolean;
+  /** Writes a leader's ISR change by compare-and-swap; false when the state changed meanwhile. */
+  readonly writeIsr: IsrWriter;
+  /** A follower not caught up for this long leaves the ISR (replica.lag.time.max.ms). */
+  readonly replicaLagTimeMaxMs: number;
   readonly logManager: LogManager;
   readonly logDefaults: LogConfig;
   readonly logger: Logger;
 }
 
 export class ReplicaManager {
-  private readonly hosted = new Map<string, HostedPartition>();
+  private readonly hosted = new Map<string, Partition>();
   private running: Promise<void> = Promise.resolve();
   private pending: { image: MetadataImage; synced: boolean } | null = null;
+  private image: MetadataImage | null = null;
+  private isrTimer: NodeJS.Timeout | null = null;
+  private isrChecking = false;
+  private readonly listeners: (() => void)[] = [];
 
   constructor(private readonly options: ReplicaManagerOptions) {}
 
-  get(tp: TopicPartition): HostedPartition | undefined {
+  get(tp: TopicPartition): Partition | undefined {
     return this.hosted.get(tpKey(tp));
   }
 
-  all(): HostedPartition[] {
+  all(): Partition[] {
     return [...this.hosted.values()];
+  }
+
+  /** Called after every reconciliation (the replica fetchers re-plan their streams). */
+  onReconciled(listener: () => void): void {
+    this.listeners.push(listener);
   }
 
   /** Schedules a reconciliation against `image`; bursts of changes collapse into one. */
@@ -70,6 +77,7 @@ export class ReplicaManager {
       const next = this.pending;
       this.pending = null;
       if (next) await this.reconcile(next.image, next.synced);
+      for (const listener of this.listeners) listener();
     });
     this.running = this.running.catch((e: unknown) =>
       this.options.logger.error({ err: e }, "replica reconciliation failed"),
@@ -79,6 +87,7 @@ export class ReplicaManager {
 
   private async reconcile(image: MetadataImage, synced: boolean): Promise<void> {
     const { brokerId, logManager } = this.options;
+    this.image = image;
     const wanted = new Set<string>();
     for (const topic of image.topics.values()) {
       const config = this.configFor(topic.value.name, topic.value.configs);
@@ -86,19 +95,15 @@ export class ReplicaManager {
         if (!replicas.includes(brokerId)) continue;
         const tp = { topic: topic.value.name, partition };
         wanted.add(tpKey(tp));
-        const hosted = await this.host(tp, topic.value.topicId, config);
-        this.applyState(
-          hosted,
-          replicas,
-          state?.value.leader ?? NO_LEADER,
-          state?.value.leaderEpoch ?? -1,
-          state?.value.isr ?? [],
-        );
+        this.applyState(await this.host(tp, topic.value.topicId, config), replicas, state);
       }
     }
     if (!synced || image.revision === 0) return;
     for (const { tp } of logManager.allLogs()) {
       if (wanted.has(tpKey(tp))) continue;
+      this.hosted
+        .get(tpKey(tp))
+        ?.failWaiters(new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `${tpKey(tp)} was deleted`));
       this.hosted.delete(tpKey(tp));
       await logManager.deleteLog(tp);
       this.options.logger.info(
@@ -122,7 +127,7 @@ export class ReplicaManager {
   }
 
   /** The hosted partition for `tp`, creating or replacing its log as the topic id requires. */
-  private async host(tp: TopicPartition, topicId: string, config: LogConfig): Promise<HostedPartition> {
+  private async host(tp: TopicPartition, topicId: string, config: LogConfig): Promise<Partition> {
     const key = tpKey(tp);
     const existing = this.hosted.get(key);
     if (existing && existing.topicId === topicId) {
@@ -146,55 +151,48 @@ export class ReplicaManager {
     if (!log) log = logManager.getOrCreateLog(tp, config);
     log.updateConfig(config);
     writePartitionMetadata(log.dir, topicId);
-    const hosted: HostedPartition = {
-      tp,
-      topicId,
-      log,
-      role: "follower",
-      leader: NO_LEADER,
-      leaderEpoch: -1,
-      replicas: [],
-      isr: [],
-    };
-    this.hosted.set(key, hosted);
-    return hosted;
+    const partition = new Partition(tp, topicId, log, this.options.brokerId, this.options.clock);
+    this.hosted.set(key, partition);
+    return partition;
   }
 
-  private applyState(
-    hosted: HostedPartition,
-    replicas: number[],
-    leader: number,
-    leaderEpoch: number,
-    isr: number[],
-  ): void {
-    // An older state than one already applied (a watch replaying history) must not win.
-    if (leaderEpoch < hosted.leaderEpoch) return;
-    const role: ReplicaRole = leader === this.options.brokerId ? "leader" : "follower";
-    if (role !== hosted.role || leaderEpoch !== hosted.leaderEpoch) {
-      this.options.logger.info(
-        { topic: hosted.tp.topic, partition: hosted.tp.partition, role, leader, leaderEpoch },
-        role === "leader" ? "became leader" : "became follower",
-      );
-    }
-    hosted.role = role;
-    hosted.leader = leader;
-    hosted.leaderEpoch = leaderEpoch;
-    hosted.replicas = replicas;
-    hosted.isr = isr;
+  private applyState(partition: Partition, replicas: number[], state: Versioned<PartitionState> | undefined): void {
+    const changed = partition.applyState({
+      leader: state?.value.leader ?? NO_LEADER,
+      leaderEpoch: state?.value.leaderEpoch ?? -1,
+      isr: state?.value.isr ?? [],
+      replicas,
+      modRevision: state?.modRevision ?? 0,
+    });
+    if (!changed) return;
+    this.options.logger.info(
+      {
+        topic: partition.tp.topic,
+        partition: partition.tp.partition,
+        role: partition.role,
+        leader: partition.leader,
+        leaderEpoch: partition.leaderEpoch,
+      },
+      partition.role === "leader" ? "became leader" : "became follower",
+    );
+  }
+
+  isFenced(): boolean {
+    return this.options.isFenced();
   }
 
   /** The partition, when this broker leads it; otherwise the error a client should see. */
-  leaderFor(tp: TopicPartition): HostedPartition {
-    const hosted = this.hosted.get(tpKey(tp));
-    if (!hosted)
+  leaderFor(tp: TopicPartition): Partition {
+    const partition = this.hosted.get(tpKey(tp));
+    if (!partition)
       throw new TidelogError(
         "UNKNOWN_TOPIC_OR_PARTITION",
         `${tpKey(tp)} is not hosted on broker ${this.options.brokerId}`,
       );
-    if (hosted.role !== "leader") {
+    if (partition.role !== "leader") {
       throw new TidelogError(
         "NOT_LEADER_OR_FOLLOWER",
-        `broker ${this.options.brokerId} is not the leader of ${tpKey(tp)} (leader ${hosted.leader})`,
+        `broker ${this.options.brokerId} is not the leader of ${tpKey(tp)} (leader ${partition.leader})`,
       );
     }
     if (this.options.isFenced()) {
@@ -203,6 +201,61 @@ export class ReplicaManager {
         `broker ${this.options.brokerId} lost its etcd session and may have been replaced as leader of ${tpKey(tp)}`,
       );
     }
-    return hosted;
+    return partition;
+  }
+
+  // ------------------------------------------------------------------ ISR changes (leader side)
+
+  /** Checks the ISR of every partition led here, every `intervalMs`. */
+  startIsrChecks(intervalMs: number): void {
+    this.isrTimer = setInterval(() => {
+      if (this.isrChecking) return;
+      this.isrChecking = true;
+      this.checkIsr()
+        .catch((e: unknown) => this.options.logger.warn({ err: (e as Error).message }, "ISR check failed"))
+        .finally(() => {
+          this.isrChecking = false;
+        });
+    }, intervalMs);
+    this.isrTimer.unref();
+  }
+
+  stop(): void {
+    if (this.isrTimer) clearInterval(this.isrTimer);
+    for (const p of this.hosted.values())
+      p.failWaiters(new TidelogError("NOT_LEADER_OR_FOLLOWER", "the broker is shutting down"));
+  }
+
+  /**
+   * Shrinks the ISR of led partitions by followers that fell behind, and expands it by
+   * followers that reached the high watermark. Skipped while fenced: a broker etcd may
+   * have dropped must not change what it may no longer lead.
+   */
+  async checkIsr(): Promise<void> {
+    if (this.options.isFenced() || !this.image) return;
+    for (const p of this.hosted.values()) {
+      if (p.role !== "leader") continue;
+      const lagging = p.laggingFollowers(this.options.replicaLagTimeMaxMs);
+      const joining = p.caughtUpOutsiders();
+      if (lagging.length === 0 && joining.length === 0) continue;
+      const current = this.image.partitionState(p.tp.topic, p.tp.partition);
+      if (!current || current.value.leader !== this.options.brokerId || current.value.leaderEpoch !== p.leaderEpoch)
+        continue;
+      const isr = [...p.isr.filter((r) => !lagging.includes(r)), ...joining];
+      const written = await this.options.writeIsr(p.tp.topic, p.tp.partition, current, isr);
+      this.options.logger.info(
+        { topic: p.tp.topic, partition: p.tp.partition, from: p.isr, to: isr, written },
+        lagging.length > 0 ? "ISR shrink" : "ISR expand",
+      );
+      // Applied at once (the watch confirms shortly), so the high watermark can move now.
+      if (written)
+        p.applyState({
+          leader: p.leader,
+          leaderEpoch: p.leaderEpoch,
+          isr,
+          replicas: p.replicas,
+          modRevision: current.modRevision,
+        });
+    }
   }
 }

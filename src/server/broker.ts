@@ -15,13 +15,18 @@ import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, loadTidelogProto } from "@tidelog/client/protocol";
 import { BrokerRegistration } from "../cluster/broker-registration.js";
 import { Controller } from "../cluster/controller.js";
+import { etcdIsrWriter } from "../cluster/isr-writer.js";
 import { MetadataStore, MetadataWatch } from "../cluster/metadata-store.js";
+import { ProducerIdManager } from "../cluster/producer-id-manager.js";
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { ReplicaFetcherManager } from "../replication/replica-fetcher.js";
 import { ReplicaManager } from "../replication/replica-manager.js";
 import { LogManager } from "../storage/log-manager.js";
 import { adminHandlers, FRESH_READ_TIMEOUT_MS } from "./admin-service.js";
+import { brokerHandlers } from "./broker-service.js";
 import type { BrokerConfig } from "./config.js";
+import { replicationHandlers } from "./replication-service.js";
 
 export class Broker {
   private constructor(
@@ -35,6 +40,7 @@ export class Broker {
     private readonly registration: BrokerRegistration,
     readonly controller: Controller,
     readonly replicas: ReplicaManager,
+    private readonly fetchers: ReplicaFetcherManager,
   ) {}
 
   static async start(config: BrokerConfig, logger: Logger, clock: Clock, random: () => number): Promise<Broker> {
@@ -71,6 +77,9 @@ export class Broker {
     const replicas = new ReplicaManager({
       brokerId: config.brokerId,
       isFenced: () => !session.registration || session.registration.isFenced() || !session.reconciled,
+      clock,
+      writeIsr: etcdIsrWriter(store),
+      replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,
       logManager,
       logDefaults: config.logDefaults,
       logger: logger.child({ component: "replicas" }),
@@ -92,8 +101,43 @@ export class Broker {
       random,
     });
 
+    const producerIds = new ProducerIdManager(store);
+    const fetchers = new ReplicaFetcherManager({
+      brokerId: config.brokerId,
+      brokerEpoch: () => session.registration?.brokerEpoch ?? -1,
+      replicas,
+      addressOf: (id) => {
+        const b = watch.image.brokers.get(id)?.value;
+        return b ? `${b.host}:${b.port}` : null;
+      },
+      fetchMaxBytes: config.replicaFetchMaxBytes,
+      fetchWaitMaxMs: config.replicaFetchWaitMaxMs,
+      logger: logger.child({ component: "replica-fetcher" }),
+    });
+    replicas.onReconciled(() => fetchers.replan());
+    replicas.startIsrChecks(Math.max(100, Math.floor(config.replicaLagTimeMaxMs / 2)));
+
     const proto = loadTidelogProto(grpc);
     const server = new grpc.Server(CHANNEL_OPTIONS);
+    server.addService(
+      proto.tidelog.v1.Broker.service,
+      brokerHandlers({
+        brokerId: config.brokerId,
+        clusterId: config.clusterId,
+        image: () => watch.image,
+        replicas,
+        producerIds,
+        logger: logger.child({ component: "broker-api" }),
+      }),
+    );
+    server.addService(
+      proto.tidelog.v1.Replication.service,
+      replicationHandlers({
+        replicas,
+        isFenced: () => replicas.isFenced(),
+        logger: logger.child({ component: "replication" }),
+      }),
+    );
     server.addService(
       proto.tidelog.v1.Admin.service,
       adminHandlers({
@@ -155,6 +199,7 @@ export class Broker {
       registration,
       controller,
       replicas,
+      fetchers,
     );
     logger.info(
       { host: config.advertisedHost, grpcPort, httpPort: config.httpPort, dataDir: config.dataDir },
@@ -168,6 +213,8 @@ export class Broker {
     logger.info("shutting down");
     await step(logger, "resign as controller", () => this.controller.stop());
     await step(logger, "deregister", () => this.registration.deregister());
+    this.fetchers.stop();
+    this.replicas.stop();
     await step(logger, "stop gRPC", () => stopServer(this.server, 5000));
     await step(logger, "stop metadata watch", () => this.watch.close());
     this.store.close();

@@ -89,6 +89,24 @@ export const BrokerConfigSchema = Type.Object(
       "Safety-net interval of the controller's full reconciliation.",
     ),
     "metadata.resync.interval.ms": int(100, MAX_INT, 30_000, "Safety-net interval of a full metadata re-read."),
+    "replica.lag.time.max.ms": int(
+      100,
+      MAX_INT,
+      30_000,
+      "A follower not caught up with the leader for this long leaves the ISR.",
+    ),
+    "replica.fetch.max.bytes": int(
+      1024,
+      64 * 1024 * 1024,
+      1024 * 1024,
+      "Bytes a follower asks for per partition per fetch.",
+    ),
+    "replica.fetch.wait.max.ms": int(
+      0,
+      60_000,
+      500,
+      "How long a leader holds a follower's fetch when there is nothing new.",
+    ),
     "num.partitions": int(1, 10_000, 1, "Partitions of a topic created without a count."),
     "default.replication.factor": int(1, 100, 1, "Replication factor of a topic created without one."),
     "shutdown.timeout.ms": int(100, MAX_INT, 30_000, "Bound on a graceful shutdown before the process exits anyway."),
@@ -134,6 +152,9 @@ export interface BrokerConfig {
   readonly controllerSessionTimeoutMs: number;
   readonly controllerReconcileIntervalMs: number;
   readonly metadataResyncIntervalMs: number;
+  readonly replicaLagTimeMaxMs: number;
+  readonly replicaFetchMaxBytes: number;
+  readonly replicaFetchWaitMaxMs: number;
   readonly numPartitions: number;
   readonly defaultReplicationFactor: number;
   readonly shutdownTimeoutMs: number;
@@ -281,6 +302,9 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     controllerSessionTimeoutMs: get("controller.session.timeout.ms"),
     controllerReconcileIntervalMs: get("controller.reconcile.interval.ms"),
     metadataResyncIntervalMs: get("metadata.resync.interval.ms"),
+    replicaLagTimeMaxMs: get("replica.lag.time.max.ms"),
+    replicaFetchMaxBytes: get("replica.fetch.max.bytes"),
+    replicaFetchWaitMaxMs: get("replica.fetch.wait.max.ms"),
     numPartitions: get("num.partitions"),
     defaultReplicationFactor: get("default.replication.factor"),
     shutdownTimeoutMs: get("shutdown.timeout.ms"),

@@ -55,6 +55,9 @@ function setup(t: import("node:test").TestContext) {
   const replicas = new ReplicaManager({
     brokerId: ME,
     isFenced: () => fence.fenced,
+    clock: new ManualClock(),
+    writeIsr: async () => true,
+    replicaLagTimeMaxMs: 30_000,
     logManager,
     logDefaults: DEFAULT_LOG_CONFIG,
     logger: silentLogger,

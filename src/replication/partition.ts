@@ -1,0 +1,234 @@
+/**
+ * One partition hosted on this broker: its log, and its role in the replica set.
+ *
+ * As leader it knows every follower's log end offset (from their fetches) and moves the
+ * high watermark to the lowest log end offset in the ISR, never backwards. Produce
+ * requests with acks=all wait here until the high watermark passes their last offset;
+ * long-poll fetches wait here until there is something new to read.
+ *
+ *   leader LEO 120, ISR {1: 120, 2: 118, 3: 95 (not in ISR)}  ->  HW 118
+ *
+ * A follower is "caught up" when it fetches from the leader's log end offset; one that
+ * has not been caught up for replica.lag.time.max.ms leaves the ISR, and one that reaches
+ * the high watermark rejoins (the ReplicaManager writes those changes to etcd).
+ *
+ * Invariants: HW <= LEO and HW never decreases except when the log is truncated (a
+ * follower whose log diverged); the leader epoch never decreases.
+ */
+import { TidelogError } from "@tidelog/client/record";
+import { NO_LEADER } from "../cluster/metadata-records.js";
+import type { Clock } from "../common/clock.js";
+import { invariant } from "../common/invariant.js";
+import type { PartitionLog } from "../storage/partition-log.js";
+import { type TopicPartition, tpKey } from "../storage/topic-partition.js";
+
+export type ReplicaRole = "leader" | "follower";
+
+interface FollowerState {
+  /** The follower's log end offset, as its last fetch said. */
+  leo: number;
+  /** When it last fetched from the leader's log end offset. */
+  lastCaughtUpMs: number;
+}
+
+interface Waiter {
+  /** Which offset must reach `until`: the high watermark or the log end offset. */
+  readonly on: "hw" | "leo";
+  readonly until: number;
+  readonly resolve: () => void;
+  readonly reject: (e: TidelogError) => void;
+  readonly timer: NodeJS.Timeout;
+}
+
+/** Waits kept per partition; past this, new waits are refused rather than queued. */
+export const MAX_WAITERS_PER_PARTITION = 10_000;
+
+export class Partition {
+  role: ReplicaRole = "follower";
+  leader = NO_LEADER;
+  leaderEpoch = -1;
+  replicas: number[] = [];
+  isr: number[] = [];
+  /** The etcd mod revision of the partition state these fields came from (for ISR CAS). */
+  stateModRevision = 0;
+  private readonly followers = new Map<number, FollowerState>();
+  /** acks=all produces waiting for the high watermark to pass an offset. */
+  private hwWaiters: Waiter[] = [];
+  /** Fetches waiting for new data (HW for consumers, LEO for followers). */
+  private dataWaiters: Waiter[] = [];
+
+  constructor(
+    readonly tp: TopicPartition,
+    readonly topicId: string,
+    readonly log: PartitionLog,
+    private readonly brokerId: number,
+    private readonly clock: Clock,
+  ) {}
+
+  get key(): string {
+    return tpKey(this.tp);
+  }
+
+  /** Applies a partition state from the metadata; returns whether the role or epoch changed. */
+  applyState(state: {
+    leader: number;
+    leaderEpoch: number;
+    isr: number[];
+    replicas: number[];
+    modRevision: number;
+  }): boolean {
+    if (state.leaderEpoch < this.leaderEpoch) return false;
+    const role: ReplicaRole = state.leader === this.brokerId ? "leader" : "follower";
+    const changed = role !== this.role || state.leaderEpoch !== this.leaderEpoch;
+    if (changed) {
+      // A new leadership: follower positions are unknown until they fetch again, and
+      // waiters from the old role can no longer be answered truthfully.
+      this.followers.clear();
+      this.failWaiters(
+        new TidelogError("NOT_LEADER_OR_FOLLOWER", `leadership of ${this.key} moved (epoch ${state.leaderEpoch})`),
+      );
+      if (role === "leader") {
+        const now = this.clock.nowMs();
+        for (const r of state.isr) if (r !== this.brokerId) this.followers.set(r, { leo: -1, lastCaughtUpMs: now });
+      }
+    }
+    this.role = role;
+    this.leader = state.leader;
+    this.leaderEpoch = state.leaderEpoch;
+    this.isr = [...state.isr];
+    this.replicas = [...state.replicas];
+    this.stateModRevision = state.modRevision;
+    if (role === "leader") this.maybeAdvanceHighWatermark();
+    return changed;
+  }
+
+  // ------------------------------------------------------------------ leader side
+
+  /** Records a follower's fetch at `fetchOffset` (its log end offset). */
+  onFollowerFetch(replicaId: number, fetchOffset: number): void {
+    const now = this.clock.nowMs();
+    const state = this.followers.get(replicaId) ?? { leo: -1, lastCaughtUpMs: 0 };
+    state.leo = fetchOffset;
+    if (fetchOffset >= this.log.logEndOffset) state.lastCaughtUpMs = now;
+    this.followers.set(replicaId, state);
+    this.maybeAdvanceHighWatermark();
+  }
+
+  /** The lowest log end offset in the ISR, if it is past the current high watermark. */
+  maybeAdvanceHighWatermark(): void {
+    if (this.role !== "leader") return;
+    let hw = this.log.logEndOffset;
+    for (const r of this.isr) {
+      if (r === this.brokerId) continue;
+      const f = this.followers.get(r);
+      hw = Math.min(hw, f ? f.leo : -1);
+    }
+    if (hw > this.log.highWatermark) {
+      this.log.updateHighWatermark(hw);
+      this.release();
+    }
+  }
+
+  /** ISR followers that have not been caught up for `maxLagMs`. */
+  laggingFollowers(maxLagMs: number): number[] {
+    const now = this.clock.nowMs();
+    return this.isr.filter((r) => r !== this.brokerId && now - (this.followers.get(r)?.lastCaughtUpMs ?? 0) > maxLagMs);
+  }
+
+  /** Replicas outside the ISR that have reached the high watermark. */
+  caughtUpOutsiders(): number[] {
+    const hw = this.log.highWatermark;
+    return this.replicas.filter((r) => !this.isr.includes(r) && (this.followers.get(r)?.leo ?? -1) >= hw && hw >= 0);
+  }
+
+  followerLogEndOffset(replicaId: number): number {
+    return this.followers.get(replicaId)?.leo ?? -1;
+  }
+
+  // ------------------------------------------------------------------ waiting
+
+  /** Resolves once the high watermark is >= `offset`; rejects after `timeoutMs`. */
+  awaitHighWatermark(offset: number, timeoutMs: number): Promise<void> {
+    if (this.log.highWatermark >= offset) return Promise.resolve();
+    return this.wait(this.hwWaiters, "hw", offset, timeoutMs, "REQUEST_TIMED_OUT");
+  }
+
+  /**
+   * Resolves when there is data at `offset`, i.e. once the high watermark (for consumers)
+   * or the log end offset (for followers) is past it, or after `timeoutMs` (no error).
+   */
+  awaitData(offset: number, upper: "hw" | "leo", timeoutMs: number): Promise<void> {
+    const bound = upper === "hw" ? this.log.highWatermark : this.log.logEndOffset;
+    if (bound > offset || timeoutMs <= 0) return Promise.resolve();
+    return this.wait(this.dataWaiters, upper, offset + 1, timeoutMs, null).catch(() => {});
+  }
+
+  private wait(
+    list: Waiter[],
+    on: "hw" | "leo",
+    until: number,
+    timeoutMs: number,
+    timeoutCode: "REQUEST_TIMED_OUT" | null,
+  ): Promise<void> {
+    if (list.length >= MAX_WAITERS_PER_PARTITION) {
+      return Promise.reject(new TidelogError("REQUEST_TIMED_OUT", `too many requests waiting on ${this.key}`));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        on,
+        until,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.remove(waiter);
+          if (timeoutCode)
+            reject(
+              new TidelogError(
+                timeoutCode,
+                `${this.key}: high watermark did not reach ${until} within ${timeoutMs} ms`,
+              ),
+            );
+          else resolve();
+        }, timeoutMs),
+      };
+      list.push(waiter);
+    });
+  }
+
+  private remove(waiter: Waiter): void {
+    this.hwWaiters = this.hwWaiters.filter((w) => w !== waiter);
+    this.dataWaiters = this.dataWaiters.filter((w) => w !== waiter);
+  }
+
+  /** Wakes waiters whose condition now holds: called after appends and HW moves. */
+  release(): void {
+    const hw = this.log.highWatermark;
+    const leo = this.log.logEndOffset;
+    const ready = (w: Waiter) => (w.on === "hw" ? hw : leo) >= w.until;
+    for (const list of [this.hwWaiters, this.dataWaiters]) {
+      for (const w of list) {
+        if (!ready(w)) continue;
+        clearTimeout(w.timer);
+        w.resolve();
+      }
+    }
+    this.hwWaiters = this.hwWaiters.filter((w) => !ready(w));
+    this.dataWaiters = this.dataWaiters.filter((w) => !ready(w));
+  }
+
+  failWaiters(error: TidelogError): void {
+    for (const w of [...this.hwWaiters, ...this.dataWaiters]) {
+      clearTimeout(w.timer);
+      w.reject(error);
+    }
+    this.hwWaiters = [];
+    this.dataWaiters = [];
+  }
+
+  checkInvariants(): void {
+    invariant(
+      this.log.highWatermark <= this.log.logEndOffset,
+      () => `${this.key}: HW ${this.log.highWatermark} > LEO ${this.log.logEndOffset}`,
+    );
+  }
+}

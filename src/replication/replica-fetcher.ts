@@ -1,0 +1,274 @@
+/**
+ * The follower's side of replication: one fetcher per leader broker, each a single
+ * Replication.ReplicaFetch stream carrying every partition this broker follows there.
+ *
+ * Loop: send one request (for each partition: our log end offset, the leader epoch we
+ * follow, the epoch of our last batch), wait for its answer, apply it, repeat. Applying
+ * means, per partition: append the batches as follower (offsets as the leader assigned
+ * them), move our high watermark to min(leader's HW, our LEO), or, when the leader says
+ * our log diverged, truncate to where it says (never blindly to the high watermark) and
+ * fetch again from there.
+ *
+ * A broken stream is reopened after a bounded, growing backoff; a partition answering
+ * NOT_LEADER_OR_FOLLOWER or an epoch error waits for the metadata to move on. The set
+ * of partitions and leaders is re-planned after every metadata reconciliation.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { CHANNEL_OPTIONS, errorFromInfo, loadTidelogProto, type wire } from "@tidelog/client/protocol";
+import type { Logger } from "../common/logger.js";
+import type { Partition } from "./partition.js";
+import type { ReplicaManager } from "./replica-manager.js";
+
+export interface ReplicaFetcherOptions {
+  readonly brokerId: number;
+  readonly brokerEpoch: () => number;
+  readonly replicas: ReplicaManager;
+  /** "host:port" of a broker, from the metadata; null when it is not registered. */
+  readonly addressOf: (brokerId: number) => string | null;
+  readonly fetchMaxBytes: number;
+  readonly fetchWaitMaxMs: number;
+  readonly logger: Logger;
+}
+
+const BACKOFF_MIN_MS = 50;
+const BACKOFF_MAX_MS = 2000;
+/** An answer later than this past the wait means the stream is stuck: reopen it. */
+const ANSWER_GRACE_MS = 10_000;
+
+type ReplicationClient = grpc.Client & {
+  ReplicaFetch(): grpc.ClientDuplexStream<wire.ReplicaFetchRequest, wire.ReplicaFetchResponse__Output>;
+};
+
+/** Owns one fetcher per leader broker and re-plans them when the metadata changes. */
+export class ReplicaFetcherManager {
+  private readonly fetchers = new Map<number, LeaderFetcher>();
+  private readonly proto = loadTidelogProto(grpc);
+
+  constructor(private readonly options: ReplicaFetcherOptions) {}
+
+  /** Starts, retargets or stops fetchers to match who leads what we follow. */
+  replan(): void {
+    const byLeader = new Map<number, Partition[]>();
+    for (const p of this.options.replicas.all()) {
+      if (p.role !== "follower" || p.leader < 0 || p.leader === this.options.brokerId) continue;
+      const list = byLeader.get(p.leader) ?? [];
+      list.push(p);
+      byLeader.set(p.leader, list);
+    }
+    for (const [leaderId, fetcher] of this.fetchers) {
+      if (!byLeader.has(leaderId)) {
+        fetcher.stop();
+        this.fetchers.delete(leaderId);
+      }
+    }
+    for (const [leaderId, partitions] of byLeader) {
+      const address = this.options.addressOf(leaderId);
+      let fetcher = this.fetchers.get(leaderId);
+      if (fetcher && fetcher.address !== address) {
+        fetcher.stop();
+        fetcher = undefined;
+      }
+      if (!fetcher && address) {
+        fetcher = new LeaderFetcher(leaderId, address, this.options, this.proto);
+        this.fetchers.set(leaderId, fetcher);
+        fetcher.start();
+      }
+      fetcher?.setPartitions(partitions);
+    }
+  }
+
+  stop(): void {
+    for (const f of this.fetchers.values()) f.stop();
+    this.fetchers.clear();
+  }
+}
+
+class LeaderFetcher {
+  private partitions: Partition[] = [];
+  private running = false;
+  private client: ReplicationClient | null = null;
+  private stream: grpc.ClientDuplexStream<wire.ReplicaFetchRequest, wire.ReplicaFetchResponse__Output> | null = null;
+  private backoffMs = BACKOFF_MIN_MS;
+  /** Partitions told they are not following the right leader/epoch: skipped until re-planned. */
+  private readonly parked = new Set<string>();
+
+  constructor(
+    readonly leaderId: number,
+    readonly address: string,
+    private readonly options: ReplicaFetcherOptions,
+    private readonly proto: ReturnType<typeof loadTidelogProto>,
+  ) {}
+
+  setPartitions(partitions: Partition[]): void {
+    this.partitions = partitions;
+    this.parked.clear();
+  }
+
+  start(): void {
+    this.running = true;
+    const Ctor = this.proto.tidelog.v1.Replication as unknown as new (
+      address: string,
+      credentials: grpc.ChannelCredentials,
+      options: grpc.ChannelOptions,
+    ) => ReplicationClient;
+    this.client = new Ctor(this.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    this.loop().catch((e: unknown) =>
+      this.options.logger.error({ err: e, leader: this.leaderId }, "replica fetcher stopped"),
+    );
+  }
+
+  stop(): void {
+    this.running = false;
+    this.stream?.cancel();
+    this.client?.close();
+  }
+
+  private async loop(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.runStream();
+        this.backoffMs = BACKOFF_MIN_MS;
+      } catch (e) {
+        if (!this.running) return;
+        this.options.logger.warn(
+          { leader: this.leaderId, err: (e as Error).message, backoffMs: this.backoffMs },
+          "replica fetch stream failed; reopening",
+        );
+        await new Promise((r) => setTimeout(r, this.backoffMs));
+        this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
+      }
+    }
+  }
+
+  /** One stream: request, answer, apply, until stopped or broken. */
+  private async runStream(): Promise<void> {
+    const client = this.client as ReplicationClient;
+    const stream = client.ReplicaFetch();
+    this.stream = stream;
+    const answers: wire.ReplicaFetchResponse__Output[] = [];
+    let wake: (() => void) | null = null;
+    let failure: Error | null = null;
+    stream.on("data", (res: wire.ReplicaFetchResponse__Output) => {
+      answers.push(res);
+      wake?.();
+    });
+    stream.on("error", (e: Error) => {
+      failure = e;
+      wake?.();
+    });
+    stream.on("end", () => {
+      failure ??= new Error("the leader closed the stream");
+      wake?.();
+    });
+    try {
+      while (this.running) {
+        const active = this.partitions.filter(
+          (p) => !this.parked.has(p.key) && p.role === "follower" && p.leader === this.leaderId,
+        );
+        if (active.length === 0) {
+          await new Promise((r) => setTimeout(r, this.options.fetchWaitMaxMs));
+          continue;
+        }
+        stream.write(this.request(active));
+        const answer = await new Promise<wire.ReplicaFetchResponse__Output>((resolve, reject) => {
+          const timer = setTimeout(
+            () => reject(new Error("no answer from the leader")),
+            this.options.fetchWaitMaxMs + ANSWER_GRACE_MS,
+          );
+          const check = () => {
+            const next = answers.shift();
+            if (next) {
+              clearTimeout(timer);
+              wake = null;
+              resolve(next);
+            } else if (failure) {
+              clearTimeout(timer);
+              wake = null;
+              reject(failure);
+            }
+          };
+          wake = check;
+          check();
+        });
+        this.apply(active, answer);
+        this.backoffMs = BACKOFF_MIN_MS;
+      }
+    } finally {
+      stream.cancel();
+      this.stream = null;
+    }
+  }
+
+  private request(partitions: Partition[]): wire.ReplicaFetchRequest {
+    return {
+      replicaId: this.options.brokerId,
+      brokerEpoch: this.options.brokerEpoch(),
+      maxWaitMs: this.options.fetchWaitMaxMs,
+      minBytes: 1,
+      maxBytes: this.options.fetchMaxBytes * Math.max(1, Math.min(partitions.length, 16)),
+      partitions: partitions.map((p) => ({
+        topic: p.tp.topic,
+        partition: p.tp.partition,
+        fetchOffset: p.log.logEndOffset,
+        currentLeaderEpoch: p.leaderEpoch,
+        lastFetchedEpoch: p.log.epochs.latestEpoch,
+        maxBytes: this.options.fetchMaxBytes,
+      })),
+    };
+  }
+
+  private apply(partitions: Partition[], answer: wire.ReplicaFetchResponse__Output): void {
+    const byKey = new Map(partitions.map((p) => [p.key, p]));
+    for (const data of answer.partitions) {
+      const p = byKey.get(`${data.topic}-${data.partition}`);
+      if (p?.role !== "follower") continue;
+      try {
+        this.applyOne(p, data);
+      } catch (e) {
+        this.options.logger.warn(
+          { topic: data.topic, partition: data.partition, err: (e as Error).message },
+          "could not apply replicated data",
+        );
+      }
+    }
+  }
+
+  private applyOne(p: Partition, data: wire.ReplicaFetchPartitionData__Output): void {
+    const error = errorFromInfo(data.error);
+    if (error) {
+      // Not the leader (any more), or epochs disagree: the metadata will move us on.
+      this.parked.add(p.key);
+      this.options.logger.info(
+        { topic: p.tp.topic, partition: p.tp.partition, code: error.code },
+        "leader refused a replica fetch",
+      );
+      return;
+    }
+    const log = p.log;
+    const diverging = data.divergingEpoch;
+    if (diverging && diverging.epoch >= -1 && (diverging.epoch >= 0 || diverging.endOffset >= 0)) {
+      const own = log.epochs.endOffsetFor(diverging.epoch, log.logEndOffset);
+      const target = Math.min(diverging.endOffset, diverging.epoch === own.epoch ? own.endOffset : diverging.endOffset);
+      this.options.logger.warn(
+        {
+          topic: p.tp.topic,
+          partition: p.tp.partition,
+          from: log.logEndOffset,
+          to: target,
+          leaderEpoch: diverging.epoch,
+        },
+        "log diverged from the leader; truncating",
+      );
+      if (target < 0) log.truncateFullyAndStartAt(Math.max(0, data.logStartOffset));
+      else log.truncateTo(target);
+      return;
+    }
+    const records = data.records;
+    if (records.length > 0) log.appendAsFollower(Buffer.from(records));
+    const hw = Math.min(data.highWatermark, log.logEndOffset);
+    if (hw > log.highWatermark) log.updateHighWatermark(hw);
+    if (log.flushNeeded()) {
+      log.flush().catch((e: unknown) => this.options.logger.error({ err: e }, "follower flush failed"));
+    }
+  }
+}

@@ -1,0 +1,395 @@
+/**
+ * The gRPC Broker service: the data plane clients use.
+ *
+ * Produce: per partition, the leader appends the batch (offsets assigned, idempotent
+ * duplicates answered with their original offsets), then answers at once (acks=0 and 1)
+ * or when the high watermark has passed the batch (acks=all), refusing up front with
+ * NOT_ENOUGH_REPLICAS when the ISR is smaller than min.insync.replicas. ProduceStream
+ * carries many requests on one HTTP/2 stream and answers them in order, so a client
+ * pays one gRPC call per stream, not per request.
+ *
+ * Fetch: raw batch bytes up to the high watermark, as a long poll (min_bytes, max_wait_ms).
+ * Every size and wait in a request is bounded here, whatever the client asked for.
+ */
+import type * as grpc from "@grpc/grpc-js";
+import { errorInfo, NO_ERROR, type wire } from "@tidelog/client/protocol";
+import { TidelogError } from "@tidelog/client/record";
+import type { MetadataImage } from "../cluster/metadata-image.js";
+import type { ProducerIdManager } from "../cluster/producer-id-manager.js";
+import type { Logger } from "../common/logger.js";
+import type { Partition } from "../replication/partition.js";
+import type { ReplicaManager } from "../replication/replica-manager.js";
+
+export interface BrokerServiceDeps {
+  readonly brokerId: number;
+  readonly clusterId: string;
+  readonly image: () => MetadataImage;
+  readonly replicas: ReplicaManager;
+  readonly producerIds: ProducerIdManager;
+  readonly logger: Logger;
+}
+
+/** Bounds on what one request may ask for. */
+export const LIMITS = {
+  produceTimeoutMaxMs: 300_000,
+  produceTimeoutDefaultMs: 30_000,
+  fetchWaitMaxMs: 30_000,
+  fetchBytesMax: 64 * 1024 * 1024,
+  fetchPartitionBytesDefault: 1024 * 1024,
+  /** Produce requests a stream may have unanswered before the broker stops reading it. */
+  produceStreamInFlightMax: 64,
+};
+
+const ACKS_ALL = -1;
+
+function asError(e: unknown, logger: Logger): TidelogError {
+  if (e instanceof TidelogError) return e;
+  logger.error({ err: e }, "request failed unexpectedly");
+  return new TidelogError("UNKNOWN_SERVER_ERROR", (e as Error)?.message ?? String(e));
+}
+
+export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
+  const { logger } = deps;
+
+  const produce = async (req: wire.ProduceRequest__Output): Promise<wire.ProduceResponse> => {
+    const acks = req.acks;
+    const timeoutMs = Math.min(
+      req.timeoutMs > 0 ? req.timeoutMs : LIMITS.produceTimeoutDefaultMs,
+      LIMITS.produceTimeoutMaxMs,
+    );
+    const topics = await Promise.all(
+      req.topics.map(async (t) => ({
+        topic: t.topic,
+        partitions: await Promise.all(
+          t.partitions.map(async (p) => {
+            try {
+              if (acks !== 0 && acks !== 1 && acks !== ACKS_ALL)
+                throw new TidelogError("INVALID_REQUIRED_ACKS", `acks=${acks}`);
+              const base = await appendOne(
+                deps.replicas.leaderFor({ topic: t.topic, partition: p.partition }),
+                p.records,
+                acks,
+                timeoutMs,
+              );
+              return {
+                partition: p.partition,
+                error: NO_ERROR,
+                baseOffset: base.baseOffset,
+                logStartOffset: base.logStartOffset,
+              };
+            } catch (e) {
+              return {
+                partition: p.partition,
+                error: errorInfo(asError(e, logger)),
+                baseOffset: -1,
+                logStartOffset: -1,
+              };
+            }
+          }),
+        ),
+      })),
+    );
+    return { correlationId: req.correlationId, topics };
+  };
+
+  return {
+    Metadata: (call, callback) => {
+      try {
+        callback(null, metadata(deps, call.request));
+      } catch (e) {
+        callback(null, {
+          clusterId: deps.clusterId,
+          controllerId: -1,
+          brokers: [],
+          topics: [{ name: "", error: errorInfo(asError(e, logger)) }],
+        });
+      }
+    },
+
+    Produce: (call, callback) => {
+      produce(call.request).then(
+        (res) => callback(null, res),
+        (e: unknown) => {
+          logger.error({ err: e }, "produce failed unexpectedly");
+          callback(null, { correlationId: call.request.correlationId, topics: [] });
+        },
+      );
+    },
+
+    ProduceStream: (call) => produceStream(call, produce, logger),
+
+    Fetch: (call, callback) => {
+      fetch(deps, call.request).then(
+        (res) => callback(null, res),
+        (e: unknown) => {
+          logger.error({ err: e }, "fetch failed unexpectedly");
+          callback(null, { topics: [] });
+        },
+      );
+    },
+
+    ListOffsets: (call, callback) => {
+      callback(null, listOffsets(deps, call.request));
+    },
+
+    InitProducerId: (call, callback) => {
+      if (call.request.transactionalId !== "") {
+        callback(null, {
+          error: errorInfo("INVALID_REQUEST", "transactions are not supported yet; leave transactional_id empty"),
+          producerId: -1,
+          producerEpoch: -1,
+        });
+        return;
+      }
+      deps.producerIds.nextProducerId().then(
+        (producerId) => callback(null, { error: NO_ERROR, producerId, producerEpoch: 0 }),
+        (e: unknown) => callback(null, { error: errorInfo(asError(e, logger)), producerId: -1, producerEpoch: -1 }),
+      );
+    },
+  };
+}
+
+/** Appends one partition's batch as leader and waits as `acks` asks. */
+async function appendOne(
+  partition: Partition,
+  records: Buffer,
+  acks: number,
+  timeoutMs: number,
+): Promise<{ baseOffset: number; logStartOffset: number }> {
+  const log = partition.log;
+  if (acks === ACKS_ALL && partition.isr.length < log.logConfig.minInsyncReplicas) {
+    throw new TidelogError(
+      "NOT_ENOUGH_REPLICAS",
+      `${partition.key} has ${partition.isr.length} in-sync replicas; min.insync.replicas is ${log.logConfig.minInsyncReplicas}`,
+    );
+  }
+  const info = log.appendAsLeader(records, partition.leaderEpoch);
+  if (!info.duplicate) {
+    partition.maybeAdvanceHighWatermark();
+    partition.release();
+  }
+  if (log.flushNeeded()) await log.flush();
+  if (acks === ACKS_ALL) await partition.awaitHighWatermark(info.lastOffset + 1, timeoutMs);
+  return { baseOffset: info.firstOffset, logStartOffset: log.logStartOffset };
+}
+
+/** Many produce requests on one stream: handled concurrently, answered in order, bounded in flight. */
+function produceStream(
+  call: grpc.ServerDuplexStream<wire.ProduceRequest__Output, wire.ProduceResponse>,
+  produce: (req: wire.ProduceRequest__Output) => Promise<wire.ProduceResponse>,
+  logger: Logger,
+): void {
+  let chain: Promise<void> = Promise.resolve();
+  let inFlight = 0;
+  let ended = false;
+  const finish = () => {
+    if (ended && inFlight === 0) call.end();
+  };
+  call.on("data", (req: wire.ProduceRequest__Output) => {
+    inFlight++;
+    if (inFlight >= LIMITS.produceStreamInFlightMax) call.pause();
+    const response = produce(req);
+    chain = chain
+      .then(() => response)
+      .then((res) => {
+        if (!call.cancelled) call.write(res);
+      })
+      .catch((e: unknown) => logger.error({ err: e }, "produce stream request failed"))
+      .finally(() => {
+        inFlight--;
+        if (inFlight < LIMITS.produceStreamInFlightMax) call.resume();
+        finish();
+      });
+  });
+  call.on("end", () => {
+    ended = true;
+    finish();
+  });
+  call.on("error", () => {});
+}
+
+function metadata(deps: BrokerServiceDeps, req: wire.MetadataRequest__Output): wire.MetadataResponse {
+  const image = deps.image();
+  const names = req.topics.length > 0 ? req.topics : [...image.topics.keys()];
+  return {
+    clusterId: deps.clusterId,
+    controllerId: image.controller()?.brokerId ?? -1,
+    brokers: [...image.brokers.values()].map((b) => ({
+      id: b.value.id,
+      host: b.value.host,
+      port: b.value.port,
+      httpPort: b.value.httpPort,
+      rack: b.value.rack ?? "",
+    })),
+    topics: names.map((name) => {
+      const topic = image.topics.get(name)?.value;
+      if (!topic)
+        return {
+          name,
+          error: errorInfo("UNKNOWN_TOPIC_OR_PARTITION", `topic '${name}' does not exist`),
+          partitions: [],
+        };
+      return {
+        name,
+        topicId: topic.topicId,
+        error: NO_ERROR,
+        partitions: image.partitionsOf(name).map(({ partition, replicas, state }) => ({
+          partition,
+          error:
+            !state || state.value.leader < 0
+              ? errorInfo("LEADER_NOT_AVAILABLE", `${name}-${partition} has no leader`)
+              : NO_ERROR,
+          leader: state?.value.leader ?? -1,
+          leaderEpoch: state?.value.leaderEpoch ?? -1,
+          replicas,
+          isr: state?.value.isr ?? [],
+        })),
+      };
+    }),
+  };
+}
+
+interface FetchTarget {
+  readonly topic: string;
+  readonly request: wire.PartitionFetchData__Output;
+  partition: Partition | null;
+  error: TidelogError | null;
+}
+
+async function fetch(deps: BrokerServiceDeps, req: wire.FetchRequest__Output): Promise<wire.FetchResponse> {
+  const maxWaitMs = Math.min(Math.max(req.maxWaitMs, 0), LIMITS.fetchWaitMaxMs);
+  const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : LIMITS.fetchBytesMax, LIMITS.fetchBytesMax);
+  const targets: FetchTarget[] = req.topics.flatMap((t) =>
+    t.partitions.map((p) => {
+      try {
+        const partition = deps.replicas.leaderFor({ topic: t.topic, partition: p.partition });
+        checkLeaderEpoch(partition, p.currentLeaderEpoch);
+        return { topic: t.topic, request: p, partition, error: null };
+      } catch (e) {
+        return { topic: t.topic, request: p, partition: null, error: asError(e, deps.logger) };
+      }
+    }),
+  );
+  const deadline = Date.now() + maxWaitMs;
+  for (;;) {
+    const results = readAll(targets, maxBytes, deps.logger);
+    const bytes = results.reduce((n, r) => n + r.records.length, 0);
+    const remaining = deadline - Date.now();
+    if (bytes >= Math.max(req.minBytes, 1) || remaining <= 0 || results.some((r) => r.error.code !== 0)) {
+      return { topics: groupByTopic(targets, results) };
+    }
+    const waits = targets.flatMap((t) =>
+      t.partition ? [t.partition.awaitData(t.request.fetchOffset, "hw", remaining)] : [],
+    );
+    await Promise.race(waits.length > 0 ? waits : [new Promise((r) => setTimeout(r, remaining))]);
+    // Never spin on already-settled waits: let produce requests run between re-reads.
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+function checkLeaderEpoch(partition: Partition, requested: number): void {
+  if (requested < 0) return;
+  if (requested < partition.leaderEpoch) {
+    throw new TidelogError(
+      "FENCED_LEADER_EPOCH",
+      `${partition.key}: epoch ${requested} is older than ${partition.leaderEpoch}`,
+    );
+  }
+  if (requested > partition.leaderEpoch) {
+    throw new TidelogError(
+      "UNKNOWN_LEADER_EPOCH",
+      `${partition.key}: epoch ${requested} is newer than ${partition.leaderEpoch}`,
+    );
+  }
+}
+
+interface FetchResult {
+  partition: number;
+  error: { code: number; message: string };
+  highWatermark: number;
+  lastStableOffset: number;
+  logStartOffset: number;
+  records: Buffer;
+}
+
+function readAll(targets: readonly FetchTarget[], maxBytes: number, logger: Logger): FetchResult[] {
+  let budget = maxBytes;
+  let first = true;
+  return targets.map((t) => {
+    const base = {
+      partition: t.request.partition,
+      highWatermark: -1,
+      lastStableOffset: -1,
+      logStartOffset: -1,
+      records: Buffer.alloc(0),
+    };
+    if (!t.partition) return { ...base, error: errorInfo(t.error) };
+    const log = t.partition.log;
+    const hw = log.highWatermark;
+    const common = { ...base, highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset };
+    try {
+      const offset = t.request.fetchOffset;
+      // Between the high watermark and the log end: nothing visible yet, not an error.
+      if (offset >= hw && offset <= log.logEndOffset) return { ...common, error: NO_ERROR };
+      const partitionBytes =
+        t.request.partitionMaxBytes > 0 ? t.request.partitionMaxBytes : LIMITS.fetchPartitionBytesDefault;
+      const read = log.read(offset, {
+        maxBytes: Math.min(partitionBytes, budget),
+        upperOffset: hw,
+        minOneBatch: first,
+      });
+      if (read.records.length > 0) first = false;
+      budget = Math.max(0, budget - read.records.length);
+      return { ...common, error: NO_ERROR, records: read.records };
+    } catch (e) {
+      return { ...common, error: errorInfo(asError(e, logger)) };
+    }
+  });
+}
+
+function groupByTopic(targets: readonly FetchTarget[], results: readonly FetchResult[]): wire.TopicFetchResponse[] {
+  const byTopic = new Map<string, FetchResult[]>();
+  targets.forEach((t, i) => {
+    const list = byTopic.get(t.topic) ?? [];
+    list.push(results[i] as FetchResult);
+    byTopic.set(t.topic, list);
+  });
+  return [...byTopic.entries()].map(([topic, partitions]) => ({ topic, partitions }));
+}
+
+function listOffsets(deps: BrokerServiceDeps, req: wire.ListOffsetsRequest__Output): wire.ListOffsetsResponse {
+  return {
+    topics: req.topics.map((t) => ({
+      topic: t.topic,
+      partitions: t.partitions.map((p) => {
+        try {
+          const partition = deps.replicas.leaderFor({ topic: t.topic, partition: p.partition });
+          const log = partition.log;
+          const hw = log.highWatermark;
+          let offset: number;
+          if (p.timestamp === -1) offset = hw;
+          else if (p.timestamp === -2) offset = log.logStartOffset;
+          else {
+            const found = log.offsetForTimestamp(p.timestamp);
+            offset = found === null || found >= hw ? -1 : found;
+          }
+          return {
+            partition: p.partition,
+            error: NO_ERROR,
+            timestamp: p.timestamp,
+            offset,
+            leaderEpoch: partition.leaderEpoch,
+          };
+        } catch (e) {
+          return {
+            partition: p.partition,
+            error: errorInfo(asError(e, deps.logger)),
+            timestamp: -1,
+            offset: -1,
+            leaderEpoch: -1,
+          };
+        }
+      }),
+    })),
+  };
+}

@@ -1,0 +1,145 @@
+/**
+ * The leader's side of replication: the Replication.ReplicaFetch stream a follower broker
+ * opens to this one, carrying every partition it follows here.
+ *
+ * For each partition in a request the leader checks that it leads at the follower's
+ * epoch, then whether the follower's log diverged (KIP-101/279): the follower says the
+ * epoch of its last batch; if this log ends that epoch before the follower's log end,
+ * the follower has records this leader never had, and is told where to truncate
+ * (`diverging_epoch`) instead of being sent data. Otherwise the leader sends batches
+ * from the follower's log end offset, records that offset as the follower's position
+ * (which may move the high watermark and, later, bring it back into the ISR), and holds
+ * the request up to max_wait_ms when there is nothing new.
+ */
+import type * as grpc from "@grpc/grpc-js";
+import { errorInfo, NO_ERROR, type wire } from "@tidelog/client/protocol";
+import { TidelogError } from "@tidelog/client/record";
+import type { Logger } from "../common/logger.js";
+import type { Partition } from "../replication/partition.js";
+import type { ReplicaManager } from "../replication/replica-manager.js";
+import { UNDEFINED_EPOCH } from "../storage/leader-epoch-cache.js";
+
+export interface ReplicationServiceDeps {
+  readonly replicas: ReplicaManager;
+  readonly isFenced: () => boolean;
+  readonly logger: Logger;
+}
+
+const WAIT_MAX_MS = 10_000;
+const RESPONSE_BYTES_MAX = 32 * 1024 * 1024;
+/** "Not diverging": epoch and end offset both -1 (a real answer has one of them >= 0). */
+const NO_DIVERGENCE = { epoch: -1, endOffset: -1 };
+
+type PartitionAnswer = wire.ReplicaFetchPartitionData;
+
+export function replicationHandlers(deps: ReplicationServiceDeps): wire.ReplicationHandlers {
+  return {
+    ReplicaFetch: (call) => serveFollower(call, deps),
+  };
+}
+
+function serveFollower(
+  call: grpc.ServerDuplexStream<wire.ReplicaFetchRequest__Output, wire.ReplicaFetchResponse>,
+  deps: ReplicationServiceDeps,
+): void {
+  let chain: Promise<void> = Promise.resolve();
+  call.on("data", (req: wire.ReplicaFetchRequest__Output) => {
+    chain = chain
+      .then(() => answer(req, deps))
+      .then((res) => {
+        if (!call.cancelled) call.write(res);
+      })
+      .catch((e: unknown) => deps.logger.error({ err: e }, "replica fetch failed unexpectedly"));
+  });
+  call.on("end", () => {
+    chain.finally(() => call.end()).catch(() => {});
+  });
+  call.on("error", () => {});
+}
+
+async function answer(
+  req: wire.ReplicaFetchRequest__Output,
+  deps: ReplicationServiceDeps,
+): Promise<wire.ReplicaFetchResponse> {
+  const deadline = Date.now() + Math.min(Math.max(req.maxWaitMs, 0), WAIT_MAX_MS);
+  const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : RESPONSE_BYTES_MAX, RESPONSE_BYTES_MAX);
+  for (;;) {
+    const partitions = readForFollower(req, deps, maxBytes);
+    const hasData = partitions.some(
+      (p) => (p.records as Buffer).length > 0 || (p.error?.code ?? 0) !== 0 || (p.divergingEpoch?.epoch ?? -1) >= 0,
+    );
+    const remaining = deadline - Date.now();
+    if (hasData || remaining <= 0) return { partitions };
+    const waits = req.partitions.flatMap((p) => {
+      const partition = deps.replicas.get({ topic: p.topic, partition: p.partition });
+      return partition && partition.role === "leader" ? [partition.awaitData(p.fetchOffset, "leo", remaining)] : [];
+    });
+    if (waits.length === 0) return { partitions };
+    await Promise.race(waits);
+    // Never spin on already-settled waits: let appends run between re-reads.
+    await new Promise((r) => setImmediate(r));
+  }
+}
+
+function readForFollower(
+  req: wire.ReplicaFetchRequest__Output,
+  deps: ReplicationServiceDeps,
+  maxBytes: number,
+): PartitionAnswer[] {
+  let budget = maxBytes;
+  return req.partitions.map((p) => {
+    const base = {
+      topic: p.topic,
+      partition: p.partition,
+      highWatermark: -1,
+      logStartOffset: -1,
+      records: Buffer.alloc(0),
+      divergingEpoch: NO_DIVERGENCE,
+    };
+    try {
+      const partition = leaderAt(deps, p.topic, p.partition, p.currentLeaderEpoch);
+      const log = partition.log;
+      const common = { ...base, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
+      if (p.lastFetchedEpoch >= 0) {
+        const end = log.epochs.endOffsetFor(p.lastFetchedEpoch, log.logEndOffset);
+        if (end.epoch === UNDEFINED_EPOCH) {
+          // This log knows no epoch that old: the follower keeps nothing, from our log start.
+          return {
+            ...common,
+            error: NO_ERROR,
+            divergingEpoch: { epoch: UNDEFINED_EPOCH, endOffset: log.logStartOffset },
+          };
+        }
+        if (end.epoch !== p.lastFetchedEpoch || p.fetchOffset > end.endOffset) {
+          return { ...common, error: NO_ERROR, divergingEpoch: end };
+        }
+      }
+      if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
+        throw new TidelogError(
+          "OFFSET_OUT_OF_RANGE",
+          `${partition.key}: follower offset ${p.fetchOffset} outside [${log.logStartOffset}, ${log.logEndOffset}]`,
+        );
+      }
+      partition.onFollowerFetch(req.replicaId, p.fetchOffset);
+      const partitionBytes = Math.min(p.maxBytes > 0 ? p.maxBytes : budget, budget);
+      const read = log.read(p.fetchOffset, { maxBytes: partitionBytes, minOneBatch: true });
+      budget = Math.max(0, budget - read.records.length);
+      return { ...common, highWatermark: log.highWatermark, error: NO_ERROR, records: read.records };
+    } catch (e) {
+      const err = e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", (e as Error).message);
+      return { ...base, error: errorInfo(err) };
+    }
+  });
+}
+
+function leaderAt(deps: ReplicationServiceDeps, topic: string, partition: number, epoch: number): Partition {
+  const p = deps.replicas.get({ topic, partition });
+  if (!p) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `${topic}-${partition} is not hosted here`);
+  if (p.role !== "leader" || deps.isFenced())
+    throw new TidelogError("NOT_LEADER_OR_FOLLOWER", `not the leader of ${p.key}`);
+  if (epoch >= 0 && epoch < p.leaderEpoch)
+    throw new TidelogError("FENCED_LEADER_EPOCH", `${p.key}: follower epoch ${epoch} < ${p.leaderEpoch}`);
+  if (epoch > p.leaderEpoch)
+    throw new TidelogError("UNKNOWN_LEADER_EPOCH", `${p.key}: follower epoch ${epoch} > ${p.leaderEpoch}`);
+  return p;
+}
