@@ -161,4 +161,83 @@ describe("replication", () => {
     });
     assert.equal((await leader.produce("isr", 0, batch(["after rejoin"]), -1)).error?.code, 0);
   });
+
+  test("a paused leader, resumed after a new leader took over, neither accepts nor acknowledges writes for its old epoch", async (t) => {
+    const { c, admin, raw } = await cluster(t, { "min.insync.replicas": "2" });
+    await admin.createTopic({ name: "zombie", partitions: 1, replicationFactor: 3 });
+    const oldId = await leaderOf(admin, "zombie");
+    const old = raw(oldId);
+    assert.equal((await old.produceWhenReady("zombie", 0, batch(["before"]), -1)).error?.code, 0);
+    await c.broker(oldId).pause();
+    const newId = await waitFor(
+      async () => {
+        const p = (await admin.describeTopic("zombie")).partitions[0];
+        return p?.leader !== null && p?.leader !== oldId ? p?.leader : null;
+      },
+      { description: "a new leader", timeoutMs: SESSION_MS + 10_000 },
+    );
+    assert.equal((await raw(newId as number).produceWhenReady("zombie", 0, batch(["new epoch"]), -1)).error?.code, 0);
+    await c.broker(oldId).resume();
+    // At once, before it has caught up with the metadata: it must refuse, not append.
+    const stale = await old.produce("zombie", 0, batch(["zombie write"]), 1);
+    assert.equal(stale.error?.code, 6, `NOT_LEADER_OR_FOLLOWER from the old leader: ${JSON.stringify(stale.error)}`);
+    const values = (await raw(newId as number).readValues("zombie", 0)).map((r) => r.value);
+    assert.deepEqual(values, ["before", "new epoch"]);
+  });
+
+  test("a follower whose log diverged truncates to the leader's epoch boundary and converges", async (t) => {
+    const { c, admin, raw } = await cluster(t);
+    await admin.createTopic({ name: "fork", partitions: 1, replicationFactor: 3 });
+    const firstId = await leaderOf(admin, "fork");
+    const first = raw(firstId);
+    assert.equal((await first.produceWhenReady("fork", 0, batch(["shared"]), -1)).error?.code, 0);
+    // Followers stop fetching (shorter than the lag limit, so they stay in the ISR) while
+    // the leader takes writes with acks=1 that nobody else has; then the leader dies.
+    const followers = c.brokers.filter((b) => b.id !== firstId);
+    await Promise.all(followers.map((f) => f.pause()));
+    for (const v of ["only-on-old-leader-1", "only-on-old-leader-2"]) {
+      assert.equal((await first.produce("fork", 0, batch([v]), 1)).error?.code, 0);
+    }
+    await c.broker(firstId).kill();
+    await Promise.all(followers.map((f) => f.resume()));
+    const secondId = await waitFor(
+      async () => {
+        const p = (await admin.describeTopic("fork")).partitions[0];
+        return p?.leader !== null && p?.leader !== firstId ? p?.leader : null;
+      },
+      { description: "a new leader from the ISR", timeoutMs: SESSION_MS + 10_000 },
+    );
+    const second = raw(secondId as number);
+    assert.equal((await second.produceWhenReady("fork", 0, batch(["after failover"]), -1)).error?.code, 0);
+    // The old leader comes back as a follower with two records the new leader never had.
+    await c.broker(firstId).restart();
+    await c.broker(firstId).waitForLog((r) => r.json?.msg === "log diverged from the leader; truncating", 15_000);
+    // A follower's long-poll fetch may already have been waiting at the old leader when it
+    // was paused, so the first acks=1 record may have reached it; the second cannot have.
+    const expected = (await second.readValues("fork", 0)).map((r) => r.value);
+    assert.equal(expected[0], "shared");
+    assert.equal(expected[expected.length - 1], "after failover");
+    assert.ok(!expected.includes("only-on-old-leader-2"), `the new leader never had it: ${expected}`);
+    await waitFor(async () => (await admin.describeTopic("fork")).partitions[0]?.isr.includes(firstId), {
+      description: `broker ${firstId} back in the ISR after truncating`,
+      timeoutMs: 20_000,
+    });
+    // Make the restarted broker the leader to read its log: it must hold exactly the leader's records.
+    await c.broker(secondId as number).kill();
+    const third = await waitFor(
+      async () => {
+        const p = (await admin.describeTopic("fork")).partitions[0];
+        return p?.leader === firstId ? firstId : null;
+      },
+      { description: `broker ${firstId} leading`, timeoutMs: SESSION_MS + 15_000 },
+    );
+    const values = await waitFor(
+      async () => {
+        const v = (await raw(third).readValues("fork", 0)).map((r) => r.value);
+        return v.length >= expected.length ? v : null;
+      },
+      { description: "the converged log readable", timeoutMs: 10_000 },
+    );
+    assert.deepEqual(values, expected, "the diverged records are gone, the leader's are there");
+  });
 });
