@@ -8,6 +8,7 @@
 import { cpus, totalmem } from "node:os";
 import { parseArgs } from "node:util";
 import { codecBench } from "./codec.js";
+import { e2eBench } from "./e2e.js";
 import { failoverBench } from "./failover.js";
 import { type BenchReport, type BenchRow, formatTable } from "./lib/report.js";
 import { storageBench } from "./storage.js";
@@ -20,6 +21,10 @@ const SUITES: Record<string, { describe: string; run: Suite }> = {
     run: async (opts) => [...(await storageBench(opts)), ...(await codecBench(opts))],
   },
   codec: { describe: "record batch encode/decode and compression codecs", run: codecBench },
+  e2e: {
+    describe: "end-to-end produce/consume throughput and acks=all latency through the SDK (real brokers)",
+    run: e2eBench,
+  },
   failover: {
     describe: "time to new leaders and a new controller after kill -9 (real etcd, 3 brokers)",
     run: failoverBench,

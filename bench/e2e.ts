@@ -1,0 +1,143 @@
+/**
+ * End to end, client and brokers together on this machine: how many records per second
+ * the SDK producer gets acknowledged and the SDK consumer reads back, and how long an
+ * acks=all acknowledgement takes at a steady 5,000 records/s. Each throughput is also
+ * given against the raw gRPC streaming ceiling measured in the same run (1 MiB messages to
+ * another process, nothing stored): the fraction of the wire's capacity the whole system
+ * achieves.
+ *
+ *   one broker, replication factor 1, acks=1       100 B and 1 KiB records
+ *   three brokers, replication factor 3, acks=all  100 B and 1 KiB records
+ *   three brokers, RF 3, acks=all, 5,000 records/s publish-to-acknowledge p50/p99
+ */
+import { Client } from "@tidelog/client";
+import { createScope, startCluster, waitFor } from "../test/cluster/harness.js";
+import { grpcCeilingMBps } from "./ceiling/grpc-ceiling.js";
+import { type BenchRow, ceilingRow, row, targetRow } from "./lib/report.js";
+
+const MB = 1024 * 1024;
+const PARTITIONS = 6;
+
+interface Workload {
+  readonly label: string;
+  readonly recordBytes: number;
+  readonly records: number;
+}
+
+async function produce(client: Client, topic: string, w: Workload, acks: 1 | -1): Promise<number> {
+  const producer = client.producer({ acks, idempotent: acks === -1, lingerMs: 5, batchSize: 512 * 1024, bufferMemory: 128 * MB });
+  const value = Buffer.alloc(w.recordBytes, 0x61);
+  const chunk = Array.from({ length: 1000 }, () => ({ value }));
+  const start = process.hrtime.bigint();
+  const pending: Promise<unknown>[] = [];
+  for (let sent = 0; sent < w.records; sent += chunk.length) {
+    pending.push(producer.send(topic, chunk));
+    // Keep the in-flight window bounded so the measurement includes back-pressure, not just queueing.
+    if (pending.length >= 200) await pending.shift();
+  }
+  await Promise.all(pending);
+  await producer.flush();
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await producer.close();
+  return w.records / seconds;
+}
+
+async function consume(client: Client, topic: string, expected: number): Promise<number> {
+  const consumer = client.consumer({ autoOffsetReset: "earliest", maxBytes: 48 * MB, maxPartitionBytes: 8 * MB });
+  const partitions = Array.from({ length: PARTITIONS }, (_, partition) => ({ topic, partition }));
+  consumer.assign(partitions);
+  for (const tp of partitions) consumer.seek(tp, "earliest");
+  let count = 0;
+  const start = process.hrtime.bigint();
+  const done = consumer.run({
+    eachBatch: (batch) => {
+      count += batch.records.length;
+      if (count >= expected) consumer.stop();
+    },
+  });
+  await done;
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await consumer.close();
+  return count / seconds;
+}
+
+/** Publish-to-acknowledge latency at a fixed rate, acks=all. */
+async function latency(client: Client, topic: string, perSecond: number, seconds: number): Promise<{ p50: number; p99: number }> {
+  const producer = client.producer({ acks: -1, lingerMs: 0 });
+  const value = Buffer.alloc(100, 0x62);
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const start = performance.now();
+  const total = perSecond * seconds;
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const sentAt = performance.now();
+    pending.push(producer.send(topic, { value }).then(() => void latencies.push(performance.now() - sentAt)));
+  }
+  await Promise.all(pending);
+  await producer.close();
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] ?? Number.NaN;
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+async function runCluster(
+  brokers: number,
+  rf: number,
+  workloads: readonly Workload[],
+  acks: 1 | -1,
+  ceilingMBps: number,
+  withLatency: boolean,
+  quick: boolean,
+): Promise<BenchRow[]> {
+  const scope = createScope();
+  const rows: BenchRow[] = [];
+  try {
+    const c = await startCluster(scope, { brokers, brokerConfig: { "min.insync.replicas": String(Math.min(2, rf)) } });
+    const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 60_000 });
+    try {
+      await waitFor(async () => (await client.admin().describeCluster()).brokers.length === brokers, { description: "brokers registered", timeoutMs: 30_000 });
+      const setup = `${brokers} broker${brokers > 1 ? "s" : ""}, RF ${rf}, acks=${acks === -1 ? "all" : "1"}`;
+      for (const w of workloads) {
+        const topic = `bench-${rf}-${w.recordBytes}`;
+        await client.admin().createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: rf });
+        const produced = await produce(client, topic, w, acks);
+        const consumed = await consume(client, topic, w.records);
+        const target = (goal: number) => (w.recordBytes === 100 ? goal : undefined);
+        const produceGoal = target(rf === 1 ? 1_000_000 : 400_000);
+        const consumeGoal = target(rf === 1 ? 1_500_000 : 0);
+        rows.push(
+          produceGoal ? targetRow(`produce ${w.label}, ${setup}`, produced, "records/s", produceGoal) : row(`produce ${w.label}, ${setup}`, produced, "records/s"),
+          row(`produce ${w.label}, ${setup} / gRPC ceiling`, (produced * w.recordBytes) / MB / ceilingMBps, "x"),
+          consumeGoal ? targetRow(`consume ${w.label}, ${setup}`, consumed, "records/s", consumeGoal) : row(`consume ${w.label}, ${setup}`, consumed, "records/s"),
+        );
+      }
+      if (withLatency) {
+        await client.admin().createTopic({ name: "bench-latency", partitions: PARTITIONS, replicationFactor: rf });
+        const lat = await latency(client, "bench-latency", 5000, quick ? 2 : 10);
+        rows.push(row(`publish-to-ack p50 at 5,000 records/s, ${setup}`, lat.p50, "ms"));
+        rows.push(ceilingRow(`publish-to-ack p99 at 5,000 records/s, ${setup}`, lat.p99, "ms", 5));
+      }
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await scope.close();
+  }
+  return rows;
+}
+
+export async function e2eBench(opts: { quick: boolean }): Promise<BenchRow[]> {
+  const scale = opts.quick ? 0.05 : 1;
+  const workloads: Workload[] = [
+    { label: "100 B records", recordBytes: 100, records: Math.round(1_000_000 * scale) },
+    { label: "1 KiB records", recordBytes: 1024, records: Math.round(200_000 * scale) },
+  ];
+  const ceiling = await grpcCeilingMBps(opts.quick ? 1 : 3);
+  const rows: BenchRow[] = [row("raw gRPC streaming ceiling (1 MiB messages, another process)", ceiling, "MB/s")];
+  rows.push(...(await runCluster(1, 1, workloads, 1, ceiling, false, opts.quick)));
+  rows.push(...(await runCluster(3, 3, workloads, -1, ceiling, true, opts.quick)));
+  return rows;
+}
