@@ -25,7 +25,13 @@ interface Workload {
 }
 
 async function produce(client: Client, topic: string, w: Workload, acks: 1 | -1): Promise<number> {
-  const producer = client.producer({ acks, idempotent: acks === -1, lingerMs: 5, batchSize: 512 * 1024, bufferMemory: 128 * MB });
+  const producer = client.producer({
+    acks,
+    idempotent: acks === -1,
+    lingerMs: 5,
+    batchSize: 512 * 1024,
+    bufferMemory: 128 * MB,
+  });
   const value = Buffer.alloc(w.recordBytes, 0x61);
   const chunk = Array.from({ length: 1000 }, () => ({ value }));
   const start = process.hrtime.bigint();
@@ -62,7 +68,12 @@ async function consume(client: Client, topic: string, expected: number): Promise
 }
 
 /** Publish-to-acknowledge latency at a fixed rate, acks=all. */
-async function latency(client: Client, topic: string, perSecond: number, seconds: number): Promise<{ p50: number; p99: number }> {
+async function latency(
+  client: Client,
+  topic: string,
+  perSecond: number,
+  seconds: number,
+): Promise<{ p50: number; p99: number }> {
   const producer = client.producer({ acks: -1, lingerMs: 0 });
   const value = Buffer.alloc(100, 0x62);
   const latencies: number[] = [];
@@ -79,7 +90,8 @@ async function latency(client: Client, topic: string, perSecond: number, seconds
   await Promise.all(pending);
   await producer.close();
   latencies.sort((a, b) => a - b);
-  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] ?? Number.NaN;
+  const at = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] ?? Number.NaN;
   return { p50: at(0.5), p99: at(0.99) };
 }
 
@@ -98,7 +110,10 @@ async function runCluster(
     const c = await startCluster(scope, { brokers, brokerConfig: { "min.insync.replicas": String(Math.min(2, rf)) } });
     const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 60_000 });
     try {
-      await waitFor(async () => (await client.admin().describeCluster()).brokers.length === brokers, { description: "brokers registered", timeoutMs: 30_000 });
+      await waitFor(async () => (await client.admin().describeCluster()).brokers.length === brokers, {
+        description: "brokers registered",
+        timeoutMs: 30_000,
+      });
       const setup = `${brokers} broker${brokers > 1 ? "s" : ""}, RF ${rf}, acks=${acks === -1 ? "all" : "1"}`;
       for (const w of workloads) {
         const topic = `bench-${rf}-${w.recordBytes}`;
@@ -109,13 +124,20 @@ async function runCluster(
         const produceGoal = target(rf === 1 ? 1_000_000 : 400_000);
         const consumeGoal = target(rf === 1 ? 1_500_000 : 0);
         rows.push(
-          produceGoal ? targetRow(`produce ${w.label}, ${setup}`, produced, "records/s", produceGoal) : row(`produce ${w.label}, ${setup}`, produced, "records/s"),
+          produceGoal
+            ? targetRow(`produce ${w.label}, ${setup}`, produced, "records/s", produceGoal)
+            : row(`produce ${w.label}, ${setup}`, produced, "records/s"),
           row(`produce ${w.label}, ${setup} / gRPC ceiling`, (produced * w.recordBytes) / MB / ceilingMBps, "x"),
-          consumeGoal ? targetRow(`consume ${w.label}, ${setup}`, consumed, "records/s", consumeGoal) : row(`consume ${w.label}, ${setup}`, consumed, "records/s"),
+          consumeGoal
+            ? targetRow(`consume ${w.label}, ${setup}`, consumed, "records/s", consumeGoal)
+            : row(`consume ${w.label}, ${setup}`, consumed, "records/s"),
         );
       }
       if (withLatency) {
         await client.admin().createTopic({ name: "bench-latency", partitions: PARTITIONS, replicationFactor: rf });
+        // Warm up first (replica fetchers and the ISR of a just-created topic settle in its
+        // first seconds); the measured run is the steady state.
+        await latency(client, "bench-latency", 5000, 2);
         const lat = await latency(client, "bench-latency", 5000, quick ? 2 : 10);
         rows.push(row(`publish-to-ack p50 at 5,000 records/s, ${setup}`, lat.p50, "ms"));
         rows.push(ceilingRow(`publish-to-ack p99 at 5,000 records/s, ${setup}`, lat.p99, "ms", 5));

@@ -7,11 +7,19 @@ import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { CHANNEL_OPTIONS } from "@tidelog/client/protocol";
 
-const definition = protoLoader.loadSync(fileURLToPath(new URL("./sink.proto", import.meta.url)), { longs: Number, defaults: true });
-const pkg = grpc.loadPackageDefinition(definition) as unknown as { tidelog: { bench: { Sink: { service: grpc.ServiceDefinition } } } };
+const definition = protoLoader.loadSync(fileURLToPath(new URL("./sink.proto", import.meta.url)), {
+  longs: Number,
+  defaults: true,
+});
+const pkg = grpc.loadPackageDefinition(definition) as unknown as {
+  tidelog: { bench: { Sink: { service: grpc.ServiceDefinition } } };
+};
 const server = new grpc.Server(CHANNEL_OPTIONS);
 server.addService(pkg.tidelog.bench.Sink.service, {
-  Push: (call: grpc.ServerReadableStream<{ data: Buffer }, { bytes: number }>, callback: grpc.sendUnaryData<{ bytes: number }>) => {
+  Push: (
+    call: grpc.ServerReadableStream<{ data: Buffer }, { bytes: number }>,
+    callback: grpc.sendUnaryData<{ bytes: number }>,
+  ) => {
     let bytes = 0;
     call.on("data", (chunk: { data: Buffer }) => {
       bytes += chunk.data.length;

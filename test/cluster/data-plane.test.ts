@@ -74,7 +74,7 @@ describe("produce and fetch", () => {
   });
 
   test("a long-poll fetch returns as soon as data arrives", async (t) => {
-    const { c, admin, raw } = await cluster(t);
+    const { admin, raw } = await cluster(t);
     await admin.createTopic({ name: "poll", partitions: 1, replicationFactor: 1 });
     const leader = raw(await leaderOf(admin, "poll"));
     await leader.produceWhenReady("poll", 0, batch(["first"]), 1);

@@ -62,3 +62,48 @@ export function parseBootstrap(value: string): string {
     throw e;
   }
 }
+
+const NON_NEGATIVE_INT = /^(0|[1-9][0-9]*)$/;
+
+/** 0 or more: partitions and offsets. */
+export function parseNonNegativeInt(value: string, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(value);
+  if (!NON_NEGATIVE_INT.test(value) || n > max) {
+    throw new InvalidArgumentError(`'${value}' is not a whole number between 0 and ${max}.`);
+  }
+  return n;
+}
+
+/** --acks: 0, 1, all (or -1). */
+export function parseAcks(value: string): 0 | 1 | -1 {
+  if (value === "0") return 0;
+  if (value === "1") return 1;
+  if (value === "all" || value === "-1") return -1;
+  throw new InvalidArgumentError(`'${value}' is not 0, 1 or all.`);
+}
+
+/** A record header `key=value`, repeatable; keys may repeat, as Kafka headers may. */
+export function collectHeader(
+  value: string,
+  previous: { key: string; value: string }[] | undefined,
+): { key: string; value: string }[] {
+  const eq = value.indexOf("=");
+  if (eq <= 0) throw new InvalidArgumentError(`'${value}' is not key=value (for example source=billing).`);
+  return [...(previous ?? []), { key: value.slice(0, eq), value: value.slice(eq + 1) }];
+}
+
+/** A point in time: milliseconds since the epoch, or an ISO 8601 date-time ("2024-05-01T12:00:00Z"). */
+export function parseTime(value: string): number {
+  const ms = NON_NEGATIVE_INT.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isSafeInteger(ms) || ms < 0) {
+    throw new InvalidArgumentError(`'${value}' is neither milliseconds since the epoch nor an ISO 8601 time.`);
+  }
+  return ms;
+}
+
+/** A non-empty separator string; "\t" and "\n" escapes are understood. */
+export function parseSeparator(value: string): string {
+  const unescaped = value.replace(/\\t/g, "\t").replace(/\\n/g, "\n");
+  if (unescaped.length === 0) throw new InvalidArgumentError("the separator must not be empty.");
+  return unescaped;
+}

@@ -13,7 +13,9 @@ export const OUTPUT_HELP = `Output:
   null for "none". When the cluster refuses or cannot be reached (exit 1 or 3), the
   document holds { "error": { "code": "TOPIC_ALREADY_EXISTS", "errorCode": 36, "message": "..." } }
   (and, for commands about several topics, an "error" on each topic that failed).
-  Usage errors (exit 2) print nothing on stdout.`;
+  Usage errors (exit 2) print nothing on stdout.
+  produce and consume print JSON lines instead (one object per record, with --json
+  or --format json) and a summary on stderr.`;
 
 export const PROGRAM_HELP = `
 ${BOOTSTRAP_HELP}
@@ -26,7 +28,9 @@ Examples:
   $ tidelog cluster describe
   $ tidelog --bootstrap 127.0.0.1:9092 topics list --json
   $ tidelog topics create orders --partitions 6 --replication-factor 3 --config retention.ms=86400000
-  $ TIDELOG_BOOTSTRAP=10.0.0.5:9092 tidelog topics describe orders`;
+  $ TIDELOG_BOOTSTRAP=10.0.0.5:9092 tidelog topics describe orders
+  $ seq 100 | tidelog produce orders
+  $ tidelog consume orders --from-beginning --count 100 --format json`;
 
 /** The text after a command's own help: its examples, then a pointer to the rest. */
 export function examples(...lines: readonly string[]): string {

@@ -30,7 +30,29 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
 export function runFromProcess(): Promise<number> {
   const { stdout, stderr, env } = process;
-  return run(process.argv.slice(2), { stdout, stderr, env, cwd: process.cwd() });
+  const io: CliIo = {
+    stdout,
+    stderr,
+    env,
+    cwd: process.cwd(),
+    onInterrupt,
+    // Opened only by a command that reads it: an open stdin would keep the process alive.
+    get stdin() {
+      return process.stdin;
+    },
+  };
+  return run(process.argv.slice(2), io);
+}
+
+/** While a command has a handler installed, SIGINT, SIGTERM and a closed stdout (`| head`) call it instead of ending the process. */
+function onInterrupt(handler: () => void): () => void {
+  const signals: NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+  for (const s of signals) process.on(s, handler);
+  process.stdout.on("error", handler);
+  return () => {
+    for (const s of signals) process.off(s, handler);
+    process.stdout.off("error", handler);
+  };
 }
 
 function isEntryPoint(): boolean {

@@ -6,6 +6,8 @@ import { Command } from "@commander-js/extra-typings";
 import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_TIMEOUT_MS } from "@tidelog/client";
 import { parseBootstrap, parsePositiveInt } from "./args.js";
 import { registerClusterCommands } from "./commands/cluster.js";
+import { registerConsumeCommand } from "./commands/consume.js";
+import { registerProduceCommand } from "./commands/produce.js";
 import { registerTopicCommands } from "./commands/topics.js";
 import { PROGRAM_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
@@ -14,7 +16,9 @@ import type { Session } from "./session.js";
 function createRoot(io: CliIo) {
   return new Command()
     .name("tidelog")
-    .description("Administer a tidelog cluster: brokers, topics, partitions and topic configs.")
+    .description(
+      "Administer a tidelog cluster (brokers, topics, partitions, topic configs), and produce and consume records.",
+    )
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .configureHelp({ showGlobalOptions: true })
     .exitOverride()
@@ -35,5 +39,7 @@ export function createProgram(io: CliIo, session: Session): Program {
   const program = createRoot(io);
   registerClusterCommands(program, session);
   registerTopicCommands(program, session);
+  registerProduceCommand(program, session);
+  registerConsumeCommand(program, session);
   return program;
 }

@@ -19,12 +19,14 @@ export interface GlobalOptions {
 
 export class Session {
   exitCode: ExitCode = ExitCode.ok;
+  /** The command prints JSON lines (produce, consume): an error document is one line too. */
+  jsonLines = false;
   private client: Client | null = null;
   private globals: GlobalOptions = {};
   private bootstrapOrigin = "";
   output: Output;
 
-  constructor(private readonly io: CliIo) {
+  constructor(readonly io: CliIo) {
     this.output = new Output(io, false);
   }
 
@@ -36,8 +38,18 @@ export class Session {
   }
 
   admin(): Admin {
+    return this.sdk().admin();
+  }
+
+  /** The SDK client, made on first use from the global options. */
+  sdk(): Client {
     this.client ??= this.connect();
-    return this.client.admin();
+    return this.client;
+  }
+
+  /** The request timeout the user asked for (--timeout), if any. */
+  get timeoutMs(): number | undefined {
+    return this.globals.timeout;
   }
 
   /** Reports a failure and returns its exit code. */
@@ -60,7 +72,8 @@ export class Session {
   }
 
   private reportCluster(e: TidelogError, code: ExitCode): void {
-    if (this.output.json) this.output.document({ error: errorJson(e) });
+    if (this.output.json && this.jsonLines) this.output.line(JSON.stringify({ error: errorJson(e) }));
+    else if (this.output.json) this.output.document({ error: errorJson(e) });
     this.output.problem(e);
     if (code === ExitCode.unreachable) {
       this.output.note(

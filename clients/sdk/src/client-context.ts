@@ -1,6 +1,7 @@
 /**
- * What a Client shares with everything it hands out (the admin today; the producer and
- * consumer later): the connection pool, the cluster metadata, the retry policy and the
+ * What a Client shares with everything it hands out (the admin, producers, consumers):
+ * the connection pool, the cluster metadata (controller, brokers) and the topic metadata
+ * (partition leaders), the retry policy, the seams for time and randomness, and the
  * logger. One per Client.
  */
 import * as grpc from "@grpc/grpc-js";
@@ -10,7 +11,16 @@ import { ConnectionPool } from "./connection-pool.js";
 import { MAX_CONNECTIONS, METADATA_MAX_AGE_MS } from "./limits.js";
 import type { Logger } from "./logger.js";
 import { Retrier, type RetryOptions, type RetrySeams } from "./retry.js";
-import { type AdminRpcs, callAdmin } from "./rpc.js";
+import {
+  type AdminRpcs,
+  type BrokerRpcs,
+  callAdmin,
+  callBroker,
+  openProduceStream,
+  type PendingCall,
+  type ProduceStreamCall,
+} from "./rpc.js";
+import { TopicMetadataCache } from "./topic-metadata.js";
 
 export interface ClientContextOptions {
   readonly clientId: string;
@@ -28,12 +38,21 @@ export const CLIENT_ID_HEADER = "tidelog-client-id";
 export class ClientContext {
   readonly pool: ConnectionPool;
   readonly metadata: ClusterMetadata;
+  readonly topicMetadata: TopicMetadataCache;
   readonly retrier: Retrier;
   readonly logger: Logger;
+  readonly seams: RetrySeams;
+  readonly retry: RetryOptions;
+  readonly requestTimeoutMs: number;
+  readonly attemptTimeoutMs: number;
   private readonly headers = new grpc.Metadata();
 
   constructor(options: ClientContextOptions) {
     this.logger = options.logger;
+    this.seams = options.seams;
+    this.retry = options.retry;
+    this.requestTimeoutMs = options.requestTimeoutMs;
+    this.attemptTimeoutMs = options.attemptTimeoutMs;
     this.headers.set(CLIENT_ID_HEADER, options.clientId);
     this.pool = new ConnectionPool({
       clientId: options.clientId,
@@ -53,6 +72,16 @@ export class ClientContext {
       nowMs: options.seams.nowMs,
       maxAgeMs: METADATA_MAX_AGE_MS,
     });
+    this.topicMetadata = new TopicMetadataCache({
+      bootstrap: options.bootstrap,
+      fetch: (address, request, deadlineMs) => this.callBroker(address, "metadata", request, deadlineMs).response,
+      nowMs: options.seams.nowMs,
+      random: options.seams.random,
+      maxAgeMs: METADATA_MAX_AGE_MS,
+      attemptTimeoutMs: options.attemptTimeoutMs,
+      retry: options.retry,
+      logger: options.logger,
+    });
   }
 
   /** One Admin call to `address`, no retry. */
@@ -64,6 +93,22 @@ export class ClientContext {
   ): Promise<AdminRpcs[M][1]> {
     const stub = this.pool.admin(address);
     return callAdmin(stub, method, request, { address, deadlineMs, metadata: this.headers.clone() });
+  }
+
+  /** One Broker call to `address`, no retry; cancellable. */
+  callBroker<M extends keyof BrokerRpcs>(
+    address: string,
+    method: M,
+    request: BrokerRpcs[M][0],
+    deadlineMs: number,
+  ): PendingCall<BrokerRpcs[M][1]> {
+    const stub = this.pool.broker(address);
+    return callBroker(stub, method, request, { address, deadlineMs, metadata: this.headers.clone() });
+  }
+
+  /** A new ProduceStream to `address`. */
+  produceStream(address: string): ProduceStreamCall {
+    return openProduceStream(this.pool.broker(address), this.headers.clone());
   }
 
   close(): void {

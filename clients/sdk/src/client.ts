@@ -1,23 +1,29 @@
 /**
  * The entry point of the SDK: one Client per application and cluster. It resolves the
  * bootstrap brokers, checks its options against the bounds in limits.ts, and hands out
- * the admin (and, later, producers and consumers) that share its connections, cluster
+ * the admin, producers and consumers, which share its connections, cluster and topic
  * metadata, retry policy and logger.
  *
  *   const client = new Client({ brokers: "127.0.0.1:9092" });
  *   const admin = client.admin();
  *   await admin.createTopic({ name: "orders", partitions: 3 });
- *   await client.close();
+ *   const producer = client.producer();
+ *   await producer.send("orders", { key: "o-1", value: "{...}" });
+ *   await client.close();   // closes (and so flushes) its producers and consumers first
  *
  * Construction does no I/O: connections open on first use. `close()` closes every
- * connection; calls made afterwards throw.
+ * producer and consumer, then every connection; calls made afterwards throw.
  */
 import { Admin } from "./admin.js";
 import { resolveBootstrap } from "./bootstrap.js";
 import { ClientContext } from "./client-context.js";
+import { Consumer } from "./consumer.js";
+import type { ConsumerOptions } from "./consumer-types.js";
 import { TidelogError } from "./errors.js";
 import { checkClientLimits, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY } from "./limits.js";
 import { type Logger, silentLogger } from "./logger.js";
+import { Producer } from "./producer.js";
+import type { ProducerOptions } from "./producer-types.js";
 import { type RetryOptions, systemSeams } from "./retry.js";
 
 export interface ClientOptions {
@@ -40,6 +46,8 @@ export class Client {
   /** The bootstrap brokers, normalised. */
   readonly brokers: readonly string[];
   private readonly context: ClientContext;
+  private readonly producers = new Set<Producer>();
+  private readonly consumers = new Set<Consumer>();
 
   constructor(options: ClientOptions = {}) {
     this.clientId = options.clientId ?? "tidelog-client";
@@ -65,7 +73,23 @@ export class Client {
     return new Admin(this.context);
   }
 
+  /** A producer; see Producer for the options and their defaults. */
+  producer(options: ProducerOptions = {}): Producer {
+    const producer = new Producer(this.context, options, (p) => this.producers.delete(p));
+    this.producers.add(producer);
+    return producer;
+  }
+
+  /** A consumer of assigned partitions; see Consumer for the options and their defaults. */
+  consumer(options: ConsumerOptions = {}): Consumer {
+    const consumer = new Consumer(this.context, options, (c) => this.consumers.delete(c));
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
   async close(): Promise<void> {
+    await Promise.allSettled([...this.consumers].map((c) => c.close()));
+    await Promise.allSettled([...this.producers].map((p) => p.close()));
     this.context.close();
   }
 }

@@ -1,7 +1,7 @@
 /**
  * One gRPC channel (one HTTP/2 connection) per broker address, shared by every service
- * stub the client makes for that broker: the admin today, the producer's and consumer's
- * services later. Channels open lazily on first use and all close with `close()`.
+ * stub the client makes for that broker: the Admin service and the Broker service (the
+ * producer's and consumer's data plane). Channels open lazily on first use and all close with `close()`.
  *
  * Bounded: at most MAX_CONNECTIONS channels; past that the least recently used one is
  * closed (a call still running on it fails as a transport error and is retried like any
@@ -9,12 +9,13 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, loadTidelogProto, type TidelogProto } from "./protocol/grpc.js";
-import type { AdminClient } from "./protocol/messages.js";
+import type { AdminClient, BrokerClient } from "./protocol/messages.js";
 import type { RetryOptions } from "./retry.js";
 
 interface Connection {
   readonly channel: grpc.Channel;
   admin: AdminClient | null;
+  broker: BrokerClient | null;
 }
 
 export interface ConnectionPoolOptions {
@@ -57,6 +58,19 @@ export class ConnectionPool {
     return connection.admin;
   }
 
+  /** The Broker service stub (metadata, produce, fetch, offsets, producer ids) for `address`. */
+  broker(address: string): BrokerClient {
+    const connection = this.connection(address);
+    if (connection.broker === null) {
+      const Broker = this.loadProto().tidelog.v1.Broker;
+      connection.broker = new Broker(address, grpc.credentials.createInsecure(), {
+        ...this.channelOptions,
+        channelOverride: connection.channel,
+      });
+    }
+    return connection.broker;
+  }
+
   close(): void {
     this.closed = true;
     for (const connection of this.connections.values()) connection.channel.close();
@@ -73,7 +87,7 @@ export class ConnectionPool {
     }
     this.evictBeyond(this.options.maxConnections - 1);
     const channel = new grpc.Channel(address, grpc.credentials.createInsecure(), this.channelOptions);
-    const created: Connection = { channel, admin: null };
+    const created: Connection = { channel, admin: null, broker: null };
     this.connections.set(address, created);
     return created;
   }

@@ -41,9 +41,31 @@ export {
   RetriesExhaustedError,
   TransportError,
 } from "./client-errors.js";
+export { Consumer } from "./consumer.js";
+export type {
+  AutoOffsetReset,
+  ConsumerBatch,
+  ConsumerOptions,
+  ConsumerRecord,
+  OffsetSpec,
+  RunHandlers,
+  TopicPartition,
+} from "./consumer-types.js";
 export { ERRORS, type ErrorName, errorNameOf, isTidelogError, TidelogError } from "./errors.js";
 export { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY, MAX_REQUEST_TIMEOUT_MS } from "./limits.js";
 export type { Logger } from "./logger.js";
+export { murmur2, toPositive } from "./murmur2.js";
+export { partitionForKey } from "./partitioner.js";
+export { type PartitionInfo, Producer } from "./producer.js";
+export type {
+  Acks,
+  CloseOptions,
+  DeliveryReport,
+  Partitioner,
+  PartitionerInput,
+  ProducerOptions,
+  ProducerRecord,
+} from "./producer-types.js";
 export {
   type BatchHeader,
   type BytesInput,

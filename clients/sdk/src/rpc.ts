@@ -49,17 +49,35 @@ export function errorFromStatus(e: grpc.ServiceError, address: string, method: s
   return new TidelogError(name, `${address} failed ${method} (gRPC ${statusName}: ${e.details})`, { cause: e });
 }
 
-/** One unary call of `method` on `stub`, with a deadline. */
-export function unary<Req, Res>(stub: grpc.Client, method: string, request: Req, options: CallOptions): Promise<Res> {
-  return new Promise<Res>((resolve, reject) => {
+/** A unary call in progress: its answer, and a way to abandon it (the answer then rejects as CANCELLED). */
+export interface PendingCall<Res> {
+  readonly response: Promise<Res>;
+  cancel(): void;
+}
+
+/** One unary call of `method` on `stub`, with a deadline, that the caller may cancel. */
+export function startUnary<Req, Res>(
+  stub: grpc.Client,
+  method: string,
+  request: Req,
+  options: CallOptions,
+): PendingCall<Res> {
+  let call: grpc.ClientUnaryCall | null = null;
+  const response = new Promise<Res>((resolve, reject) => {
     const fn = Reflect.get(stub, method) as UnaryMethod<Req, Res> | undefined;
     if (typeof fn !== "function") throw new Error(`gRPC stub has no method ${method}`);
-    fn.call(stub, request, options.metadata, { deadline: options.deadlineMs }, (error, response) => {
+    call = fn.call(stub, request, options.metadata, { deadline: options.deadlineMs }, (error, answer) => {
       if (error) reject(errorFromStatus(error, options.address, method));
-      else if (response === undefined) reject(new TidelogError("UNKNOWN_SERVER_ERROR", `empty ${method} response`));
-      else resolve(response);
+      else if (answer === undefined) reject(new TidelogError("UNKNOWN_SERVER_ERROR", `empty ${method} response`));
+      else resolve(answer);
     });
   });
+  return { response, cancel: () => call?.cancel() };
+}
+
+/** One unary call of `method` on `stub`, with a deadline. */
+export function unary<Req, Res>(stub: grpc.Client, method: string, request: Req, options: CallOptions): Promise<Res> {
+  return startUnary<Req, Res>(stub, method, request, options).response;
 }
 
 /** The Admin service's methods, with the request and response shapes the loader produces. */
@@ -82,4 +100,30 @@ export function callAdmin<M extends keyof AdminRpcs>(
   options: CallOptions,
 ): Promise<AdminRpcs[M][1]> {
   return unary<AdminRpcs[M][0], AdminRpcs[M][1]>(stub, method, request, options);
+}
+
+/** The Broker service's unary methods (the data plane), with the shapes the loader produces. */
+export interface BrokerRpcs {
+  metadata: [wire.MetadataRequest, wire.MetadataResponse__Output];
+  produce: [wire.ProduceRequest, wire.ProduceResponse__Output];
+  fetch: [wire.FetchRequest, wire.FetchResponse__Output];
+  listOffsets: [wire.ListOffsetsRequest, wire.ListOffsetsResponse__Output];
+  initProducerId: [wire.InitProducerIdRequest, wire.InitProducerIdResponse__Output];
+}
+
+export function callBroker<M extends keyof BrokerRpcs>(
+  stub: wire.BrokerClient,
+  method: M,
+  request: BrokerRpcs[M][0],
+  options: CallOptions,
+): PendingCall<BrokerRpcs[M][1]> {
+  return startUnary<BrokerRpcs[M][0], BrokerRpcs[M][1]>(stub, method, request, options);
+}
+
+/** A ProduceStream call: requests go out, responses come back in request order. */
+export type ProduceStreamCall = grpc.ClientDuplexStream<wire.ProduceRequest, wire.ProduceResponse__Output>;
+
+/** Opens Broker.ProduceStream on `stub`; it lives until ended or cancelled (no deadline: each request is timed by the producer). */
+export function openProduceStream(stub: wire.BrokerClient, metadata: grpc.Metadata): ProduceStreamCall {
+  return stub.produceStream(metadata);
 }

@@ -1,0 +1,82 @@
+/**
+ * The consumer's options with their defaults filled in and checked against each other
+ * once, when the consumer is made (INVALID_CONFIG on a bad value or combination):
+ *
+ *   - maxPartitionBytes <= maxBytes <= the gRPC message limit (an answer must fit);
+ *   - maxBytes <= maxBufferedBytes (one full answer must fit the prefetch bound).
+ */
+import type { AutoOffsetReset, ConsumerOptions } from "./consumer-types.js";
+import { TidelogError } from "./errors.js";
+import {
+  DEFAULT_CONSUMER_REQUEST_TIMEOUT_MS,
+  DEFAULT_FETCH_MAX_BYTES,
+  DEFAULT_FETCH_MAX_WAIT_MS,
+  DEFAULT_MAX_BUFFERED_BYTES,
+  DEFAULT_MAX_PARTITION_FETCH_BYTES,
+  MAX_FETCH_MAX_WAIT_MS,
+  MAX_REQUEST_TIMEOUT_MS,
+  REQUEST_OVERHEAD_BYTES,
+} from "./limits.js";
+import { MAX_MESSAGE_BYTES } from "./protocol/grpc.js";
+
+export interface ResolvedConsumerOptions {
+  readonly autoOffsetReset: AutoOffsetReset;
+  readonly maxWaitMs: number;
+  readonly minBytes: number;
+  readonly maxBytes: number;
+  readonly maxPartitionBytes: number;
+  readonly maxBufferedBytes: number;
+  readonly requestTimeoutMs: number;
+}
+
+function invalid(detail: string): TidelogError {
+  return new TidelogError("INVALID_CONFIG", detail);
+}
+
+function integer(name: string, value: number, min: number, max: number): number {
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw invalid(`${name} must be an integer in [${min}, ${max}], got ${value}`);
+  }
+  return value;
+}
+
+const RESETS: readonly AutoOffsetReset[] = ["earliest", "latest", "none"];
+
+export function checkConsumerOptions(o: ConsumerOptions): ResolvedConsumerOptions {
+  const autoOffsetReset = o.autoOffsetReset ?? "latest";
+  if (!RESETS.includes(autoOffsetReset)) {
+    throw invalid(`autoOffsetReset must be one of ${RESETS.join(", ")}, got ${String(autoOffsetReset)}`);
+  }
+  const maxMessage = MAX_MESSAGE_BYTES - REQUEST_OVERHEAD_BYTES;
+  const r: ResolvedConsumerOptions = {
+    autoOffsetReset,
+    maxWaitMs: integer("maxWaitMs", o.maxWaitMs ?? DEFAULT_FETCH_MAX_WAIT_MS, 0, MAX_FETCH_MAX_WAIT_MS),
+    minBytes: integer("minBytes", o.minBytes ?? 1, 1, maxMessage),
+    maxBytes: integer("maxBytes", o.maxBytes ?? DEFAULT_FETCH_MAX_BYTES, 1, maxMessage),
+    maxPartitionBytes: integer(
+      "maxPartitionBytes",
+      o.maxPartitionBytes ?? DEFAULT_MAX_PARTITION_FETCH_BYTES,
+      1,
+      maxMessage,
+    ),
+    maxBufferedBytes: integer(
+      "maxBufferedBytes",
+      o.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+      1,
+      Number.MAX_SAFE_INTEGER,
+    ),
+    requestTimeoutMs: integer(
+      "requestTimeoutMs",
+      o.requestTimeoutMs ?? DEFAULT_CONSUMER_REQUEST_TIMEOUT_MS,
+      1,
+      MAX_REQUEST_TIMEOUT_MS,
+    ),
+  };
+  if (r.maxPartitionBytes > r.maxBytes) {
+    throw invalid(`maxPartitionBytes (${r.maxPartitionBytes}) must not exceed maxBytes (${r.maxBytes})`);
+  }
+  if (r.maxBytes > r.maxBufferedBytes) {
+    throw invalid(`maxBytes (${r.maxBytes}) must not exceed maxBufferedBytes (${r.maxBufferedBytes})`);
+  }
+  return r;
+}

@@ -1,0 +1,61 @@
+/**
+ * The consumer's public shapes: its options (Kafka's consumer configs, camelCased, with
+ * Kafka's defaults), partitions, positions, and the records and batches it hands out.
+ */
+import type { RecordHeader } from "./record/record.js";
+
+export interface TopicPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+/** Where to read from: an offset, the log start, the high watermark, or the first record at or after a time (ms). */
+export type OffsetSpec = number | "earliest" | "latest" | { readonly timestamp: number };
+
+/** What to do without a valid position (a fresh assignment, or OFFSET_OUT_OF_RANGE). */
+export type AutoOffsetReset = "earliest" | "latest" | "none";
+
+export interface ConsumerOptions {
+  /** Default "latest" (as Kafka): a fresh assignment reads only new records. "none" throws OFFSET_OUT_OF_RANGE instead. */
+  readonly autoOffsetReset?: AutoOffsetReset;
+  /** How long a fetch waits at the broker for data (fetch.max.wait.ms); default 500. */
+  readonly maxWaitMs?: number;
+  /** Bytes a fetch waits for (fetch.min.bytes); default 1. */
+  readonly minBytes?: number;
+  /** Bytes one fetch response may carry (fetch.max.bytes); default 50 MiB. */
+  readonly maxBytes?: number;
+  /** Bytes per partition per fetch (max.partition.fetch.bytes), and each partition's prefetch bound; default 1 MiB. */
+  readonly maxPartitionBytes?: number;
+  /** Fetched bytes not yet consumed, across partitions, beyond which no fetch is sent; default 64 MiB. */
+  readonly maxBufferedBytes?: number;
+  /** Bound on each fetch beyond its long-poll wait, and on each offset lookup; default 30000. */
+  readonly requestTimeoutMs?: number;
+}
+
+export interface ConsumerRecord {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: number;
+  /** Milliseconds since the epoch (create time, or log-append time for such topics). */
+  readonly timestamp: number;
+  /** Views into the fetched bytes; copy them to keep them beyond the record's use. */
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly headers: RecordHeader[];
+}
+
+/** Records of one partition, in offset order, from one stored batch. */
+export interface ConsumerBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: ConsumerRecord[];
+  /** The partition's high watermark when fetched: `highWatermark - (last offset + 1)` records remain to read. */
+  readonly highWatermark: number;
+}
+
+export interface RunHandlers {
+  /** Called for each record in order; the next waits for the returned promise. */
+  readonly eachRecord?: (record: ConsumerRecord) => void | Promise<void>;
+  /** Called for each batch instead, when given. */
+  readonly eachBatch?: (batch: ConsumerBatch) => void | Promise<void>;
+}
