@@ -34,7 +34,18 @@ if (files.length === 0) {
 
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", "--conditions=tidelog-source", "--test", "--test-reporter=spec", ...files],
+  [
+    "--import",
+    "tsx",
+    "--conditions=tidelog-source",
+    "--test",
+    "--test-reporter=spec",
+    // Bounds: no single test may run past 3 minutes, and a file whose tests are done
+    // exits even if a handle (a stray timer, a client) would keep it alive.
+    "--test-timeout=180000",
+    "--test-force-exit",
+    ...files,
+  ],
   { cwd: root, stdio: "inherit" },
 );
 process.exit(result.status ?? 1);

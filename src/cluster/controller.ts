@@ -168,8 +168,16 @@ export class Controller {
     this.active = null;
     const campaign = this.campaign;
     this.campaign = null;
-    await campaign?.resign().catch(() => {});
-    await this.queue.catch(() => {});
+    // Resigning revokes the election lease at etcd; with etcd gone it would wait forever.
+    // Bounded: the lease then simply expires.
+    await withTimeout(
+      campaign?.resign().catch(() => {}),
+      RESIGN_TIMEOUT_MS,
+    );
+    await withTimeout(
+      this.queue.catch(() => {}),
+      RESIGN_TIMEOUT_MS,
+    );
   }
 
   /** Runs `fn` after everything queued before it. */
@@ -556,6 +564,19 @@ export class Controller {
       throw e;
     }
   }
+}
+
+/** How long stop() waits for etcd to take the resignation, and for queued work. */
+const RESIGN_TIMEOUT_MS = 3000;
+
+function withTimeout(promise: Promise<unknown> | undefined, ms: number): Promise<unknown> {
+  if (!promise) return Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise((resolve) => {
+    timer = setTimeout(resolve, ms);
+    timer.unref();
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function checkPartitionCount(n: number): void {

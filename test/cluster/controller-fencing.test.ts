@@ -19,7 +19,7 @@ import { startEtcd, waitFor } from "./harness.js";
 
 const CLUSTER = "fencing";
 
-async function controllerFor(t: import("node:test").TestContext, endpoints: readonly string[], brokerId: number) {
+async function controllerFor(endpoints: readonly string[], brokerId: number) {
   const store = new MetadataStore({ endpoints, clusterId: CLUSTER, logger: silentLogger, requestTimeoutMs: 3000 });
   const watch = new MetadataWatch(store, silentLogger, { resyncIntervalMs: 60_000 });
   await watch.start();
@@ -36,12 +36,12 @@ async function controllerFor(t: import("node:test").TestContext, endpoints: read
     logger: silentLogger,
     random: () => 0,
   });
-  t.after(async () => {
+  const close = async () => {
     await controller.stop();
     await watch.close();
     store.close();
-  });
-  return { controller, watch, store };
+  };
+  return { controller, watch, store, close };
 }
 
 test("a deposed controller cannot write, steps down, and changes nothing", async (t) => {
@@ -53,51 +53,59 @@ test("a deposed controller cannot write, steps down, and changes nothing", async
       .put(prefix + keys.broker(id))
       .value(JSON.stringify({ id, host: "127.0.0.1", port: 9000 + id, httpPort: 0, rack: null, startedAtMs: 0 }));
   }
-  const a = await controllerFor(t, etcd.endpoints, 1);
-  a.controller.start();
-  await waitFor(() => a.controller.isActive, { timeoutMs: 10_000, description: "A elected" });
-  const b = await controllerFor(t, etcd.endpoints, 2);
-  b.controller.start();
+  const a = await controllerFor(etcd.endpoints, 1);
+  // Released inside the test, while etcd still runs: the harness stops etcd after the test.
+  let b: Awaited<ReturnType<typeof controllerFor>> | null = null;
+  try {
+    a.controller.start();
+    await waitFor(() => a.controller.isActive, { timeoutMs: 10_000, description: "A elected" });
+    const second = await controllerFor(etcd.endpoints, 2);
+    b = second;
+    second.controller.start();
 
-  // Depose A behind its back: its election key disappears as if its lease had expired.
-  const candidates = await raw
-    .getAll()
-    .prefix(prefix + keys.electionPrefix)
-    .strings();
-  const aKey = Object.entries(candidates).find(([, v]) => v === "1")?.[0];
-  assert.ok(aKey, "A's election key exists");
-  await raw.delete().key(aKey);
-  await waitFor(() => b.controller.isActive, { timeoutMs: 10_000, description: "B elected" });
-  assert.ok(a.controller.isActive, "A has not noticed yet: exactly the dangerous window");
-  assert.ok(b.controller.epoch > a.controller.epoch, "the controller epoch grows");
+    // Depose A behind its back: its election key disappears as if its lease had expired.
+    const candidates = await raw
+      .getAll()
+      .prefix(prefix + keys.electionPrefix)
+      .strings();
+    const aKey = Object.entries(candidates).find(([, v]) => v === "1")?.[0];
+    assert.ok(aKey, "A's election key exists");
+    await raw.delete().key(aKey);
+    await waitFor(() => second.controller.isActive, { timeoutMs: 10_000, description: "B elected" });
+    assert.ok(a.controller.isActive, "A has not noticed yet: exactly the dangerous window");
+    assert.ok(second.controller.epoch > a.controller.epoch, "the controller epoch grows");
 
-  const [fromA] = await a.controller.createTopics(
-    [{ name: "from-a", partitions: 1, replicationFactor: 1, configs: {} }],
-    false,
-  );
-  assert.ok(
-    fromA && !fromA.ok && isTidelogError(fromA.error, "NOT_CONTROLLER"),
-    `A's write was refused: ${JSON.stringify(fromA)}`,
-  );
-  assert.equal(a.controller.isActive, false, "A stepped down");
-  assert.equal(await raw.get(prefix + keys.topic("from-a")).string(), null, "nothing written by A");
+    const [fromA] = await a.controller.createTopics(
+      [{ name: "from-a", partitions: 1, replicationFactor: 1, configs: {} }],
+      false,
+    );
+    assert.ok(
+      fromA && !fromA.ok && isTidelogError(fromA.error, "NOT_CONTROLLER"),
+      `A's write was refused: ${JSON.stringify(fromA)}`,
+    );
+    assert.equal(a.controller.isActive, false, "A stepped down");
+    assert.equal(await raw.get(prefix + keys.topic("from-a")).string(), null, "nothing written by A");
 
-  const [fromB] = await b.controller.createTopics(
-    [{ name: "from-b", partitions: 2, replicationFactor: 2, configs: {} }],
-    false,
-  );
-  assert.ok(fromB?.ok, `B writes: ${JSON.stringify(fromB)}`);
-  await waitFor(
-    async () =>
-      (
-        await raw
-          .getAll()
-          .prefix(prefix + keys.topicPartitionsPrefix("from-b"))
-          .keys()
-      ).length === 2,
-    {
-      timeoutMs: 5000,
-      description: "B created both partition states",
-    },
-  );
+    const [fromB] = await second.controller.createTopics(
+      [{ name: "from-b", partitions: 2, replicationFactor: 2, configs: {} }],
+      false,
+    );
+    assert.ok(fromB?.ok, `B writes: ${JSON.stringify(fromB)}`);
+    await waitFor(
+      async () =>
+        (
+          await raw
+            .getAll()
+            .prefix(prefix + keys.topicPartitionsPrefix("from-b"))
+            .keys()
+        ).length === 2,
+      {
+        timeoutMs: 5000,
+        description: "B created both partition states",
+      },
+    );
+  } finally {
+    await b?.close();
+    await a.close();
+  }
 });
