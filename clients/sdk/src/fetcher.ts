@@ -51,6 +51,7 @@ import {
 import { decodeRecordBatch } from "./record/record-batch.js";
 import { backoffMs } from "./retry.js";
 import type { PendingCall } from "./rpc.js";
+import { WakeTimer } from "./wake-timer.js";
 
 /** Errors after which the partition's leader may have moved: refresh the metadata, then retry. */
 const LEADERSHIP_ERRORS: ReadonlySet<ErrorName> = new Set<ErrorName>([
@@ -135,8 +136,10 @@ export class Fetcher {
   /** Rotates which partition leads each fetch: a broker guarantees a whole oversized batch only to the first. */
   private fetchRound = 0;
   private scheduled = false;
-  private timer: NodeJS.Timeout | null = null;
-  private timerAtMs = Number.POSITIVE_INFINITY;
+  private readonly wakeTimer = new WakeTimer(
+    () => this.ctx.seams.nowMs(),
+    () => this.pump(),
+  );
   private closed = false;
   private readonly unsubscribe: () => void;
 
@@ -207,7 +210,7 @@ export class Fetcher {
   close(): void {
     this.closed = true;
     this.unsubscribe();
-    if (this.timer) clearTimeout(this.timer);
+    this.wakeTimer.cancel();
     for (const call of this.fetches.values()) call.cancel();
     for (const call of this.lookups) call.cancel();
     this.fetches.clear();
@@ -336,25 +339,11 @@ export class Fetcher {
     fetches.delete("");
     for (const [address, states] of lookups) this.lookUp(address, states);
     for (const [address, states] of fetches) if (!this.fetches.has(address)) this.fetch(address, states);
-    this.armTimer(wakeAtMs);
+    this.wakeTimer.arm(wakeAtMs);
   }
 
   private leaderOf(state: PartitionState): string {
     return this.ctx.topicMetadata.leader(state.topic, state.partition)?.address ?? "";
-  }
-
-  private armTimer(atMs: number): void {
-    if (atMs === Number.POSITIVE_INFINITY || (this.timer !== null && this.timerAtMs <= atMs)) return;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timerAtMs = atMs;
-    this.timer = setTimeout(
-      () => {
-        this.timer = null;
-        this.timerAtMs = Number.POSITIVE_INFINITY;
-        this.pump();
-      },
-      Math.max(0, atMs - this.ctx.seams.nowMs()),
-    );
   }
 
   private backOff(state: PartitionState, error: TidelogError): void {

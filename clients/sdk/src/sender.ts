@@ -42,6 +42,7 @@ import { errorFromInfo } from "./protocol/grpc.js";
 import type * as wire from "./protocol/messages.js";
 import type { PartitionQueue, RecordAccumulator } from "./record-accumulator.js";
 import { backoffMs } from "./retry.js";
+import { WakeTimer } from "./wake-timer.js";
 
 /** Errors after which the partition's leader may have moved: the metadata is refreshed. */
 const METADATA_ERRORS: ReadonlySet<ErrorName> = new Set<ErrorName>([
@@ -83,8 +84,10 @@ export class Sender {
   private aborted: TidelogError | null = null;
   private readonly streams = new Map<string, ProduceStream>();
   private scheduled = false;
-  private timer: NodeJS.Timeout | null = null;
-  private timerAtMs = Number.POSITIVE_INFINITY;
+  private readonly wakeTimer = new WakeTimer(
+    () => this.nowMs,
+    () => this.run(),
+  );
   private tickTimer: NodeJS.Timeout | null = null;
   private readonly unsubscribe: () => void;
   private readonly runNow = () => this.run();
@@ -106,7 +109,7 @@ export class Sender {
 
   /** A batch was opened: make sure a run happens when its linger ends, and deadlines are watched. */
   batchOpened(batch: ProducerBatch): void {
-    this.armTimer(batch.createdAtMs + this.options.lingerMs);
+    this.wakeTimer.arm(batch.createdAtMs + this.options.lingerMs);
     if (this.tickTimer === null) this.tickTimer = setInterval(() => this.tick(), PRODUCER_TICK_MS);
   }
 
@@ -129,24 +132,9 @@ export class Sender {
     this.unsubscribe();
     for (const stream of this.streams.values()) stream.end();
     this.streams.clear();
-    if (this.timer) clearTimeout(this.timer);
+    this.wakeTimer.cancel();
     if (this.tickTimer) clearInterval(this.tickTimer);
-    this.timer = null;
     this.tickTimer = null;
-  }
-
-  private armTimer(atMs: number): void {
-    if (atMs === Number.POSITIVE_INFINITY || (this.timer !== null && this.timerAtMs <= atMs)) return;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timerAtMs = atMs;
-    this.timer = setTimeout(
-      () => {
-        this.timer = null;
-        this.timerAtMs = Number.POSITIVE_INFINITY;
-        this.run();
-      },
-      Math.max(0, atMs - this.nowMs),
-    );
   }
 
   private run(): void {
@@ -183,7 +171,7 @@ export class Sender {
     if (this.options.ctx.topicMetadata.stale && accumulator.nonEmpty.size > 0) {
       this.options.ctx.topicMetadata.requestUpdate();
     }
-    this.armTimer(wakeAtMs);
+    this.wakeTimer.arm(wakeAtMs);
   }
 
   /**
