@@ -31,6 +31,13 @@ export interface ReplicaFetcherOptions {
 }
 
 const BACKOFF_MIN_MS = 50;
+/**
+ * How long a partition the leader refused (it does not know it yet, or epochs disagree)
+ * sits out before it is asked for again, unless new metadata re-plans it sooner. A new
+ * topic is often fetched before its leader has applied it: waiting for the next metadata
+ * change instead stalled acks=all for seconds.
+ */
+const PARK_MS = 200;
 const BACKOFF_MAX_MS = 2000;
 /** An answer later than this past the wait means the stream is stuck: reopen it. */
 const ANSWER_GRACE_MS = 10_000;
@@ -89,8 +96,8 @@ class LeaderFetcher {
   private client: ReplicationClient | null = null;
   private stream: grpc.ClientDuplexStream<wire.ReplicaFetchRequest, wire.ReplicaFetchResponse__Output> | null = null;
   private backoffMs = BACKOFF_MIN_MS;
-  /** Partitions told they are not following the right leader/epoch: skipped until re-planned. */
-  private readonly parked = new Set<string>();
+  /** Partitions the leader refused, until when they sit out (see PARK_MS). */
+  private readonly parked = new Map<string, number>();
 
   constructor(
     readonly leaderId: number,
@@ -98,6 +105,14 @@ class LeaderFetcher {
     private readonly options: ReplicaFetcherOptions,
     private readonly proto: ReturnType<typeof loadTidelogProto>,
   ) {}
+
+  private isParked(key: string): boolean {
+    const until = this.parked.get(key);
+    if (until === undefined) return false;
+    if (Date.now() < until) return true;
+    this.parked.delete(key);
+    return false;
+  }
 
   setPartitions(partitions: Partition[]): void {
     this.partitions = partitions;
@@ -163,7 +178,7 @@ class LeaderFetcher {
     try {
       while (this.running) {
         const active = this.partitions.filter(
-          (p) => !this.parked.has(p.key) && p.role === "follower" && p.leader === this.leaderId,
+          (p) => !this.isParked(p.key) && p.role === "follower" && p.leader === this.leaderId,
         );
         if (active.length === 0) {
           await new Promise((r) => setTimeout(r, this.options.fetchWaitMaxMs));
@@ -237,7 +252,7 @@ class LeaderFetcher {
     const error = errorFromInfo(data.error);
     if (error) {
       // Not the leader (any more), or epochs disagree: the metadata will move us on.
-      this.parked.add(p.key);
+      this.parked.set(p.key, Date.now() + PARK_MS);
       this.options.logger.info(
         { topic: p.tp.topic, partition: p.tp.partition, code: error.code },
         "leader refused a replica fetch",
