@@ -279,7 +279,8 @@ class LeaderFetcher {
       return;
     }
     const records = data.records;
-    if (records.length > 0) log.appendAsFollower(Buffer.from(records));
+    // The log only reads a follower's batches (offsets are the leader's): no copy needed.
+    if (records.length > 0) log.appendAsFollower(records);
     const hw = Math.min(data.highWatermark, log.logEndOffset);
     if (hw > log.highWatermark) log.updateHighWatermark(hw);
     if (log.flushNeeded()) {
