@@ -22,6 +22,9 @@ export interface LogConfig {
   readonly maxMessageBytes: number;
   readonly cleanupPolicy: CleanupPolicy;
   readonly deleteRetentionMs: number;
+  readonly minCleanableDirtyRatio: number;
+  readonly minCompactionLagMs: number;
+  readonly maxCompactionLagMs: number;
   readonly minInsyncReplicas: number;
 }
 
@@ -36,6 +39,8 @@ interface NumericKey {
   readonly min: number;
   readonly max: number;
   readonly doc: string;
+  /** A decimal rather than an integer (min.cleanable.dirty.ratio). */
+  readonly decimal?: boolean;
 }
 
 /** The topic-level settings tidelog understands, with Kafka's names, defaults and ranges. */
@@ -121,6 +126,31 @@ export const LOG_CONFIG_KEYS: readonly NumericKey[] = [
     doc: "How long compaction keeps tombstones.",
   },
   {
+    name: "min.cleanable.dirty.ratio",
+    field: "minCleanableDirtyRatio",
+    defaultValue: 0.5,
+    min: 0,
+    max: 1,
+    decimal: true,
+    doc: "Compact a log once this share of its cleanable bytes has not been compacted yet.",
+  },
+  {
+    name: "min.compaction.lag.ms",
+    field: "minCompactionLagMs",
+    defaultValue: 0,
+    min: 0,
+    max: MAX,
+    doc: "Records stay uncompacted for at least this long after their timestamp.",
+  },
+  {
+    name: "max.compaction.lag.ms",
+    field: "maxCompactionLagMs",
+    defaultValue: MAX,
+    min: 1,
+    max: MAX,
+    doc: "Compact a log whose oldest uncompacted segment is older than this, whatever its dirty ratio.",
+  },
+  {
     name: "min.insync.replicas",
     field: "minInsyncReplicas",
     defaultValue: 1,
@@ -141,9 +171,11 @@ function invalid(detail: string): TidelogError {
   return new TidelogError("INVALID_CONFIG", detail);
 }
 
-function parseInteger(name: string, raw: string | number): number {
+function parseNumber(key: NumericKey, raw: string | number): number {
   const value = typeof raw === "number" ? raw : raw.trim() === "" ? Number.NaN : Number(raw);
-  if (!Number.isSafeInteger(value)) throw invalid(`${name}=${String(raw)} is not an integer`);
+  if (key.decimal ? !Number.isFinite(value) : !Number.isSafeInteger(value)) {
+    throw invalid(`${key.name}=${String(raw)} is not ${key.decimal ? "a number" : "an integer"}`);
+  }
   return value;
 }
 
@@ -151,7 +183,8 @@ function parseInteger(name: string, raw: string | number): number {
 export function validateLogConfig(config: LogConfig): LogConfig {
   for (const key of LOG_CONFIG_KEYS) {
     const value = config[key.field];
-    if (!Number.isSafeInteger(value) || value < key.min || value > key.max) {
+    const wellFormed = key.decimal ? Number.isFinite(value) : Number.isSafeInteger(value);
+    if (!wellFormed || value < key.min || value > key.max) {
       throw invalid(`${key.name}=${value} is outside [${key.min}, ${key.max}]`);
     }
   }
@@ -188,7 +221,7 @@ export function logConfigFromProperties(
     }
     const key = LOG_CONFIG_KEYS.find((k) => k.name === name);
     if (!key) throw invalid(`unknown topic config '${name}'`);
-    out[key.field] = parseInteger(name, raw);
+    out[key.field] = parseNumber(key, raw);
   }
   return validateLogConfig(out as unknown as LogConfig);
 }

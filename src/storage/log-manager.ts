@@ -7,13 +7,15 @@
  *   <data>/recovery-point-offset-checkpoint   per log: offsets below it were fsynced
  *   <data>/replication-offset-checkpoint      per log: the high watermark
  *   <data>/log-start-offset-checkpoint        per log: the first offset kept
+ *   <data>/cleaner-offset-checkpoint          per compacted log: its first dirty offset
  *   <data>/<topic>-<partition>/               one PartitionLog each
  *   <data>/<topic>-<partition>.<n>-delete/    a deleted log whose files are still going
  *
  * After a clean stop the logs open without a scan; after an unclean one each log scans
  * from its checkpointed recovery point. The manager also runs the background duties:
  * fsync by flush.ms, retention, and checkpoints; each is a method tests can call
- * directly, and `start` merely calls them on timers.
+ * directly, and `start` merely calls them on timers. `start` also starts the log cleaner
+ * (compaction, see log-cleaner.ts), which `shutdown` stops first.
  *
  * One FileHandleCache bounds the open descriptors across all logs.
  */
@@ -24,6 +26,7 @@ import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { CheckpointFile } from "./checkpoint-file.js";
 import { FileHandleCache } from "./file-handle-cache.js";
+import { LogCleaner, type LogCleanerOptions } from "./log-cleaner.js";
 import type { LogConfig } from "./log-config.js";
 import { PartitionLog } from "./partition-log.js";
 import { parseLogDirName, type TopicPartition, tpKey } from "./topic-partition.js";
@@ -40,7 +43,22 @@ export interface LogManagerOptions {
   readonly flushCheckIntervalMs?: number;
   readonly retentionCheckIntervalMs?: number;
   readonly checkpointIntervalMs?: number;
+  /** log.cleaner.io.max.bytes.per.second; default DEFAULT_CLEANER_IO_MAX_BYTES_PER_SECOND. */
+  readonly cleanerIoMaxBytesPerSecond?: number;
+  /** log.cleaner.backoff.ms: how often the cleaner looks for a log to compact when idle. */
+  readonly cleanerBackoffMs?: number;
+  /** log.cleaner.dedupe.buffer.size: memory bound of one compaction pass's key map. */
+  readonly cleanerDedupeBufferBytes?: number;
+  /** Test seams of the cleaner (its throttle's sleep, a crash hook in the swap). */
+  readonly cleanerSeams?: Pick<LogCleanerOptions, "sleep" | "onSwapStep" | "readChunkBytes">;
 }
+
+/** A bounded default: compaction must not take the disk from produce and fetch. */
+export const DEFAULT_CLEANER_IO_MAX_BYTES_PER_SECOND = 10 * 1024 * 1024;
+/** As Kafka's log.cleaner.backoff.ms. */
+export const DEFAULT_CLEANER_BACKOFF_MS = 15_000;
+/** Kafka's default is 128 MiB over all cleaner threads; tidelog runs one pass at a time. */
+export const DEFAULT_CLEANER_DEDUPE_BUFFER_BYTES = 64 * 1024 * 1024;
 
 const CLEAN_SHUTDOWN = ".clean-shutdown";
 const LOCK = ".lock";
@@ -51,6 +69,9 @@ export class LogManager {
   private readonly recoveryPoints: CheckpointFile;
   private readonly highWatermarks: CheckpointFile;
   private readonly logStarts: CheckpointFile;
+  private readonly cleanerOffsets: CheckpointFile;
+  /** Compacts logs with cleanup.policy compact; started by `start`. */
+  readonly cleaner: LogCleaner;
   private readonly timers: NodeJS.Timeout[] = [];
   private deletions = 0;
   private closed = false;
@@ -60,6 +81,19 @@ export class LogManager {
     this.recoveryPoints = new CheckpointFile(join(options.dataDir, "recovery-point-offset-checkpoint"), options.logger);
     this.highWatermarks = new CheckpointFile(join(options.dataDir, "replication-offset-checkpoint"), options.logger);
     this.logStarts = new CheckpointFile(join(options.dataDir, "log-start-offset-checkpoint"), options.logger);
+    this.cleanerOffsets = new CheckpointFile(join(options.dataDir, "cleaner-offset-checkpoint"), options.logger);
+    this.cleaner = new LogCleaner(
+      {
+        clock: options.clock,
+        logger: options.logger.child({ component: "log-cleaner" }),
+        ioMaxBytesPerSecond: options.cleanerIoMaxBytesPerSecond ?? DEFAULT_CLEANER_IO_MAX_BYTES_PER_SECOND,
+        backoffMs: options.cleanerBackoffMs ?? DEFAULT_CLEANER_BACKOFF_MS,
+        offsetMapBytes: options.cleanerDedupeBufferBytes ?? DEFAULT_CLEANER_DEDUPE_BUFFER_BYTES,
+        onCleaned: () => this.writeCheckpoints(),
+        ...options.cleanerSeams,
+      },
+      this,
+    );
   }
 
   /** Takes the data directory, recovers every log in it, and returns the manager. */
@@ -89,6 +123,7 @@ export class LogManager {
     const recovery = this.recoveryPoints.read();
     const hws = this.highWatermarks.read();
     const starts = this.logStarts.read();
+    const cleaned = this.cleanerOffsets.read();
     const started = this.options.clock.nowMs();
     for (const name of readdirSync(dataDir, { withFileTypes: true })) {
       if (!name.isDirectory()) continue;
@@ -111,6 +146,7 @@ export class LogManager {
         recoveryPoint: recovery.get(key) ?? 0,
         highWatermark: hws.get(key) ?? 0,
         logStartOffset: starts.get(key) ?? 0,
+        firstDirtyOffset: cleaned.get(key) ?? 0,
         cleanShutdown: clean,
       });
       this.logs.set(key, { tp, log });
@@ -190,14 +226,19 @@ export class LogManager {
     const rp = new Map<string, { tp: TopicPartition; offset: number }>();
     const hw = new Map<string, { tp: TopicPartition; offset: number }>();
     const ls = new Map<string, { tp: TopicPartition; offset: number }>();
+    const co = new Map<string, { tp: TopicPartition; offset: number }>();
     for (const [key, { tp, log }] of this.logs) {
       rp.set(key, { tp, offset: log.recoveryPoint });
       hw.set(key, { tp, offset: log.highWatermark });
       ls.set(key, { tp, offset: log.logStartOffset });
+      // Kept for a log compacted once, even after its policy changed: an offset above 0
+      // tells recovery that the log's offsets may have gaps.
+      if (log.mayHaveGaps) co.set(key, { tp, offset: log.firstDirtyOffset });
     }
     this.recoveryPoints.write(rp);
     this.highWatermarks.write(hw);
     this.logStarts.write(ls);
+    this.cleanerOffsets.write(co);
   }
 
   /** Runs the background duties on timers (unref'd: they never keep the process alive). */
@@ -215,6 +256,7 @@ export class LogManager {
     every(this.options.flushCheckIntervalMs ?? 1000, () => this.flushDueLogs());
     every(this.options.retentionCheckIntervalMs ?? 5 * 60 * 1000, () => this.runRetention());
     every(this.options.checkpointIntervalMs ?? 60 * 1000, () => this.writeCheckpoints());
+    this.cleaner.start();
   }
 
   /** Stops timers, fsyncs and closes every log, writes checkpoints and the clean-shutdown marker. */
@@ -222,6 +264,7 @@ export class LogManager {
     if (this.closed) return;
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
+    await this.cleaner.stop();
     const closes = await Promise.allSettled(this.allLogs().map(({ log }) => log.close()));
     this.writeCheckpoints();
     this.files.closeAll();

@@ -40,6 +40,13 @@ export const LOG_SUFFIX = ".log";
 const TRANSLATE_CHUNK_BYTES = 4096;
 export const INDEX_SUFFIX = ".index";
 export const TIME_INDEX_SUFFIX = ".timeindex";
+/**
+ * Suffixes of a segment the log cleaner is writing (`.cleaned`, never trusted: deleted on
+ * open) and of one it has committed to swap in (`.swap`, finished on open). See
+ * PartitionLog.replaceSegments.
+ */
+export const CLEANED_SUFFIX = ".cleaned";
+export const SWAP_SUFFIX = ".swap";
 
 export function segmentFileName(baseOffset: number, suffix: string): string {
   return String(baseOffset).padStart(20, "0") + suffix;
@@ -96,15 +103,17 @@ export class LogSegment {
     private readonly config: LogConfig,
     private readonly files: FileHandleCache,
     private readonly clock: Clock,
+    /** Appended to every file name: "" for a live segment, CLEANED_SUFFIX for one being cleaned. */
+    readonly fileSuffix = "",
   ) {
-    this.logPath = join(dir, segmentFileName(baseOffset, LOG_SUFFIX));
+    this.logPath = join(dir, segmentFileName(baseOffset, LOG_SUFFIX) + fileSuffix);
     this.offsetIndex = new OffsetIndex(
-      join(dir, segmentFileName(baseOffset, INDEX_SUFFIX)),
+      join(dir, segmentFileName(baseOffset, INDEX_SUFFIX) + fileSuffix),
       baseOffset,
       config.segmentIndexBytes,
     );
     this.timeIndex = new TimeIndex(
-      join(dir, segmentFileName(baseOffset, TIME_INDEX_SUFFIX)),
+      join(dir, segmentFileName(baseOffset, TIME_INDEX_SUFFIX) + fileSuffix),
       baseOffset,
       config.segmentIndexBytes,
     );
@@ -113,8 +122,15 @@ export class LogSegment {
   }
 
   /** A new, empty segment. An existing file of the same name is emptied. */
-  static create(dir: string, baseOffset: number, config: LogConfig, files: FileHandleCache, clock: Clock): LogSegment {
-    const segment = new LogSegment(dir, baseOffset, config, files, clock);
+  static create(
+    dir: string,
+    baseOffset: number,
+    config: LogConfig,
+    files: FileHandleCache,
+    clock: Clock,
+    fileSuffix = "",
+  ): LogSegment {
+    const segment = new LogSegment(dir, baseOffset, config, files, clock, fileSuffix);
     files.forget(segment.logPath);
     writeFileSync(segment.logPath, Buffer.alloc(0));
     segment.offsetIndex.reset();
@@ -324,6 +340,16 @@ export class LogSegment {
       }),
     );
     return found;
+  }
+
+  /** Reads up to `length` bytes at `position` into `buf`; returns how many were read. */
+  readBytes(position: number, buf: Buffer, length: number): number {
+    return this.files.use(this.logPath, (fd) => readFully(fd, buf, Math.min(length, buf.length), position));
+  }
+
+  /** The paths of the segment's files (log, offset index, time index). */
+  get filePaths(): readonly string[] {
+    return [this.logPath, this.offsetIndex.path, this.timeIndex.path];
   }
 
   /** Every batch header in the segment, in order (the visited object is reused). */

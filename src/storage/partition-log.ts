@@ -21,10 +21,14 @@
  * cuts at the first invalid batch, and deletes later segments, so the log holds exactly
  * the valid prefix. Nothing before the first invalid byte is lost.
  *
- * Concurrency: appends, reads, truncation and retention are synchronous and so cannot
- * interleave; fsync runs on the thread pool and is serialised by `flush`.
+ * Compaction (see cleaner.ts) reads closed segments across awaits and swaps cleaned ones
+ * in with `replaceSegments`; opening the log finishes or rolls back a swap a crash
+ * interrupted, before recovery proper.
+ *
+ * Concurrency: appends, reads, truncation, retention and segment swaps are synchronous
+ * and so cannot interleave; fsync runs on the thread pool and is serialised by `flush`.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import {
   BASE_SEQUENCE_OFFSET,
@@ -41,15 +45,19 @@ import {
 import type { Clock } from "../common/clock.js";
 import { assertSafeOffset, invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
+import { scanHeaders } from "./batch-scanner.js";
 import type { FileHandleCache } from "./file-handle-cache.js";
+import { fsyncDirectory } from "./fsync-directory.js";
 import { LeaderEpochCache } from "./leader-epoch-cache.js";
 import type { LogConfig } from "./log-config.js";
 import {
   type BatchPlacement,
+  CLEANED_SUFFIX,
   INDEX_SUFFIX,
   LOG_SUFFIX,
   LogSegment,
   parseSegmentFileName,
+  SWAP_SUFFIX,
   segmentFileName,
   TIME_INDEX_SUFFIX,
 } from "./log-segment.js";
@@ -67,6 +75,19 @@ export interface PartitionLogOptions {
   readonly highWatermark?: number;
   /** The previous run closed the log cleanly (fsynced everything): nothing needs a scan. */
   readonly cleanShutdown?: boolean;
+  /** Where the log cleaner stopped last time (cleaner-offset-checkpoint); 0 when unknown. */
+  readonly firstDirtyOffset?: number;
+}
+
+/** The steps of a segment swap (replaceSegments), named so a crash test can stop after each. */
+export type SwapStep = "cleaned" | "committed" | "replaced-deleted" | "swapped";
+
+/** Batches the log cleaner must keep (emptied of records if need be); see batchesToKeep. */
+export interface BatchesToKeep {
+  /** Base offsets of the first batch of each leader epoch. */
+  readonly baseOffsets: ReadonlySet<number>;
+  /** Last offsets of the batches remembered for idempotent producers. */
+  readonly lastOffsets: ReadonlySet<number>;
 }
 
 export interface LogAppendInfo {
@@ -118,6 +139,19 @@ export class PartitionLog {
   private truncations = 0;
   private failure: TidelogError | null = null;
   private closed = false;
+  /** Offsets below this have been compacted (clamped to the log's range when read). */
+  private dirtyFrom = 0;
+  /**
+   * The log has been compacted, so its batches may have offset gaps, even if its
+   * cleanup.policy no longer says compact: recovery must not take a gap for damage.
+   */
+  private compacted = false;
+  /**
+   * Bumped whenever a segment other than the active one changes or goes away (truncation,
+   * retention, a swap, close), so the log cleaner, which reads segments across awaits,
+   * can tell its work is stale before swapping it in.
+   */
+  private changes = 0;
   /** Idempotent-producer state, derived from the batches in the log. */
   readonly producers = new ProducerStateManager(MAX_PRODUCERS_PER_PARTITION);
   /** Where each leader epoch starts, derived from the batches in the log. */
@@ -137,9 +171,11 @@ export class PartitionLog {
   static open(options: PartitionLogOptions): PartitionLog {
     const log = new PartitionLog(options.dir, options.config, options.files, options.clock, options.logger);
     mkdirSync(options.dir, { recursive: true });
+    log.compacted = (options.firstDirtyOffset ?? 0) > 0;
     log.load(options.cleanShutdown ? Number.POSITIVE_INFINITY : (options.recoveryPoint ?? 0));
     log.startOffset = Math.min(Math.max(options.logStartOffset ?? 0, log.firstSegment.baseOffset), log.logEndOffset);
     log.hw = Math.min(Math.max(options.highWatermark ?? 0, log.startOffset), log.logEndOffset);
+    log.dirtyFrom = options.firstDirtyOffset ?? 0;
     log.rebuildDerivedState();
     log.checkInvariants();
     return log;
@@ -199,6 +235,7 @@ export class PartitionLog {
   // ---------------------------------------------------------------- loading and recovery
 
   private load(recoveryPoint: number): void {
+    const swapped = this.finishInterruptedSwaps();
     const names = readdirSync(this.dir);
     const bases: number[] = [];
     for (const name of names) {
@@ -236,13 +273,13 @@ export class PartitionLog {
       if (previous && base < previous.nextOffset) {
         throw new TidelogError("CORRUPT_LOG", `segment ${base} in ${this.dir} overlaps the one before it`);
       }
-      if (i < firstToRecover) {
+      if (i < firstToRecover && !swapped.has(base)) {
         this.segments.push(LogSegment.open(this.dir, base, this.config, this.files, this.clock));
         continue;
       }
       const segment = LogSegment.openForRecovery(this.dir, base, this.config, this.files, this.clock);
       // Only compaction leaves gaps between batches; elsewhere a gap means a damaged offset.
-      const contiguous = !this.config.cleanupPolicy.includes("compact");
+      const contiguous = !this.mayHaveGaps;
       const result = segment.recover(Math.max(this.config.maxMessageBytes, this.config.segmentBytes), contiguous);
       this.segments.push(segment);
       if (result.truncatedBytes > 0) {
@@ -260,6 +297,43 @@ export class PartitionLog {
     for (const segment of this.segments) if (segment !== last && segment.isEmpty) segment.delete();
     this.segments = this.segments.filter((s) => s === last || !s.isEmpty);
     this.recoveredTo = this.logEndOffset;
+  }
+
+  /**
+   * Finishes or rolls back what an interrupted swap left (see replaceSegments): `.cleaned`
+   * files were never committed and go; a `<base>.log.swap` was committed, so the segments
+   * holding offsets in [base, the swap's next offset) go and the swap takes their place.
+   * Returns the base offsets swapped in here; their indexes are rebuilt by a full scan.
+   */
+  private finishInterruptedSwaps(): Set<number> {
+    const swapped = new Set<number>();
+    for (const name of readdirSync(this.dir)) {
+      if (name.endsWith(CLEANED_SUFFIX)) rmSync(join(this.dir, name), { force: true });
+    }
+    const names = readdirSync(this.dir);
+    for (const name of names) {
+      if (!name.endsWith(LOG_SUFFIX + SWAP_SUFFIX)) continue;
+      const base = parseSegmentFileName(name.slice(0, -SWAP_SUFFIX.length));
+      if (base === null) continue;
+      const swapPath = join(this.dir, name);
+      const end = nextOffsetOfFile(swapPath, base);
+      if (end <= base) {
+        // Never written by replaceSegments (a cleaned segment always keeps a batch).
+        this.logger.warn({ segment: base }, "deleting an empty swap file");
+        rmSync(swapPath, { force: true });
+        continue;
+      }
+      this.deleteSegmentFiles(base);
+      for (const other of names) {
+        const b = parseSegmentFileName(other);
+        if (b !== null && b > base && b < end) this.deleteSegmentFiles(b);
+      }
+      renameSync(swapPath, join(this.dir, segmentFileName(base, LOG_SUFFIX)));
+      swapped.add(base);
+      this.logger.info({ segment: base, nextOffset: end }, "finished a segment swap interrupted by a crash");
+    }
+    if (swapped.size > 0) fsyncDirectory(this.dir);
+    return swapped;
   }
 
   private deleteSegmentFiles(base: number): void {
@@ -561,6 +635,8 @@ export class PartitionLog {
       return true;
     }
     this.truncations++;
+    this.changes++;
+    this.dirtyFrom = Math.min(this.dirtyFrom, offset);
     while (this.segments.length > 1 && this.activeSegment.baseOffset >= offset) {
       (this.segments.pop() as LogSegment).delete();
     }
@@ -574,6 +650,8 @@ export class PartitionLog {
     assertSafeOffset(offset, "log start offset");
     this.checkWritable();
     this.truncations++;
+    this.changes++;
+    this.dirtyFrom = offset;
     for (const segment of this.segments) segment.delete();
     this.segments = [LogSegment.create(this.dir, offset, this.config, this.files, this.clock)];
     this.startOffset = offset;
@@ -611,6 +689,7 @@ export class PartitionLog {
       const oversize = excess >= 0 && excess - oldest.size >= 0;
       if (!expired && !oversize) break;
       this.segments.shift();
+      this.changes++;
       oldest.delete();
       if (excess >= 0) excess -= oldest.size;
       this.startOffset = Math.max(this.startOffset, next.baseOffset);
@@ -618,6 +697,127 @@ export class PartitionLog {
     }
     if (deleted > 0) this.logger.info({ deleted, logStartOffset: this.startOffset }, "retention deleted segments");
     return deleted;
+  }
+
+  // ---------------------------------------------------------------- compaction
+
+  /** Counter of changes to closed segments; see `changes`. */
+  get segmentChanges(): number {
+    return this.changes;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Offsets below this have been compacted; everything from here on is dirty. */
+  get firstDirtyOffset(): number {
+    return Math.min(Math.max(this.dirtyFrom, this.startOffset), this.logEndOffset);
+  }
+
+  /** Records that the log is compacted up to `offset` (the cleaner's checkpoint). */
+  markCleanedTo(offset: number): void {
+    assertSafeOffset(offset, "cleaned offset");
+    this.dirtyFrom = Math.min(offset, this.logEndOffset);
+    this.compacted = true;
+  }
+
+  /** Compacted now or in the past: batches may be separated by offset gaps. */
+  get mayHaveGaps(): boolean {
+    return this.compacted || this.config.cleanupPolicy.includes("compact");
+  }
+
+  /** The segments that take no more appends, oldest first: all the cleaner may touch. */
+  get closedSegments(): readonly LogSegment[] {
+    return this.segments.slice(0, -1);
+  }
+
+  /** An empty segment at `baseOffset` with `.cleaned` file names, for the cleaner to fill. */
+  createCleanedSegment(baseOffset: number): LogSegment {
+    return LogSegment.create(this.dir, baseOffset, this.config, this.files, this.clock, CLEANED_SUFFIX);
+  }
+
+  get activeSegmentBaseOffset(): number {
+    return this.activeSegment.baseOffset;
+  }
+
+  /**
+   * Batches compaction must keep even when all their records go, so that the state
+   * derived from the log's batch headers (leader epochs, idempotent producers) is the
+   * same after a compaction and a reopen as before it.
+   */
+  batchesToKeep(): BatchesToKeep {
+    return {
+      baseOffsets: new Set(this.epochs.all.map((e) => e.startOffset)),
+      lastOffsets: this.producers.rememberedBatchLastOffsets(),
+    };
+  }
+
+  /**
+   * Swaps `cleaned` (written by the log cleaner as `<base>.*.cleaned`, sealed and fsynced)
+   * in for `old`, a run of closed segments holding the same offsets. Crash-safe in
+   * Kafka's way:
+   *   1. rename `<base>.log.cleaned` to `<base>.log.swap` and fsync the directory: the
+   *      commit point;
+   *   2. delete the old segments' files;
+   *   3. rename the cleaned indexes and then the swap file to their live names, fsync.
+   * Opening the log deletes `.cleaned` files (a crash before 1 rolls back) and finishes a
+   * `.swap` (a crash after 1 rolls forward) by deleting the segments in [base, the swap's
+   * next offset): exactly `old`, because a cleaned segment ends with the old run's last
+   * batch (see log-cleaner.ts).
+   *
+   * Reads are synchronous, so none is in flight during the swap; an fsync in flight holds
+   * its own pinned descriptor, which outlives the deleted file. Returns false, changing
+   * nothing, when the log changed since the cleaner read `old` (`segmentChanges` moved
+   * from `expectedChanges`); the caller then deletes `cleaned`.
+   */
+  replaceSegments(
+    cleaned: LogSegment,
+    old: readonly LogSegment[],
+    expectedChanges: number,
+    onStep: (step: SwapStep) => void = () => {},
+  ): boolean {
+    if (this.closed || this.changes !== expectedChanges) return false;
+    const first = old[0];
+    const last = old[old.length - 1];
+    invariant(first && last, "a swap replaces at least one segment");
+    const at = this.segments.indexOf(first);
+    invariant(
+      at >= 0 && old.every((s, i) => this.segments[at + i] === s) && at + old.length < this.segments.length,
+      "a swap replaces a run of closed segments of this log",
+    );
+    invariant(
+      cleaned.baseOffset === first.baseOffset && cleaned.nextOffset === last.nextOffset,
+      () =>
+        `cleaned segment [${cleaned.baseOffset}, ${cleaned.nextOffset}) does not cover [${first.baseOffset}, ${last.nextOffset})`,
+    );
+    const base = first.baseOffset;
+    const live = (suffix: string) => join(this.dir, segmentFileName(base, suffix));
+    const [cleanedLog, cleanedIndex, cleanedTimeIndex] = cleaned.filePaths as [string, string, string];
+    cleaned.close();
+    onStep("cleaned");
+    renameSync(cleanedLog, live(LOG_SUFFIX) + SWAP_SUFFIX);
+    fsyncDirectory(this.dir);
+    this.changes++;
+    this.compacted = true;
+    onStep("committed");
+    try {
+      for (const segment of old) segment.delete();
+      onStep("replaced-deleted");
+      renameSync(cleanedIndex, live(INDEX_SUFFIX));
+      renameSync(cleanedTimeIndex, live(TIME_INDEX_SUFFIX));
+      renameSync(live(LOG_SUFFIX) + SWAP_SUFFIX, live(LOG_SUFFIX));
+      fsyncDirectory(this.dir);
+      onStep("swapped");
+      const segment = LogSegment.open(this.dir, base, this.config, this.files, this.clock);
+      this.segments.splice(at, old.length, segment);
+    } catch (e) {
+      // Committed but not finished: only a reopen (which rolls the swap forward) repairs it.
+      this.failure = new TidelogError("STORAGE_ERROR", `segment swap at ${base} failed: ${String(e)}`, { cause: e });
+      throw e;
+    }
+    this.checkInvariants();
+    return true;
   }
 
   // ---------------------------------------------------------------- durability
@@ -659,11 +859,13 @@ export class PartitionLog {
     await this.flushChain;
     if (this.failure) {
       this.closed = true;
+      this.changes++;
       for (const segment of this.segments) segment.close();
       throw this.failure;
     }
     await this.flush();
     this.closed = true;
+    this.changes++;
     for (const segment of this.segments) segment.close();
   }
 
@@ -671,6 +873,7 @@ export class PartitionLog {
   async delete(): Promise<void> {
     await this.flushChain;
     this.closed = true;
+    this.changes++;
     for (const segment of this.segments) segment.delete();
     if (existsSync(this.dir)) rmSync(this.dir, { recursive: true, force: true });
   }
@@ -688,4 +891,19 @@ export class PartitionLog {
       invariant(cur.baseOffset >= prev.nextOffset, () => `segment ${cur.baseOffset} overlaps ${prev.baseOffset}`);
     }
   }
+}
+
+/** One past the last offset of the batches in a segment file (`base` when it has none). */
+function nextOffsetOfFile(path: string, base: number): number {
+  let next = base;
+  const fd = openSync(path, "r");
+  try {
+    scanHeaders(fd, 0, statSync(path).size, (b) => {
+      next = b.lastOffset + 1;
+      return true;
+    });
+  } finally {
+    closeSync(fd);
+  }
+  return next;
 }

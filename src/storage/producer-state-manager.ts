@@ -104,6 +104,17 @@ export class ProducerStateManager {
     }
   }
 
+  /**
+   * The last offsets of every batch remembered here. The log cleaner keeps these batches
+   * (emptied of records if need be), so that state rebuilt from a compacted log equals
+   * this state, as Kafka keeps each active producer's last batch.
+   */
+  rememberedBatchLastOffsets(): Set<number> {
+    const out = new Set<number>();
+    for (const entry of this.producers.values()) for (const b of entry.batches) out.add(b.lastOffset);
+    return out;
+  }
+
   clear(): void {
     this.producers.clear();
   }

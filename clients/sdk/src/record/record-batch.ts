@@ -51,6 +51,7 @@ import {
   CompressionType,
   CRC_OFFSET,
   computeBatchCrc,
+  DELETE_HORIZON_FLAG,
   LAST_OFFSET_DELTA_OFFSET,
   LOG_OVERHEAD,
   MAGIC_OFFSET,
@@ -133,6 +134,12 @@ export interface RecordBatchOptions {
    * compacted batch keeps its original range). Default: the last record's delta.
    */
   lastOffsetDelta?: number;
+  /**
+   * Marks the batch with a delete horizon (Kafka's KIP-534), as the log cleaner does to a
+   * batch holding tombstones: baseTimestamp becomes this time and the DELETE_HORIZON
+   * attribute is set; record timestamps stay exact (their deltas are taken from it).
+   */
+  deleteHorizonMs?: number;
   /** Bytes to reserve for the batch up front; the builder grows past it when needed. */
   initialCapacityBytes?: number;
 }
@@ -233,6 +240,7 @@ export class RecordBatchBuilder {
   private readonly attributes: number;
   private readonly logAppendTime: number | undefined;
   private readonly lastOffsetDeltaOverride: number | undefined;
+  private readonly deleteHorizonMs: number | undefined;
 
   constructor(options: RecordBatchOptions = {}) {
     this.codec = compressionCodec(options.compression ?? CompressionType.none);
@@ -253,8 +261,11 @@ export class RecordBatchBuilder {
       checkIntOption("lastOffsetDelta", this.lastOffsetDeltaOverride, 0, 0x7fffffff);
     }
     this.defaultTimestamp = checkTimestamp(options.defaultTimestamp ?? Date.now());
+    this.deleteHorizonMs = options.deleteHorizonMs;
+    if (this.deleteHorizonMs !== undefined) this.baseTimestamp = checkTimestamp(this.deleteHorizonMs);
     this.attributes =
       this.codec.id |
+      (this.deleteHorizonMs !== undefined ? DELETE_HORIZON_FLAG : 0) |
       (this.logAppendTime !== undefined ? TIMESTAMP_TYPE_MASK : 0) |
       (options.transactional ? TRANSACTIONAL_FLAG : 0) |
       (options.control ? CONTROL_FLAG : 0);
@@ -294,9 +305,9 @@ export class RecordBatchBuilder {
     const ts = record.timestamp ?? this.defaultTimestamp;
     if (this.count === 0) {
       checkTimestamp(ts);
-      this.baseTimestamp = ts;
+      if (this.deleteHorizonMs === undefined) this.baseTimestamp = ts;
       this.maxTimestamp = ts;
-    } else if (ts !== this.baseTimestamp) {
+    } else if (ts !== this.baseTimestamp || ts > this.maxTimestamp) {
       checkTimestamp(ts);
       if (ts > this.maxTimestamp) this.maxTimestamp = ts;
     }
