@@ -13,18 +13,21 @@
 import { Client } from "@tidelog/client";
 import { createScope, startCluster, waitFor } from "../test/cluster/harness.js";
 import { grpcCeilingMBps } from "./ceiling/grpc-ceiling.js";
+import { fixedRateLatency, type Percentiles } from "./lib/latency.js";
 import { type BenchRow, ceilingRow, row, targetRow } from "./lib/report.js";
 
 const MB = 1024 * 1024;
-const PARTITIONS = 6;
+/** Partitions of every benchmark topic (also used by the peers suite). */
+export const PARTITIONS = 6;
 
-interface Workload {
+export interface Workload {
   readonly label: string;
   readonly recordBytes: number;
   readonly records: number;
 }
 
-async function produce(client: Client, topic: string, w: Workload, acks: 1 | -1): Promise<number> {
+/** Records per second acknowledged: `w.records` sent in chunks of 1,000 with at most 200 chunks in flight. */
+export async function produce(client: Client, topic: string, w: Workload, acks: 1 | -1): Promise<number> {
   const producer = client.producer({
     acks,
     idempotent: acks === -1,
@@ -48,7 +51,13 @@ async function produce(client: Client, topic: string, w: Workload, acks: 1 | -1)
   return w.records / seconds;
 }
 
-async function consume(client: Client, topic: string, expected: number): Promise<number> {
+/** Reads all partitions from the start until `expected` records (or `timeoutMs` passes): records read and their rate. */
+export async function consume(
+  client: Client,
+  topic: string,
+  expected: number,
+  timeoutMs = 120_000,
+): Promise<{ records: number; perSecond: number }> {
   const consumer = client.consumer({ autoOffsetReset: "earliest", maxBytes: 48 * MB, maxPartitionBytes: 8 * MB });
   const partitions = Array.from({ length: PARTITIONS }, (_, partition) => ({ topic, partition }));
   consumer.assign(partitions);
@@ -61,38 +70,30 @@ async function consume(client: Client, topic: string, expected: number): Promise
       if (count >= expected) consumer.stop();
     },
   });
+  // A lost record would otherwise keep the benchmark waiting forever.
+  const timer = setTimeout(() => consumer.stop(), timeoutMs);
   await done;
+  clearTimeout(timer);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   await consumer.close();
-  return count / seconds;
+  return { records: count, perSecond: count / seconds };
 }
 
-/** Publish-to-acknowledge latency at a fixed rate, acks=all. */
-async function latency(
+/** Publish-to-acknowledge latency of 100 B records at a fixed rate, no linger. */
+export async function latency(
   client: Client,
   topic: string,
   perSecond: number,
   seconds: number,
-): Promise<{ p50: number; p99: number }> {
-  const producer = client.producer({ acks: -1, lingerMs: 0 });
+  acks: 1 | -1 = -1,
+): Promise<Percentiles> {
+  const producer = client.producer({ acks, idempotent: acks === -1, lingerMs: 0 });
   const value = Buffer.alloc(100, 0x62);
-  const latencies: number[] = [];
-  const pending: Promise<void>[] = [];
-  const start = performance.now();
-  const total = perSecond * seconds;
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / perSecond;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    const sentAt = performance.now();
-    pending.push(producer.send(topic, { value }).then(() => void latencies.push(performance.now() - sentAt)));
+  try {
+    return await fixedRateLatency(() => producer.send(topic, { value }), perSecond, seconds);
+  } finally {
+    await producer.close();
   }
-  await Promise.all(pending);
-  await producer.close();
-  latencies.sort((a, b) => a - b);
-  const at = (p: number) =>
-    latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] ?? Number.NaN;
-  return { p50: at(0.5), p99: at(0.99) };
 }
 
 async function runCluster(
@@ -119,7 +120,7 @@ async function runCluster(
         const topic = `bench-${rf}-${w.recordBytes}`;
         await client.admin().createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: rf });
         const produced = await produce(client, topic, w, acks);
-        const consumed = await consume(client, topic, w.records);
+        const consumed = (await consume(client, topic, w.records)).perSecond;
         const target = (goal: number) => (w.recordBytes === 100 ? goal : undefined);
         const produceGoal = target(rf === 1 ? 1_000_000 : 400_000);
         const consumeGoal = target(rf === 1 ? 1_500_000 : 0);

@@ -11,6 +11,7 @@ import { codecBench } from "./codec.js";
 import { e2eBench } from "./e2e.js";
 import { failoverBench } from "./failover.js";
 import { type BenchReport, type BenchRow, formatTable } from "./lib/report.js";
+import { peersBench } from "./peers.js";
 import { storageBench } from "./storage.js";
 
 type Suite = (opts: { quick: boolean }) => Promise<BenchRow[]>;
@@ -28,6 +29,10 @@ const SUITES: Record<string, { describe: string; run: Suite }> = {
   failover: {
     describe: "time to new leaders and a new controller after kill -9 (real etcd, 3 brokers)",
     run: failoverBench,
+  },
+  peers: {
+    describe: "tidelog beside NATS JetStream and Redis Streams through their Node clients (installs them when allowed)",
+    run: peersBench,
   },
 };
 

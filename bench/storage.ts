@@ -52,8 +52,8 @@ function fsyncAsync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fsync(fd, (e) => (e ? reject(e) : resolve())));
 }
 
-/** Seconds to write `batches` copies of `data` to a plain file. */
-async function plainWrite(dir: string, data: Buffer, batches: number, sync: boolean): Promise<number> {
+/** Seconds to write `batches` copies of `data` to a plain file (also the peers suite's disk ceiling). */
+export async function plainWrite(dir: string, data: Buffer, batches: number, sync: boolean): Promise<number> {
   const path = join(dir, "plain.bin");
   const fd = openSync(path, "w");
   const start = process.hrtime.bigint();

@@ -1,0 +1,42 @@
+/**
+ * Publish-to-acknowledge latency at a fixed offered rate, for any client: `send` starts one
+ * publish and resolves when the system acknowledges it. Sends are scheduled on a timeline
+ * (the i-th at start + i/rate), not after the previous answer, so a slow answer does not
+ * lower the offered load and hide itself (no coordinated omission); each latency is timed
+ * from the moment its send started.
+ */
+export interface Percentiles {
+  readonly p50: number;
+  readonly p99: number;
+  readonly p999: number;
+  readonly samples: number;
+}
+
+/** Nearest-rank percentiles of `values` (sorted in place). */
+export function percentiles(values: number[]): Percentiles {
+  values.sort((a, b) => a - b);
+  const at = (p: number) => values[Math.min(values.length - 1, Math.ceil(p * values.length) - 1)] ?? Number.NaN;
+  return { p50: at(0.5), p99: at(0.99), p999: at(0.999), samples: values.length };
+}
+
+/** Milliseconds from each send to its acknowledgement, `perSecond` sends a second for `seconds`. */
+export async function fixedRateLatency(
+  send: () => Promise<unknown>,
+  perSecond: number,
+  seconds: number,
+): Promise<Percentiles> {
+  const latencies: number[] = [];
+  const pending: Promise<void>[] = [];
+  const start = performance.now();
+  const total = Math.round(perSecond * seconds);
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    // Timers are only good to about a millisecond: below that, send now and catch up.
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const sentAt = performance.now();
+    pending.push(send().then(() => void latencies.push(performance.now() - sentAt)));
+  }
+  await Promise.all(pending);
+  return percentiles(latencies);
+}

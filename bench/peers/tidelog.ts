@@ -1,0 +1,55 @@
+/**
+ * tidelog as a system in the peers suite: a cluster started with the test harness
+ * (brokers as separate processes, from source through tsx, sharing one etcd), driven by
+ * the SDK with the same producer and consumer settings as the e2e suite (bench/e2e.ts).
+ * One BenchSystem per acks setting, so each cluster serves two rows of the table.
+ */
+import { Client } from "@tidelog/client";
+import { type CleanupScope, type EtcdHandle, startCluster, waitFor } from "../../test/cluster/harness.js";
+import { consume, latency, PARTITIONS, produce } from "../e2e.js";
+import type { BenchSystem } from "./bench-system.js";
+
+export interface TidelogSetup {
+  readonly brokers: number;
+  readonly replicationFactor: number;
+  readonly acks: readonly (1 | -1)[];
+}
+
+/** Starts `setup.brokers` brokers on `etcd`; one system per acks value. Stopped when `scope` ends. */
+export async function startTidelog(scope: CleanupScope, etcd: EtcdHandle, setup: TidelogSetup): Promise<BenchSystem[]> {
+  const { brokers, replicationFactor: rf } = setup;
+  const cluster = await startCluster(scope, {
+    brokers,
+    etcd,
+    brokerConfig: { "min.insync.replicas": String(Math.min(2, rf)) },
+  });
+  const client = new Client({ brokers: cluster.bootstrap, requestTimeoutMs: 60_000 });
+  // The systems share the client; the first close() closes it.
+  let closing: Promise<void> | undefined;
+  await waitFor(async () => (await client.admin().describeCluster()).brokers.length === brokers, {
+    description: "brokers registered",
+    timeoutMs: 30_000,
+  });
+  return setup.acks.map((acks) => {
+    const ackName = acks === -1 ? "all" : "1";
+    return {
+      name: `tidelog RF ${rf} acks=${ackName}`,
+      setup:
+        `tidelog, ${brokers} broker${brokers > 1 ? "s" : ""} (min.insync.replicas ${Math.min(2, rf)}, no fsync ` +
+        `per write: flush.ms unset), ${PARTITIONS} partitions, RF ${rf}; SDK Producer acks=${ackName}, ` +
+        "512 KiB batches, 5 ms linger, sends of 1,000 records with 200 in flight (latency: 0 ms linger, " +
+        "one record per send); Consumer reading all partitions",
+      serverPids: () => cluster.brokers.map((b) => b.pid),
+      async create(topic) {
+        await client.admin().createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: rf });
+      },
+      produce: (topic, w) => produce(client, topic, w, acks),
+      consume: (topic, expected, timeoutMs) => consume(client, topic, expected, timeoutMs),
+      latency: (topic, perSecond, seconds) => latency(client, topic, perSecond, seconds, acks),
+      async drop(topic) {
+        await client.admin().deleteTopic(topic);
+      },
+      close: () => (closing ??= client.close()),
+    };
+  });
+}

@@ -1,0 +1,78 @@
+// The peers benchmark (`npm run bench -- peers`), in quick mode, as a user runs it: a
+// smoke test of its plumbing, not of its figures. Whatever peer servers are installed
+// take part (nothing is installed: TIDELOG_NO_INSTALL=1), tidelog always does. It proves
+// the report has the shared row shape, names every system with its setup (or why it was
+// skipped), and that every system that ran got all its records acknowledged and read
+// back; timings are not asserted, since a shared 2-core machine makes them noise.
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { join } from "node:path";
+import { test } from "node:test";
+import type { BenchReport, BenchRow } from "../../bench/lib/report.js";
+import { projectRoot } from "../../scripts/bootstrap.mjs";
+
+/** The quick run takes about a minute; this bounds a hung server or client. */
+const RUN_TIMEOUT_MS = 170_000;
+
+async function runQuickPeers(): Promise<BenchReport> {
+  const child = spawn(process.execPath, [join(projectRoot(), "scripts", "bench.mjs"), "peers", "--quick", "--json"], {
+    cwd: projectRoot(),
+    env: { ...process.env, TIDELOG_NO_INSTALL: "1" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d));
+  child.stderr.on("data", (d: Buffer) => (stderr += d));
+  const timer = setTimeout(() => child.kill("SIGTERM"), RUN_TIMEOUT_MS);
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  clearTimeout(timer);
+  assert.equal(code, 0, `bench exited with ${code}; stderr:\n${stderr.slice(-4000)}`);
+  return JSON.parse(stdout) as BenchReport;
+}
+
+test("peers --quick reports every system's records delivered, in the shared row shape", async () => {
+  const report = await runQuickPeers();
+  assert.equal(report.suite, "peers");
+  assert.ok(report.results.length > 0);
+  for (const r of report.results) {
+    assert.equal(typeof r.name, "string");
+    assert.ok(Number.isFinite(r.value), `${r.name}: value ${r.value}`);
+    assert.equal(typeof r.unit, "string");
+  }
+  const byName = (name: string, unit: string): BenchRow => {
+    const found = report.results.find((r) => r.name === name && r.unit === unit);
+    assert.ok(found, `no row "${name}" in ${unit}`);
+    return found;
+  };
+  for (const name of ["raw gRPC stream", "plain file write, 1 MiB writes, no fsync", "fsync each"]) {
+    assert.ok(
+      report.results.some((r) => r.name.startsWith("ceiling: ") && r.name.includes(name)),
+      name,
+    );
+  }
+
+  const systems = report.results.filter((r) => r.name.startsWith("system: "));
+  const ran = systems.filter((s) => s.value > 0).map((s) => s.name.slice("system: ".length));
+  const skipped = systems.filter((s) => s.value === 0);
+  for (const s of skipped) assert.match(s.note ?? "", /^SKIPPED: /, `${s.name} neither ran nor says why`);
+  for (const name of ["tidelog RF 1 acks=1", "tidelog RF 1 acks=all", "tidelog RF 3 acks=1", "tidelog RF 3 acks=all"]) {
+    assert.ok(ran.includes(name), `${name} did not run`);
+  }
+
+  for (const system of ran) {
+    for (const size of ["100 B records", "1 KiB records"]) {
+      assert.ok(byName(`produce ${size}, ${system}`, "records/s").value > 0);
+      const read = byName(`consume ${size}, ${system}: records read`, "records");
+      assert.equal(read.met, true, `${system} read back ${read.value} of ${read.target} ${size}`);
+      byName(`produce ${size}, ${system}: server CPU`, "s");
+      byName(`produce ${size}, ${system}: server peak RSS`, "MiB");
+    }
+    for (const p of ["p50", "p99", "p999"]) byName(`publish-to-ack at 5,000 records/s, ${system}: ${p}`, "ms");
+  }
+  const peers = ran.filter((s) => !s.startsWith("tidelog"));
+  for (const peer of peers) {
+    byName(`produce 100 B records: tidelog RF 1 acks=1 / ${peer}`, "x");
+    byName(`publish-to-ack p99 at 5,000 records/s: tidelog RF 3 acks=all / ${peer}`, "x");
+  }
+});
