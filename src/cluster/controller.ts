@@ -49,6 +49,8 @@ export interface ControllerOptions {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly random: () => number;
+  /** Told how many leader elections (a partition getting a new live leader) were written: a metrics seam. */
+  readonly onLeaderElections?: (count: number) => void;
 }
 
 export interface NewTopicSpec {
@@ -265,6 +267,7 @@ export class Controller {
       compare: { target: "Create" | "Mod"; value: number };
       op: IOperation;
       what: string;
+      election?: boolean;
     }[] = [];
     for (const topic of image.topics.values()) {
       for (const { partition, replicas, state } of image.partitionsOf(topic.value.name)) {
@@ -279,7 +282,14 @@ export class Controller {
           continue;
         }
         const next = electOnBrokerChange(state.value, replicas, alive);
-        if (next) writes.push({ key, compare, op: this.put(key, next), what: describeChange(key, state.value, next) });
+        if (next)
+          writes.push({
+            key,
+            compare,
+            op: this.put(key, next),
+            what: describeChange(key, state.value, next),
+            election: next.leader >= 0 && next.leader !== state.value.leader,
+          });
       }
     }
     for (const [pk, state] of image.partitions) {
@@ -302,8 +312,11 @@ export class Controller {
         batch.map((w) => ({ key: w.key, ...w.compare })),
         batch.map((w) => w.op),
       );
-      if (res.ok) for (const w of batch) this.options.logger.info({ change: w.what }, "partition state");
-      else conflicts++;
+      if (res.ok) {
+        for (const w of batch) this.options.logger.info({ change: w.what }, "partition state");
+        const elections = batch.filter((w) => w.election).length;
+        if (elections > 0) this.options.onLeaderElections?.(elections);
+      } else conflicts++;
     }
     // A conflict means our image was behind: read again; the change listener reconciles anew.
     if (conflicts > 0) await this.options.watch.resync();
@@ -396,6 +409,29 @@ export class Controller {
     return { ok: true, topicId: record.topicId };
   }
 
+  /**
+   * Creates an internal topic (such as __consumer_offsets) unless it exists, with
+   * min(`replicationFactor`, live brokers) replicas: brokers ask for it on first use.
+   */
+  ensureInternalTopic(spec: NewTopicSpec): Promise<ItemResult> {
+    return this.enqueue(async () => {
+      this.requireActive();
+      const image = await this.adminImage();
+      const existing = image.topics.get(spec.name);
+      if (existing) return { ok: true, topicId: existing.value.topicId };
+      const live = image.liveBrokerIds().size;
+      if (live === 0) throw new TidelogError("COORDINATOR_NOT_AVAILABLE", "no live brokers");
+      const record: TopicRecord = {
+        name: spec.name,
+        topicId: randomUUID(),
+        assignment: this.assignmentFor({ ...spec, replicationFactor: Math.min(spec.replicationFactor, live) }, image),
+        configs: { ...spec.configs },
+        internal: true,
+      };
+      return this.writeTopic(record, { target: "Create", value: 0 }, "TOPIC_ALREADY_EXISTS");
+    });
+  }
+
   deleteTopics(names: readonly string[], call = NEVER_ABANDONED): Promise<ItemResult[]> {
     return this.runItems(names, call, (name) => this.deleteTopic(name));
   }
@@ -432,6 +468,10 @@ export class Controller {
     const image = await this.adminImage();
     const topic = image.topics.get(name);
     if (!topic) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `topic '${name}' does not exist`);
+    if (topic.value.internal) {
+      // Groups are placed by hash mod the partition count: changing it would move them.
+      throw new TidelogError("INVALID_PARTITIONS", `the partition count of internal topic '${name}' is fixed`);
+    }
     const current = topic.value.assignment.length;
     if (!Number.isSafeInteger(totalCount) || totalCount <= current) {
       throw new TidelogError(
@@ -531,6 +571,7 @@ export class Controller {
       { change: describeChange(key, entry.state.value, decision.state) },
       "preferred leader elected",
     );
+    this.options.onLeaderElections?.(1);
     return { topic, partition, leader: decision.state.leader, error: null };
   }
 

@@ -40,6 +40,9 @@ interface Waiter {
   readonly timer: NodeJS.Timeout;
 }
 
+/** The acks value that waits for every in-sync replica. */
+export const ACKS_ALL = -1;
+
 /** Waits kept per partition; past this, new waits are refused rather than queued. */
 export const MAX_WAITERS_PER_PARTITION = 10_000;
 
@@ -127,6 +130,33 @@ export class Partition {
       this.log.updateHighWatermark(hw);
       this.release();
     }
+  }
+
+  /**
+   * Appends a produce request's batch as leader and waits as `acks` asks: not at all
+   * (0, 1) or until the high watermark has passed it (-1). Refused up front with
+   * NOT_ENOUGH_REPLICAS when acks=all and the ISR is below min.insync.replicas.
+   */
+  async appendRecordsAsLeader(
+    records: Buffer,
+    acks: number,
+    timeoutMs: number,
+  ): Promise<{ baseOffset: number; lastOffset: number; logStartOffset: number }> {
+    const log = this.log;
+    if (acks === ACKS_ALL && this.isr.length < log.logConfig.minInsyncReplicas) {
+      throw new TidelogError(
+        "NOT_ENOUGH_REPLICAS",
+        `${this.key} has ${this.isr.length} in-sync replicas; min.insync.replicas is ${log.logConfig.minInsyncReplicas}`,
+      );
+    }
+    const info = log.appendAsLeader(records, this.leaderEpoch);
+    if (!info.duplicate) {
+      this.maybeAdvanceHighWatermark();
+      this.release();
+    }
+    if (log.flushNeeded()) await log.flush();
+    if (acks === ACKS_ALL) await this.awaitHighWatermark(info.lastOffset + 1, timeoutMs);
+    return { baseOffset: info.firstOffset, lastOffset: info.lastOffset, logStartOffset: log.logStartOffset };
   }
 
   /** ISR followers that have not been caught up for `maxLagMs`. */

@@ -42,6 +42,8 @@ export interface ReplicaManagerOptions {
   readonly logManager: LogManager;
   readonly logDefaults: LogConfig;
   readonly logger: Logger;
+  /** Told of every ISR change this leader wrote to etcd: a metrics seam. */
+  readonly onIsrChange?: (change: { shrink: boolean; expand: boolean }) => void;
 }
 
 export class ReplicaManager {
@@ -247,6 +249,7 @@ export class ReplicaManager {
         { topic: p.tp.topic, partition: p.tp.partition, from: p.isr, to: isr, written },
         lagging.length > 0 ? "ISR shrink" : "ISR expand",
       );
+      if (written) this.options.onIsrChange?.({ shrink: lagging.length > 0, expand: joining.length > 0 });
       // Applied at once (the watch confirms shortly), so the high watermark can move now.
       if (written)
         p.applyState({

@@ -17,7 +17,7 @@ import { TidelogError } from "@tidelog/client/record";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { ProducerIdManager } from "../cluster/producer-id-manager.js";
 import type { Logger } from "../common/logger.js";
-import type { Partition } from "../replication/partition.js";
+import { ACKS_ALL, type Partition } from "../replication/partition.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
 
 export interface BrokerServiceDeps {
@@ -39,8 +39,6 @@ export const LIMITS = {
   /** Produce requests a stream may have unanswered before the broker stops reading it. */
   produceStreamInFlightMax: 64,
 };
-
-const ACKS_ALL = -1;
 
 function asError(e: unknown, logger: Logger): TidelogError {
   if (e instanceof TidelogError) return e;
@@ -65,12 +63,9 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
             try {
               if (acks !== 0 && acks !== 1 && acks !== ACKS_ALL)
                 throw new TidelogError("INVALID_REQUIRED_ACKS", `acks=${acks}`);
-              const base = await appendOne(
-                deps.replicas.leaderFor({ topic: t.topic, partition: p.partition }),
-                p.records,
-                acks,
-                timeoutMs,
-              );
+              const base = await deps.replicas
+                .leaderFor({ topic: t.topic, partition: p.partition })
+                .appendRecordsAsLeader(p.records, acks, timeoutMs);
               return {
                 partition: p.partition,
                 error: NO_ERROR,
@@ -147,30 +142,6 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
       );
     },
   };
-}
-
-/** Appends one partition's batch as leader and waits as `acks` asks. */
-async function appendOne(
-  partition: Partition,
-  records: Buffer,
-  acks: number,
-  timeoutMs: number,
-): Promise<{ baseOffset: number; logStartOffset: number }> {
-  const log = partition.log;
-  if (acks === ACKS_ALL && partition.isr.length < log.logConfig.minInsyncReplicas) {
-    throw new TidelogError(
-      "NOT_ENOUGH_REPLICAS",
-      `${partition.key} has ${partition.isr.length} in-sync replicas; min.insync.replicas is ${log.logConfig.minInsyncReplicas}`,
-    );
-  }
-  const info = log.appendAsLeader(records, partition.leaderEpoch);
-  if (!info.duplicate) {
-    partition.maybeAdvanceHighWatermark();
-    partition.release();
-  }
-  if (log.flushNeeded()) await log.flush();
-  if (acks === ACKS_ALL) await partition.awaitHighWatermark(info.lastOffset + 1, timeoutMs);
-  return { baseOffset: info.firstOffset, logStartOffset: log.logStartOffset };
 }
 
 /** Many produce requests on one stream: handled concurrently, answered in order, bounded in flight. */

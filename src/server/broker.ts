@@ -2,9 +2,13 @@
  * One broker: wires storage, the etcd metadata watch, the replica manager, the
  * controller candidate and the gRPC server together, and takes them down in order.
  *
- * Start-up: open the logs (recovering them), read the metadata, bind gRPC, reconcile the
- * local replicas, register in etcd, campaign for controller, then log "broker started"
- * with the bound port (the line launchers and tests wait for).
+ * Start-up: open the logs (recovering them), read the metadata, bind gRPC and HTTP,
+ * reconcile the local replicas, register in etcd, campaign for controller, then log
+ * "broker started" with the bound ports (the line launchers and tests wait for).
+ *
+ * HTTP (`src/http/`) serves probes, /metrics and the admin REST API; its route modules
+ * are listed in one place below (`routes:`), and the metrics registry (`BrokerMetrics`)
+ * is created here and handed to every part that reports into it.
  *
  * Shutdown (SIGTERM): resign as controller and revoke the registration first, so other
  * brokers take over leadership at once instead of after the lease TTL; then stop
@@ -13,25 +17,42 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, loadTidelogProto } from "@tidelog/client/protocol";
+import { adminOperations } from "../admin/admin-operations.js";
 import { BrokerRegistration } from "../cluster/broker-registration.js";
 import { Controller } from "../cluster/controller.js";
 import { etcdIsrWriter } from "../cluster/isr-writer.js";
+import type { MetadataImage } from "../cluster/metadata-image.js";
 import { MetadataStore, MetadataWatch } from "../cluster/metadata-store.js";
 import { ProducerIdManager } from "../cluster/producer-id-manager.js";
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { GroupCoordinator } from "../group/group-coordinator.js";
+import { clusterRoutes } from "../http/cluster-routes.js";
+import { ControllerForwarder } from "../http/controller-forwarder.js";
+import { healthRoutes, type Readiness } from "../http/health-routes.js";
+import { createHttpServer, type HttpServer } from "../http/http-server.js";
+import { metricsRoutes } from "../http/metrics-routes.js";
+import { topicRoutes } from "../http/topic-routes.js";
+import { BrokerMetrics } from "../metrics/broker-metrics.js";
+import { instrumentHandlers } from "../metrics/grpc-instrumentation.js";
 import { ReplicaFetcherManager } from "../replication/replica-fetcher.js";
 import { ReplicaManager } from "../replication/replica-manager.js";
 import { LogManager } from "../storage/log-manager.js";
 import { adminHandlers, FRESH_READ_TIMEOUT_MS } from "./admin-service.js";
 import { brokerHandlers } from "./broker-service.js";
 import type { BrokerConfig } from "./config.js";
+import { groupHandlers } from "./group-service.js";
 import { replicationHandlers } from "./replication-service.js";
 
 export class Broker {
   private constructor(
     readonly config: BrokerConfig,
     readonly grpcPort: number,
+    readonly httpPort: number,
+    private readonly http: HttpServer,
+    private readonly forwarder: ControllerForwarder,
+    readonly metrics: BrokerMetrics,
+    private readonly session: { shuttingDown: boolean },
     private readonly logger: Logger,
     private readonly logManager: LogManager,
     private readonly store: MetadataStore,
@@ -41,9 +62,11 @@ export class Broker {
     readonly controller: Controller,
     readonly replicas: ReplicaManager,
     private readonly fetchers: ReplicaFetcherManager,
+    private readonly groups: GroupCoordinator,
   ) {}
 
   static async start(config: BrokerConfig, logger: Logger, clock: Clock, random: () => number): Promise<Broker> {
+    const metrics = new BrokerMetrics();
     const logManager = LogManager.open({
       dataDir: config.dataDir,
       defaultConfig: config.logDefaults,
@@ -53,6 +76,9 @@ export class Broker {
       flushCheckIntervalMs: config.flushCheckIntervalMs,
       retentionCheckIntervalMs: config.retentionCheckIntervalMs,
       checkpointIntervalMs: config.checkpointIntervalMs,
+      cleanerIoMaxBytesPerSecond: config.cleanerIoMaxBytesPerSecond,
+      cleanerBackoffMs: config.cleanerBackoffMs,
+      cleanerDedupeBufferBytes: config.cleanerDedupeBufferBytes,
     });
     logManager.start();
     const store = new MetadataStore({
@@ -73,7 +99,7 @@ export class Broker {
 
     // Fenced from start until registered and reconciled, and again from a lost lease
     // until the same: a broker etcd may have dropped must not act as leader.
-    const session = { registration: null as BrokerRegistration | null, reconciled: false };
+    const session = { registration: null as BrokerRegistration | null, reconciled: false, shuttingDown: false };
     const replicas = new ReplicaManager({
       brokerId: config.brokerId,
       isFenced: () => !session.registration || session.registration.isFenced() || !session.reconciled,
@@ -83,6 +109,7 @@ export class Broker {
       logManager,
       logDefaults: config.logDefaults,
       logger: logger.child({ component: "replicas" }),
+      onIsrChange: (change) => metrics.isrChanged(change),
     });
     watch.onChange((image) => void replicas.onMetadata(image, watch.isSynced));
     await replicas.onMetadata(watch.image, watch.isSynced);
@@ -99,6 +126,13 @@ export class Broker {
       clock,
       logger: logger.child({ component: "controller" }),
       random,
+      onLeaderElections: (count) => metrics.leadersElected(count),
+    });
+    metrics.attach({
+      partitions: () => replicas.all(),
+      image: () => watch.image,
+      isController: () => controller.isActive,
+      controllerEpoch: () => watch.image.controller()?.epoch ?? -1,
     });
 
     const producerIds = new ProducerIdManager(store);
@@ -115,20 +149,34 @@ export class Broker {
       logger: logger.child({ component: "replica-fetcher" }),
     });
     replicas.onReconciled(() => fetchers.replan());
+    const groups = new GroupCoordinator({
+      brokerId: config.brokerId,
+      clock,
+      logger: logger.child({ component: "group-coordinator" }),
+      replicas,
+      image: () => watch.image,
+      config: config.groups,
+    });
+    replicas.onReconciled(() => groups.onReconciled());
+    groups.start();
     replicas.startIsrChecks(Math.max(100, Math.floor(config.replicaLagTimeMaxMs / 2)));
 
     const proto = loadTidelogProto(grpc);
     const server = new grpc.Server(CHANNEL_OPTIONS);
     server.addService(
       proto.tidelog.v1.Broker.service,
-      brokerHandlers({
-        brokerId: config.brokerId,
-        clusterId: config.clusterId,
-        image: () => watch.image,
-        replicas,
-        producerIds,
-        logger: logger.child({ component: "broker-api" }),
-      }),
+      instrumentHandlers(
+        brokerHandlers({
+          brokerId: config.brokerId,
+          clusterId: config.clusterId,
+          image: () => watch.image,
+          replicas,
+          producerIds,
+          logger: logger.child({ component: "broker-api" }),
+        }),
+        metrics,
+        { ProduceStream: "Produce" },
+      ),
     );
     server.addService(
       proto.tidelog.v1.Replication.service,
@@ -138,16 +186,27 @@ export class Broker {
         logger: logger.child({ component: "replication" }),
       }),
     );
+    const adminDeps = {
+      brokerId: config.brokerId,
+      clusterId: config.clusterId,
+      image: () => watch.image,
+      freshImage: () => watch.freshImage(FRESH_READ_TIMEOUT_MS),
+      controller,
+      logDefaults: config.logDefaults,
+    };
     server.addService(
       proto.tidelog.v1.Admin.service,
-      adminHandlers({
+      instrumentHandlers(adminHandlers({ ...adminDeps, logger: logger.child({ component: "admin" }) }), metrics),
+    );
+    server.addService(
+      proto.tidelog.v1.Group.service,
+      groupHandlers({
         brokerId: config.brokerId,
-        clusterId: config.clusterId,
         image: () => watch.image,
-        freshImage: () => watch.freshImage(FRESH_READ_TIMEOUT_MS),
         controller,
-        logDefaults: config.logDefaults,
-        logger: logger.child({ component: "admin" }),
+        coordinator: groups,
+        config: config.groups,
+        logger: logger.child({ component: "group-api" }),
       }),
     );
     const grpcPort = await new Promise<number>((resolve, reject) =>
@@ -156,13 +215,31 @@ export class Broker {
       ),
     );
 
+    // Every HTTP resource is one route module in this list (consumer groups add theirs here).
+    const ops = adminOperations(adminDeps);
+    const forwarder = new ControllerForwarder(() => watch.image);
+    const http = createHttpServer({
+      host: config.httpHost,
+      port: config.httpPort,
+      bodyMaxBytes: config.httpBodyMaxBytes,
+      requestRateMax: config.httpRequestRateMax,
+      logger: logger.child({ component: "http" }),
+      routes: [
+        healthRoutes(() => readiness(config.brokerId, session, watch.isSynced, watch.image, replicas.all())),
+        metricsRoutes(metrics),
+        clusterRoutes(ops),
+        topicRoutes(ops, forwarder),
+      ],
+    });
+    const httpPort = await http.listen();
+
     const registration = new BrokerRegistration({
       store,
       record: {
         id: config.brokerId,
         host: config.advertisedHost,
         port: grpcPort,
-        httpPort: config.httpPort,
+        httpPort,
         rack: config.rack,
         startedAtMs: clock.nowMs(),
       },
@@ -171,6 +248,7 @@ export class Broker {
       logger: logger.child({ component: "registration" }),
       onLost: () => {
         session.reconciled = false;
+        groups.onReconciled();
       },
       onRegistered: () => {
         watch
@@ -178,6 +256,8 @@ export class Broker {
           .then(() => replicas.onMetadata(watch.image, watch.isSynced))
           .then(() => {
             session.reconciled = true;
+            // Coordination waits for the fence to lift: load what this broker leads now.
+            groups.onReconciled();
           })
           .catch((e: unknown) =>
             logger.warn({ err: (e as Error).message }, "re-reading metadata after registering failed"),
@@ -191,6 +271,11 @@ export class Broker {
     const broker = new Broker(
       config,
       grpcPort,
+      httpPort,
+      http,
+      forwarder,
+      metrics,
+      session,
       logger,
       logManager,
       store,
@@ -200,22 +285,25 @@ export class Broker {
       controller,
       replicas,
       fetchers,
+      groups,
     );
-    logger.info(
-      { host: config.advertisedHost, grpcPort, httpPort: config.httpPort, dataDir: config.dataDir },
-      "broker started",
-    );
+    logger.info({ host: config.advertisedHost, grpcPort, httpPort, dataDir: config.dataDir }, "broker started");
     return broker;
   }
 
   async shutdown(): Promise<void> {
     const logger = this.logger;
     logger.info("shutting down");
+    // Not ready from here on: Services stop routing admin requests here while we go.
+    this.session.shuttingDown = true;
     await step(logger, "resign as controller", () => this.controller.stop());
     await step(logger, "deregister", () => this.registration.deregister());
     this.fetchers.stop();
+    this.groups.stop();
     this.replicas.stop();
     await step(logger, "stop gRPC", () => stopServer(this.server, 5000));
+    this.forwarder.close();
+    await step(logger, "stop HTTP", () => this.http.close());
     await step(logger, "stop metadata watch", () => this.watch.close());
     this.store.close();
     await step(logger, "close logs", () => this.logManager.shutdown());
@@ -255,4 +343,40 @@ async function retryUntil(fn: () => Promise<void>, deadlineMs: number, logger: L
       await new Promise((r) => setTimeout(r, Math.min(2000, 200 * attempt)));
     }
   }
+}
+
+/**
+ * Ready to serve: not shutting down, registered in etcd (and not fenced), metadata read
+ * completely, the local replicas reconciled with it, and every partition this broker
+ * follows caught up into its ISR, unless its leader is gone (then waiting would not help).
+ * A rolling restart that waits for this never takes down a second replica of a partition
+ * before the first is back in its ISR.
+ */
+function readiness(
+  brokerId: number,
+  session: { registration: BrokerRegistration | null; reconciled: boolean; shuttingDown: boolean },
+  synced: boolean,
+  image: MetadataImage,
+  partitions: readonly { key: string; role: string; leader: number; isr: readonly number[] }[],
+): Readiness {
+  const behind = partitions.filter(
+    (p) => p.role === "follower" && p.leader >= 0 && image.brokers.has(p.leader) && !p.isr.includes(brokerId),
+  );
+  const checks = {
+    running: !session.shuttingDown,
+    registered: session.registration !== null && !session.registration.isFenced(),
+    metadataSynced: synced,
+    replicasReconciled: session.reconciled,
+    replicasCaughtUp: behind.length === 0,
+  };
+  const reasons: string[] = [];
+  if (!checks.running) reasons.push("shutting down");
+  if (!checks.registered) reasons.push("not registered in etcd (or the session lapsed)");
+  if (!checks.metadataSynced) reasons.push("metadata not read completely since the last watch gap");
+  if (!checks.replicasReconciled) reasons.push("local replicas not yet reconciled with the metadata");
+  if (!checks.replicasCaughtUp) {
+    const some = behind.slice(0, 10).map((p) => p.key);
+    reasons.push(`${behind.length} followed partition(s) not back in their ISR yet: ${some.join(", ")}`);
+  }
+  return { ready: reasons.length === 0, checks, reasons };
 }

@@ -36,6 +36,9 @@ const LOG_DEFAULT_KEYS: Readonly<Record<string, string>> = {
   "message.max.bytes": "max.message.bytes",
   "log.cleanup.policy": "cleanup.policy",
   "log.cleaner.delete.retention.ms": "delete.retention.ms",
+  "log.cleaner.min.cleanable.ratio": "min.cleanable.dirty.ratio",
+  "log.cleaner.min.compaction.lag.ms": "min.compaction.lag.ms",
+  "log.cleaner.max.compaction.lag.ms": "max.compaction.lag.ms",
   "min.insync.replicas": "min.insync.replicas",
 };
 
@@ -59,6 +62,19 @@ export const BrokerConfigSchema = Type.Object(
     "log.open.files.max": int(16, 1_000_000, 1024, "Most segment files held open at once."),
     "log.flush.scheduler.interval.ms": int(10, MAX_INT, 1000, "How often flush.ms is checked."),
     "log.retention.check.interval.ms": int(10, MAX_INT, 300_000, "How often retention runs."),
+    "log.cleaner.io.max.bytes.per.second": int(
+      1024,
+      MAX_INT,
+      10 * 1024 * 1024,
+      "Bytes per second log compaction may read plus write.",
+    ),
+    "log.cleaner.backoff.ms": int(10, MAX_INT, 15_000, "How long the log cleaner sleeps when no log needs compacting."),
+    "log.cleaner.dedupe.buffer.size": int(
+      1024 * 1024,
+      2 ** 31 - 1,
+      64 * 1024 * 1024,
+      "Memory of one compaction pass's key -> offset map; a pass ends early when it is full.",
+    ),
     "log.flush.offset.checkpoint.interval.ms": int(
       10,
       MAX_INT,
@@ -69,7 +85,19 @@ export const BrokerConfigSchema = Type.Object(
     "grpc.port": int(0, PORT_MAX, 9292, "gRPC port; 0 picks a free one (reported in the 'broker started' log line)."),
     "advertised.host": str("", "Host clients and other brokers use to reach this broker; empty for grpc.host."),
     "http.host": str("127.0.0.1", "Address the HTTP (health, metrics, admin) server binds to."),
-    "http.port": int(0, PORT_MAX, 0, "HTTP port; 0 picks a free one."),
+    "http.port": int(
+      0,
+      PORT_MAX,
+      9293,
+      "HTTP port (health, metrics, admin REST); 0 picks a free one (reported in the 'broker started' log line).",
+    ),
+    "http.body.max.bytes": int(1024, 16 * 1024 * 1024, 1024 * 1024, "Largest HTTP request body accepted."),
+    "http.request.rate.max": int(
+      1,
+      1_000_000,
+      200,
+      "Admin REST requests per second this broker serves (a burst of as many is allowed); more get 429.",
+    ),
     "broker.session.timeout.ms": int(
       2000,
       600_000,
@@ -110,6 +138,35 @@ export const BrokerConfigSchema = Type.Object(
     "num.partitions": int(1, 10_000, 1, "Partitions of a topic created without a count."),
     "default.replication.factor": int(1, 100, 1, "Replication factor of a topic created without one."),
     "shutdown.timeout.ms": int(100, MAX_INT, 30_000, "Bound on a graceful shutdown before the process exits anyway."),
+    "offsets.topic.num.partitions": int(
+      1,
+      1000,
+      16,
+      "Partitions of __consumer_offsets (created on first use; fixed afterwards, groups are placed by hash).",
+    ),
+    "offsets.topic.replication.factor": int(
+      1,
+      100,
+      3,
+      "Replicas of __consumer_offsets, capped by the live brokers when it is created.",
+    ),
+    "offsets.topic.segment.bytes": int(
+      1024 * 1024,
+      2 ** 31 - 1,
+      100 * 1024 * 1024,
+      "segment.bytes of __consumer_offsets.",
+    ),
+    "offsets.commit.timeout.ms": int(100, 300_000, 5000, "How long a group write waits for every in-sync replica."),
+    "offset.metadata.max.bytes": int(0, 1024 * 1024, 4096, "Bytes of metadata a committed offset may carry."),
+    "group.min.session.timeout.ms": int(100, MAX_INT, 2000, "Smallest session timeout a group member may ask for."),
+    "group.max.session.timeout.ms": int(100, MAX_INT, 1_800_000, "Largest session timeout a group member may ask for."),
+    "group.consumer.heartbeat.interval.ms": int(
+      50,
+      MAX_INT,
+      1000,
+      "Heartbeat interval given to members (capped at a third of their session timeout).",
+    ),
+    "group.consumer.max.size": int(1, 100_000, 1000, "Members one group may have."),
     "log.level": Type.Union(
       [
         Type.Literal("trace"),
@@ -143,11 +200,16 @@ export interface BrokerConfig {
   readonly flushCheckIntervalMs: number;
   readonly retentionCheckIntervalMs: number;
   readonly checkpointIntervalMs: number;
+  readonly cleanerIoMaxBytesPerSecond: number;
+  readonly cleanerBackoffMs: number;
+  readonly cleanerDedupeBufferBytes: number;
   readonly grpcHost: string;
   readonly grpcPort: number;
   readonly advertisedHost: string;
   readonly httpHost: string;
   readonly httpPort: number;
+  readonly httpBodyMaxBytes: number;
+  readonly httpRequestRateMax: number;
   readonly brokerSessionTimeoutMs: number;
   readonly controllerSessionTimeoutMs: number;
   readonly controllerReconcileIntervalMs: number;
@@ -158,9 +220,23 @@ export interface BrokerConfig {
   readonly numPartitions: number;
   readonly defaultReplicationFactor: number;
   readonly shutdownTimeoutMs: number;
+  readonly groups: GroupConfig;
   readonly logLevel: string;
   /** Broker-wide defaults for every topic's log (topic configs override them). */
   readonly logDefaults: LogConfig;
+}
+
+/** Consumer group coordination and __consumer_offsets. */
+export interface GroupConfig {
+  readonly offsetsTopicPartitions: number;
+  readonly offsetsTopicReplicationFactor: number;
+  readonly offsetsTopicSegmentBytes: number;
+  readonly writeTimeoutMs: number;
+  readonly offsetMetadataMaxBytes: number;
+  readonly minSessionTimeoutMs: number;
+  readonly maxSessionTimeoutMs: number;
+  readonly heartbeatIntervalMs: number;
+  readonly maxGroupSize: number;
 }
 
 export interface ConfigSources {
@@ -279,6 +355,9 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     if (!/^https?:\/\/[^/\s]+$/.test(e))
       throw invalid(`etcd.endpoints: '${e}' is not a URL like http://127.0.0.1:2379`);
   }
+  if (get<number>("group.min.session.timeout.ms") > get<number>("group.max.session.timeout.ms")) {
+    throw invalid("group.min.session.timeout.ms must not exceed group.max.session.timeout.ms");
+  }
   const grpcHost = get<string>("grpc.host");
   const advertised = get<string>("advertised.host") || (grpcHost === "0.0.0.0" ? "127.0.0.1" : grpcHost);
   return {
@@ -293,11 +372,16 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     flushCheckIntervalMs: get("log.flush.scheduler.interval.ms"),
     retentionCheckIntervalMs: get("log.retention.check.interval.ms"),
     checkpointIntervalMs: get("log.flush.offset.checkpoint.interval.ms"),
+    cleanerIoMaxBytesPerSecond: get("log.cleaner.io.max.bytes.per.second"),
+    cleanerBackoffMs: get("log.cleaner.backoff.ms"),
+    cleanerDedupeBufferBytes: get("log.cleaner.dedupe.buffer.size"),
     grpcHost,
     grpcPort: get("grpc.port"),
     advertisedHost: advertised,
     httpHost: get("http.host"),
     httpPort: get("http.port"),
+    httpBodyMaxBytes: get("http.body.max.bytes"),
+    httpRequestRateMax: get("http.request.rate.max"),
     brokerSessionTimeoutMs: get("broker.session.timeout.ms"),
     controllerSessionTimeoutMs: get("controller.session.timeout.ms"),
     controllerReconcileIntervalMs: get("controller.reconcile.interval.ms"),
@@ -308,6 +392,17 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     numPartitions: get("num.partitions"),
     defaultReplicationFactor: get("default.replication.factor"),
     shutdownTimeoutMs: get("shutdown.timeout.ms"),
+    groups: {
+      offsetsTopicPartitions: get("offsets.topic.num.partitions"),
+      offsetsTopicReplicationFactor: get("offsets.topic.replication.factor"),
+      offsetsTopicSegmentBytes: get("offsets.topic.segment.bytes"),
+      writeTimeoutMs: get("offsets.commit.timeout.ms"),
+      offsetMetadataMaxBytes: get("offset.metadata.max.bytes"),
+      minSessionTimeoutMs: get("group.min.session.timeout.ms"),
+      maxSessionTimeoutMs: get("group.max.session.timeout.ms"),
+      heartbeatIntervalMs: get("group.consumer.heartbeat.interval.ms"),
+      maxGroupSize: get("group.consumer.max.size"),
+    },
     logLevel: get("log.level"),
     logDefaults: logDefaultsFrom(logProps),
   };

@@ -39,6 +39,14 @@ import {
 import type { ClientContext } from "./client-context.js";
 import { type ControllerWrite, writeToController } from "./controller-write.js";
 import { TidelogError } from "./errors.js";
+import {
+  GroupAdmin,
+  type GroupDescription,
+  type GroupListing,
+  type GroupPartitionOffsets,
+  type OffsetResetPlan,
+  type OffsetResetSpec,
+} from "./group-admin.js";
 import type { Attempt } from "./retry.js";
 import type { AdminRpcs } from "./rpc.js";
 
@@ -53,8 +61,43 @@ interface ElectionItem {
 }
 
 export class Admin {
+  private readonly groups: GroupAdmin;
+
   /** Made by Client.admin(). */
-  constructor(private readonly ctx: ClientContext) {}
+  constructor(private readonly ctx: ClientContext) {
+    this.groups = new GroupAdmin(ctx);
+  }
+
+  // ------------------------------------------------------------------ consumer groups (see group-admin.ts)
+
+  /** Every group, from every broker's coordinator. */
+  listGroups(): Promise<{ groups: GroupListing[]; unreachable: number[] }> {
+    return this.groups.listGroups();
+  }
+
+  /** Members, epochs and assignments of one group; GROUP_ID_NOT_FOUND when it has neither members nor offsets. */
+  describeGroup(groupId: string): Promise<GroupDescription> {
+    return this.groups.describeGroup(groupId);
+  }
+
+  /** Committed offset, log end offset and lag per partition. */
+  groupOffsets(groupId: string): Promise<GroupPartitionOffsets[]> {
+    return this.groups.groupOffsets(groupId);
+  }
+
+  deleteGroups(groupIds: readonly string[]): Promise<{ groupId: string; error: TidelogError | null }[]> {
+    return this.groups.deleteGroups(groupIds);
+  }
+
+  /** The new positions (a dry run unless `execute`); refused while the group has members. */
+  resetGroupOffsets(
+    groupId: string,
+    topics: readonly string[],
+    spec: OffsetResetSpec,
+    options: { execute?: boolean } = {},
+  ): Promise<OffsetResetPlan[]> {
+    return this.groups.resetOffsets(groupId, topics, spec, options);
+  }
 
   /** The cluster id, the controller and the live brokers; also refreshes the client's metadata. */
   describeCluster(): Promise<ClusterDescription> {

@@ -8,6 +8,7 @@ import * as grpc from "@grpc/grpc-js";
 import { errorOf, toClusterDescription } from "./admin-wire.js";
 import { ClusterMetadata } from "./cluster-metadata.js";
 import { ConnectionPool } from "./connection-pool.js";
+import { GroupRpc } from "./group-rpc.js";
 import { MAX_CONNECTIONS, METADATA_MAX_AGE_MS } from "./limits.js";
 import type { Logger } from "./logger.js";
 import { Retrier, type RetryOptions, type RetrySeams } from "./retry.js";
@@ -16,6 +17,8 @@ import {
   type BrokerRpcs,
   callAdmin,
   callBroker,
+  callGroup,
+  type GroupRpcs,
   openProduceStream,
   type PendingCall,
   type ProduceStreamCall,
@@ -45,6 +48,9 @@ export class ClientContext {
   readonly retry: RetryOptions;
   readonly requestTimeoutMs: number;
   readonly attemptTimeoutMs: number;
+  readonly clientId: string;
+  /** Calls to group coordinators (consumers in groups, and the admin's group operations). */
+  readonly groups: GroupRpc;
   private readonly headers = new grpc.Metadata();
 
   constructor(options: ClientContextOptions) {
@@ -53,6 +59,8 @@ export class ClientContext {
     this.retry = options.retry;
     this.requestTimeoutMs = options.requestTimeoutMs;
     this.attemptTimeoutMs = options.attemptTimeoutMs;
+    this.clientId = options.clientId;
+    this.groups = new GroupRpc(this);
     this.headers.set(CLIENT_ID_HEADER, options.clientId);
     this.pool = new ConnectionPool({
       clientId: options.clientId,
@@ -104,6 +112,20 @@ export class ClientContext {
   ): PendingCall<BrokerRpcs[M][1]> {
     const stub = this.pool.broker(address);
     return callBroker(stub, method, request, { address, deadlineMs, metadata: this.headers.clone() });
+  }
+
+  /** One Group call to `address`, no retry. */
+  callGroup<M extends keyof GroupRpcs>(
+    address: string,
+    method: M,
+    request: GroupRpcs[M][0],
+    deadlineMs: number,
+  ): Promise<GroupRpcs[M][1]> {
+    return callGroup(this.pool.group(address), method, request, {
+      address,
+      deadlineMs,
+      metadata: this.headers.clone(),
+    });
   }
 
   /** A new ProduceStream to `address`. */

@@ -9,13 +9,14 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, loadTidelogProto, type TidelogProto } from "./protocol/grpc.js";
-import type { AdminClient, BrokerClient } from "./protocol/messages.js";
+import type { AdminClient, BrokerClient, GroupClient } from "./protocol/messages.js";
 import type { RetryOptions } from "./retry.js";
 
 interface Connection {
   readonly channel: grpc.Channel;
   admin: AdminClient | null;
   broker: BrokerClient | null;
+  group: GroupClient | null;
 }
 
 export interface ConnectionPoolOptions {
@@ -71,6 +72,19 @@ export class ConnectionPool {
     return connection.broker;
   }
 
+  /** The Group service stub (coordinators, membership, committed offsets) for `address`. */
+  group(address: string): GroupClient {
+    const connection = this.connection(address);
+    if (connection.group === null) {
+      const Group = this.loadProto().tidelog.v1.Group;
+      connection.group = new Group(address, grpc.credentials.createInsecure(), {
+        ...this.channelOptions,
+        channelOverride: connection.channel,
+      });
+    }
+    return connection.group;
+  }
+
   close(): void {
     this.closed = true;
     for (const connection of this.connections.values()) connection.channel.close();
@@ -87,7 +101,7 @@ export class ConnectionPool {
     }
     this.evictBeyond(this.options.maxConnections - 1);
     const channel = new grpc.Channel(address, grpc.credentials.createInsecure(), this.channelOptions);
-    const created: Connection = { channel, admin: null, broker: null };
+    const created: Connection = { channel, admin: null, broker: null, group: null };
     this.connections.set(address, created);
     return created;
   }

@@ -27,6 +27,13 @@ export interface ResolvedConsumerOptions {
   readonly maxPartitionBytes: number;
   readonly maxBufferedBytes: number;
   readonly requestTimeoutMs: number;
+  readonly groupId: string | null;
+  readonly groupInstanceId: string | null;
+  readonly sessionTimeoutMs: number;
+  readonly rebalanceTimeoutMs: number;
+  readonly assignor: "range" | "roundrobin" | "sticky" | null;
+  readonly autoCommit: boolean;
+  readonly autoCommitIntervalMs: number;
 }
 
 function invalid(detail: string): TidelogError {
@@ -71,7 +78,20 @@ export function checkConsumerOptions(o: ConsumerOptions): ResolvedConsumerOption
       1,
       MAX_REQUEST_TIMEOUT_MS,
     ),
+    groupId: o.groupId ?? null,
+    groupInstanceId: o.groupInstanceId ?? null,
+    sessionTimeoutMs: integer("sessionTimeoutMs", o.sessionTimeoutMs ?? 45_000, 100, 3_600_000),
+    rebalanceTimeoutMs: integer("rebalanceTimeoutMs", o.rebalanceTimeoutMs ?? 300_000, 1, 30 * 60_000),
+    assignor: o.assignor ?? null,
+    autoCommit: o.autoCommit ?? true,
+    autoCommitIntervalMs: integer("autoCommitIntervalMs", o.autoCommitIntervalMs ?? 5000, 1, 3_600_000),
   };
+  if (r.groupId !== null && (r.groupId.length === 0 || r.groupId.length > 255)) {
+    throw invalid("groupId must be 1 to 255 characters");
+  }
+  if (r.assignor !== null && !["range", "roundrobin", "sticky"].includes(r.assignor)) {
+    throw invalid(`assignor must be range, roundrobin or sticky, got ${String(r.assignor)}`);
+  }
   if (r.maxPartitionBytes > r.maxBytes) {
     throw invalid(`maxPartitionBytes (${r.maxPartitionBytes}) must not exceed maxBytes (${r.maxBytes})`);
   }

@@ -30,6 +30,30 @@ export interface ConsumerOptions {
   readonly maxBufferedBytes?: number;
   /** Bound on each fetch beyond its long-poll wait, and on each offset lookup; default 30000. */
   readonly requestTimeoutMs?: number;
+  /** The consumer group (group.id): needed by subscribe() and commit(). */
+  readonly groupId?: string;
+  /** Static membership (group.instance.id): a restart under the same id keeps the assignment. */
+  readonly groupInstanceId?: string;
+  /** How long the coordinator waits for a silent member before moving its partitions (session.timeout.ms); default 45000. */
+  readonly sessionTimeoutMs?: number;
+  /** How long a member may take to give up revoked partitions (max.poll.interval.ms); default 300000. */
+  readonly rebalanceTimeoutMs?: number;
+  /** "range", "roundrobin" or "sticky" (group.remote.assignor); default: the group's current one, "sticky" for a new group. */
+  readonly assignor?: "range" | "roundrobin" | "sticky";
+  /** Commit processed positions every autoCommitIntervalMs, on revocation and on close (enable.auto.commit); default true. */
+  readonly autoCommit?: boolean;
+  /** default 5000 (auto.commit.interval.ms). */
+  readonly autoCommitIntervalMs?: number;
+}
+
+/** Called as the group moves partitions; the next step waits for the returned promise. */
+export interface RebalanceListener {
+  /** Partitions given to this consumer; reading starts at the committed offset (or autoOffsetReset). */
+  readonly onAssigned?: (partitions: TopicPartition[]) => void | Promise<void>;
+  /** Partitions taken away, after reading stopped and (with autoCommit) positions were committed. */
+  readonly onRevoked?: (partitions: TopicPartition[]) => void | Promise<void>;
+  /** Partitions lost without a commit (the member was fenced or cut off): another member may own them already. */
+  readonly onLost?: (partitions: TopicPartition[]) => void | Promise<void>;
 }
 
 export interface ConsumerRecord {

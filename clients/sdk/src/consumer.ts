@@ -1,7 +1,7 @@
 /**
- * Reads records from assigned partitions (no consumer group: the application says which
- * partitions, and where to start). Made by `client.consumer(options)`; shares the
- * client's connections, topic metadata, retry policy and logger.
+ * Reads records, from partitions the application assigns or, in a consumer group, from
+ * those the group's coordinator gives it. Made by `client.consumer(options)`; shares
+ * the client's connections, topic metadata, retry policy and logger.
  *
  *   const consumer = client.consumer({ autoOffsetReset: "earliest" });
  *   consumer.assign([{ topic: "orders", partition: 0 }]);
@@ -9,6 +9,15 @@
  *   for await (const record of consumer) handle(record);           // until stop() or close()
  *
  *   await consumer.run({ eachBatch: async (batch) => ... });        // the same, batch by batch
+ *
+ *   const member = client.consumer({ groupId: "billing", autoOffsetReset: "earliest" });
+ *   member.subscribe(["orders"], { onAssigned, onRevoked });       // the group shares the partitions out
+ *   await member.run({ eachRecord: handle });                      // positions auto-committed after processing
+ *
+ * In a group, a record counts as processed once the application comes back for the next
+ * one (or the handler returned); commits (automatic every autoCommitIntervalMs, on
+ * revocation and on close, or commit() by hand) store processed positions, so a
+ * restart resumes after the last record handled, at-least-once.
  *
  * Fetching runs ahead of the application, bounded (see Fetcher); records come in offset
  * order per partition. A partition without a position starts per `autoOffsetReset`
@@ -27,12 +36,24 @@ import type {
   ConsumerOptions,
   ConsumerRecord,
   OffsetSpec,
+  RebalanceListener,
   RunHandlers,
   TopicPartition,
 } from "./consumer-types.js";
 import { TidelogError } from "./errors.js";
-import { Fetcher } from "./fetcher.js";
+import { Fetcher, partitionKey } from "./fetcher.js";
+import { GroupMembership } from "./group-membership.js";
 import type { PartitionInfo } from "./producer.js";
+import { errorFromInfo } from "./protocol/grpc.js";
+import type { wire } from "./protocol/index.js";
+
+const tpKey = partitionKey;
+
+/** A committed offset of a group. */
+export interface CommittedPosition extends TopicPartition {
+  readonly offset: number;
+  readonly metadata?: string;
+}
 
 export class Consumer implements AsyncIterable<ConsumerRecord> {
   readonly options: ResolvedConsumerOptions;
@@ -41,6 +62,17 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   private readerEpoch = 0;
   private reading = false;
   private closed = false;
+  private membership: GroupMembership | null = null;
+  private listener: RebalanceListener = {};
+  /** Per partition, the offset after the last record the application finished with. */
+  private readonly processed = new Map<string, CommittedPosition>();
+  private readonly lastCommitted = new Map<string, number>();
+  /** The partition of the record or batch in the application's hands, if any. */
+  private handing: string | null = null;
+  private handingWaiters: (() => void)[] = [];
+  private autoCommitTimer: NodeJS.Timeout | null = null;
+  private committing: Promise<void> = Promise.resolve();
+  private leaving = false;
 
   /** Made by Client.consumer(). */
   constructor(
@@ -55,6 +87,8 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   /** Replaces the assignment; partitions kept keep their positions, new ones start per autoOffsetReset until seek(). */
   assign(partitions: readonly TopicPartition[]): void {
     this.checkOpen();
+    if (this.membership)
+      throw new TidelogError("INVALID_REQUEST", "this consumer subscribed to a group; assign() is not allowed");
     const seen = new Set<string>();
     for (const tp of partitions) {
       if (typeof tp.topic !== "string" || !Number.isInteger(tp.partition) || tp.partition < 0) {
@@ -144,6 +178,216 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     }));
   }
 
+  // ------------------------------------------------------------------ consumer groups
+
+  /**
+   * Joins the group (options.groupId) for `topics`; the coordinator shares their
+   * partitions among the members. Called again, it changes the subscription.
+   */
+  subscribe(topics: readonly string[], listener: RebalanceListener = {}): void {
+    this.checkOpen();
+    const groupId = this.options.groupId;
+    if (groupId === null) throw new TidelogError("INVALID_CONFIG", "subscribe() needs the groupId option");
+    if (topics.length === 0) throw new TidelogError("INVALID_REQUEST", "subscribe to at least one topic");
+    if (!this.membership && this.fetcher.states.size > 0) {
+      throw new TidelogError("INVALID_REQUEST", "this consumer has assigned partitions; subscribe() is not allowed");
+    }
+    this.listener = listener;
+    if (!this.membership) {
+      this.membership = new GroupMembership(
+        this.ctx,
+        this.ctx.groups,
+        {
+          groupId,
+          instanceId: this.options.groupInstanceId,
+          clientId: this.ctx.clientId,
+          sessionTimeoutMs: this.options.sessionTimeoutMs,
+          rebalanceTimeoutMs: this.options.rebalanceTimeoutMs,
+          assignor: this.options.assignor,
+        },
+        {
+          onAssign: (tps) => this.onAssign(tps),
+          onRevoke: (tps) => this.onRevoke(tps),
+          onLost: (tps) => this.onLost(tps),
+        },
+      );
+      if (this.options.autoCommit) {
+        this.autoCommitTimer = setInterval(() => {
+          this.commitProcessed(null).catch((e: unknown) =>
+            this.ctx.logger.warn({ group: groupId, err: (e as Error).message }, "auto-commit failed"),
+          );
+        }, this.options.autoCommitIntervalMs);
+        this.autoCommitTimer.unref();
+      }
+    }
+    this.membership.subscribe(topics);
+  }
+
+  /** The member id and epoch in the group, once joined. */
+  groupMember(): { memberId: string; memberEpoch: number } | null {
+    return this.membership ? { memberId: this.membership.memberId, memberEpoch: this.membership.memberEpoch } : null;
+  }
+
+  /**
+   * Commits `offsets` (the offset of the next record to read, per partition), or, without
+   * them, the position after the last record the application finished with on every
+   * partition it owns.
+   */
+  async commit(offsets?: readonly CommittedPosition[]): Promise<void> {
+    this.checkOpen();
+    if (this.options.groupId === null) throw new TidelogError("INVALID_CONFIG", "commit() needs the groupId option");
+    await this.commitProcessed(offsets ?? null);
+  }
+
+  /** Committed offsets of the group for `partitions` (-1: nothing committed). */
+  async committed(partitions: readonly TopicPartition[]): Promise<CommittedPosition[]> {
+    const groupId = this.options.groupId;
+    if (groupId === null) throw new TidelogError("INVALID_CONFIG", "committed() needs the groupId option");
+    const byTopic = new Map<string, number[]>();
+    for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+    const res = await this.ctx.groups.call(
+      groupId,
+      "offsetFetch",
+      { groupId, topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })) },
+      (r) => errorFromInfo(r.error),
+    );
+    const found = new Map<string, wire.OffsetFetchPartition__Output>();
+    for (const t of res.topics) for (const p of t.partitions) found.set(tpKey(t.topic, p.partition), p);
+    return partitions.map((tp) => {
+      const p = found.get(tpKey(tp.topic, tp.partition));
+      return { topic: tp.topic, partition: tp.partition, offset: p?.offset ?? -1, metadata: p?.metadata ?? "" };
+    });
+  }
+
+  private commitProcessed(offsets: readonly CommittedPosition[] | null): Promise<void> {
+    // One commit at a time, so an older one never lands after a newer one.
+    const run = this.committing.then(() => this.sendCommit(offsets));
+    this.committing = run.catch(() => {});
+    return run;
+  }
+
+  private async sendCommit(given: readonly CommittedPosition[] | null): Promise<void> {
+    const groupId = this.options.groupId as string;
+    const member = this.membership;
+    let positions: CommittedPosition[];
+    if (given !== null) {
+      positions = [...given];
+    } else {
+      const owned = new Set((member?.assignment() ?? this.assignment()).map((tp) => tpKey(tp.topic, tp.partition)));
+      positions = [...this.processed.entries()]
+        .filter(([k, p]) => owned.has(k) && this.lastCommitted.get(k) !== p.offset)
+        .map(([, p]) => p);
+    }
+    if (positions.length === 0) return;
+    if (member && member.memberEpoch <= 0) return; // not in the group now: nothing may be committed
+    const byTopic = new Map<string, wire.OffsetCommitPartition[]>();
+    for (const p of positions) {
+      if (!Number.isSafeInteger(p.offset) || p.offset < 0) {
+        throw new TidelogError("INVALID_REQUEST", `cannot commit offset ${p.offset} for ${p.topic}-${p.partition}`);
+      }
+      byTopic.set(p.topic, [
+        ...(byTopic.get(p.topic) ?? []),
+        { partition: p.partition, offset: p.offset, leaderEpoch: -1, metadata: p.metadata ?? "" },
+      ]);
+    }
+    const res = await this.ctx.groups.call(
+      groupId,
+      "offsetCommit",
+      {
+        groupId,
+        memberId: member?.memberId ?? "",
+        memberEpoch: member ? member.memberEpoch : -1,
+        topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+      },
+      (r) => errorFromInfo(r.error),
+    );
+    for (const t of res.topics) {
+      for (const p of t.partitions) {
+        const error = errorFromInfo(p.error);
+        if (error) throw error;
+      }
+    }
+    for (const p of positions) this.lastCommitted.set(tpKey(p.topic, p.partition), p.offset);
+  }
+
+  private markProcessed(topic: string, partition: number, nextOffset: number): void {
+    this.processed.set(tpKey(topic, partition), { topic, partition, offset: nextOffset });
+  }
+
+  private setHanding(key: string | null): void {
+    this.handing = key;
+    if (key === null) for (const w of this.handingWaiters.splice(0)) w();
+  }
+
+  /** Waits (at most `timeoutMs`) until the application is not holding a record of `keys`. */
+  private async waitNotHanding(keys: ReadonlySet<string>, timeoutMs: number): Promise<void> {
+    const deadline = this.ctx.seams.nowMs() + timeoutMs;
+    while (this.handing !== null && keys.has(this.handing)) {
+      const left = deadline - this.ctx.seams.nowMs();
+      if (left <= 0) return;
+      let timer: NodeJS.Timeout | null = null;
+      await new Promise<void>((resolve) => {
+        this.handingWaiters.push(resolve);
+        timer = setTimeout(resolve, left);
+      });
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  private async onAssign(partitions: TopicPartition[]): Promise<void> {
+    const committed = await this.committed(partitions);
+    this.fetcher.assign([...this.assignment(), ...partitions]);
+    for (const c of committed) {
+      this.processed.delete(tpKey(c.topic, c.partition));
+      if (c.offset >= 0) {
+        this.fetcher.seek(c, c.offset);
+        this.lastCommitted.set(tpKey(c.topic, c.partition), c.offset);
+      }
+    }
+    await this.listener.onAssigned?.(partitions);
+  }
+
+  private async onRevoke(partitions: TopicPartition[]): Promise<void> {
+    const keys = new Set(partitions.map((tp) => tpKey(tp.topic, tp.partition)));
+    this.fetcher.assign(this.assignment().filter((tp) => !keys.has(tpKey(tp.topic, tp.partition))));
+    this.fetcher.notifyReaders();
+    // Closing from inside a handler must not wait for that same handler to return.
+    await this.waitNotHanding(
+      keys,
+      this.leaving
+        ? Math.min(this.options.requestTimeoutMs, this.options.rebalanceTimeoutMs)
+        : this.options.rebalanceTimeoutMs,
+    );
+    if (this.options.autoCommit) {
+      const positions = [...keys].flatMap((k) => {
+        const p = this.processed.get(k);
+        return p && this.lastCommitted.get(k) !== p.offset ? [p] : [];
+      });
+      await this.commitProcessed(positions).catch((e: unknown) =>
+        this.ctx.logger.warn({ err: (e as Error).message }, "commit on revocation failed"),
+      );
+    }
+    try {
+      await this.listener.onRevoked?.(partitions);
+    } finally {
+      for (const k of keys) {
+        this.processed.delete(k);
+        this.lastCommitted.delete(k);
+      }
+    }
+  }
+
+  private async onLost(partitions: TopicPartition[]): Promise<void> {
+    const keys = new Set(partitions.map((tp) => tpKey(tp.topic, tp.partition)));
+    this.fetcher.assign(this.assignment().filter((tp) => !keys.has(tpKey(tp.topic, tp.partition))));
+    this.fetcher.notifyReaders();
+    for (const k of keys) {
+      this.processed.delete(k);
+      this.lastCommitted.delete(k);
+    }
+    await this.listener.onLost?.(partitions);
+  }
+
   /** Batches until stop() or close(); one batch holds records of one partition. */
   async *batches(): AsyncGenerator<ConsumerBatch, void, undefined> {
     const epoch = this.beginReading();
@@ -151,31 +395,57 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
       for (;;) {
         const batch = await this.nextBatch(epoch);
         if (batch === null) return;
+        this.setHanding(tpKey(batch.topic, batch.partition));
         yield batch;
+        const last = batch.records[batch.records.length - 1];
+        if (last) this.markProcessed(batch.topic, batch.partition, last.offset + 1);
+        this.setHanding(null);
       }
     } finally {
+      this.setHanding(null);
       this.reading = false;
     }
   }
 
   [Symbol.asyncIterator](): AsyncIterator<ConsumerRecord> {
-    const batches = this.batches();
-    let records: ConsumerRecord[] = [];
+    let epoch: number | null = null;
+    let batch: ConsumerBatch | null = null;
     let i = 0;
+    let current: ConsumerRecord | null = null;
+    // A record is processed once the application asks for the next one.
+    const finish = () => {
+      if (current) this.markProcessed(current.topic, current.partition, current.offset + 1);
+      current = null;
+      this.setHanding(null);
+    };
+    const end = (): IteratorResult<ConsumerRecord> => {
+      finish();
+      if (epoch !== null) this.reading = false;
+      epoch = null;
+      return { done: true, value: undefined };
+    };
     return {
       next: async (): Promise<IteratorResult<ConsumerRecord>> => {
-        while (i >= records.length) {
-          const step = await batches.next();
-          if (step.done) return { done: true, value: undefined };
-          records = step.value.records;
+        epoch ??= this.beginReading();
+        finish();
+        for (;;) {
+          // The rest of a batch is dropped when its partition was revoked meanwhile.
+          if (batch && i < batch.records.length && this.fetcher.states.has(tpKey(batch.topic, batch.partition))) {
+            current = batch.records[i++] as ConsumerRecord;
+            this.setHanding(tpKey(current.topic, current.partition));
+            return { done: false, value: current };
+          }
+          try {
+            batch = await this.nextBatch(epoch);
+          } catch (e) {
+            end();
+            throw e;
+          }
           i = 0;
+          if (batch === null) return end();
         }
-        return { done: false, value: records[i++]! };
       },
-      return: async (): Promise<IteratorResult<ConsumerRecord>> => {
-        await batches.return();
-        return { done: true, value: undefined };
-      },
+      return: async (): Promise<IteratorResult<ConsumerRecord>> => end(),
     };
   }
 
@@ -198,8 +468,14 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   /** Stops reading and fetching, and releases everything. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
-    this.closed = true;
+    if (this.autoCommitTimer) clearInterval(this.autoCommitTimer);
     this.stop();
+    if (this.membership) {
+      this.leaving = true;
+      // Commits what was processed (autoCommit) and leaves, so the group moves on at once.
+      await this.membership.leave();
+    }
+    this.closed = true;
     this.fetcher.close();
     this.onClosed(this);
   }

@@ -41,17 +41,26 @@ export {
   RetriesExhaustedError,
   TransportError,
 } from "./client-errors.js";
-export { Consumer } from "./consumer.js";
+export { type CommittedPosition, Consumer } from "./consumer.js";
 export type {
   AutoOffsetReset,
   ConsumerBatch,
   ConsumerOptions,
   ConsumerRecord,
   OffsetSpec,
+  RebalanceListener,
   RunHandlers,
   TopicPartition,
 } from "./consumer-types.js";
 export { ERRORS, type ErrorName, errorNameOf, isTidelogError, TidelogError } from "./errors.js";
+export type {
+  GroupDescription,
+  GroupListing,
+  GroupMemberDescription,
+  GroupPartitionOffsets,
+  OffsetResetPlan,
+  OffsetResetSpec,
+} from "./group-admin.js";
 export { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY, MAX_REQUEST_TIMEOUT_MS } from "./limits.js";
 export type { Logger } from "./logger.js";
 export { murmur2, toPositive } from "./murmur2.js";

@@ -120,6 +120,26 @@ export function callBroker<M extends keyof BrokerRpcs>(
   return startUnary<BrokerRpcs[M][0], BrokerRpcs[M][1]>(stub, method, request, options);
 }
 
+/** The Group service's methods, with the shapes the loader produces. */
+export interface GroupRpcs {
+  findCoordinator: [wire.FindCoordinatorRequest, wire.FindCoordinatorResponse__Output];
+  heartbeat: [wire.GroupHeartbeatRequest, wire.GroupHeartbeatResponse__Output];
+  offsetCommit: [wire.OffsetCommitRequest, wire.OffsetCommitResponse__Output];
+  offsetFetch: [wire.OffsetFetchRequest, wire.OffsetFetchResponse__Output];
+  listGroups: [wire.ListGroupsRequest, wire.ListGroupsResponse__Output];
+  describeGroups: [wire.DescribeGroupsRequest, wire.DescribeGroupsResponse__Output];
+  deleteGroups: [wire.DeleteGroupsRequest, wire.DeleteGroupsResponse__Output];
+}
+
+export function callGroup<M extends keyof GroupRpcs>(
+  stub: wire.GroupClient,
+  method: M,
+  request: GroupRpcs[M][0],
+  options: CallOptions,
+): Promise<GroupRpcs[M][1]> {
+  return unary<GroupRpcs[M][0], GroupRpcs[M][1]>(stub, method, request, options);
+}
+
 /** A ProduceStream call: requests go out, responses come back in request order. */
 export type ProduceStreamCall = grpc.ClientDuplexStream<wire.ProduceRequest, wire.ProduceResponse__Output>;
 

@@ -1,0 +1,302 @@
+/**
+ * Consumer group administration, behind `client.admin()`: list, describe (members,
+ * assignments, committed offsets, log end offsets and lag), delete, and reset offsets.
+ *
+ * Groups live on their coordinators: listing asks every broker and merges; everything
+ * about one group goes to its coordinator (see group-rpc.ts). Lag is the log end offset
+ * (high watermark) minus the committed offset, read from each partition's leader.
+ */
+import type { ClientContext } from "./client-context.js";
+import type { TopicPartition } from "./consumer-types.js";
+import { TidelogError } from "./errors.js";
+import { errorFromInfo } from "./protocol/grpc.js";
+import type { wire } from "./protocol/index.js";
+
+export interface GroupListing {
+  readonly groupId: string;
+  readonly state: string;
+  readonly members: number;
+  readonly coordinatorId: number;
+}
+
+export interface GroupMemberDescription {
+  readonly memberId: string;
+  readonly instanceId: string | null;
+  readonly clientId: string;
+  readonly memberEpoch: number;
+  readonly subscribedTopics: string[];
+  readonly assignment: TopicPartition[];
+  readonly targetAssignment: TopicPartition[];
+}
+
+export interface GroupDescription {
+  readonly groupId: string;
+  /** "empty", "assigning", "reconciling" or "stable". */
+  readonly state: string;
+  readonly groupEpoch: number;
+  readonly assignmentEpoch: number;
+  readonly assignor: string;
+  readonly coordinatorId: number;
+  readonly members: GroupMemberDescription[];
+}
+
+export interface GroupPartitionOffsets extends TopicPartition {
+  /** -1 when nothing is committed. */
+  readonly committed: number;
+  readonly logEndOffset: number;
+  /** logEndOffset - committed; null when nothing is committed. */
+  readonly lag: number | null;
+  /** The member owning the partition now, if any. */
+  readonly memberId: string | null;
+}
+
+/** Where reset-offsets moves a group's positions. */
+export type OffsetResetSpec =
+  | { readonly to: "earliest" }
+  | { readonly to: "latest" }
+  | { readonly to: "datetime"; readonly timestamp: number }
+  | { readonly to: "offset"; readonly offset: number }
+  | { readonly shiftBy: number };
+
+export interface OffsetResetPlan extends TopicPartition {
+  readonly current: number;
+  readonly target: number;
+}
+
+function flatten(list: ReadonlyArray<{ topic: string; partitions: readonly number[] }>): TopicPartition[] {
+  return list.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
+}
+
+export class GroupAdmin {
+  constructor(private readonly ctx: ClientContext) {}
+
+  /** Every group of every coordinator; brokers that cannot be reached are skipped (listed in `unreachable`). */
+  async listGroups(): Promise<{ groups: GroupListing[]; unreachable: number[] }> {
+    const deadlineMs = this.ctx.seams.nowMs() + this.ctx.requestTimeoutMs;
+    const cluster = await this.ctx.metadata.refresh(deadlineMs);
+    const groups: GroupListing[] = [];
+    const unreachable: number[] = [];
+    await Promise.all(
+      cluster.brokers.map(async (b) => {
+        try {
+          const res = await this.ctx.callGroup(
+            b.address,
+            "listGroups",
+            {},
+            Math.min(deadlineMs, this.ctx.seams.nowMs() + this.ctx.attemptTimeoutMs),
+          );
+          const error = errorFromInfo(res.error);
+          if (error) throw error;
+          for (const g of res.groups) groups.push({ ...g });
+        } catch {
+          unreachable.push(b.id);
+        }
+      }),
+    );
+    return { groups: groups.sort((a, b) => (a.groupId < b.groupId ? -1 : 1)), unreachable: unreachable.sort() };
+  }
+
+  async describeGroup(groupId: string): Promise<GroupDescription> {
+    const res = await this.ctx.groups.call(groupId, "describeGroups", { groupIds: [groupId] }, (r) =>
+      errorFromInfo(r.groups[0]?.error),
+    );
+    const g = res.groups[0] as wire.GroupDescription__Output;
+    return {
+      groupId: g.groupId,
+      state: g.state,
+      groupEpoch: g.groupEpoch,
+      assignmentEpoch: g.assignmentEpoch,
+      assignor: g.assignor,
+      coordinatorId: g.coordinatorId,
+      members: g.members.map((m) => ({
+        memberId: m.memberId,
+        instanceId: m.instanceId || null,
+        clientId: m.clientId,
+        memberEpoch: m.memberEpoch,
+        subscribedTopics: m.subscribedTopics,
+        assignment: flatten(m.assignment),
+        targetAssignment: flatten(m.targetAssignment),
+      })),
+    };
+  }
+
+  /** Committed offsets, log end offsets and lag of every partition the group has committed or owns. */
+  async groupOffsets(groupId: string): Promise<GroupPartitionOffsets[]> {
+    const description = await this.describeGroup(groupId).catch((e: unknown) => {
+      if (e instanceof TidelogError && e.code === "GROUP_ID_NOT_FOUND") return null;
+      throw e;
+    });
+    const committed = await this.committed(groupId, []);
+    const owner = new Map<string, string>();
+    for (const m of description?.members ?? []) {
+      for (const tp of m.assignment) owner.set(`${tp.topic}:${tp.partition}`, m.memberId);
+    }
+    const keys = new Map<string, TopicPartition>();
+    for (const c of committed) keys.set(`${c.topic}:${c.partition}`, c);
+    for (const m of description?.members ?? [])
+      for (const tp of m.assignment) keys.set(`${tp.topic}:${tp.partition}`, tp);
+    const ends = await this.listOffsets([...keys.values()], -1);
+    const byKey = new Map(committed.map((c) => [`${c.topic}:${c.partition}`, c.offset]));
+    return [...keys.entries()]
+      .map(([k, tp]) => {
+        const c = byKey.get(k) ?? -1;
+        const end = ends.get(k) ?? -1;
+        return {
+          topic: tp.topic,
+          partition: tp.partition,
+          committed: c,
+          logEndOffset: end,
+          lag: c >= 0 && end >= 0 ? Math.max(0, end - c) : null,
+          memberId: owner.get(k) ?? null,
+        };
+      })
+      .sort((a, b) => (a.topic === b.topic ? a.partition - b.partition : a.topic < b.topic ? -1 : 1));
+  }
+
+  /** Committed offsets of `partitions` (all when empty). */
+  async committed(
+    groupId: string,
+    partitions: readonly TopicPartition[],
+  ): Promise<(TopicPartition & { offset: number })[]> {
+    const byTopic = new Map<string, number[]>();
+    for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+    const res = await this.ctx.groups.call(
+      groupId,
+      "offsetFetch",
+      { groupId, topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })) },
+      (r) => errorFromInfo(r.error),
+    );
+    return res.topics.flatMap((t) =>
+      t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.offset })),
+    );
+  }
+
+  /** Deletes empty groups; one result per group. */
+  async deleteGroups(groupIds: readonly string[]): Promise<{ groupId: string; error: TidelogError | null }[]> {
+    const out: { groupId: string; error: TidelogError | null }[] = [];
+    for (const groupId of groupIds) {
+      try {
+        await this.ctx.groups.call(groupId, "deleteGroups", { groupIds: [groupId] }, (r) =>
+          errorFromInfo(r.results[0]?.error),
+        );
+        out.push({ groupId, error: null });
+      } catch (e) {
+        if (!(e instanceof TidelogError)) throw e;
+        out.push({ groupId, error: e });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Works out (and with `execute`, commits) new positions for the group on `topics`
+   * (every partition of each). Refused with NON_EMPTY_GROUP while the group has members:
+   * they would overwrite the reset with their next commit.
+   */
+  async resetOffsets(
+    groupId: string,
+    topics: readonly string[],
+    spec: OffsetResetSpec,
+    options: { execute?: boolean } = {},
+  ): Promise<OffsetResetPlan[]> {
+    const description = await this.describeGroup(groupId).catch((e: unknown) => {
+      if (e instanceof TidelogError && e.code === "GROUP_ID_NOT_FOUND") return null;
+      throw e;
+    });
+    if (description && description.members.length > 0) {
+      throw new TidelogError(
+        "NON_EMPTY_GROUP",
+        `group ${groupId} has ${description.members.length} active member(s); stop them before resetting offsets`,
+      );
+    }
+    const deadlineMs = this.ctx.seams.nowMs() + this.ctx.requestTimeoutMs;
+    const partitions: TopicPartition[] = [];
+    for (const topic of topics) {
+      const leaders = await this.ctx.topicMetadata.describe(topic, deadlineMs);
+      if (leaders.error) throw leaders.error;
+      for (const p of leaders.partitions) partitions.push({ topic, partition: p.partition });
+    }
+    const current = new Map(
+      (await this.committed(groupId, partitions)).map((c) => [`${c.topic}:${c.partition}`, c.offset]),
+    );
+    const earliest = await this.listOffsets(partitions, -2);
+    const latest = await this.listOffsets(partitions, -1);
+    const byTime = "to" in spec && spec.to === "datetime" ? await this.listOffsets(partitions, spec.timestamp) : null;
+    const plan = partitions.map((tp) => {
+      const k = `${tp.topic}:${tp.partition}`;
+      const low = earliest.get(k) ?? 0;
+      const high = latest.get(k) ?? 0;
+      const now = current.get(k) ?? -1;
+      let target: number;
+      if ("shiftBy" in spec) target = (now < 0 ? low : now) + spec.shiftBy;
+      else if (spec.to === "earliest") target = low;
+      else if (spec.to === "latest") target = high;
+      else if (spec.to === "offset") target = spec.offset;
+      else {
+        const found = byTime?.get(k) ?? -1;
+        target = found < 0 ? high : found;
+      }
+      // Like Kafka's tool: a position outside the log is clamped to it.
+      return { ...tp, current: now, target: Math.min(high, Math.max(low, target)) };
+    });
+    if (options.execute && plan.length > 0) {
+      const byTopic = new Map<string, wire.OffsetCommitPartition[]>();
+      for (const p of plan) {
+        byTopic.set(p.topic, [
+          ...(byTopic.get(p.topic) ?? []),
+          { partition: p.partition, offset: p.target, leaderEpoch: -1, metadata: "" },
+        ]);
+      }
+      const res = await this.ctx.groups.call(
+        groupId,
+        "offsetCommit",
+        {
+          groupId,
+          memberId: "",
+          memberEpoch: -1,
+          topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })),
+        },
+        (r) => errorFromInfo(r.error),
+      );
+      for (const t of res.topics)
+        for (const p of t.partitions) {
+          const error = errorFromInfo(p.error);
+          if (error) throw error;
+        }
+    }
+    return plan;
+  }
+
+  /** ListOffsets (-1 latest, -2 earliest, else a timestamp) from each partition's leader. */
+  private async listOffsets(partitions: readonly TopicPartition[], timestamp: number): Promise<Map<string, number>> {
+    const deadlineMs = this.ctx.seams.nowMs() + this.ctx.requestTimeoutMs;
+    const byLeader = new Map<string, TopicPartition[]>();
+    for (const topic of new Set(partitions.map((tp) => tp.topic))) {
+      const leaders = await this.ctx.topicMetadata.describe(topic, deadlineMs);
+      for (const tp of partitions.filter((p) => p.topic === topic)) {
+        const address = leaders.partitions[tp.partition]?.address;
+        if (!address) continue;
+        byLeader.set(address, [...(byLeader.get(address) ?? []), tp]);
+      }
+    }
+    const out = new Map<string, number>();
+    await Promise.all(
+      [...byLeader].map(async ([address, tps]) => {
+        const byTopic = new Map<string, wire.PartitionListOffsets[]>();
+        for (const tp of tps)
+          byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), { partition: tp.partition, timestamp }]);
+        const res = await this.ctx.callBroker(
+          address,
+          "listOffsets",
+          { isolationLevel: 0, topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })) },
+          deadlineMs,
+        ).response;
+        for (const t of res.topics) {
+          for (const p of t.partitions)
+            if (errorFromInfo(p.error) === null) out.set(`${t.topic}:${p.partition}`, p.offset);
+        }
+      }),
+    );
+    return out;
+  }
+}

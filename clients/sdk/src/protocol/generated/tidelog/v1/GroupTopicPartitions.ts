@@ -1,0 +1,12 @@
+// Original file: proto/tidelog/v1/group.proto
+
+
+export interface GroupTopicPartitions {
+  'topic'?: (string);
+  'partitions'?: (number)[];
+}
+
+export interface GroupTopicPartitions__Output {
+  'topic': (string);
+  'partitions': (number)[];
+}

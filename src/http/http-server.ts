@@ -1,0 +1,121 @@
+/**
+ * The broker's HTTP server (fastify): health and readiness probes, Prometheus metrics and
+ * the admin REST API under `/v1/`. Routes come in modules, one per resource
+ * (`health-routes.ts`, `metrics-routes.ts`, `cluster-routes.ts`, `topic-routes.ts`); a
+ * new resource (consumer groups) is one more module in the list `broker.ts` passes here.
+ *
+ * Bounds: request bodies (`http.body.max.bytes`, 413), the admin API's request rate
+ * (`http.request.rate.max` per second, 429; probes and /metrics are never throttled, so a
+ * busy admin script cannot get a broker restarted), URL parameter length, and time per
+ * request. Request bodies and query strings are validated with typebox, the config's
+ * schema system, compiled once per route: unknown fields are refused, not dropped.
+ *
+ * Every failure, including fastify's own (malformed JSON, wrong content type, unknown
+ * route), is answered as a typed JSON error (`http-errors.ts`). A refused request has
+ * changed nothing: validation runs before any handler.
+ */
+import { TidelogError } from "@tidelog/client/record";
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import type { TSchema } from "typebox";
+import { Compile } from "typebox/compile";
+import type { Logger } from "../common/logger.js";
+import { errorBody, httpStatusOf } from "./http-errors.js";
+import { RateLimiter } from "./rate-limiter.js";
+
+/** A group of routes, registered on the server by `createHttpServer`. */
+export type HttpRoutes = (app: FastifyInstance) => void;
+
+export interface HttpServerOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly bodyMaxBytes: number;
+  readonly requestRateMax: number;
+  readonly routes: readonly HttpRoutes[];
+  readonly logger: Logger;
+}
+
+/** Longest path parameter: a topic name is at most 249 characters; longer is refused by name rules, not as a 404. */
+const PARAM_MAX_LENGTH = 1024;
+/** Bound on one request, long enough for an admin write waiting on etcd. */
+const REQUEST_TIMEOUT_MS = 60_000;
+/** Only the admin API is rate-limited. */
+const LIMITED_PREFIX = "/v1/";
+
+export interface HttpServer {
+  readonly app: FastifyInstance;
+  /** Binds; resolves to the bound port (which differs from the option when it is 0). */
+  listen(): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const app = Fastify({
+    logger: false,
+    bodyLimit: options.bodyMaxBytes,
+    maxParamLength: PARAM_MAX_LENGTH,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    onProtoPoisoning: "error",
+    onConstructorPoisoning: "error",
+    return503OnClosing: true,
+  });
+  const limiter = new RateLimiter(options.requestRateMax);
+  // JSON only: a text body is refused with 415 rather than read as a string.
+  app.removeContentTypeParser("text/plain");
+
+  app.setValidatorCompiler(({ schema }) => {
+    const validator = Compile(schema as TSchema);
+    return (data: unknown) => {
+      if (validator.Check(data)) return { value: data };
+      const first = [...validator.Errors(data)].find((e) => e.keyword !== "boolean") ?? [...validator.Errors(data)][0];
+      const where = first?.instancePath ? `${first.instancePath}: ` : "";
+      const extra = (first?.params as { additionalProperties?: string[] } | undefined)?.additionalProperties;
+      const detail = extra ? `unknown field(s) ${extra.join(", ")}` : (first?.message ?? "invalid");
+      return { error: new TidelogError("INVALID_REQUEST", `${where}${detail}`) };
+    };
+  });
+
+  app.addHook("onRequest", async (request, reply) => {
+    if (!request.url.startsWith(LIMITED_PREFIX) || limiter.tryTake()) return;
+    const e = new TidelogError("THROTTLING_QUOTA_EXCEEDED", `more than ${options.requestRateMax} requests per second`);
+    reply.header("retry-after", String(limiter.retryAfterSec()));
+    return reply.code(httpStatusOf(e)).send(errorBody(e));
+  });
+
+  app.setErrorHandler((error: FastifyError | TidelogError, _request, reply) => {
+    const e = toTidelogError(error, options.logger);
+    return reply.code(errorStatus(error, e)).send(errorBody(e));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const e = new TidelogError("RESOURCE_NOT_FOUND", `no route ${request.method} ${request.url.split("?")[0]}`);
+    return reply.code(404).send(errorBody(e));
+  });
+
+  for (const routes of options.routes) routes(app);
+
+  return {
+    app,
+    async listen() {
+      await app.listen({ host: options.host, port: options.port });
+      const address = app.server.address();
+      return typeof address === "object" && address ? address.port : options.port;
+    },
+    close: () => app.close(),
+  };
+}
+
+/** Fastify's client errors (bad JSON, body too large, wrong media type) keep their 4xx. */
+function errorStatus(error: FastifyError | TidelogError, e: TidelogError): number {
+  if (error instanceof TidelogError) return httpStatusOf(e);
+  const status = error.statusCode ?? 500;
+  return status >= 400 && status < 500 ? status : httpStatusOf(e);
+}
+
+function toTidelogError(error: FastifyError | TidelogError, logger: Logger): TidelogError {
+  if (error instanceof TidelogError) return error;
+  const status = error.statusCode ?? 500;
+  if (status === 429) return new TidelogError("THROTTLING_QUOTA_EXCEEDED", error.message);
+  if (status >= 400 && status < 500) return new TidelogError("INVALID_REQUEST", error.message);
+  logger.error({ err: error }, "HTTP request failed unexpectedly");
+  return new TidelogError("UNKNOWN_SERVER_ERROR", error.message);
+}

@@ -1,0 +1,239 @@
+/**
+ * One broker's Prometheus metrics: a prom-client Registry owned by the broker (never the
+ * process-wide default registry, so two brokers in one test process never share a
+ * counter), and every metric registered in it.
+ *
+ * Three kinds of source:
+ * - counters bumped on the hot paths, once per request or per batch, never per record
+ *   (traffic per topic, request latencies, ISR changes, leader elections);
+ * - gauges read at scrape time from the live objects (per-partition offsets and sizes,
+ *   under-replicated and offline partitions, controller status), so an idle broker
+ *   does no metrics work at all;
+ * - prom-client's process metrics (CPU, memory, event-loop lag, GC, handles).
+ *
+ * Extension point: a component with metrics of its own (the group coordinator) registers
+ * them in `metrics.registry` with `registers: [metrics.registry]`, in its own module.
+ *
+ * Names follow Prometheus conventions: `tidelog_` prefix, base units (`_bytes`,
+ * `_seconds`), `_total` for counters. Label values are bounded by the topics and
+ * partitions in the cluster, the API names and the error-code table.
+ */
+import { type ErrorName, errorNameOf } from "@tidelog/client/record";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import type { MetadataImage } from "../cluster/metadata-image.js";
+import type { Partition } from "../replication/partition.js";
+import { countRecords } from "./batch-records.js";
+
+/** What scrape-time gauges read; set once the broker's parts exist (`attach`). */
+export interface MetricsSources {
+  /** Partitions hosted on this broker (leaders and followers). */
+  readonly partitions: () => Iterable<Partition>;
+  readonly image: () => MetadataImage;
+  readonly isController: () => boolean;
+  readonly controllerEpoch: () => number;
+}
+
+/** Request latency buckets, seconds: 0.5 ms to 30 s (long polls reach the top). */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+interface TopicTraffic {
+  readonly bytesIn: Counter.Internal;
+  readonly recordsIn: Counter.Internal;
+  readonly bytesOut: Counter.Internal;
+  readonly recordsOut: Counter.Internal;
+}
+
+export class BrokerMetrics {
+  readonly registry = new Registry();
+  private sources: MetricsSources | null = null;
+  /** Label children cached per topic: the hot path skips prom-client's label hashing. */
+  private readonly traffic = new Map<string, TopicTraffic>();
+
+  private readonly bytesIn = this.counter("tidelog_topic_bytes_in_total", "Bytes produced to a topic (as stored).");
+  private readonly recordsIn = this.counter("tidelog_topic_records_in_total", "Records produced to a topic.");
+  private readonly bytesOut = this.counter("tidelog_topic_bytes_out_total", "Bytes fetched by consumers.");
+  private readonly recordsOut = this.counter(
+    "tidelog_topic_records_out_total",
+    "Records fetched by consumers (whole batches, as sent).",
+  );
+  private readonly requestSeconds = new Histogram({
+    name: "tidelog_request_duration_seconds",
+    help: "Requests by API and error code (the first non-zero error in the answer, else NONE); _count is the request count.",
+    labelNames: ["api", "error"] as const,
+    buckets: LATENCY_BUCKETS,
+    registers: [this.registry],
+  });
+  private readonly isrShrinks = new Counter({
+    name: "tidelog_isr_shrinks_total",
+    help: "ISR shrinks written by this broker as leader.",
+    registers: [this.registry],
+  });
+  private readonly isrExpands = new Counter({
+    name: "tidelog_isr_expands_total",
+    help: "ISR expansions written by this broker as leader.",
+    registers: [this.registry],
+  });
+  private readonly leaderElections = new Counter({
+    name: "tidelog_leader_elections_total",
+    help: "Partition leader elections written by this broker as controller.",
+    registers: [this.registry],
+  });
+
+  constructor(options: { readonly processMetrics?: boolean } = {}) {
+    // Process metrics describe the process, not a broker: tests that run several
+    // brokers in one process turn them off.
+    if (options.processMetrics ?? true) this.processMetrics();
+    this.partitionGauges();
+    this.clusterGauges();
+  }
+
+  /** Connects the scrape-time gauges to the broker's parts. */
+  attach(sources: MetricsSources): void {
+    this.sources = sources;
+  }
+
+  /** The exposition text and its content type, for GET /metrics. */
+  async scrape(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() };
+  }
+
+  // ------------------------------------------------------------------ hot-path hooks
+
+  /** A batch buffer appended to a topic's partition. */
+  produced(topic: string, batches: Buffer): void {
+    const t = this.topic(topic);
+    t.bytesIn.inc(batches.length);
+    t.recordsIn.inc(countRecords(batches));
+  }
+
+  /** A batch buffer sent to a consumer. */
+  fetched(topic: string, batches: Buffer): void {
+    const t = this.topic(topic);
+    t.bytesOut.inc(batches.length);
+    t.recordsOut.inc(countRecords(batches));
+  }
+
+  /** One request answered; `error` is an error name or a wire error code. */
+  request(api: string, startNs: bigint, error: ErrorName | number): void {
+    const name = typeof error === "number" ? errorNameOf(error) : error;
+    const seconds = Number(process.hrtime.bigint() - startNs) / 1e9;
+    this.requestSeconds.observe({ api, error: name }, seconds);
+  }
+
+  isrChanged(change: { shrink: boolean; expand: boolean }): void {
+    if (change.shrink) this.isrShrinks.inc();
+    if (change.expand) this.isrExpands.inc();
+  }
+
+  leadersElected(count: number): void {
+    this.leaderElections.inc(count);
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  /**
+   * prom-client's process metrics, less three sums it exposes as gauges named `..._total`,
+   * a suffix Prometheus reserves for counters (`promtool check metrics` rejects them).
+   * Nothing is lost: the per-type gauges they sum (`nodejs_active_handles{type}`, ...) stay.
+   */
+  private processMetrics(): void {
+    collectDefaultMetrics({ register: this.registry });
+    for (const name of ["nodejs_active_handles_total", "nodejs_active_requests_total", "nodejs_active_resources_total"])
+      this.registry.removeSingleMetric(name);
+  }
+
+  private counter(name: string, help: string): Counter<"topic"> {
+    return new Counter({ name, help, labelNames: ["topic"] as const, registers: [this.registry] });
+  }
+
+  private topic(topic: string): TopicTraffic {
+    let t = this.traffic.get(topic);
+    if (!t) {
+      t = {
+        bytesIn: this.bytesIn.labels(topic),
+        recordsIn: this.recordsIn.labels(topic),
+        bytesOut: this.bytesOut.labels(topic),
+        recordsOut: this.recordsOut.labels(topic),
+      };
+      this.traffic.set(topic, t);
+    }
+    return t;
+  }
+
+  /** Per-partition gauges, rebuilt from the hosted partitions at every scrape. */
+  private partitionGauges(): void {
+    const self = this;
+    const perPartition = (name: string, help: string, read: (p: Partition) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ["topic", "partition"] as const,
+        registers: [this.registry],
+        collect() {
+          // Reset first: a partition moved away or deleted must disappear, not freeze.
+          this.reset();
+          for (const p of self.sources?.partitions() ?? [])
+            this.set({ topic: p.tp.topic, partition: String(p.tp.partition) }, read(p));
+        },
+      });
+    perPartition(
+      "tidelog_partition_log_end_offset",
+      "Log end offset of a hosted partition.",
+      (p) => p.log.logEndOffset,
+    );
+    perPartition(
+      "tidelog_partition_high_watermark",
+      "High watermark of a hosted partition.",
+      (p) => p.log.highWatermark,
+    );
+    perPartition("tidelog_partition_log_size_bytes", "Bytes in a hosted partition's segments.", (p) => p.log.sizeBytes);
+    perPartition("tidelog_partition_segments", "Segments of a hosted partition.", (p) => p.log.segmentCount);
+    perPartition("tidelog_partition_leader", "1 where this broker leads the partition, else 0.", (p) =>
+      p.role === "leader" ? 1 : 0,
+    );
+  }
+
+  /** Cluster-health gauges, computed at scrape time. */
+  private clusterGauges(): void {
+    const self = this;
+    const gauge = (name: string, help: string, read: (s: MetricsSources) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          if (self.sources) this.set(read(self.sources));
+        },
+      });
+    gauge(
+      "tidelog_under_replicated_partitions",
+      "Partitions led by this broker whose ISR is smaller than their replica set.",
+      (s) => {
+        let n = 0;
+        for (const p of s.partitions()) if (p.role === "leader" && p.isr.length < p.replicas.length) n++;
+        return n;
+      },
+    );
+    gauge(
+      "tidelog_offline_partitions",
+      "Partitions with no live leader; reported by the active controller only (0 elsewhere), as Kafka does.",
+      (s) => {
+        if (!s.isController()) return 0;
+        let n = 0;
+        for (const state of s.image().partitions.values()) if (state.value.leader < 0) n++;
+        return n;
+      },
+    );
+    gauge("tidelog_controller_active", "1 while this broker is the active controller, else 0.", (s) =>
+      s.isController() ? 1 : 0,
+    );
+    gauge("tidelog_controller_epoch", "Epoch of the controller as this broker sees it (-1 for none).", (s) =>
+      s.controllerEpoch(),
+    );
+    gauge(
+      "tidelog_brokers_alive",
+      "Brokers registered in etcd, as this broker sees them.",
+      (s) => s.image().brokers.size,
+    );
+  }
+}

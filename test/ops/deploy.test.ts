@@ -1,0 +1,215 @@
+// The Kubernetes manifests: every kustomization (the base and each overlay) renders with
+// `kubectl kustomize`, every rendered object validates against the Kubernetes schemas
+// (kubernetes-models), and the objects fit together (selectors match pod labels, probes
+// point at the broker's HTTP paths and a declared port, the grace period outlasts the
+// broker's own shutdown bound). Then the real test: start broker processes with exactly
+// the command, environment and ports the broker StatefulSet gives its pods, and check
+// that the probe paths answer and the brokers form one cluster.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { projectRoot } from "../../scripts/bootstrap.mjs";
+import { startEtcd, startProcess, tempDir, waitFor } from "../cluster/harness.js";
+import type { HttpAnswer } from "./helpers.js";
+import { find, type K8sObject, kubectl, kustomizations, modelFor, render } from "./kubernetes.js";
+
+const SKIP = kubectl ? false : "kubectl not installed (apt-get install kubernetes-client)";
+
+function brokerContainer(objects: readonly K8sObject[]) {
+  const sts = find(objects, "StatefulSet", "tidelog");
+  return { sts, container: sts.spec.template.spec.containers.find((c: { name: string }) => c.name === "broker") };
+}
+
+describe("deploy/kubernetes", { skip: SKIP }, () => {
+  for (const dir of kustomizations()) {
+    test(`${dir} renders, and every object validates against the Kubernetes schemas`, async () => {
+      const objects = render(dir);
+      assert.ok(objects.length >= 3, `${dir} rendered ${objects.length} objects`);
+      for (const o of objects) {
+        const Model = await modelFor(o);
+        assert.ok(Model, `no Kubernetes model for ${o.apiVersion} ${o.kind}`);
+        assert.doesNotThrow(() => new Model(o).validate(), `${dir}: ${o.kind}/${o.metadata.name}`);
+      }
+    });
+
+    if (dir === "etcd") continue;
+    test(`${dir}: the broker objects fit together`, () => {
+      const objects = render(dir);
+      const { sts, container } = brokerContainer(objects);
+      const podLabels = sts.spec.template.metadata.labels;
+      const matches = (selector: Record<string, string>) =>
+        Object.entries(selector).every(([k, v]) => podLabels[k] === v);
+      assert.ok(matches(sts.spec.selector.matchLabels));
+      for (const name of ["tidelog", "tidelog-headless"])
+        assert.ok(matches(find(objects, "Service", name).spec.selector));
+      assert.ok(matches(find(objects, "PodDisruptionBudget", "tidelog").spec.selector.matchLabels));
+      const headless = find(objects, "Service", "tidelog-headless");
+      assert.equal(headless.spec.clusterIP, "None");
+      assert.equal(sts.spec.serviceName, "tidelog-headless");
+      assert.equal(find(objects, "PodDisruptionBudget", "tidelog").spec.maxUnavailable, 1);
+
+      // Probes on the HTTP endpoints, through a declared port.
+      const ports = new Map(container.ports.map((p: { name: string; containerPort: number }) => [p.name, p]));
+      assert.equal(container.readinessProbe.httpGet.path, "/readyz");
+      assert.equal(container.livenessProbe.httpGet.path, "/healthz");
+      for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe])
+        assert.ok(ports.has(probe.httpGet.port), `probe port ${probe.httpGet.port} is declared`);
+
+      // Persistent data where the broker writes it; resources; non-root; anti-affinity.
+      const env = configEnv(objects);
+      const mount = container.volumeMounts.find((m: { name: string }) => m.name === "data");
+      assert.ok(env.TIDELOG_LOG_DIRS?.startsWith(`${mount.mountPath}/`), "log.dirs is on the volume");
+      assert.equal(sts.spec.volumeClaimTemplates[0].metadata.name, "data");
+      assert.ok(container.resources.requests.cpu && container.resources.requests.memory);
+      assert.equal(sts.spec.template.spec.securityContext.runAsNonRoot, true);
+      assert.ok(sts.spec.template.spec.affinity.podAntiAffinity);
+
+      // Graceful termination: the broker's shutdown bound fits inside the pod's grace period.
+      const shutdownMs = Number(env.TIDELOG_SHUTDOWN_TIMEOUT_MS);
+      assert.ok(shutdownMs > 0 && shutdownMs + 5000 <= sts.spec.template.spec.terminationGracePeriodSeconds * 1000);
+    });
+  }
+
+  test("the example overlay runs a three-member etcd the brokers point at, spread over nodes", () => {
+    const objects = render("overlays/example");
+    const etcd = find(objects, "StatefulSet", "etcd");
+    assert.equal(etcd.spec.replicas, 3);
+    assert.equal(find(objects, "PodDisruptionBudget", "etcd").spec.maxUnavailable, 1);
+    const endpoints = configEnv(objects).TIDELOG_ETCD_ENDPOINTS!.split(",");
+    assert.deepEqual(
+      endpoints,
+      [0, 1, 2].map((i) => `http://etcd-${i}.etcd:2379`),
+    );
+    for (const o of objects) assert.ok(o.kind === "Namespace" || o.metadata.namespace === "tidelog", o.metadata.name);
+    const { sts } = brokerContainer(objects);
+    const anti = sts.spec.template.spec.affinity.podAntiAffinity;
+    assert.ok(anti.requiredDuringSchedulingIgnoredDuringExecution?.length === 1);
+    assert.equal(anti.preferredDuringSchedulingIgnoredDuringExecution, undefined);
+    const external = render("overlays/external-etcd");
+    assert.ok(!external.some((o) => o.metadata.name === "etcd"), "no etcd objects with an external etcd");
+  });
+
+  test("brokers started exactly as the StatefulSet starts them answer their probes and form a cluster", {
+    timeout: 150_000,
+  }, async (t) => {
+    const objects = render("base");
+    const { sts, container } = brokerContainer(objects);
+    const etcd = await startEtcd(t);
+    const replicas: number = sts.spec.replicas;
+    const pods = Array.from({ length: replicas }, (_, ordinal) => ({
+      name: `${sts.metadata.name}-${ordinal}`,
+      // Each "pod" gets its own IP, as on Kubernetes: loopback addresses 127.0.1.x, so
+      // every broker binds the manifest's own ports.
+      ip: `127.0.1.${ordinal + 1}`,
+      dataDir: tempDir(t, `tidelog-pod-${ordinal}-`),
+    }));
+    const httpPort = Number(configEnv(objects).TIDELOG_HTTP_PORT);
+    const procs = pods.map((pod) => {
+      const env = podEnv(objects, container, pod.name, pod.ip, {
+        // The two things a Kubernetes cluster provides that this machine does not: the
+        // etcd Service's DNS names, and the volume mounted at the data directory.
+        TIDELOG_ETCD_ENDPOINTS: etcd.endpoints.join(","),
+        TIDELOG_LOG_DIRS: pod.dataDir,
+      });
+      const [command, ...args] = localCommand(container.command);
+      return startProcess(t, { name: pod.name, command: command!, args, env });
+    });
+    const started = await Promise.all(procs.map((p) => p.waitForLog("broker started", 90_000)));
+    started.forEach((line, ordinal) => {
+      assert.equal(line.json?.brokerId, ordinal, "the broker id is the pod ordinal");
+      assert.equal(line.json?.host, pods[ordinal]!.ip, "the broker advertises its pod IP");
+      assert.equal(line.json?.httpPort, httpPort, "the manifest's HTTP port");
+    });
+
+    const probe = (pod: { ip: string }, path: string) =>
+      fetch(`http://${pod.ip}:${httpPort}${path}`).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as HttpAnswer["json"],
+      }));
+    for (const pod of pods) {
+      assert.equal((await probe(pod, container.livenessProbe.httpGet.path)).status, 200);
+      assert.equal((await probe(pod, container.startupProbe.httpGet.path)).status, 200);
+      await waitFor(async () => (await probe(pod, container.readinessProbe.httpGet.path)).status === 200, {
+        description: `${pod.name} ready`,
+        timeoutMs: 30_000,
+      });
+    }
+    const cluster = await waitFor(
+      async () => {
+        const res = await probe(pods[0]!, "/v1/cluster");
+        return res.body.controller && res.body.brokers.length === replicas ? res.body : null;
+      },
+      { description: `one cluster of ${replicas} brokers`, timeoutMs: 30_000 },
+    );
+    assert.deepEqual(
+      cluster.brokers.map((b: { id: number; host: string }) => [b.id, b.host]),
+      pods.map((p, ordinal) => [ordinal, p.ip]),
+    );
+    assert.equal(cluster.clusterId, configEnv(objects).TIDELOG_CLUSTER_ID);
+
+    // The admin API works through any pod (the client Service picks one); writes reach the controller.
+    const create = await fetch(`http://${pods[1]!.ip}:${httpPort}/v1/topics`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: "k8s", partitions: 3 }),
+    });
+    assert.equal(create.status, 201, await create.text());
+
+    // Logs: one JSON object per line, each with the broker id; components named.
+    procs.forEach((p, ordinal) => {
+      const lines = p.logs.filter((r) => r.stream === "stdout");
+      assert.ok(lines.length > 0);
+      for (const r of lines) assert.equal(r.json?.brokerId, ordinal, `a JSON line with brokerId: ${r.text}`);
+      const components = new Set(lines.map((r) => r.json?.component).filter(Boolean));
+      for (const c of ["storage", "registration"]) assert.ok(components.has(c), c);
+    });
+
+    // SIGTERM, as the kubelet sends it: every broker exits cleanly within the grace period.
+    const graceMs = sts.spec.template.spec.terminationGracePeriodSeconds * 1000;
+    const stopped = await Promise.all(procs.map((p) => p.stop("SIGTERM", graceMs)));
+    for (const s of stopped) assert.deepEqual([s.code, s.forced], [0, false], JSON.stringify(s));
+  });
+});
+
+/** The ConfigMap's data the broker pods load with envFrom. */
+function configEnv(objects: readonly K8sObject[]): Record<string, string> {
+  const { container } = brokerContainer(objects);
+  const name = container.envFrom[0].configMapRef.name;
+  return find(objects, "ConfigMap", name).data;
+}
+
+/**
+ * The environment a pod's container gets: envFrom first, then env in order, with the
+ * downward-API fields this manifest uses and `$(VAR)` references expanded as the kubelet
+ * expands them (from variables defined earlier). `overrides` replace values last.
+ */
+function podEnv(
+  objects: readonly K8sObject[],
+  container: K8sObject,
+  podName: string,
+  podIp: string,
+  overrides: Record<string, string>,
+): Record<string, string> {
+  const env: Record<string, string> = { ...configEnv(objects) };
+  const fields: Record<string, string> = { "metadata.name": podName, "status.podIP": podIp };
+  for (const e of container.env as { name: string; value?: string; valueFrom?: K8sObject }[]) {
+    if (e.valueFrom) {
+      const field = fields[e.valueFrom.fieldRef?.fieldPath];
+      assert.ok(field !== undefined, `the test does not emulate ${JSON.stringify(e.valueFrom)}`);
+      env[e.name] = field;
+    } else {
+      env[e.name] = (e.value ?? "").replace(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, v) => env[v] ?? m);
+    }
+  }
+  return { ...env, ...overrides };
+}
+
+/** The container's command with the image's broker entry point replaced by this checkout's. */
+function localCommand(command: readonly string[]): string[] {
+  const imageEntry = "node /app/dist/server/main.js";
+  const local = `"${process.execPath}" --import tsx --conditions=tidelog-source "${projectRoot()}/src/server/main.ts"`;
+  assert.ok(
+    command.some((part) => part.includes(imageEntry)),
+    `the command runs ${imageEntry}`,
+  );
+  return command.map((part) => part.replace(imageEntry, local));
+}
