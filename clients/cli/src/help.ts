@@ -30,7 +30,9 @@ Examples:
   $ tidelog topics create orders --partitions 6 --replication-factor 3 --config retention.ms=86400000
   $ TIDELOG_BOOTSTRAP=10.0.0.5:9092 tidelog topics describe orders
   $ seq 100 | tidelog produce orders
-  $ tidelog consume orders --from-beginning --count 100 --format json`;
+  $ tidelog consume orders --from-beginning --count 100 --format json
+  $ tidelog consume orders --group billing --idle-timeout 5000
+  $ tidelog groups describe billing`;
 
 /** The text after a command's own help: its examples, then a pointer to the rest. */
 export function examples(...lines: readonly string[]): string {

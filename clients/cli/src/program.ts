@@ -7,6 +7,7 @@ import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_TIMEOUT_MS } from "@tidelog/cli
 import { parseBootstrap, parsePositiveInt } from "./args.js";
 import { registerClusterCommands } from "./commands/cluster.js";
 import { registerConsumeCommand } from "./commands/consume.js";
+import { registerGroupCommands } from "./commands/groups.js";
 import { registerProduceCommand } from "./commands/produce.js";
 import { registerTopicCommands } from "./commands/topics.js";
 import { PROGRAM_HELP } from "./help.js";
@@ -17,7 +18,7 @@ function createRoot(io: CliIo) {
   return new Command()
     .name("tidelog")
     .description(
-      "Administer a tidelog cluster (brokers, topics, partitions, topic configs), and produce and consume records.",
+      "Administer a tidelog cluster (brokers, topics, partitions, topic configs, consumer groups), and produce and consume records.",
     )
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .configureHelp({ showGlobalOptions: true })
@@ -39,6 +40,7 @@ export function createProgram(io: CliIo, session: Session): Program {
   const program = createRoot(io);
   registerClusterCommands(program, session);
   registerTopicCommands(program, session);
+  registerGroupCommands(program, session);
   registerProduceCommand(program, session);
   registerConsumeCommand(program, session);
   return program;

@@ -29,6 +29,7 @@ import { examples } from "../help.js";
 import { writeOut } from "../io.js";
 import type { Program } from "../program.js";
 import type { Session } from "../session.js";
+import { parseGroupId } from "./groups.js";
 
 type Format = "text" | "json";
 
@@ -42,6 +43,7 @@ interface ConsumeOptions {
   readonly format?: Format;
   readonly printKey?: true;
   readonly keySeparator?: string;
+  readonly group?: string;
 }
 
 function collectPartition(value: string, previous: number[] | undefined): number[] {
@@ -69,12 +71,22 @@ export function registerConsumeCommand(program: Program, session: Session): void
     )
     .option("--print-key", "text format: print the key and the separator before each value")
     .option("--key-separator <s>", "with --print-key (default: a tab)", parseSeparator)
+    .option(
+      "--group <id>",
+      "read as a member of this consumer group: share partitions, resume from its commits",
+      parseGroupId,
+    )
     .addHelpText(
       "after",
       `
 Starts at the end of each partition (only new records) unless --from-beginning, --offset
 or --from-time says otherwise; --offset past the end of a partition is an error.
 --json (global) is the same as --format json. A summary goes to stderr when it stops.
+
+With --group the partitions are shared with the group's other members and reading
+resumes at the group's committed offsets (where nothing is committed: the end, or the
+beginning with --from-beginning). What was printed is committed when it stops.
+--offset, --from-time and --partition do not combine with --group.
 
 JSON lines look like:
   {"topic":"orders","partition":0,"offset":"17","timestamp":1714560000000,"key":"alice",
@@ -84,6 +96,7 @@ ${examples(
   "tidelog consume orders --partition 0 --offset 1000 --format json | jq .value",
   "tidelog consume orders --from-time 2024-05-01T12:00:00Z --idle-timeout 2000 --print-key",
   "tidelog consume orders --from-beginning --idle-timeout 1000 > dump.txt",
+  "tidelog consume orders --group billing --from-beginning --idle-timeout 5000",
 )}`,
     )
     .action(async (topic, options, command) => {
@@ -91,13 +104,24 @@ ${examples(
       const output = session.begin(globals);
       session.jsonLines = true;
       const start = startOf(options);
-      const consumer = session.sdk().consumer({
-        autoOffsetReset: options.offset !== undefined ? "none" : "latest",
-        requestTimeoutMs: session.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      });
-      const assigned = await partitionsToRead(consumer, topic, options.partition);
-      consumer.assign(assigned);
-      for (const tp of assigned) consumer.seek(tp, start);
+      const requestTimeoutMs = session.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+      let consumer: Consumer;
+      if (options.group !== undefined) {
+        consumer = session.sdk().consumer({
+          groupId: options.group,
+          autoOffsetReset: options.fromBeginning ? "earliest" : "latest",
+          requestTimeoutMs,
+        });
+        consumer.subscribe([topic]);
+      } else {
+        consumer = session.sdk().consumer({
+          autoOffsetReset: options.offset !== undefined ? "none" : "latest",
+          requestTimeoutMs,
+        });
+        const assigned = await partitionsToRead(consumer, topic, options.partition);
+        consumer.assign(assigned);
+        for (const tp of assigned) consumer.seek(tp, start);
+      }
       const format = options.format ?? (output.json ? "json" : "text");
       const printed = await printRecords(session, consumer, options, format);
       output.note(`Consumed ${printed} records from ${topic}.`);
@@ -107,6 +131,12 @@ ${examples(
 function startOf(options: ConsumeOptions): OffsetSpec {
   const given = [options.fromBeginning, options.offset, options.fromTime].filter((v) => v !== undefined);
   if (given.length > 1) throw new UsageError("give at most one of --from-beginning, --offset and --from-time");
+  if (options.group !== undefined && (options.offset !== undefined || options.fromTime !== undefined)) {
+    throw new UsageError("--group starts at the group's committed offsets: --offset and --from-time do not apply");
+  }
+  if (options.group !== undefined && options.partition !== undefined) {
+    throw new UsageError("--group lets the group assign partitions: --partition does not apply");
+  }
   if (options.fromBeginning) return "earliest";
   if (options.offset !== undefined) return options.offset;
   if (options.fromTime !== undefined) return { timestamp: options.fromTime };
@@ -150,18 +180,32 @@ async function printRecords(
   };
   const uninstall = session.io.onInterrupt?.(() => consumer.stop());
   let printed = 0;
+  // The next offset after the last record printed, per partition: what a group commits.
+  // (With --count a batch may be cut short, so the consumer's own notion of processed
+  // records would be wrong for its last batch.)
+  const positions = new Map<string, { topic: string; partition: number; offset: number }>();
   try {
     armIdle();
     for await (const batch of consumer.batches()) {
       let text = "";
+      let last = -1;
       for (const record of batch.records) {
         text += line(record);
+        last = record.offset;
         if (++printed >= limit) break;
       }
       await writeOut(session.io.stdout, text);
+      if (last >= 0) {
+        positions.set(`${batch.topic}:${batch.partition}`, {
+          topic: batch.topic,
+          partition: batch.partition,
+          offset: last + 1,
+        });
+      }
       if (printed >= limit) break;
       armIdle();
     }
+    if (options.group !== undefined && positions.size > 0) await consumer.commit([...positions.values()]);
   } finally {
     if (idle) clearTimeout(idle);
     uninstall?.();
