@@ -243,16 +243,8 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   async committed(partitions: readonly TopicPartition[]): Promise<CommittedPosition[]> {
     const groupId = this.options.groupId;
     if (groupId === null) throw new TidelogError("INVALID_CONFIG", "committed() needs the groupId option");
-    const byTopic = new Map<string, number[]>();
-    for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
-    const res = await this.ctx.groups.call(
-      groupId,
-      "offsetFetch",
-      { groupId, topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })) },
-      (r) => errorFromInfo(r.error),
-    );
-    const found = new Map<string, wire.OffsetFetchPartition__Output>();
-    for (const t of res.topics) for (const p of t.partitions) found.set(tpKey(t.topic, p.partition), p);
+    const found = new Map<string, { offset: number; metadata: string }>();
+    for (const c of await this.ctx.groups.fetchOffsets(groupId, partitions)) found.set(tpKey(c.topic, c.partition), c);
     return partitions.map((tp) => {
       const p = found.get(tpKey(tp.topic, tp.partition));
       return { topic: tp.topic, partition: tp.partition, offset: p?.offset ?? -1, metadata: p?.metadata ?? "" };

@@ -158,17 +158,11 @@ export class GroupAdmin {
     groupId: string,
     partitions: readonly TopicPartition[],
   ): Promise<(TopicPartition & { offset: number })[]> {
-    const byTopic = new Map<string, number[]>();
-    for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
-    const res = await this.ctx.groups.call(
-      groupId,
-      "offsetFetch",
-      { groupId, topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })) },
-      (r) => errorFromInfo(r.error),
-    );
-    return res.topics.flatMap((t) =>
-      t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.offset })),
-    );
+    return (await this.ctx.groups.fetchOffsets(groupId, partitions)).map(({ topic, partition, offset }) => ({
+      topic,
+      partition,
+      offset,
+    }));
   }
 
   /** Deletes empty groups; one result per group. */

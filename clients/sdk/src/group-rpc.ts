@@ -93,6 +93,24 @@ export class GroupRpc {
     );
   }
 
+  /** The group's committed offsets for `partitions` (every committed one when empty), as the coordinator lists them. */
+  async fetchOffsets(
+    groupId: string,
+    partitions: readonly { topic: string; partition: number }[],
+  ): Promise<{ topic: string; partition: number; offset: number; metadata: string }[]> {
+    const byTopic = new Map<string, number[]>();
+    for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+    const res = await this.call(
+      groupId,
+      "offsetFetch",
+      { groupId, topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })) },
+      (r) => errorFromInfo(r.error),
+    );
+    return res.topics.flatMap((t) =>
+      t.partitions.map((p) => ({ topic: t.topic, partition: p.partition, offset: p.offset, metadata: p.metadata })),
+    );
+  }
+
   /** One attempt, no retry (heartbeats have their own schedule). */
   async once<M extends keyof GroupRpcs>(
     groupId: string,
