@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { codecBench } from "./codec.js";
 import { e2eBench } from "./e2e.js";
 import { failoverBench } from "./failover.js";
+import { groupsBench } from "./groups.js";
 import { type BenchReport, type BenchRow, formatTable } from "./lib/report.js";
 import { peersBench } from "./peers.js";
 import { storageBench } from "./storage.js";
@@ -29,6 +30,11 @@ const SUITES: Record<string, { describe: string; run: Suite }> = {
   failover: {
     describe: "time to new leaders and a new controller after kill -9 (real etcd, 3 brokers)",
     run: failoverBench,
+  },
+  groups: {
+    describe:
+      "time for a 10-member consumer group to settle after a join, a leave and a kill -9 (real etcd, 3 brokers)",
+    run: groupsBench,
   },
   peers: {
     describe: "tidelog beside NATS JetStream and Redis Streams through their Node clients (installs them when allowed)",
