@@ -108,6 +108,11 @@ export interface RemovedMember {
 export class ConsumerGroup {
   groupEpoch = 0;
   assignmentEpoch = 0;
+  /**
+   * Target assignments computed since this coordinator loaded the group (KIP-848's
+   * rebalances; for metrics only, not persisted, so a new coordinator starts at 0).
+   */
+  rebalances = 0;
   assignor: AssignorName = DEFAULT_ASSIGNOR;
   readonly members = new Map<string, Member>();
   readonly offsets = new Map<string, CommittedOffset>();
@@ -278,6 +283,7 @@ export class ConsumerGroup {
     });
     this.partitionCounts = counts;
     this.assignmentEpoch = this.groupEpoch;
+    this.rebalances++;
   }
 
   private reconcile(member: Member, owned: ReadonlySet<string> | null, nowMs: number): void {

@@ -327,6 +327,11 @@ export class GroupCoordinator {
     return group;
   }
 
+  /** Every group this broker coordinates and has loaded (read-only use: metrics). */
+  *loadedGroups(): Iterable<ConsumerGroup> {
+    for (const shard of this.shards.values()) if (!shard.loading) yield* shard.groups.values();
+  }
+
   list(): GroupSummary[] {
     const out: GroupSummary[] = [];
     for (const shard of this.shards.values()) {

@@ -10,6 +10,19 @@
  */
 export const OFFSETS_TOPIC = "__consumer_offsets";
 
+/** Longest group, member or instance id, in UTF-16 units (Kafka sets none; 255 bounds every key). */
+export const GROUP_ID_MAX_LENGTH = 255;
+
+/** Why `id` cannot be a group (or member, instance) id, or null: at most 255 characters, no control characters. */
+export function groupIdProblem(kind: "group" | "member" | "instance", id: string): string | null {
+  let control = false;
+  for (let i = 0; i < id.length && !control; i++) control = id.charCodeAt(i) < 0x20;
+  if (id.length > GROUP_ID_MAX_LENGTH || control) {
+    return `${kind} id must be at most ${GROUP_ID_MAX_LENGTH} characters without control characters`;
+  }
+  return null;
+}
+
 export function partitionKey(topic: string, partition: number): string {
   return `${topic}:${partition}`;
 }

@@ -11,8 +11,11 @@
  *   does no metrics work at all;
  * - prom-client's process metrics (CPU, memory, event-loop lag, GC, handles).
  *
- * Extension point: a component with metrics of its own (the group coordinator) registers
- * them in `metrics.registry` with `registers: [metrics.registry]`, in its own module.
+ * Consumer groups: members and committed offsets of every group this broker coordinates,
+ * read at scrape time; lag only where this broker also leads the partition, because only
+ * there is the high watermark at hand (a scrape must not make remote calls; `tidelog
+ * groups describe` asks every leader), and rebalances since this broker loaded the group.
+ * A group deleted or moved to another coordinator disappears from the next scrape.
  *
  * Names follow Prometheus conventions: `tidelog_` prefix, base units (`_bytes`,
  * `_seconds`), `_total` for counters. Label values are bounded by the topics and
@@ -21,6 +24,7 @@
 import { type ErrorName, errorNameOf } from "@tidelog/client/record";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { MetadataImage } from "../cluster/metadata-image.js";
+import { parsePartitionKey } from "../group/group-partition.js";
 import type { Partition } from "../replication/partition.js";
 import { countRecords } from "./batch-records.js";
 
@@ -31,6 +35,20 @@ export interface MetricsSources {
   readonly image: () => MetadataImage;
   readonly isController: () => boolean;
   readonly controllerEpoch: () => number;
+  /** Groups this broker coordinates (loaded); none until the coordinator runs. */
+  readonly groups?: () => Iterable<GroupMetricsView>;
+  /** A hosted partition, to read the high watermark that lag is measured against. */
+  readonly partition?: (topic: string, partition: number) => Partition | undefined;
+}
+
+/** What the group gauges read of a group (the coordinator's ConsumerGroup fits it). */
+export interface GroupMetricsView {
+  readonly groupId: string;
+  readonly members: { readonly size: number };
+  /** Target assignments computed since this broker loaded the group. */
+  readonly rebalances: number;
+  /** Committed offsets by "topic:partition". */
+  readonly offsets: ReadonlyMap<string, { readonly offset: number }>;
 }
 
 /** Request latency buckets, seconds: 0.5 ms to 30 s (long polls reach the top). */
@@ -85,6 +103,7 @@ export class BrokerMetrics {
     if (options.processMetrics ?? true) this.processMetrics();
     this.partitionGauges();
     this.clusterGauges();
+    this.groupGauges();
   }
 
   /** Connects the scrape-time gauges to the broker's parts. */
@@ -190,6 +209,60 @@ export class BrokerMetrics {
     perPartition("tidelog_partition_segments", "Segments of a hosted partition.", (p) => p.log.segmentCount);
     perPartition("tidelog_partition_leader", "1 where this broker leads the partition, else 0.", (p) =>
       p.role === "leader" ? 1 : 0,
+    );
+  }
+
+  /** Group gauges, rebuilt from the coordinator's groups at every scrape. */
+  private groupGauges(): void {
+    const self = this;
+    new Gauge({
+      name: "tidelog_group_members",
+      help: "Members of a group coordinated by this broker.",
+      labelNames: ["group"] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const g of self.sources?.groups?.() ?? []) this.set({ group: g.groupId }, g.members.size);
+      },
+    });
+    new Counter({
+      name: "tidelog_group_rebalances_total",
+      help: "Target assignments computed for a group since this broker became its coordinator (KIP-848 rebalances).",
+      labelNames: ["group"] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        for (const g of self.sources?.groups?.() ?? []) this.inc({ group: g.groupId }, g.rebalances);
+      },
+    });
+    const perOffset = (
+      name: string,
+      help: string,
+      read: (committed: number, p: Partition | undefined) => number | null,
+    ) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ["group", "topic", "partition"] as const,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          const sources = self.sources;
+          for (const g of sources?.groups?.() ?? []) {
+            for (const [key, c] of g.offsets) {
+              const tp = parsePartitionKey(key);
+              const value = read(c.offset, sources?.partition?.(tp.topic, tp.partition));
+              if (value !== null)
+                this.set({ group: g.groupId, topic: tp.topic, partition: String(tp.partition) }, value);
+            }
+          }
+        },
+      });
+    perOffset("tidelog_group_committed_offset", "A group's committed offset of a partition.", (committed) => committed);
+    perOffset(
+      "tidelog_group_lag",
+      "High watermark minus the committed offset, for partitions this broker leads (others: see tidelog groups describe).",
+      (committed, p) => (p?.role === "leader" ? Math.max(0, p.log.highWatermark - committed) : null),
     );
   }
 

@@ -8,8 +8,7 @@
  * records in from each Produce partition the answer reports as written, bytes and
  * records out from each Fetch partition's records. Replication traffic is not counted as
  * topic traffic (as in Kafka, where it has metrics of its own).
- *
- * Extension point: the group service's handlers go through the same function.
+ * The Admin and Group services' handlers go through the same function.
  */
 import type * as grpc from "@grpc/grpc-js";
 import type { wire } from "@tidelog/client/protocol";

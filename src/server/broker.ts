@@ -29,7 +29,9 @@ import type { Logger } from "../common/logger.js";
 import { GroupCoordinator } from "../group/group-coordinator.js";
 import { clusterRoutes } from "../http/cluster-routes.js";
 import { ControllerForwarder } from "../http/controller-forwarder.js";
+import { groupRoutes } from "../http/group-routes.js";
 import { healthRoutes, type Readiness } from "../http/health-routes.js";
+import { HttpAdminClient } from "../http/http-admin-client.js";
 import { createHttpServer, type HttpServer } from "../http/http-server.js";
 import { metricsRoutes } from "../http/metrics-routes.js";
 import { topicRoutes } from "../http/topic-routes.js";
@@ -51,6 +53,7 @@ export class Broker {
     readonly httpPort: number,
     private readonly http: HttpServer,
     private readonly forwarder: ControllerForwarder,
+    private readonly httpClient: HttpAdminClient,
     readonly metrics: BrokerMetrics,
     private readonly session: { shuttingDown: boolean },
     private readonly logger: Logger,
@@ -128,13 +131,6 @@ export class Broker {
       random,
       onLeaderElections: (count) => metrics.leadersElected(count),
     });
-    metrics.attach({
-      partitions: () => replicas.all(),
-      image: () => watch.image,
-      isController: () => controller.isActive,
-      controllerEpoch: () => watch.image.controller()?.epoch ?? -1,
-    });
-
     const producerIds = new ProducerIdManager(store);
     const fetchers = new ReplicaFetcherManager({
       brokerId: config.brokerId,
@@ -158,6 +154,14 @@ export class Broker {
       config: config.groups,
     });
     replicas.onReconciled(() => groups.onReconciled());
+    metrics.attach({
+      partitions: () => replicas.all(),
+      image: () => watch.image,
+      isController: () => controller.isActive,
+      controllerEpoch: () => watch.image.controller()?.epoch ?? -1,
+      groups: () => groups.loadedGroups(),
+      partition: (topic, partition) => replicas.get({ topic, partition }),
+    });
     groups.start();
     replicas.startIsrChecks(Math.max(100, Math.floor(config.replicaLagTimeMaxMs / 2)));
 
@@ -200,14 +204,17 @@ export class Broker {
     );
     server.addService(
       proto.tidelog.v1.Group.service,
-      groupHandlers({
-        brokerId: config.brokerId,
-        image: () => watch.image,
-        controller,
-        coordinator: groups,
-        config: config.groups,
-        logger: logger.child({ component: "group-api" }),
-      }),
+      instrumentHandlers(
+        groupHandlers({
+          brokerId: config.brokerId,
+          image: () => watch.image,
+          controller,
+          coordinator: groups,
+          config: config.groups,
+          logger: logger.child({ component: "group-api" }),
+        }),
+        metrics,
+      ),
     );
     const grpcPort = await new Promise<number>((resolve, reject) =>
       server.bindAsync(`${config.grpcHost}:${config.grpcPort}`, grpc.ServerCredentials.createInsecure(), (err, port) =>
@@ -215,8 +222,9 @@ export class Broker {
       ),
     );
 
-    // Every HTTP resource is one route module in this list (consumer groups add theirs here).
+    // Every HTTP resource is one route module in this list.
     const ops = adminOperations(adminDeps);
+    const httpClient = new HttpAdminClient(`${config.advertisedHost}:${grpcPort}`, config.brokerId, logger);
     const forwarder = new ControllerForwarder(() => watch.image);
     const http = createHttpServer({
       host: config.httpHost,
@@ -229,6 +237,7 @@ export class Broker {
         metricsRoutes(metrics),
         clusterRoutes(ops),
         topicRoutes(ops, forwarder),
+        groupRoutes(() => httpClient.admin()),
       ],
     });
     const httpPort = await http.listen();
@@ -274,6 +283,7 @@ export class Broker {
       httpPort,
       http,
       forwarder,
+      httpClient,
       metrics,
       session,
       logger,
@@ -301,6 +311,7 @@ export class Broker {
     this.fetchers.stop();
     this.groups.stop();
     this.replicas.stop();
+    await step(logger, "close the HTTP API's client", () => this.httpClient.close());
     await step(logger, "stop gRPC", () => stopServer(this.server, 5000));
     this.forwarder.close();
     await step(logger, "stop HTTP", () => this.http.close());

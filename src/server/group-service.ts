@@ -17,6 +17,8 @@ import { type AssignorName, isAssignorName } from "../group/assignors.js";
 import type { GroupCoordinator } from "../group/group-coordinator.js";
 import {
   fromTopicPartitions,
+  GROUP_ID_MAX_LENGTH,
+  groupIdProblem,
   OFFSETS_TOPIC,
   offsetsPartitionFor,
   toTopicPartitions,
@@ -35,7 +37,7 @@ export interface GroupServiceDeps {
 
 /** Bounds on one request. */
 export const GROUP_LIMITS = {
-  idMaxLength: 255,
+  idMaxLength: GROUP_ID_MAX_LENGTH,
   topicsPerSubscription: 1000,
   partitionsPerRequest: 100_000,
   groupsPerRequest: 1000,
@@ -44,20 +46,10 @@ export const GROUP_LIMITS = {
 };
 
 function checkId(kind: "group" | "member" | "instance", id: string, required: boolean): void {
-  if (required && id.length === 0) {
-    throw new TidelogError(kind === "group" ? "INVALID_GROUP_ID" : "INVALID_REQUEST", `a ${kind} id is required`);
-  }
-  if (id.length > GROUP_LIMITS.idMaxLength || hasControlCharacter(id)) {
-    throw new TidelogError(
-      kind === "group" ? "INVALID_GROUP_ID" : "INVALID_REQUEST",
-      `${kind} id must be at most ${GROUP_LIMITS.idMaxLength} characters without control characters`,
-    );
-  }
-}
-
-function hasControlCharacter(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) < 0x20) return true;
-  return false;
+  const code = kind === "group" ? "INVALID_GROUP_ID" : "INVALID_REQUEST";
+  if (required && id.length === 0) throw new TidelogError(code, `a ${kind} id is required`);
+  const problem = groupIdProblem(kind, id);
+  if (problem) throw new TidelogError(code, problem);
 }
 
 function countPartitions(list: ReadonlyArray<{ partitions: readonly number[] }>): number {

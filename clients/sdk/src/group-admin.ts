@@ -218,8 +218,15 @@ export class GroupAdmin {
     const byTime = "to" in spec && spec.to === "datetime" ? await this.listOffsets(partitions, spec.timestamp) : null;
     const plan = partitions.map((tp) => {
       const k = `${tp.topic}:${tp.partition}`;
-      const low = earliest.get(k) ?? 0;
-      const high = latest.get(k) ?? 0;
+      const low = earliest.get(k);
+      const high = latest.get(k);
+      // Never guess a bound: a reset to a made-up 0 would silently rewind the group.
+      if (low === undefined || high === undefined) {
+        throw new TidelogError(
+          "LEADER_NOT_AVAILABLE",
+          `could not read the log start and end offsets of ${k}; nothing was reset, try again`,
+        );
+      }
       const now = current.get(k) ?? -1;
       let target: number;
       if ("shiftBy" in spec) target = (now < 0 ? low : now) + spec.shiftBy;
