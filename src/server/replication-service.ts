@@ -38,14 +38,24 @@ export function replicationHandlers(deps: ReplicationServiceDeps): wire.Replicat
   };
 }
 
+/**
+ * What this stream last told the follower of each partition: a partition with no records,
+ * no error, no divergence and the same high watermark and log start offset is left out of
+ * the next answer (Kafka's incremental fetch sessions, KIP-227, save the same bytes). The
+ * follower applies only what is listed, so an omitted partition simply stays as it was.
+ * Scoped to one stream: a reconnecting follower starts from a full answer.
+ */
+type SentState = Map<string, { highWatermark: number; logStartOffset: number }>;
+
 function serveFollower(
   call: grpc.ServerDuplexStream<wire.ReplicaFetchRequest__Output, wire.ReplicaFetchResponse>,
   deps: ReplicationServiceDeps,
 ): void {
   let chain: Promise<void> = Promise.resolve();
+  const sent: SentState = new Map();
   call.on("data", (req: wire.ReplicaFetchRequest__Output) => {
     chain = chain
-      .then(() => answer(req, deps))
+      .then(() => answer(req, deps, sent))
       .then((res) => {
         if (!call.cancelled) call.write(res);
       })
@@ -60,6 +70,7 @@ function serveFollower(
 async function answer(
   req: wire.ReplicaFetchRequest__Output,
   deps: ReplicationServiceDeps,
+  sent: SentState,
 ): Promise<wire.ReplicaFetchResponse> {
   const deadline = Date.now() + Math.min(Math.max(req.maxWaitMs, 0), WAIT_MAX_MS);
   const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : RESPONSE_BYTES_MAX, RESPONSE_BYTES_MAX);
@@ -69,16 +80,38 @@ async function answer(
       (p) => (p.records as Buffer).length > 0 || (p.error?.code ?? 0) !== 0 || (p.divergingEpoch?.epoch ?? -1) >= 0,
     );
     const remaining = deadline - Date.now();
-    if (hasData || remaining <= 0) return { partitions };
+    if (hasData || remaining <= 0) return { partitions: changedOnly(partitions, sent) };
     const waits = req.partitions.flatMap((p) => {
       const partition = deps.replicas.get({ topic: p.topic, partition: p.partition });
       return partition && partition.role === "leader" ? [partition.awaitData(p.fetchOffset, "leo", remaining)] : [];
     });
-    if (waits.length === 0) return { partitions };
+    if (waits.length === 0) return { partitions: changedOnly(partitions, sent) };
     await Promise.race(waits);
     // Never spin on already-settled waits: let appends run between re-reads.
     await new Promise((r) => setImmediate(r));
   }
+}
+
+/** The answers the follower needs (see SentState), remembering what they say. */
+function changedOnly(partitions: PartitionAnswer[], sent: SentState): PartitionAnswer[] {
+  return partitions.filter((p) => {
+    const key = `${p.topic}-${p.partition}`;
+    const highWatermark = Number(p.highWatermark ?? -1);
+    const logStartOffset = Number(p.logStartOffset ?? -1);
+    const failed = (p.error?.code ?? 0) !== 0;
+    const last = sent.get(key);
+    const quiet =
+      !failed &&
+      (p.records as Buffer).length === 0 &&
+      p.divergingEpoch === NO_DIVERGENCE &&
+      last !== undefined &&
+      last.highWatermark === highWatermark &&
+      last.logStartOffset === logStartOffset;
+    if (quiet) return false;
+    if (failed) sent.delete(key);
+    else sent.set(key, { highWatermark, logStartOffset });
+    return true;
+  });
 }
 
 function readForFollower(
