@@ -66,6 +66,8 @@ export class BrokerMetrics {
   private sources: MetricsSources | null = null;
   /** Label children cached per topic: the hot path skips prom-client's label hashing. */
   private readonly traffic = new Map<string, TopicTraffic>();
+  /** The same for request histograms, per API and error (bounded by both tables). */
+  private readonly requestChildren = new Map<string, Histogram.Internal<"api" | "error">>();
 
   private readonly bytesIn = this.counter("tidelog_topic_bytes_in_total", "Bytes produced to a topic (as stored).");
   private readonly recordsIn = this.counter("tidelog_topic_records_in_total", "Records produced to a topic.");
@@ -136,7 +138,13 @@ export class BrokerMetrics {
   request(api: string, startNs: bigint, error: ErrorName | number): void {
     const name = typeof error === "number" ? errorNameOf(error) : error;
     const seconds = Number(process.hrtime.bigint() - startNs) / 1e9;
-    this.requestSeconds.observe({ api, error: name }, seconds);
+    const key = `${api} ${name}`;
+    let child = this.requestChildren.get(key);
+    if (!child) {
+      child = this.requestSeconds.labels({ api, error: name });
+      this.requestChildren.set(key, child);
+    }
+    child.observe(seconds);
   }
 
   isrChanged(change: { shrink: boolean; expand: boolean }): void {

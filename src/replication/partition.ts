@@ -57,6 +57,12 @@ export class Partition {
   private readonly followers = new Map<number, FollowerState>();
   /** acks=all produces waiting for the high watermark to pass an offset. */
   private hwWaiters: Waiter[] = [];
+  /**
+   * Follower streams waiting for anything appended (or for this partition to fail): one
+   * callback per waiting replica fetch, however many partitions it covers, so a long poll
+   * over many partitions costs one timer, not one per partition.
+   */
+  private readonly appendWatchers = new Set<() => void>();
   /** Fetches waiting for new data (HW for consumers, LEO for followers). */
   private dataWaiters: Waiter[] = [];
 
@@ -153,6 +159,7 @@ export class Partition {
     if (!info.duplicate) {
       this.maybeAdvanceHighWatermark();
       this.release();
+      for (const wake of this.appendWatchers) wake();
     }
     if (log.flushNeeded()) await log.flush();
     if (acks === ACKS_ALL) await this.awaitHighWatermark(info.lastOffset + 1, timeoutMs);
@@ -191,6 +198,18 @@ export class Partition {
     const bound = upper === "hw" ? this.log.highWatermark : this.log.logEndOffset;
     if (bound > offset || timeoutMs <= 0) return Promise.resolve();
     return this.wait(this.dataWaiters, upper, offset + 1, timeoutMs, null).catch(() => {});
+  }
+
+  /**
+   * Calls `wake` (once) on the next append or failure; returns the function that stops
+   * watching. Refused past MAX_WAITERS_PER_PARTITION watchers, like other waits.
+   */
+  watchAppends(wake: () => void): () => void {
+    if (this.appendWatchers.size >= MAX_WAITERS_PER_PARTITION) {
+      throw new TidelogError("REQUEST_TIMED_OUT", `too many replica fetches waiting on ${this.key}`);
+    }
+    this.appendWatchers.add(wake);
+    return () => this.appendWatchers.delete(wake);
   }
 
   private wait(
@@ -247,6 +266,7 @@ export class Partition {
   }
 
   failWaiters(error: TidelogError): void {
+    for (const wake of this.appendWatchers) wake();
     for (const w of [...this.hwWaiters, ...this.dataWaiters]) {
       clearTimeout(w.timer);
       w.reject(error);

@@ -81,15 +81,34 @@ async function answer(
     );
     const remaining = deadline - Date.now();
     if (hasData || remaining <= 0) return { partitions: changedOnly(partitions, sent) };
-    const waits = req.partitions.flatMap((p) => {
+    const led = req.partitions.flatMap((p) => {
       const partition = deps.replicas.get({ topic: p.topic, partition: p.partition });
-      return partition && partition.role === "leader" ? [partition.awaitData(p.fetchOffset, "leo", remaining)] : [];
+      return partition && partition.role === "leader" ? [partition] : [];
     });
-    if (waits.length === 0) return { partitions: changedOnly(partitions, sent) };
-    await Promise.race(waits);
-    // Never spin on already-settled waits: let appends run between re-reads.
-    await new Promise((r) => setImmediate(r));
+    if (led.length === 0) return { partitions: changedOnly(partitions, sent) };
+    // Nothing was read above and nothing can have been appended since (no await between):
+    // wait for the next append to any of them.
+    await nextAppend(led, remaining);
   }
+}
+
+/** Resolves on the first append to (or failure of) any of `partitions`, or after `timeoutMs`. */
+function nextAppend(partitions: readonly Partition[], timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const unwatch: (() => void)[] = [];
+    const done = () => {
+      clearTimeout(timer);
+      for (const stop of unwatch) stop();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    try {
+      for (const p of partitions) unwatch.push(p.watchAppends(done));
+    } catch {
+      // Too many watchers: wait out the timeout instead (answering now would spin).
+      for (const stop of unwatch) stop();
+    }
+  });
 }
 
 /** The answers the follower needs (see SentState), remembering what they say. */
