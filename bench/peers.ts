@@ -63,7 +63,8 @@ function plan(quick: boolean): Plan {
     ],
     rounds: quick ? 1 : 2,
     warmupRecords: quick ? 2000 : 100_000,
-    latencyWarmupSeconds: quick ? 0.5 : 2,
+    // As in the e2e suite: long enough for JIT and heaps to settle, for every system alike.
+    latencyWarmupSeconds: quick ? 0.5 : 10,
     latencySeconds: quick ? 1 : 10,
     consumeTimeoutMs: quick ? 30_000 : 120_000,
     ceilingSeconds: quick ? 1 : 3,
