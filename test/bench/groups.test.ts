@@ -7,32 +7,18 @@
 // fails the run if two live members ever owned one partition, or a callback came after
 // the group was judged settled.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { test } from "node:test";
 import { fewestMoves } from "../../bench/groups.js";
 import type { BenchReport, BenchRow } from "../../bench/lib/report.js";
-import { projectRoot } from "../../scripts/bootstrap.mjs";
+import { runQuickBench } from "./run-bench.js";
 
 /** The quick run takes about 30 s; this bounds a hung cluster or member. */
 const RUN_TIMEOUT_MS = 90_000;
 
 const EVENTS = ["11th member joins", "a member leaves (close)", "a member is killed (SIGKILL)"];
 
-async function runQuickGroups(): Promise<BenchReport> {
-  const child = spawn(process.execPath, [join(projectRoot(), "scripts", "bench.mjs"), "groups", "--quick", "--json"], {
-    cwd: projectRoot(),
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d));
-  child.stderr.on("data", (d: Buffer) => (stderr += d));
-  const timer = setTimeout(() => child.kill("SIGTERM"), RUN_TIMEOUT_MS);
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  clearTimeout(timer);
-  assert.equal(code, 0, `bench exited with ${code}; stderr:\n${stderr.slice(-4000)}`);
-  return JSON.parse(stdout) as BenchReport;
+function runQuickGroups(): Promise<BenchReport> {
+  return runQuickBench("groups", RUN_TIMEOUT_MS);
 }
 
 test("fewestMoves: what a balanced assignment must move after a join, a leave and an uneven start", () => {

@@ -5,30 +5,15 @@
 // skipped), and that every system that ran got all its records acknowledged and read
 // back; timings are not asserted, since a shared 2-core machine makes them noise.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
-import { join } from "node:path";
 import { test } from "node:test";
 import type { BenchReport, BenchRow } from "../../bench/lib/report.js";
-import { projectRoot } from "../../scripts/bootstrap.mjs";
+import { runQuickBench } from "./run-bench.js";
 
 /** The quick run takes about a minute; this bounds a hung server or client. */
 const RUN_TIMEOUT_MS = 170_000;
 
-async function runQuickPeers(): Promise<BenchReport> {
-  const child = spawn(process.execPath, [join(projectRoot(), "scripts", "bench.mjs"), "peers", "--quick", "--json"], {
-    cwd: projectRoot(),
-    env: { ...process.env, TIDELOG_NO_INSTALL: "1" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d));
-  child.stderr.on("data", (d: Buffer) => (stderr += d));
-  const timer = setTimeout(() => child.kill("SIGTERM"), RUN_TIMEOUT_MS);
-  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
-  clearTimeout(timer);
-  assert.equal(code, 0, `bench exited with ${code}; stderr:\n${stderr.slice(-4000)}`);
-  return JSON.parse(stdout) as BenchReport;
+function runQuickPeers(): Promise<BenchReport> {
+  return runQuickBench("peers", RUN_TIMEOUT_MS, { TIDELOG_NO_INSTALL: "1" });
 }
 
 test("peers --quick reports every system's records delivered, in the shared row shape", async () => {
