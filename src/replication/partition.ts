@@ -31,9 +31,8 @@ interface FollowerState {
   lastCaughtUpMs: number;
 }
 
+/** A request waiting for the high watermark to reach `until`. */
 interface Waiter {
-  /** Which offset must reach `until`: the high watermark or the log end offset. */
-  readonly on: "hw" | "leo";
   readonly until: number;
   readonly resolve: () => void;
   readonly reject: (e: TidelogError) => void;
@@ -63,7 +62,7 @@ export class Partition {
    * over many partitions costs one timer, not one per partition.
    */
   private readonly appendWatchers = new Set<() => void>();
-  /** Fetches waiting for new data (HW for consumers, LEO for followers). */
+  /** Consumer fetches waiting for the high watermark to pass their offset. */
   private dataWaiters: Waiter[] = [];
 
   constructor(
@@ -157,8 +156,8 @@ export class Partition {
     }
     const info = log.appendAsLeader(records, this.leaderEpoch);
     if (!info.duplicate) {
+      // Waiters wait on the high watermark, which releases them when it moves.
       this.maybeAdvanceHighWatermark();
-      this.release();
       for (const wake of this.appendWatchers) wake();
     }
     if (log.flushNeeded()) await log.flush();
@@ -187,17 +186,16 @@ export class Partition {
   /** Resolves once the high watermark is >= `offset`; rejects after `timeoutMs`. */
   awaitHighWatermark(offset: number, timeoutMs: number): Promise<void> {
     if (this.log.highWatermark >= offset) return Promise.resolve();
-    return this.wait(this.hwWaiters, "hw", offset, timeoutMs, "REQUEST_TIMED_OUT");
+    return this.wait(this.hwWaiters, offset, timeoutMs, "REQUEST_TIMED_OUT");
   }
 
   /**
-   * Resolves when there is data at `offset`, i.e. once the high watermark (for consumers)
-   * or the log end offset (for followers) is past it, or after `timeoutMs` (no error).
+   * Resolves when a consumer has data at `offset` (the high watermark is past it), or
+   * after `timeoutMs` (no error). Followers wait with `watchAppends` instead.
    */
-  awaitData(offset: number, upper: "hw" | "leo", timeoutMs: number): Promise<void> {
-    const bound = upper === "hw" ? this.log.highWatermark : this.log.logEndOffset;
-    if (bound > offset || timeoutMs <= 0) return Promise.resolve();
-    return this.wait(this.dataWaiters, upper, offset + 1, timeoutMs, null).catch(() => {});
+  awaitData(offset: number, timeoutMs: number): Promise<void> {
+    if (this.log.highWatermark > offset || timeoutMs <= 0) return Promise.resolve();
+    return this.wait(this.dataWaiters, offset + 1, timeoutMs, null).catch(() => {});
   }
 
   /**
@@ -214,7 +212,6 @@ export class Partition {
 
   private wait(
     list: Waiter[],
-    on: "hw" | "leo",
     until: number,
     timeoutMs: number,
     timeoutCode: "REQUEST_TIMED_OUT" | null,
@@ -224,7 +221,6 @@ export class Partition {
     }
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = {
-        on,
         until,
         resolve,
         reject,
@@ -249,11 +245,10 @@ export class Partition {
     this.dataWaiters = this.dataWaiters.filter((w) => w !== waiter);
   }
 
-  /** Wakes waiters whose condition now holds: called after appends and HW moves. */
-  release(): void {
+  /** Wakes waiters whose high watermark has come: called when it moves. */
+  private release(): void {
     const hw = this.log.highWatermark;
-    const leo = this.log.logEndOffset;
-    const ready = (w: Waiter) => (w.on === "hw" ? hw : leo) >= w.until;
+    const ready = (w: Waiter) => hw >= w.until;
     for (const list of [this.hwWaiters, this.dataWaiters]) {
       for (const w of list) {
         if (!ready(w)) continue;

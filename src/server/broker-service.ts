@@ -250,7 +250,7 @@ async function fetch(deps: BrokerServiceDeps, req: wire.FetchRequest__Output): P
       return { topics: groupByTopic(targets, results) };
     }
     const waits = targets.flatMap((t) =>
-      t.partition ? [t.partition.awaitData(t.request.fetchOffset, "hw", remaining)] : [],
+      t.partition ? [t.partition.awaitData(t.request.fetchOffset, remaining)] : [],
     );
     await Promise.race(waits.length > 0 ? waits : [new Promise((r) => setTimeout(r, remaining))]);
     // Never spin on already-settled waits: let produce requests run between re-reads.
