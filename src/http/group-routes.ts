@@ -96,19 +96,7 @@ export function groupRoutes(admin: () => Admin): HttpRoutes {
 
     app.get("/v1/groups/:groupId", { schema: { params: GroupParams } }, async (request: GroupRequest) => {
       const groupId = checkedGroupId(request);
-      let notFound: unknown = null;
-      const description = await admin()
-        .describeGroup(groupId)
-        .catch((e: unknown) => {
-          // Committed offsets without a member record still make a group worth showing.
-          if (!(e instanceof TidelogError) || e.code !== "GROUP_ID_NOT_FOUND") throw e;
-          notFound = e;
-          return null;
-        });
-      const offsets = await admin().groupOffsets(groupId);
-      if (description === null && offsets.length === 0) throw notFound;
-      const totalLag = offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0);
-      return { groupId, description, offsets, totalLag };
+      return { groupId, ...(await admin().groupStatus(groupId)) };
     });
 
     app.post(

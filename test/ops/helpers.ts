@@ -1,5 +1,6 @@
 // Helpers for the operations tests: HTTP calls against a broker's admin port, and
 // finding the tools (promtool, kubectl) these tests drive.
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
@@ -43,4 +44,18 @@ export function findTool(name: string): string | null {
   if (which.status === 0 && found) return found;
   for (const dir of ["/usr/bin", "/usr/local/bin"]) if (existsSync(`${dir}/${name}`)) return `${dir}/${name}`;
   return null;
+}
+
+/** A typed JSON error with this status and name from the shared table. */
+export function assertError(res: HttpAnswer, status: number, name: string): void {
+  assert.equal(res.status, status, `expected ${status} ${name}, got ${res.status}: ${res.text}`);
+  assert.equal(res.json?.error?.name, name, res.text);
+  assert.equal(typeof res.json.error.code, "number");
+  assert.equal(typeof res.json.error.message, "string");
+}
+
+/** The value of one sample in a Prometheus exposition, by name and exact label text (e.g. `{topic="t"}`). */
+export function sample(text: string, name: string, labels = ""): number | null {
+  const line = text.split("\n").find((l) => l.startsWith(`${name}${labels} `));
+  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : null;
 }

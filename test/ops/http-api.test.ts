@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { type ClusterHandle, createScope, startCluster, waitFor } from "../cluster/harness.js";
-import { type HttpAnswer, http } from "./helpers.js";
+import { assertError, http } from "./helpers.js";
 
 const FAST = {
   "broker.session.timeout.ms": "3000",
@@ -15,13 +15,6 @@ const FAST = {
   "metadata.resync.interval.ms": "2000",
   "http.body.max.bytes": "4096",
 };
-
-function assertError(res: HttpAnswer, status: number, name: string): void {
-  assert.equal(res.status, status, `expected ${status} ${name}, got ${res.status}: ${res.text}`);
-  assert.equal(res.json?.error?.name, name, res.text);
-  assert.equal(typeof res.json.error.code, "number");
-  assert.equal(typeof res.json.error.message, "string");
-}
 
 describe("HTTP admin API", { timeout: 150_000 }, () => {
   // One cluster for the whole suite: the tests run in order and build on each other.

@@ -8,20 +8,10 @@ import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 import { Client } from "@tidelog/client";
 import { startCluster, waitFor } from "../cluster/harness.js";
-import { findTool, type HttpAnswer, http } from "./helpers.js";
+import { assertError, findTool, http, sample } from "./helpers.js";
 
 const promtool = findTool("promtool");
 const PER_PARTITION = 10;
-
-function assertError(res: HttpAnswer, status: number, name: string): void {
-  assert.equal(res.status, status, `expected ${status} ${name}, got ${res.status}: ${res.text}`);
-  assert.equal(res.json?.error?.name, name, res.text);
-}
-
-function sample(text: string, name: string, labels: string): number | null {
-  const line = text.split("\n").find((l) => l.startsWith(`${name}${labels} `));
-  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : null;
-}
 
 test("groups over REST from a broker that is not the coordinator, and group metrics on the coordinator", {
   skip: promtool ? false : "promtool not installed (apt-get install prometheus)",

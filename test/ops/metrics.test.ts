@@ -6,15 +6,9 @@ import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 import { Client } from "@tidelog/client";
 import { startCluster, waitFor } from "../cluster/harness.js";
-import { findTool, http } from "./helpers.js";
+import { findTool, http, sample } from "./helpers.js";
 
 const promtool = findTool("promtool");
-
-/** The value of one sample, by metric name and exact label set text (e.g. `{topic="t"}`). */
-function sample(text: string, name: string, labels = ""): number | null {
-  const line = text.split("\n").find((l) => l.startsWith(`${name}${labels} `));
-  return line ? Number(line.slice(line.lastIndexOf(" ") + 1)) : null;
-}
 
 test("a broker's /metrics passes promtool and counts the traffic it served", {
   skip: promtool ? false : "promtool not installed (apt-get install prometheus)",

@@ -44,6 +44,7 @@ import {
   type GroupDescription,
   type GroupListing,
   type GroupPartitionOffsets,
+  type GroupStatus,
   type OffsetResetPlan,
   type OffsetResetSpec,
 } from "./group-admin.js";
@@ -78,6 +79,11 @@ export class Admin {
   /** Members, epochs and assignments of one group; GROUP_ID_NOT_FOUND when it has neither members nor offsets. */
   describeGroup(groupId: string): Promise<GroupDescription> {
     return this.groups.describeGroup(groupId);
+  }
+
+  /** The group, its offsets and lag, as `tidelog groups describe` shows them; GROUP_ID_NOT_FOUND when there is neither. */
+  groupStatus(groupId: string): Promise<GroupStatus> {
+    return this.groups.groupStatus(groupId);
   }
 
   /** Committed offset, log end offset and lag per partition. */

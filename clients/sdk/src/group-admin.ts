@@ -50,6 +50,13 @@ export interface GroupPartitionOffsets extends TopicPartition {
   readonly memberId: string | null;
 }
 
+export interface GroupStatus {
+  readonly description: GroupDescription | null;
+  readonly offsets: GroupPartitionOffsets[];
+  /** Sum of the lag of the partitions that have a commit. */
+  readonly totalLag: number;
+}
+
 /** Where reset-offsets moves a group's positions. */
 export type OffsetResetSpec =
   | { readonly to: "earliest" }
@@ -120,12 +127,36 @@ export class GroupAdmin {
     };
   }
 
+  /**
+   * Everything `tidelog groups describe` shows: the group (null when it has committed
+   * offsets but no member record) and its offsets with lag. GROUP_ID_NOT_FOUND when it
+   * has neither.
+   */
+  async groupStatus(groupId: string): Promise<GroupStatus> {
+    let notFound: TidelogError | null = null;
+    const description = await this.describeGroup(groupId).catch((e: unknown) => {
+      if (!(e instanceof TidelogError) || e.code !== "GROUP_ID_NOT_FOUND") throw e;
+      notFound = e;
+      return null;
+    });
+    const offsets = await this.offsetsOf(groupId, description);
+    if (notFound !== null && offsets.length === 0) throw notFound;
+    return { description, offsets, totalLag: offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0) };
+  }
+
   /** Committed offsets, log end offsets and lag of every partition the group has committed or owns. */
   async groupOffsets(groupId: string): Promise<GroupPartitionOffsets[]> {
-    const description = await this.describeGroup(groupId).catch((e: unknown) => {
+    return this.offsetsOf(groupId, await this.describeOrNull(groupId));
+  }
+
+  private describeOrNull(groupId: string): Promise<GroupDescription | null> {
+    return this.describeGroup(groupId).catch((e: unknown) => {
       if (e instanceof TidelogError && e.code === "GROUP_ID_NOT_FOUND") return null;
       throw e;
     });
+  }
+
+  private async offsetsOf(groupId: string, description: GroupDescription | null): Promise<GroupPartitionOffsets[]> {
     const committed = await this.committed(groupId, []);
     const owner = new Map<string, string>();
     for (const m of description?.members ?? []) {
@@ -193,10 +224,7 @@ export class GroupAdmin {
     spec: OffsetResetSpec,
     options: { execute?: boolean } = {},
   ): Promise<OffsetResetPlan[]> {
-    const description = await this.describeGroup(groupId).catch((e: unknown) => {
-      if (e instanceof TidelogError && e.code === "GROUP_ID_NOT_FOUND") return null;
-      throw e;
-    });
+    const description = await this.describeOrNull(groupId);
     if (description && description.members.length > 0) {
       throw new TidelogError(
         "NON_EMPTY_GROUP",

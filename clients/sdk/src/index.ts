@@ -58,6 +58,7 @@ export type {
   GroupListing,
   GroupMemberDescription,
   GroupPartitionOffsets,
+  GroupStatus,
   OffsetResetPlan,
   OffsetResetSpec,
 } from "./group-admin.js";

@@ -9,8 +9,7 @@
  */
 import { InvalidArgumentError } from "@commander-js/extra-typings";
 import {
-  type GroupDescription,
-  type GroupPartitionOffsets,
+  type GroupStatus,
   isTidelogError,
   type OffsetResetPlan,
   type OffsetResetSpec,
@@ -104,17 +103,7 @@ ${examples("tidelog groups describe billing", "tidelog groups describe billing -
     )
     .action(async (groupId, _options, command) => {
       const output = session.begin(command.optsWithGlobals());
-      const admin = session.admin();
-      let notFound: unknown = null;
-      const description = await admin.describeGroup(groupId).catch((e: unknown) => {
-        // A group with committed offsets but no member record yet is still worth showing.
-        if (!isTidelogError(e, "GROUP_ID_NOT_FOUND")) throw e;
-        notFound = e;
-        return null;
-      });
-      const offsets = await admin.groupOffsets(groupId);
-      if (description === null && offsets.length === 0) throw notFound;
-      printGroup(output, groupId, description, offsets);
+      printGroup(output, groupId, await session.admin().groupStatus(groupId));
     });
 }
 
@@ -125,13 +114,8 @@ function tps(list: readonly TopicPartition[]): string {
   return parts.length > 0 ? parts.join(" ") : "-";
 }
 
-function printGroup(
-  output: Output,
-  groupId: string,
-  d: GroupDescription | null,
-  offsets: readonly GroupPartitionOffsets[],
-): void {
-  const totalLag = offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0);
+function printGroup(output: Output, groupId: string, status: GroupStatus): void {
+  const { description: d, offsets, totalLag } = status;
   if (output.json) {
     output.document({ groupId, description: d, offsets, totalLag });
     return;
