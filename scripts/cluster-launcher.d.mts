@@ -116,6 +116,7 @@ export function launchEtcd(options: {
 }): Promise<EtcdPorts & { proc: Proc; endpoint: string }>;
 
 export type BrokerEntry = "source" | "dist";
+export const BROKER_NODE_FLAGS: readonly string[];
 export function brokerCommand(root: string, entry?: BrokerEntry): string[];
 export function brokerArgs(options: {
   id: number;

@@ -6,11 +6,25 @@
 // the command, environment and ports the broker StatefulSet gives its pods, and check
 // that the probe paths answer and the brokers form one cluster.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, test } from "node:test";
 import { projectRoot } from "../../scripts/bootstrap.mjs";
+import { BROKER_NODE_FLAGS, brokerCommand } from "../../scripts/cluster-launcher.mjs";
 import { startEtcd, startProcess, tempDir, waitFor } from "../cluster/harness.js";
 import type { HttpAnswer } from "./helpers.js";
 import { find, type K8sObject, kubectl, kustomizations, modelFor, render } from "./kubernetes.js";
+
+/** How the image starts a broker; the launcher (npm start, the tests) uses the same V8 flags. */
+const imageEntry = ["node", ...BROKER_NODE_FLAGS, "/app/dist/server/main.js"];
+
+test("the image and the StatefulSet start the broker with the launcher's V8 flags", () => {
+  const dockerfile = readFileSync(join(projectRoot(), "deploy", "Dockerfile"), "utf8");
+  const entrypoint = /^ENTRYPOINT (.*)$/m.exec(dockerfile)?.[1];
+  assert.deepEqual(entrypoint && JSON.parse(entrypoint), imageEntry);
+  const sts = readFileSync(join(projectRoot(), "deploy", "kubernetes", "base", "broker-statefulset.yaml"), "utf8");
+  assert.ok(sts.includes(`exec ${imageEntry.join(" ")}`), `the StatefulSet runs ${imageEntry.join(" ")}`);
+});
 
 const SKIP = kubectl ? false : "kubectl not installed (apt-get install kubernetes-client)";
 
@@ -205,11 +219,13 @@ function podEnv(
 
 /** The container's command with the image's broker entry point replaced by this checkout's. */
 function localCommand(command: readonly string[]): string[] {
-  const imageEntry = "node /app/dist/server/main.js";
-  const local = `"${process.execPath}" --import tsx --conditions=tidelog-source "${projectRoot()}/src/server/main.ts"`;
+  const image = imageEntry.join(" ");
+  const entry = brokerCommand(projectRoot(), "source")
+    .map((a) => `"${a}"`)
+    .join(" ");
   assert.ok(
-    command.some((part) => part.includes(imageEntry)),
-    `the command runs ${imageEntry}`,
+    command.some((part) => part.includes(image)),
+    `the command runs ${image}`,
   );
-  return command.map((part) => part.replace(imageEntry, local));
+  return command.map((part) => part.replace(image, entry));
 }
