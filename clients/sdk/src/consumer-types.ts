@@ -65,7 +65,7 @@ export interface ConsumerRecord {
   /** Views into the fetched bytes; copy them to keep them beyond the record's use. */
   readonly key: Buffer | null;
   readonly value: Buffer | null;
-  readonly headers: RecordHeader[];
+  readonly headers: readonly RecordHeader[];
 }
 
 /** Records of one partition, in offset order, from one stored batch. */

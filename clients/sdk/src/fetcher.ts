@@ -48,7 +48,7 @@ import {
   LOG_OVERHEAD,
   readInt64,
 } from "./record/batch-header.js";
-import { decodeRecordBatch } from "./record/record-batch.js";
+import { type DecodedRecordBatch, decodeRecordBatchAs } from "./record/record-batch.js";
 import { backoffMs } from "./retry.js";
 import type { PendingCall } from "./rpc.js";
 import { WakeTimer } from "./wake-timer.js";
@@ -256,9 +256,18 @@ export class Fetcher {
     const attributes = buf.readInt16BE(start + 21);
     state.position = lastOffset + 1;
     if ((attributes & CONTROL_FLAG) !== 0) return null;
-    let decoded: ReturnType<typeof decodeRecordBatch>;
+    const { topic, partition } = state;
+    let decoded: DecodedRecordBatch<ConsumerRecord>;
     try {
-      decoded = decodeRecordBatch(buf, start, { maxBatchBytes: size });
+      decoded = decodeRecordBatchAs(buf, start, { maxBatchBytes: size }, (offset, timestamp, key, value, headers) => ({
+        topic,
+        partition,
+        offset,
+        timestamp,
+        key,
+        value,
+        headers,
+      }));
     } catch (e) {
       // Stay before the damaged batch; the application may seek past it.
       state.position = position;
@@ -266,20 +275,10 @@ export class Fetcher {
       state.fetchPosition = position;
       throw e;
     }
-    const { topic, partition } = state;
-    const out: ConsumerRecord[] = [];
-    for (const r of decoded.records) {
-      if (r.offset < position) continue;
-      out.push({
-        topic,
-        partition,
-        offset: r.offset,
-        timestamp: r.timestamp,
-        key: r.key,
-        value: r.value,
-        headers: r.headers,
-      });
-    }
+    // Only the first batch after a seek into its middle starts before the position.
+    const first = decoded.records[0];
+    const out =
+      first && first.offset < position ? decoded.records.filter((r) => r.offset >= position) : decoded.records;
     if (out.length === 0) return null;
     return { topic, partition, records: out, highWatermark: fetched.highWatermark };
   }

@@ -463,12 +463,35 @@ export interface DecodeOptions {
   maxDecompressedBytes?: number;
 }
 
-export interface DecodedRecordBatch {
+export interface DecodedRecordBatch<R = Record> {
   readonly header: BatchHeader;
-  readonly records: Record[];
+  readonly records: R[];
   /** Bytes the batch occupies in the input (batchLength + 12). */
   readonly sizeBytes: number;
 }
+
+/**
+ * Builds the object a decoded record becomes. A consumer passes its own so each record is
+ * allocated once, as the object it hands out, instead of decoded into a Record and copied.
+ */
+export type RecordFactory<R> = (
+  offset: number,
+  timestamp: number,
+  key: Buffer | null,
+  value: Buffer | null,
+  headers: readonly RecordHeader[],
+) => R;
+
+/** Records without headers share one empty list: most have none, and it saves an allocation each. */
+const NO_HEADERS: readonly RecordHeader[] = Object.freeze([]);
+
+const asRecord: RecordFactory<Record> = (offset, timestamp, key, value, headers) => ({
+  offset,
+  timestamp,
+  key,
+  value,
+  headers,
+});
 
 function corrupt(detail: string): TidelogError {
   return new TidelogError("CORRUPT_MESSAGE", detail);
@@ -476,6 +499,16 @@ function corrupt(detail: string): TidelogError {
 
 /** Decodes and fully validates the batch at `pos`. */
 export function decodeRecordBatch(buf: Buffer, pos = 0, options: DecodeOptions = {}): DecodedRecordBatch {
+  return decodeRecordBatchAs(buf, pos, options, asRecord);
+}
+
+/** As decodeRecordBatch, with each record built by `make`. */
+export function decodeRecordBatchAs<R>(
+  buf: Buffer,
+  pos: number,
+  options: DecodeOptions,
+  make: RecordFactory<R>,
+): DecodedRecordBatch<R> {
   if (!Number.isInteger(pos) || pos < 0 || pos > buf.length)
     throw new RangeError(`position ${pos} is outside the buffer`);
   const header = validateBatch(buf, pos, buf.length, options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES);
@@ -492,21 +525,21 @@ export function decodeRecordBatch(buf: Buffer, pos = 0, options: DecodeOptions =
     start = 0;
     end = data.length;
   }
-  return { header, records: decodeRecords(data, start, end, header), sizeBytes };
+  return { header, records: decodeRecords(data, start, end, header, make), sizeBytes };
 }
 
 /**
  * Decodes the records in `data[start, end)`, which must hold exactly
  * `header.recordCount` of them.
  */
-function decodeRecords(data: Buffer, start: number, end: number, header: BatchHeader): Record[] {
+function decodeRecords<R>(data: Buffer, start: number, end: number, header: BatchHeader, make: RecordFactory<R>): R[] {
   const count = header.recordCount;
   if (count > (end - start) / MIN_RECORD_BYTES) {
     throw corrupt(`record count ${count} cannot fit in ${end - start} bytes of records`);
   }
   const { baseOffset, baseTimestamp, lastOffsetDelta } = header;
   const logAppendTime = (header.attributes & TIMESTAMP_TYPE_MASK) !== 0 ? header.maxTimestamp : null;
-  const records: Record[] = [];
+  const records: R[] = [];
   const cursor = new ReadCursor(start);
   let previousDelta = -1;
   for (let i = 0; i < count; i++) {
@@ -526,9 +559,7 @@ function decodeRecords(data: Buffer, start: number, end: number, header: BatchHe
     const key = readBytes(data, cursor, recordEnd, "key");
     const value = readBytes(data, cursor, recordEnd, "value");
     const headerCount = readVarint(data, cursor, recordEnd);
-    let headers: RecordHeader[];
-    if (headerCount === 0) headers = [];
-    else headers = readHeaders(data, cursor, recordEnd, headerCount);
+    const headers = headerCount === 0 ? NO_HEADERS : readHeaders(data, cursor, recordEnd, headerCount);
     if (cursor.pos !== recordEnd) {
       throw corrupt(`record ${i} length says ${length} bytes, its fields take ${cursor.pos - bodyStart}`);
     }
@@ -541,7 +572,7 @@ function decodeRecords(data: Buffer, start: number, end: number, header: BatchHe
     } else {
       timestamp = logAppendTime;
     }
-    records.push({ offset: baseOffset + offsetDelta, timestamp, key, value, headers });
+    records.push(make(baseOffset + offsetDelta, timestamp, key, value, headers));
   }
   if (cursor.pos !== end) {
     throw corrupt(`${end - cursor.pos} bytes follow the batch's ${count} records`);

@@ -47,7 +47,7 @@ export interface Record {
   timestamp: number;
   key: Buffer | null;
   value: Buffer | null;
-  headers: RecordHeader[];
+  headers: readonly RecordHeader[];
 }
 
 /** Bytes as given by an application: strings are written as UTF-8. */
