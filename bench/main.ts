@@ -11,6 +11,7 @@ import { codecBench } from "./codec.js";
 import { e2eBench } from "./e2e.js";
 import { failoverBench } from "./failover.js";
 import { groupsBench } from "./groups.js";
+import { measureSteal } from "./lib/proc-stats.js";
 import { type BenchReport, type BenchRow, formatTable } from "./lib/report.js";
 import { peersBench } from "./peers.js";
 import { storageBench } from "./storage.js";
@@ -67,16 +68,20 @@ async function main(): Promise<number> {
     console.error(`unknown suite '${name}'\n\n${usage()}`);
     return 2;
   }
+  const startedAt = new Date().toISOString();
+  const steal = measureSteal();
+  const results = await suite.run({ quick: values.quick ?? false });
   const report: BenchReport = {
     suite: name,
-    startedAt: new Date().toISOString(),
+    startedAt,
     machine: {
       cpus: cpus().length,
       cpuModel: cpus()[0]?.model ?? "unknown",
       memGiB: Math.round(totalmem() / 2 ** 30),
       node: process.version,
+      stealFraction: steal(),
     },
-    results: await suite.run({ quick: values.quick ?? false }),
+    results,
   };
   console.log(values.json ? JSON.stringify(report, null, 2) : formatTable(report));
   return 0;

@@ -60,3 +60,37 @@ export function measureProcesses(pids: readonly number[]): () => ProcessCost {
     peakIsPerWork,
   });
 }
+
+/** The machine's CPU time since boot, in clock ticks, from the first line of /proc/stat. */
+interface MachineTicks {
+  readonly total: number;
+  readonly steal: number;
+}
+
+function machineTicks(): MachineTicks {
+  const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "";
+  // cpu user nice system idle iowait irq softirq steal guest guest_nice (guest time is in user)
+  const fields = line.trim().split(/\s+/).slice(1, 9).map(Number);
+  if (fields.length < 8 || fields.some((f) => !Number.isFinite(f))) throw new Error("unreadable /proc/stat");
+  return { total: fields.reduce((a, b) => a + b, 0), steal: fields[7] ?? 0 };
+}
+
+/**
+ * Starts measuring the share of CPU time the hypervisor gave to other guests ("steal"):
+ * on a shared virtual machine it is the largest source of run-to-run drift, so a report
+ * states it beside the figures. Null where /proc/stat cannot be read.
+ */
+export function measureSteal(): () => number | null {
+  let before: MachineTicks | null = null;
+  try {
+    before = machineTicks();
+  } catch {
+    return () => null;
+  }
+  const start = before;
+  return () => {
+    const now = machineTicks();
+    const total = now.total - start.total;
+    return total > 0 ? (now.steal - start.steal) / total : null;
+  };
+}

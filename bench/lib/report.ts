@@ -24,6 +24,8 @@ export interface BenchReport {
     readonly cpuModel: string;
     readonly memGiB: number;
     readonly node: string;
+    /** Share of the machine's CPU time stolen by the hypervisor during the run (null: unknown). */
+    readonly stealFraction?: number | null;
   };
   readonly results: readonly BenchRow[];
 }
@@ -52,6 +54,10 @@ export function formatTable(report: BenchReport): string {
   const lines = [
     `${report.suite} benchmark, ${report.startedAt}, ${report.machine.cpus} x ${report.machine.cpuModel}, node ${report.machine.node}`,
   ];
+  const steal = report.machine.stealFraction;
+  if (steal !== undefined && steal !== null) {
+    lines.push(`CPU stolen by the hypervisor during the run: ${(steal * 100).toFixed(1)}% (figures drift with it)`);
+  }
   const header = ["name", "value", "unit", "target", "met"];
   const rows = report.results.map((r) => [
     r.name,

@@ -118,7 +118,7 @@ function expectedRecords(input: CompatBatch): Record[] {
 }
 
 /** kafkajs's view of our headers: an object, repeated keys as arrays. */
-function kafkajsHeaders(list: RecordHeader[]): { [key: string]: Buffer | null | (Buffer | null)[] } {
+function kafkajsHeaders(list: readonly RecordHeader[]): { [key: string]: Buffer | null | (Buffer | null)[] } {
   const out: { [key: string]: Buffer | null | (Buffer | null)[] } = {};
   for (const { key, value } of list) {
     const seen = out[key];
