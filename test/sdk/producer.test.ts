@@ -42,6 +42,30 @@ test("records sent within lingerMs share one request; offsets follow send order"
   );
 });
 
+test("with lingerMs 0 a record is sent on the next turn of the event loop, not after a timer", async (t) => {
+  const fake = await startFakeDataCluster(t);
+  fake.cluster.createTopic("orders", 1);
+  const producer = clientFor(t, fake).producer({ lingerMs: 0 });
+  await producer.send("orders", { value: "connects" });
+  // Let the answer's own wake-up run first, so only the new batch can start the sender.
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  // With timers frozen, a send waiting on a 0 ms timer (at least 1 ms in Node) never
+  // leaves; one woken by setImmediate is delivered.
+  t.mock.timers.enable({ apis: ["setTimeout", "setInterval"] });
+  // Bounded by turns of the event loop (timers are frozen): a stuck send fails here.
+  let delivered = false;
+  const sent = producer.send("orders", { value: "now" }).finally(() => {
+    delivered = true;
+  });
+  for (let turns = 0; !delivered && turns < 20_000; turns++) await new Promise((resolve) => setImmediate(resolve));
+  t.mock.timers.reset();
+  // (A send left waiting on a frozen timer also keeps the test's cleanup waiting: it then
+  // fails by the test timeout.)
+  assert.ok(delivered, "the send waited for a timer");
+  const report = await sent;
+  assert.equal(report.offset, 1);
+});
+
 test("a full batch is sent without waiting for lingerMs, and never exceeds batchSize", async (t) => {
   const fake = await startFakeDataCluster(t);
   fake.cluster.createTopic("orders", 1);

@@ -109,7 +109,10 @@ export class Sender {
 
   /** A batch was opened: make sure a run happens when its linger ends, and deadlines are watched. */
   batchOpened(batch: ProducerBatch): void {
-    this.wakeTimer.arm(batch.createdAtMs + this.options.lingerMs);
+    // No linger: run on the next turn of the event loop. A 0 ms timer waits at least 1 ms in
+    // Node, which was half of an acks=all answer's median at 5,000 records/s.
+    if (this.options.lingerMs <= 0) this.wake();
+    else this.wakeTimer.arm(batch.createdAtMs + this.options.lingerMs);
     if (this.tickTimer === null) this.tickTimer = setInterval(() => this.tick(), PRODUCER_TICK_MS);
   }
 
