@@ -29,6 +29,8 @@ const WAIT_MAX_MS = 10_000;
 const RESPONSE_BYTES_MAX = 32 * 1024 * 1024;
 /** "Not diverging": epoch and end offset both -1 (a real answer has one of them >= 0). */
 const NO_DIVERGENCE = { epoch: -1, endOffset: -1 };
+/** Shared by every answer without records: nothing writes to a zero-length buffer. */
+const NO_RECORDS = Buffer.alloc(0);
 
 type PartitionAnswer = wire.ReplicaFetchPartitionData;
 
@@ -138,32 +140,26 @@ function readForFollower(
   deps: ReplicationServiceDeps,
   maxBytes: number,
 ): PartitionAnswer[] {
+  // Called for every partition of every request, idle ones included: one object per
+  // answer, built in one place, so all answers share a shape.
   let budget = maxBytes;
-  return req.partitions.map((p) => {
-    const base = {
-      topic: p.topic,
-      partition: p.partition,
-      highWatermark: -1,
-      logStartOffset: -1,
-      records: Buffer.alloc(0),
-      divergingEpoch: NO_DIVERGENCE,
-    };
+  const answers: PartitionAnswer[] = new Array(req.partitions.length);
+  for (let i = 0; i < req.partitions.length; i++) {
+    const p = req.partitions[i]!;
     try {
       const partition = leaderAt(deps, p.topic, p.partition, p.currentLeaderEpoch);
       const log = partition.log;
-      const common = { ...base, highWatermark: log.highWatermark, logStartOffset: log.logStartOffset };
       if (p.lastFetchedEpoch >= 0) {
         const end = log.epochs.endOffsetFor(p.lastFetchedEpoch, log.logEndOffset);
         if (end.epoch === UNDEFINED_EPOCH) {
           // This log knows no epoch that old: the follower keeps nothing, from our log start.
-          return {
-            ...common,
-            error: NO_ERROR,
-            divergingEpoch: { epoch: UNDEFINED_EPOCH, endOffset: log.logStartOffset },
-          };
+          const diverging = { epoch: UNDEFINED_EPOCH, endOffset: log.logStartOffset };
+          answers[i] = partitionAnswer(p, log.highWatermark, log.logStartOffset, NO_ERROR, NO_RECORDS, diverging);
+          continue;
         }
         if (end.epoch !== p.lastFetchedEpoch || p.fetchOffset > end.endOffset) {
-          return { ...common, error: NO_ERROR, divergingEpoch: end };
+          answers[i] = partitionAnswer(p, log.highWatermark, log.logStartOffset, NO_ERROR, NO_RECORDS, end);
+          continue;
         }
       }
       if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
@@ -173,15 +169,31 @@ function readForFollower(
         );
       }
       partition.onFollowerFetch(req.replicaId, p.fetchOffset);
-      const partitionBytes = Math.min(p.maxBytes > 0 ? p.maxBytes : budget, budget);
-      const read = log.read(p.fetchOffset, { maxBytes: partitionBytes, minOneBatch: true });
-      budget = Math.max(0, budget - read.records.length);
-      return { ...common, highWatermark: log.highWatermark, error: NO_ERROR, records: read.records };
+      let records: Buffer = NO_RECORDS;
+      if (p.fetchOffset < log.logEndOffset) {
+        const partitionBytes = Math.min(p.maxBytes > 0 ? p.maxBytes : budget, budget);
+        records = log.read(p.fetchOffset, { maxBytes: partitionBytes, minOneBatch: true }).records;
+        budget = Math.max(0, budget - records.length);
+      }
+      // The high watermark after onFollowerFetch, which may just have moved it.
+      answers[i] = partitionAnswer(p, log.highWatermark, log.logStartOffset, NO_ERROR, records, NO_DIVERGENCE);
     } catch (e) {
       const err = e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", (e as Error).message);
-      return { ...base, error: errorInfo(err) };
+      answers[i] = partitionAnswer(p, -1, -1, errorInfo(err), NO_RECORDS, NO_DIVERGENCE);
     }
-  });
+  }
+  return answers;
+}
+
+function partitionAnswer(
+  p: wire.ReplicaFetchPartition__Output,
+  highWatermark: number,
+  logStartOffset: number,
+  error: { code: number; message: string },
+  records: Buffer,
+  divergingEpoch: { epoch: number; endOffset: number },
+): PartitionAnswer {
+  return { topic: p.topic, partition: p.partition, highWatermark, logStartOffset, error, records, divergingEpoch };
 }
 
 function leaderAt(deps: ReplicationServiceDeps, topic: string, partition: number, epoch: number): Partition {
