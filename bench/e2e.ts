@@ -168,7 +168,9 @@ async function runCluster(
 export async function e2eBench(opts: { quick: boolean }): Promise<BenchRow[]> {
   const scale = opts.quick ? 0.05 : 1;
   const workloads: Workload[] = [
-    { label: "100 B records", recordBytes: 100, records: Math.round(1_000_000 * scale) },
+    // Three seconds at the 1M/s target, not one: a one-second window measured 0.80-0.93M
+    // where three-million-record runs on the same machine measured 1.11-1.35M.
+    { label: "100 B records", recordBytes: 100, records: Math.round(3_000_000 * scale) },
     { label: "1 KiB records", recordBytes: 1024, records: Math.round(200_000 * scale) },
   ];
   const ceiling = await grpcCeilingMBps(opts.quick ? 1 : 3);
