@@ -15,6 +15,7 @@
  *
  * Used from the event loop only; not safe to share across workers.
  */
+import type { BufferPool } from "./buffer-pool.js";
 import type { TidelogError } from "./errors.js";
 import type { DeliveryReport, ProducerRecord } from "./producer-types.js";
 import {
@@ -82,13 +83,16 @@ export class ProducerBatch {
     /** Buffer memory held until the batch is done. */
     readonly reservedBytes: number,
     compression: CompressionName,
+    private readonly buffers: BufferPool | null = null,
   ) {
     this.topic = owner.topic;
     this.partition = owner.partition;
+    const scratch = buffers !== null && reservedBytes === buffers.bufferBytes ? buffers.take() : undefined;
     this.builder = new RecordBatchBuilder({
       compression,
       defaultTimestamp: createdAtMs,
       initialCapacityBytes: reservedBytes,
+      ...(scratch ? { scratch } : {}),
     });
   }
 
@@ -122,6 +126,8 @@ export class ProducerBatch {
     const builder = this.builder!;
     this.countAtClose = builder.recordCount;
     this.bytes = builder.build();
+    const spare = builder.spareBuffer();
+    if (spare !== null) this.buffers?.give(spare);
     this.builder = null;
     this.state = "closed";
   }

@@ -18,6 +18,7 @@
  *
  * Event-loop only; not safe to share across workers.
  */
+import { BufferPool } from "./buffer-pool.js";
 import { TidelogError } from "./errors.js";
 import { MAX_WAITING_SENDS } from "./limits.js";
 import type { Logger } from "./logger.js";
@@ -64,6 +65,9 @@ export class PartitionQueue implements BatchOwner {
   }
 }
 
+const MAX_POOLED_BUFFERS = 256;
+const POOLED_BYTES_MAX = 32 * 1024 * 1024;
+
 export interface AccumulatorOptions {
   readonly batchSize: number;
   readonly bufferMemory: number;
@@ -91,8 +95,16 @@ export class RecordAccumulator {
   private readonly waiting: SendCall[] = [];
   private waitingHead = 0;
   private readonly metadataWaits = new Set<string>();
+  /** batchSize build buffers back from small batches (see BufferPool). */
+  private readonly buffers: BufferPool;
 
-  constructor(private readonly options: AccumulatorOptions) {}
+  constructor(private readonly options: AccumulatorOptions) {
+    // Enough to cover every partition's open batch turning over; at most 32 MiB kept.
+    this.buffers = new BufferPool(
+      options.batchSize,
+      Math.max(1, Math.min(MAX_POOLED_BUFFERS, Math.floor(POOLED_BYTES_MAX / options.batchSize))),
+    );
+  }
 
   get bufferedBytes(): number {
     return this.usedBytes;
@@ -257,7 +269,7 @@ export class RecordAccumulator {
   }
 
   private openBatch(queue: PartitionQueue, reserve: number, nowMs: number): ProducerBatch {
-    const batch = new ProducerBatch(queue, nowMs, reserve, this.options.compression);
+    const batch = new ProducerBatch(queue, nowMs, reserve, this.options.compression, this.buffers);
     this.usedBytes += reserve;
     queue.batches.push(batch);
     queue.open = batch;

@@ -142,6 +142,12 @@ export interface RecordBatchOptions {
   deleteHorizonMs?: number;
   /** Bytes to reserve for the batch up front; the builder grows past it when needed. */
   initialCapacityBytes?: number;
+  /**
+   * A buffer to build in instead of allocating one (used when at least
+   * initialCapacityBytes long). After build(), `spareBuffer()` says whether it may be
+   * reused: a producer recycles its build buffers so small batches do not allocate one each.
+   */
+  scratch?: Buffer;
 }
 
 export interface EncodeRecordBatchInput extends RecordBatchOptions {
@@ -230,6 +236,8 @@ export class RecordBatchBuilder {
   private maxTimestamp = NO_TIMESTAMP;
   private lastDelta = -1;
   private built = false;
+  /** Whether build() returned a view of `buf` (then `buf` belongs to the batch). */
+  private handedOut = false;
   private readonly codec: CompressionCodec;
   private readonly defaultTimestamp: number;
   private readonly baseOffset: number;
@@ -275,7 +283,16 @@ export class RecordBatchBuilder {
       0,
       bufferConstants.MAX_LENGTH,
     );
-    this.buf = Buffer.allocUnsafe(Math.max(BATCH_HEADER_SIZE, capacity));
+    const wanted = Math.max(BATCH_HEADER_SIZE, capacity);
+    this.buf = options.scratch && options.scratch.length >= wanted ? options.scratch : Buffer.allocUnsafe(wanted);
+  }
+
+  /**
+   * After build(): the buffer the batch was built in, when the built batch does not use
+   * it (it was copied out or compressed), so the caller may reuse it; otherwise null.
+   */
+  spareBuffer(): Buffer | null {
+    return this.built && !this.handedOut ? this.buf : null;
   }
 
   get recordCount(): number {
@@ -365,10 +382,8 @@ export class RecordBatchBuilder {
     let out: Buffer;
     if (this.codec.id === CompressionType.none) {
       // Hand out the build buffer itself unless it holds much more than the batch.
-      out =
-        this.buf.length - this.pos > this.pos >> 3
-          ? Buffer.from(this.buf.subarray(0, this.pos))
-          : this.buf.subarray(0, this.pos);
+      this.handedOut = this.buf.length - this.pos <= this.pos >> 3;
+      out = this.handedOut ? this.buf.subarray(0, this.pos) : Buffer.from(this.buf.subarray(0, this.pos));
     } else {
       const payload = this.codec.compress(this.buf.subarray(BATCH_HEADER_SIZE, this.pos));
       out = Buffer.allocUnsafe(BATCH_HEADER_SIZE + payload.length);
