@@ -39,12 +39,14 @@ export {
   type DecodedRecordBatch,
   type DecodeOptions,
   decodeRecordBatch,
+  decodeRecordBatchAs,
   decodeRecordBatches,
   type EncodeRecordBatchInput,
   encodeRecordBatch,
   NO_TIMESTAMP,
   RecordBatchBuilder,
   type RecordBatchOptions,
+  type RecordFactory,
 } from "./record-batch.js";
 export {
   MAX_VARINT_BYTES,
