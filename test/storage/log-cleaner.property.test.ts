@@ -155,6 +155,11 @@ test("compaction keeps exactly the latest record per key, at its offset, under a
       await c.log.close();
       c.files.closeAll();
     }),
-    { numRuns: 100 },
+    {
+      numRuns: 100,
+      ...(process.env.FC_SEED
+        ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH, endOnFailure: true }
+        : {}),
+    },
   );
 });
