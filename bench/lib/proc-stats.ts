@@ -81,13 +81,12 @@ function machineTicks(): MachineTicks {
  * states it beside the figures. Null where /proc/stat cannot be read.
  */
 export function measureSteal(): () => number | null {
-  let before: MachineTicks | null = null;
+  let start: MachineTicks;
   try {
-    before = machineTicks();
+    start = machineTicks();
   } catch {
     return () => null;
   }
-  const start = before;
   return () => {
     const now = machineTicks();
     const total = now.total - start.total;

@@ -102,7 +102,7 @@ export interface CleanerOptions {
   readonly onSwapStep?: (step: SwapStep) => void;
 }
 
-/** The part of a log one pass may compact. */
+/** The part of a log one pass may compact: [firstDirtyOffset, firstUncleanableOffset), possibly empty. */
 export interface CleanableRange {
   readonly firstDirtyOffset: number;
   /** Exclusive: only closed segments wholly below it are read or rewritten. */
@@ -154,11 +154,10 @@ export class Cleaner {
    * the pass was abandoned (the log changed, or the cleaner is stopping).
    */
   async clean(log: PartitionLog, range: CleanableRange): Promise<CleanResult | null> {
-    // The range starts below the log's dirty point only when the first uncleanable offset
-    // is below it: a follower's truncation removed the active segment and made a cleaned
-    // one active again. Nothing dirty is cleanable until that segment rolls, and a pass now
-    // would move the dirty point back (found by the property test with seed -1513393020).
-    if (range.firstDirtyOffset < log.firstDirtyOffset) return null;
+    // Dirty point above the uncleanable end (a truncation made a cleaned segment active
+    // again): nothing is cleanable until that segment rolls. A pass with dirty point equal
+    // to the end still runs, to drop expired tombstones from clean segments.
+    if (range.firstDirtyOffset > range.firstUncleanableOffset) return null;
     const stats: IoStats = { read: 0, written: 0 };
     let changes = log.segmentChanges;
     const segments = cleanableSegments(log, range.firstUncleanableOffset);

@@ -80,7 +80,10 @@ export function measureDirt(log: PartitionLog, nowMs: number): DirtyMeasure {
       }
     }
   }
-  const firstDirty = Math.min(log.firstDirtyOffset, firstUncleanable);
+  // Not clamped to firstUncleanable: after a follower's truncation makes a cleaned segment
+  // active again the dirty point is above it, and a range that started lower would let a
+  // pass move the dirty point back (the byte counts below are the same either way).
+  const firstDirty = log.firstDirtyOffset;
   let cleanBytes = 0;
   let dirtyBytes = 0;
   let overdue = false;
