@@ -117,6 +117,7 @@ export function launchEtcd(options: {
 
 export type BrokerEntry = "source" | "dist";
 export const BROKER_NODE_FLAGS: readonly string[];
+export const BROKER_ENV: Readonly<Record<string, string>>;
 export function brokerCommand(root: string, entry?: BrokerEntry): string[];
 export function brokerArgs(options: {
   id: number;
@@ -140,6 +141,7 @@ export function launchBroker(options: {
   command: readonly string[];
   args: readonly string[];
   cwd?: string;
+  /** The broker's environment (default: childEnv()), over BROKER_ENV. */
   env?: NodeJS.ProcessEnv;
   logs: LogRing;
   onSpawn?: (proc: Proc) => void;

@@ -75,7 +75,9 @@ async function main(): Promise<void> {
   const host = settings.get("grpc.host") ?? "127.0.0.1";
   const endpoints = settings.get("etcd.endpoints") ?? "http://127.0.0.1:2379";
   const dataDir = settings.get("log.dirs") ?? join(process.cwd(), `fake-broker-${brokerId}`);
-  log(30, "starting broker", { clusterId: settings.get("cluster.id") ?? "tidelog", logDirs: dataDir });
+  // The environment a test may check: the launcher's allocator settings (BROKER_ENV).
+  const glibcTunables = process.env.GLIBC_TUNABLES ?? null;
+  log(30, "starting broker", { clusterId: settings.get("cluster.id") ?? "tidelog", logDirs: dataDir, glibcTunables });
 
   const failCode = settings.get("fake.fail-start");
   if (failCode !== undefined) {

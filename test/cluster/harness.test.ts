@@ -10,6 +10,7 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { projectRoot } from "../../scripts/bootstrap.mjs";
+import { BROKER_ENV } from "../../scripts/cluster-launcher.mjs";
 import {
   createScope,
   type EtcdHandle,
@@ -280,6 +281,22 @@ describe("brokers (with the fake broker)", () => {
     assert.equal(starting?.json?.clusterId, "alpha");
     assert.equal(starting?.json?.logDirs, broker.dataDir);
     assert.ok(existsSync(join(broker.dataDir, "fake-broker.json")));
+  });
+
+  test("a broker runs with the launcher's allocator settings unless its environment sets its own", async (t) => {
+    // Proves: every broker the launcher starts (tests, benchmarks, npm start) gets
+    // BROKER_ENV, and a value the caller passes wins over it.
+    const tunables = (broker: { logs: readonly { json?: Record<string, unknown> }[] }) =>
+      broker.logs.find((r) => r.json?.msg === "starting broker")?.json?.glibcTunables;
+    const plain = await startBroker(t, { id: 11, etcd, command: FAKE_BROKER });
+    assert.equal(tunables(plain), BROKER_ENV.GLIBC_TUNABLES);
+    const own = await startBroker(t, {
+      id: 12,
+      etcd,
+      command: FAKE_BROKER,
+      env: { GLIBC_TUNABLES: "glibc.malloc.arena_max=2" },
+    });
+    assert.equal(tunables(own), "glibc.malloc.arena_max=2");
   });
 
   test("stop() is a clean SIGTERM; restart() keeps id, data directory and ports", async (t) => {

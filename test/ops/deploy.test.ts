@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { projectRoot } from "../../scripts/bootstrap.mjs";
-import { BROKER_NODE_FLAGS, brokerCommand } from "../../scripts/cluster-launcher.mjs";
+import { BROKER_ENV, BROKER_NODE_FLAGS, brokerCommand } from "../../scripts/cluster-launcher.mjs";
 import { startEtcd, startProcess, tempDir, waitFor } from "../cluster/harness.js";
 import type { HttpAnswer } from "./helpers.js";
 import { find, type K8sObject, kubectl, kustomizations, modelFor, render } from "./kubernetes.js";
@@ -18,12 +18,16 @@ import { find, type K8sObject, kubectl, kustomizations, modelFor, render } from 
 /** How the image starts a broker; the launcher (npm start, the tests) uses the same V8 flags. */
 const imageEntry = ["node", ...BROKER_NODE_FLAGS, "/app/dist/server/main.js"];
 
-test("the image and the StatefulSet start the broker with the launcher's V8 flags", () => {
+test("the image and the StatefulSet start the broker with the launcher's V8 flags and allocator settings", () => {
   const dockerfile = readFileSync(join(projectRoot(), "deploy", "Dockerfile"), "utf8");
   const entrypoint = /^ENTRYPOINT (.*)$/m.exec(dockerfile)?.[1];
   assert.deepEqual(entrypoint && JSON.parse(entrypoint), imageEntry);
   const sts = readFileSync(join(projectRoot(), "deploy", "kubernetes", "base", "broker-statefulset.yaml"), "utf8");
   assert.ok(sts.includes(`exec ${imageEntry.join(" ")}`), `the StatefulSet runs ${imageEntry.join(" ")}`);
+  for (const [name, value] of Object.entries(BROKER_ENV)) {
+    assert.ok(dockerfile.includes(`${name}=${value}`), `the image sets ${name}=${value}`);
+    assert.ok(sts.includes(`- name: ${name}`) && sts.includes(`value: ${value}`), `the StatefulSet sets ${name}`);
+  }
 });
 
 const SKIP = kubectl ? false : "kubectl not installed (apt-get install kubernetes-client)";
