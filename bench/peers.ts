@@ -4,6 +4,7 @@
  *
  *   produce N records of 100 B and of 1 KiB, every one acknowledged
  *   consume them all back from the start
+ *   consume them all again as a new consumer group, confirming progress after each batch
  *   publish-to-acknowledge latency p50/p99/p999 at a fixed 5,000 records/s
  *
  * tidelog runs twice: one broker with replication factor 1, and three brokers with RF 3,
@@ -28,7 +29,7 @@ import { grpcCeilingMBps } from "./ceiling/grpc-ceiling.js";
 import type { Percentiles } from "./lib/latency.js";
 import { measureProcesses, type ProcessCost } from "./lib/proc-stats.js";
 import { type BenchRow, ceilingRow, row, targetRow } from "./lib/report.js";
-import type { BenchSystem, Workload } from "./peers/bench-system.js";
+import type { BenchSystem, GroupRead, Workload } from "./peers/bench-system.js";
 import { findOrInstall } from "./peers/debian-package.js";
 import { startJetStream } from "./peers/jetstream.js";
 import { startRedisStreams } from "./peers/redis-streams.js";
@@ -162,6 +163,7 @@ async function warmUp(systems: readonly BenchSystem[], p: Plan): Promise<void> {
     await s.create(topic);
     await s.produce(topic, w);
     await s.consume(topic, w.records, p.consumeTimeoutMs);
+    await s.consumeGroup(topic, w.records, p.consumeTimeoutMs);
     await s.drop(topic);
   }
 }
@@ -170,6 +172,7 @@ interface Throughput {
   readonly system: BenchSystem;
   readonly produce: Measured<number>;
   readonly consume: Measured<{ records: number; perSecond: number }>;
+  readonly group: Measured<GroupRead>;
 }
 
 async function throughput(systems: readonly BenchSystem[], w: Workload, turn: number, p: Plan): Promise<Throughput[]> {
@@ -186,8 +189,9 @@ async function throughput(systems: readonly BenchSystem[], w: Workload, turn: nu
   for (const s of order) {
     const topic = topics.get(s)!;
     const consumed = await measured(s, () => s.consume(topic, w.records, p.consumeTimeoutMs));
+    const group = await measured(s, () => s.consumeGroup(topic, w.records, p.consumeTimeoutMs));
     await s.drop(topic);
-    out.push({ system: s, produce: produced.get(s)!, consume: consumed });
+    out.push({ system: s, produce: produced.get(s)!, consume: consumed, group });
   }
   // Report in the systems' own order, whatever order they ran in.
   return systems.map((s) => out.find((t) => t.system === s)!);
@@ -207,7 +211,7 @@ async function latencies(systems: readonly BenchSystem[], turn: number, p: Plan)
 }
 
 /**
- * Each system's best round: the fastest produce and the fastest consume (with their own
+ * Each system's best round: the fastest produce, consume and group read (with their own
  * costs), and the fewest records read in any round, since every round must deliver all.
  */
 function bestOf(rounds: readonly Throughput[][]): Throughput[] {
@@ -216,11 +220,13 @@ function bestOf(rounds: readonly Throughput[][]): Throughput[] {
     const mine = rounds.map((r) => r.find((t) => t.system === system)!);
     const best = (rate: (t: Throughput) => number) => mine.reduce((a, b) => (rate(b) > rate(a) ? b : a));
     const consume = best((t) => t.consume.result.perSecond).consume;
-    const fewest = Math.min(...mine.map((t) => t.consume.result.records));
+    const group = best((t) => t.group.result.perSecond).group;
+    const fewest = (read: (t: Throughput) => number) => Math.min(...mine.map(read));
     return {
       system,
       produce: best((t) => t.produce.result).produce,
-      consume: { ...consume, result: { ...consume.result, records: fewest } },
+      consume: { ...consume, result: { ...consume.result, records: fewest((t) => t.consume.result.records) } },
+      group: { ...group, result: { ...group.result, records: fewest((t) => t.group.result.records) } },
     };
   });
 }
@@ -241,22 +247,34 @@ function costRows(name: string, m: Measured<unknown>, records: number): BenchRow
   ];
 }
 
+/** The three measured operations of a throughput round, as named in the rows. */
+const OPERATIONS = {
+  produce: { measured: (t: Throughput) => t.produce, rate: (t: Throughput) => t.produce.result, read: null },
+  consume: {
+    measured: (t: Throughput) => t.consume,
+    rate: (t: Throughput) => t.consume.result.perSecond,
+    read: (t: Throughput) => t.consume.result.records,
+  },
+  "group consume": {
+    measured: (t: Throughput) => t.group,
+    rate: (t: Throughput) => t.group.result.perSecond,
+    read: (t: Throughput) => t.group.result.records,
+  },
+} as const;
+
 function throughputRows(w: Workload, results: readonly Throughput[]): BenchRow[] {
   const rows: BenchRow[] = [];
   const mbps = (perSecond: number) => (perSecond * w.recordBytes) / MiB;
-  for (const op of ["produce", "consume"] as const) {
+  for (const [op, { measured: m, rate, read }] of Object.entries(OPERATIONS)) {
     for (const t of results) {
       const name = `${op} ${w.label}, ${t.system.name}`;
-      const m = t[op];
-      const perSecond = op === "produce" ? t.produce.result : t.consume.result.perSecond;
-      rows.push(row(name, perSecond, "records/s"), row(name, mbps(perSecond), "MB/s"));
-      if (op === "consume")
-        rows.push(targetRow(`${name}: records read`, t.consume.result.records, "records", w.records));
-      rows.push(...costRows(name, m, w.records));
+      rows.push(row(name, rate(t), "records/s"), row(name, mbps(rate(t)), "MB/s"));
+      if (read !== null) rows.push(targetRow(`${name}: records read`, read(t), "records", w.records));
+      if (op === "group consume") rows.push(row(`${name}: first record after`, t.group.result.firstRecordMs, "ms"));
+      rows.push(...costRows(name, m(t), w.records));
     }
     for (const t of results.filter((r) => isTidelog(r.system))) {
       for (const peer of results.filter((r) => !isTidelog(r.system))) {
-        const rate = (r: Throughput) => (op === "produce" ? r.produce.result : r.consume.result.perSecond);
         const name = `${op} ${w.label}: ${t.system.name} / ${peer.system.name}`;
         const goal = op === "produce" && w.recordBytes === 100 ? PRODUCE_GOAL_X[peer.system.name] : undefined;
         const ratio = rate(t) / rate(peer);

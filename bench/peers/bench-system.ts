@@ -9,6 +9,14 @@ import type { Percentiles } from "../lib/latency.js";
 
 export type { Workload };
 
+/** What a group read gives back: records read, their rate, and how long the first one took. */
+export interface GroupRead {
+  readonly records: number;
+  readonly perSecond: number;
+  /** From the call (group creation or join included) to the first record in hand. */
+  readonly firstRecordMs: number;
+}
+
 export interface BenchSystem {
   /** Short and stable across versions, used in row names: "Redis Streams", "tidelog RF 3 acks=all". */
   readonly name: string;
@@ -22,6 +30,14 @@ export interface BenchSystem {
   produce(topic: string, w: Workload): Promise<number>;
   /** Reads `topic` from its start until `expected` records or `timeoutMs`; records read and their rate. */
   consume(topic: string, expected: number, timeoutMs: number): Promise<{ records: number; perSecond: number }>;
+  /**
+   * Reads `topic` from its start as a new consumer group, confirming progress after each
+   * batch it reads and waiting for that confirmation before it counts the batch done
+   * (tidelog: commit of the next offset; Redis: XACK of the batch's ids; JetStream: ack of
+   * the batch's last message on an AckAll durable consumer), until `expected` records or
+   * `timeoutMs`. The clock runs from creating or joining the group to the last confirmation.
+   */
+  consumeGroup(topic: string, expected: number, timeoutMs: number): Promise<GroupRead>;
   /** Publish-to-acknowledge latency of 100 B records at a fixed rate. */
   latency(topic: string, perSecond: number, seconds: number): Promise<Percentiles>;
   /** Frees what `topic` holds (the peers keep records in memory or on disk until told). */

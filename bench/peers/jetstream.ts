@@ -5,10 +5,21 @@
  *
  *   produce: js.publish() with up to PUBLISH_IN_FLIGHT publishes awaiting their PubAck
  *   consume: an ordered consumer, pulling CONSUME_BATCH messages at a time
+ *   group read: a durable pull consumer with AckPolicy.All, fetching CONSUME_BATCH messages
+ *     at a time and acknowledging each fetch's last message, awaiting the server's confirmation
  *   latency: one js.publish() per record, each awaited for its PubAck
  */
 import { spawnSync } from "node:child_process";
-import { connect, type JetStreamClient, type JetStreamManager, type NatsConnection, StorageType } from "nats";
+import {
+  AckPolicy,
+  connect,
+  DeliverPolicy,
+  type JetStreamClient,
+  type JetStreamManager,
+  type JsMsg,
+  type NatsConnection,
+  StorageType,
+} from "nats";
 import {
   type CleanupScope,
   pickFreePorts,
@@ -19,7 +30,7 @@ import {
 } from "../../test/cluster/harness.js";
 import { InFlightWindow } from "../lib/in-flight-window.js";
 import { fixedRateLatency } from "../lib/latency.js";
-import type { BenchSystem, Workload } from "./bench-system.js";
+import type { BenchSystem, GroupRead, Workload } from "./bench-system.js";
 
 /** Publishes awaiting a PubAck. The client is CPU-bound at about 20k/s here whether 64 or 16,384 are in flight. */
 const PUBLISH_IN_FLIGHT = 1024;
@@ -55,6 +66,41 @@ async function consume(js: JetStreamClient, stream: string, expected: number, ti
   return { records, perSecond: records / (Number(process.hrtime.bigint() - start) / 1e9) };
 }
 
+async function consumeGroup(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  stream: string,
+  expected: number,
+  timeoutMs: number,
+): Promise<GroupRead> {
+  const start = process.hrtime.bigint();
+  const elapsedMs = () => Number(process.hrtime.bigint() - start) / 1e6;
+  const deadline = Date.now() + timeoutMs;
+  // max_ack_pending defaults to 1,000, which would cut every fetch short; one fetch's worth is what this reader holds.
+  await jsm.consumers.add(stream, {
+    durable_name: "bench",
+    ack_policy: AckPolicy.All,
+    deliver_policy: DeliverPolicy.All,
+    max_ack_pending: CONSUME_BATCH,
+  });
+  const consumer = await js.consumers.get(stream, "bench");
+  let records = 0;
+  let firstRecordMs = 0;
+  while (records < expected && Date.now() < deadline) {
+    // Never ask for more than remain: a fetch short of its count waits out its expiry.
+    const batch = await consumer.fetch({ max_messages: Math.min(CONSUME_BATCH, expected - records), expires: 5000 });
+    let last: JsMsg | undefined;
+    for await (const m of batch) {
+      if (records === 0) firstRecordMs = elapsedMs();
+      last = m;
+      records++;
+    }
+    if (last === undefined) break;
+    await last.ackAck();
+  }
+  return { records, perSecond: records / (elapsedMs() / 1000), firstRecordMs };
+}
+
 /** Starts nats-server with JetStream; it is stopped (by pid) and its folder removed when `scope` ends. */
 export async function startJetStream(scope: CleanupScope, bin: string): Promise<BenchSystem> {
   const [port] = await pickFreePorts(1);
@@ -73,13 +119,15 @@ export async function startJetStream(scope: CleanupScope, bin: string): Promise<
     name: "JetStream",
     setup:
       `NATS JetStream ${version(bin)}, 1 node, file storage (no fsync per message); \`nats\` client: ` +
-      `js.publish with ${PUBLISH_IN_FLIGHT} in flight, ordered consumer pulling ${CONSUME_BATCH}`,
+      `js.publish with ${PUBLISH_IN_FLIGHT} in flight, ordered consumer pulling ${CONSUME_BATCH}; ` +
+      `group read: AckAll durable consumer, fetches of ${CONSUME_BATCH}, last of each acked`,
     serverPids: () => [server.pid],
     async create(topic) {
       await jsm.streams.add({ name: name(topic), subjects: [name(topic)], storage: StorageType.File });
     },
     produce: (topic, w) => produce(js, name(topic), w),
     consume: (topic, expected, timeoutMs) => consume(js, name(topic), expected, timeoutMs),
+    consumeGroup: (topic, expected, timeoutMs) => consumeGroup(js, jsm, name(topic), expected, timeoutMs),
     latency(topic, perSecond, seconds) {
       const value = new Uint8Array(100).fill(0x62);
       return fixedRateLatency(() => js.publish(name(topic), value), perSecond, seconds);

@@ -5,6 +5,8 @@
  *
  *   produce: XADD in pipelines of PIPELINE_COMMANDS, up to PIPELINES_IN_FLIGHT at once
  *   consume: XRANGE with COUNT READ_COUNT, as Buffers (no string decoding), until all are read
+ *   group read: XGROUP CREATE, then XREADGROUP COUNT READ_COUNT and one XACK of the ids read,
+ *     the XACK sent with the next read (one connection keeps them in order)
  *   latency: one XADD per record, each awaited
  */
 import { spawnSync } from "node:child_process";
@@ -19,7 +21,7 @@ import {
 } from "../../test/cluster/harness.js";
 import { InFlightWindow } from "../lib/in-flight-window.js";
 import { fixedRateLatency } from "../lib/latency.js";
-import type { BenchSystem, Workload } from "./bench-system.js";
+import type { BenchSystem, GroupRead, Workload } from "./bench-system.js";
 
 /** XADDs per pipeline (one write, one read of replies). */
 const PIPELINE_COMMANDS = 1000;
@@ -66,6 +68,32 @@ async function consume(redis: Redis, key: string, expected: number, timeoutMs: n
   return { records, perSecond: records / (Number(process.hrtime.bigint() - start) / 1e9) };
 }
 
+/** XREADGROUP's reply for one stream: [[key, [[id, [field, value, ...]], ...]]], or null when nothing is new. */
+type GroupReply = [Buffer, [Buffer, Buffer[]][]][] | null;
+
+async function consumeGroup(redis: Redis, key: string, expected: number, timeoutMs: number): Promise<GroupRead> {
+  const group = "bench";
+  const start = process.hrtime.bigint();
+  const elapsedMs = () => Number(process.hrtime.bigint() - start) / 1e6;
+  const deadline = Date.now() + timeoutMs;
+  await redis.xgroup("CREATE", key, group, "0");
+  let records = 0;
+  let firstRecordMs = 0;
+  let ack: Promise<unknown> = Promise.resolve();
+  while (records < expected && Date.now() < deadline) {
+    const read = redis.callBuffer("XREADGROUP", "GROUP", group, "c1", "COUNT", READ_COUNT, "STREAMS", key, ">");
+    // The previous batch's XACK went out before this read; wait for both.
+    const [, reply] = await Promise.all([ack, read as Promise<GroupReply>]);
+    const entries = reply?.[0]?.[1] ?? [];
+    if (entries.length === 0) break;
+    if (records === 0) firstRecordMs = elapsedMs();
+    records += entries.length;
+    ack = redis.xack(key, group, ...entries.map(([id]) => id));
+  }
+  await ack;
+  return { records, perSecond: records / (elapsedMs() / 1000), firstRecordMs };
+}
+
 /** Starts redis-server; it is stopped (by pid) and its folder removed when `scope` ends. */
 export async function startRedisStreams(scope: CleanupScope, bin: string): Promise<BenchSystem> {
   const [port] = await pickFreePorts(1);
@@ -90,13 +118,15 @@ export async function startRedisStreams(scope: CleanupScope, bin: string): Promi
     name: "Redis Streams",
     setup:
       `Redis ${version(bin)}, 1 node, appendonly yes, appendfsync everysec, no RDB; ioredis client: ` +
-      `pipelined XADD (${PIPELINE_COMMANDS} per pipeline, ${PIPELINES_IN_FLIGHT} in flight), XRANGE COUNT ${READ_COUNT}`,
+      `pipelined XADD (${PIPELINE_COMMANDS} per pipeline, ${PIPELINES_IN_FLIGHT} in flight), XRANGE COUNT ${READ_COUNT}; ` +
+      `group read: XREADGROUP COUNT ${READ_COUNT}, one XACK per read`,
     serverPids: () => [server.pid],
     async create() {
       // XADD creates the stream.
     },
     produce: (topic, w) => produce(redis, topic, w),
     consume: (topic, expected, timeoutMs) => consume(redis, topic, expected, timeoutMs),
+    consumeGroup: (topic, expected, timeoutMs) => consumeGroup(redis, topic, expected, timeoutMs),
     latency(topic, perSecond, seconds) {
       const value = Buffer.alloc(100, 0x62);
       return fixedRateLatency(() => redis.xadd(topic, "*", "v", value), perSecond, seconds);

@@ -7,7 +7,38 @@
 import { Client } from "@tidelog/client";
 import { type CleanupScope, type EtcdHandle, startCluster, waitFor } from "../../test/cluster/harness.js";
 import { consume, latency, PARTITIONS, produce } from "../e2e.js";
-import type { BenchSystem } from "./bench-system.js";
+import type { BenchSystem, GroupRead } from "./bench-system.js";
+
+/**
+ * A new group (one member) reads `topic` from the start; after each batch it commits the
+ * next offset of that partition and waits for the coordinator's answer, as an application
+ * committing per batch does. Auto-commit is off so that nothing else commits.
+ */
+async function consumeGroup(client: Client, topic: string, expected: number, timeoutMs: number): Promise<GroupRead> {
+  const consumer = client.consumer({ groupId: `${topic}-group`, autoOffsetReset: "earliest", autoCommit: false });
+  const start = process.hrtime.bigint();
+  const elapsedMs = () => Number(process.hrtime.bigint() - start) / 1e6;
+  let records = 0;
+  let firstRecordMs = 0;
+  consumer.subscribe([topic]);
+  const done = consumer.run({
+    eachBatch: async (batch) => {
+      const last = batch.records.at(-1);
+      if (last === undefined) return;
+      if (records === 0) firstRecordMs = elapsedMs();
+      await consumer.commit([{ topic, partition: batch.partition, offset: last.offset + 1 }]);
+      records += batch.records.length;
+      if (records >= expected) consumer.stop();
+    },
+  });
+  // A lost record would otherwise keep the benchmark waiting forever.
+  const timer = setTimeout(() => consumer.stop(), timeoutMs);
+  await done;
+  clearTimeout(timer);
+  const perSecond = records / (elapsedMs() / 1000);
+  await consumer.close();
+  return { records, perSecond, firstRecordMs };
+}
 
 export interface TidelogSetup {
   readonly brokers: number;
@@ -38,13 +69,14 @@ export async function startTidelog(scope: CleanupScope, etcd: EtcdHandle, setup:
         `tidelog, ${brokers} broker${brokers > 1 ? "s" : ""} (min.insync.replicas ${Math.min(2, rf)}, no fsync ` +
         `per write: flush.ms unset), ${PARTITIONS} partitions, RF ${rf}; SDK Producer acks=${ackName}, ` +
         "512 KiB batches, 5 ms linger, sends of 1,000 records with 200 in flight (latency: 0 ms linger, " +
-        "one record per send); Consumer reading all partitions",
+        "one record per send); Consumer reading all partitions; group read: one member, commit per batch awaited",
       serverPids: () => cluster.brokers.map((b) => b.pid),
       async create(topic) {
         await client.admin().createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: rf });
       },
       produce: (topic, w) => produce(client, topic, w, acks),
       consume: (topic, expected, timeoutMs) => consume(client, topic, expected, timeoutMs),
+      consumeGroup: (topic, expected, timeoutMs) => consumeGroup(client, topic, expected, timeoutMs),
       latency: (topic, perSecond, seconds) => latency(client, topic, perSecond, seconds, acks),
       async drop(topic) {
         await client.admin().deleteTopic(topic);

@@ -3,7 +3,8 @@
 // take part (nothing is installed: TIDELOG_NO_INSTALL=1), tidelog always does. It proves
 // the report has the shared row shape, names every system with its setup (or why it was
 // skipped), and that every system that ran got all its records acknowledged and read
-// back; timings are not asserted, since a shared 2-core machine makes them noise.
+// back, both plainly and through a consumer group; timings are not asserted, since a
+// shared 2-core machine makes them noise.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { BenchReport, BenchRow } from "../../bench/lib/report.js";
@@ -50,6 +51,9 @@ test("peers --quick reports every system's records delivered, in the shared row 
       assert.ok(byName(`produce ${size}, ${system}`, "records/s").value > 0);
       const read = byName(`consume ${size}, ${system}: records read`, "records");
       assert.equal(read.met, true, `${system} read back ${read.value} of ${read.target} ${size}`);
+      const grouped = byName(`group consume ${size}, ${system}: records read`, "records");
+      assert.equal(grouped.met, true, `${system}'s group read ${grouped.value} of ${grouped.target} ${size}`);
+      assert.ok(byName(`group consume ${size}, ${system}: first record after`, "ms").value > 0);
       byName(`produce ${size}, ${system}: server CPU`, "s");
       byName(`produce ${size}, ${system}: server peak RSS`, "MiB");
     }
@@ -58,6 +62,7 @@ test("peers --quick reports every system's records delivered, in the shared row 
   const peers = ran.filter((s) => !s.startsWith("tidelog"));
   for (const peer of peers) {
     byName(`produce 100 B records: tidelog RF 1 acks=1 / ${peer}`, "x");
+    byName(`group consume 1 KiB records: tidelog RF 3 acks=all / ${peer}`, "x");
     byName(`publish-to-ack p99 at 5,000 records/s: tidelog RF 3 acks=all / ${peer}`, "x");
   }
 });
