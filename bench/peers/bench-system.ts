@@ -9,6 +9,14 @@ import type { Percentiles } from "../lib/latency.js";
 
 export type { Workload };
 
+/**
+ * Records between progress confirmations in a group read, the same for every system: a
+ * Redis XREADGROUP or JetStream fetch of this many, or this many records from tidelog's
+ * fetches. Per stored batch instead, tidelog would commit every ~500 records of 1 KiB
+ * (its producer's 512 KiB batches) where the peers confirm every 10,000.
+ */
+export const GROUP_CONFIRM_RECORDS = 10_000;
+
 /** What a group read gives back: records read, their rate, and how long the first one took. */
 export interface GroupRead {
   readonly records: number;
@@ -31,10 +39,10 @@ export interface BenchSystem {
   /** Reads `topic` from its start until `expected` records or `timeoutMs`; records read and their rate. */
   consume(topic: string, expected: number, timeoutMs: number): Promise<{ records: number; perSecond: number }>;
   /**
-   * Reads `topic` from its start as a new consumer group, confirming progress after each
-   * batch it reads and waiting for that confirmation before it counts the batch done
-   * (tidelog: commit of the next offset; Redis: XACK of the batch's ids; JetStream: ack of
-   * the batch's last message on an AckAll durable consumer), until `expected` records or
+   * Reads `topic` from its start as a new consumer group, confirming its progress every
+   * GROUP_CONFIRM_RECORDS records read (and at the end) and waiting for that confirmation
+   * (tidelog: commit of the next offsets; Redis: XACK of the ids read; JetStream: ack of
+   * the last message read on an AckAll durable consumer), until `expected` records or
    * `timeoutMs`. The clock runs from creating or joining the group to the last confirmation.
    */
   consumeGroup(topic: string, expected: number, timeoutMs: number): Promise<GroupRead>;

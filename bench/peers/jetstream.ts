@@ -5,7 +5,7 @@
  *
  *   produce: js.publish() with up to PUBLISH_IN_FLIGHT publishes awaiting their PubAck
  *   consume: an ordered consumer, pulling CONSUME_BATCH messages at a time
- *   group read: a durable pull consumer with AckPolicy.All, fetching CONSUME_BATCH messages
+ *   group read: a durable pull consumer with AckPolicy.All, fetching GROUP_CONFIRM_RECORDS messages
  *     at a time and acknowledging each fetch's last message, awaiting the server's confirmation
  *   latency: one js.publish() per record, each awaited for its PubAck
  */
@@ -30,7 +30,7 @@ import {
 } from "../../test/cluster/harness.js";
 import { InFlightWindow } from "../lib/in-flight-window.js";
 import { fixedRateLatency } from "../lib/latency.js";
-import type { BenchSystem, GroupRead, Workload } from "./bench-system.js";
+import { type BenchSystem, GROUP_CONFIRM_RECORDS, type GroupRead, type Workload } from "./bench-system.js";
 
 /** Publishes awaiting a PubAck. The client is CPU-bound at about 20k/s here whether 64 or 16,384 are in flight. */
 const PUBLISH_IN_FLIGHT = 1024;
@@ -81,14 +81,17 @@ async function consumeGroup(
     durable_name: "bench",
     ack_policy: AckPolicy.All,
     deliver_policy: DeliverPolicy.All,
-    max_ack_pending: CONSUME_BATCH,
+    max_ack_pending: GROUP_CONFIRM_RECORDS,
   });
   const consumer = await js.consumers.get(stream, "bench");
   let records = 0;
   let firstRecordMs = 0;
   while (records < expected && Date.now() < deadline) {
     // Never ask for more than remain: a fetch short of its count waits out its expiry.
-    const batch = await consumer.fetch({ max_messages: Math.min(CONSUME_BATCH, expected - records), expires: 5000 });
+    const batch = await consumer.fetch({
+      max_messages: Math.min(GROUP_CONFIRM_RECORDS, expected - records),
+      expires: 5000,
+    });
     let last: JsMsg | undefined;
     for await (const m of batch) {
       if (records === 0) firstRecordMs = elapsedMs();
@@ -120,7 +123,7 @@ export async function startJetStream(scope: CleanupScope, bin: string): Promise<
     setup:
       `NATS JetStream ${version(bin)}, 1 node, file storage (no fsync per message); \`nats\` client: ` +
       `js.publish with ${PUBLISH_IN_FLIGHT} in flight, ordered consumer pulling ${CONSUME_BATCH}; ` +
-      `group read: AckAll durable consumer, fetches of ${CONSUME_BATCH}, last of each acked`,
+      `group read: AckAll durable consumer, fetches of ${GROUP_CONFIRM_RECORDS}, last of each acked`,
     serverPids: () => [server.pid],
     async create(topic) {
       await jsm.streams.add({ name: name(topic), subjects: [name(topic)], storage: StorageType.File });

@@ -5,7 +5,7 @@
  *
  *   produce: XADD in pipelines of PIPELINE_COMMANDS, up to PIPELINES_IN_FLIGHT at once
  *   consume: XRANGE with COUNT READ_COUNT, as Buffers (no string decoding), until all are read
- *   group read: XGROUP CREATE, then XREADGROUP COUNT READ_COUNT and one XACK of the ids read,
+ *   group read: XGROUP CREATE, then XREADGROUP COUNT GROUP_CONFIRM_RECORDS and one XACK of the ids read,
  *     the XACK sent with the next read (one connection keeps them in order)
  *   latency: one XADD per record, each awaited
  */
@@ -21,7 +21,7 @@ import {
 } from "../../test/cluster/harness.js";
 import { InFlightWindow } from "../lib/in-flight-window.js";
 import { fixedRateLatency } from "../lib/latency.js";
-import type { BenchSystem, GroupRead, Workload } from "./bench-system.js";
+import { type BenchSystem, GROUP_CONFIRM_RECORDS, type GroupRead, type Workload } from "./bench-system.js";
 
 /** XADDs per pipeline (one write, one read of replies). */
 const PIPELINE_COMMANDS = 1000;
@@ -81,7 +81,17 @@ async function consumeGroup(redis: Redis, key: string, expected: number, timeout
   let firstRecordMs = 0;
   let ack: Promise<unknown> = Promise.resolve();
   while (records < expected && Date.now() < deadline) {
-    const read = redis.callBuffer("XREADGROUP", "GROUP", group, "c1", "COUNT", READ_COUNT, "STREAMS", key, ">");
+    const read = redis.callBuffer(
+      "XREADGROUP",
+      "GROUP",
+      group,
+      "c1",
+      "COUNT",
+      GROUP_CONFIRM_RECORDS,
+      "STREAMS",
+      key,
+      ">",
+    );
     // The previous batch's XACK went out before this read; wait for both.
     const [, reply] = await Promise.all([ack, read as Promise<GroupReply>]);
     const entries = reply?.[0]?.[1] ?? [];
@@ -119,7 +129,7 @@ export async function startRedisStreams(scope: CleanupScope, bin: string): Promi
     setup:
       `Redis ${version(bin)}, 1 node, appendonly yes, appendfsync everysec, no RDB; ioredis client: ` +
       `pipelined XADD (${PIPELINE_COMMANDS} per pipeline, ${PIPELINES_IN_FLIGHT} in flight), XRANGE COUNT ${READ_COUNT}; ` +
-      `group read: XREADGROUP COUNT ${READ_COUNT}, one XACK per read`,
+      `group read: XREADGROUP COUNT ${GROUP_CONFIRM_RECORDS}, one XACK per read`,
     serverPids: () => [server.pid],
     async create() {
       // XADD creates the stream.

@@ -7,12 +7,12 @@
 import { Client } from "@tidelog/client";
 import { type CleanupScope, type EtcdHandle, startCluster, waitFor } from "../../test/cluster/harness.js";
 import { consume, latency, PARTITIONS, produce } from "../e2e.js";
-import type { BenchSystem, GroupRead } from "./bench-system.js";
+import { type BenchSystem, GROUP_CONFIRM_RECORDS, type GroupRead } from "./bench-system.js";
 
 /**
- * A new group (one member) reads `topic` from the start; after each batch it commits the
- * next offset of that partition and waits for the coordinator's answer, as an application
- * committing per batch does. Auto-commit is off so that nothing else commits.
+ * A new group (one member) reads `topic` from the start and, every GROUP_CONFIRM_RECORDS
+ * records and at the end, commits the next offset of each partition read and waits for
+ * the coordinator's answer. Auto-commit is off so that nothing else commits.
  */
 async function consumeGroup(client: Client, topic: string, expected: number, timeoutMs: number): Promise<GroupRead> {
   const consumer = client.consumer({ groupId: `${topic}-group`, autoOffsetReset: "earliest", autoCommit: false });
@@ -20,14 +20,22 @@ async function consumeGroup(client: Client, topic: string, expected: number, tim
   const elapsedMs = () => Number(process.hrtime.bigint() - start) / 1e6;
   let records = 0;
   let firstRecordMs = 0;
+  let sinceCommit = 0;
+  const next = new Map<number, number>();
+  const commit = async () => {
+    await consumer.commit([...next].map(([partition, offset]) => ({ topic, partition, offset })));
+    sinceCommit = 0;
+  };
   consumer.subscribe([topic]);
   const done = consumer.run({
     eachBatch: async (batch) => {
       const last = batch.records.at(-1);
       if (last === undefined) return;
       if (records === 0) firstRecordMs = elapsedMs();
-      await consumer.commit([{ topic, partition: batch.partition, offset: last.offset + 1 }]);
+      next.set(batch.partition, last.offset + 1);
       records += batch.records.length;
+      sinceCommit += batch.records.length;
+      if (sinceCommit >= GROUP_CONFIRM_RECORDS || records >= expected) await commit();
       if (records >= expected) consumer.stop();
     },
   });
@@ -35,6 +43,7 @@ async function consumeGroup(client: Client, topic: string, expected: number, tim
   const timer = setTimeout(() => consumer.stop(), timeoutMs);
   await done;
   clearTimeout(timer);
+  if (sinceCommit > 0) await commit();
   const perSecond = records / (elapsedMs() / 1000);
   await consumer.close();
   return { records, perSecond, firstRecordMs };
@@ -69,7 +78,8 @@ export async function startTidelog(scope: CleanupScope, etcd: EtcdHandle, setup:
         `tidelog, ${brokers} broker${brokers > 1 ? "s" : ""} (min.insync.replicas ${Math.min(2, rf)}, no fsync ` +
         `per write: flush.ms unset), ${PARTITIONS} partitions, RF ${rf}; SDK Producer acks=${ackName}, ` +
         "512 KiB batches, 5 ms linger, sends of 1,000 records with 200 in flight (latency: 0 ms linger, " +
-        "one record per send); Consumer reading all partitions; group read: one member, commit per batch awaited",
+        "one record per send); Consumer reading all partitions; group read: one member, a commit awaited " +
+        `every ${GROUP_CONFIRM_RECORDS.toLocaleString("en-US")} records`,
       serverPids: () => cluster.brokers.map((b) => b.pid),
       async create(topic) {
         await client.admin().createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: rf });
