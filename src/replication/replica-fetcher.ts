@@ -16,6 +16,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, errorFromInfo, loadTidelogProto, type wire } from "@tidelog/client/protocol";
 import type { Logger } from "../common/logger.js";
+import { FollowerFetchSession } from "./fetch-session.js";
 import type { Partition } from "./partition.js";
 import type { ReplicaManager } from "./replica-manager.js";
 
@@ -160,6 +161,7 @@ class LeaderFetcher {
     const client = this.client as ReplicationClient;
     const stream = client.ReplicaFetch();
     this.stream = stream;
+    const session = new FollowerFetchSession();
     const answers: wire.ReplicaFetchResponse__Output[] = [];
     let wake: (() => void) | null = null;
     let failure: Error | null = null;
@@ -184,7 +186,7 @@ class LeaderFetcher {
           await new Promise((r) => setTimeout(r, this.options.fetchWaitMaxMs));
           continue;
         }
-        stream.write(this.request(active));
+        stream.write(this.request(active, session));
         const answer = await new Promise<wire.ReplicaFetchResponse__Output>((resolve, reject) => {
           const timer = setTimeout(
             () => reject(new Error("no answer from the leader")),
@@ -214,21 +216,16 @@ class LeaderFetcher {
     }
   }
 
-  private request(partitions: Partition[]): wire.ReplicaFetchRequest {
+  private request(partitions: Partition[], session: FollowerFetchSession): wire.ReplicaFetchRequest {
+    const { incremental, changed } = session.next(partitions, this.options.fetchMaxBytes);
     return {
       replicaId: this.options.brokerId,
       brokerEpoch: this.options.brokerEpoch(),
       maxWaitMs: this.options.fetchWaitMaxMs,
       minBytes: 1,
       maxBytes: this.options.fetchMaxBytes * Math.max(1, Math.min(partitions.length, 16)),
-      partitions: partitions.map((p) => ({
-        topic: p.tp.topic,
-        partition: p.tp.partition,
-        fetchOffset: p.log.logEndOffset,
-        currentLeaderEpoch: p.leaderEpoch,
-        lastFetchedEpoch: p.log.epochs.latestEpoch,
-        maxBytes: this.options.fetchMaxBytes,
-      })),
+      partitions: changed,
+      incremental,
     };
   }
 

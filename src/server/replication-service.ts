@@ -15,6 +15,7 @@ import type * as grpc from "@grpc/grpc-js";
 import { errorInfo, NO_ERROR, type wire } from "@tidelog/client/protocol";
 import { TidelogError } from "@tidelog/client/record";
 import type { Logger } from "../common/logger.js";
+import { LeaderFetchSession } from "../replication/fetch-session.js";
 import type { Partition } from "../replication/partition.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
 import { UNDEFINED_EPOCH } from "../storage/leader-epoch-cache.js";
@@ -55,9 +56,10 @@ function serveFollower(
 ): void {
   let chain: Promise<void> = Promise.resolve();
   const sent: SentState = new Map();
+  const session = new LeaderFetchSession();
   call.on("data", (req: wire.ReplicaFetchRequest__Output) => {
     chain = chain
-      .then(() => answer(req, deps, sent))
+      .then(() => answer(req, session.update(req), deps, sent))
       .then((res) => {
         if (!call.cancelled) call.write(res);
       })
@@ -71,19 +73,20 @@ function serveFollower(
 
 async function answer(
   req: wire.ReplicaFetchRequest__Output,
+  fetched: readonly wire.ReplicaFetchPartition__Output[],
   deps: ReplicationServiceDeps,
   sent: SentState,
 ): Promise<wire.ReplicaFetchResponse> {
   const deadline = Date.now() + Math.min(Math.max(req.maxWaitMs, 0), WAIT_MAX_MS);
   const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : RESPONSE_BYTES_MAX, RESPONSE_BYTES_MAX);
   for (;;) {
-    const partitions = readForFollower(req, deps, maxBytes);
+    const partitions = readForFollower(req.replicaId, fetched, deps, maxBytes);
     const hasData = partitions.some(
       (p) => (p.records as Buffer).length > 0 || (p.error?.code ?? 0) !== 0 || (p.divergingEpoch?.epoch ?? -1) >= 0,
     );
     const remaining = deadline - Date.now();
     if (hasData || remaining <= 0) return { partitions: changedOnly(partitions, sent) };
-    const led = req.partitions.flatMap((p) => {
+    const led = fetched.flatMap((p) => {
       const partition = deps.replicas.get({ topic: p.topic, partition: p.partition });
       return partition && partition.role === "leader" ? [partition] : [];
     });
@@ -136,16 +139,17 @@ function changedOnly(partitions: PartitionAnswer[], sent: SentState): PartitionA
 }
 
 function readForFollower(
-  req: wire.ReplicaFetchRequest__Output,
+  replicaId: number,
+  fetched: readonly wire.ReplicaFetchPartition__Output[],
   deps: ReplicationServiceDeps,
   maxBytes: number,
 ): PartitionAnswer[] {
-  // Called for every partition of every request, idle ones included: one object per
-  // answer, built in one place, so all answers share a shape.
+  // Called for every partition of the session on every request, idle ones included: one
+  // object per answer, built in one place, so all answers share a shape.
   let budget = maxBytes;
-  const answers: PartitionAnswer[] = new Array(req.partitions.length);
-  for (let i = 0; i < req.partitions.length; i++) {
-    const p = req.partitions[i]!;
+  const answers: PartitionAnswer[] = new Array(fetched.length);
+  for (let i = 0; i < fetched.length; i++) {
+    const p = fetched[i]!;
     try {
       const partition = leaderAt(deps, p.topic, p.partition, p.currentLeaderEpoch);
       const log = partition.log;
@@ -168,7 +172,7 @@ function readForFollower(
           `${partition.key}: follower offset ${p.fetchOffset} outside [${log.logStartOffset}, ${log.logEndOffset}]`,
         );
       }
-      partition.onFollowerFetch(req.replicaId, p.fetchOffset);
+      partition.onFollowerFetch(replicaId, p.fetchOffset);
       let records: Buffer = NO_RECORDS;
       if (p.fetchOffset < log.logEndOffset) {
         const partitionBytes = Math.min(p.maxBytes > 0 ? p.maxBytes : budget, budget);

@@ -10,6 +10,13 @@ export interface ReplicaFetchRequest {
   'minBytes'?: (number);
   'maxBytes'?: (number);
   'partitions'?: (_tidelog_v1_ReplicaFetchPartition)[];
+  /**
+   * False: `partitions` is every partition the follower fetches on this stream (the
+   * stream's fetch session, KIP-227), replacing what it said before. True: only the
+   * partitions whose fetch state changed since the last request; the others stand as
+   * last sent. The first request on a stream is never incremental.
+   */
+  'incremental'?: (boolean);
 }
 
 export interface ReplicaFetchRequest__Output {
@@ -19,4 +26,11 @@ export interface ReplicaFetchRequest__Output {
   'minBytes': (number);
   'maxBytes': (number);
   'partitions': (_tidelog_v1_ReplicaFetchPartition__Output)[];
+  /**
+   * False: `partitions` is every partition the follower fetches on this stream (the
+   * stream's fetch session, KIP-227), replacing what it said before. True: only the
+   * partitions whose fetch state changed since the last request; the others stand as
+   * last sent. The first request on a stream is never incremental.
+   */
+  'incremental': (boolean);
 }
