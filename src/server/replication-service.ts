@@ -2,8 +2,9 @@
  * The leader's side of replication: the Replication.ReplicaFetch stream a follower broker
  * opens to this one, carrying every partition it follows here.
  *
- * For each partition in a request the leader checks that it leads at the follower's
- * epoch, then whether the follower's log diverged (KIP-101/279): the follower says the
+ * For each partition of the stream's fetch session (every partition the follower's
+ * requests named, as they last said; see fetch-session.ts) the leader checks that it
+ * leads at the follower's epoch, then whether the follower's log diverged (KIP-101/279): the follower says the
  * epoch of its last batch; if this log ends that epoch before the follower's log end,
  * the follower has records this leader never had, and is told where to truncate
  * (`diverging_epoch`) instead of being sent data. Otherwise the leader sends batches
