@@ -40,18 +40,27 @@ export class LeaderFetchSession {
 }
 
 /**
- * The follower's half: what the leader was last told of each partition. A request lists every partition when the
- * set differs from the last one sent (a partition parked, joined or left), and otherwise
- * only those whose log end offset, leader epoch or last epoch moved.
+ * The follower's half: what the leader was last told of each partition. Once the leader
+ * has said it keeps sessions (an older one never does, and gets full requests), a request
+ * lists every partition when the set differs from the last one sent (a partition parked,
+ * joined or left), and otherwise only those whose log end offset or epochs moved.
  */
 export class FollowerFetchSession {
   private readonly sent = new Map<string, wire.ReplicaFetchPartition>();
+  /** Whether the leader said it keeps sessions; until then every request is full. */
+  private leaderKeepsSessions = false;
+
+  /** Notes what the leader's latest answer said about sessions. */
+  answered(answer: { readonly keepsSessions: boolean }): void {
+    this.leaderKeepsSessions = answer.keepsSessions;
+  }
 
   next(
     partitions: readonly FetchedReplica[],
     maxBytes: number,
   ): { incremental: boolean; changed: wire.ReplicaFetchPartition[] } {
-    const incremental = partitions.length === this.sent.size && partitions.every((p) => this.sent.has(p.key));
+    const incremental =
+      this.leaderKeepsSessions && partitions.length === this.sent.size && partitions.every((p) => this.sent.has(p.key));
     if (!incremental) this.sent.clear();
     const changed: wire.ReplicaFetchPartition[] = [];
     for (const p of partitions) {

@@ -207,6 +207,7 @@ class LeaderFetcher {
           wake = check;
           check();
         });
+        session.answered(answer);
         this.apply(active, answer);
         this.backoffMs = BACKOFF_MIN_MS;
       }

@@ -86,12 +86,12 @@ async function answer(
       (p) => (p.records as Buffer).length > 0 || (p.error?.code ?? 0) !== 0 || (p.divergingEpoch?.epoch ?? -1) >= 0,
     );
     const remaining = deadline - Date.now();
-    if (hasData || remaining <= 0) return { partitions: changedOnly(partitions, sent) };
+    if (hasData || remaining <= 0) return { partitions: changedOnly(partitions, sent), keepsSessions: true };
     const led = fetched.flatMap((p) => {
       const partition = deps.replicas.get({ topic: p.topic, partition: p.partition });
       return partition && partition.role === "leader" ? [partition] : [];
     });
-    if (led.length === 0) return { partitions: changedOnly(partitions, sent) };
+    if (led.length === 0) return { partitions: changedOnly(partitions, sent), keepsSessions: true };
     // Nothing was read above and nothing can have been appended since (no await between):
     // wait for the next append to any of them.
     await nextAppend(led, remaining);

@@ -41,6 +41,7 @@ describe("fetch sessions on a replica-fetch stream", () => {
     const first = follower.next([a, b, c], 1024);
     assert.equal(first.incremental, false);
     assert.deepEqual(offsets(leader.update(request(first))), ["t-0@10", "t-1@20", "u-0@0"]);
+    follower.answered({ keepsSessions: true });
 
     const idle = follower.next([a, b, c], 1024);
     assert.deepEqual({ incremental: idle.incremental, sent: idle.changed.length }, { incremental: true, sent: 0 });
@@ -55,6 +56,7 @@ describe("fetch sessions on a replica-fetch stream", () => {
   it("resends a partition whose leader epoch or last fetched epoch changed at the same offset", () => {
     const follower = new FollowerFetchSession();
     follower.next([replica("t", 0, 10, 3)], 1024);
+    follower.answered({ keepsSessions: true });
     const newEpoch = follower.next([replica("t", 0, 10, 4)], 1024);
     assert.equal(newEpoch.incremental, true);
     assert.equal(newEpoch.changed.length, 1);
@@ -67,6 +69,7 @@ describe("fetch sessions on a replica-fetch stream", () => {
     const a = replica("t", 0, 10);
     const b = replica("t", 1, 20);
     leader.update(request(follower.next([a, b], 1024)));
+    follower.answered({ keepsSessions: true });
     const parked = follower.next([a], 1024);
     assert.equal(parked.incremental, false);
     assert.deepEqual(offsets(leader.update(request(parked))), ["t-0@10"]);
@@ -77,6 +80,17 @@ describe("fetch sessions on a replica-fetch stream", () => {
     const swapped = follower.next([a, replica("u", 0, 5)], 1024);
     assert.equal(swapped.incremental, false);
     assert.deepEqual(offsets(leader.update(request(swapped))), ["t-0@10", "u-0@5"]);
+  });
+
+  it("keeps sending full requests to a leader that has not said it keeps sessions (an older build)", () => {
+    const follower = new FollowerFetchSession();
+    const a = replica("t", 0, 10);
+    const b = replica("t", 1, 20);
+    follower.next([a, b], 1024);
+    follower.answered({ keepsSessions: false });
+    const again = follower.next([a, replica("t", 1, 21)], 1024);
+    assert.equal(again.incremental, false);
+    assert.deepEqual(offsets(again.changed as wire.ReplicaFetchPartition__Output[]), ["t-0@10", "t-1@21"]);
   });
 
   it("starts a new stream with a full request", () => {
