@@ -4,6 +4,7 @@
  * side ever needs a session id or an eviction policy.
  */
 import type { wire } from "@tidelog/client/protocol";
+import { tpKey } from "../storage/topic-partition.js";
 import type { Partition } from "./partition.js";
 
 /** What a follower's request says about one partition it follows. */
@@ -28,7 +29,7 @@ export class LeaderFetchSession {
       this.indexOf.clear();
     }
     for (const p of req.partitions) {
-      const key = `${p.topic}-${p.partition}`;
+      const key = tpKey(p);
       const i = this.indexOf.get(key);
       if (i === undefined) {
         this.indexOf.set(key, this.partitions.length);

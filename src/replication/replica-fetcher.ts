@@ -16,6 +16,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, errorFromInfo, loadTidelogProto, type wire } from "@tidelog/client/protocol";
 import type { Logger } from "../common/logger.js";
+import { tpKey } from "../storage/topic-partition.js";
 import { FollowerFetchSession } from "./fetch-session.js";
 import type { Partition } from "./partition.js";
 import type { ReplicaManager } from "./replica-manager.js";
@@ -233,7 +234,7 @@ class LeaderFetcher {
   private apply(partitions: Partition[], answer: wire.ReplicaFetchResponse__Output): void {
     const byKey = new Map(partitions.map((p) => [p.key, p]));
     for (const data of answer.partitions) {
-      const p = byKey.get(`${data.topic}-${data.partition}`);
+      const p = byKey.get(tpKey(data));
       if (p?.role !== "follower") continue;
       try {
         this.applyOne(p, data);

@@ -4,13 +4,13 @@
  *
  * For each partition of the stream's fetch session (every partition the follower's
  * requests named, as they last said; see fetch-session.ts) the leader checks that it
- * leads at the follower's epoch, then whether the follower's log diverged (KIP-101/279): the follower says the
- * epoch of its last batch; if this log ends that epoch before the follower's log end,
- * the follower has records this leader never had, and is told where to truncate
- * (`diverging_epoch`) instead of being sent data. Otherwise the leader sends batches
- * from the follower's log end offset, records that offset as the follower's position
- * (which may move the high watermark and, later, bring it back into the ISR), and holds
- * the request up to max_wait_ms when there is nothing new.
+ * leads at the follower's epoch, then whether the follower's log diverged (KIP-101/279):
+ * the follower says the epoch of its last batch; if this log ends that epoch before the
+ * follower's log end, the follower has records this leader never had, and is told where
+ * to truncate (`diverging_epoch`) instead of being sent data. Otherwise the leader sends
+ * batches from the follower's log end offset, records that offset as the follower's
+ * position (which may move the high watermark and, later, bring it back into the ISR),
+ * and holds the request up to max_wait_ms when there is nothing new.
  */
 import type * as grpc from "@grpc/grpc-js";
 import { errorInfo, NO_ERROR, type wire } from "@tidelog/client/protocol";
