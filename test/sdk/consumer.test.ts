@@ -277,3 +277,35 @@ test("prefetch is bounded: an application that does not read stops the fetching"
   assert.ok(broker.fetchRequests.length > 20, "reading let fetching continue");
   await consumer.close();
 });
+
+test("a handler that never awaits still lets the event loop turn, so the next fetch goes out while a backlog is read", async (t) => {
+  // Why: with a synchronous eachBatch, every buffered batch used to be handed out in one
+  // turn of the event loop, so the fetch made possible when the first partition's data
+  // was read went out only after the last batch. Steps: two partitions with five batches
+  // each, all in the consumer's first answer; the handler schedules a setImmediate on the
+  // first batch. Expected: it runs before the tenth batch is handed out.
+  const fake = await startFakeDataCluster(t);
+  fake.cluster.createTopic("orders", 2);
+  const client = clientFor(t, fake);
+  const producer = client.producer();
+  for (let b = 0; b < 5; b++) {
+    await producer.send("orders", [
+      { value: `p0-${b}`, partition: 0 },
+      { value: `p1-${b}`, partition: 1 },
+    ]);
+  }
+  const consumer = client.consumer({ autoOffsetReset: "earliest" });
+  consumer.assign([TP, { topic: "orders", partition: 1 }]);
+  let handed = 0;
+  let turnedAfter = -1;
+  await consumer.run({
+    eachBatch: (batch) => {
+      if (handed === 0) setImmediate(() => (turnedAfter = handed));
+      handed += batch.records.length;
+      if (handed === 10) consumer.stop();
+    },
+  });
+  assert.equal(handed, 10);
+  assert.ok(turnedAfter >= 1 && turnedAfter < 10, `the event loop turned after ${turnedAfter} of 10 batches`);
+  await consumer.close();
+});

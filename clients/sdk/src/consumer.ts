@@ -487,6 +487,12 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   private async nextBatch(epoch: number): Promise<ConsumerBatch | null> {
     for (;;) {
       if (this.closed || this.readerEpoch !== epoch) return null;
+      // A handler that never awaits I/O would otherwise read every buffered batch in one
+      // turn of the event loop (an await of a resolved promise does not leave it), and the
+      // fetch that the first batches' release made possible would go out only after the
+      // last: reading 1 KiB records from one broker, the client sat idle 23-32% of the
+      // time waiting for that next answer. One turn lets the fetch go out and answers in.
+      if (this.fetcher.pumpPending) await new Promise<void>((resolve) => setImmediate(resolve));
       const batch = this.fetcher.nextBatch();
       if (batch !== null) return batch;
       await this.fetcher.waitForData();

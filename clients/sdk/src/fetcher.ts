@@ -294,6 +294,11 @@ export class Fetcher {
     this.wake();
   }
 
+  /** True while a run of the fetch loop waits for the event loop's next turn (see Consumer.nextBatch). */
+  get pumpPending(): boolean {
+    return this.scheduled;
+  }
+
   /** Runs the fetch loop soon. */
   wake(): void {
     if (this.scheduled || this.closed) return;
