@@ -26,7 +26,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createScope, type Scope, startEtcd } from "../test/cluster/harness.js";
 import { grpcCeilingMBps } from "./ceiling/grpc-ceiling.js";
-import type { Percentiles } from "./lib/latency.js";
+import { LATENCY_WARMUP_SECONDS, type Percentiles } from "./lib/latency.js";
 import { measureProcesses, type ProcessCost } from "./lib/proc-stats.js";
 import { type BenchRow, ceilingRow, row, targetRow } from "./lib/report.js";
 import type { BenchSystem, GroupRead, Workload } from "./peers/bench-system.js";
@@ -65,7 +65,7 @@ function plan(quick: boolean): Plan {
     rounds: quick ? 1 : 2,
     warmupRecords: quick ? 2000 : 100_000,
     // As in the e2e suite: long enough for JIT and heaps to settle, for every system alike.
-    latencyWarmupSeconds: quick ? 0.5 : 10,
+    latencyWarmupSeconds: quick ? 0.5 : LATENCY_WARMUP_SECONDS,
     latencySeconds: quick ? 1 : 10,
     consumeTimeoutMs: quick ? 30_000 : 120_000,
     ceilingSeconds: quick ? 1 : 3,
@@ -202,7 +202,8 @@ async function latencies(systems: readonly BenchSystem[], turn: number, p: Plan)
   for (const s of rotated(systems, turn)) {
     const topic = freshTopic("latency");
     await s.create(topic);
-    // A new topic or stream settles in its first moments (leaders, replica fetchers, files).
+    // A new topic or stream settles in its first moments (leaders, replica fetchers, files),
+    // and a JIT-compiled client or broker takes longer still (LATENCY_WARMUP_SECONDS).
     await s.latency(topic, LATENCY_RATE, p.latencyWarmupSeconds);
     out.set(s, await measured(s, () => s.latency(topic, LATENCY_RATE, p.latencySeconds)));
     await s.drop(topic);

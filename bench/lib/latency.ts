@@ -5,6 +5,19 @@
  * lower the offered load and hide itself (no coordinated omission); each latency is timed
  * from the moment its send started.
  */
+/**
+ * Seconds at the measured rate before a latency run is measured, on the same topic.
+ * A tidelog cluster's low-rate path (one small request a millisecond, a long poll woken
+ * per append) runs cold for its first 15-20 s even after throughput rows warmed the
+ * brokers: at RF 3 acks=all and 5,000 records/s, broker CPU fell from 0.28-0.30 to
+ * 0.21-0.23 cores each between seconds 5-10 and 15-20, the JavaScript share of a CPU
+ * profile (grpc-js, protobufjs, replication) fell by half to two thirds while native work
+ * stayed, V8 was still optimising functions at second 17, and p99 went 5.7-8.1, 3.0-6.3,
+ * 2.0-3.4 ms over consecutive 5 s rounds (2026-12-04). OpenMessaging's harness warms up
+ * for a minute by default; 30 s is past every settling seen here.
+ */
+export const LATENCY_WARMUP_SECONDS = 30;
+
 export interface Percentiles {
   readonly p50: number;
   readonly p99: number;

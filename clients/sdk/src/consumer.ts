@@ -487,15 +487,17 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   private async nextBatch(epoch: number): Promise<ConsumerBatch | null> {
     for (;;) {
       if (this.closed || this.readerEpoch !== epoch) return null;
-      // A handler that never awaits I/O would otherwise read every buffered batch in one
-      // turn of the event loop (an await of a resolved promise does not leave it), and the
-      // fetch that the first batches' release made possible would go out only after the
-      // last: reading 1 KiB records from one broker, the client sat idle 23-32% of the
-      // time waiting for that next answer. One turn lets the fetch go out and answers in.
-      if (this.fetcher.pumpPending) await new Promise<void>((resolve) => setImmediate(resolve));
       const batch = this.fetcher.nextBatch();
       if (batch !== null) return batch;
       await this.fetcher.waitForData();
+      // Send the fetches this answer made possible before reading it, as Kafka's consumer
+      // sends its next fetches before returning records: the answer's callback only wakes
+      // the fetch loop for the next turn, and a handler that never awaits I/O would read
+      // the whole answer first, so the broker sat idle while the client read (the client
+      // idle in turn 23-32% of a 1 KiB read from one broker). Once per answer, not per
+      // batch: turning between batches let other brokers' answers in mid-read and split
+      // the next fetches (1.5 partitions each instead of 2 from three brokers, -30%).
+      if (this.fetcher.pumpPending) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 
