@@ -4,7 +4,7 @@
  * acks=all acknowledgement takes at a steady 5,000 records/s. Each throughput is also
  * given against the raw gRPC streaming ceiling measured in the same run (1 MiB messages to
  * another process, nothing stored): the fraction of the wire's capacity the whole system
- * achieves.
+ * achieves; the latency rows sit beside a raw gRPC echo at the same rate.
  *
  *   one broker, replication factor 1, acks=1       100 B and 1 KiB records
  *   three brokers, replication factor 3, acks=all  100 B and 1 KiB records
@@ -12,7 +12,7 @@
  */
 import { Client } from "@tidelog/client";
 import { createScope, startCluster, waitFor } from "../test/cluster/harness.js";
-import { grpcCeilingMBps } from "./ceiling/grpc-ceiling.js";
+import { grpcCeilingMBps, grpcEchoLatency } from "./ceiling/grpc-ceiling.js";
 import { fixedRateLatency, LATENCY_WARMUP_SECONDS, type Percentiles } from "./lib/latency.js";
 import { type BenchRow, ceilingRow, row, targetRow } from "./lib/report.js";
 
@@ -182,7 +182,14 @@ export async function e2eBench(opts: { quick: boolean }): Promise<BenchRow[]> {
     { label: "1 KiB records", recordBytes: 1024, records: Math.round(200_000 * scale) },
   ];
   const ceiling = await grpcCeilingMBps(opts.quick ? 1 : 3);
-  const rows: BenchRow[] = [row("raw gRPC streaming ceiling (1 MiB messages, another process)", ceiling, "MB/s")];
+  // The latency rows' ceiling: 100 B messages echoed over one gRPC stream at the same
+  // rate, after the same warm-up. Nothing answering over gRPC can have a lower tail.
+  const echo = await grpcEchoLatency(5000, opts.quick ? 2 : 10, opts.quick ? 1 : LATENCY_WARMUP_SECONDS);
+  const rows: BenchRow[] = [
+    row("raw gRPC streaming ceiling (1 MiB messages, another process)", ceiling, "MB/s"),
+    row("raw gRPC echo p50 at 5,000 messages/s (100 B, another process)", echo.p50, "ms"),
+    row("raw gRPC echo p99 at 5,000 messages/s (100 B, another process)", echo.p99, "ms"),
+  ];
   rows.push(...(await runCluster(1, 1, workloads, 1, ceiling, false, opts.quick)));
   rows.push(...(await runCluster(3, 3, workloads, -1, ceiling, true, opts.quick)));
   return rows;

@@ -17,15 +17,16 @@
  * (after an unmeasured warm-up of every system, since JIT-compiled clients and brokers speed
  * up over their first million records) and each row keeps its system's best round.
  *
- * The machine's ceilings are measured first, in the same run: a raw gRPC stream to another
- * process, and plain file writes with and without fsync.
+ * The machine's ceilings are measured in the same run: first a raw gRPC stream to another
+ * process and plain file writes with and without fsync, and before the latency runs a
+ * raw gRPC echo at the same rate (the round trip no gRPC service can beat).
  */
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createScope, type Scope, startEtcd } from "../test/cluster/harness.js";
-import { grpcCeilingMBps } from "./ceiling/grpc-ceiling.js";
+import { grpcCeilingMBps, grpcEchoLatency } from "./ceiling/grpc-ceiling.js";
 import { LATENCY_WARMUP_SECONDS, type Percentiles } from "./lib/latency.js";
 import { measureProcesses, type ProcessCost } from "./lib/proc-stats.js";
 import { type BenchRow, ceilingRow, row, targetRow } from "./lib/report.js";
@@ -293,9 +294,13 @@ function throughputRows(w: Workload, results: readonly Throughput[]): BenchRow[]
   return rows;
 }
 
-function latencyRows(results: readonly { system: BenchSystem; latency: Measured<Percentiles> }[]): BenchRow[] {
-  const rows: BenchRow[] = [];
+function latencyRows(
+  results: readonly { system: BenchSystem; latency: Measured<Percentiles> }[],
+  echo: Percentiles,
+): BenchRow[] {
   const at = `at ${LATENCY_RATE.toLocaleString("en-US")} records/s`;
+  const echoName = `ceiling: raw gRPC stream echo (100 B messages, another process) at ${LATENCY_RATE.toLocaleString("en-US")}/s`;
+  const rows: BenchRow[] = [row(`${echoName}: p50`, echo.p50, "ms"), row(`${echoName}: p99`, echo.p99, "ms")];
   for (const { system, latency } of results) {
     const name = `publish-to-ack ${at}, ${system.name}`;
     const l = latency.result;
@@ -311,6 +316,8 @@ function latencyRows(results: readonly { system: BenchSystem; latency: Measured<
       const ratio = t.latency.result.p99 / peer.latency.result.p99;
       rows.push(ceilingRow(`publish-to-ack p99 ${at}: ${t.system.name} / ${peer.system.name}`, ratio, "x", 1));
     }
+    // tidelog answers over gRPC, so its p99 is read against the echo's too.
+    rows.push(row(`publish-to-ack p99 ${at}: ${t.system.name} / raw gRPC echo`, t.latency.result.p99 / echo.p99, "x"));
   }
   return rows;
 }
@@ -329,7 +336,10 @@ export async function peersBench(opts: { quick: boolean }): Promise<BenchRow[]> 
       for (const w of p.workloads) rounds.get(w)!.push(await throughput(systems, w, turn++, p));
     }
     for (const w of p.workloads) rows.push(...throughputRows(w, bestOf(rounds.get(w)!)));
-    rows.push(...latencyRows(await latencies(systems, turn, p)));
+    // The gRPC round trip alone, at the same rate and after the same warm-up, just before
+    // the systems' own latency runs, so the host is in the same state for both.
+    const echo = await grpcEchoLatency(LATENCY_RATE, p.latencySeconds, p.latencyWarmupSeconds);
+    rows.push(...latencyRows(await latencies(systems, turn, p), echo));
   } finally {
     for (const s of systems) await s.close();
     await scope.close();

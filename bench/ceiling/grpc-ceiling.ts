@@ -1,22 +1,29 @@
 /**
- * The raw gRPC streaming ceiling on this machine, for reading end-to-end figures against:
- * one client stream of 1 MiB messages to a server in another process, on loopback, with
- * tidelog's channel options. Nothing is stored or decoded: no broker can beat this.
+ * The raw gRPC ceilings on this machine, for reading end-to-end figures against: a server
+ * in another process on loopback, tidelog's channel options, nothing stored or decoded.
+ *
+ *   throughput: one client stream of 1 MiB messages (no broker can carry more)
+ *   latency:    100 B messages echoed on one bidirectional stream at a fixed rate, timed
+ *               as the benchmarks time publish-to-acknowledge (no gRPC service can answer
+ *               sooner: one hop there and back, no work between)
  */
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { CHANNEL_OPTIONS } from "@tidelog/client/protocol";
+import { fixedRateLatency, type Percentiles } from "../lib/latency.js";
 
 const MiB = 1024 * 1024;
 
+type Chunk = { data: Buffer };
 type SinkClient = grpc.Client & {
-  Push(cb: (e: grpc.ServiceError | null, res?: { bytes: number }) => void): grpc.ClientWritableStream<{ data: Buffer }>;
+  Push(cb: (e: grpc.ServiceError | null, res?: { bytes: number }) => void): grpc.ClientWritableStream<Chunk>;
+  Echo(): grpc.ClientDuplexStream<Chunk, Chunk>;
 };
 
-/** MB/s of 1 MiB messages streamed for about `seconds`. */
-export async function grpcCeilingMBps(seconds: number): Promise<number> {
+/** Runs `use` against a fresh sink server process, which is killed afterwards. */
+async function withSink<T>(use: (client: SinkClient) => Promise<T>): Promise<T> {
   const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
   const child = spawn(process.execPath, ["--import", "tsx", "--conditions=tidelog-source", here("./sink-server.ts")], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -31,6 +38,19 @@ export async function grpcCeilingMBps(seconds: number): Promise<number> {
       tidelog: { bench: { Sink: new (a: string, c: grpc.ChannelCredentials, o: grpc.ChannelOptions) => SinkClient } };
     };
     const client = new pkg.tidelog.bench.Sink(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    try {
+      return await use(client);
+    } finally {
+      client.close();
+    }
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
+/** MB/s of 1 MiB messages streamed for about `seconds`. */
+export function grpcCeilingMBps(seconds: number): Promise<number> {
+  return withSink(async (client) => {
     const chunk = Buffer.alloc(MiB, 7);
     const start = process.hrtime.bigint();
     const total = await new Promise<number>((resolve, reject) => {
@@ -48,9 +68,38 @@ export async function grpcCeilingMBps(seconds: number): Promise<number> {
       pump();
     });
     const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
-    client.close();
     return total / MiB / elapsed;
-  } finally {
-    child.kill("SIGKILL");
-  }
+  });
+}
+
+/** Round-trip percentiles of 100 B messages echoed at `perSecond`, measured after `warmupSeconds` at the same rate. */
+export function grpcEchoLatency(perSecond: number, seconds: number, warmupSeconds: number): Promise<Percentiles> {
+  return withSink(async (client) => {
+    const stream = client.Echo();
+    // Echoes come back in order, so the oldest waiting send owns each one.
+    const waiting: (() => void)[] = [];
+    let head = 0;
+    stream.on("data", () => {
+      const answered = waiting[head];
+      waiting[head++] = () => {};
+      answered?.();
+      if (head === waiting.length) {
+        waiting.length = 0;
+        head = 0;
+      }
+    });
+    const failed = new Promise<never>((_, reject) => stream.once("error", reject));
+    const data = Buffer.alloc(100, 0x62);
+    const send = () =>
+      new Promise<void>((resolve) => {
+        waiting.push(resolve);
+        stream.write({ data });
+      });
+    try {
+      await Promise.race([fixedRateLatency(send, perSecond, warmupSeconds), failed]);
+      return await Promise.race([fixedRateLatency(send, perSecond, seconds), failed]);
+    } finally {
+      stream.end();
+    }
+  });
 }

@@ -1,6 +1,7 @@
 /**
- * A gRPC server that only counts the bytes streamed to it: the other end of the gRPC
- * ceiling measurement. Prints its port on stdout, then serves until killed.
+ * A gRPC server that only counts the bytes streamed to it, or echoes each message back:
+ * the other end of the gRPC ceiling measurements. Prints its port on stdout, then serves
+ * until killed.
  */
 import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
@@ -25,6 +26,10 @@ server.addService(pkg.tidelog.bench.Sink.service, {
       bytes += chunk.data.length;
     });
     call.on("end", () => callback(null, { bytes }));
+  },
+  Echo: (call: grpc.ServerDuplexStream<{ data: Buffer }, { data: Buffer }>) => {
+    call.on("data", (chunk: { data: Buffer }) => call.write(chunk));
+    call.on("end", () => call.end());
   },
 });
 server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (err, port) => {

@@ -31,7 +31,7 @@ test("peers --quick reports every system's records delivered, in the shared row 
     assert.ok(found, `no row "${name}" in ${unit}`);
     return found;
   };
-  for (const name of ["raw gRPC stream", "plain file write, 1 MiB writes, no fsync", "fsync each"]) {
+  for (const name of ["raw gRPC stream", "plain file write, 1 MiB writes, no fsync", "fsync each", "echo"]) {
     assert.ok(
       report.results.some((r) => r.name.startsWith("ceiling: ") && r.name.includes(name)),
       name,
@@ -59,6 +59,9 @@ test("peers --quick reports every system's records delivered, in the shared row 
     }
     for (const p of ["p50", "p99", "p999"]) byName(`publish-to-ack at 5,000 records/s, ${system}: ${p}`, "ms");
   }
+  const echoP99 = byName("ceiling: raw gRPC stream echo (100 B messages, another process) at 5,000/s: p99", "ms");
+  assert.ok(echoP99.value > 0, "the echo answered");
+  byName("publish-to-ack p99 at 5,000 records/s: tidelog RF 1 acks=1 / raw gRPC echo", "x");
   const peers = ran.filter((s) => !s.startsWith("tidelog"));
   for (const peer of peers) {
     byName(`produce 100 B records: tidelog RF 1 acks=1 / ${peer}`, "x");
