@@ -165,7 +165,9 @@ async function runCluster(
         const cold = await latency(client, "bench-latency", 5000, coldSeconds);
         await latency(client, "bench-latency", 5000, quick ? 1 : LATENCY_WARMUP_SECONDS - coldSeconds);
         const lat = await latency(client, "bench-latency", 5000, quick ? 2 : 10);
-        rows.push(row(`publish-to-ack p99, first ${coldSeconds} s of traffic on a new topic (cold), ${setup}`, cold.p99, "ms"));
+        rows.push(
+          row(`publish-to-ack p99, first ${coldSeconds} s of traffic on a new topic (cold), ${setup}`, cold.p99, "ms"),
+        );
         rows.push(row(`publish-to-ack p50 at 5,000 records/s, ${setup}`, lat.p50, "ms"));
         rows.push(ceilingRow(`publish-to-ack p99 at 5,000 records/s, ${setup}`, lat.p99, "ms", 5));
       }
