@@ -40,9 +40,10 @@ const result = spawnSync(
     "--conditions=tidelog-source",
     "--test",
     "--test-reporter=spec",
-    // Bounds: no single test may run past 3 minutes, and a file whose tests are done
-    // exits even if a handle (a stray timer, a client) would keep it alive.
-    "--test-timeout=180000",
+    // Bounds: no single test may run past 3 minutes (an hour with TIDELOG_SLOW=1, whose
+    // soak runs for TIDELOG_SOAK_SECONDS), and a file whose tests are done exits even if a
+    // handle (a stray timer, a client) would keep it alive.
+    `--test-timeout=${process.env.TIDELOG_SLOW === "1" ? 3_600_000 : 180_000}`,
     "--test-force-exit",
     ...files,
   ],

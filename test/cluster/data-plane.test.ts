@@ -5,22 +5,14 @@
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
 import { Client } from "@tidelog/client";
+import { faultBrokerConfig, LAG_MS, SESSION_MS } from "./fault-config.js";
 import { startCluster, waitFor } from "./harness.js";
 import { batch, RawBroker } from "./raw-client.js";
-
-const SESSION_MS = 3000;
-const LAG_MS = 2000;
 
 async function cluster(t: TestContext, extra: Record<string, string> = {}) {
   const c = await startCluster(t, {
     brokers: 3,
-    brokerConfig: {
-      "broker.session.timeout.ms": String(SESSION_MS),
-      "controller.session.timeout.ms": String(SESSION_MS),
-      "replica.lag.time.max.ms": String(LAG_MS),
-      "replica.fetch.wait.max.ms": "200",
-      ...extra,
-    },
+    brokerConfig: faultBrokerConfig({ "replica.fetch.wait.max.ms": "200", ...extra }),
   });
   // Short attempts: a paused broker in the bootstrap list must cost one attempt, not a stall.
   const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 20_000, attemptTimeoutMs: 1500 });
