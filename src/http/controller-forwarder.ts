@@ -5,6 +5,11 @@
  * for them: one hop, to the controller the metadata names, with a deadline. If the
  * controller moved meanwhile, the answer is NOT_CONTROLLER (retriable, HTTP 503).
  *
+ * The controller is looked up in the watched metadata first and, when that names none,
+ * in a fresh read from etcd: a broker whose watch had not yet seen an election answered
+ * 503 to a write that `GET /v1/cluster` (a fresh read) on the same broker showed it
+ * could forward (seen in a CI run, just after start-up).
+ *
  * One client stub is kept, for the current controller's address; a new address replaces it.
  */
 import * as grpc from "@grpc/grpc-js";
@@ -22,10 +27,15 @@ export class ControllerForwarder {
   private stub: { address: string; client: wire.AdminClient } | null = null;
   private proto: ReturnType<typeof loadTidelogProto> | null = null;
 
-  constructor(private readonly image: () => MetadataImage) {}
+  constructor(
+    private readonly image: () => MetadataImage,
+    private readonly freshImage: () => Promise<MetadataImage>,
+  ) {}
 
   async forward<Res>(method: ForwardedMethod, request: object): Promise<Res> {
-    const client = this.client();
+    const client = this.client(this.image()) ?? this.client(await this.freshImage());
+    if (client === null)
+      throw new TidelogError("NOT_CONTROLLER", "no controller is known right now; try again shortly");
     const deadline = new Date(Date.now() + FORWARD_TIMEOUT_MS);
     type Callback = (err: grpc.ServiceError | null, res: Res) => void;
     const stub = client as unknown as Record<ForwardedMethod, (req: object, o: grpc.CallOptions, cb: Callback) => void>;
@@ -43,11 +53,11 @@ export class ControllerForwarder {
     this.stub = null;
   }
 
-  private client(): wire.AdminClient {
-    const image = this.image();
+  /** A stub for the controller `image` names; null when it names none (or not its address). */
+  private client(image: MetadataImage): wire.AdminClient | null {
     const controllerId = image.controller()?.brokerId;
     const broker = controllerId === undefined ? undefined : image.brokers.get(controllerId)?.value;
-    if (!broker) throw new TidelogError("NOT_CONTROLLER", "no controller is known right now; try again shortly");
+    if (!broker) return null;
     const address = `${broker.host}:${broker.port}`;
     if (this.stub?.address !== address) {
       this.stub?.client.close();

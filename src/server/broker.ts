@@ -225,7 +225,10 @@ export class Broker {
     // Every HTTP resource is one route module in this list.
     const ops = adminOperations(adminDeps);
     const httpClient = new HttpAdminClient(`${config.advertisedHost}:${grpcPort}`, config.brokerId, logger);
-    const forwarder = new ControllerForwarder(() => watch.image);
+    const forwarder = new ControllerForwarder(
+      () => watch.image,
+      () => watch.freshImage(FRESH_READ_TIMEOUT_MS),
+    );
     const http = createHttpServer({
       host: config.httpHost,
       port: config.httpPort,
