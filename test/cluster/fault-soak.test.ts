@@ -29,20 +29,17 @@ interface Fault {
   inject(c: ClusterHandle, admin: Admin): Promise<string>;
 }
 
-async function leaderOf(admin: Admin, partition: number): Promise<number> {
-  return waitFor(async () => (await admin.describeTopic(TOPIC)).partitions[partition]?.leader ?? null, {
-    description: `a leader for partition ${partition}`,
-    timeoutMs: SESSION_MS + 15_000,
-  });
-}
-
-async function newLeader(admin: Admin, partition: number, old: number): Promise<number> {
+/** The leader of `partition` once it has one, and it is not `not` (a broker just made to fail). */
+async function leaderOf(admin: Admin, partition: number, not: number | null = null): Promise<number> {
   return waitFor(
     async () => {
       const leader = (await admin.describeTopic(TOPIC)).partitions[partition]?.leader ?? null;
-      return leader !== null && leader !== old ? leader : null;
+      return leader !== null && leader !== not ? leader : null;
     },
-    { description: `a leader other than ${old} for partition ${partition}`, timeoutMs: SESSION_MS + 15_000 },
+    {
+      description: `a leader${not === null ? "" : ` other than ${not}`} for partition ${partition}`,
+      timeoutMs: SESSION_MS + 15_000,
+    },
   );
 }
 
@@ -60,7 +57,7 @@ const FAULTS: readonly Fault[] = [
     async inject(c, admin) {
       const victim = await leaderOf(admin, 0);
       await c.broker(victim).kill();
-      await newLeader(admin, 0, victim);
+      await leaderOf(admin, 0, victim);
       await c.broker(victim).restart();
       return `kill -9 of broker ${victim}`;
     },
@@ -84,7 +81,7 @@ const FAULTS: readonly Fault[] = [
     async inject(c, admin) {
       const victim = await leaderOf(admin, 2);
       await c.broker(victim).pause();
-      await newLeader(admin, 2, victim);
+      await leaderOf(admin, 2, victim);
       await c.broker(victim).resume();
       return `SIGSTOP of leader ${victim} until another was elected`;
     },
