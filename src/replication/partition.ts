@@ -183,10 +183,29 @@ export class Partition {
 
   // ------------------------------------------------------------------ waiting
 
-  /** Resolves once the high watermark is >= `offset`; rejects after `timeoutMs`. */
+  /**
+   * acks=all: resolves once the high watermark is >= `offset` while the ISR that moved it
+   * has at least min.insync.replicas members; rejects with NOT_ENOUGH_REPLICAS_AFTER_APPEND
+   * when the high watermark passed `offset` only because the ISR shrank below that (the
+   * record may have one copy: an acknowledgement would promise more than is true, as
+   * Kafka's delayed produce also refuses), and with REQUEST_TIMED_OUT after `timeoutMs`.
+   */
   awaitHighWatermark(offset: number, timeoutMs: number): Promise<void> {
-    if (this.log.highWatermark >= offset) return Promise.resolve();
+    if (this.log.highWatermark >= offset) {
+      const short = this.notEnoughReplicas(offset);
+      return short ? Promise.reject(short) : Promise.resolve();
+    }
     return this.wait(this.hwWaiters, offset, timeoutMs, "REQUEST_TIMED_OUT");
+  }
+
+  /** Why an acks=all write up to `offset` may not be acknowledged now, or null. */
+  private notEnoughReplicas(offset: number): TidelogError | null {
+    const min = this.log.logConfig.minInsyncReplicas;
+    if (this.isr.length >= min) return null;
+    return new TidelogError(
+      "NOT_ENOUGH_REPLICAS_AFTER_APPEND",
+      `${this.key}: written up to ${offset - 1}, but the ISR shrank to [${this.isr.join(",")}], below min.insync.replicas ${min}`,
+    );
   }
 
   /**
@@ -249,12 +268,17 @@ export class Partition {
   private release(): void {
     const hw = this.log.highWatermark;
     const ready = (w: Waiter) => hw >= w.until;
-    for (const list of [this.hwWaiters, this.dataWaiters]) {
-      for (const w of list) {
-        if (!ready(w)) continue;
-        clearTimeout(w.timer);
-        w.resolve();
-      }
+    for (const w of this.hwWaiters) {
+      if (!ready(w)) continue;
+      clearTimeout(w.timer);
+      const short = this.notEnoughReplicas(w.until);
+      if (short) w.reject(short);
+      else w.resolve();
+    }
+    for (const w of this.dataWaiters) {
+      if (!ready(w)) continue;
+      clearTimeout(w.timer);
+      w.resolve();
     }
     this.hwWaiters = this.hwWaiters.filter((w) => !ready(w));
     this.dataWaiters = this.dataWaiters.filter((w) => !ready(w));

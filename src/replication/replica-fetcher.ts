@@ -15,6 +15,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, errorFromInfo, loadTidelogProto, type wire } from "@tidelog/client/protocol";
+import { invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
 import { tpKey } from "../storage/topic-partition.js";
 import { FollowerFetchSession } from "./fetch-session.js";
@@ -74,7 +75,11 @@ export class ReplicaFetcherManager {
       const address = this.options.addressOf(leaderId);
       let fetcher = this.fetchers.get(leaderId);
       if (fetcher && fetcher.address !== address) {
+        // A stopped fetcher never runs again: it leaves the map with its stream, so a
+        // leader whose registration vanishes and comes back at the same address (etcd
+        // paused past the session) gets a new one, not this one.
         fetcher.stop();
+        this.fetchers.delete(leaderId);
         fetcher = undefined;
       }
       if (!fetcher && address) {
@@ -117,6 +122,7 @@ class LeaderFetcher {
   }
 
   setPartitions(partitions: Partition[]): void {
+    invariant(this.running, () => `fetcher for leader ${this.leaderId} reused after it was stopped`);
     this.partitions = partitions;
     this.parked.clear();
   }
@@ -208,6 +214,10 @@ class LeaderFetcher {
           wake = check;
           check();
         });
+        // Refused as a whole (our broker epoch is not the live one the leader knows):
+        // reopen after the backoff, by then with our current epoch or its newer view.
+        const refused = errorFromInfo(answer.error);
+        if (refused) throw refused;
         session.answered(answer);
         this.apply(active, answer);
         this.backoffMs = BACKOFF_MIN_MS;

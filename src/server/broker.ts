@@ -187,6 +187,7 @@ export class Broker {
       replicationHandlers({
         replicas,
         isFenced: () => replicas.isFenced(),
+        brokerEpochOf: (id) => watch.image.brokers.get(id)?.createRevision ?? null,
         logger: logger.child({ component: "replication" }),
       }),
     );

@@ -24,6 +24,11 @@ import { UNDEFINED_EPOCH } from "../storage/leader-epoch-cache.js";
 export interface ReplicationServiceDeps {
   readonly replicas: ReplicaManager;
   readonly isFenced: () => boolean;
+  /**
+   * The epoch (create revision of `brokers/<id>`) of broker `id`'s live registration, as
+   * this broker's metadata shows it; null when it is not registered.
+   */
+  readonly brokerEpochOf: (id: number) => number | null;
   readonly logger: Logger;
 }
 
@@ -58,9 +63,13 @@ function serveFollower(
   let chain: Promise<void> = Promise.resolve();
   const sent: SentState = new Map();
   const session = new LeaderFetchSession();
+  // A stream speaks for one replica: its session and follower positions are that replica's.
+  let replicaId: number | null = null;
   call.on("data", (req: wire.ReplicaFetchRequest__Output) => {
+    replicaId ??= req.replicaId;
+    const refusal = refuseFollower(req, replicaId, deps);
     chain = chain
-      .then(() => answer(req, session.update(req), deps, sent))
+      .then(() => refusal ?? answer(req, session.update(req), deps, sent))
       .then((res) => {
         if (!call.cancelled) call.write(res);
       })
@@ -70,6 +79,41 @@ function serveFollower(
     chain.finally(() => call.end()).catch(() => {});
   });
   call.on("error", () => {});
+}
+
+/**
+ * Why this request may not fetch as a replica, or null. Only a broker's live incarnation
+ * may move the ISR or the high watermark (KIP-380's broker epochs): an id that is not
+ * registered, or an epoch other than its registration's (a stale incarnation, or a
+ * process that is not a broker at all), is refused before anything is read or recorded.
+ * A genuine follower whose registration this broker has not seen yet is refused too,
+ * and retries after a backoff.
+ */
+function refuseFollower(
+  req: wire.ReplicaFetchRequest__Output,
+  streamReplicaId: number,
+  deps: ReplicationServiceDeps,
+): wire.ReplicaFetchResponse | null {
+  let error: TidelogError | null = null;
+  const live = deps.brokerEpochOf(req.replicaId);
+  if (req.replicaId !== streamReplicaId) {
+    error = new TidelogError(
+      "INVALID_REQUEST",
+      `replica ${req.replicaId} on a stream opened by replica ${streamReplicaId}`,
+    );
+  } else if (live === null || live !== Number(req.brokerEpoch)) {
+    error = new TidelogError(
+      "STALE_BROKER_EPOCH",
+      `replica ${req.replicaId} with broker epoch ${req.brokerEpoch}: ` +
+        (live === null ? "no live registration" : `the live registration has epoch ${live}`),
+    );
+  }
+  if (!error) return null;
+  deps.logger.warn(
+    { replicaId: req.replicaId, brokerEpoch: Number(req.brokerEpoch), err: error.detail },
+    "refused a replica fetch",
+  );
+  return { partitions: [], keepsSessions: true, error: errorInfo(error) };
 }
 
 async function answer(
@@ -153,6 +197,12 @@ function readForFollower(
     const p = fetched[i]!;
     try {
       const partition = leaderAt(deps, p.topic, p.partition, p.currentLeaderEpoch);
+      if (replicaId === partition.leader || !partition.replicas.includes(replicaId)) {
+        throw new TidelogError(
+          "REPLICA_NOT_AVAILABLE",
+          `broker ${replicaId} is not a follower of ${partition.key} (replicas ${partition.replicas.join(",")})`,
+        );
+      }
       const log = partition.log;
       if (p.lastFetchedEpoch >= 0) {
         const end = log.epochs.endOffsetFor(p.lastFetchedEpoch, log.logEndOffset);

@@ -86,6 +86,11 @@ export const ERRORS = {
   FENCED_LEADER_EPOCH: spec(74, true, "The leader epoch in the request is older than the broker's."),
   UNKNOWN_LEADER_EPOCH: spec(75, true, "The leader epoch in the request is newer than the broker's."),
   UNSUPPORTED_COMPRESSION_TYPE: spec(76, false, "The compression type is not supported."),
+  STALE_BROKER_EPOCH: spec(
+    77,
+    true,
+    "The broker id and epoch are not a live registration (a stale incarnation, or not a broker).",
+  ),
   OFFSET_NOT_AVAILABLE: spec(78, true, "The offset is not available yet (the leader is catching up)."),
   MEMBER_ID_REQUIRED: spec(79, false, "A member id is required to join the group."),
   PREFERRED_LEADER_NOT_AVAILABLE: spec(80, true, "The preferred leader is not in the ISR."),

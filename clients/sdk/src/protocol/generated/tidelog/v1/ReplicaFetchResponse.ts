@@ -1,6 +1,7 @@
 // Original file: proto/tidelog/v1/broker.proto
 
 import type { ReplicaFetchPartitionData as _tidelog_v1_ReplicaFetchPartitionData, ReplicaFetchPartitionData__Output as _tidelog_v1_ReplicaFetchPartitionData__Output } from '../../tidelog/v1/ReplicaFetchPartitionData.js';
+import type { ErrorInfo as _tidelog_v1_ErrorInfo, ErrorInfo__Output as _tidelog_v1_ErrorInfo__Output } from '../../tidelog/v1/ErrorInfo.js';
 
 export interface ReplicaFetchResponse {
   'partitions'?: (_tidelog_v1_ReplicaFetchPartitionData)[];
@@ -10,6 +11,12 @@ export interface ReplicaFetchResponse {
    * leader, which would take an incremental request for the whole set, never gets one.
    */
   'keepsSessions'?: (boolean);
+  /**
+   * Set when the whole request was refused and no partition was read: a replica id or
+   * broker epoch that is not a live registration (STALE_BROKER_EPOCH). The follower
+   * backs off and reopens the stream with its current epoch.
+   */
+  'error'?: (_tidelog_v1_ErrorInfo | null);
 }
 
 export interface ReplicaFetchResponse__Output {
@@ -20,4 +27,10 @@ export interface ReplicaFetchResponse__Output {
    * leader, which would take an incremental request for the whole set, never gets one.
    */
   'keepsSessions': (boolean);
+  /**
+   * Set when the whole request was refused and no partition was read: a replica id or
+   * broker epoch that is not a live registration (STALE_BROKER_EPOCH). The follower
+   * backs off and reopens the stream with its current epoch.
+   */
+  'error': (_tidelog_v1_ErrorInfo__Output | null);
 }
