@@ -14,9 +14,17 @@
  * leader or follower) and for every batch found when the log is loaded, so a restarted
  * broker, or a follower that becomes leader, has the same state as the old leader.
  *
+ * Transactions: a producer's first transactional batch on this partition opens its
+ * transaction here (at that batch's offset); the COMMIT or ABORT marker the coordinator
+ * writes closes it. The first offset of the oldest open transaction is the partition's
+ * first unstable offset, which bounds the last stable offset (what read_committed
+ * consumers may read). A marker carries the epoch the transaction ended with (bumped by
+ * EndTxn, KIP-890), so afterwards a late batch of the old epoch is refused.
+ *
  * Bounded: at most `maxProducers` ids are kept; the least recently written is dropped
  * first (a dropped producer is then "unknown", and its next batch is accepted as in
- * order, as Kafka does for expired producer ids).
+ * order, as Kafka does for expired producer ids). A producer with an open transaction is
+ * never dropped: the last stable offset depends on it.
  */
 import { TidelogError } from "@tidelog/client/record";
 
@@ -34,6 +42,24 @@ interface ProducerEntry {
   epoch: number;
   /** Oldest first, at most BATCHES_PER_PRODUCER. */
   batches: BatchSequence[];
+  /** Offset of the first batch of the producer's open transaction here; -1 when none. */
+  txnFirstOffset: number;
+}
+
+/** A transaction closed by a marker: its range on this partition, and how it ended. */
+export interface CompletedTxn {
+  readonly producerId: number;
+  readonly firstOffset: number;
+  /** The marker's offset. */
+  readonly lastOffset: number;
+  readonly aborted: boolean;
+}
+
+/** An open transaction on this partition. */
+export interface OngoingTxn {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly firstOffset: number;
 }
 
 export type SequenceCheck = { kind: "append" } | { kind: "duplicate"; batch: BatchSequence };
@@ -91,16 +117,81 @@ export class ProducerStateManager {
   }
 
   /** Records a batch now in the log (appended, replicated, or found when loading). */
-  observe(producerId: number, epoch: number, batch: BatchSequence): void {
+  observe(producerId: number, epoch: number, batch: BatchSequence, transactional = false): void {
     let entry = this.producers.get(producerId);
-    if (!entry || epoch > entry.epoch) entry = { epoch, batches: [] };
+    if (!entry || epoch > entry.epoch) entry = { epoch, batches: [], txnFirstOffset: entry?.txnFirstOffset ?? -1 };
     else this.producers.delete(producerId);
     entry.batches.push(batch);
     if (entry.batches.length > BATCHES_PER_PRODUCER) entry.batches.shift();
+    if (transactional && entry.txnFirstOffset < 0) entry.txnFirstOffset = batch.firstOffset;
     this.producers.set(producerId, entry);
-    if (this.producers.size > this.maxProducers) {
-      const oldest = this.producers.keys().next().value;
-      if (oldest !== undefined) this.producers.delete(oldest);
+    this.evictIfFull();
+  }
+
+  /**
+   * Refuses a marker older than the producer's epoch here (a stale coordinator, or a
+   * marker replayed after a newer transaction began): INVALID_PRODUCER_EPOCH.
+   */
+  checkMarker(producerId: number, epoch: number): void {
+    const entry = this.producers.get(producerId);
+    if (entry && epoch < entry.epoch) {
+      throw new TidelogError(
+        "INVALID_PRODUCER_EPOCH",
+        `marker for producer ${producerId} at epoch ${epoch}, older than ${entry.epoch}`,
+      );
+    }
+  }
+
+  /**
+   * Records a COMMIT or ABORT marker now in the log at `offset`: closes the producer's
+   * open transaction here (null when it had none on this partition: nothing to index) and
+   * moves its epoch to the marker's.
+   */
+  observeMarker(producerId: number, epoch: number, offset: number, commit: boolean): CompletedTxn | null {
+    const entry = this.producers.get(producerId) ?? { epoch, batches: [], txnFirstOffset: -1 };
+    this.producers.delete(producerId);
+    const first = entry.txnFirstOffset;
+    // A bumped epoch starts the producer's sequences afresh.
+    if (epoch > entry.epoch) {
+      entry.epoch = epoch;
+      entry.batches = [];
+    }
+    entry.txnFirstOffset = -1;
+    this.producers.set(producerId, entry);
+    this.evictIfFull();
+    return first < 0 ? null : { producerId, firstOffset: first, lastOffset: offset, aborted: !commit };
+  }
+
+  /** The first offset of the oldest open transaction, or null when none is open. */
+  firstUnstableOffset(): number | null {
+    let first: number | null = null;
+    for (const entry of this.producers.values()) {
+      if (entry.txnFirstOffset >= 0 && (first === null || entry.txnFirstOffset < first)) first = entry.txnFirstOffset;
+    }
+    return first;
+  }
+
+  /** Open transactions, oldest first. */
+  ongoingTransactions(): OngoingTxn[] {
+    const out: OngoingTxn[] = [];
+    for (const [producerId, entry] of this.producers) {
+      if (entry.txnFirstOffset >= 0)
+        out.push({ producerId, producerEpoch: entry.epoch, firstOffset: entry.txnFirstOffset });
+    }
+    return out.sort((a, b) => a.firstOffset - b.firstOffset);
+  }
+
+  /** Whether `producerId` has an open transaction here. */
+  inTransaction(producerId: number): boolean {
+    return (this.producers.get(producerId)?.txnFirstOffset ?? -1) >= 0;
+  }
+
+  private evictIfFull(): void {
+    if (this.producers.size <= this.maxProducers) return;
+    for (const [id, entry] of this.producers) {
+      if (entry.txnFirstOffset >= 0) continue;
+      this.producers.delete(id);
+      return;
     }
   }
 

@@ -1,0 +1,112 @@
+// The storage side of transactions, below the log: a producer's open transaction on a
+// partition (first offset, closed by its marker), the first unstable offset that bounds
+// the last stable offset, markers older than the producer's epoch refused, producers with
+// open transactions never evicted; and the aborted-transaction index (`.txnindex`):
+// Kafka's 34-byte entries, read back whole or not at all, cut on truncation, and the
+// collection a read_committed fetch makes (stopping early once no later abort can matter).
+import assert from "node:assert/strict";
+import { existsSync, statSync, truncateSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { isTidelogError } from "@tidelog/client/record";
+import { ProducerStateManager } from "../../src/storage/producer-state-manager.js";
+import { TransactionIndex, TXN_INDEX_ENTRY_SIZE } from "../../src/storage/transaction-index.js";
+import { tempDir } from "./fixtures.js";
+
+const seq = (firstOffset: number, lastOffset: number, firstSeq = 0) => ({
+  firstSeq,
+  lastSeq: firstSeq + lastOffset - firstOffset,
+  firstOffset,
+  lastOffset,
+});
+
+test("open transactions set the first unstable offset until their markers close them", () => {
+  const state = new ProducerStateManager(100);
+  assert.equal(state.firstUnstableOffset(), null);
+  state.observe(1, 0, seq(10, 12), true);
+  state.observe(2, 0, seq(13, 13), true);
+  state.observe(1, 0, seq(14, 15, 3), true);
+  state.observe(3, 0, seq(16, 16), false);
+  assert.equal(state.firstUnstableOffset(), 10);
+  assert.deepEqual(
+    state.ongoingTransactions().map((t) => [t.producerId, t.firstOffset]),
+    [
+      [1, 10],
+      [2, 13],
+    ],
+  );
+  const done = state.observeMarker(1, 1, 17, false);
+  assert.deepEqual(done, { producerId: 1, firstOffset: 10, lastOffset: 17, aborted: true });
+  assert.equal(state.firstUnstableOffset(), 13);
+  assert.equal(state.observeMarker(2, 1, 18, true)?.aborted, false);
+  assert.equal(state.firstUnstableOffset(), null);
+  assert.equal(state.observeMarker(3, 0, 19, true), null, "a marker with no open transaction here closes nothing");
+});
+
+test("a marker moves the producer to its epoch: late batches and older markers are refused", () => {
+  const state = new ProducerStateManager(100);
+  state.observe(5, 3, seq(0, 1), true);
+  state.observeMarker(5, 4, 2, true);
+  assert.throws(
+    () => state.check(5, 3, 2, 2),
+    (e: unknown) => isTidelogError(e) && e.code === "INVALID_PRODUCER_EPOCH",
+    "a late batch of the finished transaction's epoch",
+  );
+  assert.throws(
+    () => state.checkMarker(5, 3),
+    (e: unknown) => isTidelogError(e) && e.code === "INVALID_PRODUCER_EPOCH",
+  );
+  assert.deepEqual(state.check(5, 4, 0, 0), { kind: "append" }, "the next transaction starts its sequences afresh");
+});
+
+test("a producer with an open transaction is never evicted", () => {
+  const state = new ProducerStateManager(2);
+  state.observe(1, 0, seq(0, 0), true);
+  state.observe(2, 0, seq(1, 1), false);
+  state.observe(3, 0, seq(2, 2), false);
+  state.observe(4, 0, seq(3, 3), false);
+  assert.equal(state.inTransaction(1), true);
+  assert.equal(state.firstUnstableOffset(), 0);
+});
+
+test("the aborted-transaction index round-trips Kafka's 34-byte entries and refuses a torn file", (t) => {
+  const dir = tempDir(t);
+  const path = join(dir, "00000000000000000100.txnindex");
+  const index = new TransactionIndex(path, 100);
+  index.append({ producerId: 7, firstOffset: 90, lastOffset: 130, lastStableOffset: 131 });
+  index.append({ producerId: 8, firstOffset: 120, lastOffset: 140, lastStableOffset: 141 });
+  index.flush();
+  assert.equal(statSync(path).size, 2 * TXN_INDEX_ENTRY_SIZE);
+  const again = new TransactionIndex(path, 100);
+  assert.equal(again.load(), true);
+  assert.deepEqual(again.all, index.all);
+
+  truncateSync(path, TXN_INDEX_ENTRY_SIZE + 5);
+  const torn = new TransactionIndex(path, 100);
+  assert.equal(torn.load(), false, "a torn file is rebuilt, not half-read");
+  assert.deepEqual(torn.all, []);
+
+  index.truncateTo(140);
+  assert.deepEqual(
+    index.all.map((e) => e.producerId),
+    [7],
+  );
+  index.truncateTo(100);
+  assert.equal(existsSync(path), false, "an empty index leaves no file");
+  assert.throws(() => index.append({ producerId: 1, firstOffset: 5, lastOffset: 99, lastStableOffset: 100 }), /follow/);
+});
+
+test("a read_committed fetch collects the aborted transactions overlapping its range", (t) => {
+  const index = new TransactionIndex(join(tempDir(t), "0.txnindex"), 0);
+  index.append({ producerId: 1, firstOffset: 0, lastOffset: 10, lastStableOffset: 5 });
+  index.append({ producerId: 2, firstOffset: 5, lastOffset: 20, lastStableOffset: 21 });
+  index.append({ producerId: 3, firstOffset: 30, lastOffset: 40, lastStableOffset: 41 });
+  // Reading [12, 25): producer 1's abort ended before 12; producer 2's overlaps; producer 3 starts after 25.
+  const { aborted, complete } = index.collect(12, 25);
+  assert.deepEqual(
+    aborted.map((e) => e.producerId),
+    [2],
+  );
+  assert.equal(complete, true, "an entry's last stable offset past the range ends the search");
+  assert.equal(index.collect(12, 100).complete, false, "later segments may still hold aborts for this range");
+});
