@@ -19,6 +19,7 @@
 import { decodeRecordBatches, encodeRecordBatch, TidelogError } from "@tidelog/client/record";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { Clock } from "../common/clock.js";
+import { KeyedQueue } from "../common/keyed-queue.js";
 import type { Logger } from "../common/logger.js";
 import { ACKS_ALL, type Partition } from "../replication/partition.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
@@ -77,7 +78,10 @@ const EXPIRY_CHECK_MS = 200;
 
 export class GroupCoordinator {
   private readonly shards = new Map<number, Shard>();
-  private readonly queues = new Map<string, { tail: Promise<void>; length: number }>();
+  private readonly queue = new KeyedQueue(
+    MAX_QUEUED_PER_GROUP,
+    (id) => new TidelogError("COORDINATOR_NOT_AVAILABLE", `too many requests queued for group ${id}`),
+  );
   private expiryTimer: NodeJS.Timeout | null = null;
   private expiring = false;
 
@@ -388,27 +392,10 @@ export class GroupCoordinator {
 
   /** Runs `fn` after every earlier operation on the same group has finished. */
   private withGroup<T>(groupId: string, fn: (shard: Shard, partition: Partition) => Promise<T>): Promise<T> {
-    const queue = this.queues.get(groupId) ?? { tail: Promise.resolve(), length: 0 };
-    if (queue.length >= MAX_QUEUED_PER_GROUP) {
-      return Promise.reject(
-        new TidelogError("COORDINATOR_NOT_AVAILABLE", `too many requests queued for group ${groupId}`),
-      );
-    }
-    queue.length++;
-    this.queues.set(groupId, queue);
-    const run = queue.tail.then(() => {
+    return this.queue.run(groupId, async () => {
       const { shard, partition } = this.locate(groupId);
       return fn(shard, partition);
     });
-    queue.tail = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    void queue.tail.then(() => {
-      queue.length--;
-      if (queue.length === 0 && this.queues.get(groupId) === queue) this.queues.delete(groupId);
-    });
-    return run;
   }
 
   /** Appends records to the group's partition and waits until every in-sync replica has them. */

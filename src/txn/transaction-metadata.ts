@@ -140,7 +140,7 @@ export interface TxnLimits {
 // ------------------------------------------------------------------ InitProducerId
 
 export type InitResult =
-  | TxnResult
+  | { readonly kind: "write"; readonly next: TransactionMetadata }
   /** An ongoing transaction must be aborted (at a bumped epoch: the fence) first; the client retries. */
   | { readonly kind: "fence"; readonly next: TransactionMetadata };
 
