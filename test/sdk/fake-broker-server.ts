@@ -73,6 +73,8 @@ export class FakePartitionLog {
   leaderEpoch = 0;
   appendedBatches = 0;
   readonly producers = new Map<number, ProducerEntry>();
+  /** Aborted transactions a read_committed fetch is told of (a test sets them; the fake keeps no index). */
+  readonly abortedTransactions: { producerId: number; firstOffset: number }[] = [];
 
   constructor(
     readonly topic: string,
@@ -644,6 +646,7 @@ export class FakeDataBroker {
           lastStableOffset: log.logEndOffset,
           logStartOffset: log.logStartOffset,
           records,
+          abortedTransactions: request.isolationLevel === 1 ? log.abortedTransactions : [],
         };
       }),
     }));

@@ -5,7 +5,7 @@
  *   - maxPartitionBytes <= maxBytes <= the gRPC message limit (an answer must fit);
  *   - maxBytes <= maxBufferedBytes (one full answer must fit the prefetch bound).
  */
-import type { AutoOffsetReset, ConsumerOptions } from "./consumer-types.js";
+import type { AutoOffsetReset, ConsumerOptions, IsolationLevel } from "./consumer-types.js";
 import { TidelogError } from "./errors.js";
 import {
   DEFAULT_CONSUMER_REQUEST_TIMEOUT_MS,
@@ -21,6 +21,7 @@ import { MAX_MESSAGE_BYTES } from "./protocol/grpc.js";
 
 export interface ResolvedConsumerOptions {
   readonly autoOffsetReset: AutoOffsetReset;
+  readonly isolationLevel: IsolationLevel;
   readonly maxWaitMs: number;
   readonly minBytes: number;
   readonly maxBytes: number;
@@ -48,15 +49,21 @@ function integer(name: string, value: number, min: number, max: number): number 
 }
 
 const RESETS: readonly AutoOffsetReset[] = ["earliest", "latest", "none"];
+const ISOLATION_LEVELS: readonly IsolationLevel[] = ["read_committed", "read_uncommitted"];
 
 export function checkConsumerOptions(o: ConsumerOptions): ResolvedConsumerOptions {
   const autoOffsetReset = o.autoOffsetReset ?? "latest";
   if (!RESETS.includes(autoOffsetReset)) {
     throw invalid(`autoOffsetReset must be one of ${RESETS.join(", ")}, got ${String(autoOffsetReset)}`);
   }
+  const isolationLevel = o.isolationLevel ?? "read_committed";
+  if (!ISOLATION_LEVELS.includes(isolationLevel)) {
+    throw invalid(`isolationLevel must be one of ${ISOLATION_LEVELS.join(", ")}, got ${String(isolationLevel)}`);
+  }
   const maxMessage = MAX_MESSAGE_BYTES - REQUEST_OVERHEAD_BYTES;
   const r: ResolvedConsumerOptions = {
     autoOffsetReset,
+    isolationLevel,
     maxWaitMs: integer("maxWaitMs", o.maxWaitMs ?? DEFAULT_FETCH_MAX_WAIT_MS, 0, MAX_FETCH_MAX_WAIT_MS),
     minBytes: integer("minBytes", o.minBytes ?? 1, 1, maxMessage),
     maxBytes: integer("maxBytes", o.maxBytes ?? DEFAULT_FETCH_MAX_BYTES, 1, maxMessage),

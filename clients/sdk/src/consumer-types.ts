@@ -15,9 +15,21 @@ export type OffsetSpec = number | "earliest" | "latest" | { readonly timestamp: 
 /** What to do without a valid position (a fresh assignment, or OFFSET_OUT_OF_RANGE). */
 export type AutoOffsetReset = "earliest" | "latest" | "none";
 
+/** Which records a consumer sees of transactions (isolation.level). */
+export type IsolationLevel = "read_committed" | "read_uncommitted";
+
 export interface ConsumerOptions {
   /** Default "latest" (as Kafka): a fresh assignment reads only new records. "none" throws OFFSET_OUT_OF_RANGE instead. */
   readonly autoOffsetReset?: AutoOffsetReset;
+  /**
+   * "read_committed" (the default): records of committed transactions only, read up to the
+   * last stable offset, aborted ones dropped; records written outside transactions are read
+   * as usual. "read_uncommitted": everything up to the high watermark, aborted records
+   * included. The default is librdkafka's and kafkajs's: an application that never uses
+   * transactions sees no difference, and one that does gets what it expects. (Kafka's Java
+   * consumer defaults to read_uncommitted.) Transaction markers are never handed out.
+   */
+  readonly isolationLevel?: IsolationLevel;
   /** How long a fetch waits at the broker for data (fetch.max.wait.ms); default 500. */
   readonly maxWaitMs?: number;
   /** Bytes a fetch waits for (fetch.min.bytes); default 1. */

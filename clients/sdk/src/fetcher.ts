@@ -20,7 +20,10 @@
  * Answers are kept as raw bytes (complete batches only: a fetch cut at a byte limit may
  * end inside one) and decoded one batch at a time as the application reads: records
  * below the position are skipped (a batch may start before it), control batches are
- * skipped, and the position moves past each batch's last offset. A seek, reset or pause
+ * skipped, and the position moves past each batch's last offset. Under read_committed the
+ * broker answers only up to the last stable offset, with the aborted transactions that
+ * overlap the answer; as in Kafka's fetcher, a producer's transactional batches are
+ * dropped from its aborted transaction's first offset until its ABORT marker. A seek, reset or pause
  * bumps the partition's generation, so data fetched for the old position is dropped.
  *
  * Errors: every failed fetch or lookup is retried after a jittered backoff (capped by the
@@ -46,8 +49,11 @@ import {
   CONTROL_FLAG,
   LAST_OFFSET_DELTA_OFFSET,
   LOG_OVERHEAD,
+  PRODUCER_ID_OFFSET,
   readInt64,
+  TRANSACTIONAL_FLAG,
 } from "./record/batch-header.js";
+import { ControlRecordType, controlRecordTypeOf } from "./record/control-record.js";
 import { type DecodedRecordBatch, decodeRecordBatchAs } from "./record/record-batch.js";
 import { backoffMs } from "./retry.js";
 import type { PendingCall } from "./rpc.js";
@@ -119,6 +125,11 @@ interface CompletedFetch {
   readonly records: Buffer;
   pos: number;
   readonly highWatermark: number;
+  /** read_committed: aborted transactions not yet reached, by first offset. */
+  readonly aborted: readonly wire.AbortedTransaction__Output[];
+  abortedNext: number;
+  /** Producers inside an aborted transaction at the cursor: their transactional batches are dropped. */
+  readonly abortedProducers: Set<number>;
 }
 
 export function partitionKey(topic: string, partition: number): string {
@@ -255,6 +266,8 @@ export class Fetcher {
     if (lastOffset < position) return null;
     const attributes = buf.readInt16BE(start + 21);
     state.position = lastOffset + 1;
+    if (fetched.aborted.length > 0 && this.inAbortedTransaction(fetched, buf, start, lastOffset, attributes))
+      return null;
     if ((attributes & CONTROL_FLAG) !== 0) return null;
     const { topic, partition } = state;
     let decoded: DecodedRecordBatch<ConsumerRecord>;
@@ -281,6 +294,37 @@ export class Fetcher {
       first && first.offset < position ? decoded.records.filter((r) => r.offset >= position) : decoded.records;
     if (out.length === 0) return null;
     return { topic, partition, records: out, highWatermark: fetched.highWatermark };
+  }
+
+  /**
+   * Whether the batch at `start` belongs to an aborted transaction (read_committed): a
+   * transaction's producer joins the aborted set once the cursor reaches its first offset
+   * and leaves it at its ABORT marker (a control batch, itself never handed out).
+   */
+  private inAbortedTransaction(
+    fetched: CompletedFetch,
+    buf: Buffer,
+    start: number,
+    lastOffset: number,
+    attributes: number,
+  ): boolean {
+    while (fetched.abortedNext < fetched.aborted.length) {
+      const next = fetched.aborted[fetched.abortedNext]!;
+      if (next.firstOffset > lastOffset) break;
+      fetched.abortedProducers.add(next.producerId);
+      fetched.abortedNext++;
+    }
+    if ((attributes & TRANSACTIONAL_FLAG) === 0) return false;
+    const producerId = readInt64(buf, start + PRODUCER_ID_OFFSET);
+    if (!fetched.abortedProducers.has(producerId)) return false;
+    if ((attributes & CONTROL_FLAG) !== 0) {
+      // A marker ends the transaction: only ABORT (control type 0) ends an aborted one.
+      const batch = decodeRecordBatchAs(buf, start, {}, (_o, _t, key) => key);
+      if (controlRecordTypeOf(batch.records[0] ?? null) === ControlRecordType.abort) {
+        fetched.abortedProducers.delete(producerId);
+      }
+    }
+    return true;
   }
 
   private release(fetched: CompletedFetch): void {
@@ -372,7 +416,7 @@ export class Fetcher {
       group(topics, s.topic, { partition: s.partition, timestamp: this.lookupTimestamp(targets[i]!) });
     });
     const request: wire.ListOffsetsRequest = {
-      isolationLevel: 0,
+      isolationLevel: this.options.isolationLevel === "read_committed" ? 1 : 0,
       topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
     };
     const deadlineMs = this.ctx.seams.nowMs() + this.options.requestTimeoutMs;
@@ -469,7 +513,7 @@ export class Fetcher {
       maxWaitMs,
       minBytes,
       maxBytes,
-      isolationLevel: 0,
+      isolationLevel: this.options.isolationLevel === "read_committed" ? 1 : 0,
       topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
     };
     const deadlineMs = this.ctx.seams.nowMs() + maxWaitMs + requestTimeoutMs;
@@ -544,7 +588,16 @@ export class Fetcher {
     state.maxBytes = this.options.maxPartitionBytes;
     state.fetchPosition = next;
     const records = pos === buf.length ? buf : buf.subarray(0, pos);
-    this.completed.push({ state, generation: state.generation, records, pos: 0, highWatermark: r.highWatermark });
+    this.completed.push({
+      state,
+      generation: state.generation,
+      records,
+      pos: 0,
+      highWatermark: r.highWatermark,
+      aborted: r.abortedTransactions,
+      abortedNext: 0,
+      abortedProducers: new Set(),
+    });
     this.bufferedBytes += records.length;
     state.bufferedBytes += records.length;
     return true;

@@ -47,6 +47,7 @@ export type {
   ConsumerBatch,
   ConsumerOptions,
   ConsumerRecord,
+  IsolationLevel,
   OffsetSpec,
   RebalanceListener,
   RunHandlers,

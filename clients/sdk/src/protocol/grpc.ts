@@ -14,6 +14,7 @@ import { ERRORS, type ErrorName, TidelogError } from "../errors.js";
 import type { ProtoGrpcType as AdminProto } from "./generated/admin.js";
 import type { ProtoGrpcType as BrokerProto } from "./generated/broker.js";
 import type { ProtoGrpcType as GroupProto } from "./generated/group.js";
+import type { ProtoGrpcType as TxnProto } from "./generated/txn.js";
 import type { ErrorInfo__Output } from "./generated/tidelog/v1/ErrorInfo.js";
 
 /** proto/ at the repository root: the same depth from src/protocol and dist/protocol. */
@@ -29,11 +30,11 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 };
 
 /** Every service and message of tidelog.v1, as grpc-js constructors and definitions. */
-export type TidelogProto = AdminProto & BrokerProto & GroupProto;
+export type TidelogProto = AdminProto & BrokerProto & GroupProto & TxnProto;
 
 export function loadTidelogProto(grpcModule: typeof grpc): TidelogProto {
   const definition = protoLoader.loadSync(
-    ["tidelog/v1/admin.proto", "tidelog/v1/broker.proto", "tidelog/v1/group.proto"],
+    ["tidelog/v1/admin.proto", "tidelog/v1/broker.proto", "tidelog/v1/group.proto", "tidelog/v1/txn.proto"],
     LOADER_OPTIONS,
   );
   return grpcModule.loadPackageDefinition(definition) as unknown as TidelogProto;

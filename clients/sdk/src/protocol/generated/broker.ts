@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AbortedTransaction as _tidelog_v1_AbortedTransaction, AbortedTransaction__Output as _tidelog_v1_AbortedTransaction__Output } from './tidelog/v1/AbortedTransaction.js';
 import type { BrokerClient as _tidelog_v1_BrokerClient, BrokerDefinition as _tidelog_v1_BrokerDefinition } from './tidelog/v1/Broker.js';
 import type { BrokerInfo as _tidelog_v1_BrokerInfo, BrokerInfo__Output as _tidelog_v1_BrokerInfo__Output } from './tidelog/v1/BrokerInfo.js';
 import type { EpochEndOffset as _tidelog_v1_EpochEndOffset, EpochEndOffset__Output as _tidelog_v1_EpochEndOffset__Output } from './tidelog/v1/EpochEndOffset.js';
@@ -42,6 +43,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   tidelog: {
     v1: {
+      AbortedTransaction: MessageTypeDefinition<_tidelog_v1_AbortedTransaction, _tidelog_v1_AbortedTransaction__Output>
       Broker: SubtypeConstructor<typeof grpc.Client, _tidelog_v1_BrokerClient> & { service: _tidelog_v1_BrokerDefinition }
       BrokerInfo: MessageTypeDefinition<_tidelog_v1_BrokerInfo, _tidelog_v1_BrokerInfo__Output>
       EpochEndOffset: MessageTypeDefinition<_tidelog_v1_EpochEndOffset, _tidelog_v1_EpochEndOffset__Output>

@@ -1,0 +1,177 @@
+// Original file: proto/tidelog/v1/txn.proto
+
+import type * as grpc from '@grpc/grpc-js'
+import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AddOffsetsToTxnRequest as _tidelog_v1_AddOffsetsToTxnRequest, AddOffsetsToTxnRequest__Output as _tidelog_v1_AddOffsetsToTxnRequest__Output } from '../../tidelog/v1/AddOffsetsToTxnRequest.js';
+import type { AddOffsetsToTxnResponse as _tidelog_v1_AddOffsetsToTxnResponse, AddOffsetsToTxnResponse__Output as _tidelog_v1_AddOffsetsToTxnResponse__Output } from '../../tidelog/v1/AddOffsetsToTxnResponse.js';
+import type { AddPartitionsToTxnRequest as _tidelog_v1_AddPartitionsToTxnRequest, AddPartitionsToTxnRequest__Output as _tidelog_v1_AddPartitionsToTxnRequest__Output } from '../../tidelog/v1/AddPartitionsToTxnRequest.js';
+import type { AddPartitionsToTxnResponse as _tidelog_v1_AddPartitionsToTxnResponse, AddPartitionsToTxnResponse__Output as _tidelog_v1_AddPartitionsToTxnResponse__Output } from '../../tidelog/v1/AddPartitionsToTxnResponse.js';
+import type { DescribeTransactionsRequest as _tidelog_v1_DescribeTransactionsRequest, DescribeTransactionsRequest__Output as _tidelog_v1_DescribeTransactionsRequest__Output } from '../../tidelog/v1/DescribeTransactionsRequest.js';
+import type { DescribeTransactionsResponse as _tidelog_v1_DescribeTransactionsResponse, DescribeTransactionsResponse__Output as _tidelog_v1_DescribeTransactionsResponse__Output } from '../../tidelog/v1/DescribeTransactionsResponse.js';
+import type { EndTxnRequest as _tidelog_v1_EndTxnRequest, EndTxnRequest__Output as _tidelog_v1_EndTxnRequest__Output } from '../../tidelog/v1/EndTxnRequest.js';
+import type { EndTxnResponse as _tidelog_v1_EndTxnResponse, EndTxnResponse__Output as _tidelog_v1_EndTxnResponse__Output } from '../../tidelog/v1/EndTxnResponse.js';
+import type { FindTransactionCoordinatorRequest as _tidelog_v1_FindTransactionCoordinatorRequest, FindTransactionCoordinatorRequest__Output as _tidelog_v1_FindTransactionCoordinatorRequest__Output } from '../../tidelog/v1/FindTransactionCoordinatorRequest.js';
+import type { FindTransactionCoordinatorResponse as _tidelog_v1_FindTransactionCoordinatorResponse, FindTransactionCoordinatorResponse__Output as _tidelog_v1_FindTransactionCoordinatorResponse__Output } from '../../tidelog/v1/FindTransactionCoordinatorResponse.js';
+import type { ListTransactionsRequest as _tidelog_v1_ListTransactionsRequest, ListTransactionsRequest__Output as _tidelog_v1_ListTransactionsRequest__Output } from '../../tidelog/v1/ListTransactionsRequest.js';
+import type { ListTransactionsResponse as _tidelog_v1_ListTransactionsResponse, ListTransactionsResponse__Output as _tidelog_v1_ListTransactionsResponse__Output } from '../../tidelog/v1/ListTransactionsResponse.js';
+import type { VerifyTxnPartitionRequest as _tidelog_v1_VerifyTxnPartitionRequest, VerifyTxnPartitionRequest__Output as _tidelog_v1_VerifyTxnPartitionRequest__Output } from '../../tidelog/v1/VerifyTxnPartitionRequest.js';
+import type { VerifyTxnPartitionResponse as _tidelog_v1_VerifyTxnPartitionResponse, VerifyTxnPartitionResponse__Output as _tidelog_v1_VerifyTxnPartitionResponse__Output } from '../../tidelog/v1/VerifyTxnPartitionResponse.js';
+
+export interface TransactionClient extends grpc.Client {
+  /**
+   * A group's offsets join the transaction (its __consumer_offsets partition) before TxnOffsetCommit.
+   */
+  AddOffsetsToTxn(argument: _tidelog_v1_AddOffsetsToTxnRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AddOffsetsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  AddOffsetsToTxn(argument: _tidelog_v1_AddOffsetsToTxnRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AddOffsetsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  AddOffsetsToTxn(argument: _tidelog_v1_AddOffsetsToTxnRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AddOffsetsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  AddOffsetsToTxn(argument: _tidelog_v1_AddOffsetsToTxnRequest, callback: grpc.requestCallback<_tidelog_v1_AddOffsetsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A group's offsets join the transaction (its __consumer_offsets partition) before TxnOffsetCommit.
+   */
+  addOffsetsToTxn(argument: _tidelog_v1_AddOffsetsToTxnRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AddOffsetsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  addOffsetsToTxn(argument: _tidelog_v1_AddOffsetsToTxnRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AddOffsetsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  addOffsetsToTxn(argument: _tidelog_v1_AddOffsetsToTxnRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AddOffsetsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  addOffsetsToTxn(argument: _tidelog_v1_AddOffsetsToTxnRequest, callback: grpc.requestCallback<_tidelog_v1_AddOffsetsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Partitions join the ongoing transaction (starting one) before any batch is sent to them.
+   */
+  AddPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  AddPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  AddPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  AddPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Partitions join the ongoing transaction (starting one) before any batch is sent to them.
+   */
+  addPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  addPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  addPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  addPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
+  
+  DescribeTransactions(argument: _tidelog_v1_DescribeTransactionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeTransactions(argument: _tidelog_v1_DescribeTransactionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DescribeTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeTransactions(argument: _tidelog_v1_DescribeTransactionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeTransactions(argument: _tidelog_v1_DescribeTransactionsRequest, callback: grpc.requestCallback<_tidelog_v1_DescribeTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  describeTransactions(argument: _tidelog_v1_DescribeTransactionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  describeTransactions(argument: _tidelog_v1_DescribeTransactionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DescribeTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  describeTransactions(argument: _tidelog_v1_DescribeTransactionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  describeTransactions(argument: _tidelog_v1_DescribeTransactionsRequest, callback: grpc.requestCallback<_tidelog_v1_DescribeTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Commit or abort. Answered once PrepareCommit/PrepareAbort is durable; the markers
+   * follow. The answer carries the producer id and epoch to use from now on.
+   */
+  EndTxn(argument: _tidelog_v1_EndTxnRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_EndTxnResponse__Output>): grpc.ClientUnaryCall;
+  EndTxn(argument: _tidelog_v1_EndTxnRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_EndTxnResponse__Output>): grpc.ClientUnaryCall;
+  EndTxn(argument: _tidelog_v1_EndTxnRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_EndTxnResponse__Output>): grpc.ClientUnaryCall;
+  EndTxn(argument: _tidelog_v1_EndTxnRequest, callback: grpc.requestCallback<_tidelog_v1_EndTxnResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Commit or abort. Answered once PrepareCommit/PrepareAbort is durable; the markers
+   * follow. The answer carries the producer id and epoch to use from now on.
+   */
+  endTxn(argument: _tidelog_v1_EndTxnRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_EndTxnResponse__Output>): grpc.ClientUnaryCall;
+  endTxn(argument: _tidelog_v1_EndTxnRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_EndTxnResponse__Output>): grpc.ClientUnaryCall;
+  endTxn(argument: _tidelog_v1_EndTxnRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_EndTxnResponse__Output>): grpc.ClientUnaryCall;
+  endTxn(argument: _tidelog_v1_EndTxnRequest, callback: grpc.requestCallback<_tidelog_v1_EndTxnResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * The broker coordinating a transactional id. Any broker answers; the controller
+   * creates __transaction_state on first use.
+   */
+  FindTransactionCoordinator(argument: _tidelog_v1_FindTransactionCoordinatorRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_FindTransactionCoordinatorResponse__Output>): grpc.ClientUnaryCall;
+  FindTransactionCoordinator(argument: _tidelog_v1_FindTransactionCoordinatorRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_FindTransactionCoordinatorResponse__Output>): grpc.ClientUnaryCall;
+  FindTransactionCoordinator(argument: _tidelog_v1_FindTransactionCoordinatorRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_FindTransactionCoordinatorResponse__Output>): grpc.ClientUnaryCall;
+  FindTransactionCoordinator(argument: _tidelog_v1_FindTransactionCoordinatorRequest, callback: grpc.requestCallback<_tidelog_v1_FindTransactionCoordinatorResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The broker coordinating a transactional id. Any broker answers; the controller
+   * creates __transaction_state on first use.
+   */
+  findTransactionCoordinator(argument: _tidelog_v1_FindTransactionCoordinatorRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_FindTransactionCoordinatorResponse__Output>): grpc.ClientUnaryCall;
+  findTransactionCoordinator(argument: _tidelog_v1_FindTransactionCoordinatorRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_FindTransactionCoordinatorResponse__Output>): grpc.ClientUnaryCall;
+  findTransactionCoordinator(argument: _tidelog_v1_FindTransactionCoordinatorRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_FindTransactionCoordinatorResponse__Output>): grpc.ClientUnaryCall;
+  findTransactionCoordinator(argument: _tidelog_v1_FindTransactionCoordinatorRequest, callback: grpc.requestCallback<_tidelog_v1_FindTransactionCoordinatorResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Administration: the transactions this broker coordinates, their state, and a
+   * forced abort (the coordinator aborts as on a timeout).
+   */
+  ListTransactions(argument: _tidelog_v1_ListTransactionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  ListTransactions(argument: _tidelog_v1_ListTransactionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  ListTransactions(argument: _tidelog_v1_ListTransactionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  ListTransactions(argument: _tidelog_v1_ListTransactionsRequest, callback: grpc.requestCallback<_tidelog_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Administration: the transactions this broker coordinates, their state, and a
+   * forced abort (the coordinator aborts as on a timeout).
+   */
+  listTransactions(argument: _tidelog_v1_ListTransactionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  listTransactions(argument: _tidelog_v1_ListTransactionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  listTransactions(argument: _tidelog_v1_ListTransactionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  listTransactions(argument: _tidelog_v1_ListTransactionsRequest, callback: grpc.requestCallback<_tidelog_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Broker to coordinator (KIP-890 part 1): is this partition in (producer id, epoch)'s
+   * ongoing transaction? Asked by a partition leader before a transaction's first batch.
+   */
+  VerifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  VerifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  VerifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  VerifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Broker to coordinator (KIP-890 part 1): is this partition in (producer id, epoch)'s
+   * ongoing transaction? Asked by a partition leader before a transaction's first batch.
+   */
+  verifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  verifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  verifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  verifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  
+}
+
+export interface TransactionHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * A group's offsets join the transaction (its __consumer_offsets partition) before TxnOffsetCommit.
+   */
+  AddOffsetsToTxn: grpc.handleUnaryCall<_tidelog_v1_AddOffsetsToTxnRequest__Output, _tidelog_v1_AddOffsetsToTxnResponse>;
+  
+  /**
+   * Partitions join the ongoing transaction (starting one) before any batch is sent to them.
+   */
+  AddPartitionsToTxn: grpc.handleUnaryCall<_tidelog_v1_AddPartitionsToTxnRequest__Output, _tidelog_v1_AddPartitionsToTxnResponse>;
+  
+  DescribeTransactions: grpc.handleUnaryCall<_tidelog_v1_DescribeTransactionsRequest__Output, _tidelog_v1_DescribeTransactionsResponse>;
+  
+  /**
+   * Commit or abort. Answered once PrepareCommit/PrepareAbort is durable; the markers
+   * follow. The answer carries the producer id and epoch to use from now on.
+   */
+  EndTxn: grpc.handleUnaryCall<_tidelog_v1_EndTxnRequest__Output, _tidelog_v1_EndTxnResponse>;
+  
+  /**
+   * The broker coordinating a transactional id. Any broker answers; the controller
+   * creates __transaction_state on first use.
+   */
+  FindTransactionCoordinator: grpc.handleUnaryCall<_tidelog_v1_FindTransactionCoordinatorRequest__Output, _tidelog_v1_FindTransactionCoordinatorResponse>;
+  
+  /**
+   * Administration: the transactions this broker coordinates, their state, and a
+   * forced abort (the coordinator aborts as on a timeout).
+   */
+  ListTransactions: grpc.handleUnaryCall<_tidelog_v1_ListTransactionsRequest__Output, _tidelog_v1_ListTransactionsResponse>;
+  
+  /**
+   * Broker to coordinator (KIP-890 part 1): is this partition in (producer id, epoch)'s
+   * ongoing transaction? Asked by a partition leader before a transaction's first batch.
+   */
+  VerifyTxnPartition: grpc.handleUnaryCall<_tidelog_v1_VerifyTxnPartitionRequest__Output, _tidelog_v1_VerifyTxnPartitionResponse>;
+  
+}
+
+export interface TransactionDefinition extends grpc.ServiceDefinition {
+  AddOffsetsToTxn: MethodDefinition<_tidelog_v1_AddOffsetsToTxnRequest, _tidelog_v1_AddOffsetsToTxnResponse, _tidelog_v1_AddOffsetsToTxnRequest__Output, _tidelog_v1_AddOffsetsToTxnResponse__Output>
+  AddPartitionsToTxn: MethodDefinition<_tidelog_v1_AddPartitionsToTxnRequest, _tidelog_v1_AddPartitionsToTxnResponse, _tidelog_v1_AddPartitionsToTxnRequest__Output, _tidelog_v1_AddPartitionsToTxnResponse__Output>
+  DescribeTransactions: MethodDefinition<_tidelog_v1_DescribeTransactionsRequest, _tidelog_v1_DescribeTransactionsResponse, _tidelog_v1_DescribeTransactionsRequest__Output, _tidelog_v1_DescribeTransactionsResponse__Output>
+  EndTxn: MethodDefinition<_tidelog_v1_EndTxnRequest, _tidelog_v1_EndTxnResponse, _tidelog_v1_EndTxnRequest__Output, _tidelog_v1_EndTxnResponse__Output>
+  FindTransactionCoordinator: MethodDefinition<_tidelog_v1_FindTransactionCoordinatorRequest, _tidelog_v1_FindTransactionCoordinatorResponse, _tidelog_v1_FindTransactionCoordinatorRequest__Output, _tidelog_v1_FindTransactionCoordinatorResponse__Output>
+  ListTransactions: MethodDefinition<_tidelog_v1_ListTransactionsRequest, _tidelog_v1_ListTransactionsResponse, _tidelog_v1_ListTransactionsRequest__Output, _tidelog_v1_ListTransactionsResponse__Output>
+  VerifyTxnPartition: MethodDefinition<_tidelog_v1_VerifyTxnPartitionRequest, _tidelog_v1_VerifyTxnPartitionResponse, _tidelog_v1_VerifyTxnPartitionRequest__Output, _tidelog_v1_VerifyTxnPartitionResponse__Output>
+}
