@@ -12,6 +12,11 @@
  * restart within the TTL): registration waits for that key to expire rather than take
  * over a lease it cannot prove dead. A live broker with the same id is indistinguishable
  * from that and is likewise waited out, then reported as a configuration error.
+ *
+ * The record can change while registered (`setStorageFailed`): the new value is put on
+ * the same lease, guarded by the key's create revision, so the broker epoch stays and a
+ * key some later registration created is never overwritten. A put that fails is retried
+ * while registered; a registration after a lost lease writes the latest record anyway.
  */
 import { TidelogError } from "@tidelog/client/record";
 import type { Lease } from "etcd3";
@@ -38,8 +43,15 @@ export class BrokerRegistration {
   private stopped = false;
   /** The create revision of our key: the broker epoch, as in KRaft. */
   private epoch = -1;
+  /** What the key should hold; `options.record` plus changes since. */
+  private record: BrokerRecord;
+  /** The record as last written to etcd (JSON), to tell whether an update is due. */
+  private written: string | null = null;
+  private updating = false;
 
-  constructor(private readonly options: BrokerRegistrationOptions) {}
+  constructor(private readonly options: BrokerRegistrationOptions) {
+    this.record = options.record;
+  }
 
   get brokerEpoch(): number {
     return this.epoch;
@@ -60,8 +72,8 @@ export class BrokerRegistration {
    * key, up to `deadlineMs`.
    */
   async register(deadlineMs: number): Promise<void> {
-    const { store, record, logger, clock } = this.options;
-    const key = keys.broker(record.id);
+    const { store, logger, clock } = this.options;
+    const key = keys.broker(this.options.record.id);
     const until = clock.nowMs() + deadlineMs;
     let attempt = 0;
     for (;;) {
@@ -69,22 +81,23 @@ export class BrokerRegistration {
       const lease = store.ns.lease(this.ttlSeconds, { autoKeepAlive: true });
       try {
         const leaseId = await unavailableOnError("grant lease", () => lease.grant());
+        const value = JSON.stringify(this.record);
         const txn = await unavailableOnError("register", () =>
-          store.ns
-            .if(key, "Create", "==", 0)
-            .then(store.ns.put(key).value(JSON.stringify(record)).lease(leaseId))
-            .commit(),
+          store.ns.if(key, "Create", "==", 0).then(store.ns.put(key).value(value).lease(leaseId)).commit(),
         );
         if (txn.succeeded) {
+          this.written = value;
           this.adopt(lease, Number(txn.header.revision));
           logger.info({ brokerEpoch: this.epoch, attempt }, "registered in etcd");
+          // The record may have changed while the registration was in flight.
+          this.update();
           return;
         }
         await lease.revoke().catch(() => {});
         if (clock.nowMs() > until) {
           throw new TidelogError(
             "INVALID_CONFIG",
-            `broker.id ${record.id} is still registered by another process after ${deadlineMs} ms; is another broker using the same id?`,
+            `broker.id ${this.options.record.id} is still registered by another process after ${deadlineMs} ms; is another broker using the same id?`,
           );
         }
         if (attempt === 1) logger.warn({ key }, "waiting for the previous registration of this broker id to expire");
@@ -123,6 +136,47 @@ export class BrokerRegistration {
     });
   }
 
+  /**
+   * Publishes whether this broker can write its log directory (`storageFailed` in its
+   * record). Returns at once; the put happens in the background, retried while it fails.
+   */
+  setStorageFailed(failed: boolean): void {
+    if ((this.record.storageFailed ?? false) === failed) return;
+    this.record = { ...this.record, storageFailed: failed };
+    this.options.logger.info({ storageFailed: failed }, "updating the registration");
+    this.update();
+  }
+
+  /** Writes `record` over our key when it differs from what was written; one put at a time. */
+  private update(): void {
+    if (this.updating || this.stopped) return;
+    const lease = this.lease;
+    const value = JSON.stringify(this.record);
+    if (!this.registered || !lease || value === this.written) return;
+    this.updating = true;
+    const { store } = this.options;
+    const key = keys.broker(this.options.record.id);
+    const epoch = this.epoch;
+    void unavailableOnError("update registration", async () => {
+      const leaseId = await lease.grant();
+      return store.ns.if(key, "Create", "==", epoch).then(store.ns.put(key).value(value).lease(leaseId)).commit();
+    })
+      .then((txn) => {
+        // Not ours any more: the lease was lost, and registering again writes the record.
+        if (txn.succeeded && this.lease === lease) this.written = value;
+        return txn.succeeded;
+      })
+      .catch((e: unknown) => {
+        this.options.logger.warn({ err: (e as Error).message }, "updating the registration failed; retrying");
+        return false;
+      })
+      .then(async (ok) => {
+        if (!ok) await delay(UPDATE_RETRY_MS);
+        this.updating = false;
+        this.update();
+      });
+  }
+
   /** Removes the registration at once (graceful shutdown), so leaders move without waiting for the TTL. */
   async deregister(): Promise<void> {
     this.stopped = true;
@@ -132,6 +186,9 @@ export class BrokerRegistration {
     if (lease) await lease.revoke().catch(() => lease.release());
   }
 }
+
+/** Wait before retrying a failed record update. */
+const UPDATE_RETRY_MS = 500;
 
 function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));

@@ -20,6 +20,10 @@
  * the difference. A new controller therefore finishes whatever its predecessor left
  * half done, and a missed watch event costs nothing but a moment.
  *
+ * A broker whose registration says `storageFailed` (it cannot write its log directory)
+ * counts as alive but ineligible: its leaderships move to the rest of the ISR and it
+ * leaves ISRs (rules in partition-leader-election.ts), by the same reconciliation.
+ *
  * All work runs through one queue: reconciliations and admin operations never
  * interleave on this broker.
  */
@@ -262,6 +266,7 @@ export class Controller {
     const image = this.options.watch.image;
     if (!this.options.watch.isSynced) return;
     const alive = image.liveBrokerIds();
+    const failed = storageFailedBrokers(image);
     const writes: {
       key: string;
       compare: { target: "Create" | "Mod"; value: number };
@@ -277,11 +282,11 @@ export class Controller {
           ? { target: "Mod" as const, value: existing.modRevision }
           : { target: "Create" as const, value: 0 };
         if (!state) {
-          const next = initialPartitionState(topic.value.topicId, replicas, alive);
+          const next = initialPartitionState(topic.value.topicId, replicas, alive, failed);
           writes.push({ key, compare, op: this.put(key, next), what: `create ${key} leader ${next.leader}` });
           continue;
         }
-        const next = electOnBrokerChange(state.value, replicas, alive);
+        const next = electOnBrokerChange(state.value, replicas, alive, failed);
         if (next)
           writes.push({
             key,
@@ -522,6 +527,7 @@ export class Controller {
       this.requireActive();
       const image = await this.adminImage();
       const alive = image.liveBrokerIds();
+      const failed = storageFailedBrokers(image);
       const wanted =
         targets.length > 0 ? targets : [...image.topics.keys()].map((topic) => ({ topic, partitions: [] }));
       const out: { topic: string; partition: number; leader: number; error: TidelogError | null }[] = [];
@@ -537,7 +543,7 @@ export class Controller {
           continue;
         }
         const selected = t.partitions.length > 0 ? t.partitions : partitions.map((p) => p.partition);
-        for (const p of selected) out.push(await this.electOne(t.topic, p, partitions[p], alive));
+        for (const p of selected) out.push(await this.electOne(t.topic, p, partitions[p], alive, failed));
       }
       return out;
     });
@@ -548,6 +554,7 @@ export class Controller {
     partition: number,
     entry: { replicas: number[]; state: { value: PartitionState; modRevision: number } | undefined } | undefined,
     alive: ReadonlySet<number>,
+    failed: ReadonlySet<number>,
   ): Promise<{ topic: string; partition: number; leader: number; error: TidelogError | null }> {
     const fail = (code: ErrorName, why: string) => ({
       topic,
@@ -557,7 +564,7 @@ export class Controller {
     });
     if (!entry?.state)
       return fail("UNKNOWN_TOPIC_OR_PARTITION", `${topic}-${partition} does not exist or has no state yet`);
-    const decision = electPreferred(entry.state.value, entry.replicas, alive);
+    const decision = electPreferred(entry.state.value, entry.replicas, alive, failed);
     if (decision.kind === "not-needed")
       return fail("ELECTION_NOT_NEEDED", `the preferred replica already leads ${topic}-${partition}`);
     if (decision.kind === "not-available") return fail("PREFERRED_LEADER_NOT_AVAILABLE", decision.why);
@@ -627,6 +634,13 @@ function checkPartitionCount(n: number): void {
       `partitions must be between 1 and ${MAX_PARTITIONS_PER_TOPIC}, got ${n}`,
     );
   }
+}
+
+/** Live brokers whose registration says they cannot write their log directory. */
+function storageFailedBrokers(image: MetadataImage): Set<number> {
+  const failed = new Set<number>();
+  for (const [id, b] of image.brokers) if (b.value.storageFailed === true) failed.add(id);
+  return failed;
 }
 
 function splitPartitionKey(pk: string): [string, number] {

@@ -26,6 +26,13 @@ export const BrokerRecordSchema = Type.Object({
   httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
   rack: Type.Union([Type.String(), Type.Null()]),
   startedAtMs: Type.Integer(),
+  /**
+   * True while the broker cannot write its log directory (a full or failing disk): the
+   * controller then treats it as ineligible, moving its leaderships to the rest of the
+   * ISR and taking it out of ISRs. Updated in place, on the same lease (the broker epoch,
+   * the key's create revision, stays). Optional: records written before it still parse.
+   */
+  storageFailed: Type.Optional(Type.Boolean()),
 });
 export type BrokerRecord = Type.Static<typeof BrokerRecordSchema>;
 

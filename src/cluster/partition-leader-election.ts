@@ -9,6 +9,14 @@
  * - No live ISR member: the partition goes offline (leader -1, leader epoch +1) and the
  *   ISR is kept as it was, so the first of those replicas to come back is elected. A
  *   replica outside the ISR is never elected: it may lack acknowledged writes.
+ * - A live broker whose storage failed (`storageFailed` in its registration: it cannot
+ *   write its log directory) is ineligible, as Kafka treats a replica in an offline log
+ *   directory: it leaves every ISR and loses its leaderships to the next eligible ISR
+ *   member (leader epoch +1). With no eligible ISR member left it stays leader (or, when
+ *   the leader died, a live failed ISR member is elected): its log still holds every
+ *   acknowledged write and serves reads, and takes writes again as soon as its disk
+ *   does, which beats going offline. Once the flag clears nothing happens here: its
+ *   replicas catch up and rejoin ISRs through the leaders' normal ISR expansion.
  *
  * Invariants: leader epoch and partition epoch never decrease; a leader is always in
  * its own ISR.
@@ -16,12 +24,17 @@
 import { invariant } from "../common/invariant.js";
 import { NO_LEADER, type PartitionState } from "./metadata-records.js";
 
+const NONE: ReadonlySet<number> = new Set();
+
 export function initialPartitionState(
   topicId: string,
   replicas: readonly number[],
   alive: ReadonlySet<number>,
+  storageFailed: ReadonlySet<number> = NONE,
 ): PartitionState {
-  const isr = replicas.filter((r) => alive.has(r));
+  const live = replicas.filter((r) => alive.has(r));
+  const eligible = live.filter((r) => !storageFailed.has(r));
+  const isr = eligible.length > 0 ? eligible : live;
   return {
     topicId,
     leader: isr[0] ?? NO_LEADER,
@@ -31,22 +44,44 @@ export function initialPartitionState(
   };
 }
 
-/** The state after a change in live brokers, or null when nothing needs to change. */
+/**
+ * The state after a change in live brokers (or in which of them cannot write their
+ * storage), or null when nothing needs to change.
+ */
 export function electOnBrokerChange(
   state: PartitionState,
   replicas: readonly number[],
   alive: ReadonlySet<number>,
+  storageFailed: ReadonlySet<number> = NONE,
 ): PartitionState | null {
   const liveIsr = state.isr.filter((b) => alive.has(b));
-  if (state.leader !== NO_LEADER && alive.has(state.leader)) {
-    if (liveIsr.length === state.isr.length) return null;
-    return checked(state, { ...state, isr: liveIsr, partitionEpoch: state.partitionEpoch + 1 });
+  const eligibleIsr = liveIsr.filter((b) => !storageFailed.has(b));
+  const leaderAlive = state.leader !== NO_LEADER && alive.has(state.leader);
+  if (leaderAlive && !storageFailed.has(state.leader)) {
+    if (eligibleIsr.length === state.isr.length) return null;
+    return checked(state, { ...state, isr: eligibleIsr, partitionEpoch: state.partitionEpoch + 1 });
   }
-  const candidate = replicas.find((r) => liveIsr.includes(r));
+  const candidate = replicas.find((r) => eligibleIsr.includes(r));
   if (candidate !== undefined) {
     return checked(state, {
       ...state,
       leader: candidate,
+      leaderEpoch: state.leaderEpoch + 1,
+      isr: eligibleIsr,
+      partitionEpoch: state.partitionEpoch + 1,
+    });
+  }
+  // No eligible ISR member: a live leader whose storage failed stays; a dead one is
+  // replaced by a live ISR member even if its storage failed, rather than go offline.
+  if (leaderAlive) {
+    if (liveIsr.length === state.isr.length) return null;
+    return checked(state, { ...state, isr: liveIsr, partitionEpoch: state.partitionEpoch + 1 });
+  }
+  const lastResort = replicas.find((r) => liveIsr.includes(r));
+  if (lastResort !== undefined) {
+    return checked(state, {
+      ...state,
+      leader: lastResort,
       leaderEpoch: state.leaderEpoch + 1,
       isr: liveIsr,
       partitionEpoch: state.partitionEpoch + 1,
@@ -66,16 +101,22 @@ export type PreferredElection =
   | { kind: "not-needed" }
   | { kind: "not-available"; why: string };
 
-/** Moves leadership to the preferred (first) replica when it is alive and in the ISR. */
+/**
+ * Moves leadership to the preferred (first) replica when it is alive, can write its
+ * storage, and is in the ISR.
+ */
 export function electPreferred(
   state: PartitionState,
   replicas: readonly number[],
   alive: ReadonlySet<number>,
+  storageFailed: ReadonlySet<number> = NONE,
 ): PreferredElection {
   const preferred = replicas[0];
   invariant(preferred !== undefined, "a partition has at least one replica");
   if (state.leader === preferred) return { kind: "not-needed" };
   if (!alive.has(preferred)) return { kind: "not-available", why: `preferred replica ${preferred} is not alive` };
+  if (storageFailed.has(preferred))
+    return { kind: "not-available", why: `preferred replica ${preferred} cannot write its log directory` };
   if (!state.isr.includes(preferred))
     return { kind: "not-available", why: `preferred replica ${preferred} is not in the ISR` };
   return {

@@ -269,6 +269,12 @@ class LeaderFetcher {
       return;
     }
     const log = p.log;
+    if (log.storageFailure) {
+      // Our log cannot take writes: sit out instead of fetching (and failing) in a tight
+      // loop; the log-dir monitor brings it back, and the next re-plan or park expiry resumes.
+      this.parked.set(p.key, Date.now() + PARK_MS);
+      return;
+    }
     const diverging = data.divergingEpoch;
     if (diverging && diverging.epoch >= -1 && (diverging.epoch >= 0 || diverging.endOffset >= 0)) {
       const own = log.epochs.endOffsetFor(diverging.epoch, log.logEndOffset);

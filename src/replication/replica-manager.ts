@@ -238,7 +238,8 @@ export class ReplicaManager {
     for (const p of this.hosted.values()) {
       if (p.role !== "leader") continue;
       const lagging = p.laggingFollowers(this.options.replicaLagTimeMaxMs);
-      const joining = p.caughtUpOutsiders();
+      // A broker whose storage failed stays out: the controller would only drop it again.
+      const joining = p.caughtUpOutsiders().filter((r) => !this.image?.brokers.get(r)?.value.storageFailed);
       if (lagging.length === 0 && joining.length === 0) continue;
       const current = this.image.partitionState(p.tp.topic, p.tp.partition);
       if (!current || current.value.leader !== this.options.brokerId || current.value.leaderEpoch !== p.leaderEpoch)

@@ -18,6 +18,9 @@
  * (compaction, see log-cleaner.ts), which `shutdown` stops first.
  *
  * One FileHandleCache bounds the open descriptors across all logs.
+ *
+ * `health` (log-dir-health.ts) watches for logs that cannot write, tries to recover them
+ * and reports the directory's state; `start` starts it with the other duties.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -28,6 +31,7 @@ import { CheckpointFile } from "./checkpoint-file.js";
 import { FileHandleCache } from "./file-handle-cache.js";
 import { LogCleaner, type LogCleanerOptions } from "./log-cleaner.js";
 import type { LogConfig } from "./log-config.js";
+import { LogDirHealth } from "./log-dir-health.js";
 import { PartitionLog } from "./partition-log.js";
 import { parseLogDirName, type TopicPartition, tpKey } from "./topic-partition.js";
 
@@ -43,6 +47,8 @@ export interface LogManagerOptions {
   readonly flushCheckIntervalMs?: number;
   readonly retentionCheckIntervalMs?: number;
   readonly checkpointIntervalMs?: number;
+  /** How often failed logs are retried and the directory's state re-read (log-dir-health.ts). */
+  readonly healthCheckIntervalMs?: number;
   /** log.cleaner.io.max.bytes.per.second; default DEFAULT_CLEANER_IO_MAX_BYTES_PER_SECOND. */
   readonly cleanerIoMaxBytesPerSecond?: number;
   /** log.cleaner.backoff.ms: how often the cleaner looks for a log to compact when idle. */
@@ -72,6 +78,8 @@ export class LogManager {
   private readonly cleanerOffsets: CheckpointFile;
   /** Compacts logs with cleanup.policy compact; started by `start`. */
   readonly cleaner: LogCleaner;
+  /** Whether the directory takes writes; started by `start`. */
+  readonly health: LogDirHealth;
   private readonly timers: NodeJS.Timeout[] = [];
   private deletions = 0;
   private closed = false;
@@ -94,6 +102,13 @@ export class LogManager {
       },
       this,
     );
+    this.health = new LogDirHealth({
+      dataDir: options.dataDir,
+      logs: () => this.logs.values(),
+      clock: options.clock,
+      logger: options.logger.child({ component: "log-dir-health" }),
+      ...(options.healthCheckIntervalMs === undefined ? {} : { checkIntervalMs: options.healthCheckIntervalMs }),
+    });
   }
 
   /** Takes the data directory, recovers every log in it, and returns the manager. */
@@ -148,6 +163,7 @@ export class LogManager {
         logStartOffset: starts.get(key) ?? 0,
         firstDirtyOffset: cleaned.get(key) ?? 0,
         cleanShutdown: clean,
+        onFailure: () => this.health.logFailed(),
       });
       this.logs.set(key, { tp, log });
     }
@@ -186,6 +202,7 @@ export class LogManager {
       files: this.files,
       clock: this.options.clock,
       logger: this.options.logger.child({ topic: tp.topic, partition: tp.partition }),
+      onFailure: () => this.health.logFailed(),
     });
     this.logs.set(key, { tp, log });
     return log;
@@ -257,6 +274,7 @@ export class LogManager {
     every(this.options.retentionCheckIntervalMs ?? 5 * 60 * 1000, () => this.runRetention());
     every(this.options.checkpointIntervalMs ?? 60 * 1000, () => this.writeCheckpoints());
     this.cleaner.start();
+    this.health.start();
   }
 
   /** Stops timers, fsyncs and closes every log, writes checkpoints and the clean-shutdown marker. */
@@ -264,6 +282,7 @@ export class LogManager {
     if (this.closed) return;
     this.closed = true;
     for (const t of this.timers) clearInterval(t);
+    await this.health.stop();
     await this.cleaner.stop();
     const closes = await Promise.allSettled(this.allLogs().map(({ log }) => log.close()));
     this.writeCheckpoints();

@@ -383,6 +383,24 @@ export class LogSegment {
   }
 
   /**
+   * After a failed append whose partial write could not be cut back (`append` tries,
+   * but the ftruncate may fail too), makes the file's length match what the segment
+   * holds again. Returns the bytes cut. A file shorter than the segment has lost bytes it
+   * had taken, which only a reopen (recovery) can sort out: that throws STORAGE_ERROR.
+   */
+  repairTail(): number {
+    const onDisk = statSync(this.logPath).size;
+    if (onDisk < this.sizeBytes) {
+      throw new TidelogError(
+        "STORAGE_ERROR",
+        `${this.logPath} is ${onDisk} bytes but held ${this.sizeBytes}: a restart must recover it`,
+      );
+    }
+    if (onDisk > this.sizeBytes) this.files.use(this.logPath, (fd) => ftruncateSync(fd, this.sizeBytes));
+    return onDisk - this.sizeBytes;
+  }
+
+  /**
    * Scans the whole file, validating every batch, rebuilds both indexes, and cuts the
    * file at the first invalid batch. Offsets must start at or after `baseOffset` (exactly
    * there, and without gaps, when `contiguous`).

@@ -27,8 +27,37 @@
  *
  * Concurrency: appends, reads, truncation, retention and segment swaps are synchronous
  * and so cannot interleave; fsync runs on the thread pool and is serialised by `flush`.
+ *
+ * Storage failures: a log that failed to write refuses appends and truncation with
+ * STORAGE_ERROR (reads go on) until the failure is cleared. Two kinds:
+ * - write-time (a segment append or a roll failed: ENOSPC, EDQUOT, EIO on write). The
+ *   append cut its partial write back, and nothing in memory moved, so the log is
+ *   consistent; `tryRecover` clears it once a probe write + fsync in the log's directory
+ *   succeeds and the active segment's file is as long as the log thinks (a tail the
+ *   failed append could not cut is cut then).
+ * - sticky (an fsync failed, or a segment swap failed half-way). After a failed fsync
+ *   Linux may already have dropped or marked clean the dirty pages it could not write,
+ *   and reports the error once: a later fsync would "succeed" over lost bytes, and reads
+ *   may serve page-cache bytes the disk does not have. Nothing in this process can tell
+ *   which bytes since the recovery point are really on disk, so the log stays failed
+ *   until a restart, whose recovery scans everything past the recovery point and cuts at
+ *   the first bad batch (replication then refills it). Truncating to the recovery point
+ *   in place was the alternative; it could cut acknowledged data below the high
+ *   watermark of a leader that is the only replica left, which a restart at least
+ *   makes visible and deliberate.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import { join } from "node:path";
 import {
   BASE_SEQUENCE_OFFSET,
@@ -43,7 +72,7 @@ import {
   validateBatch,
 } from "@tidelog/client/record";
 import type { Clock } from "../common/clock.js";
-import { assertSafeOffset, invariant } from "../common/invariant.js";
+import { assertSafeOffset, InvariantViolation, invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
 import { scanHeaders } from "./batch-scanner.js";
 import type { FileHandleCache } from "./file-handle-cache.js";
@@ -77,7 +106,23 @@ export interface PartitionLogOptions {
   readonly cleanShutdown?: boolean;
   /** Where the log cleaner stopped last time (cleaner-offset-checkpoint); 0 when unknown. */
   readonly firstDirtyOffset?: number;
+  /** Told when the log goes from writable to failed (once per failure, not per refused append). */
+  readonly onFailure?: (error: TidelogError) => void;
 }
+
+/** Why a log refuses writes; see "Storage failures" above. */
+export interface StorageFailure {
+  readonly error: TidelogError;
+  /** False for a failed fsync or swap: only a restart (recovery) clears it. */
+  readonly recoverable: boolean;
+  /** Clock time of the failure. */
+  readonly sinceMs: number;
+}
+
+/** Bytes written (and fsynced, then deleted) to prove a log directory takes writes again. */
+const WRITE_PROBE_BYTES = 4096;
+/** Name of the probe file; `.tmp`, so a crash leaves nothing that the next open keeps. */
+const WRITE_PROBE_NAME = "write-probe.tmp";
 
 /** The steps of a segment swap (replaceSegments), named so a crash test can stop after each. */
 export type SwapStep = "cleaned" | "committed" | "replaced-deleted" | "swapped";
@@ -138,6 +183,8 @@ export class PartitionLog {
   /** Bumped by every truncation, so a flush that raced one does not advance the recovery point. */
   private truncations = 0;
   private failure: TidelogError | null = null;
+  private failureRecoverable = false;
+  private failedAtMs = 0;
   private closed = false;
   /** Offsets below this have been compacted (clamped to the log's range when read). */
   private dirtyFrom = 0;
@@ -163,13 +210,21 @@ export class PartitionLog {
     private readonly files: FileHandleCache,
     private readonly clock: Clock,
     private readonly logger: Logger,
+    private readonly onFailure?: (error: TidelogError) => void,
   ) {
     this.lastFlushMs = clock.nowMs();
   }
 
   /** Opens (creating if needed) the log in `dir`, recovering what an unclean stop left. */
   static open(options: PartitionLogOptions): PartitionLog {
-    const log = new PartitionLog(options.dir, options.config, options.files, options.clock, options.logger);
+    const log = new PartitionLog(
+      options.dir,
+      options.config,
+      options.files,
+      options.clock,
+      options.logger,
+      options.onFailure,
+    );
     mkdirSync(options.dir, { recursive: true });
     log.compacted = (options.firstDirtyOffset ?? 0) > 0;
     log.load(options.cleanShutdown ? Number.POSITIVE_INFINITY : (options.recoveryPoint ?? 0));
@@ -436,12 +491,13 @@ export class PartitionLog {
     const last = placements[placements.length - 1] as BatchPlacement;
     let maxTimestamp = -1;
     for (const p of placements) if (p.maxTimestamp > maxTimestamp) maxTimestamp = p.maxTimestamp;
-    if (this.activeSegment.shouldRoll(data.length, last.lastOffset, maxTimestamp)) this.roll(first.baseOffset);
     try {
+      if (this.activeSegment.shouldRoll(data.length, last.lastOffset, maxTimestamp)) this.roll(first.baseOffset);
       this.activeSegment.append(data, 0, data.length, placements);
     } catch (e) {
-      if (e instanceof TidelogError) this.failure = e;
-      throw e;
+      if (e instanceof InvariantViolation) throw e;
+      // Nothing moved in memory: a write-time failure, cleared by tryRecover.
+      throw this.fail(e, true);
     }
     this.unflushedRecords += records;
     for (const p of placements) this.observeBatch(data, p);
@@ -530,6 +586,77 @@ export class PartitionLog {
       throw new TidelogError("STORAGE_ERROR", `log ${this.dir} failed earlier: ${this.failure.message}`);
   }
 
+  // ---------------------------------------------------------------- storage failures
+
+  private get stickyFailure(): TidelogError | null {
+    return this.failure && !this.failureRecoverable ? this.failure : null;
+  }
+
+  /** Why the log refuses writes, or null while it is writable. */
+  get storageFailure(): StorageFailure | null {
+    if (!this.failure) return null;
+    return { error: this.failure, recoverable: this.failureRecoverable, sinceMs: this.failedAtMs };
+  }
+
+  /**
+   * Marks the log failed (see "Storage failures" in the header) and returns the error to
+   * throw. The first failure is kept; a sticky one makes an earlier recoverable one
+   * sticky. Logged and reported once per transition, not per refused request.
+   */
+  private fail(e: unknown, recoverable: boolean): TidelogError {
+    const error =
+      e instanceof TidelogError
+        ? e
+        : new TidelogError("STORAGE_ERROR", `log ${this.dir}: ${e instanceof Error ? e.message : String(e)}`, {
+            cause: e,
+          });
+    if (this.failure) {
+      if (!recoverable && this.failureRecoverable) {
+        this.failureRecoverable = false;
+        this.logger.error({ err: error.message }, "log failure is now permanent until a restart");
+      }
+      return error;
+    }
+    this.failure = error;
+    this.failureRecoverable = recoverable;
+    this.failedAtMs = this.clock.nowMs();
+    if (recoverable) this.logger.warn({ err: error.message }, "log write failed; appends refused until it can write");
+    else this.logger.error({ err: error.message }, "log failed beyond in-place repair; appends refused until restart");
+    this.onFailure?.(error);
+    return error;
+  }
+
+  /**
+   * Clears a write-time failure once the disk takes writes again: a probe file of
+   * WRITE_PROBE_BYTES is written, fsynced and deleted in the log's directory, and the
+   * active segment's file is cut back to what the log holds (a partial write the failed
+   * append could not cut). Returns whether the log is writable now. A sticky failure (a
+   * failed fsync or swap) is never cleared here. Synchronous: the probe costs one small
+   * write and fsync, so callers bound how many logs they try at once.
+   */
+  tryRecover(): boolean {
+    const failure = this.failure;
+    if (!failure) return !this.closed;
+    if (this.closed || !this.failureRecoverable) return false;
+    let cut: number;
+    try {
+      probeWritable(join(this.dir, WRITE_PROBE_NAME), WRITE_PROBE_BYTES);
+      cut = this.activeSegment.repairTail();
+    } catch (e) {
+      if (e instanceof TidelogError) {
+        // The file lost bytes the log holds: beyond repair in place.
+        this.fail(e, false);
+      }
+      return false;
+    }
+    this.failure = null;
+    this.logger.info(
+      { failedForMs: this.clock.nowMs() - this.failedAtMs, err: failure.message, cutBytes: cut },
+      "log writable again",
+    );
+    return true;
+  }
+
   /**
    * Starts a new active segment at `baseOffset` (default: the log end offset) and fsyncs
    * the old one in the background, as Kafka does on roll.
@@ -540,10 +667,8 @@ export class PartitionLog {
     invariant(baseOffset >= old.nextOffset, () => `roll to ${baseOffset} below the log end offset ${old.nextOffset}`);
     old.seal();
     this.segments.push(LogSegment.create(this.dir, baseOffset, this.config, this.files, this.clock));
-    this.flush(baseOffset).catch((e: unknown) => {
-      this.failure = e instanceof TidelogError ? e : new TidelogError("STORAGE_ERROR", String(e));
-      this.logger.error({ err: e }, "fsync after segment roll failed; the log refuses appends");
-    });
+    // A failed fsync marks the log failed (sticky) inside flush; nobody else awaits this one.
+    this.flush(baseOffset).catch(() => {});
   }
 
   // ---------------------------------------------------------------- read
@@ -813,7 +938,7 @@ export class PartitionLog {
       this.segments.splice(at, old.length, segment);
     } catch (e) {
       // Committed but not finished: only a reopen (which rolls the swap forward) repairs it.
-      this.failure = new TidelogError("STORAGE_ERROR", `segment swap at ${base} failed: ${String(e)}`, { cause: e });
+      this.fail(new TidelogError("STORAGE_ERROR", `segment swap at ${base} failed: ${String(e)}`, { cause: e }), false);
       throw e;
     }
     this.checkInvariants();
@@ -824,7 +949,7 @@ export class PartitionLog {
 
   /** Whether flush.messages or flush.ms asks for an fsync now. */
   flushNeeded(): boolean {
-    if (this.unflushedRecords === 0) return false;
+    if (this.unflushedRecords === 0 || this.stickyFailure) return false;
     return (
       this.unflushedRecords >= this.config.flushMessages || this.clock.nowMs() - this.lastFlushMs >= this.config.flushMs
     );
@@ -836,13 +961,23 @@ export class PartitionLog {
    */
   flush(upTo = this.logEndOffset): Promise<void> {
     const run = async (): Promise<void> => {
+      // After a failed fsync a retry may "succeed" over pages the kernel dropped: the
+      // recovery point must not move past them, or a restart would not scan them.
+      if (this.stickyFailure) throw new TidelogError("STORAGE_ERROR", `log ${this.dir}: ${this.stickyFailure.message}`);
       const target = Math.min(upTo, this.logEndOffset);
       if (target <= this.recoveredTo) return;
       const truncationsBefore = this.truncations;
       if (target >= this.logEndOffset) this.unflushedRecords = 0;
       for (const segment of [...this.segments]) {
         if (segment.baseOffset >= target) break;
-        if (segment.nextOffset > this.recoveredTo && segment.needsFsync) await segment.flush();
+        if (segment.nextOffset > this.recoveredTo && segment.needsFsync) {
+          try {
+            await segment.flush();
+          } catch (e) {
+            // Sticky: see "Storage failures" in the header.
+            throw this.fail(e, false);
+          }
+        }
       }
       this.lastFlushMs = this.clock.nowMs();
       if (this.truncations === truncationsBefore)
@@ -906,4 +1041,21 @@ function nextOffsetOfFile(path: string, base: number): number {
     closeSync(fd);
   }
   return next;
+}
+
+/**
+ * Writes `bytes` to `path`, fsyncs and deletes it: proof that the directory's file system
+ * takes (and keeps) writes. Throws what the file system said.
+ */
+function probeWritable(path: string, bytes: number): void {
+  const fd = openSync(path, "w");
+  try {
+    const buf = Buffer.alloc(bytes);
+    let written = 0;
+    while (written < bytes) written += writeSync(fd, buf, written, bytes - written, written);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+    rmSync(path, { force: true });
+  }
 }

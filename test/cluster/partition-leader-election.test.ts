@@ -77,3 +77,83 @@ test("preferred-leader election needs the preferred replica alive and in sync", 
   assert.equal(electPreferred(state(2, [2, 3]), replicas, new Set([1, 2, 3])).kind, "not-available");
   assert.equal(electPreferred(state(2, [1, 2]), replicas, new Set([2])).kind, "not-available");
 });
+
+// A broker that cannot write its log directory (`storageFailed` in its registration) is
+// alive but ineligible: it loses its leaderships to the rest of the ISR and leaves ISRs,
+// unless nobody else in the ISR is alive, when it keeps (or takes) the leadership rather
+// than leave the partition offline.
+const failed = (...ids: number[]) => new Set(ids);
+const all = new Set([1, 2, 3]);
+
+test("a leader whose storage failed hands leadership to the next ISR member and leaves the ISR, epoch + 1", () => {
+  assert.deepEqual(electOnBrokerChange(state(1, [1, 2, 3]), replicas, all, failed(1)), state(2, [2, 3], 5, 10));
+  assert.deepEqual(
+    electOnBrokerChange(state(1, [1, 3]), replicas, all, failed(1)),
+    state(3, [3], 5, 10),
+    "2 can write but is out of sync: never elected",
+  );
+});
+
+test("a follower whose storage failed leaves the ISR; the leader and its epoch stay", () => {
+  assert.deepEqual(electOnBrokerChange(state(1, [1, 2, 3]), replicas, all, failed(3)), state(1, [1, 2], 4, 10));
+});
+
+test("with no other live ISR member a leader whose storage failed stays, and dead followers still leave", () => {
+  assert.equal(electOnBrokerChange(state(1, [1]), replicas, all, failed(1)), null);
+  assert.equal(electOnBrokerChange(state(1, [1, 2]), replicas, all, failed(1, 2)), null, "every ISR member failed");
+  assert.deepEqual(electOnBrokerChange(state(1, [1, 2]), replicas, new Set([1, 3]), failed(1)), state(1, [1], 4, 10));
+});
+
+test("a dead leader is replaced by a live ISR member whose storage failed rather than going offline", () => {
+  assert.deepEqual(electOnBrokerChange(state(1, [1, 2]), replicas, new Set([2, 3]), failed(2)), state(2, [2], 5, 10));
+  assert.deepEqual(
+    electOnBrokerChange(state(1, [1, 2, 3]), replicas, new Set([2, 3]), failed(2)),
+    state(3, [3], 5, 10),
+    "but one that can write comes first",
+  );
+});
+
+test("once the flag clears nothing changes: the broker rejoins through the leader's ISR expansion", () => {
+  const after = electOnBrokerChange(state(1, [1, 2, 3]), replicas, all, failed(1)) as PartitionState;
+  assert.equal(electOnBrokerChange(after, replicas, all, failed(1)), null, "no churn while failed");
+  assert.equal(electOnBrokerChange(after, replicas, all), null, "no churn once writable");
+});
+
+test("a new partition is led by its first replica that can write; one that cannot is left out of the ISR", () => {
+  assert.deepEqual(initialPartitionState("t", replicas, all, failed(1)), state(2, [2, 3], 0, 0));
+  assert.deepEqual(initialPartitionState("t", replicas, all, failed(1, 2, 3)), state(1, [1, 2, 3], 0, 0));
+});
+
+test("preferred-leader election does not move leadership to a replica whose storage failed", () => {
+  const decision = electPreferred(state(2, [1, 2]), replicas, all, failed(1));
+  assert.equal(decision.kind, "not-available");
+  assert.match(decision.kind === "not-available" ? decision.why : "", /cannot write/);
+});
+
+test("for any sequence of live and storage-failed brokers: epochs grow, the leader is in the ISR, and it can write whenever an ISR member that can is alive", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.subarray([1, 2, 3]), fc.subarray([1, 2, 3])), { minLength: 1, maxLength: 30 }),
+      (steps) => {
+        let s = initialPartitionState("t", replicas, all);
+        for (const [aliveList, failedList] of steps) {
+          const alive = new Set(aliveList);
+          const bad = new Set(failedList);
+          const next = electOnBrokerChange(s, replicas, alive, bad) ?? s;
+          assert.ok(next.leaderEpoch >= s.leaderEpoch);
+          if (next.leader !== -1) assert.ok(next.isr.includes(next.leader) && alive.has(next.leader));
+          for (const b of next.isr) assert.ok(s.isr.includes(b), "the ISR never gains a member by election");
+          const eligible = s.isr.filter((b) => alive.has(b) && !bad.has(b));
+          if (eligible.length > 0) {
+            assert.ok(eligible.includes(next.leader), `leader ${next.leader} of ${JSON.stringify(next)}`);
+            assert.ok(
+              next.isr.every((b) => !bad.has(b)),
+              "a broker that cannot write leaves the ISR when another can lead",
+            );
+          }
+          s = next;
+        }
+      },
+    ),
+  );
+});
