@@ -9,6 +9,7 @@
  */
 import { readSync } from "node:fs";
 import {
+  ATTRIBUTES_OFFSET,
   BASE_OFFSET_OFFSET,
   BASE_SEQUENCE_OFFSET,
   BATCH_HEADER_SIZE,
@@ -36,6 +37,7 @@ export interface ScannedBatch {
   producerId: number;
   producerEpoch: number;
   baseSequence: number;
+  attributes: number;
 }
 
 function emptyBatch(): ScannedBatch {
@@ -49,6 +51,7 @@ function emptyBatch(): ScannedBatch {
     producerId: -1,
     producerEpoch: -1,
     baseSequence: -1,
+    attributes: 0,
   };
 }
 
@@ -99,6 +102,7 @@ export function scanHeaders(
     batch.producerId = readInt64(chunk, at + PRODUCER_ID_OFFSET);
     batch.producerEpoch = chunk.readInt16BE(at + PRODUCER_EPOCH_OFFSET);
     batch.baseSequence = chunk.readInt32BE(at + BASE_SEQUENCE_OFFSET);
+    batch.attributes = chunk.readInt16BE(at + ATTRIBUTES_OFFSET);
     if (!visit(batch)) return;
     pos += batch.size;
   }

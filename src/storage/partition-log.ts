@@ -60,8 +60,14 @@ import {
 } from "node:fs";
 import { join } from "node:path";
 import {
+  ATTRIBUTES_OFFSET,
   BASE_SEQUENCE_OFFSET,
+  CONTROL_FLAG,
+  ControlRecordType,
+  controlRecordTypeOf,
   decodeRecordBatch,
+  decodeRecordBatchAs,
+  encodeControlBatch,
   PARTITION_LEADER_EPOCH_OFFSET,
   PRODUCER_EPOCH_OFFSET,
   PRODUCER_ID_OFFSET,
@@ -69,6 +75,7 @@ import {
   setBaseOffset,
   setPartitionLeaderEpoch,
   TidelogError,
+  TRANSACTIONAL_FLAG,
   validateBatch,
 } from "@tidelog/client/record";
 import type { Clock } from "../common/clock.js";
@@ -90,7 +97,8 @@ import {
   segmentFileName,
   TIME_INDEX_SUFFIX,
 } from "./log-segment.js";
-import { lastSequenceOf, ProducerStateManager } from "./producer-state-manager.js";
+import { lastSequenceOf, type OngoingTxn, ProducerStateManager } from "./producer-state-manager.js";
+import { type AbortedTxn, TRANSACTION_INDEX_SUFFIX, TransactionIndex } from "./transaction-index.js";
 
 export interface PartitionLogOptions {
   readonly dir: string;
@@ -203,6 +211,11 @@ export class PartitionLog {
   readonly producers = new ProducerStateManager(MAX_PRODUCERS_PER_PARTITION);
   /** Where each leader epoch starts, derived from the batches in the log. */
   readonly epochs = new LeaderEpochCache();
+  /**
+   * Aborted transactions by marker offset, derived from the log (the `.txnindex` files
+   * are written from it, one per segment, in Kafka's format).
+   */
+  private abortedTxns: AbortedTxn[] = [];
 
   private constructor(
     readonly dir: string,
@@ -246,6 +259,42 @@ export class PartitionLog {
 
   get highWatermark(): number {
     return this.hw;
+  }
+
+  /**
+   * The last stable offset: below it, every transaction is decided. The first offset of
+   * the oldest open transaction, or the high watermark when that is lower (or none is
+   * open). read_committed consumers read only below it.
+   */
+  get lastStableOffset(): number {
+    const first = this.producers.firstUnstableOffset();
+    return first === null ? this.hw : Math.min(first, this.hw);
+  }
+
+  /** Open transactions on this partition, oldest first. */
+  ongoingTransactions(): OngoingTxn[] {
+    return this.producers.ongoingTransactions();
+  }
+
+  /**
+   * The aborted transactions a read from `fetchOffset` up to `upperOffset` may contain
+   * data of: marker at or after `fetchOffset`, first offset below `upperOffset`; sorted
+   * by first offset (what a read_committed fetch answer carries).
+   */
+  abortedTransactions(fetchOffset: number, upperOffset: number): { producerId: number; firstOffset: number }[] {
+    const out: { producerId: number; firstOffset: number }[] = [];
+    let lo = 0;
+    let hi = this.abortedTxns.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.abortedTxns[mid] as AbortedTxn).lastOffset < fetchOffset) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.abortedTxns.length; i++) {
+      const e = this.abortedTxns[i] as AbortedTxn;
+      if (e.firstOffset < upperOffset) out.push({ producerId: e.producerId, firstOffset: e.firstOffset });
+    }
+    return out.sort((a, b) => a.firstOffset - b.firstOffset);
   }
 
   get recoveryPoint(): number {
@@ -406,7 +455,11 @@ export class PartitionLog {
    * Nothing is written until every batch has passed, so a bad batch anywhere leaves the
    * log byte-for-byte unchanged.
    */
-  private placeBatches(data: Buffer, asLeader: boolean): { placements: BatchPlacement[]; records: number } {
+  private placeBatches(
+    data: Buffer,
+    asLeader: boolean,
+    allowControl = !asLeader,
+  ): { placements: BatchPlacement[]; records: number } {
     if (data.length === 0) throw new TidelogError("INVALID_REQUEST", "no record batches in the request");
     if (data.length > this.config.segmentBytes) {
       throw new TidelogError(
@@ -420,6 +473,12 @@ export class PartitionLog {
     while (pos < data.length) {
       const h = validateBatch(data, pos, data.length, this.config.maxMessageBytes);
       const size = h.batchLength + 12;
+      if (!allowControl && (h.attributes & CONTROL_FLAG) !== 0) {
+        throw new TidelogError(
+          "INVALID_RECORD",
+          "control batches (transaction markers) are written by transaction coordinators, not produced",
+        );
+      }
       if (asLeader && (h.recordCount < 1 || h.lastOffsetDelta !== h.recordCount - 1)) {
         throw new TidelogError(
           "INVALID_RECORD",
@@ -461,6 +520,32 @@ export class PartitionLog {
       return placed;
     });
     return this.write(data, assigned, records);
+  }
+
+  /**
+   * Appends a transaction marker as the partition leader (WriteTxnMarkers from a
+   * coordinator): a COMMIT or ABORT control batch for `producerId` at the epoch the
+   * transaction ended with. Refused (INVALID_PRODUCER_EPOCH) when the producer is already
+   * at a newer epoch here: a stale coordinator's marker must not close a newer transaction.
+   */
+  appendMarkerAsLeader(
+    marker: { producerId: number; producerEpoch: number; commit: boolean; coordinatorEpoch: number },
+    leaderEpoch: number,
+  ): LogAppendInfo {
+    this.checkWritable();
+    this.producers.checkMarker(marker.producerId, marker.producerEpoch);
+    const data = encodeControlBatch({
+      producerId: marker.producerId,
+      producerEpoch: marker.producerEpoch,
+      type: marker.commit ? "commit" : "abort",
+      coordinatorEpoch: marker.coordinatorEpoch,
+      timestamp: this.clock.nowMs(),
+    });
+    const { placements, records } = this.placeBatches(data, true, true);
+    const p = placements[0] as BatchPlacement;
+    setBaseOffset(data, p.position, this.logEndOffset);
+    setPartitionLeaderEpoch(data, p.position, leaderEpoch);
+    return this.write(data, [{ ...p, baseOffset: this.logEndOffset, lastOffset: this.logEndOffset }], records);
   }
 
   /**
@@ -544,18 +629,77 @@ export class PartitionLog {
     };
   }
 
-  /** Updates the epoch cache and producer state for a batch now in the log. */
+  /** Updates the epoch cache, producer and transaction state for a batch now in the log. */
   private observeBatch(data: Buffer, p: BatchPlacement): void {
     this.epochs.assign(data.readInt32BE(p.position + PARTITION_LEADER_EPOCH_OFFSET), p.baseOffset);
     const producerId = readInt64(data, p.position + PRODUCER_ID_OFFSET);
     if (producerId < 0) return;
+    const attributes = data.readInt16BE(p.position + ATTRIBUTES_OFFSET);
+    const epoch = data.readInt16BE(p.position + PRODUCER_EPOCH_OFFSET);
+    if ((attributes & CONTROL_FLAG) !== 0) {
+      const aborted = this.observeMarker(producerId, epoch, p.baseOffset, markerIsCommit(data, p.position));
+      if (aborted) this.txnIndexFor(this.activeSegment.baseOffset).append(aborted);
+      return;
+    }
     const firstSeq = data.readInt32BE(p.position + BASE_SEQUENCE_OFFSET);
-    this.producers.observe(producerId, data.readInt16BE(p.position + PRODUCER_EPOCH_OFFSET), {
-      firstSeq,
-      lastSeq: lastSequenceOf(firstSeq, p.lastOffset - p.baseOffset),
-      firstOffset: p.baseOffset,
-      lastOffset: p.lastOffset,
-    });
+    this.producers.observe(
+      producerId,
+      epoch,
+      {
+        firstSeq,
+        lastSeq: lastSequenceOf(firstSeq, p.lastOffset - p.baseOffset),
+        firstOffset: p.baseOffset,
+        lastOffset: p.lastOffset,
+      },
+      (attributes & TRANSACTIONAL_FLAG) !== 0,
+    );
+  }
+
+  /** Closes a transaction at its marker; returns the aborted-transaction entry to index, if it aborted. */
+  private observeMarker(producerId: number, epoch: number, offset: number, commit: boolean): AbortedTxn | null {
+    const done = this.producers.observeMarker(producerId, epoch, offset, commit);
+    if (!done?.aborted) return null;
+    const entry: AbortedTxn = {
+      producerId,
+      firstOffset: done.firstOffset,
+      lastOffset: offset,
+      lastStableOffset: this.producers.firstUnstableOffset() ?? offset + 1,
+    };
+    this.abortedTxns.push(entry);
+    return entry;
+  }
+
+  private txnIndexFor(segmentBase: number): TransactionIndex {
+    const index = new TransactionIndex(
+      join(this.dir, segmentFileName(segmentBase, TRANSACTION_INDEX_SUFFIX)),
+      segmentBase,
+    );
+    index.load();
+    return index;
+  }
+
+  /**
+   * Writes each segment's `.txnindex` from the aborted transactions derived from the log
+   * (only files whose content changed) and removes those of segments that are gone:
+   * after loading, truncation, retention and a segment swap.
+   */
+  private writeTxnIndexes(): void {
+    const bySegment = new Map<number, AbortedTxn[]>();
+    for (const e of this.abortedTxns) {
+      const segment = this.segments[this.segmentIndexFor(e.lastOffset)] as LogSegment;
+      const list = bySegment.get(segment.baseOffset) ?? [];
+      list.push(e);
+      bySegment.set(segment.baseOffset, list);
+    }
+    const live = new Set(this.segments.map((s) => s.baseOffset));
+    for (const name of readdirSync(this.dir)) {
+      if (!name.endsWith(TRANSACTION_INDEX_SUFFIX)) continue;
+      const base = parseSegmentFileName(name.slice(0, -TRANSACTION_INDEX_SUFFIX.length) + LOG_SUFFIX);
+      if (base === null || !live.has(base) || !bySegment.has(base)) rmSync(join(this.dir, name), { force: true });
+    }
+    for (const [base, entries] of bySegment) {
+      new TransactionIndex(join(this.dir, segmentFileName(base, TRANSACTION_INDEX_SUFFIX)), base).replace(entries);
+    }
   }
 
   /**
@@ -566,18 +710,32 @@ export class PartitionLog {
   private rebuildDerivedState(): void {
     this.epochs.clear();
     this.producers.clear();
+    this.abortedTxns = [];
     for (const segment of this.segments) {
       segment.forEachBatch((b) => {
         this.epochs.assign(b.partitionLeaderEpoch, b.baseOffset);
         if (b.producerId < 0) return;
-        this.producers.observe(b.producerId, b.producerEpoch, {
-          firstSeq: b.baseSequence,
-          lastSeq: lastSequenceOf(b.baseSequence, b.lastOffset - b.baseOffset),
-          firstOffset: b.baseOffset,
-          lastOffset: b.lastOffset,
-        });
+        if ((b.attributes & CONTROL_FLAG) !== 0) {
+          // A marker's type is in its one record: read it (markers are rare; positional
+          // reads on the descriptor the header walk holds).
+          const read = segment.read(b.baseOffset, b.size, Number.MAX_SAFE_INTEGER, true);
+          if (read) this.observeMarker(b.producerId, b.producerEpoch, b.baseOffset, markerIsCommit(read.records, 0));
+          return;
+        }
+        this.producers.observe(
+          b.producerId,
+          b.producerEpoch,
+          {
+            firstSeq: b.baseSequence,
+            lastSeq: lastSequenceOf(b.baseSequence, b.lastOffset - b.baseOffset),
+            firstOffset: b.baseOffset,
+            lastOffset: b.lastOffset,
+          },
+          (b.attributes & TRANSACTIONAL_FLAG) !== 0,
+        );
       });
     }
+    this.writeTxnIndexes();
   }
 
   private checkWritable(): void {
@@ -820,7 +978,11 @@ export class PartitionLog {
       this.startOffset = Math.max(this.startOffset, next.baseOffset);
       deleted++;
     }
-    if (deleted > 0) this.logger.info({ deleted, logStartOffset: this.startOffset }, "retention deleted segments");
+    if (deleted > 0) {
+      this.abortedTxns = this.abortedTxns.filter((e) => e.lastOffset >= this.startOffset);
+      this.writeTxnIndexes();
+      this.logger.info({ deleted, logStartOffset: this.startOffset }, "retention deleted segments");
+    }
     return deleted;
   }
 
@@ -936,6 +1098,7 @@ export class PartitionLog {
       onStep("swapped");
       const segment = LogSegment.open(this.dir, base, this.config, this.files, this.clock);
       this.segments.splice(at, old.length, segment);
+      this.writeTxnIndexes();
     } catch (e) {
       // Committed but not finished: only a reopen (which rolls the swap forward) repairs it.
       this.fail(new TidelogError("STORAGE_ERROR", `segment swap at ${base} failed: ${String(e)}`, { cause: e }), false);
@@ -1058,4 +1221,10 @@ function probeWritable(path: string, bytes: number): void {
     closeSync(fd);
     rmSync(path, { force: true });
   }
+}
+
+/** Whether the control batch at `position` is a COMMIT marker (else ABORT). */
+function markerIsCommit(data: Buffer, position: number): boolean {
+  const batch = decodeRecordBatchAs(data, position, {}, (_offset, _timestamp, key) => key);
+  return controlRecordTypeOf(batch.records[0] ?? null) === ControlRecordType.commit;
 }

@@ -28,6 +28,7 @@ export interface AbortedTxn {
 }
 
 export const TXN_INDEX_ENTRY_SIZE = 34;
+export const TRANSACTION_INDEX_SUFFIX = ".txnindex";
 const VERSION = 0;
 
 export class TransactionIndex {

@@ -15,7 +15,6 @@ import {
   CompressionType,
   DELETE_HORIZON_FLAG,
   decodeRecordBatches,
-  encodeControlBatch,
   readBatchHeader,
 } from "@tidelog/client/record";
 import { ManualClock } from "../../src/common/clock.js";
@@ -191,10 +190,7 @@ test("control batches are kept; compressed batches keep their codec", async (t) 
     ),
     0,
   );
-  log.appendAsLeader(
-    encodeControlBatch({ type: "commit", coordinatorEpoch: 3, producerId: 9, producerEpoch: 0, timestamp: 150 }),
-    0,
-  );
+  log.appendMarkerAsLeader({ commit: true, coordinatorEpoch: 3, producerId: 9, producerEpoch: 0 }, 0);
   log.roll();
   log.appendAsLeader(keyedBatch([["a", pad("2")]], 200), 0);
   log.roll();

@@ -5,13 +5,13 @@
 // Kafka's 34-byte entries, read back whole or not at all, cut on truncation, and the
 // collection a read_committed fetch makes (stopping early once no later abort can matter).
 import assert from "node:assert/strict";
-import { existsSync, statSync, truncateSync } from "node:fs";
+import { existsSync, readdirSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { isTidelogError } from "@tidelog/client/record";
+import { encodeControlBatch, encodeRecordBatch, isTidelogError } from "@tidelog/client/record";
 import { ProducerStateManager } from "../../src/storage/producer-state-manager.js";
 import { TransactionIndex, TXN_INDEX_ENTRY_SIZE } from "../../src/storage/transaction-index.js";
-import { tempDir } from "./fixtures.js";
+import { batchOf, openLog, smallConfig, tempDir } from "./fixtures.js";
 
 const seq = (firstOffset: number, lastOffset: number, firstSeq = 0) => ({
   firstSeq,
@@ -109,4 +109,75 @@ test("a read_committed fetch collects the aborted transactions overlapping its r
   );
   assert.equal(complete, true, "an entry's last stable offset past the range ends the search");
   assert.equal(index.collect(12, 100).complete, false, "later segments may still hold aborts for this range");
+});
+
+// ---------------------------------------------------------------- in the partition log
+
+const txnBatch = (producerId: number, producerEpoch: number, baseSequence: number, values: string[]) =>
+  encodeRecordBatch({
+    producerId,
+    producerEpoch,
+    baseSequence,
+    transactional: true,
+    records: values.map((value) => ({ value, timestamp: 1000 })),
+  });
+
+test("the log keeps the last stable offset below open transactions and indexes aborted ones, across reopen and truncation", (t) => {
+  const dir = tempDir(t);
+  const opened = openLog(dir, smallConfig({ segmentBytes: 1024 }));
+  let log = opened.log;
+  log.appendAsLeader(txnBatch(1, 0, 0, ["a1", "a2"]), 0); // 0-1, producer 1 (will abort)
+  log.appendAsLeader(batchOf(["plain"]), 0); // 2
+  log.appendAsLeader(txnBatch(2, 0, 0, ["b1"]), 0); // 3, producer 2 (will commit)
+  log.updateHighWatermark(log.logEndOffset);
+  assert.equal(log.lastStableOffset, 0, "the oldest open transaction holds the last stable offset");
+  log.appendMarkerAsLeader({ producerId: 1, producerEpoch: 1, commit: false, coordinatorEpoch: 4 }, 0); // 4
+  log.updateHighWatermark(log.logEndOffset);
+  assert.equal(log.lastStableOffset, 3, "producer 2's transaction is still open");
+  log.appendMarkerAsLeader({ producerId: 2, producerEpoch: 1, commit: true, coordinatorEpoch: 4 }, 0); // 5
+  assert.equal(log.lastStableOffset, log.highWatermark, "below the high watermark: every transaction decided");
+  log.updateHighWatermark(log.logEndOffset);
+  assert.equal(log.lastStableOffset, 6);
+  assert.deepEqual(log.abortedTransactions(0, 6), [{ producerId: 1, firstOffset: 0 }]);
+  assert.deepEqual(log.abortedTransactions(5, 6), [], "an abort whose marker is before the read is not listed");
+  assert.throws(
+    () => log.appendAsLeader(txnBatch(1, 0, 2, ["late"]), 0),
+    (e: unknown) => isTidelogError(e) && e.code === "INVALID_PRODUCER_EPOCH",
+    "a late batch of the aborted transaction's epoch is refused",
+  );
+  assert.throws(
+    () => log.appendMarkerAsLeader({ producerId: 1, producerEpoch: 0, commit: true, coordinatorEpoch: 4 }, 0),
+    (e: unknown) => isTidelogError(e) && e.code === "INVALID_PRODUCER_EPOCH",
+    "a stale coordinator's marker is refused",
+  );
+  assert.throws(
+    () =>
+      log.appendAsLeader(
+        encodeControlBatch({ producerId: 9, producerEpoch: 0, type: "commit", coordinatorEpoch: 1, timestamp: 1 }),
+        0,
+      ),
+    (e: unknown) => isTidelogError(e) && e.code === "INVALID_RECORD",
+    "a marker-shaped batch from a client is refused",
+  );
+  const indexFiles = () => readdirSync(dir).filter((n) => n.endsWith(".txnindex"));
+  assert.equal(indexFiles().length, 1);
+
+  // A reopen rebuilds the same state from the log, and a torn index file is rewritten.
+  const file = join(dir, indexFiles()[0]!);
+  truncateSync(file, 7);
+  log = opened.reopen({ recoveryPoint: 0 });
+  log.updateHighWatermark(log.logEndOffset);
+  assert.equal(log.lastStableOffset, 6);
+  assert.deepEqual(log.abortedTransactions(0, 6), [{ producerId: 1, firstOffset: 0 }]);
+  assert.equal(statSync(file).size, TXN_INDEX_ENTRY_SIZE, "the torn .txnindex was rebuilt");
+
+  // An open transaction survives a reopen; truncating below its marker reopens a decided one.
+  log.appendAsLeader(txnBatch(3, 0, 0, ["c1"]), 0); // 6
+  log = opened.reopen({ recoveryPoint: 0 });
+  log.updateHighWatermark(log.logEndOffset);
+  assert.equal(log.lastStableOffset, 6, "producer 3's transaction is open after the reopen");
+  log.truncateTo(4);
+  assert.deepEqual(log.abortedTransactions(0, 10), [], "the abort marker was cut");
+  assert.equal(log.lastStableOffset, 0, "producer 1's transaction is open again");
+  assert.equal(indexFiles().length, 0, "its index entry is gone with it");
 });
