@@ -137,6 +137,8 @@ interface FilterContext {
   readonly nowMs: number;
   readonly deleteRetentionMs: number;
   readonly keep: BatchesToKeep;
+  /** Whether a transactional batch of this producer at this offset is in an aborted transaction. */
+  readonly aborted: (producerId: number, offset: number) => boolean;
   readonly maxDecompressedBytes: number;
   recordsRemoved: number;
   earliestHorizonMs: number | null;
@@ -170,6 +172,7 @@ export class Cleaner {
         nowMs: this.options.clock.nowMs(),
         deleteRetentionMs: log.logConfig.deleteRetentionMs,
         keep: log.batchesToKeep(),
+        aborted: (producerId, offset) => log.isAborted(producerId, offset),
         maxDecompressedBytes: 64 * log.logConfig.maxMessageBytes,
         recordsRemoved: 0,
         earliestHorizonMs: null,
@@ -218,7 +221,9 @@ export class Cleaner {
       await this.forEachBatch(log, segment, changes, stats, (buf, pos, size, header) => {
         const lastOffset = header.baseOffset + header.lastOffsetDelta;
         if (lastOffset < range.firstDirtyOffset) return true;
-        if (!isControlBatch(header.attributes)) {
+        // Aborted records never supersede a key's earlier value: they were never written.
+        const aborted = isTransactionalBatch(header.attributes) && log.isAborted(header.producerId, header.baseOffset);
+        if (!isControlBatch(header.attributes) && !aborted) {
           const batch = decodeRecordBatch(buf.subarray(pos, pos + size), 0, {
             maxBatchBytes: size,
             maxDecompressedBytes,
@@ -394,7 +399,10 @@ function filterBatch(
     maxBatchBytes: size,
     maxDecompressedBytes: ctx.maxDecompressedBytes,
   }).records;
+  // An aborted transaction's records go (Kafka's cleaner does the same); its marker stays.
+  const aborted = isTransactionalBatch(header.attributes) && ctx.aborted(header.producerId, header.baseOffset);
   const retained = records.filter((r) => {
+    if (aborted && r.offset < ctx.endOffset) return false;
     if (r.offset >= ctx.endOffset || r.key === null) return true;
     if (r.offset < ctx.map.get(r.key)) return false;
     return r.value !== null || !horizonPassed;

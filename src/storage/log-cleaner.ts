@@ -70,7 +70,8 @@ export interface LogsSource {
 /** Measures the cleanable part of `log` at `nowMs`. */
 export function measureDirt(log: PartitionLog, nowMs: number): DirtyMeasure {
   const config = log.logConfig;
-  let firstUncleanable = Math.min(log.activeSegmentBaseOffset, log.highWatermark);
+  // Not past the last stable offset: an open transaction may still abort (as Kafka's cleaner).
+  let firstUncleanable = Math.min(log.activeSegmentBaseOffset, log.lastStableOffset);
   const segments = log.closedSegments;
   if (config.minCompactionLagMs > 0) {
     for (const s of segments) {

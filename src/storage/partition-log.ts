@@ -297,6 +297,14 @@ export class PartitionLog {
     return out.sort((a, b) => a.firstOffset - b.firstOffset);
   }
 
+  /** Whether `producerId`'s transactional batch at `offset` belongs to a transaction that aborted. */
+  isAborted(producerId: number, offset: number): boolean {
+    for (const e of this.abortedTxns) {
+      if (e.producerId === producerId && e.firstOffset <= offset && offset < e.lastOffset) return true;
+    }
+    return false;
+  }
+
   get recoveryPoint(): number {
     return this.recoveredTo;
   }

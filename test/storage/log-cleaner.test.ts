@@ -421,3 +421,34 @@ test("a descriptor pinned on a replaced segment (an fsync in flight) stays valid
     [5],
   );
 });
+
+test("an aborted transaction's records neither survive compaction nor supersede the value before them; open transactions are not cleaned", async (t) => {
+  const c = openCompactedLog(tempDir(t));
+  const { log } = c;
+  const txn = (producerId: number, kvs: [string, string][], ts: number) =>
+    keyedBatch(kvs, ts, { producerId, producerEpoch: 0, baseSequence: 0, transactional: true });
+  log.appendAsLeader(keyedBatch([["k", pad("committed")]], 100), 0); // 0
+  log.appendAsLeader(txn(7, [["k", pad("aborted")]], 101), 0); // 1
+  log.appendMarkerAsLeader({ producerId: 7, producerEpoch: 1, commit: false, coordinatorEpoch: 1 }, 0); // 2
+  log.roll();
+  log.appendAsLeader(txn(8, [["j", pad("open")]], 102), 0); // 3: still open
+  log.roll();
+  log.appendAsLeader(keyedBatch([["j", pad("later")]], 103), 0); // 4
+  log.roll();
+  log.updateHighWatermark(log.logEndOffset);
+  assert.equal(log.lastStableOffset, 3);
+  await c.clean();
+  const values = readRecords(log).map((r) => [r.offset, r.key, r.value?.slice(0, 9)]);
+  assert.deepEqual(
+    values.filter(([offset]) => (offset as number) < 2),
+    [[0, "k", "committed"]],
+    "the committed value stays; the aborted one is gone",
+  );
+  assert.ok(
+    values.some(([offset]) => offset === 3),
+    "the open transaction's record is past the last stable offset: untouched",
+  );
+  const marker = readBatchHeader(log.read(2, { maxBytes: 1 << 20 }).records, 0);
+  assert.equal(marker.baseOffset, 2);
+  assert.ok(marker.attributes & 0x20, "the ABORT marker is kept");
+});
