@@ -89,8 +89,11 @@ export function createScope(): Scope {
   };
 }
 
-/** Clean-up order within a scope: clients, then brokers, then etcd, then directories. */
-const TIER = { clients: 0, brokers: 1, etcd: 2, dirs: 3 } as const;
+/**
+ * Clean-up order within a scope: clients, then brokers, then etcd, then what the processes
+ * ran on (test networks, see `deferAfterProcesses`), then directories.
+ */
+const TIER = { clients: 0, brokers: 1, etcd: 2, network: 3, dirs: 4 } as const;
 
 interface Cleanup {
   tier: number;
@@ -102,6 +105,7 @@ interface Cleanup {
 const liveProcs = new Set<Proc>();
 const liveDirs = new Set<string>();
 const scopeCleanups = new WeakMap<CleanupScope, Cleanup[]>();
+const exitCleanups = new Set<() => void>();
 let exitHooksInstalled = false;
 
 function defer(scope: CleanupScope, tier: number, run: Cleanup["run"]): void {
@@ -137,6 +141,32 @@ function killEverythingNow(): void {
     }
   }
   for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+  for (const fn of exitCleanups) {
+    try {
+      fn();
+    } catch {
+      // Best effort: the process is going away; the next run's sweep catches what is left.
+    }
+  }
+}
+
+/**
+ * Runs `run` when the scope ends, after its brokers and etcd have stopped and before its
+ * directories go: for what the processes ran on, such as a test network (test/cluster/network.ts).
+ */
+export function deferAfterProcesses(scope: CleanupScope, run: () => Promise<unknown> | unknown): void {
+  defer(scope, TIER.network, run);
+}
+
+/**
+ * Also runs `fn` (synchronous, idempotent) if this test process exits or is interrupted
+ * before its scopes end, after the processes it started were sent SIGKILL. Returns the
+ * function that unregisters it (call it once the normal clean-up has run).
+ */
+export function onProcessExit(fn: () => void): () => void {
+  installExitHooks();
+  exitCleanups.add(fn);
+  return () => exitCleanups.delete(fn);
 }
 
 /** On exit and on SIGINT/SIGTERM/SIGHUP (whose default action skips 'exit'), kill what we started. */
@@ -424,6 +454,8 @@ export interface EtcdOptions {
   name?: string;
   /** Data directory; default a fresh temporary one, removed when the scope ends. */
   dataDir?: string;
+  /** The address it listens on (client and peer URLs); default 127.0.0.1. */
+  host?: string;
   /** etcd's --log-level; default "info" (kept in `logs`, not printed). */
   logLevel?: string;
   readyTimeoutMs?: number;
@@ -465,6 +497,7 @@ export async function startEtcd(scope: CleanupScope, options: EtcdOptions = {}):
     },
     ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
     ...(options.pickPorts === undefined ? {} : { pickPorts: options.pickPorts }),
+    ...(options.host === undefined ? {} : { host: options.host }),
   };
   register(scope, TIER.etcd, managed);
   const started = await launchEtcd(settings);
@@ -640,7 +673,8 @@ export interface ClusterOptions {
   etcd?: EtcdHandle;
   etcdOptions?: EtcdOptions;
   entry?: BrokerEntry;
-  command?: readonly string[];
+  /** As BrokerOptions.command, for every broker or per broker id (e.g. run each in its own network namespace). */
+  command?: readonly string[] | ((id: number) => readonly string[]);
   env?: Readonly<Record<string, string>>;
   readyTimeoutMs?: number;
 }
@@ -672,13 +706,14 @@ export async function startCluster(scope: CleanupScope, options: ClusterOptions 
   const add = async (id: number, extra: Readonly<Record<string, string>> = {}) => {
     if (brokers.some((b) => b.id === id)) throw new Error(`broker ${id} is already in cluster ${clusterId}`);
     const shared = typeof options.brokerConfig === "function" ? options.brokerConfig(id) : options.brokerConfig;
+    const command = typeof options.command === "function" ? options.command(id) : options.command;
     const broker = await startBroker(scope, {
       id,
       etcd,
       clusterId,
       config: { ...shared, ...extra },
       ...(options.entry === undefined ? {} : { entry: options.entry }),
-      ...(options.command === undefined ? {} : { command: options.command }),
+      ...(command === undefined ? {} : { command }),
       ...(options.env === undefined ? {} : { env: options.env }),
       ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
     });
