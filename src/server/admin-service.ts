@@ -4,7 +4,8 @@
  *
  * Every failure is answered as a typed ErrorInfo in the response; gRPC status codes are
  * left for transport failures. An unexpected exception is logged and answered as
- * UNKNOWN_SERVER_ERROR, never as a crash.
+ * UNKNOWN_SERVER_ERROR, never as a crash. A call refused by the request limits
+ * (request-limits.ts) is answered REQUEST_LIMIT_EXCEEDED for each topic it names.
  */
 import { errorInfo, type wire } from "@tidelog/client/protocol";
 import type { TidelogError } from "@tidelog/client/record";
@@ -22,6 +23,19 @@ export function adminHandlers(deps: AdminServiceDeps): wire.AdminHandlers {
   const ops = adminOperations(deps);
   // A request refused as a whole names no topic to attach the error to (as before the split).
   const perTopicError = (_e: TidelogError): { results: wire.TopicResult[] } => ({ results: [] });
+  // A request refused by the request limits (request-limits.ts) is answered per topic it names,
+  // so the client reads the typed error where it reads each topic's result.
+  const refusedTopics = (
+    topics: readonly (string | { readonly name: string })[],
+    e: TidelogError,
+  ): { results: wire.TopicResult[] } => ({
+    results: (topics.length > 0 ? topics : [""]).map((t) => ({
+      name: typeof t === "string" ? t : t.name,
+      topicId: "",
+      error: errorInfo(e),
+    })),
+  });
+  const refusedNames = (names: readonly string[]): readonly string[] => (names.length > 0 ? names : [""]);
   return {
     DescribeCluster: unary(
       deps.logger,
@@ -37,23 +51,37 @@ export function adminHandlers(deps: AdminServiceDeps): wire.AdminHandlers {
       deps.logger,
       (e) => ({ topics: [{ name: "", error: errorInfo(e) }] }),
       (req: wire.DescribeTopicsRequest__Output) => ops.describeTopics(req),
+      (req, e) => ({ topics: refusedNames(req.topics).map((name) => ({ name, error: errorInfo(e) })) }),
     ),
     DescribeConfigs: unary(
       deps.logger,
       (e) => ({ topics: [{ name: "", entries: [], error: errorInfo(e) }] }),
       (req: wire.DescribeConfigsRequest__Output) => ops.describeConfigs(req),
+      (req, e) => ({ topics: refusedNames(req.topics).map((name) => ({ name, entries: [], error: errorInfo(e) })) }),
     ),
-    CreateTopics: unary(deps.logger, perTopicError, (req: wire.CreateTopicsRequest__Output, call) =>
-      ops.createTopics(req, call),
+    CreateTopics: unary(
+      deps.logger,
+      perTopicError,
+      (req: wire.CreateTopicsRequest__Output, call) => ops.createTopics(req, call),
+      (req, e) => refusedTopics(req.topics, e),
     ),
-    DeleteTopics: unary(deps.logger, perTopicError, (req: wire.DeleteTopicsRequest__Output, call) =>
-      ops.deleteTopics(req, call),
+    DeleteTopics: unary(
+      deps.logger,
+      perTopicError,
+      (req: wire.DeleteTopicsRequest__Output, call) => ops.deleteTopics(req, call),
+      (req, e) => refusedTopics(req.topics, e),
     ),
-    CreatePartitions: unary(deps.logger, perTopicError, (req: wire.CreatePartitionsRequest__Output, call) =>
-      ops.createPartitions(req, call),
+    CreatePartitions: unary(
+      deps.logger,
+      perTopicError,
+      (req: wire.CreatePartitionsRequest__Output, call) => ops.createPartitions(req, call),
+      (req, e) => refusedTopics(req.topics, e),
     ),
-    AlterConfigs: unary(deps.logger, perTopicError, (req: wire.AlterConfigsRequest__Output, call) =>
-      ops.alterConfigs(req, call),
+    AlterConfigs: unary(
+      deps.logger,
+      perTopicError,
+      (req: wire.AlterConfigsRequest__Output, call) => ops.alterConfigs(req, call),
+      (req, e) => refusedTopics(req.topics, e),
     ),
     ElectLeaders: unary(
       deps.logger,

@@ -10,6 +10,11 @@
  *
  * Fetch: raw batch bytes up to the high watermark, as a long poll (min_bytes, max_wait_ms).
  * Every size and wait in a request is bounded here, whatever the client asked for.
+ *
+ * Produce, ProduceStream, Fetch and InitProducerId are `refusable`: the request limits
+ * (request-limits.ts) count them, and a request past a bound is answered with
+ * REQUEST_LIMIT_EXCEEDED for every partition it names. Metadata and ListOffsets are
+ * answered synchronously from memory and are not limited.
  */
 import type * as grpc from "@grpc/grpc-js";
 import { errorInfo, NO_ERROR, type wire } from "@tidelog/client/protocol";
@@ -19,6 +24,7 @@ import type { ProducerIdManager } from "../cluster/producer-id-manager.js";
 import type { Logger } from "../common/logger.js";
 import { ACKS_ALL, type Partition } from "../replication/partition.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
+import { refusableStream, refusableUnary } from "./request-limits.js";
 
 export interface BrokerServiceDeps {
   readonly brokerId: number;
@@ -101,7 +107,7 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
       }
     },
 
-    Produce: (call, callback) => {
+    Produce: refusableUnary((call, callback) => {
       produce(call.request).then(
         (res) => callback(null, res),
         (e: unknown) => {
@@ -109,11 +115,11 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
           callback(null, { correlationId: call.request.correlationId, topics: [] });
         },
       );
-    },
+    }, produceRefusal),
 
-    ProduceStream: (call) => produceStream(call, produce, logger),
+    ProduceStream: refusableStream((call) => produceStream(call, produce, logger), produceRefusal),
 
-    Fetch: (call, callback) => {
+    Fetch: refusableUnary((call, callback) => {
       fetch(deps, call.request).then(
         (res) => callback(null, res),
         (e: unknown) => {
@@ -121,26 +127,64 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
           callback(null, { topics: [] });
         },
       );
-    },
+    }, fetchRefusal),
 
     ListOffsets: (call, callback) => {
       callback(null, listOffsets(deps, call.request));
     },
 
-    InitProducerId: (call, callback) => {
-      if (call.request.transactionalId !== "") {
-        callback(null, {
-          error: errorInfo("INVALID_REQUEST", "transactions are not supported yet; leave transactional_id empty"),
-          producerId: -1,
-          producerEpoch: -1,
-        });
-        return;
-      }
-      deps.producerIds.nextProducerId().then(
-        (producerId) => callback(null, { error: NO_ERROR, producerId, producerEpoch: 0 }),
-        (e: unknown) => callback(null, { error: errorInfo(asError(e, logger)), producerId: -1, producerEpoch: -1 }),
-      );
-    },
+    InitProducerId: refusableUnary(
+      (call, callback) => {
+        if (call.request.transactionalId !== "") {
+          callback(null, {
+            error: errorInfo("INVALID_REQUEST", "transactions are not supported yet; leave transactional_id empty"),
+            producerId: -1,
+            producerEpoch: -1,
+          });
+          return;
+        }
+        deps.producerIds.nextProducerId().then(
+          (producerId) => callback(null, { error: NO_ERROR, producerId, producerEpoch: 0 }),
+          (e: unknown) => callback(null, { error: errorInfo(asError(e, logger)), producerId: -1, producerEpoch: -1 }),
+        );
+      },
+      (_req: wire.InitProducerIdRequest__Output, e): wire.InitProducerIdResponse => ({
+        error: errorInfo(e),
+        producerId: -1,
+        producerEpoch: -1,
+      }),
+    ),
+  };
+}
+
+/** A produce request refused by the request limits: every partition it names gets the error. */
+function produceRefusal(req: wire.ProduceRequest__Output, e: TidelogError): wire.ProduceResponse {
+  const error = errorInfo(e);
+  return {
+    correlationId: req.correlationId,
+    topics: req.topics.map((t) => ({
+      topic: t.topic,
+      partitions: t.partitions.map((p) => ({ partition: p.partition, error, baseOffset: -1, logStartOffset: -1 })),
+    })),
+  };
+}
+
+/** A fetch refused by the request limits: every partition it names gets the error and no records. */
+function fetchRefusal(req: wire.FetchRequest__Output, e: TidelogError): wire.FetchResponse {
+  const error = errorInfo(e);
+  const records = Buffer.alloc(0);
+  return {
+    topics: req.topics.map((t) => ({
+      topic: t.topic,
+      partitions: t.partitions.map((p) => ({
+        partition: p.partition,
+        error,
+        highWatermark: -1,
+        lastStableOffset: -1,
+        logStartOffset: -1,
+        records,
+      })),
+    })),
   };
 }
 

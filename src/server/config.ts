@@ -167,6 +167,30 @@ export const BrokerConfigSchema = Type.Object(
       "Heartbeat interval given to members (capped at a third of their session timeout).",
     ),
     "group.consumer.max.size": int(1, 100_000, 1000, "Members one group may have."),
+    "max.inflight.requests.per.connection": int(
+      1,
+      1_000_000,
+      500,
+      "Unary requests (Produce, Fetch long polls, group and admin calls) one client connection may have in progress; more are answered REQUEST_LIMIT_EXCEEDED (retriable).",
+    ),
+    "max.inflight.requests": int(
+      1,
+      10_000_000,
+      5000,
+      "Unary requests all connections together may have in progress on this broker; more are answered REQUEST_LIMIT_EXCEEDED.",
+    ),
+    "max.streams.per.connection": int(
+      1,
+      1_000_000,
+      100,
+      "ProduceStreams one client connection may have open; more are answered REQUEST_LIMIT_EXCEEDED and ended.",
+    ),
+    "max.streams": int(
+      1,
+      10_000_000,
+      1000,
+      "ProduceStreams all connections together may have open on this broker; more are answered REQUEST_LIMIT_EXCEEDED and ended.",
+    ),
     "log.level": Type.Union(
       [
         Type.Literal("trace"),
@@ -221,6 +245,7 @@ export interface BrokerConfig {
   readonly defaultReplicationFactor: number;
   readonly shutdownTimeoutMs: number;
   readonly groups: GroupConfig;
+  readonly requestLimits: RequestLimitsConfig;
   readonly logLevel: string;
   /** Broker-wide defaults for every topic's log (topic configs override them). */
   readonly logDefaults: LogConfig;
@@ -237,6 +262,21 @@ export interface GroupConfig {
   readonly maxSessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly maxGroupSize: number;
+}
+
+/**
+ * Bounds on the client work one broker holds at once (see request-limits.ts). A
+ * connection is one HTTP/2 connection, told apart by its peer address "ip:port".
+ */
+export interface RequestLimitsConfig {
+  /** max.inflight.requests.per.connection */
+  readonly inflightRequestsPerConnectionMax: number;
+  /** max.inflight.requests */
+  readonly inflightRequestsMax: number;
+  /** max.streams.per.connection */
+  readonly streamsPerConnectionMax: number;
+  /** max.streams */
+  readonly streamsMax: number;
 }
 
 export interface ConfigSources {
@@ -358,6 +398,12 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
   if (get<number>("group.min.session.timeout.ms") > get<number>("group.max.session.timeout.ms")) {
     throw invalid("group.min.session.timeout.ms must not exceed group.max.session.timeout.ms");
   }
+  if (get<number>("max.inflight.requests.per.connection") > get<number>("max.inflight.requests")) {
+    throw invalid("max.inflight.requests.per.connection must not exceed max.inflight.requests");
+  }
+  if (get<number>("max.streams.per.connection") > get<number>("max.streams")) {
+    throw invalid("max.streams.per.connection must not exceed max.streams");
+  }
   const grpcHost = get<string>("grpc.host");
   const advertised = get<string>("advertised.host") || (grpcHost === "0.0.0.0" ? "127.0.0.1" : grpcHost);
   return {
@@ -402,6 +448,12 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
       maxSessionTimeoutMs: get("group.max.session.timeout.ms"),
       heartbeatIntervalMs: get("group.consumer.heartbeat.interval.ms"),
       maxGroupSize: get("group.consumer.max.size"),
+    },
+    requestLimits: {
+      inflightRequestsPerConnectionMax: get("max.inflight.requests.per.connection"),
+      inflightRequestsMax: get("max.inflight.requests"),
+      streamsPerConnectionMax: get("max.streams.per.connection"),
+      streamsMax: get("max.streams"),
     },
     logLevel: get("log.level"),
     logDefaults: logDefaultsFrom(logProps),

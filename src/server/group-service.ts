@@ -225,6 +225,8 @@ export function groupHandlers(deps: GroupServiceDeps): wire.GroupHandlers {
         checkGroupCount(req.groupIds.length);
         return { groups: req.groupIds.map((id) => describeGroup(deps, id)) };
       },
+      // Refused by the request limits: answered per group asked about, where the client reads each answer.
+      (req, e) => ({ groups: refusedIds(req.groupIds).map((groupId) => ({ groupId, error: errorInfo(e) })) }),
     ),
 
     DeleteGroups: unary(
@@ -244,8 +246,14 @@ export function groupHandlers(deps: GroupServiceDeps): wire.GroupHandlers {
         }
         return { results };
       },
+      (req, e) => ({ results: refusedIds(req.groupIds).map((groupId) => ({ groupId, error: errorInfo(e) })) }),
     ),
   };
+}
+
+/** The group ids a refused request is answered for (one unnamed answer when it named none). */
+function refusedIds(groupIds: readonly string[]): readonly string[] {
+  return groupIds.length > 0 ? groupIds.slice(0, GROUP_LIMITS.groupsPerRequest) : [""];
 }
 
 function asTidelogError(e: unknown): TidelogError {

@@ -114,6 +114,11 @@ export const ERRORS = {
     "The cluster metadata store (etcd) cannot be reached; metadata changes are refused.",
   ),
   CORRUPT_LOG: spec(1001, false, "A file in the log directory is damaged beyond what recovery can repair."),
+  REQUEST_LIMIT_EXCEEDED: spec(
+    1002,
+    true,
+    "The broker already has as many requests or streams in progress as it allows (on this connection or in all); nothing was done, retry after a backoff.",
+  ),
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorName = keyof typeof ERRORS;

@@ -29,6 +29,12 @@ import type { CompressionName } from "./record/batch-header.js";
 import { BATCH_HEADER_SIZE } from "./record/batch-header.js";
 import type { TopicLeaders, TopicMetadataCache } from "./topic-metadata.js";
 
+/** The numbered batch whose failure broke a partition's sequence. */
+export interface SequenceBreak {
+  readonly baseSequence: number;
+  readonly error: TidelogError;
+}
+
 /** The batches of one partition not yet answered, and its idempotence state. */
 export class PartitionQueue implements BatchOwner {
   /** Not yet sent, or back for a retry; oldest first. The open batch, if any, is last. */
@@ -49,6 +55,8 @@ export class PartitionQueue implements BatchOwner {
   lastAckedSequence = -1;
   /** A numbered batch failed for good: the broker will refuse later sequences under this producer id. */
   broken = false;
+  /** Why `broken`: the failed batch's sequence and error, which the later numbered batches fail with. */
+  brokenBy: SequenceBreak | null = null;
 
   constructor(
     readonly topic: string,
@@ -62,6 +70,7 @@ export class PartitionQueue implements BatchOwner {
     this.nextSequence = 0;
     this.lastAckedSequence = -1;
     this.broken = false;
+    this.brokenBy = null;
   }
 }
 

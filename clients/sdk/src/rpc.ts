@@ -11,11 +11,24 @@
  *
  * Brokers report per-item failures inside responses (ErrorInfo), never as a status, so a
  * failed status always concerns the whole call.
+ *
+ * A broker past its request limits answers REQUEST_LIMIT_EXCEEDED (retriable) for the
+ * whole request, which it did not start, so sending it again is always safe. `unary`
+ * (the Admin and Group calls) does that itself, after a jittered backoff and inside the
+ * call's deadline, and hands over the last refusal when the deadline comes first; the
+ * Broker calls (`startUnary`) leave it to their callers, which already retry retriable
+ * per-partition errors with a backoff (the producer, the fetcher, InitProducerId).
  */
+import { setTimeout as sleepMs } from "node:timers/promises";
 import * as grpc from "@grpc/grpc-js";
 import { TransportError } from "./client-errors.js";
-import { type ErrorName, TidelogError } from "./errors.js";
+import { ERRORS, type ErrorName, TidelogError } from "./errors.js";
 import type * as wire from "./protocol/messages.js";
+import { backoffMs, type RetryOptions } from "./retry.js";
+
+/** Backoff between sends of a request a broker refused for its request limits (bounded by the call's deadline). */
+const REFUSAL_BACKOFF: RetryOptions = { retries: Number.POSITIVE_INFINITY, initialBackoffMs: 50, maxBackoffMs: 1000 };
+const REQUEST_LIMIT_EXCEEDED = ERRORS.REQUEST_LIMIT_EXCEEDED.code;
 
 export interface CallOptions {
   readonly address: string;
@@ -75,9 +88,40 @@ export function startUnary<Req, Res>(
   return { response, cancel: () => call?.cancel() };
 }
 
-/** One unary call of `method` on `stub`, with a deadline. */
-export function unary<Req, Res>(stub: grpc.Client, method: string, request: Req, options: CallOptions): Promise<Res> {
-  return startUnary<Req, Res>(stub, method, request, options).response;
+/** One unary call of `method` on `stub`, with a deadline; sent again while the broker refuses it for its request limits. */
+export async function unary<Req, Res>(
+  stub: grpc.Client,
+  method: string,
+  request: Req,
+  options: CallOptions,
+): Promise<Res> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await startUnary<Req, Res>(stub, method, request, options).response;
+    if (!refusedForLimits(answer)) return answer;
+    const waitMs = backoffMs(attempt, REFUSAL_BACKOFF, Math.random);
+    if (Date.now() + waitMs >= options.deadlineMs) return answer;
+    await sleepMs(waitMs);
+  }
+}
+
+interface ErrorCarrier {
+  readonly error?: { readonly code?: number } | null;
+}
+
+/**
+ * Whether a broker refused the whole request for its request limits. A refusal carries the
+ * code on the answer's own `error`, or on its first item (`topics`, `results`, `groups`)
+ * when the answer has only per-item errors; no other answer carries the code.
+ */
+export function refusedForLimits(answer: unknown): boolean {
+  if (typeof answer !== "object" || answer === null) return false;
+  const a = answer as ErrorCarrier & { topics?: unknown; results?: unknown; groups?: unknown };
+  if (a.error?.code === REQUEST_LIMIT_EXCEEDED) return true;
+  for (const list of [a.topics, a.results, a.groups]) {
+    if (Array.isArray(list) && (list[0] as ErrorCarrier | undefined)?.error?.code === REQUEST_LIMIT_EXCEEDED)
+      return true;
+  }
+  return false;
 }
 
 /** The Admin service's methods, with the request and response shapes the loader produces. */

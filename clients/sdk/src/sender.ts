@@ -23,8 +23,11 @@
  * only while an earlier batch of the partition is unacknowledged (the gap is that
  * batch's, being retried); otherwise it fails the batch, like any non-retriable error. A
  * numbered batch that fails for good leaves a gap the leader will never accept past:
- * the partition's other numbered batches fail too, and once nothing of it is in flight
- * it starts again at sequence 0 under a new producer id.
+ * the partition's other numbered batches (queued for a retry, or in flight and answered
+ * with a retriable error or the leader's OUT_OF_ORDER_SEQUENCE_NUMBER) fail too, with the
+ * first batch's code and that error as their `cause`, as Kafka's producer fails them
+ * with the first batch's error; and once nothing of the partition is in flight it starts
+ * again at sequence 0 under a new producer id.
  *
  * acks 0: a batch is done (offset -1) once its request is written; answers are read
  * only to notice leader moves.
@@ -40,7 +43,7 @@ import { incrementSequence, type ProducerBatch } from "./producer-batch.js";
 import type { ProducerIdManager } from "./producer-id-manager.js";
 import { errorFromInfo } from "./protocol/grpc.js";
 import type * as wire from "./protocol/messages.js";
-import type { PartitionQueue, RecordAccumulator } from "./record-accumulator.js";
+import type { PartitionQueue, RecordAccumulator, SequenceBreak } from "./record-accumulator.js";
 import { backoffMs } from "./retry.js";
 import { WakeTimer } from "./wake-timer.js";
 
@@ -363,7 +366,10 @@ export class Sender {
     const numbered = this.options.producerIds !== null && batch.baseSequence >= 0;
     if (numbered && (batch.producerId !== queue.producerId || queue.broken)) {
       // Numbered before its partition's sequence broke: the leader cannot take it any more.
-      this.fail(queue, batch, error);
+      // A refusal of its own (not the leader's complaint about the gap) is its reason;
+      // otherwise the earlier batch's failure is.
+      const own = !error.retriable && error.code !== "OUT_OF_ORDER_SEQUENCE_NUMBER";
+      this.fail(queue, batch, own || queue.brokenBy === null ? error : this.behindBreak(queue, queue.brokenBy, batch));
       return;
     }
     let retriable = error.retriable;
@@ -395,17 +401,27 @@ export class Sender {
     if (this.options.producerIds === null || batch.baseSequence < 0 || batch.producerId !== queue.producerId) return;
     if (!queue.broken) {
       queue.broken = true;
-      const gap = new TidelogError(
-        "OUT_OF_ORDER_SEQUENCE_NUMBER",
-        `an earlier batch of ${queue.topic}-${queue.partition} failed (${error.message}); later numbered batches cannot be written after it`,
-      );
+      const cause: SequenceBreak = { baseSequence: batch.baseSequence, error };
+      queue.brokenBy = cause;
       for (let i = queue.batches.length - 1; i >= 0; i--) {
         const queued = queue.batches[i]!;
         if (queued.baseSequence < 0 || queued.producerId !== queue.producerId) continue;
         queue.batches.splice(i, 1);
-        this.finish(queued, -1, gap);
+        this.finish(queued, -1, this.behindBreak(queue, cause, queued));
       }
     }
+  }
+
+  /**
+   * The error for a numbered batch that cannot be written because an earlier one failed
+   * for good: the earlier batch's code (so callers branch on what really went wrong), its
+   * error as `cause`, and a message saying which batch it was.
+   */
+  private behindBreak(queue: PartitionQueue, cause: SequenceBreak, batch: ProducerBatch): TidelogError {
+    const detail =
+      `the earlier batch of ${queue.topic}-${queue.partition} at sequence ${cause.baseSequence} failed with ${cause.error.message.replace(/\.$/, "")}; ` +
+      `this batch (sequence ${batch.baseSequence}, ${batch.recordCount} record(s)) was numbered after it and cannot be written`;
+    return new TidelogError(cause.error.code, detail, { cause: cause.error });
   }
 
   private finish(batch: ProducerBatch, baseOffset: number, error: TidelogError | null): void {

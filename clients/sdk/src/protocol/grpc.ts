@@ -14,8 +14,8 @@ import { ERRORS, type ErrorName, TidelogError } from "../errors.js";
 import type { ProtoGrpcType as AdminProto } from "./generated/admin.js";
 import type { ProtoGrpcType as BrokerProto } from "./generated/broker.js";
 import type { ProtoGrpcType as GroupProto } from "./generated/group.js";
-import type { ProtoGrpcType as TxnProto } from "./generated/txn.js";
 import type { ErrorInfo__Output } from "./generated/tidelog/v1/ErrorInfo.js";
+import type { ProtoGrpcType as TxnProto } from "./generated/txn.js";
 
 /** proto/ at the repository root: the same depth from src/protocol and dist/protocol. */
 export const PROTO_ROOT = fileURLToPath(new URL("../../../../proto", import.meta.url));
