@@ -41,6 +41,12 @@ export interface MetricsSources {
   readonly partition?: (topic: string, partition: number) => Partition | undefined;
 }
 
+/** What the storage gauges read: the log directory's health (LogManager.health fits it). */
+export interface StorageHealthView {
+  readonly state: { readonly failed: boolean; readonly failedLogs: { readonly length: number } };
+  readonly failuresTotal: number;
+}
+
 /** What the group gauges read of a group (the coordinator's ConsumerGroup fits it). */
 export interface GroupMetricsView {
   readonly groupId: string;
@@ -64,6 +70,7 @@ interface TopicTraffic {
 export class BrokerMetrics {
   readonly registry = new Registry();
   private sources: MetricsSources | null = null;
+  private storage: StorageHealthView | null = null;
   /** Label children cached per topic: the hot path skips prom-client's label hashing. */
   private readonly traffic = new Map<string, TopicTraffic>();
   /** The same for request histograms, per API and error (bounded by both tables). */
@@ -98,6 +105,12 @@ export class BrokerMetrics {
     help: "Partition leader elections written by this broker as controller.",
     registers: [this.registry],
   });
+  private readonly requestsRefused = new Counter({
+    name: "tidelog_requests_refused_total",
+    help: "Requests and streams refused with REQUEST_LIMIT_EXCEEDED, by API and by the bound they met (connection_requests, broker_requests, connection_streams, broker_streams).",
+    labelNames: ["api", "reason"] as const,
+    registers: [this.registry],
+  });
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     // Process metrics describe the process, not a broker: tests that run several
@@ -106,11 +119,17 @@ export class BrokerMetrics {
     this.partitionGauges();
     this.clusterGauges();
     this.groupGauges();
+    this.storageGauges();
   }
 
   /** Connects the scrape-time gauges to the broker's parts. */
   attach(sources: MetricsSources): void {
     this.sources = sources;
+  }
+
+  /** Connects the storage gauges to the log directory's health monitor. */
+  attachStorage(storage: StorageHealthView): void {
+    this.storage = storage;
   }
 
   /** The exposition text and its content type, for GET /metrics. */
@@ -154,6 +173,31 @@ export class BrokerMetrics {
 
   leadersElected(count: number): void {
     this.leaderElections.inc(count);
+  }
+
+  /** A request or stream refused by the request limits (server/request-limits.ts); labels bounded by API and reason. */
+  requestRefused(api: string, reason: string): void {
+    this.requestsRefused.inc({ api, reason });
+  }
+
+  /** Scrape-time gauges of what the request limits hold now. Once per broker. */
+  watchRequestLimits(read: () => { readonly inflightRequests: number; readonly openStreams: number }): void {
+    new Gauge({
+      name: "tidelog_requests_in_flight",
+      help: "Unary requests in progress on this broker (counted against max.inflight.requests).",
+      registers: [this.registry],
+      collect() {
+        this.set(read().inflightRequests);
+      },
+    });
+    new Gauge({
+      name: "tidelog_streams_open",
+      help: "ProduceStreams open on this broker (counted against max.streams).",
+      registers: [this.registry],
+      collect() {
+        this.set(read().openStreams);
+      },
+    });
   }
 
   // ------------------------------------------------------------------ internals
@@ -272,6 +316,36 @@ export class BrokerMetrics {
       "High watermark minus the committed offset, for partitions this broker leads (others: see tidelog groups describe).",
       (committed, p) => (p?.role === "leader" ? Math.max(0, p.log.highWatermark - committed) : null),
     );
+  }
+
+  /** Whether the log directory takes writes, read at scrape time. */
+  private storageGauges(): void {
+    const self = this;
+    new Gauge({
+      name: "tidelog_log_dir_failed",
+      help: "1 while some partition log on this broker cannot write (full or failing disk), else 0.",
+      registers: [this.registry],
+      collect() {
+        if (self.storage) this.set(self.storage.state.failed ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: "tidelog_failed_partition_logs",
+      help: "Partition logs on this broker that refuse appends after a storage failure.",
+      registers: [this.registry],
+      collect() {
+        if (self.storage) this.set(self.storage.state.failedLogs.length);
+      },
+    });
+    new Counter({
+      name: "tidelog_storage_failures_total",
+      help: "Times a partition log on this broker went from writable to failed (a write or fsync error).",
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        if (self.storage) this.inc(self.storage.failuresTotal);
+      },
+    });
   }
 
   /** Cluster-health gauges, computed at scrape time. */

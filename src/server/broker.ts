@@ -39,12 +39,14 @@ import { BrokerMetrics } from "../metrics/broker-metrics.js";
 import { instrumentHandlers } from "../metrics/grpc-instrumentation.js";
 import { ReplicaFetcherManager } from "../replication/replica-fetcher.js";
 import { ReplicaManager } from "../replication/replica-manager.js";
+import { describeLogDirFailure, type LogDirState } from "../storage/log-dir-health.js";
 import { LogManager } from "../storage/log-manager.js";
 import { adminHandlers, FRESH_READ_TIMEOUT_MS } from "./admin-service.js";
 import { brokerHandlers } from "./broker-service.js";
 import type { BrokerConfig } from "./config.js";
 import { groupHandlers } from "./group-service.js";
 import { replicationHandlers } from "./replication-service.js";
+import { limitHandlers, RequestLimiter } from "./request-limits.js";
 
 export class Broker {
   private constructor(
@@ -167,17 +169,23 @@ export class Broker {
 
     const proto = loadTidelogProto(grpc);
     const server = new grpc.Server(CHANNEL_OPTIONS);
+    // Client requests and streams in progress, bounded per connection and per broker (request-limits.ts).
+    const limiter = new RequestLimiter(config.requestLimits, (api, reason) => metrics.requestRefused(api, reason));
+    metrics.watchRequestLimits(() => limiter);
     server.addService(
       proto.tidelog.v1.Broker.service,
       instrumentHandlers(
-        brokerHandlers({
-          brokerId: config.brokerId,
-          clusterId: config.clusterId,
-          image: () => watch.image,
-          replicas,
-          producerIds,
-          logger: logger.child({ component: "broker-api" }),
-        }),
+        limitHandlers(
+          brokerHandlers({
+            brokerId: config.brokerId,
+            clusterId: config.clusterId,
+            image: () => watch.image,
+            replicas,
+            producerIds,
+            logger: logger.child({ component: "broker-api" }),
+          }),
+          limiter,
+        ),
         metrics,
         { ProduceStream: "Produce" },
       ),
@@ -201,19 +209,25 @@ export class Broker {
     };
     server.addService(
       proto.tidelog.v1.Admin.service,
-      instrumentHandlers(adminHandlers({ ...adminDeps, logger: logger.child({ component: "admin" }) }), metrics),
+      instrumentHandlers(
+        limitHandlers(adminHandlers({ ...adminDeps, logger: logger.child({ component: "admin" }) }), limiter),
+        metrics,
+      ),
     );
     server.addService(
       proto.tidelog.v1.Group.service,
       instrumentHandlers(
-        groupHandlers({
-          brokerId: config.brokerId,
-          image: () => watch.image,
-          controller,
-          coordinator: groups,
-          config: config.groups,
-          logger: logger.child({ component: "group-api" }),
-        }),
+        limitHandlers(
+          groupHandlers({
+            brokerId: config.brokerId,
+            image: () => watch.image,
+            controller,
+            coordinator: groups,
+            config: config.groups,
+            logger: logger.child({ component: "group-api" }),
+          }),
+          limiter,
+        ),
         metrics,
       ),
     );
@@ -237,7 +251,9 @@ export class Broker {
       requestRateMax: config.httpRequestRateMax,
       logger: logger.child({ component: "http" }),
       routes: [
-        healthRoutes(() => readiness(config.brokerId, session, watch.isSynced, watch.image, replicas.all())),
+        healthRoutes(() =>
+          readiness(config.brokerId, session, watch.isSynced, watch.image, replicas.all(), logManager.health.state),
+        ),
         metricsRoutes(metrics),
         clusterRoutes(ops),
         topicRoutes(ops, forwarder),
@@ -278,6 +294,11 @@ export class Broker {
       },
     });
     session.registration = registration;
+    // A log directory that cannot write is reported to the controller, which moves this
+    // broker's leaderships to the rest of their ISRs (see log-dir-health.ts).
+    registration.setStorageFailed(logManager.health.state.failed);
+    logManager.health.onChange((state) => registration.setStorageFailed(state.failed));
+    metrics.attachStorage(logManager.health);
     // A previous incarnation's key can hold the id for up to one TTL after a crash.
     await registration.register(config.etcdStartupTimeoutMs + 2 * config.brokerSessionTimeoutMs);
     controller.start();
@@ -362,8 +383,9 @@ async function retryUntil(fn: () => Promise<void>, deadlineMs: number, logger: L
 
 /**
  * Ready to serve: not shutting down, registered in etcd (and not fenced), metadata read
- * completely, the local replicas reconciled with it, and every partition this broker
- * follows caught up into its ISR, unless its leader is gone (then waiting would not help).
+ * completely, the local replicas reconciled with it, every partition log writable (a
+ * full or failing disk says which and why), and every partition this broker follows
+ * caught up into its ISR, unless its leader is gone (then waiting would not help).
  * A rolling restart that waits for this never takes down a second replica of a partition
  * before the first is back in its ISR.
  */
@@ -373,6 +395,7 @@ function readiness(
   synced: boolean,
   image: MetadataImage,
   partitions: readonly { key: string; role: string; leader: number; isr: readonly number[] }[],
+  storage: LogDirState,
 ): Readiness {
   const behind = partitions.filter(
     (p) => p.role === "follower" && p.leader >= 0 && image.brokers.has(p.leader) && !p.isr.includes(brokerId),
@@ -383,12 +406,14 @@ function readiness(
     metadataSynced: synced,
     replicasReconciled: session.reconciled,
     replicasCaughtUp: behind.length === 0,
+    storageWritable: !storage.failed,
   };
   const reasons: string[] = [];
   if (!checks.running) reasons.push("shutting down");
   if (!checks.registered) reasons.push("not registered in etcd (or the session lapsed)");
   if (!checks.metadataSynced) reasons.push("metadata not read completely since the last watch gap");
   if (!checks.replicasReconciled) reasons.push("local replicas not yet reconciled with the metadata");
+  if (!checks.storageWritable) reasons.push(describeLogDirFailure(storage));
   if (!checks.replicasCaughtUp) {
     const some = behind.slice(0, 10).map((p) => p.key);
     reasons.push(`${behind.length} followed partition(s) not back in their ISR yet: ${some.join(", ")}`);
