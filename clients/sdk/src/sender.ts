@@ -57,6 +57,8 @@ const METADATA_ERRORS: ReadonlySet<ErrorName> = new Set<ErrorName>([
   "NETWORK_EXCEPTION",
   "REQUEST_TIMED_OUT",
   "BROKER_NOT_AVAILABLE",
+  // The leader's disk failed: it is giving its leaderships away (as Kafka's client, look again).
+  "STORAGE_ERROR",
 ]);
 
 export interface SenderOptions {
