@@ -19,10 +19,13 @@ import { TidelogError } from "@tidelog/client/record";
 import { NO_LEADER } from "../cluster/metadata-records.js";
 import type { Clock } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
-import type { PartitionLog } from "../storage/partition-log.js";
+import type { LogAppendInfo, PartitionLog } from "../storage/partition-log.js";
 import { type TopicPartition, tpKey } from "../storage/topic-partition.js";
 
 export type ReplicaRole = "leader" | "follower";
+
+/** What a long-poll fetch waits for: an append (followers) or the high watermark moving (consumers). */
+export type PartitionEvent = "append" | "highWatermark";
 
 interface FollowerState {
   /** The follower's log end offset, as its last fetch said. */
@@ -57,13 +60,12 @@ export class Partition {
   /** acks=all produces waiting for the high watermark to pass an offset. */
   private hwWaiters: Waiter[] = [];
   /**
-   * Follower streams waiting for anything appended (or for this partition to fail): one
-   * callback per waiting replica fetch, however many partitions it covers, so a long poll
-   * over many partitions costs one timer, not one per partition.
+   * Long-poll fetches waiting for something new (see delayed-fetch.ts): followers for an
+   * append, consumers for the high watermark to move; both for this partition to fail or
+   * change leadership. One callback per waiting fetch, however many partitions it covers,
+   * so a long poll over many partitions costs one timer, not one per partition.
    */
-  private readonly appendWatchers = new Set<() => void>();
-  /** Consumer fetches waiting for the high watermark to pass their offset. */
-  private dataWaiters: Waiter[] = [];
+  private readonly watchers: Record<PartitionEvent, Set<() => void>> = { append: new Set(), highWatermark: new Set() };
 
   constructor(
     readonly tp: TopicPartition,
@@ -112,6 +114,26 @@ export class Partition {
 
   // ------------------------------------------------------------------ leader side
 
+  /**
+   * FENCED_LEADER_EPOCH when a request names an older leader epoch than ours (it has
+   * stale metadata), UNKNOWN_LEADER_EPOCH when a newer one (ours is stale); -1 skips.
+   */
+  checkLeaderEpoch(requested: number): void {
+    if (requested < 0) return;
+    if (requested < this.leaderEpoch) {
+      throw new TidelogError(
+        "FENCED_LEADER_EPOCH",
+        `${this.key}: epoch ${requested} is older than ${this.leaderEpoch}`,
+      );
+    }
+    if (requested > this.leaderEpoch) {
+      throw new TidelogError(
+        "UNKNOWN_LEADER_EPOCH",
+        `${this.key}: epoch ${requested} is newer than ${this.leaderEpoch}`,
+      );
+    }
+  }
+
   /** Records a follower's fetch at `fetchOffset` (its log end offset). */
   onFollowerFetch(replicaId: number, fetchOffset: number): void {
     const now = this.clock.nowMs();
@@ -147,6 +169,25 @@ export class Partition {
     acks: number,
     timeoutMs: number,
   ): Promise<{ baseOffset: number; lastOffset: number; logStartOffset: number }> {
+    return this.appendAndWait(() => this.log.appendAsLeader(records, this.leaderEpoch), acks, timeoutMs);
+  }
+
+  /**
+   * Appends a transaction marker (a coordinator's WriteTxnMarkers) and waits, as Kafka
+   * writes markers, until every in-sync replica has it.
+   */
+  async appendMarkerAsLeader(
+    marker: { producerId: number; producerEpoch: number; commit: boolean; coordinatorEpoch: number },
+    timeoutMs: number,
+  ): Promise<{ baseOffset: number; lastOffset: number; logStartOffset: number }> {
+    return this.appendAndWait(() => this.log.appendMarkerAsLeader(marker, this.leaderEpoch), ACKS_ALL, timeoutMs);
+  }
+
+  private async appendAndWait(
+    append: () => LogAppendInfo,
+    acks: number,
+    timeoutMs: number,
+  ): Promise<{ baseOffset: number; lastOffset: number; logStartOffset: number }> {
     const log = this.log;
     if (acks === ACKS_ALL && this.isr.length < log.logConfig.minInsyncReplicas) {
       throw new TidelogError(
@@ -154,11 +195,11 @@ export class Partition {
         `${this.key} has ${this.isr.length} in-sync replicas; min.insync.replicas is ${log.logConfig.minInsyncReplicas}`,
       );
     }
-    const info = log.appendAsLeader(records, this.leaderEpoch);
+    const info = append();
     if (!info.duplicate) {
       // Waiters wait on the high watermark, which releases them when it moves.
       this.maybeAdvanceHighWatermark();
-      for (const wake of this.appendWatchers) wake();
+      this.notify("append");
     }
     if (log.flushNeeded()) await log.flush();
     if (acks === ACKS_ALL) await this.awaitHighWatermark(info.lastOffset + 1, timeoutMs);
@@ -195,7 +236,7 @@ export class Partition {
       const short = this.notEnoughReplicas(offset);
       return short ? Promise.reject(short) : Promise.resolve();
     }
-    return this.wait(this.hwWaiters, offset, timeoutMs, "REQUEST_TIMED_OUT");
+    return this.wait(this.hwWaiters, offset, timeoutMs);
   }
 
   /** Why an acks=all write up to `offset` may not be acknowledged now, or null. */
@@ -209,32 +250,23 @@ export class Partition {
   }
 
   /**
-   * Resolves when a consumer has data at `offset` (the high watermark is past it), or
-   * after `timeoutMs` (no error). Followers wait with `watchAppends` instead.
+   * Calls `wake` on every `event` (and on a failure or leadership change) until the
+   * returned function is called. Refused past MAX_WAITERS_PER_PARTITION watchers.
    */
-  awaitData(offset: number, timeoutMs: number): Promise<void> {
-    if (this.log.highWatermark > offset || timeoutMs <= 0) return Promise.resolve();
-    return this.wait(this.dataWaiters, offset + 1, timeoutMs, null).catch(() => {});
-  }
-
-  /**
-   * Calls `wake` (once) on the next append or failure; returns the function that stops
-   * watching. Refused past MAX_WAITERS_PER_PARTITION watchers, like other waits.
-   */
-  watchAppends(wake: () => void): () => void {
-    if (this.appendWatchers.size >= MAX_WAITERS_PER_PARTITION) {
-      throw new TidelogError("REQUEST_TIMED_OUT", `too many replica fetches waiting on ${this.key}`);
+  watch(event: PartitionEvent, wake: () => void): () => void {
+    const set = this.watchers[event];
+    if (set.size >= MAX_WAITERS_PER_PARTITION) {
+      throw new TidelogError("REQUEST_TIMED_OUT", `too many fetches waiting on ${this.key}`);
     }
-    this.appendWatchers.add(wake);
-    return () => this.appendWatchers.delete(wake);
+    set.add(wake);
+    return () => set.delete(wake);
   }
 
-  private wait(
-    list: Waiter[],
-    until: number,
-    timeoutMs: number,
-    timeoutCode: "REQUEST_TIMED_OUT" | null,
-  ): Promise<void> {
+  private notify(event: PartitionEvent): void {
+    for (const wake of this.watchers[event]) wake();
+  }
+
+  private wait(list: Waiter[], until: number, timeoutMs: number): Promise<void> {
     if (list.length >= MAX_WAITERS_PER_PARTITION) {
       return Promise.reject(new TidelogError("REQUEST_TIMED_OUT", `too many requests waiting on ${this.key}`));
     }
@@ -244,24 +276,17 @@ export class Partition {
         resolve,
         reject,
         timer: setTimeout(() => {
-          this.remove(waiter);
-          if (timeoutCode)
-            reject(
-              new TidelogError(
-                timeoutCode,
-                `${this.key}: high watermark did not reach ${until} within ${timeoutMs} ms`,
-              ),
-            );
-          else resolve();
+          this.hwWaiters = this.hwWaiters.filter((w) => w !== waiter);
+          reject(
+            new TidelogError(
+              "REQUEST_TIMED_OUT",
+              `${this.key}: high watermark did not reach ${until} within ${timeoutMs} ms`,
+            ),
+          );
         }, timeoutMs),
       };
       list.push(waiter);
     });
-  }
-
-  private remove(waiter: Waiter): void {
-    this.hwWaiters = this.hwWaiters.filter((w) => w !== waiter);
-    this.dataWaiters = this.dataWaiters.filter((w) => w !== waiter);
   }
 
   /** Wakes waiters whose high watermark has come: called when it moves. */
@@ -275,23 +300,18 @@ export class Partition {
       if (short) w.reject(short);
       else w.resolve();
     }
-    for (const w of this.dataWaiters) {
-      if (!ready(w)) continue;
-      clearTimeout(w.timer);
-      w.resolve();
-    }
     this.hwWaiters = this.hwWaiters.filter((w) => !ready(w));
-    this.dataWaiters = this.dataWaiters.filter((w) => !ready(w));
+    this.notify("highWatermark");
   }
 
   failWaiters(error: TidelogError): void {
-    for (const wake of this.appendWatchers) wake();
-    for (const w of [...this.hwWaiters, ...this.dataWaiters]) {
+    this.notify("append");
+    this.notify("highWatermark");
+    for (const w of this.hwWaiters) {
       clearTimeout(w.timer);
       w.reject(error);
     }
     this.hwWaiters = [];
-    this.dataWaiters = [];
   }
 
   checkInvariants(): void {

@@ -8,8 +8,9 @@
  * carries many requests on one HTTP/2 stream and answers them in order, so a client
  * pays one gRPC call per stream, not per request.
  *
- * Fetch: raw batch bytes up to the high watermark, as a long poll (min_bytes, max_wait_ms).
- * Every size and wait in a request is bounded here, whatever the client asked for.
+ * Fetch and ListOffsets are read by the replication layer (replication/consumer-fetch.ts:
+ * up to the high watermark, or the last stable offset for read_committed, as a long
+ * poll); this service only translates requests and answers.
  *
  * Produce, ProduceStream, Fetch and InitProducerId are `refusable`: the request limits
  * (request-limits.ts) count them, and a request past a bound is answered with
@@ -22,7 +23,8 @@ import { TidelogError } from "@tidelog/client/record";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { ProducerIdManager } from "../cluster/producer-id-manager.js";
 import type { Logger } from "../common/logger.js";
-import { ACKS_ALL, type Partition } from "../replication/partition.js";
+import { fetchForConsumer, type IsolationLevel, listOffset } from "../replication/consumer-fetch.js";
+import { ACKS_ALL } from "../replication/partition.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
 import { refusableStream, refusableUnary } from "./request-limits.js";
 
@@ -39,9 +41,6 @@ export interface BrokerServiceDeps {
 export const LIMITS = {
   produceTimeoutMaxMs: 300_000,
   produceTimeoutDefaultMs: 30_000,
-  fetchWaitMaxMs: 30_000,
-  fetchBytesMax: 64 * 1024 * 1024,
-  fetchPartitionBytesDefault: 1024 * 1024,
   /** Produce requests a stream may have unanswered before the broker stops reading it. */
   produceStreamInFlightMax: 64,
 };
@@ -264,137 +263,42 @@ function metadata(deps: BrokerServiceDeps, req: wire.MetadataRequest__Output): w
   };
 }
 
-interface FetchTarget {
-  readonly topic: string;
-  readonly request: wire.PartitionFetchData__Output;
-  partition: Partition | null;
-  error: TidelogError | null;
+function isolationOf(level: number): IsolationLevel {
+  return level === 1 ? "read_committed" : "read_uncommitted";
 }
 
+/** Fetch: the replication layer reads (consumer-fetch.ts); answers are grouped back by topic. */
 async function fetch(deps: BrokerServiceDeps, req: wire.FetchRequest__Output): Promise<wire.FetchResponse> {
-  const maxWaitMs = Math.min(Math.max(req.maxWaitMs, 0), LIMITS.fetchWaitMaxMs);
-  const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : LIMITS.fetchBytesMax, LIMITS.fetchBytesMax);
-  const targets: FetchTarget[] = req.topics.flatMap((t) =>
-    t.partitions.map((p) => {
-      try {
-        const partition = deps.replicas.leaderFor({ topic: t.topic, partition: p.partition });
-        checkLeaderEpoch(partition, p.currentLeaderEpoch);
-        return { topic: t.topic, request: p, partition, error: null };
-      } catch (e) {
-        return { topic: t.topic, request: p, partition: null, error: asError(e, deps.logger) };
-      }
-    }),
+  const partitions = req.topics.flatMap((t) => t.partitions.map((p) => ({ ...p, topic: t.topic })));
+  const results = await fetchForConsumer(
+    deps.replicas,
+    {
+      maxWaitMs: req.maxWaitMs,
+      minBytes: req.minBytes,
+      maxBytes: req.maxBytes,
+      isolation: isolationOf(req.isolationLevel),
+      partitions,
+    },
+    deps.logger,
   );
-  const deadline = Date.now() + maxWaitMs;
-  for (;;) {
-    const results = readAll(targets, maxBytes, deps.logger);
-    const bytes = results.reduce((n, r) => n + r.records.length, 0);
-    const remaining = deadline - Date.now();
-    if (bytes >= Math.max(req.minBytes, 1) || remaining <= 0 || results.some((r) => r.error.code !== 0)) {
-      return { topics: groupByTopic(targets, results) };
-    }
-    const waits = targets.flatMap((t) =>
-      t.partition ? [t.partition.awaitData(t.request.fetchOffset, remaining)] : [],
-    );
-    await Promise.race(waits.length > 0 ? waits : [new Promise((r) => setTimeout(r, remaining))]);
-    // Never spin on already-settled waits: let produce requests run between re-reads.
-    await new Promise((r) => setImmediate(r));
+  const byTopic = new Map<string, wire.PartitionFetchResponse[]>();
+  for (const r of results) {
+    const list = byTopic.get(r.topic);
+    if (list) list.push(r);
+    else byTopic.set(r.topic, [r]);
   }
-}
-
-function checkLeaderEpoch(partition: Partition, requested: number): void {
-  if (requested < 0) return;
-  if (requested < partition.leaderEpoch) {
-    throw new TidelogError(
-      "FENCED_LEADER_EPOCH",
-      `${partition.key}: epoch ${requested} is older than ${partition.leaderEpoch}`,
-    );
-  }
-  if (requested > partition.leaderEpoch) {
-    throw new TidelogError(
-      "UNKNOWN_LEADER_EPOCH",
-      `${partition.key}: epoch ${requested} is newer than ${partition.leaderEpoch}`,
-    );
-  }
-}
-
-interface FetchResult {
-  partition: number;
-  error: { code: number; message: string };
-  highWatermark: number;
-  lastStableOffset: number;
-  logStartOffset: number;
-  records: Buffer;
-}
-
-function readAll(targets: readonly FetchTarget[], maxBytes: number, logger: Logger): FetchResult[] {
-  let budget = maxBytes;
-  let first = true;
-  return targets.map((t) => {
-    const base = {
-      partition: t.request.partition,
-      highWatermark: -1,
-      lastStableOffset: -1,
-      logStartOffset: -1,
-      records: Buffer.alloc(0),
-    };
-    if (!t.partition) return { ...base, error: errorInfo(t.error) };
-    const log = t.partition.log;
-    const hw = log.highWatermark;
-    const common = { ...base, highWatermark: hw, lastStableOffset: hw, logStartOffset: log.logStartOffset };
-    try {
-      const offset = t.request.fetchOffset;
-      // Between the high watermark and the log end: nothing visible yet, not an error.
-      if (offset >= hw && offset <= log.logEndOffset) return { ...common, error: NO_ERROR };
-      const partitionBytes =
-        t.request.partitionMaxBytes > 0 ? t.request.partitionMaxBytes : LIMITS.fetchPartitionBytesDefault;
-      const read = log.read(offset, {
-        maxBytes: Math.min(partitionBytes, budget),
-        upperOffset: hw,
-        minOneBatch: first,
-      });
-      if (read.records.length > 0) first = false;
-      budget = Math.max(0, budget - read.records.length);
-      return { ...common, error: NO_ERROR, records: read.records };
-    } catch (e) {
-      return { ...common, error: errorInfo(asError(e, logger)) };
-    }
-  });
-}
-
-function groupByTopic(targets: readonly FetchTarget[], results: readonly FetchResult[]): wire.TopicFetchResponse[] {
-  const byTopic = new Map<string, FetchResult[]>();
-  targets.forEach((t, i) => {
-    const list = byTopic.get(t.topic) ?? [];
-    list.push(results[i] as FetchResult);
-    byTopic.set(t.topic, list);
-  });
-  return [...byTopic.entries()].map(([topic, partitions]) => ({ topic, partitions }));
+  return { topics: [...byTopic].map(([topic, list]) => ({ topic, partitions: list })) };
 }
 
 function listOffsets(deps: BrokerServiceDeps, req: wire.ListOffsetsRequest__Output): wire.ListOffsetsResponse {
+  const isolation = isolationOf(req.isolationLevel);
   return {
     topics: req.topics.map((t) => ({
       topic: t.topic,
       partitions: t.partitions.map((p) => {
         try {
-          const partition = deps.replicas.leaderFor({ topic: t.topic, partition: p.partition });
-          const log = partition.log;
-          const hw = log.highWatermark;
-          let offset: number;
-          if (p.timestamp === -1) offset = hw;
-          else if (p.timestamp === -2) offset = log.logStartOffset;
-          else {
-            const found = log.offsetForTimestamp(p.timestamp);
-            offset = found === null || found >= hw ? -1 : found;
-          }
-          return {
-            partition: p.partition,
-            error: NO_ERROR,
-            timestamp: p.timestamp,
-            offset,
-            leaderEpoch: partition.leaderEpoch,
-          };
+          const found = listOffset(deps.replicas, { topic: t.topic, partition: p.partition }, p.timestamp, isolation);
+          return { partition: p.partition, error: NO_ERROR, timestamp: p.timestamp, ...found };
         } catch (e) {
           return {
             partition: p.partition,

@@ -194,7 +194,6 @@ export class Broker {
       proto.tidelog.v1.Replication.service,
       replicationHandlers({
         replicas,
-        isFenced: () => replicas.isFenced(),
         brokerEpochOf: (id) => watch.image.brokers.get(id)?.createRevision ?? null,
         logger: logger.child({ component: "replication" }),
       }),

@@ -1,29 +1,22 @@
 /**
- * The leader's side of replication: the Replication.ReplicaFetch stream a follower broker
- * opens to this one, carrying every partition it follows here.
+ * The leader's side of replication over gRPC: the Replication.ReplicaFetch stream a
+ * follower broker opens to this one, carrying every partition it follows here.
  *
- * For each partition of the stream's fetch session (every partition the follower's
- * requests named, as they last said; see fetch-session.ts) the leader checks that it
- * leads at the follower's epoch, then whether the follower's log diverged (KIP-101/279):
- * the follower says the epoch of its last batch; if this log ends that epoch before the
- * follower's log end, the follower has records this leader never had, and is told where
- * to truncate (`diverging_epoch`) instead of being sent data. Otherwise the leader sends
- * batches from the follower's log end offset, records that offset as the follower's
- * position (which may move the high watermark and, later, bring it back into the ISR),
- * and holds the request up to max_wait_ms when there is nothing new.
+ * This service checks who is asking (a live broker registration, see refuseFollower),
+ * keeps the stream's fetch session (fetch-session.ts) and leaves out of each answer what
+ * the follower already knows (KIP-227); what is read and recorded for each partition is
+ * the replication layer's (replication/follower-fetch.ts).
  */
 import type * as grpc from "@grpc/grpc-js";
-import { errorInfo, NO_ERROR, type wire } from "@tidelog/client/protocol";
+import { errorInfo, type wire } from "@tidelog/client/protocol";
 import { TidelogError } from "@tidelog/client/record";
 import type { Logger } from "../common/logger.js";
 import { LeaderFetchSession } from "../replication/fetch-session.js";
-import type { Partition } from "../replication/partition.js";
+import { type FollowerFetchResult, fetchForFollower, NO_DIVERGENCE } from "../replication/follower-fetch.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
-import { UNDEFINED_EPOCH } from "../storage/leader-epoch-cache.js";
 
 export interface ReplicationServiceDeps {
   readonly replicas: ReplicaManager;
-  readonly isFenced: () => boolean;
   /**
    * The epoch (create revision of `brokers/<id>`) of broker `id`'s live registration, as
    * this broker's metadata shows it; null when it is not registered.
@@ -31,15 +24,6 @@ export interface ReplicationServiceDeps {
   readonly brokerEpochOf: (id: number) => number | null;
   readonly logger: Logger;
 }
-
-const WAIT_MAX_MS = 10_000;
-const RESPONSE_BYTES_MAX = 32 * 1024 * 1024;
-/** "Not diverging": epoch and end offset both -1 (a real answer has one of them >= 0). */
-const NO_DIVERGENCE = { epoch: -1, endOffset: -1 };
-/** Shared by every answer without records: nothing writes to a zero-length buffer. */
-const NO_RECORDS = Buffer.alloc(0);
-
-type PartitionAnswer = wire.ReplicaFetchPartitionData;
 
 export function replicationHandlers(deps: ReplicationServiceDeps): wire.ReplicationHandlers {
   return {
@@ -122,47 +106,12 @@ async function answer(
   deps: ReplicationServiceDeps,
   sent: SentState,
 ): Promise<wire.ReplicaFetchResponse> {
-  const deadline = Date.now() + Math.min(Math.max(req.maxWaitMs, 0), WAIT_MAX_MS);
-  const maxBytes = Math.min(req.maxBytes > 0 ? req.maxBytes : RESPONSE_BYTES_MAX, RESPONSE_BYTES_MAX);
-  for (;;) {
-    const partitions = readForFollower(req.replicaId, fetched, deps, maxBytes);
-    const hasData = partitions.some(
-      (p) => (p.records as Buffer).length > 0 || (p.error?.code ?? 0) !== 0 || (p.divergingEpoch?.epoch ?? -1) >= 0,
-    );
-    const remaining = deadline - Date.now();
-    if (hasData || remaining <= 0) return { partitions: changedOnly(partitions, sent), keepsSessions: true };
-    const led = fetched.flatMap((p) => {
-      const partition = deps.replicas.get({ topic: p.topic, partition: p.partition });
-      return partition && partition.role === "leader" ? [partition] : [];
-    });
-    if (led.length === 0) return { partitions: changedOnly(partitions, sent), keepsSessions: true };
-    // Nothing was read above and nothing can have been appended since (no await between):
-    // wait for the next append to any of them.
-    await nextAppend(led, remaining);
-  }
-}
-
-/** Resolves on the first append to (or failure of) any of `partitions`, or after `timeoutMs`. */
-function nextAppend(partitions: readonly Partition[], timeoutMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const unwatch: (() => void)[] = [];
-    const done = () => {
-      clearTimeout(timer);
-      for (const stop of unwatch) stop();
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    try {
-      for (const p of partitions) unwatch.push(p.watchAppends(done));
-    } catch {
-      // Too many watchers: wait out the timeout instead (answering now would spin).
-      for (const stop of unwatch) stop();
-    }
-  });
+  const partitions = await fetchForFollower(deps.replicas, req.replicaId, fetched, req.maxWaitMs, req.maxBytes);
+  return { partitions: changedOnly(partitions, sent), keepsSessions: true };
 }
 
 /** The answers the follower needs (see SentState), remembering what they say. */
-function changedOnly(partitions: PartitionAnswer[], sent: SentState): PartitionAnswer[] {
+function changedOnly(partitions: FollowerFetchResult[], sent: SentState): FollowerFetchResult[] {
   return partitions.filter((p) => {
     const key = `${p.topic}-${p.partition}`;
     const highWatermark = Number(p.highWatermark ?? -1);
@@ -171,7 +120,7 @@ function changedOnly(partitions: PartitionAnswer[], sent: SentState): PartitionA
     const last = sent.get(key);
     const quiet =
       !failed &&
-      (p.records as Buffer).length === 0 &&
+      p.records.length === 0 &&
       p.divergingEpoch === NO_DIVERGENCE &&
       last !== undefined &&
       last.highWatermark === highWatermark &&
@@ -181,84 +130,4 @@ function changedOnly(partitions: PartitionAnswer[], sent: SentState): PartitionA
     else sent.set(key, { highWatermark, logStartOffset });
     return true;
   });
-}
-
-function readForFollower(
-  replicaId: number,
-  fetched: readonly wire.ReplicaFetchPartition__Output[],
-  deps: ReplicationServiceDeps,
-  maxBytes: number,
-): PartitionAnswer[] {
-  // Called for every partition of the session on every request, idle ones included: one
-  // object per answer, built in one place, so all answers share a shape.
-  let budget = maxBytes;
-  const answers: PartitionAnswer[] = new Array(fetched.length);
-  for (let i = 0; i < fetched.length; i++) {
-    const p = fetched[i]!;
-    try {
-      const partition = leaderAt(deps, p.topic, p.partition, p.currentLeaderEpoch);
-      if (replicaId === partition.leader || !partition.replicas.includes(replicaId)) {
-        throw new TidelogError(
-          "REPLICA_NOT_AVAILABLE",
-          `broker ${replicaId} is not a follower of ${partition.key} (replicas ${partition.replicas.join(",")})`,
-        );
-      }
-      const log = partition.log;
-      if (p.lastFetchedEpoch >= 0) {
-        const end = log.epochs.endOffsetFor(p.lastFetchedEpoch, log.logEndOffset);
-        if (end.epoch === UNDEFINED_EPOCH) {
-          // This log knows no epoch that old: the follower keeps nothing, from our log start.
-          const diverging = { epoch: UNDEFINED_EPOCH, endOffset: log.logStartOffset };
-          answers[i] = partitionAnswer(p, log.highWatermark, log.logStartOffset, NO_ERROR, NO_RECORDS, diverging);
-          continue;
-        }
-        if (end.epoch !== p.lastFetchedEpoch || p.fetchOffset > end.endOffset) {
-          answers[i] = partitionAnswer(p, log.highWatermark, log.logStartOffset, NO_ERROR, NO_RECORDS, end);
-          continue;
-        }
-      }
-      if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
-        throw new TidelogError(
-          "OFFSET_OUT_OF_RANGE",
-          `${partition.key}: follower offset ${p.fetchOffset} outside [${log.logStartOffset}, ${log.logEndOffset}]`,
-        );
-      }
-      partition.onFollowerFetch(replicaId, p.fetchOffset);
-      let records: Buffer = NO_RECORDS;
-      if (p.fetchOffset < log.logEndOffset) {
-        const partitionBytes = Math.min(p.maxBytes > 0 ? p.maxBytes : budget, budget);
-        records = log.read(p.fetchOffset, { maxBytes: partitionBytes, minOneBatch: true }).records;
-        budget = Math.max(0, budget - records.length);
-      }
-      // The high watermark after onFollowerFetch, which may just have moved it.
-      answers[i] = partitionAnswer(p, log.highWatermark, log.logStartOffset, NO_ERROR, records, NO_DIVERGENCE);
-    } catch (e) {
-      const err = e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", (e as Error).message);
-      answers[i] = partitionAnswer(p, -1, -1, errorInfo(err), NO_RECORDS, NO_DIVERGENCE);
-    }
-  }
-  return answers;
-}
-
-function partitionAnswer(
-  p: wire.ReplicaFetchPartition__Output,
-  highWatermark: number,
-  logStartOffset: number,
-  error: { code: number; message: string },
-  records: Buffer,
-  divergingEpoch: { epoch: number; endOffset: number },
-): PartitionAnswer {
-  return { topic: p.topic, partition: p.partition, highWatermark, logStartOffset, error, records, divergingEpoch };
-}
-
-function leaderAt(deps: ReplicationServiceDeps, topic: string, partition: number, epoch: number): Partition {
-  const p = deps.replicas.get({ topic, partition });
-  if (!p) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `${topic}-${partition} is not hosted here`);
-  if (p.role !== "leader" || deps.isFenced())
-    throw new TidelogError("NOT_LEADER_OR_FOLLOWER", `not the leader of ${p.key}`);
-  if (epoch >= 0 && epoch < p.leaderEpoch)
-    throw new TidelogError("FENCED_LEADER_EPOCH", `${p.key}: follower epoch ${epoch} < ${p.leaderEpoch}`);
-  if (epoch > p.leaderEpoch)
-    throw new TidelogError("UNKNOWN_LEADER_EPOCH", `${p.key}: follower epoch ${epoch} > ${p.leaderEpoch}`);
-  return p;
 }

@@ -1,0 +1,26 @@
+/**
+ * The one wait of a long-poll fetch (Kafka's DelayedFetch), for consumers and followers
+ * alike: resolves on the first `event` on any of `partitions` (an append for a follower,
+ * the high watermark moving for a consumer; a failure or leadership change wakes both),
+ * or after `timeoutMs`. One callback and one timer per waiting fetch, however many
+ * partitions it covers. The caller re-reads after it resolves; nothing is read here.
+ */
+import type { Partition, PartitionEvent } from "./partition.js";
+
+export function awaitChange(partitions: readonly Partition[], event: PartitionEvent, timeoutMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const unwatch: (() => void)[] = [];
+    const done = () => {
+      clearTimeout(timer);
+      for (const stop of unwatch) stop();
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    try {
+      for (const p of partitions) unwatch.push(p.watch(event, done));
+    } catch {
+      // Too many watchers: wait out the timeout instead (answering now would spin).
+      for (const stop of unwatch) stop();
+    }
+  });
+}
