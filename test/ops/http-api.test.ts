@@ -37,7 +37,7 @@ describe("HTTP admin API", { timeout: 150_000 }, () => {
       });
       const ready = await http(b.httpPort, "GET", "/readyz");
       assert.equal(ready.json.ready, true);
-      assert.deepEqual(Object.values(ready.json.checks), [true, true, true, true, true]);
+      assert.deepEqual(Object.values(ready.json.checks), [true, true, true, true, true, true]);
     }
     const cluster = await waitFor(
       async () => {
