@@ -116,6 +116,11 @@ export class ConsumerGroup {
   assignor: AssignorName = DEFAULT_ASSIGNOR;
   readonly members = new Map<string, Member>();
   readonly offsets = new Map<string, CommittedOffset>();
+  /**
+   * Offsets committed inside transactions, by producer id, until the transaction's
+   * marker reaches the group's partition: applied to `offsets` on COMMIT, dropped on ABORT.
+   */
+  readonly pendingTxnOffsets = new Map<number, Map<string, CommittedOffset>>();
   private target = new Map<string, Set<string>>();
   /** Partition counts of the subscribed topics when the target was computed. */
   private partitionCounts = new Map<string, number>();
@@ -335,6 +340,21 @@ export class ConsumerGroup {
    * A commit from `memberId` at `memberEpoch`: the member's current epoch, or an
    * administrative commit (empty member id, epoch -1) while the group has no members.
    */
+  /** Whether any transaction's offsets for partition `key` wait for a marker. */
+  hasPendingOffset(key: string): boolean {
+    for (const pending of this.pendingTxnOffsets.values()) if (pending.has(key)) return true;
+    return false;
+  }
+
+  /** Ends `producerId`'s transaction here: its pending offsets become committed (commit) or go (abort). */
+  completeTxnOffsets(producerId: number, commit: boolean): number {
+    const pending = this.pendingTxnOffsets.get(producerId);
+    if (!pending) return 0;
+    this.pendingTxnOffsets.delete(producerId);
+    if (commit) for (const [key, value] of pending) this.offsets.set(key, value);
+    return pending.size;
+  }
+
   checkCommit(memberId: string, memberEpoch: number): void {
     if (memberId === "" && memberEpoch === LEAVE_EPOCH) {
       if (this.members.size > 0) {

@@ -16,7 +16,14 @@
  * write puts the group back as it was, and the client retries.
  */
 
-import { decodeRecordBatches, encodeRecordBatch, TidelogError } from "@tidelog/client/record";
+import {
+  CONTROL_FLAG,
+  decodeRecordBatches,
+  encodeRecordBatch,
+  endTransactionMarkerOf,
+  TidelogError,
+  TRANSACTIONAL_FLAG,
+} from "@tidelog/client/record";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { Clock } from "../common/clock.js";
 import { KeyedQueue } from "../common/keyed-queue.js";
@@ -152,12 +159,22 @@ export class GroupCoordinator {
       const read = log.read(offset, { maxBytes: LOAD_READ_BYTES, upperOffset: end, minOneBatch: true });
       if (read.records.length === 0) break;
       for (const batch of decodeRecordBatches(read.records)) {
-        if (batch.header.attributes & 0x20) continue; // control batches carry no group state
+        const { attributes, producerId } = batch.header;
+        if (attributes & CONTROL_FLAG) {
+          // A transaction's marker: its offsets become committed, or go.
+          const marker = endTransactionMarkerOf(batch);
+          for (const g of groups.values()) g.completeTxnOffsets(producerId, marker?.type === "commit");
+          continue;
+        }
+        const transactional = (attributes & TRANSACTIONAL_FLAG) !== 0;
         for (const r of batch.records) {
           records++;
           try {
             const rec = parseGroupRecord(r.key, r.value);
-            if (rec.kind === "offset") {
+            if (rec.kind === "offset" && transactional) {
+              if (rec.value)
+                pendingOf(group(rec.groupId), producerId).set(partitionKey(rec.topic, rec.partition), rec.value);
+            } else if (rec.kind === "offset") {
               const key = partitionKey(rec.topic, rec.partition);
               if (rec.value) group(rec.groupId).offsets.set(key, rec.value);
               else groups.get(rec.groupId)?.offsets.delete(key);
@@ -179,7 +196,7 @@ export class GroupCoordinator {
     }
     const now = this.deps.clock.nowMs();
     for (const [id, g] of groups) {
-      if (g.members.size === 0 && g.offsets.size === 0) continue;
+      if (g.members.size === 0 && g.offsets.size === 0 && g.pendingTxnOffsets.size === 0) continue;
       // Sessions restart now: members get a full session timeout to find the new coordinator.
       for (const m of g.members.values()) m.lastHeartbeatMs = now;
       shard.groups.set(id, g);
@@ -284,6 +301,68 @@ export class GroupCoordinator {
     });
   }
 
+  /**
+   * TxnOffsetCommit: offsets written inside `producerId`'s transaction (a transactional
+   * batch at its epoch, so a fenced producer's commit is refused by the log), held pending
+   * until the transaction's marker reaches this partition. A member id and epoch, when
+   * given, must be the member's current ones (KIP-447: a zombie from before a rebalance
+   * cannot commit).
+   */
+  txnCommit(
+    groupId: string,
+    producer: { producerId: number; producerEpoch: number },
+    member: { memberId: string; memberEpoch: number },
+    items: readonly CommitItem[],
+  ): Promise<(TidelogError | null)[]> {
+    return this.withGroup(groupId, async (shard, partition) => {
+      let group = shard.groups.get(groupId);
+      if (member.memberId !== "") {
+        if (!group) throw new TidelogError("UNKNOWN_MEMBER_ID", `group ${groupId} has no member ${member.memberId}`);
+        group.checkCommit(member.memberId, member.memberEpoch);
+      }
+      group ??= new ConsumerGroup(groupId);
+      const now = this.deps.clock.nowMs();
+      const results = items.map((item) => this.checkCommitItem(item));
+      const accepted = items.filter((_, i) => results[i] === null);
+      if (accepted.length === 0) return results;
+      const values = accepted.map((item) => ({
+        offset: item.offset,
+        leaderEpoch: item.leaderEpoch,
+        metadata: item.metadata,
+        commitTimestamp: now,
+      }));
+      await this.write(
+        partition,
+        accepted.map((item, i) => ({
+          key: offsetKey(groupId, item.topic, item.partition),
+          value: offsetValue(values[i] as CommittedOffset),
+        })),
+        producer,
+      );
+      const pending = pendingOf(group, producer.producerId);
+      accepted.forEach((item, i) => {
+        pending.set(partitionKey(item.topic, item.partition), values[i] as CommittedOffset);
+      });
+      if (!shard.groups.has(groupId)) shard.groups.set(groupId, group);
+      return results;
+    });
+  }
+
+  /** A marker written to a led __consumer_offsets partition: apply or drop that producer's pending offsets. */
+  onTxnMarker(partitionNumber: number, producerId: number, commit: boolean): void {
+    const shard = this.shards.get(partitionNumber);
+    if (!shard || shard.loading) return;
+    for (const group of shard.groups.values()) {
+      const n = group.completeTxnOffsets(producerId, commit);
+      if (n > 0) {
+        this.deps.logger.debug(
+          { group: group.groupId, producerId, commit, offsets: n },
+          "transactional offsets completed",
+        );
+      }
+    }
+  }
+
   private checkCommitItem(item: CommitItem): TidelogError | null {
     if (!Number.isSafeInteger(item.offset) || item.offset < 0) {
       return new TidelogError(
@@ -308,9 +387,23 @@ export class GroupCoordinator {
   fetchOffsets(
     groupId: string,
     partitions: ReadonlyArray<{ topic: string; partition: number }> | null,
+    requireStable = false,
   ): { topic: string; partition: number; committed: CommittedOffset | null }[] {
     const { shard } = this.locate(groupId);
     const group = shard.groups.get(groupId);
+    if (requireStable && group && group.pendingTxnOffsets.size > 0) {
+      const keys = partitions === null ? null : partitions.map((tp) => partitionKey(tp.topic, tp.partition));
+      const unstable =
+        keys === null
+          ? [...group.pendingTxnOffsets.values()].some((m) => m.size > 0)
+          : keys.some((k) => group.hasPendingOffset(k));
+      if (unstable) {
+        throw new TidelogError(
+          "UNSTABLE_OFFSET_COMMIT",
+          `group ${groupId} has offsets committed in a transaction that is not complete yet; retry`,
+        );
+      }
+    }
     if (partitions === null) {
       return [...(group?.offsets ?? new Map<string, CommittedOffset>())].map(([key, committed]) => {
         const i = key.lastIndexOf(":");
@@ -399,8 +492,24 @@ export class GroupCoordinator {
   }
 
   /** Appends records to the group's partition and waits until every in-sync replica has them. */
-  private async write(partition: Partition, records: { key: Buffer; value: Buffer | null }[]): Promise<void> {
-    const batch = encodeRecordBatch({ records, defaultTimestamp: this.deps.clock.nowMs() });
+  private async write(
+    partition: Partition,
+    records: { key: Buffer; value: Buffer | null }[],
+    transaction?: { producerId: number; producerEpoch: number },
+  ): Promise<void> {
+    const batch = encodeRecordBatch({
+      records,
+      defaultTimestamp: this.deps.clock.nowMs(),
+      // Written for the producer, inside its transaction: fenced by its epoch, not numbered.
+      ...(transaction
+        ? {
+            producerId: transaction.producerId,
+            producerEpoch: transaction.producerEpoch,
+            baseSequence: -1,
+            transactional: true,
+          }
+        : {}),
+    });
     try {
       await partition.appendRecordsAsLeader(batch, ACKS_ALL, this.deps.config.writeTimeoutMs);
     } catch (e) {
@@ -440,4 +549,13 @@ export class GroupCoordinator {
       }
     }
   }
+}
+
+function pendingOf(group: ConsumerGroup, producerId: number): Map<string, CommittedOffset> {
+  let pending = group.pendingTxnOffsets.get(producerId);
+  if (!pending) {
+    pending = new Map();
+    group.pendingTxnOffsets.set(producerId, pending);
+  }
+  return pending;
 }

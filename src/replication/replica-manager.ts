@@ -27,6 +27,14 @@ import { readPartitionMetadata, writePartitionMetadata } from "../storage/partit
 import { type TopicPartition, tpKey } from "../storage/topic-partition.js";
 import { Partition } from "./partition.js";
 
+/** A transaction marker as a coordinator asks a partition leader to write it. */
+export interface TxnMarker {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly commit: boolean;
+  readonly coordinatorEpoch: number;
+}
+
 export interface ReplicaManagerOptions {
   readonly brokerId: number;
   readonly clock: Clock;
@@ -54,6 +62,7 @@ export class ReplicaManager {
   private isrTimer: NodeJS.Timeout | null = null;
   private isrChecking = false;
   private readonly listeners: (() => void)[] = [];
+  private readonly markerListeners: ((tp: TopicPartition, marker: TxnMarker) => void)[] = [];
 
   constructor(private readonly options: ReplicaManagerOptions) {}
 
@@ -63,6 +72,21 @@ export class ReplicaManager {
 
   all(): Partition[] {
     return [...this.hosted.values()];
+  }
+
+  /** Called after a transaction marker is written to a partition led here (the group coordinator applies or drops pending offsets). */
+  onTxnMarker(listener: (tp: TopicPartition, marker: TxnMarker) => void): void {
+    this.markerListeners.push(listener);
+  }
+
+  /**
+   * Writes a transaction marker (WriteTxnMarkers from a coordinator) to a partition led
+   * here, acks=all, then tells the marker listeners.
+   */
+  async writeTxnMarker(tp: TopicPartition, marker: TxnMarker, timeoutMs: number): Promise<void> {
+    const partition = this.leaderFor(tp);
+    await partition.appendMarkerAsLeader(marker, timeoutMs);
+    for (const listener of this.markerListeners) listener(tp, marker);
   }
 
   /** Called after every reconciliation (the replica fetchers re-plan their streams). */

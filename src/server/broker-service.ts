@@ -19,12 +19,12 @@
  */
 import type * as grpc from "@grpc/grpc-js";
 import { errorInfo, NO_ERROR, type wire } from "@tidelog/client/protocol";
-import { TidelogError } from "@tidelog/client/record";
+import { ATTRIBUTES_OFFSET, TidelogError, TRANSACTIONAL_FLAG } from "@tidelog/client/record";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { ProducerIdManager } from "../cluster/producer-id-manager.js";
 import type { Logger } from "../common/logger.js";
 import { fetchForConsumer, type IsolationLevel, listOffset } from "../replication/consumer-fetch.js";
-import { ACKS_ALL } from "../replication/partition.js";
+import { ACKS_ALL, type Partition } from "../replication/partition.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
 import { refusableStream, refusableUnary } from "./request-limits.js";
 
@@ -34,6 +34,12 @@ export interface BrokerServiceDeps {
   readonly image: () => MetadataImage;
   readonly replicas: ReplicaManager;
   readonly producerIds: ProducerIdManager;
+  readonly transactions: {
+    /** Before a transactional batch: may this partition take it (KIP-890 part 1)? Throws the refusal. */
+    verify(partition: Partition, transactionalId: string, records: Buffer): Promise<void>;
+    /** InitProducerId with a transactional id, at its coordinator. */
+    initProducerId(transactionalId: string, timeoutMs: number): Promise<{ producerId: number; producerEpoch: number }>;
+  };
   readonly logger: Logger;
 }
 
@@ -68,9 +74,9 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
             try {
               if (acks !== 0 && acks !== 1 && acks !== ACKS_ALL)
                 throw new TidelogError("INVALID_REQUIRED_ACKS", `acks=${acks}`);
-              const base = await deps.replicas
-                .leaderFor({ topic: t.topic, partition: p.partition })
-                .appendRecordsAsLeader(p.records, acks, timeoutMs);
+              const partition = deps.replicas.leaderFor({ topic: t.topic, partition: p.partition });
+              if (isTransactional(p.records)) await deps.transactions.verify(partition, req.transactionalId, p.records);
+              const base = await partition.appendRecordsAsLeader(p.records, acks, timeoutMs);
               return {
                 partition: p.partition,
                 error: NO_ERROR,
@@ -135,11 +141,10 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
     InitProducerId: refusableUnary(
       (call, callback) => {
         if (call.request.transactionalId !== "") {
-          callback(null, {
-            error: errorInfo("INVALID_REQUEST", "transactions are not supported yet; leave transactional_id empty"),
-            producerId: -1,
-            producerEpoch: -1,
-          });
+          deps.transactions.initProducerId(call.request.transactionalId, call.request.transactionTimeoutMs).then(
+            (ids) => callback(null, { error: NO_ERROR, ...ids }),
+            (e: unknown) => callback(null, { error: errorInfo(asError(e, logger)), producerId: -1, producerEpoch: -1 }),
+          );
           return;
         }
         deps.producerIds.nextProducerId().then(
@@ -311,4 +316,9 @@ function listOffsets(deps: BrokerServiceDeps, req: wire.ListOffsetsRequest__Outp
       }),
     })),
   };
+}
+
+/** Whether the first batch of produced bytes is transactional (the attributes' bit 4). */
+function isTransactional(records: Buffer): boolean {
+  return records.length > ATTRIBUTES_OFFSET + 1 && (records.readInt16BE(ATTRIBUTES_OFFSET) & TRANSACTIONAL_FLAG) !== 0;
 }

@@ -27,6 +27,7 @@ import { ProducerIdManager } from "../cluster/producer-id-manager.js";
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { GroupCoordinator } from "../group/group-coordinator.js";
+import { OFFSETS_TOPIC } from "../group/group-partition.js";
 import { clusterRoutes } from "../http/cluster-routes.js";
 import { ControllerForwarder } from "../http/controller-forwarder.js";
 import { groupRoutes } from "../http/group-routes.js";
@@ -41,12 +42,16 @@ import { ReplicaFetcherManager } from "../replication/replica-fetcher.js";
 import { ReplicaManager } from "../replication/replica-manager.js";
 import { describeLogDirFailure, type LogDirState } from "../storage/log-dir-health.js";
 import { LogManager } from "../storage/log-manager.js";
+import { TransactionCoordinator } from "../txn/transaction-coordinator.js";
+import { TransactionVerifier } from "../txn/transaction-verifier.js";
+import { TxnBrokerClient } from "../txn/txn-broker-client.js";
 import { adminHandlers, FRESH_READ_TIMEOUT_MS } from "./admin-service.js";
 import { brokerHandlers } from "./broker-service.js";
 import type { BrokerConfig } from "./config.js";
 import { groupHandlers } from "./group-service.js";
 import { replicationHandlers } from "./replication-service.js";
 import { limitHandlers, RequestLimiter } from "./request-limits.js";
+import { transactionHandlers } from "./transaction-service.js";
 
 export class Broker {
   private constructor(
@@ -68,6 +73,8 @@ export class Broker {
     readonly replicas: ReplicaManager,
     private readonly fetchers: ReplicaFetcherManager,
     private readonly groups: GroupCoordinator,
+    private readonly transactions: TransactionCoordinator,
+    private readonly txnClient: TxnBrokerClient,
   ) {}
 
   static async start(config: BrokerConfig, logger: Logger, clock: Clock, random: () => number): Promise<Broker> {
@@ -156,6 +163,48 @@ export class Broker {
       config: config.groups,
     });
     replicas.onReconciled(() => groups.onReconciled());
+    const addressOf = (id: number) => {
+      const b = watch.image.brokers.get(id)?.value;
+      return b ? `${b.host}:${b.port}` : null;
+    };
+    const txnClient = new TxnBrokerClient({
+      addressOf,
+      brokerId: config.brokerId,
+      brokerEpoch: () => session.registration?.brokerEpoch ?? -1,
+      markerTimeoutMs: 35_000,
+      verifyTimeoutMs: 5000,
+    });
+    const transactions = new TransactionCoordinator({
+      brokerId: config.brokerId,
+      clock,
+      logger: logger.child({ component: "transaction-coordinator" }),
+      replicas,
+      image: () => watch.image,
+      newProducerId: () => producerIds.nextProducerId(),
+      writeMarkers: (leaderId, request) => txnClient.writeMarkers(leaderId, request),
+      config: config.transactions,
+    });
+    replicas.onReconciled(() => transactions.onReconciled());
+    // A marker on a __consumer_offsets partition ends a transaction's pending offsets there.
+    replicas.onTxnMarker((tp, marker) => {
+      if (tp.topic === OFFSETS_TOPIC) groups.onTxnMarker(tp.partition, marker.producerId, marker.commit);
+    });
+    const verifier = new TransactionVerifier({
+      brokerId: config.brokerId,
+      image: () => watch.image,
+      verifyAt: async (coordinatorId, request) => {
+        if (coordinatorId === config.brokerId) {
+          transactions.verifyPartition(
+            request.transactionalId,
+            request.producerId,
+            request.producerEpoch,
+            request.partition,
+          );
+        } else {
+          await txnClient.verifyPartition(coordinatorId, request);
+        }
+      },
+    });
     metrics.attach({
       partitions: () => replicas.all(),
       image: () => watch.image,
@@ -165,6 +214,7 @@ export class Broker {
       partition: (topic, partition) => replicas.get({ topic, partition }),
     });
     groups.start();
+    transactions.start();
     replicas.startIsrChecks(Math.max(100, Math.floor(config.replicaLagTimeMaxMs / 2)));
 
     const proto = loadTidelogProto(grpc);
@@ -182,6 +232,10 @@ export class Broker {
             image: () => watch.image,
             replicas,
             producerIds,
+            transactions: {
+              verify: (partition, transactionalId, records) => verifier.verify(partition, transactionalId, records),
+              initProducerId: (transactionalId, timeoutMs) => transactions.initProducerId(transactionalId, timeoutMs),
+            },
             logger: logger.child({ component: "broker-api" }),
           }),
           limiter,
@@ -224,6 +278,22 @@ export class Broker {
             coordinator: groups,
             config: config.groups,
             logger: logger.child({ component: "group-api" }),
+          }),
+          limiter,
+        ),
+        metrics,
+      ),
+    );
+    server.addService(
+      proto.tidelog.v1.Transaction.service,
+      instrumentHandlers(
+        limitHandlers(
+          transactionHandlers({
+            image: () => watch.image,
+            controller,
+            coordinator: transactions,
+            config: config.transactions,
+            logger: logger.child({ component: "transaction-api" }),
           }),
           limiter,
         ),
@@ -320,6 +390,8 @@ export class Broker {
       replicas,
       fetchers,
       groups,
+      transactions,
+      txnClient,
     );
     logger.info({ host: config.advertisedHost, grpcPort, httpPort, dataDir: config.dataDir }, "broker started");
     return broker;
@@ -334,6 +406,8 @@ export class Broker {
     await step(logger, "deregister", () => this.registration.deregister());
     this.fetchers.stop();
     this.groups.stop();
+    this.transactions.stop();
+    this.txnClient.close();
     this.replicas.stop();
     await step(logger, "close the HTTP API's client", () => this.httpClient.close());
     await step(logger, "stop gRPC", () => stopServer(this.server, 5000));

@@ -167,6 +167,48 @@ export const BrokerConfigSchema = Type.Object(
       "Heartbeat interval given to members (capped at a third of their session timeout).",
     ),
     "group.consumer.max.size": int(1, 100_000, 1000, "Members one group may have."),
+    "transaction.state.log.num.partitions": int(
+      1,
+      1000,
+      16,
+      "Partitions of __transaction_state (created on first use; fixed afterwards, transactional ids are placed by hash).",
+    ),
+    "transaction.state.log.replication.factor": int(
+      1,
+      100,
+      3,
+      "Replicas of __transaction_state, capped by the live brokers when it is created.",
+    ),
+    "transaction.state.log.min.isr": int(
+      1,
+      100,
+      2,
+      "min.insync.replicas of __transaction_state (capped by its replication factor).",
+    ),
+    "transaction.state.log.segment.bytes": int(
+      1024 * 1024,
+      2 ** 31 - 1,
+      100 * 1024 * 1024,
+      "segment.bytes of __transaction_state.",
+    ),
+    "transaction.max.timeout.ms": int(
+      1,
+      MAX_INT,
+      900_000,
+      "Largest transaction timeout a producer may ask for (INVALID_TRANSACTION_TIMEOUT past it).",
+    ),
+    "transaction.abort.timed.out.transaction.cleanup.interval.ms": int(
+      10,
+      MAX_INT,
+      10_000,
+      "How often the coordinator looks for transactions past their timeout and aborts them.",
+    ),
+    "transaction.state.log.write.timeout.ms": int(
+      100,
+      300_000,
+      5000,
+      "How long a write to __transaction_state waits for every in-sync replica.",
+    ),
     "max.inflight.requests.per.connection": int(
       1,
       1_000_000,
@@ -245,6 +287,7 @@ export interface BrokerConfig {
   readonly defaultReplicationFactor: number;
   readonly shutdownTimeoutMs: number;
   readonly groups: GroupConfig;
+  readonly transactions: TransactionConfig;
   readonly requestLimits: RequestLimitsConfig;
   readonly logLevel: string;
   /** Broker-wide defaults for every topic's log (topic configs override them). */
@@ -262,6 +305,17 @@ export interface GroupConfig {
   readonly maxSessionTimeoutMs: number;
   readonly heartbeatIntervalMs: number;
   readonly maxGroupSize: number;
+}
+
+/** Transaction coordination and __transaction_state. */
+export interface TransactionConfig {
+  readonly numPartitions: number;
+  readonly replicationFactor: number;
+  readonly minIsr: number;
+  readonly segmentBytes: number;
+  readonly maxTimeoutMs: number;
+  readonly abortCheckIntervalMs: number;
+  readonly writeTimeoutMs: number;
 }
 
 /**
@@ -448,6 +502,18 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
       maxSessionTimeoutMs: get("group.max.session.timeout.ms"),
       heartbeatIntervalMs: get("group.consumer.heartbeat.interval.ms"),
       maxGroupSize: get("group.consumer.max.size"),
+    },
+    transactions: {
+      numPartitions: get("transaction.state.log.num.partitions"),
+      replicationFactor: get("transaction.state.log.replication.factor"),
+      minIsr: Math.min(
+        get<number>("transaction.state.log.min.isr"),
+        get<number>("transaction.state.log.replication.factor"),
+      ),
+      segmentBytes: get("transaction.state.log.segment.bytes"),
+      maxTimeoutMs: get("transaction.max.timeout.ms"),
+      abortCheckIntervalMs: get("transaction.abort.timed.out.transaction.cleanup.interval.ms"),
+      writeTimeoutMs: get("transaction.state.log.write.timeout.ms"),
     },
     requestLimits: {
       inflightRequestsPerConnectionMax: get("max.inflight.requests.per.connection"),

@@ -23,6 +23,7 @@ import {
   offsetsPartitionFor,
   toTopicPartitions,
 } from "../group/group-partition.js";
+import { transactionalIdProblem } from "../txn/transaction-metadata.js";
 import type { GroupConfig } from "./config.js";
 import { unary } from "./unary-handler.js";
 
@@ -174,6 +175,47 @@ export function groupHandlers(deps: GroupServiceDeps): wire.GroupHandlers {
       },
     ),
 
+    TxnOffsetCommit: unary(
+      logger,
+      (e) => ({ error: errorInfo(e), topics: [] }),
+      async (req: wire.TxnOffsetCommitRequest__Output) => {
+        checkId("group", req.groupId, true);
+        checkId("member", req.memberId, false);
+        const problem = transactionalIdProblem(req.transactionalId);
+        if (problem) throw new TidelogError("INVALID_REQUEST", problem);
+        if (!Number.isSafeInteger(req.producerId) || req.producerId < 0 || req.producerEpoch < 0) {
+          throw new TidelogError(
+            "INVALID_REQUEST",
+            `producer id ${req.producerId} / epoch ${req.producerEpoch} is not valid`,
+          );
+        }
+        countPartitions(req.topics.map((t) => ({ partitions: t.partitions.map((p) => p.partition) })));
+        const items = req.topics.flatMap((t) =>
+          t.partitions.map((p) => ({
+            topic: t.topic,
+            partition: p.partition,
+            offset: p.offset,
+            leaderEpoch: p.leaderEpoch,
+            metadata: p.metadata,
+          })),
+        );
+        const results = await coordinator.txnCommit(
+          req.groupId,
+          { producerId: req.producerId, producerEpoch: req.producerEpoch },
+          { memberId: req.memberId, memberEpoch: req.memberEpoch },
+          items,
+        );
+        let i = 0;
+        return {
+          error: NO_ERROR,
+          topics: req.topics.map((t) => ({
+            topic: t.topic,
+            partitions: t.partitions.map((p) => ({ partition: p.partition, error: errorInfo(results[i++] ?? null) })),
+          })),
+        };
+      },
+    ),
+
     OffsetFetch: unary(
       logger,
       (e) => ({ error: errorInfo(e), topics: [] }),
@@ -184,7 +226,7 @@ export function groupHandlers(deps: GroupServiceDeps): wire.GroupHandlers {
           req.topics.length === 0
             ? null
             : req.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
-        const rows = coordinator.fetchOffsets(req.groupId, wanted);
+        const rows = coordinator.fetchOffsets(req.groupId, wanted, req.requireStable);
         const byTopic = new Map<string, wire.OffsetFetchPartition[]>();
         for (const r of rows) {
           const list = byTopic.get(r.topic) ?? [];

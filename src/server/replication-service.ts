@@ -28,7 +28,80 @@ export interface ReplicationServiceDeps {
 export function replicationHandlers(deps: ReplicationServiceDeps): wire.ReplicationHandlers {
   return {
     ReplicaFetch: (call) => serveFollower(call, deps),
+    WriteTxnMarkers: (call, callback) => {
+      writeMarkers(call.request, deps).then(
+        (res) => callback(null, res),
+        (e: unknown) => {
+          deps.logger.error({ err: e }, "writing transaction markers failed unexpectedly");
+          callback(null, { error: errorInfo(new TidelogError("UNKNOWN_SERVER_ERROR", String(e))), markers: [] });
+        },
+      );
+    },
   };
+}
+
+/** How long one marker may wait for the in-sync replicas; the coordinator retries after. */
+const MARKER_TIMEOUT_MS = 30_000;
+/** Markers and partitions one request may carry. */
+const MARKER_PARTITIONS_MAX = 10_000;
+
+/**
+ * WriteTxnMarkers: only a live broker's registration may write markers (the coordinator
+ * names its broker id and epoch, as a follower does). Each partition is answered on its
+ * own; the coordinator retries the ones that failed.
+ */
+async function writeMarkers(
+  req: wire.WriteTxnMarkersRequest__Output,
+  deps: ReplicationServiceDeps,
+): Promise<wire.WriteTxnMarkersResponse> {
+  const live = deps.brokerEpochOf(req.brokerId);
+  if (live === null || live !== Number(req.brokerEpoch)) {
+    const error = new TidelogError(
+      "STALE_BROKER_EPOCH",
+      `broker ${req.brokerId} with epoch ${req.brokerEpoch} is not a live registration; markers not written`,
+    );
+    deps.logger.warn({ brokerId: req.brokerId, err: error.detail }, "refused transaction markers");
+    return { error: errorInfo(error), markers: [] };
+  }
+  const count = req.markers.reduce((n, m) => n + m.topics.reduce((k, t) => k + t.partitions.length, 0), 0);
+  if (count > MARKER_PARTITIONS_MAX) {
+    return {
+      error: errorInfo(
+        new TidelogError("INVALID_REQUEST", `at most ${MARKER_PARTITIONS_MAX} marker partitions per request`),
+      ),
+      markers: [],
+    };
+  }
+  const markers = await Promise.all(
+    req.markers.map(async (m) => ({
+      producerId: m.producerId,
+      partitions: (
+        await Promise.all(
+          m.topics.flatMap((t) =>
+            t.partitions.map(async (partition) => {
+              try {
+                await deps.replicas.writeTxnMarker(
+                  { topic: t.topic, partition },
+                  {
+                    producerId: m.producerId,
+                    producerEpoch: m.producerEpoch,
+                    commit: m.commit,
+                    coordinatorEpoch: m.coordinatorEpoch,
+                  },
+                  MARKER_TIMEOUT_MS,
+                );
+                return { topic: t.topic, partition, error: errorInfo(null) };
+              } catch (e) {
+                const err = e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", String(e));
+                return { topic: t.topic, partition, error: errorInfo(err) };
+              }
+            }),
+          ),
+        )
+      ).flat(),
+    })),
+  );
+  return { error: errorInfo(null), markers };
 }
 
 /**

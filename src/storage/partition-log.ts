@@ -176,6 +176,8 @@ export interface ReadOptions {
 }
 
 const EMPTY = Buffer.alloc(0);
+/** baseSequence of a batch that carries a producer id but no sequence (Kafka's RecordBatch.NO_SEQUENCE). */
+const NO_SEQUENCE = -1;
 
 /** Idempotent producers remembered per partition (each costs a few hundred bytes). */
 export const MAX_PRODUCERS_PER_PARTITION = 10_000;
@@ -619,6 +621,12 @@ export class PartitionLog {
     const producerId = readInt64(data, p.position + PRODUCER_ID_OFFSET);
     const epoch = data.readInt16BE(p.position + PRODUCER_EPOCH_OFFSET);
     const firstSeq = data.readInt32BE(p.position + BASE_SEQUENCE_OFFSET);
+    if (firstSeq === NO_SEQUENCE) {
+      // A coordinator's write for a producer (transactional offsets): fenced by epoch like
+      // the producer's own batches, but not numbered, so never deduplicated.
+      this.producers.checkMarker(producerId, epoch);
+      return null;
+    }
     const check = this.producers.check(
       producerId,
       epoch,

@@ -129,8 +129,10 @@ export class ProducerStateManager {
   }
 
   /**
-   * Refuses a marker older than the producer's epoch here (a stale coordinator, or a
-   * marker replayed after a newer transaction began): INVALID_PRODUCER_EPOCH.
+   * Refuses a marker (or another unnumbered batch written for the producer, such as its
+   * transactional offsets) older than the producer's epoch here (a stale coordinator, a
+   * fenced producer, or a marker replayed after a newer transaction began):
+   * INVALID_PRODUCER_EPOCH.
    */
   checkMarker(producerId: number, epoch: number): void {
     const entry = this.producers.get(producerId);

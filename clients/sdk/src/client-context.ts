@@ -18,10 +18,12 @@ import {
   callAdmin,
   callBroker,
   callGroup,
+  callTransaction,
   type GroupRpcs,
   openProduceStream,
   type PendingCall,
   type ProduceStreamCall,
+  type TransactionRpcs,
 } from "./rpc.js";
 import { TopicMetadataCache } from "./topic-metadata.js";
 
@@ -122,6 +124,20 @@ export class ClientContext {
     deadlineMs: number,
   ): Promise<GroupRpcs[M][1]> {
     return callGroup(this.pool.group(address), method, request, {
+      address,
+      deadlineMs,
+      metadata: this.headers.clone(),
+    });
+  }
+
+  /** One Transaction call to `address`, no retry. */
+  callTransaction<M extends keyof TransactionRpcs>(
+    address: string,
+    method: M,
+    request: TransactionRpcs[M][0],
+    deadlineMs: number,
+  ): Promise<TransactionRpcs[M][1]> {
+    return callTransaction(this.pool.transaction(address), method, request, {
       address,
       deadlineMs,
       metadata: this.headers.clone(),

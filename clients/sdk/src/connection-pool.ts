@@ -9,7 +9,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, loadTidelogProto, type TidelogProto } from "./protocol/grpc.js";
-import type { AdminClient, BrokerClient, GroupClient } from "./protocol/messages.js";
+import type { AdminClient, BrokerClient, GroupClient, TransactionClient } from "./protocol/messages.js";
 import type { RetryOptions } from "./retry.js";
 
 interface Connection {
@@ -17,6 +17,7 @@ interface Connection {
   admin: AdminClient | null;
   broker: BrokerClient | null;
   group: GroupClient | null;
+  transaction: TransactionClient | null;
 }
 
 export interface ConnectionPoolOptions {
@@ -85,6 +86,19 @@ export class ConnectionPool {
     return connection.group;
   }
 
+  /** The Transaction service stub (transaction coordinators) for `address`. */
+  transaction(address: string): TransactionClient {
+    const connection = this.connection(address);
+    if (connection.transaction === null) {
+      const Transaction = this.loadProto().tidelog.v1.Transaction;
+      connection.transaction = new Transaction(address, grpc.credentials.createInsecure(), {
+        ...this.channelOptions,
+        channelOverride: connection.channel,
+      });
+    }
+    return connection.transaction;
+  }
+
   close(): void {
     this.closed = true;
     for (const connection of this.connections.values()) connection.channel.close();
@@ -101,7 +115,7 @@ export class ConnectionPool {
     }
     this.evictBeyond(this.options.maxConnections - 1);
     const channel = new grpc.Channel(address, grpc.credentials.createInsecure(), this.channelOptions);
-    const created: Connection = { channel, admin: null, broker: null, group: null };
+    const created: Connection = { channel, admin: null, broker: null, group: null, transaction: null };
     this.connections.set(address, created);
     return created;
   }

@@ -239,6 +239,32 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     await this.commitProcessed(offsets ?? null);
   }
 
+  /**
+   * What a transactional producer commits for this consumer (consume-transform-produce,
+   * `tx.sendOffsets(consumer)`): the position after the last record the application
+   * finished with, on each partition it owns, with the group and this member's id and
+   * epoch (so a member the group moved on from cannot commit, KIP-447). Use it with
+   * autoCommit: false, so progress is committed only inside transactions.
+   */
+  transactionOffsets(): {
+    groupId: string;
+    memberId: string;
+    memberEpoch: number;
+    offsets: CommittedPosition[];
+  } {
+    const groupId = this.options.groupId;
+    if (groupId === null) throw new TidelogError("INVALID_CONFIG", "transactionOffsets() needs the groupId option");
+    const member = this.membership;
+    const owned = new Set((member?.assignment() ?? this.assignment()).map((tp) => tpKey(tp.topic, tp.partition)));
+    const offsets = [...this.processed.entries()].filter(([k]) => owned.has(k)).map(([, p]) => p);
+    return {
+      groupId,
+      memberId: member?.memberId ?? "",
+      memberEpoch: member ? member.memberEpoch : -1,
+      offsets,
+    };
+  }
+
   /** Committed offsets of the group for `partitions` (-1: nothing committed). */
   async committed(partitions: readonly TopicPartition[]): Promise<CommittedPosition[]> {
     const groupId = this.options.groupId;

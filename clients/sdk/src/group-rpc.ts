@@ -19,6 +19,8 @@ export const COORDINATOR_RETRIED_CODES: ReadonlySet<ErrorName> = new Set<ErrorNa
   "COORDINATOR_LOAD_IN_PROGRESS",
   "REQUEST_TIMED_OUT",
   "NETWORK_EXCEPTION",
+  // A transaction's offsets are not decided yet: ask again shortly rather than read a stale one.
+  "UNSTABLE_OFFSET_COMMIT",
 ]);
 
 /** Coordinators remembered; past this the oldest lookup is forgotten. */
@@ -103,7 +105,8 @@ export class GroupRpc {
     const res = await this.call(
       groupId,
       "offsetFetch",
-      { groupId, topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })) },
+      // requireStable: never a position that a transaction in flight is about to move.
+      { groupId, topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })), requireStable: true },
       (r) => errorFromInfo(r.error),
     );
     return res.topics.flatMap((t) =>

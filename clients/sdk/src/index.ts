@@ -67,7 +67,7 @@ export { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY, MAX_REQUEST_TIMEOUT_MS } fro
 export type { Logger } from "./logger.js";
 export { murmur2, toPositive } from "./murmur2.js";
 export { partitionForKey } from "./partitioner.js";
-export { type PartitionInfo, Producer } from "./producer.js";
+export { type OffsetsSource, type PartitionInfo, Producer, type Transaction } from "./producer.js";
 export type {
   Acks,
   CloseOptions,
@@ -112,3 +112,4 @@ export {
   TimestampType,
 } from "./record/index.js";
 export type { RetryOptions } from "./retry.js";
+export type { TransactionOffsets } from "./transaction-manager.js";

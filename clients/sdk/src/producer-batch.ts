@@ -19,11 +19,13 @@ import type { BufferPool } from "./buffer-pool.js";
 import type { TidelogError } from "./errors.js";
 import type { DeliveryReport, ProducerRecord } from "./producer-types.js";
 import {
+  ATTRIBUTES_OFFSET,
   BASE_SEQUENCE_OFFSET,
   CRC_OFFSET,
   computeBatchCrc,
   PRODUCER_EPOCH_OFFSET,
   PRODUCER_ID_OFFSET,
+  TRANSACTIONAL_FLAG,
   writeInt64,
 } from "./record/batch-header.js";
 import { type CompressionName, RecordBatchBuilder } from "./record/index.js";
@@ -139,9 +141,10 @@ export class ProducerBatch {
   }
 
   /** Writes producer id, epoch and base sequence into the built header and recomputes the CRC. Once per batch. */
-  stamp(producerId: number, producerEpoch: number, baseSequence: number): void {
+  stamp(producerId: number, producerEpoch: number, baseSequence: number, transactional = false): void {
     const buf = this.wireBytes;
     if (this.baseSequence !== -1) throw new Error("a batch is stamped once: retries must resend the same sequence");
+    if (transactional) buf.writeInt16BE(buf.readInt16BE(ATTRIBUTES_OFFSET) | TRANSACTIONAL_FLAG, ATTRIBUTES_OFFSET);
     writeInt64(buf, PRODUCER_ID_OFFSET, producerId);
     buf.writeInt16BE(producerEpoch, PRODUCER_EPOCH_OFFSET);
     buf.writeInt32BE(baseSequence, BASE_SEQUENCE_OFFSET);

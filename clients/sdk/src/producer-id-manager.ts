@@ -34,10 +34,28 @@ export class ProducerIdManager {
     private readonly ctx: ClientContext,
     /** Called when a request ends, with or without an id. */
     private readonly onChange: () => void,
+    /**
+     * A transactional producer's ids come from its transaction coordinator (InitProducerId
+     * with its transactional id, and every EndTxn): `assign` sets them, and a request for a
+     * new one (a partition's sequence broke) goes here instead, since a transaction cannot
+     * change producer id midway.
+     */
+    private readonly external?: (replacing: number | undefined) => void,
   ) {}
+
+  /** The id and epoch a transaction coordinator gave. */
+  assign(identity: ProducerIdentity): void {
+    this.current = identity;
+    this.lastError = null;
+    this.onChange();
+  }
 
   /** Asks for an id unless one is being fetched; `replacing` names an id that may no longer be used. */
   request(replacing?: number): void {
+    if (this.external) {
+      this.external(replacing);
+      return;
+    }
     if (this.fetching || this.fatal !== null) return;
     if (replacing !== undefined && this.current !== null && this.current.producerId !== replacing) return;
     if (this.ctx.seams.nowMs() < this.notBeforeMs) return;

@@ -6,7 +6,8 @@
  *   - idempotence needs acks -1 ("all"); it is on by default only when acks is -1;
  *   - maxInFlightPerPartition is 1..5 (the broker de-duplicates the last five batches);
  *   - deliveryTimeoutMs >= lingerMs + requestTimeoutMs (a batch gets at least one full try);
- *   - batchSize <= maxRequestBytes <= the gRPC message limit, and batchSize <= bufferMemory.
+ *   - batchSize <= maxRequestBytes <= the gRPC message limit, and batchSize <= bufferMemory;
+ *   - a transactional producer (transactionalId) is idempotent with acks "all".
  */
 import { TidelogError } from "./errors.js";
 import {
@@ -41,7 +42,13 @@ export interface ResolvedProducerOptions {
   readonly idempotent: boolean;
   readonly maxRequestBytes: number;
   readonly partitioner: "murmur2" | Partitioner;
+  /** Null for a producer without transactions. */
+  readonly transactionalId: string | null;
+  readonly transactionTimeoutMs: number;
 }
+
+/** Kafka's transaction.timeout.ms default. */
+const DEFAULT_TRANSACTION_TIMEOUT_MS = 60_000;
 
 function invalid(detail: string): TidelogError {
   return new TidelogError("INVALID_CONFIG", detail);
@@ -75,9 +82,25 @@ export function checkProducerOptions(o: ProducerOptions): ResolvedProducerOption
   if (partitioner !== "murmur2" && typeof partitioner !== "function") {
     throw invalid(`partitioner must be "murmur2" or a function`);
   }
+  const transactionalId = o.transactionalId ?? null;
+  if (transactionalId !== null) {
+    if (typeof transactionalId !== "string" || transactionalId.length === 0 || transactionalId.length > 255) {
+      throw invalid("transactionalId must be a string of 1 to 255 characters");
+    }
+    if (acks !== -1 || o.idempotent === false) {
+      throw invalid('a transactional producer is idempotent with acks "all": leave acks and idempotent unset');
+    }
+  }
   const resolved: ResolvedProducerOptions = {
     acks,
     idempotent: o.idempotent ?? acks === -1,
+    transactionalId,
+    transactionTimeoutMs: integer(
+      "transactionTimeoutMs",
+      o.transactionTimeoutMs ?? DEFAULT_TRANSACTION_TIMEOUT_MS,
+      1,
+      MAX_REQUEST_TIMEOUT_MS,
+    ),
     compression,
     partitioner,
     lingerMs: integer("lingerMs", o.lingerMs ?? DEFAULT_LINGER_MS, 0, MAX_LINGER_MS),

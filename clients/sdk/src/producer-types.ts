@@ -43,6 +43,14 @@ export interface ProducerOptions {
   readonly maxRequestBytes?: number;
   /** "murmur2" (default): Kafka's key hash, sticky partitioning for keyless records; or a function. */
   readonly partitioner?: "murmur2" | Partitioner;
+  /**
+   * Makes the producer transactional (transactional.id): sends happen inside
+   * transactions, committed or aborted as a whole, across partitions and together with a
+   * consumer's offsets. A new producer with the same id fences the older one.
+   */
+  readonly transactionalId?: string;
+  /** How long a transaction may stay open before the coordinator aborts it (transaction.timeout.ms); default 60000. */
+  readonly transactionTimeoutMs?: number;
 }
 
 export interface ProducerRecord {

@@ -19,6 +19,16 @@
  *
  * Safe to call from any number of async tasks; records from concurrent calls are
  * interleaved in call order.
+ *
+ * Transactions (with `transactionalId`): records sent between beginTransaction() and
+ * commitTransaction() become visible to read_committed consumers together, or never
+ * (abortTransaction(), a failed send, a fenced producer). The usual shape:
+ *
+ *   const producer = client.producer({ transactionalId: "orders-enricher-1" });
+ *   await producer.transaction(async (tx) => {
+ *     await tx.send("totals", { key, value });
+ *     await tx.sendOffsets(consumer);          // the input's progress commits with it
+ *   });                                        // commits; aborts (and rethrows) if the callback throws
  */
 import type { ClientContext } from "./client-context.js";
 import { TidelogError } from "./errors.js";
@@ -30,6 +40,7 @@ import type { CloseOptions, DeliveryReport, ProducerOptions, ProducerRecord } fr
 import { topicNameProblem } from "./protocol/topic-name.js";
 import { RecordAccumulator } from "./record-accumulator.js";
 import { Sender } from "./sender.js";
+import { TransactionManager, type TransactionOffsets } from "./transaction-manager.js";
 
 export interface PartitionInfo {
   readonly partition: number;
@@ -40,12 +51,27 @@ export interface PartitionInfo {
 
 type ProducerState = "open" | "closing" | "closed";
 
+/** What a transaction callback gets: sends and offsets inside the transaction. */
+export interface Transaction {
+  send(topic: string, record: ProducerRecord): Promise<DeliveryReport>;
+  send(topic: string, records: readonly ProducerRecord[]): Promise<DeliveryReport[]>;
+  /** The consumer's processed positions (or explicit offsets) commit with the transaction. */
+  sendOffsets(offsets: TransactionOffsets | OffsetsSource): Promise<void>;
+}
+
+/** A consumer in a group: its positions and member id/epoch for consume-transform-produce. */
+export interface OffsetsSource {
+  transactionOffsets(): TransactionOffsets;
+}
+
 export class Producer {
   readonly options: ResolvedProducerOptions;
   private readonly accumulator: RecordAccumulator;
   private readonly sender: Sender;
   private state: ProducerState = "open";
   private closed: Promise<void> | null = null;
+  private readonly txn: TransactionManager | null;
+  private initializing: Promise<void> | null = null;
 
   /** Made by Client.producer(). */
   constructor(
@@ -70,7 +96,24 @@ export class Producer {
       wake: () => sender?.wake(),
       batchOpened: (batch) => sender?.batchOpened(batch),
     });
-    const producerIds = o.idempotent ? new ProducerIdManager(ctx, () => sender?.wake()) : null;
+    let txn: TransactionManager | null = null;
+    const producerIds = o.idempotent
+      ? new ProducerIdManager(
+          ctx,
+          () => sender?.wake(),
+          o.transactionalId === null ? undefined : () => txn?.sequenceBroke(),
+        )
+      : null;
+    if (o.transactionalId !== null && producerIds !== null) {
+      txn = new TransactionManager(ctx, o.transactionalId, o.transactionTimeoutMs, producerIds, {
+        flush: () => this.flush(),
+        failUnsent: (error) => sender?.failUnsent(error),
+        startOver: () => sender?.startOver(),
+        wake: () => sender?.wake(),
+        fatal: (error) => this.fenced(error),
+      });
+    }
+    this.txn = txn;
     sender = new Sender({
       ctx,
       accumulator: this.accumulator,
@@ -81,8 +124,96 @@ export class Producer {
       deliveryTimeoutMs: o.deliveryTimeoutMs,
       requestTimeoutMs: o.requestTimeoutMs,
       maxRequestBytes: o.maxRequestBytes,
+      ...(txn ? { transaction: txn } : {}),
     });
     this.sender = sender;
+  }
+
+  // ------------------------------------------------------------------ transactions
+
+  /**
+   * Registers the transactional id with its coordinator and fences any older producer
+   * with the same id (its open transaction is aborted first). Called by the first
+   * transaction if not before; idempotent.
+   */
+  initTransactions(): Promise<void> {
+    const txn = this.transactional("initTransactions");
+    if (txn.state === "ready" || txn.state === "in_transaction") return Promise.resolve();
+    this.initializing ??= txn.init().finally(() => {
+      this.initializing = null;
+    });
+    return this.initializing;
+  }
+
+  /** Opens a transaction: sends until commit or abort belong to it. */
+  beginTransaction(): void {
+    this.transactional("beginTransaction").begin();
+  }
+
+  /** Sends everything held, then commits the transaction. A failed send rejects it: abort next. */
+  commitTransaction(): Promise<void> {
+    return this.transactional("commitTransaction").commit();
+  }
+
+  /** Drops what is not sent yet and aborts the transaction: read_committed consumers never see its records. */
+  abortTransaction(): Promise<void> {
+    return this.transactional("abortTransaction").abort();
+  }
+
+  /** Commits a consumer's positions (or explicit offsets) as part of the open transaction. */
+  sendOffsets(offsets: TransactionOffsets | OffsetsSource): Promise<void> {
+    const txn = this.transactional("sendOffsets");
+    const given = "transactionOffsets" in offsets ? offsets.transactionOffsets() : offsets;
+    return txn.sendOffsets(given);
+  }
+
+  /**
+   * Runs `fn` in a transaction: commits when it resolves, aborts when it (or the commit)
+   * throws, and rethrows. Sends go through the `tx` it is given (or this producer).
+   */
+  async transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
+    await this.initTransactions();
+    this.beginTransaction();
+    const tx: Transaction = {
+      send: ((topic: string, records: ProducerRecord | readonly ProducerRecord[]) =>
+        this.send(topic, records as ProducerRecord)) as Transaction["send"],
+      sendOffsets: (offsets) => this.sendOffsets(offsets),
+    };
+    let result: T;
+    try {
+      result = await fn(tx);
+      await this.commitTransaction();
+    } catch (e) {
+      const txn = this.txn as TransactionManager;
+      if (txn.state === "in_transaction" || txn.state === "abortable_error") {
+        await txn.abort().catch((abortError: unknown) => {
+          this.ctx.logger.warn({ error: String(abortError) }, "aborting the failed transaction failed too");
+        });
+      }
+      throw e;
+    }
+    return result;
+  }
+
+  /** The transaction's state (for a transactional producer), e.g. "ready", "in_transaction". */
+  get transactionState(): string | null {
+    return this.txn?.state ?? null;
+  }
+
+  private transactional(what: string): TransactionManager {
+    if (this.txn === null) {
+      throw new TidelogError(
+        "INVALID_CONFIG",
+        `${what} needs a transactional producer: client.producer({ transactionalId })`,
+      );
+    }
+    return this.txn;
+  }
+
+  /** Fenced (a newer instance took the transactional id): nothing more can be written. */
+  private fenced(error: TidelogError): void {
+    this.sender.abort(error);
+    void this.close({ timeoutMs: 0 });
   }
 
   /** Bytes of records held until delivered (what bufferMemory bounds). */
@@ -97,6 +228,13 @@ export class Producer {
     return new Promise<DeliveryReport | DeliveryReport[]>((resolve, reject) => {
       const refused = this.refusal(topic, records, many);
       if (refused !== null) return reject(refused);
+      if (this.txn) {
+        try {
+          this.txn.checkSend();
+        } catch (e) {
+          return reject(e);
+        }
+      }
       const deadlineMs = this.ctx.seams.nowMs() + this.options.maxBlockMs;
       const call = new SendCall(topic, records, many, deadlineMs, resolve, reject);
       if (call.count === 0) return resolve([]);

@@ -128,6 +128,11 @@ export class RecordAccumulator {
     return this.waiting.slice(this.waitingHead);
   }
 
+  /** Every partition queue made so far. */
+  *allQueues(): Iterable<PartitionQueue> {
+    for (const list of this.queues.values()) for (const queue of list) if (queue) yield queue;
+  }
+
   /** Takes a new call: appends what it can now, queues the rest. */
   submit(call: SendCall): void {
     if (this.waitingCalls === 0) {

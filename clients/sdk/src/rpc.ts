@@ -169,6 +169,7 @@ export interface GroupRpcs {
   findCoordinator: [wire.FindCoordinatorRequest, wire.FindCoordinatorResponse__Output];
   heartbeat: [wire.GroupHeartbeatRequest, wire.GroupHeartbeatResponse__Output];
   offsetCommit: [wire.OffsetCommitRequest, wire.OffsetCommitResponse__Output];
+  txnOffsetCommit: [wire.TxnOffsetCommitRequest, wire.OffsetCommitResponse__Output];
   offsetFetch: [wire.OffsetFetchRequest, wire.OffsetFetchResponse__Output];
   listGroups: [wire.ListGroupsRequest, wire.ListGroupsResponse__Output];
   describeGroups: [wire.DescribeGroupsRequest, wire.DescribeGroupsResponse__Output];
@@ -182,6 +183,25 @@ export function callGroup<M extends keyof GroupRpcs>(
   options: CallOptions,
 ): Promise<GroupRpcs[M][1]> {
   return unary<GroupRpcs[M][0], GroupRpcs[M][1]>(stub, method, request, options);
+}
+
+/** The Transaction service's methods, with the shapes the loader produces. */
+export interface TransactionRpcs {
+  findTransactionCoordinator: [wire.FindTransactionCoordinatorRequest, wire.FindTransactionCoordinatorResponse__Output];
+  addPartitionsToTxn: [wire.AddPartitionsToTxnRequest, wire.AddPartitionsToTxnResponse__Output];
+  addOffsetsToTxn: [wire.AddOffsetsToTxnRequest, wire.AddOffsetsToTxnResponse__Output];
+  endTxn: [wire.EndTxnRequest, wire.EndTxnResponse__Output];
+  listTransactions: [wire.ListTransactionsRequest, wire.ListTransactionsResponse__Output];
+  describeTransactions: [wire.DescribeTransactionsRequest, wire.DescribeTransactionsResponse__Output];
+}
+
+export function callTransaction<M extends keyof TransactionRpcs>(
+  stub: wire.TransactionClient,
+  method: M,
+  request: TransactionRpcs[M][0],
+  options: CallOptions,
+): Promise<TransactionRpcs[M][1]> {
+  return unary<TransactionRpcs[M][0], TransactionRpcs[M][1]>(stub, method, request, options);
 }
 
 /** A ProduceStream call: requests go out, responses come back in request order. */

@@ -72,6 +72,17 @@ export interface SenderOptions {
   readonly deliveryTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly maxRequestBytes: number;
+  /** A transactional producer's transaction: gates what may be sent (partitions join first). */
+  readonly transaction?: SenderTransaction;
+}
+
+/** What the Sender asks of a transactional producer's transaction manager. */
+export interface SenderTransaction {
+  readonly transactionalId: string;
+  /** Whether batches of this partition may go out now; when not, it asks for the partition to join and wakes the sender after. */
+  mayDrain(topic: string, partition: number): boolean;
+  /** A batch failed for good: the transaction can no longer commit. */
+  batchFailed(error: TidelogError): void;
 }
 
 /** One produce request awaiting its answer. */
@@ -119,6 +130,24 @@ export class Sender {
     if (this.options.lingerMs <= 0) this.wake();
     else this.wakeTimer.arm(batch.createdAtMs + this.options.lingerMs);
     if (this.tickTimer === null) this.tickTimer = setInterval(() => this.tick(), PRODUCER_TICK_MS);
+  }
+
+  /**
+   * A transaction ends (commit or abort): nothing may be held, and every partition starts
+   * its sequences again at 0 under the producer id and epoch the end gave.
+   */
+  startOver(): void {
+    for (const queue of this.options.accumulator.allQueues()) queue.producerId = -1;
+  }
+
+  /** Fails every batch not yet sent (a transaction is aborting); in-flight ones are left to answer. */
+  failUnsent(error: TidelogError): void {
+    const { accumulator } = this.options;
+    accumulator.failWaiting(error);
+    for (const queue of [...accumulator.nonEmpty]) {
+      for (const batch of queue.batches.splice(0)) this.finish(batch, -1, error);
+      queue.open = null;
+    }
   }
 
   /** Stops for good: everything still held fails with `error`. */
@@ -169,6 +198,7 @@ export class Sender {
         continue;
       }
       if (!this.sequenceReady(queue)) continue;
+      if (this.options.transaction && !this.options.transaction.mayDrain(queue.topic, queue.partition)) continue;
       const leader = this.options.ctx.topicMetadata.leader(queue.topic, queue.partition);
       if (leader === null) continue;
       const list = byLeader.get(leader.address!);
@@ -278,7 +308,7 @@ export class Sender {
   private number(queue: PartitionQueue, batch: ProducerBatch): void {
     if (batch.drainOrder < 0) batch.drainOrder = queue.drained++;
     if (this.options.producerIds === null || batch.baseSequence >= 0) return;
-    batch.stamp(queue.producerId, queue.producerEpoch, queue.nextSequence);
+    batch.stamp(queue.producerId, queue.producerEpoch, queue.nextSequence, this.options.transaction !== undefined);
     queue.nextSequence = incrementSequence(queue.nextSequence, batch.recordCount);
   }
 
@@ -292,7 +322,7 @@ export class Sender {
     const request: wire.ProduceRequest = {
       acks,
       timeoutMs: requestTimeoutMs,
-      transactionalId: "",
+      transactionalId: this.options.transaction?.transactionalId ?? "",
       topics: [...topics].map(([topic, partitions]) => ({ topic, partitions })),
     };
     const inFlight: InFlight = { address, batches, answered: false };
@@ -427,6 +457,7 @@ export class Sender {
   }
 
   private finish(batch: ProducerBatch, baseOffset: number, error: TidelogError | null): void {
+    if (error !== null) this.options.transaction?.batchFailed(error);
     this.options.accumulator.complete(batch, baseOffset, error);
   }
 

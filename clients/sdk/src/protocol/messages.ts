@@ -105,6 +105,13 @@ export type { TopicResult, TopicResult__Output } from "./generated/tidelog/v1/To
 export type { TransactionClient, TransactionHandlers, TransactionDefinition } from "./generated/tidelog/v1/Transaction.js";
 export type { TransactionDescription, TransactionDescription__Output } from "./generated/tidelog/v1/TransactionDescription.js";
 export type { TransactionListing, TransactionListing__Output } from "./generated/tidelog/v1/TransactionListing.js";
+export type { TxnMarker, TxnMarker__Output } from "./generated/tidelog/v1/TxnMarker.js";
+export type { TxnMarkerPartitionResult, TxnMarkerPartitionResult__Output } from "./generated/tidelog/v1/TxnMarkerPartitionResult.js";
+export type { TxnMarkerResult, TxnMarkerResult__Output } from "./generated/tidelog/v1/TxnMarkerResult.js";
+export type { TxnMarkerTopic, TxnMarkerTopic__Output } from "./generated/tidelog/v1/TxnMarkerTopic.js";
+export type { TxnOffsetCommitRequest, TxnOffsetCommitRequest__Output } from "./generated/tidelog/v1/TxnOffsetCommitRequest.js";
 export type { TxnTopicPartitions, TxnTopicPartitions__Output } from "./generated/tidelog/v1/TxnTopicPartitions.js";
 export type { VerifyTxnPartitionRequest, VerifyTxnPartitionRequest__Output } from "./generated/tidelog/v1/VerifyTxnPartitionRequest.js";
 export type { VerifyTxnPartitionResponse, VerifyTxnPartitionResponse__Output } from "./generated/tidelog/v1/VerifyTxnPartitionResponse.js";
+export type { WriteTxnMarkersRequest, WriteTxnMarkersRequest__Output } from "./generated/tidelog/v1/WriteTxnMarkersRequest.js";
+export type { WriteTxnMarkersResponse, WriteTxnMarkersResponse__Output } from "./generated/tidelog/v1/WriteTxnMarkersResponse.js";

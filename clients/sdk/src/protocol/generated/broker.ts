@@ -35,6 +35,12 @@ import type { TopicListOffsetsResponse as _tidelog_v1_TopicListOffsetsResponse, 
 import type { TopicMetadata as _tidelog_v1_TopicMetadata, TopicMetadata__Output as _tidelog_v1_TopicMetadata__Output } from './tidelog/v1/TopicMetadata.js';
 import type { TopicProduceData as _tidelog_v1_TopicProduceData, TopicProduceData__Output as _tidelog_v1_TopicProduceData__Output } from './tidelog/v1/TopicProduceData.js';
 import type { TopicProduceResponse as _tidelog_v1_TopicProduceResponse, TopicProduceResponse__Output as _tidelog_v1_TopicProduceResponse__Output } from './tidelog/v1/TopicProduceResponse.js';
+import type { TxnMarker as _tidelog_v1_TxnMarker, TxnMarker__Output as _tidelog_v1_TxnMarker__Output } from './tidelog/v1/TxnMarker.js';
+import type { TxnMarkerPartitionResult as _tidelog_v1_TxnMarkerPartitionResult, TxnMarkerPartitionResult__Output as _tidelog_v1_TxnMarkerPartitionResult__Output } from './tidelog/v1/TxnMarkerPartitionResult.js';
+import type { TxnMarkerResult as _tidelog_v1_TxnMarkerResult, TxnMarkerResult__Output as _tidelog_v1_TxnMarkerResult__Output } from './tidelog/v1/TxnMarkerResult.js';
+import type { TxnMarkerTopic as _tidelog_v1_TxnMarkerTopic, TxnMarkerTopic__Output as _tidelog_v1_TxnMarkerTopic__Output } from './tidelog/v1/TxnMarkerTopic.js';
+import type { WriteTxnMarkersRequest as _tidelog_v1_WriteTxnMarkersRequest, WriteTxnMarkersRequest__Output as _tidelog_v1_WriteTxnMarkersRequest__Output } from './tidelog/v1/WriteTxnMarkersRequest.js';
+import type { WriteTxnMarkersResponse as _tidelog_v1_WriteTxnMarkersResponse, WriteTxnMarkersResponse__Output as _tidelog_v1_WriteTxnMarkersResponse__Output } from './tidelog/v1/WriteTxnMarkersResponse.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -77,6 +83,12 @@ export interface ProtoGrpcType {
       TopicMetadata: MessageTypeDefinition<_tidelog_v1_TopicMetadata, _tidelog_v1_TopicMetadata__Output>
       TopicProduceData: MessageTypeDefinition<_tidelog_v1_TopicProduceData, _tidelog_v1_TopicProduceData__Output>
       TopicProduceResponse: MessageTypeDefinition<_tidelog_v1_TopicProduceResponse, _tidelog_v1_TopicProduceResponse__Output>
+      TxnMarker: MessageTypeDefinition<_tidelog_v1_TxnMarker, _tidelog_v1_TxnMarker__Output>
+      TxnMarkerPartitionResult: MessageTypeDefinition<_tidelog_v1_TxnMarkerPartitionResult, _tidelog_v1_TxnMarkerPartitionResult__Output>
+      TxnMarkerResult: MessageTypeDefinition<_tidelog_v1_TxnMarkerResult, _tidelog_v1_TxnMarkerResult__Output>
+      TxnMarkerTopic: MessageTypeDefinition<_tidelog_v1_TxnMarkerTopic, _tidelog_v1_TxnMarkerTopic__Output>
+      WriteTxnMarkersRequest: MessageTypeDefinition<_tidelog_v1_WriteTxnMarkersRequest, _tidelog_v1_WriteTxnMarkersRequest__Output>
+      WriteTxnMarkersResponse: MessageTypeDefinition<_tidelog_v1_WriteTxnMarkersResponse, _tidelog_v1_WriteTxnMarkersResponse__Output>
     }
   }
 }

@@ -29,6 +29,7 @@ import type { OffsetFetchPartition as _tidelog_v1_OffsetFetchPartition, OffsetFe
 import type { OffsetFetchRequest as _tidelog_v1_OffsetFetchRequest, OffsetFetchRequest__Output as _tidelog_v1_OffsetFetchRequest__Output } from './tidelog/v1/OffsetFetchRequest.js';
 import type { OffsetFetchResponse as _tidelog_v1_OffsetFetchResponse, OffsetFetchResponse__Output as _tidelog_v1_OffsetFetchResponse__Output } from './tidelog/v1/OffsetFetchResponse.js';
 import type { OffsetFetchTopic as _tidelog_v1_OffsetFetchTopic, OffsetFetchTopic__Output as _tidelog_v1_OffsetFetchTopic__Output } from './tidelog/v1/OffsetFetchTopic.js';
+import type { TxnOffsetCommitRequest as _tidelog_v1_TxnOffsetCommitRequest, TxnOffsetCommitRequest__Output as _tidelog_v1_TxnOffsetCommitRequest__Output } from './tidelog/v1/TxnOffsetCommitRequest.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -65,6 +66,7 @@ export interface ProtoGrpcType {
       OffsetFetchRequest: MessageTypeDefinition<_tidelog_v1_OffsetFetchRequest, _tidelog_v1_OffsetFetchRequest__Output>
       OffsetFetchResponse: MessageTypeDefinition<_tidelog_v1_OffsetFetchResponse, _tidelog_v1_OffsetFetchResponse__Output>
       OffsetFetchTopic: MessageTypeDefinition<_tidelog_v1_OffsetFetchTopic, _tidelog_v1_OffsetFetchTopic__Output>
+      TxnOffsetCommitRequest: MessageTypeDefinition<_tidelog_v1_TxnOffsetCommitRequest, _tidelog_v1_TxnOffsetCommitRequest__Output>
     }
   }
 }

@@ -16,6 +16,7 @@ import type { OffsetCommitRequest as _tidelog_v1_OffsetCommitRequest, OffsetComm
 import type { OffsetCommitResponse as _tidelog_v1_OffsetCommitResponse, OffsetCommitResponse__Output as _tidelog_v1_OffsetCommitResponse__Output } from '../../tidelog/v1/OffsetCommitResponse.js';
 import type { OffsetFetchRequest as _tidelog_v1_OffsetFetchRequest, OffsetFetchRequest__Output as _tidelog_v1_OffsetFetchRequest__Output } from '../../tidelog/v1/OffsetFetchRequest.js';
 import type { OffsetFetchResponse as _tidelog_v1_OffsetFetchResponse, OffsetFetchResponse__Output as _tidelog_v1_OffsetFetchResponse__Output } from '../../tidelog/v1/OffsetFetchResponse.js';
+import type { TxnOffsetCommitRequest as _tidelog_v1_TxnOffsetCommitRequest, TxnOffsetCommitRequest__Output as _tidelog_v1_TxnOffsetCommitRequest__Output } from '../../tidelog/v1/TxnOffsetCommitRequest.js';
 
 export interface GroupClient extends grpc.Client {
   /**
@@ -111,6 +112,27 @@ export interface GroupClient extends grpc.Client {
   offsetFetch(argument: _tidelog_v1_OffsetFetchRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_OffsetFetchResponse__Output>): grpc.ClientUnaryCall;
   offsetFetch(argument: _tidelog_v1_OffsetFetchRequest, callback: grpc.requestCallback<_tidelog_v1_OffsetFetchResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * Offsets committed inside a transaction (consume-transform-produce): held pending
+   * until the transaction's marker reaches the group's partition, then applied (commit)
+   * or dropped (abort). The member id and epoch fence a zombie from before a rebalance
+   * (KIP-447).
+   */
+  TxnOffsetCommit(argument: _tidelog_v1_TxnOffsetCommitRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_OffsetCommitResponse__Output>): grpc.ClientUnaryCall;
+  TxnOffsetCommit(argument: _tidelog_v1_TxnOffsetCommitRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_OffsetCommitResponse__Output>): grpc.ClientUnaryCall;
+  TxnOffsetCommit(argument: _tidelog_v1_TxnOffsetCommitRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_OffsetCommitResponse__Output>): grpc.ClientUnaryCall;
+  TxnOffsetCommit(argument: _tidelog_v1_TxnOffsetCommitRequest, callback: grpc.requestCallback<_tidelog_v1_OffsetCommitResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Offsets committed inside a transaction (consume-transform-produce): held pending
+   * until the transaction's marker reaches the group's partition, then applied (commit)
+   * or dropped (abort). The member id and epoch fence a zombie from before a rebalance
+   * (KIP-447).
+   */
+  txnOffsetCommit(argument: _tidelog_v1_TxnOffsetCommitRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_OffsetCommitResponse__Output>): grpc.ClientUnaryCall;
+  txnOffsetCommit(argument: _tidelog_v1_TxnOffsetCommitRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_OffsetCommitResponse__Output>): grpc.ClientUnaryCall;
+  txnOffsetCommit(argument: _tidelog_v1_TxnOffsetCommitRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_OffsetCommitResponse__Output>): grpc.ClientUnaryCall;
+  txnOffsetCommit(argument: _tidelog_v1_TxnOffsetCommitRequest, callback: grpc.requestCallback<_tidelog_v1_OffsetCommitResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface GroupHandlers extends grpc.UntypedServiceImplementation {
@@ -143,6 +165,14 @@ export interface GroupHandlers extends grpc.UntypedServiceImplementation {
   
   OffsetFetch: grpc.handleUnaryCall<_tidelog_v1_OffsetFetchRequest__Output, _tidelog_v1_OffsetFetchResponse>;
   
+  /**
+   * Offsets committed inside a transaction (consume-transform-produce): held pending
+   * until the transaction's marker reaches the group's partition, then applied (commit)
+   * or dropped (abort). The member id and epoch fence a zombie from before a rebalance
+   * (KIP-447).
+   */
+  TxnOffsetCommit: grpc.handleUnaryCall<_tidelog_v1_TxnOffsetCommitRequest__Output, _tidelog_v1_OffsetCommitResponse>;
+  
 }
 
 export interface GroupDefinition extends grpc.ServiceDefinition {
@@ -153,4 +183,5 @@ export interface GroupDefinition extends grpc.ServiceDefinition {
   ListGroups: MethodDefinition<_tidelog_v1_ListGroupsRequest, _tidelog_v1_ListGroupsResponse, _tidelog_v1_ListGroupsRequest__Output, _tidelog_v1_ListGroupsResponse__Output>
   OffsetCommit: MethodDefinition<_tidelog_v1_OffsetCommitRequest, _tidelog_v1_OffsetCommitResponse, _tidelog_v1_OffsetCommitRequest__Output, _tidelog_v1_OffsetCommitResponse__Output>
   OffsetFetch: MethodDefinition<_tidelog_v1_OffsetFetchRequest, _tidelog_v1_OffsetFetchResponse, _tidelog_v1_OffsetFetchRequest__Output, _tidelog_v1_OffsetFetchResponse__Output>
+  TxnOffsetCommit: MethodDefinition<_tidelog_v1_TxnOffsetCommitRequest, _tidelog_v1_OffsetCommitResponse, _tidelog_v1_TxnOffsetCommitRequest__Output, _tidelog_v1_OffsetCommitResponse__Output>
 }

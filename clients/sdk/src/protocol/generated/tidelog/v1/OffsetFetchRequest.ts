@@ -8,6 +8,11 @@ export interface OffsetFetchRequest {
    * Empty: every partition with a committed offset.
    */
   'topics'?: (_tidelog_v1_GroupTopicPartitions)[];
+  /**
+   * True: a partition with a transactional commit still pending answers
+   * UNSTABLE_OFFSET_COMMIT (retriable) instead of an offset that may be about to change.
+   */
+  'requireStable'?: (boolean);
 }
 
 export interface OffsetFetchRequest__Output {
@@ -16,4 +21,9 @@ export interface OffsetFetchRequest__Output {
    * Empty: every partition with a committed offset.
    */
   'topics': (_tidelog_v1_GroupTopicPartitions__Output)[];
+  /**
+   * True: a partition with a transactional commit still pending answers
+   * UNSTABLE_OFFSET_COMMIT (retriable) instead of an offset that may be about to change.
+   */
+  'requireStable': (boolean);
 }

@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { ReplicaFetchRequest as _tidelog_v1_ReplicaFetchRequest, ReplicaFetchRequest__Output as _tidelog_v1_ReplicaFetchRequest__Output } from '../../tidelog/v1/ReplicaFetchRequest.js';
 import type { ReplicaFetchResponse as _tidelog_v1_ReplicaFetchResponse, ReplicaFetchResponse__Output as _tidelog_v1_ReplicaFetchResponse__Output } from '../../tidelog/v1/ReplicaFetchResponse.js';
+import type { WriteTxnMarkersRequest as _tidelog_v1_WriteTxnMarkersRequest, WriteTxnMarkersRequest__Output as _tidelog_v1_WriteTxnMarkersRequest__Output } from '../../tidelog/v1/WriteTxnMarkersRequest.js';
+import type { WriteTxnMarkersResponse as _tidelog_v1_WriteTxnMarkersResponse, WriteTxnMarkersResponse__Output as _tidelog_v1_WriteTxnMarkersResponse__Output } from '../../tidelog/v1/WriteTxnMarkersResponse.js';
 
 export interface ReplicationClient extends grpc.Client {
   /**
@@ -21,6 +23,23 @@ export interface ReplicationClient extends grpc.Client {
   replicaFetch(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tidelog_v1_ReplicaFetchRequest, _tidelog_v1_ReplicaFetchResponse__Output>;
   replicaFetch(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tidelog_v1_ReplicaFetchRequest, _tidelog_v1_ReplicaFetchResponse__Output>;
   
+  /**
+   * A transaction coordinator to a partition leader: append COMMIT/ABORT control batches
+   * (transaction markers) ending a producer's transaction on each partition named.
+   */
+  WriteTxnMarkers(argument: _tidelog_v1_WriteTxnMarkersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_WriteTxnMarkersResponse__Output>): grpc.ClientUnaryCall;
+  WriteTxnMarkers(argument: _tidelog_v1_WriteTxnMarkersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_WriteTxnMarkersResponse__Output>): grpc.ClientUnaryCall;
+  WriteTxnMarkers(argument: _tidelog_v1_WriteTxnMarkersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_WriteTxnMarkersResponse__Output>): grpc.ClientUnaryCall;
+  WriteTxnMarkers(argument: _tidelog_v1_WriteTxnMarkersRequest, callback: grpc.requestCallback<_tidelog_v1_WriteTxnMarkersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * A transaction coordinator to a partition leader: append COMMIT/ABORT control batches
+   * (transaction markers) ending a producer's transaction on each partition named.
+   */
+  writeTxnMarkers(argument: _tidelog_v1_WriteTxnMarkersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_WriteTxnMarkersResponse__Output>): grpc.ClientUnaryCall;
+  writeTxnMarkers(argument: _tidelog_v1_WriteTxnMarkersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_WriteTxnMarkersResponse__Output>): grpc.ClientUnaryCall;
+  writeTxnMarkers(argument: _tidelog_v1_WriteTxnMarkersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_WriteTxnMarkersResponse__Output>): grpc.ClientUnaryCall;
+  writeTxnMarkers(argument: _tidelog_v1_WriteTxnMarkersRequest, callback: grpc.requestCallback<_tidelog_v1_WriteTxnMarkersResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface ReplicationHandlers extends grpc.UntypedServiceImplementation {
@@ -31,8 +50,15 @@ export interface ReplicationHandlers extends grpc.UntypedServiceImplementation {
    */
   ReplicaFetch: grpc.handleBidiStreamingCall<_tidelog_v1_ReplicaFetchRequest__Output, _tidelog_v1_ReplicaFetchResponse>;
   
+  /**
+   * A transaction coordinator to a partition leader: append COMMIT/ABORT control batches
+   * (transaction markers) ending a producer's transaction on each partition named.
+   */
+  WriteTxnMarkers: grpc.handleUnaryCall<_tidelog_v1_WriteTxnMarkersRequest__Output, _tidelog_v1_WriteTxnMarkersResponse>;
+  
 }
 
 export interface ReplicationDefinition extends grpc.ServiceDefinition {
   ReplicaFetch: MethodDefinition<_tidelog_v1_ReplicaFetchRequest, _tidelog_v1_ReplicaFetchResponse, _tidelog_v1_ReplicaFetchRequest__Output, _tidelog_v1_ReplicaFetchResponse__Output>
+  WriteTxnMarkers: MethodDefinition<_tidelog_v1_WriteTxnMarkersRequest, _tidelog_v1_WriteTxnMarkersResponse, _tidelog_v1_WriteTxnMarkersRequest__Output, _tidelog_v1_WriteTxnMarkersResponse__Output>
 }

@@ -1,0 +1,462 @@
+/**
+ * A transactional producer's side of the transaction protocol (Kafka's TransactionManager),
+ * with version 2 semantics (KIP-890): the producer epoch changes at every commit and abort.
+ *
+ *   uninitialized --init--> ready --begin--> in_transaction --commit--> committing --> ready
+ *                                              |   \--abort--> aborting --> ready
+ *                                              \-- a send fails --> abortable_error --abort--> ready
+ *   any --fenced (PRODUCER_FENCED, INVALID_PRODUCER_EPOCH, INVALID_PRODUCER_ID_MAPPING)--> fatal_error
+ *
+ * `init` finds the transactional id's coordinator and asks it for the producer id and
+ * epoch (InitProducerId with the id), which fences every older instance. In a
+ * transaction, a partition's batches go out only after the partition joined the
+ * transaction (AddPartitionsToTxn, batched: every partition waiting at that moment joins
+ * in one request). `commit` sends what is held, then EndTxn; the answer carries the epoch
+ * for the next transaction, under which every partition's sequences start again at 0.
+ * `abort` drops what is not sent yet, waits for what is in flight, then EndTxn.
+ *
+ * Errors: retriable ones (the coordinator moved or is loading, CONCURRENT_TRANSACTIONS
+ * while the previous transaction completes) are retried inside each call's deadline.
+ * Being fenced is fatal: the producer is closed with that error. A call that does not fit
+ * the state (commit with no transaction open, two commits at once) is refused with
+ * INVALID_TXN_STATE naming what is running, and changes nothing.
+ *
+ * Event-loop only.
+ */
+import type { ClientContext } from "./client-context.js";
+import { TransportError } from "./client-errors.js";
+import { type ErrorName, TidelogError } from "./errors.js";
+import type { ProducerIdManager } from "./producer-id-manager.js";
+import { errorFromInfo } from "./protocol/grpc.js";
+
+export type TransactionState =
+  | "uninitialized"
+  | "initializing"
+  | "ready"
+  | "in_transaction"
+  | "committing"
+  | "aborting"
+  | "abortable_error"
+  | "fatal_error";
+
+const TRANSITIONS: Readonly<Record<TransactionState, readonly TransactionState[]>> = {
+  uninitialized: ["initializing", "fatal_error"],
+  initializing: ["ready", "uninitialized", "fatal_error"],
+  ready: ["in_transaction", "fatal_error"],
+  in_transaction: ["committing", "aborting", "abortable_error", "fatal_error"],
+  committing: ["ready", "abortable_error", "fatal_error"],
+  aborting: ["ready", "abortable_error", "fatal_error"],
+  abortable_error: ["aborting", "fatal_error"],
+  fatal_error: [],
+};
+
+/** Codes after which this instance may never write again. */
+const FATAL: ReadonlySet<ErrorName> = new Set<ErrorName>([
+  "PRODUCER_FENCED",
+  "INVALID_PRODUCER_EPOCH",
+  "INVALID_PRODUCER_ID_MAPPING",
+]);
+
+/** Codes retried against the (perhaps new) coordinator within the call's deadline. */
+const RETRIED: ReadonlySet<ErrorName> = new Set<ErrorName>([
+  "NOT_COORDINATOR",
+  "COORDINATOR_NOT_AVAILABLE",
+  "COORDINATOR_LOAD_IN_PROGRESS",
+  "CONCURRENT_TRANSACTIONS",
+  "REQUEST_TIMED_OUT",
+  "NETWORK_EXCEPTION",
+  "UNKNOWN_TOPIC_OR_PARTITION",
+]);
+
+export interface TransactionHooks {
+  /** Sends everything held and resolves when each batch is answered. */
+  flush(): Promise<void>;
+  /** Fails every batch not yet sent with `error`. */
+  failUnsent(error: TidelogError): void;
+  /** Every partition starts its sequences again under the producer's new id/epoch. */
+  startOver(): void;
+  /** Runs the sender soon (partitions joined). */
+  wake(): void;
+  /** The producer cannot go on: close it with `error`. */
+  fatal(error: TidelogError): void;
+}
+
+export interface TransactionOffsets {
+  readonly groupId: string;
+  /** The consumer's member id and epoch (KIP-447): a zombie from before a rebalance is refused. Empty / -1 skip the check. */
+  readonly memberId?: string;
+  readonly memberEpoch?: number;
+  /** The offset of the next record to read, per partition. */
+  readonly offsets: readonly { topic: string; partition: number; offset: number; metadata?: string }[];
+}
+
+export class TransactionManager {
+  state: TransactionState = "uninitialized";
+  private coordinatorAddress: string | null = null;
+  private readonly added = new Set<string>();
+  private readonly waitingToJoin = new Map<string, { topic: string; partition: number }>();
+  private joining = false;
+  /** The operation running now, named in refusals. */
+  private running: string | null = null;
+  private sendError: TidelogError | null = null;
+  private fatalError: TidelogError | null = null;
+
+  constructor(
+    private readonly ctx: ClientContext,
+    readonly transactionalId: string,
+    private readonly timeoutMs: number,
+    private readonly producerIds: ProducerIdManager,
+    private readonly hooks: TransactionHooks,
+  ) {}
+
+  // ------------------------------------------------------------------ operations
+
+  /** InitProducerId with the transactional id: fences older instances; finishes or aborts what they left. */
+  async init(): Promise<void> {
+    if (this.state === "ready" || this.state === "in_transaction") return;
+    this.enter("init", ["uninitialized"]);
+    this.move("initializing");
+    try {
+      const res = await this.onCoordinator("InitProducerId", async (address, deadlineMs) => {
+        const r = await this.ctx.callBroker(
+          address,
+          "initProducerId",
+          { transactionalId: this.transactionalId, transactionTimeoutMs: this.timeoutMs },
+          deadlineMs,
+        ).response;
+        return { error: errorFromInfo(r.error), value: r };
+      });
+      this.producerIds.assign({ producerId: res.producerId, producerEpoch: res.producerEpoch });
+      this.hooks.startOver();
+      this.move("ready");
+    } catch (e) {
+      if (this.state === "initializing") this.move("uninitialized");
+      throw this.failed(e);
+    } finally {
+      this.running = null;
+    }
+  }
+
+  begin(): void {
+    this.enter("beginTransaction", ["ready"]);
+    this.running = null;
+    this.added.clear();
+    this.sendError = null;
+    this.move("in_transaction");
+  }
+
+  /** Whether a send may go to `topic` now: only inside a transaction. */
+  checkSend(): void {
+    if (this.state === "in_transaction") return;
+    throw this.refusal("send", ["in_transaction"]);
+  }
+
+  /** The Sender's gate: a partition's batches go out once it joined the transaction. */
+  mayDrain(topic: string, partition: number): boolean {
+    if (this.state === "fatal_error") return false;
+    const key = `${topic}\u0000${partition}`;
+    if (this.added.has(key)) return true;
+    if (this.state !== "in_transaction" && this.state !== "committing") return false;
+    this.waitingToJoin.set(key, { topic, partition });
+    this.scheduleJoin();
+    return false;
+  }
+
+  batchFailed(error: TidelogError): void {
+    if (this.state === "aborting") return;
+    this.sendError ??= error;
+    if (FATAL.has(error.code)) this.fatal(error);
+    else if (this.state === "in_transaction") this.move("abortable_error");
+  }
+
+  /** A partition's sequence broke inside a transaction: it cannot commit. */
+  sequenceBroke(): void {
+    if (this.state === "in_transaction") {
+      this.sendError ??= new TidelogError("OUT_OF_ORDER_SEQUENCE_NUMBER", "a batch of the transaction failed");
+      this.move("abortable_error");
+    }
+  }
+
+  /** The consumer's progress joins the transaction: committed with it, or not at all. */
+  async sendOffsets(offsets: TransactionOffsets): Promise<void> {
+    this.enter("sendOffsets", ["in_transaction"]);
+    try {
+      const ids = this.identity();
+      await this.onCoordinator("AddOffsetsToTxn", async (address, deadlineMs) => {
+        const r = await this.ctx.callTransaction(
+          address,
+          "addOffsetsToTxn",
+          { transactionalId: this.transactionalId, ...ids, groupId: offsets.groupId },
+          deadlineMs,
+        );
+        return { error: errorFromInfo(r.error), value: r };
+      });
+      const byTopic = new Map<string, { partition: number; offset: number; leaderEpoch: number; metadata: string }[]>();
+      for (const o of offsets.offsets) {
+        if (!Number.isSafeInteger(o.offset) || o.offset < 0) {
+          throw new TidelogError("INVALID_REQUEST", `cannot commit offset ${o.offset} for ${o.topic}-${o.partition}`);
+        }
+        const list = byTopic.get(o.topic) ?? [];
+        list.push({ partition: o.partition, offset: o.offset, leaderEpoch: -1, metadata: o.metadata ?? "" });
+        byTopic.set(o.topic, list);
+      }
+      const res = await this.ctx.groups.call(
+        offsets.groupId,
+        "txnOffsetCommit",
+        {
+          transactionalId: this.transactionalId,
+          groupId: offsets.groupId,
+          ...ids,
+          memberId: offsets.memberId ?? "",
+          memberEpoch: offsets.memberEpoch ?? -1,
+          topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+        },
+        (r) => errorFromInfo(r.error),
+      );
+      for (const t of res.topics) {
+        for (const p of t.partitions) {
+          const error = errorFromInfo(p.error);
+          if (error) throw error;
+        }
+      }
+    } catch (e) {
+      const error = this.failed(e);
+      if (this.state === "in_transaction") this.move("abortable_error");
+      throw error;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** Sends what is held, then commits. A failed send makes the transaction abortable only: the error is thrown, abort() next. */
+  async commit(): Promise<void> {
+    this.enter("commitTransaction", ["in_transaction"]);
+    this.move("committing");
+    try {
+      await this.hooks.flush();
+      if (this.sendError) {
+        this.move("abortable_error");
+        throw new TidelogError(
+          this.sendError.code,
+          `the transaction cannot commit: a send failed (${this.sendError.message}); abort it`,
+          { cause: this.sendError },
+        );
+      }
+      await this.end(true);
+      this.move("ready");
+    } catch (e) {
+      const error = this.failed(e);
+      if (this.state === "committing") this.move("abortable_error");
+      throw error;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  /** Drops what is not sent, waits for what is in flight, then aborts at the coordinator. */
+  async abort(): Promise<void> {
+    this.enter("abortTransaction", ["in_transaction", "abortable_error"]);
+    this.move("aborting");
+    try {
+      this.hooks.failUnsent(
+        new TidelogError(
+          "INVALID_TXN_STATE",
+          `the transaction of ${this.transactionalId} was aborted before this record was sent`,
+        ),
+      );
+      await this.hooks.flush();
+      await this.end(false);
+      this.move("ready");
+    } catch (e) {
+      const error = this.failed(e);
+      if (this.state === "aborting") this.move("abortable_error");
+      throw error;
+    } finally {
+      this.running = null;
+    }
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private async end(commit: boolean): Promise<void> {
+    const ids = this.identity();
+    const res = await this.onCoordinator("EndTxn", async (address, deadlineMs) => {
+      const r = await this.ctx.callTransaction(
+        address,
+        "endTxn",
+        { transactionalId: this.transactionalId, ...ids, commit },
+        deadlineMs,
+      );
+      return { error: errorFromInfo(r.error), value: r };
+    });
+    this.added.clear();
+    this.sendError = null;
+    this.producerIds.assign({ producerId: res.producerId, producerEpoch: res.producerEpoch });
+    this.hooks.startOver();
+  }
+
+  /** AddPartitionsToTxn for every partition waiting to join, one request at a time. */
+  private join(): void {
+    if (this.waitingToJoin.size === 0 || this.state === "fatal_error") {
+      this.joining = false;
+      return;
+    }
+    const batch = [...this.waitingToJoin.entries()];
+    this.waitingToJoin.clear();
+    const byTopic = new Map<string, number[]>();
+    for (const [, tp] of batch) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+    const ids = this.identity();
+    this.onCoordinator("AddPartitionsToTxn", async (address, deadlineMs) => {
+      const r = await this.ctx.callTransaction(
+        address,
+        "addPartitionsToTxn",
+        {
+          transactionalId: this.transactionalId,
+          ...ids,
+          topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+        },
+        deadlineMs,
+      );
+      return { error: errorFromInfo(r.error), value: r };
+    }).then(
+      () => {
+        for (const [key] of batch) this.added.add(key);
+        this.joining = false;
+        this.hooks.wake();
+        if (this.waitingToJoin.size > 0) this.scheduleJoin();
+      },
+      (e: unknown) => {
+        this.joining = false;
+        const error = this.failed(e);
+        // The partitions' batches cannot be written in this transaction.
+        this.batchFailed(error);
+        this.hooks.failUnsent(error);
+        this.hooks.wake();
+      },
+    );
+  }
+
+  /** One AddPartitionsToTxn at a time, gathering every partition that asked meanwhile. */
+  private scheduleJoin(): void {
+    if (this.joining) return;
+    this.joining = true;
+    queueMicrotask(() => this.join());
+  }
+
+  private identity(): { producerId: number; producerEpoch: number } {
+    const current = this.producerIds.current;
+    if (!current) throw new TidelogError("INVALID_TXN_STATE", "the producer has no producer id yet");
+    return { producerId: current.producerId, producerEpoch: current.producerEpoch };
+  }
+
+  /**
+   * `attempt` at the transactional id's coordinator, retried through coordinator moves,
+   * loading and CONCURRENT_TRANSACTIONS within the client's request deadline.
+   */
+  private onCoordinator<T>(
+    what: string,
+    attempt: (address: string, deadlineMs: number) => Promise<{ error: TidelogError | null; value: T }>,
+  ): Promise<T> {
+    return this.ctx.retrier.run(
+      `${what} for transactional id ${this.transactionalId}`,
+      async ({ deadlineMs }) => {
+        const address = await this.coordinator(deadlineMs);
+        const { error, value } = await attempt(address, deadlineMs);
+        if (error) {
+          if (error.code === "NOT_COORDINATOR" || error.code === "COORDINATOR_NOT_AVAILABLE")
+            this.coordinatorAddress = null;
+          throw error;
+        }
+        return value;
+      },
+      (e) => {
+        if (e instanceof TransportError) this.coordinatorAddress = null;
+        return e instanceof TransportError || RETRIED.has(e.code);
+      },
+    );
+  }
+
+  /** The coordinator's address: asked of the controller (which creates __transaction_state), then of any broker. */
+  private async coordinator(deadlineMs: number): Promise<string> {
+    if (this.coordinatorAddress) return this.coordinatorAddress;
+    let address: string;
+    try {
+      address = await this.ctx.metadata.controllerAddress(deadlineMs);
+    } catch {
+      this.ctx.metadata.invalidate();
+      address = this.ctx.metadata.nextAddress();
+    }
+    const res = await this.ctx.callTransaction(
+      address,
+      "findTransactionCoordinator",
+      { transactionalId: this.transactionalId },
+      deadlineMs,
+    );
+    const error = errorFromInfo(res.error);
+    if (error) throw error;
+    const c = res.coordinator;
+    if (!c) throw new TidelogError("COORDINATOR_NOT_AVAILABLE", `no coordinator for ${this.transactionalId}`);
+    this.coordinatorAddress = `${c.host}:${c.port}`;
+    return this.coordinatorAddress;
+  }
+
+  /** A typed error for `e`; fencing moves to fatal_error and closes the producer. */
+  private failed(e: unknown): TidelogError {
+    const error = e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", String(e));
+    const root = rootCode(error);
+    if (root && FATAL.has(root)) this.fatal(error);
+    return error;
+  }
+
+  private fatal(error: TidelogError): void {
+    if (this.state === "fatal_error") return;
+    this.fatalError = error;
+    this.state = "fatal_error";
+    this.ctx.logger.error(
+      { transactionalId: this.transactionalId, error: error.message },
+      "transactional producer fenced",
+    );
+    this.hooks.fatal(error);
+  }
+
+  /** Starts operation `what` from one of `from`, or refuses it (INVALID_TXN_STATE, or the fatal error). */
+  private enter(what: string, from: readonly TransactionState[]): void {
+    if (!from.includes(this.state) || this.running !== null) throw this.refusal(what, from);
+    this.running = what;
+  }
+
+  private refusal(what: string, from: readonly TransactionState[]): TidelogError {
+    if (this.fatalError) {
+      return new TidelogError(
+        this.fatalError.code,
+        `${what} refused: this producer was fenced (${this.fatalError.message})`,
+        {
+          cause: this.fatalError,
+        },
+      );
+    }
+    const busy = this.running ? `; ${this.running} is still running` : "";
+    return new TidelogError(
+      "INVALID_TXN_STATE",
+      `${what} is not possible in state ${this.state}${busy} (it needs ${from.join(" or ")})`,
+    );
+  }
+
+  private move(to: TransactionState): void {
+    if (!TRANSITIONS[this.state].includes(to)) {
+      throw new Error(`transaction state ${this.state} -> ${to} is not a legal transition (a bug in tidelog)`);
+    }
+    this.state = to;
+  }
+}
+
+/** The code at the bottom of a retry wrapper's causes. */
+function rootCode(e: TidelogError): ErrorName | null {
+  let cur: unknown = e;
+  let code: ErrorName | null = e.code;
+  for (let i = 0; i < 5 && cur instanceof Error; i++) {
+    if (cur instanceof TidelogError) code = cur.code;
+    cur = (cur as Error).cause;
+  }
+  return code;
+}

@@ -1,0 +1,277 @@
+/**
+ * The gRPC Transaction service: finding a transactional id's coordinator, partitions and
+ * group offsets joining a transaction, EndTxn, the partition leaders' verification
+ * (KIP-890 part 1), and listing/describing transactions. Every request is validated
+ * here, at the edge, and answered with a typed error; the TransactionCoordinator does the
+ * work.
+ *
+ * FindTransactionCoordinator is answered from the metadata by any broker. When
+ * __transaction_state does not exist yet, the active controller creates it (compacted,
+ * transaction.state.log.num.partitions partitions, min(replication factor, brokers)
+ * replicas, transaction.state.log.min.isr); other brokers answer
+ * COORDINATOR_NOT_AVAILABLE, a retriable error.
+ */
+import { errorInfo, NO_ERROR, topicNameProblem, type wire } from "@tidelog/client/protocol";
+import { TidelogError } from "@tidelog/client/record";
+import type { Controller } from "../cluster/controller.js";
+import type { MetadataImage } from "../cluster/metadata-image.js";
+import type { Logger } from "../common/logger.js";
+import { groupIdProblem, OFFSETS_TOPIC, offsetsPartitionFor } from "../group/group-partition.js";
+import type { TopicPartition } from "../storage/topic-partition.js";
+import type { TransactionCoordinator } from "../txn/transaction-coordinator.js";
+import { transactionPartitionFor } from "../txn/transaction-coordinator.js";
+import {
+  type TransactionMetadata,
+  TXN_STATES,
+  type TxnState,
+  transactionalIdProblem,
+} from "../txn/transaction-metadata.js";
+import { TRANSACTION_TOPIC } from "../txn/transaction-records.js";
+import { unary } from "./unary-handler.js";
+
+export interface TransactionLogConfig {
+  /** transaction.state.log.num.partitions */
+  readonly numPartitions: number;
+  /** transaction.state.log.replication.factor */
+  readonly replicationFactor: number;
+  /** transaction.state.log.min.isr */
+  readonly minIsr: number;
+  /** transaction.state.log.segment.bytes */
+  readonly segmentBytes: number;
+}
+
+export interface TransactionServiceDeps {
+  readonly image: () => MetadataImage;
+  readonly controller: Controller;
+  readonly coordinator: TransactionCoordinator;
+  readonly config: TransactionLogConfig;
+  readonly logger: Logger;
+}
+
+/** Bounds on one request. */
+export const TXN_LIMITS = {
+  partitionsPerRequest: 10_000,
+  idsPerRequest: 1000,
+};
+
+function checkTransactionalId(id: string): void {
+  const problem = transactionalIdProblem(id);
+  if (problem) throw new TidelogError("INVALID_REQUEST", problem);
+}
+
+function checkProducer(producerId: number, producerEpoch: number): void {
+  if (!Number.isSafeInteger(producerId) || producerId < 0 || !Number.isInteger(producerEpoch) || producerEpoch < 0) {
+    throw new TidelogError("INVALID_REQUEST", `producer id ${producerId} / epoch ${producerEpoch} is not valid`);
+  }
+}
+
+function partitionsOf(topics: readonly wire.TxnTopicPartitions__Output[]): TopicPartition[] {
+  const out: TopicPartition[] = [];
+  for (const t of topics) {
+    const problem = topicNameProblem(t.topic);
+    if (problem) throw new TidelogError("INVALID_TOPIC_EXCEPTION", problem);
+    for (const partition of t.partitions) {
+      if (!Number.isInteger(partition) || partition < 0) {
+        throw new TidelogError("INVALID_REQUEST", `partition ${partition} of ${t.topic} is not valid`);
+      }
+      out.push({ topic: t.topic, partition });
+    }
+    if (out.length > TXN_LIMITS.partitionsPerRequest) {
+      throw new TidelogError("INVALID_REQUEST", `at most ${TXN_LIMITS.partitionsPerRequest} partitions per request`);
+    }
+  }
+  if (out.length === 0) throw new TidelogError("INVALID_REQUEST", "no partitions named");
+  return out;
+}
+
+function toTopics(partitions: readonly TopicPartition[]): wire.TxnTopicPartitions[] {
+  const byTopic = new Map<string, number[]>();
+  for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+  return [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps }));
+}
+
+export function transactionHandlers(deps: TransactionServiceDeps): wire.TransactionHandlers {
+  const { logger, coordinator } = deps;
+  const onlyError = (e: TidelogError) => ({ error: errorInfo(e) });
+  return {
+    FindTransactionCoordinator: unary(
+      logger,
+      (e) => ({ error: errorInfo(e), coordinatorId: -1, coordinator: null, partition: -1 }),
+      (req: wire.FindTransactionCoordinatorRequest__Output) => {
+        checkTransactionalId(req.transactionalId);
+        return findCoordinator(deps, req.transactionalId);
+      },
+    ),
+
+    AddPartitionsToTxn: unary(logger, onlyError, async (req: wire.AddPartitionsToTxnRequest__Output) => {
+      checkTransactionalId(req.transactionalId);
+      checkProducer(req.producerId, req.producerEpoch);
+      const partitions = partitionsOf(req.topics);
+      if (partitions.some((tp) => tp.topic === TRANSACTION_TOPIC)) {
+        throw new TidelogError("INVALID_TOPIC_EXCEPTION", `${TRANSACTION_TOPIC} cannot be written in a transaction`);
+      }
+      await coordinator.addPartitionsToTxn(req.transactionalId, req.producerId, req.producerEpoch, partitions);
+      return { error: NO_ERROR };
+    }),
+
+    AddOffsetsToTxn: unary(logger, onlyError, async (req: wire.AddOffsetsToTxnRequest__Output) => {
+      checkTransactionalId(req.transactionalId);
+      checkProducer(req.producerId, req.producerEpoch);
+      const problem = req.groupId.length === 0 ? "a group id is required" : groupIdProblem("group", req.groupId);
+      if (problem) throw new TidelogError("INVALID_GROUP_ID", problem);
+      const offsets = deps.image().topics.get(OFFSETS_TOPIC);
+      if (!offsets) {
+        throw new TidelogError(
+          "COORDINATOR_NOT_AVAILABLE",
+          `${OFFSETS_TOPIC} does not exist yet; find the group's coordinator first`,
+        );
+      }
+      const partition = offsetsPartitionFor(req.groupId, offsets.value.assignment.length);
+      await coordinator.addPartitionsToTxn(req.transactionalId, req.producerId, req.producerEpoch, [
+        { topic: OFFSETS_TOPIC, partition },
+      ]);
+      return { error: NO_ERROR };
+    }),
+
+    EndTxn: unary(
+      logger,
+      (e) => ({ error: errorInfo(e), producerId: -1, producerEpoch: -1 }),
+      async (req: wire.EndTxnRequest__Output) => {
+        checkTransactionalId(req.transactionalId);
+        checkProducer(req.producerId, req.producerEpoch);
+        const next = await coordinator.endTxn(req.transactionalId, req.producerId, req.producerEpoch, req.commit);
+        return { error: NO_ERROR, producerId: next.producerId, producerEpoch: next.producerEpoch };
+      },
+    ),
+
+    VerifyTxnPartition: unary(logger, onlyError, (req: wire.VerifyTxnPartitionRequest__Output) => {
+      checkTransactionalId(req.transactionalId);
+      checkProducer(req.producerId, req.producerEpoch);
+      coordinator.verifyPartition(req.transactionalId, req.producerId, req.producerEpoch, {
+        topic: req.topic,
+        partition: req.partition,
+      });
+      return { error: NO_ERROR };
+    }),
+
+    ListTransactions: unary(
+      logger,
+      (e) => ({ error: errorInfo(e), transactions: [] }),
+      (req: wire.ListTransactionsRequest__Output) => {
+        const unknown = req.states.filter((s) => !(TXN_STATES as readonly string[]).includes(s));
+        if (unknown.length > 0) {
+          throw new TidelogError(
+            "INVALID_REQUEST",
+            `unknown state(s) ${unknown.join(", ")}; states are ${TXN_STATES.join(", ")}`,
+          );
+        }
+        return {
+          error: NO_ERROR,
+          transactions: coordinator
+            .transactions(req.states as TxnState[])
+            .map((m) => ({ transactionalId: m.transactionalId, producerId: m.producerId, state: m.state })),
+        };
+      },
+    ),
+
+    DescribeTransactions: unary(
+      logger,
+      (e) => ({ transactions: [{ transactionalId: "", error: errorInfo(e) }] }),
+      (req: wire.DescribeTransactionsRequest__Output) => {
+        if (req.transactionalIds.length > TXN_LIMITS.idsPerRequest) {
+          throw new TidelogError(
+            "INVALID_REQUEST",
+            `at most ${TXN_LIMITS.idsPerRequest} transactional ids per request`,
+          );
+        }
+        return {
+          transactions: req.transactionalIds.map((id) => {
+            try {
+              checkTransactionalId(id);
+              return describe(coordinator.describe(id), deps);
+            } catch (e) {
+              const err = e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", String(e));
+              return { transactionalId: id, error: errorInfo(err) };
+            }
+          }),
+        };
+      },
+    ),
+  };
+}
+
+function describe(m: TransactionMetadata, deps: TransactionServiceDeps): wire.TransactionDescription {
+  const image = deps.image();
+  const n = image.topics.get(TRANSACTION_TOPIC)?.value.assignment.length ?? 0;
+  const leader =
+    n > 0
+      ? (image.partitionState(TRANSACTION_TOPIC, transactionPartitionFor(m.transactionalId, n))?.value.leader ?? -1)
+      : -1;
+  return {
+    transactionalId: m.transactionalId,
+    error: NO_ERROR,
+    state: m.state,
+    producerId: m.producerId,
+    producerEpoch: m.producerEpoch,
+    timeoutMs: m.timeoutMs,
+    startMs: m.startMs,
+    topics: toTopics(m.partitions),
+    coordinatorId: leader,
+  };
+}
+
+function findCoordinator(
+  deps: TransactionServiceDeps,
+  transactionalId: string,
+): wire.FindTransactionCoordinatorResponse {
+  const image = deps.image();
+  const topic = image.topics.get(TRANSACTION_TOPIC);
+  if (!topic) {
+    const controller = image.controller();
+    if (deps.controller.isActive) {
+      const { config } = deps;
+      deps.controller
+        .ensureInternalTopic({
+          name: TRANSACTION_TOPIC,
+          partitions: config.numPartitions,
+          replicationFactor: config.replicationFactor,
+          configs: {
+            "cleanup.policy": "compact",
+            "segment.bytes": String(config.segmentBytes),
+            // A cluster smaller than the replication factor gets fewer replicas: never ask
+            // for more in-sync ones than it will have.
+            "min.insync.replicas": String(
+              Math.min(config.minIsr, config.replicationFactor, Math.max(1, image.liveBrokerIds().size)),
+            ),
+          },
+        })
+        .catch((e: unknown) =>
+          deps.logger.warn({ err: (e as Error).message }, `could not create ${TRANSACTION_TOPIC}`),
+        );
+    }
+    throw new TidelogError(
+      "COORDINATOR_NOT_AVAILABLE",
+      deps.controller.isActive
+        ? `creating ${TRANSACTION_TOPIC}; try again shortly`
+        : `${TRANSACTION_TOPIC} does not exist yet; the controller (broker ${controller?.brokerId ?? "unknown"}) creates it when asked`,
+    );
+  }
+  const partition = transactionPartitionFor(transactionalId, topic.value.assignment.length);
+  const leader = image.partitionState(TRANSACTION_TOPIC, partition)?.value.leader ?? -1;
+  const broker = leader >= 0 ? image.brokers.get(leader)?.value : undefined;
+  if (!broker) {
+    throw new TidelogError("COORDINATOR_NOT_AVAILABLE", `${TRANSACTION_TOPIC}-${partition} has no live leader`);
+  }
+  return {
+    error: NO_ERROR,
+    coordinatorId: broker.id,
+    coordinator: {
+      id: broker.id,
+      host: broker.host,
+      port: broker.port,
+      httpPort: broker.httpPort,
+      rack: broker.rack ?? "",
+    },
+    partition,
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * The transaction machinery's calls to other brokers: a coordinator's WriteTxnMarkers to
+ * partition leaders, and a partition leader's VerifyTxnPartition to a coordinator. One
+ * gRPC channel per broker address, opened on first use and replaced when the address a
+ * broker id registers under changes; every call has a deadline.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { CHANNEL_OPTIONS, errorFromInfo, loadTidelogProto, type wire } from "@tidelog/client/protocol";
+import { TidelogError } from "@tidelog/client/record";
+import type { TopicPartition } from "../storage/topic-partition.js";
+import type { TxnMarkerRequest } from "./transaction-coordinator.js";
+
+type Unary<Req, Res> = (
+  req: Req,
+  options: grpc.CallOptions,
+  cb: (e: grpc.ServiceError | null, res?: Res) => void,
+) => void;
+
+interface ReplicationStub extends grpc.Client {
+  WriteTxnMarkers: Unary<wire.WriteTxnMarkersRequest, wire.WriteTxnMarkersResponse__Output>;
+}
+
+interface TransactionStub extends grpc.Client {
+  VerifyTxnPartition: Unary<wire.VerifyTxnPartitionRequest, wire.VerifyTxnPartitionResponse__Output>;
+}
+
+export interface TxnBrokerClientOptions {
+  /** "host:port" of a live broker, or null. */
+  readonly addressOf: (brokerId: number) => string | null;
+  readonly brokerId: number;
+  readonly brokerEpoch: () => number;
+  readonly markerTimeoutMs: number;
+  readonly verifyTimeoutMs: number;
+}
+
+export class TxnBrokerClient {
+  private readonly proto = loadTidelogProto(grpc);
+  private readonly channels = new Map<string, { replication: ReplicationStub; transaction: TransactionStub }>();
+  private closed = false;
+
+  constructor(private readonly options: TxnBrokerClientOptions) {}
+
+  /** WriteTxnMarkers at `leaderId`; per partition, null for written or the error. */
+  async writeMarkers(leaderId: number, request: TxnMarkerRequest): Promise<(TidelogError | null)[]> {
+    const stubs = this.stubsFor(leaderId);
+    const byTopic = new Map<string, number[]>();
+    for (const tp of request.partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+    const res = await call(stubs.replication, stubs.replication.WriteTxnMarkers, this.options.markerTimeoutMs, {
+      brokerId: this.options.brokerId,
+      brokerEpoch: this.options.brokerEpoch(),
+      markers: [
+        {
+          producerId: request.producerId,
+          producerEpoch: request.producerEpoch,
+          commit: request.commit,
+          coordinatorEpoch: request.coordinatorEpoch,
+          topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+        },
+      ],
+    });
+    const whole = errorFromInfo(res.error);
+    if (whole) throw whole;
+    const results = new Map<string, TidelogError | null>();
+    for (const m of res.markers)
+      for (const p of m.partitions) results.set(`${p.topic}\0${p.partition}`, errorFromInfo(p.error));
+    return request.partitions.map((tp) =>
+      results.has(`${tp.topic}\0${tp.partition}`)
+        ? (results.get(`${tp.topic}\0${tp.partition}`) ?? null)
+        : new TidelogError("UNKNOWN_SERVER_ERROR", `no answer for ${tp.topic}-${tp.partition}`),
+    );
+  }
+
+  /** VerifyTxnPartition at `coordinatorId`: throws the coordinator's refusal. */
+  async verifyPartition(
+    coordinatorId: number,
+    request: { transactionalId: string; producerId: number; producerEpoch: number; partition: TopicPartition },
+  ): Promise<void> {
+    const stubs = this.stubsFor(coordinatorId);
+    const res = await call(stubs.transaction, stubs.transaction.VerifyTxnPartition, this.options.verifyTimeoutMs, {
+      transactionalId: request.transactionalId,
+      producerId: request.producerId,
+      producerEpoch: request.producerEpoch,
+      topic: request.partition.topic,
+      partition: request.partition.partition,
+    });
+    const error = errorFromInfo(res.error);
+    if (error) throw error;
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const c of this.channels.values()) {
+      c.replication.close();
+      c.transaction.close();
+    }
+    this.channels.clear();
+  }
+
+  private stubsFor(brokerId: number): { replication: ReplicationStub; transaction: TransactionStub } {
+    if (this.closed) throw new TidelogError("BROKER_NOT_AVAILABLE", "the broker is shutting down");
+    const address = this.options.addressOf(brokerId);
+    if (!address) throw new TidelogError("BROKER_NOT_AVAILABLE", `broker ${brokerId} is not registered`);
+    let stubs = this.channels.get(address);
+    if (!stubs) {
+      const make = <T>(service: unknown) =>
+        new (service as new (a: string, c: grpc.ChannelCredentials, o: grpc.ChannelOptions) => T)(
+          address,
+          grpc.credentials.createInsecure(),
+          CHANNEL_OPTIONS,
+        );
+      stubs = {
+        replication: make<ReplicationStub>(this.proto.tidelog.v1.Replication),
+        transaction: make<TransactionStub>(this.proto.tidelog.v1.Transaction),
+      };
+      this.channels.set(address, stubs);
+    }
+    return stubs;
+  }
+}
+
+function call<Req, Res>(stub: grpc.Client, fn: Unary<Req, Res>, timeoutMs: number, req: Req): Promise<Res> {
+  return new Promise((resolve, reject) =>
+    fn.call(stub, req, { deadline: Date.now() + timeoutMs }, (e, res) => {
+      if (e || !res) reject(new TidelogError("NETWORK_EXCEPTION", e?.message ?? "no answer", { cause: e }));
+      else resolve(res);
+    }),
+  );
+}

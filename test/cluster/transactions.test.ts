@@ -1,0 +1,272 @@
+// Transactions against real etcd and broker processes, through the SDK:
+//   - a committed transaction across two topics is visible to read_committed consumers,
+//     an aborted one never; read_uncommitted sees both;
+//   - a second producer with the same transactional id fences the first: its open
+//     transaction is aborted, its commit refused (PRODUCER_FENCED), none of its records
+//     visible;
+//   - consume-transform-produce: offsets sent in a transaction are committed with it and
+//     dropped with an abort;
+//   - a transaction left open past its timeout is aborted by the coordinator, which
+//     frees the last stable offset;
+//   - the coordinator killed (kill -9) after PrepareCommit, before the markers could be
+//     written: the new coordinator completes the commit.
+import assert from "node:assert/strict";
+import { type TestContext, test } from "node:test";
+import { Client, isTidelogError, type Client as SdkClient } from "@tidelog/client";
+import { transactionPartitionFor } from "../../src/txn/transaction-coordinator.js";
+import { faultBrokerConfig, SESSION_MS } from "./fault-config.js";
+import { type ClusterHandle, startCluster, waitFor } from "./harness.js";
+
+const TXN_PARTITIONS = 4;
+
+async function cluster(t: TestContext): Promise<{ c: ClusterHandle; client: SdkClient }> {
+  const c = await startCluster(t, {
+    brokers: 3,
+    brokerConfig: faultBrokerConfig({
+      "replica.fetch.wait.max.ms": "100",
+      "min.insync.replicas": "2",
+      "transaction.state.log.num.partitions": String(TXN_PARTITIONS),
+      "transaction.abort.timed.out.transaction.cleanup.interval.ms": "200",
+      "offsets.topic.num.partitions": "4",
+    }),
+  });
+  const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 30_000, attemptTimeoutMs: 2000 });
+  t.after(() => client.close());
+  const admin = client.admin();
+  await waitFor(async () => (await admin.describeCluster()).brokers.length === 3, {
+    description: "3 brokers",
+    timeoutMs: 20_000,
+  });
+  return { c, client };
+}
+
+async function topics(client: SdkClient, names: string[], partitions = 2): Promise<void> {
+  const admin = client.admin();
+  for (const name of names) await admin.createTopic({ name, partitions, replicationFactor: 3 });
+  await waitFor(
+    async () => {
+      for (const name of names) {
+        const d = await admin.describeTopic(name);
+        if (!d.partitions.every((p) => p.leader !== null && p.isr.length === 3)) return false;
+      }
+      return true;
+    },
+    { description: "topics led and in sync", timeoutMs: 20_000 },
+  );
+}
+
+/** Every value in `topic` a consumer with `isolationLevel` reads before it goes quiet (1.5 s), sorted. */
+async function values(
+  client: SdkClient,
+  topic: string,
+  partitions: number,
+  isolationLevel: "read_committed" | "read_uncommitted",
+): Promise<string[]> {
+  const tps = Array.from({ length: partitions }, (_, partition) => ({ topic, partition }));
+  const out: string[] = [];
+  const reader = client.consumer({ isolationLevel, autoOffsetReset: "earliest", maxWaitMs: 100 });
+  reader.assign(tps);
+  const started = Date.now();
+  let last = started;
+  const watchdog = setInterval(() => {
+    if (Date.now() - last > 1500 || Date.now() - started > 20_000) reader.stop();
+  }, 100);
+  await reader.run({
+    eachBatch: (batch) => {
+      last = Date.now();
+      for (const r of batch.records) out.push(r.value?.toString() ?? "");
+    },
+  });
+  clearInterval(watchdog);
+  await reader.close();
+  return out.sort();
+}
+
+test("committed transactions are visible to read_committed consumers across topics, aborted ones never", async (t) => {
+  const { client } = await cluster(t);
+  await topics(client, ["orders", "audit"]);
+  const producer = client.producer({ transactionalId: "writer-1" });
+  t.after(() => producer.close());
+  await producer.transaction(async (tx) => {
+    await tx.send("orders", [
+      { value: "c1", partition: 0 },
+      { value: "c2", partition: 1 },
+    ]);
+    await tx.send("audit", { value: "c3", partition: 0 });
+  });
+  producer.beginTransaction();
+  await producer.send("orders", [
+    { value: "a1", partition: 0 },
+    { value: "a2", partition: 1 },
+  ]);
+  await producer.send("audit", { value: "a3", partition: 1 });
+  await producer.abortTransaction();
+  await assert.rejects(
+    producer.transaction(async (tx) => {
+      await tx.send("orders", { value: "a4", partition: 0 });
+      throw new Error("the callback failed");
+    }),
+    /the callback failed/,
+    "a throwing callback aborts and rethrows",
+  );
+  await producer.transaction(async (tx) => {
+    await tx.send("orders", { value: "c4", partition: 1 });
+  });
+
+  await waitFor(async () => (await values(client, "orders", 2, "read_committed")).length >= 3, {
+    description: "committed records visible",
+    timeoutMs: 15_000,
+  });
+  assert.deepEqual(await values(client, "orders", 2, "read_committed"), ["c1", "c2", "c4"]);
+  assert.deepEqual(await values(client, "audit", 2, "read_committed"), ["c3"]);
+  assert.deepEqual(await values(client, "orders", 2, "read_uncommitted"), ["a1", "a2", "a4", "c1", "c2", "c4"]);
+  producer.beginTransaction();
+  assert.throws(() => producer.beginTransaction(), /not possible in state in_transaction/);
+  await producer.abortTransaction();
+  await assert.rejects(producer.send("orders", { value: "outside" }), /send is not possible in state ready/);
+});
+
+test("a second instance with the same transactional id fences the first: its transaction is aborted, its commit refused", async (t) => {
+  const { client } = await cluster(t);
+  await topics(client, ["ledger"], 1);
+  const zombie = client.producer({ transactionalId: "payments" });
+  await zombie.initTransactions();
+  zombie.beginTransaction();
+  await zombie.send("ledger", { value: "zombie-1" });
+  const successor = client.producer({ transactionalId: "payments" });
+  t.after(() => successor.close());
+  await successor.initTransactions();
+  await successor.transaction(async (tx) => {
+    await tx.send("ledger", { value: "successor-1" });
+  });
+  const refused = await zombie.commitTransaction().then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.ok(isTidelogError(refused), `the zombie's commit is refused: ${String(refused)}`);
+  assert.ok(
+    ["PRODUCER_FENCED", "INVALID_PRODUCER_EPOCH"].includes(refused.code),
+    `fenced: ${refused.code} ${refused.message}`,
+  );
+  await assert.rejects(zombie.send("ledger", { value: "zombie-2" }), "a fenced producer writes nothing more");
+  await waitFor(async () => (await values(client, "ledger", 1, "read_committed")).length >= 1, {
+    description: "the successor's record visible",
+    timeoutMs: 15_000,
+  });
+  assert.deepEqual(await values(client, "ledger", 1, "read_committed"), ["successor-1"]);
+});
+
+test("offsets sent in a transaction are committed with it, and dropped when it aborts", async (t) => {
+  const { client } = await cluster(t);
+  await topics(client, ["in", "out"], 1);
+  const input = client.producer();
+  await input.send(
+    "in",
+    Array.from({ length: 10 }, (_, i) => ({ value: `i${i}`, partition: 0 })),
+  );
+  await input.close();
+  const consumer = client.consumer({ groupId: "enricher", autoCommit: false, autoOffsetReset: "earliest" });
+  t.after(() => consumer.close());
+  const producer = client.producer({ transactionalId: "enricher-1" });
+  t.after(() => producer.close());
+  await producer.initTransactions();
+  consumer.subscribe(["in"]);
+  let seen = 0;
+  let round = 0;
+  await consumer.run({
+    eachBatch: async (batch) => {
+      seen += batch.records.length;
+      round++;
+      if (round === 1) {
+        // First pass: processed, but the transaction aborts: the offsets must not stick.
+        producer.beginTransaction();
+        await producer.send("out", { value: `o${seen}` });
+        await producer.sendOffsets(consumer);
+        await producer.abortTransaction();
+      }
+      consumer.stop();
+    },
+  });
+  const afterAbort = await consumer.committed([{ topic: "in", partition: 0 }]);
+  assert.equal(afterAbort[0]?.offset, -1, "an aborted transaction commits no offset");
+  await producer.transaction(async (tx) => {
+    await tx.send("out", { value: `o${seen}` });
+    await tx.sendOffsets(consumer);
+  });
+  const afterCommit = await consumer.committed([{ topic: "in", partition: 0 }]);
+  assert.equal(afterCommit[0]?.offset, 10, "the committed transaction's offsets are the group's");
+});
+
+test("a transaction open past its timeout is aborted by the coordinator; the producer learns it is fenced", async (t) => {
+  const { client } = await cluster(t);
+  await topics(client, ["slow"], 1);
+  const producer = client.producer({ transactionalId: "sleepy", transactionTimeoutMs: 1000 });
+  t.after(() => producer.close());
+  await producer.initTransactions();
+  producer.beginTransaction();
+  await producer.send("slow", { value: "late" });
+  // The coordinator aborts it: the partition's last stable offset moves past the data.
+  const probe = client.consumer({ isolationLevel: "read_committed" });
+  probe.assign([{ topic: "slow", partition: 0 }]);
+  await waitFor(
+    async () => {
+      probe.seek({ topic: "slow", partition: 0 }, "latest");
+      return (await probe.position({ topic: "slow", partition: 0 })) >= 2;
+    },
+    { description: "the last stable offset past the aborted transaction", timeoutMs: 10_000 },
+  );
+  await probe.close();
+  const refused = await producer.commitTransaction().then(
+    () => null,
+    (e: unknown) => e,
+  );
+  assert.ok(
+    isTidelogError(refused) && ["PRODUCER_FENCED", "INVALID_PRODUCER_EPOCH"].includes(refused.code),
+    String(refused),
+  );
+  assert.deepEqual(await values(client, "slow", 1, "read_committed"), []);
+});
+
+test("the coordinator killed after PrepareCommit, before the markers: the new coordinator completes the commit", async (t) => {
+  const { c, client } = await cluster(t);
+  const admin = client.admin();
+  await topics(client, ["payouts"], 3);
+  const id = "payouts-1";
+  const producer = client.producer({ transactionalId: id });
+  await producer.initTransactions();
+  const coordinatorOf = async () => {
+    const p = transactionPartitionFor(id, TXN_PARTITIONS);
+    return (await admin.describeTopic("__transaction_state")).partitions[p]?.leader ?? null;
+  };
+  const coordinator = await coordinatorOf();
+  assert.ok(coordinator !== null);
+  // A partition led elsewhere: its leader is frozen so the markers cannot be written yet.
+  const target = (await admin.describeTopic("payouts")).partitions.find((p) => p.leader !== coordinator);
+  assert.ok(target?.leader != null, "a payouts partition led by another broker");
+  producer.beginTransaction();
+  await producer.send("payouts", { value: "p1", partition: target.partition });
+  await c.broker(target.leader).pause();
+  t.after(() =>
+    c
+      .broker(target.leader as number)
+      .resume()
+      .catch(() => {}),
+  );
+  // Answered once PrepareCommit is durable; the markers are still to come.
+  await producer.commitTransaction();
+  await c.broker(coordinator).kill();
+  await c.broker(target.leader).resume();
+  await waitFor(
+    async () => {
+      const now = await coordinatorOf().catch(() => null);
+      return now !== null && now !== coordinator;
+    },
+    { description: "a new transaction coordinator", timeoutMs: SESSION_MS + 15_000 },
+  );
+  await waitFor(async () => (await values(client, "payouts", 3, "read_committed")).includes("p1"), {
+    description: "the committed record visible to read_committed consumers",
+    timeoutMs: 30_000,
+  });
+  await producer.close();
+  await c.broker(coordinator).restart();
+});
