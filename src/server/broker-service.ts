@@ -134,6 +134,10 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
       );
     }, fetchRefusal),
 
+    DescribeProducers: (call, callback) => {
+      callback(null, describeProducers(deps, call.request));
+    },
+
     ListOffsets: (call, callback) => {
       callback(null, listOffsets(deps, call.request));
     },
@@ -321,4 +325,35 @@ function listOffsets(deps: BrokerServiceDeps, req: wire.ListOffsetsRequest__Outp
 /** Whether the first batch of produced bytes is transactional (the attributes' bit 4). */
 function isTransactional(records: Buffer): boolean {
   return records.length > ATTRIBUTES_OFFSET + 1 && (records.readInt16BE(ATTRIBUTES_OFFSET) & TRANSACTIONAL_FLAG) !== 0;
+}
+
+/** Partitions one DescribeProducers may name. */
+const DESCRIBE_PRODUCERS_PARTITIONS_MAX = 10_000;
+
+/** The open transactions, high watermark and last stable offset of each named partition led here. */
+function describeProducers(
+  deps: BrokerServiceDeps,
+  req: wire.DescribeProducersRequest__Output,
+): wire.DescribeProducersResponse {
+  const named = req.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
+  if (named.length > DESCRIBE_PRODUCERS_PARTITIONS_MAX) {
+    const error = errorInfo("INVALID_REQUEST", `at most ${DESCRIBE_PRODUCERS_PARTITIONS_MAX} partitions per request`);
+    return { partitions: named.slice(0, 1).map((tp) => ({ ...tp, error })) };
+  }
+  return {
+    partitions: named.map((tp) => {
+      try {
+        const log = deps.replicas.leaderFor(tp).log;
+        return {
+          ...tp,
+          error: NO_ERROR,
+          highWatermark: log.highWatermark,
+          lastStableOffset: log.lastStableOffset,
+          openTransactions: log.ongoingTransactions(),
+        };
+      } catch (e) {
+        return { ...tp, error: errorInfo(asError(e, deps.logger)), highWatermark: -1, lastStableOffset: -1 };
+      }
+    }),
+  };
 }

@@ -174,6 +174,12 @@ export function transactionHandlers(deps: TransactionServiceDeps): wire.Transact
       },
     ),
 
+    AbortTransaction: unary(logger, onlyError, async (req: wire.AbortTransactionRequest__Output) => {
+      checkTransactionalId(req.transactionalId);
+      await coordinator.abortTransaction(req.transactionalId);
+      return { error: NO_ERROR };
+    }),
+
     DescribeTransactions: unary(
       logger,
       (e) => ({ transactions: [{ transactionalId: "", error: errorInfo(e) }] }),

@@ -4,6 +4,9 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import type { AbortedTransaction as _tidelog_v1_AbortedTransaction, AbortedTransaction__Output as _tidelog_v1_AbortedTransaction__Output } from './tidelog/v1/AbortedTransaction.js';
 import type { BrokerClient as _tidelog_v1_BrokerClient, BrokerDefinition as _tidelog_v1_BrokerDefinition } from './tidelog/v1/Broker.js';
 import type { BrokerInfo as _tidelog_v1_BrokerInfo, BrokerInfo__Output as _tidelog_v1_BrokerInfo__Output } from './tidelog/v1/BrokerInfo.js';
+import type { DescribeProducersRequest as _tidelog_v1_DescribeProducersRequest, DescribeProducersRequest__Output as _tidelog_v1_DescribeProducersRequest__Output } from './tidelog/v1/DescribeProducersRequest.js';
+import type { DescribeProducersResponse as _tidelog_v1_DescribeProducersResponse, DescribeProducersResponse__Output as _tidelog_v1_DescribeProducersResponse__Output } from './tidelog/v1/DescribeProducersResponse.js';
+import type { DescribeProducersTopic as _tidelog_v1_DescribeProducersTopic, DescribeProducersTopic__Output as _tidelog_v1_DescribeProducersTopic__Output } from './tidelog/v1/DescribeProducersTopic.js';
 import type { EpochEndOffset as _tidelog_v1_EpochEndOffset, EpochEndOffset__Output as _tidelog_v1_EpochEndOffset__Output } from './tidelog/v1/EpochEndOffset.js';
 import type { ErrorInfo as _tidelog_v1_ErrorInfo, ErrorInfo__Output as _tidelog_v1_ErrorInfo__Output } from './tidelog/v1/ErrorInfo.js';
 import type { FetchRequest as _tidelog_v1_FetchRequest, FetchRequest__Output as _tidelog_v1_FetchRequest__Output } from './tidelog/v1/FetchRequest.js';
@@ -14,6 +17,7 @@ import type { ListOffsetsRequest as _tidelog_v1_ListOffsetsRequest, ListOffsetsR
 import type { ListOffsetsResponse as _tidelog_v1_ListOffsetsResponse, ListOffsetsResponse__Output as _tidelog_v1_ListOffsetsResponse__Output } from './tidelog/v1/ListOffsetsResponse.js';
 import type { MetadataRequest as _tidelog_v1_MetadataRequest, MetadataRequest__Output as _tidelog_v1_MetadataRequest__Output } from './tidelog/v1/MetadataRequest.js';
 import type { MetadataResponse as _tidelog_v1_MetadataResponse, MetadataResponse__Output as _tidelog_v1_MetadataResponse__Output } from './tidelog/v1/MetadataResponse.js';
+import type { OpenTransaction as _tidelog_v1_OpenTransaction, OpenTransaction__Output as _tidelog_v1_OpenTransaction__Output } from './tidelog/v1/OpenTransaction.js';
 import type { PartitionFetchData as _tidelog_v1_PartitionFetchData, PartitionFetchData__Output as _tidelog_v1_PartitionFetchData__Output } from './tidelog/v1/PartitionFetchData.js';
 import type { PartitionFetchResponse as _tidelog_v1_PartitionFetchResponse, PartitionFetchResponse__Output as _tidelog_v1_PartitionFetchResponse__Output } from './tidelog/v1/PartitionFetchResponse.js';
 import type { PartitionListOffsets as _tidelog_v1_PartitionListOffsets, PartitionListOffsets__Output as _tidelog_v1_PartitionListOffsets__Output } from './tidelog/v1/PartitionListOffsets.js';
@@ -21,6 +25,7 @@ import type { PartitionListOffsetsResponse as _tidelog_v1_PartitionListOffsetsRe
 import type { PartitionMetadata as _tidelog_v1_PartitionMetadata, PartitionMetadata__Output as _tidelog_v1_PartitionMetadata__Output } from './tidelog/v1/PartitionMetadata.js';
 import type { PartitionProduceData as _tidelog_v1_PartitionProduceData, PartitionProduceData__Output as _tidelog_v1_PartitionProduceData__Output } from './tidelog/v1/PartitionProduceData.js';
 import type { PartitionProduceResponse as _tidelog_v1_PartitionProduceResponse, PartitionProduceResponse__Output as _tidelog_v1_PartitionProduceResponse__Output } from './tidelog/v1/PartitionProduceResponse.js';
+import type { PartitionProducers as _tidelog_v1_PartitionProducers, PartitionProducers__Output as _tidelog_v1_PartitionProducers__Output } from './tidelog/v1/PartitionProducers.js';
 import type { ProduceRequest as _tidelog_v1_ProduceRequest, ProduceRequest__Output as _tidelog_v1_ProduceRequest__Output } from './tidelog/v1/ProduceRequest.js';
 import type { ProduceResponse as _tidelog_v1_ProduceResponse, ProduceResponse__Output as _tidelog_v1_ProduceResponse__Output } from './tidelog/v1/ProduceResponse.js';
 import type { ReplicaFetchPartition as _tidelog_v1_ReplicaFetchPartition, ReplicaFetchPartition__Output as _tidelog_v1_ReplicaFetchPartition__Output } from './tidelog/v1/ReplicaFetchPartition.js';
@@ -52,6 +57,9 @@ export interface ProtoGrpcType {
       AbortedTransaction: MessageTypeDefinition<_tidelog_v1_AbortedTransaction, _tidelog_v1_AbortedTransaction__Output>
       Broker: SubtypeConstructor<typeof grpc.Client, _tidelog_v1_BrokerClient> & { service: _tidelog_v1_BrokerDefinition }
       BrokerInfo: MessageTypeDefinition<_tidelog_v1_BrokerInfo, _tidelog_v1_BrokerInfo__Output>
+      DescribeProducersRequest: MessageTypeDefinition<_tidelog_v1_DescribeProducersRequest, _tidelog_v1_DescribeProducersRequest__Output>
+      DescribeProducersResponse: MessageTypeDefinition<_tidelog_v1_DescribeProducersResponse, _tidelog_v1_DescribeProducersResponse__Output>
+      DescribeProducersTopic: MessageTypeDefinition<_tidelog_v1_DescribeProducersTopic, _tidelog_v1_DescribeProducersTopic__Output>
       EpochEndOffset: MessageTypeDefinition<_tidelog_v1_EpochEndOffset, _tidelog_v1_EpochEndOffset__Output>
       ErrorInfo: MessageTypeDefinition<_tidelog_v1_ErrorInfo, _tidelog_v1_ErrorInfo__Output>
       FetchRequest: MessageTypeDefinition<_tidelog_v1_FetchRequest, _tidelog_v1_FetchRequest__Output>
@@ -62,6 +70,7 @@ export interface ProtoGrpcType {
       ListOffsetsResponse: MessageTypeDefinition<_tidelog_v1_ListOffsetsResponse, _tidelog_v1_ListOffsetsResponse__Output>
       MetadataRequest: MessageTypeDefinition<_tidelog_v1_MetadataRequest, _tidelog_v1_MetadataRequest__Output>
       MetadataResponse: MessageTypeDefinition<_tidelog_v1_MetadataResponse, _tidelog_v1_MetadataResponse__Output>
+      OpenTransaction: MessageTypeDefinition<_tidelog_v1_OpenTransaction, _tidelog_v1_OpenTransaction__Output>
       PartitionFetchData: MessageTypeDefinition<_tidelog_v1_PartitionFetchData, _tidelog_v1_PartitionFetchData__Output>
       PartitionFetchResponse: MessageTypeDefinition<_tidelog_v1_PartitionFetchResponse, _tidelog_v1_PartitionFetchResponse__Output>
       PartitionListOffsets: MessageTypeDefinition<_tidelog_v1_PartitionListOffsets, _tidelog_v1_PartitionListOffsets__Output>
@@ -69,6 +78,7 @@ export interface ProtoGrpcType {
       PartitionMetadata: MessageTypeDefinition<_tidelog_v1_PartitionMetadata, _tidelog_v1_PartitionMetadata__Output>
       PartitionProduceData: MessageTypeDefinition<_tidelog_v1_PartitionProduceData, _tidelog_v1_PartitionProduceData__Output>
       PartitionProduceResponse: MessageTypeDefinition<_tidelog_v1_PartitionProduceResponse, _tidelog_v1_PartitionProduceResponse__Output>
+      PartitionProducers: MessageTypeDefinition<_tidelog_v1_PartitionProducers, _tidelog_v1_PartitionProducers__Output>
       ProduceRequest: MessageTypeDefinition<_tidelog_v1_ProduceRequest, _tidelog_v1_ProduceRequest__Output>
       ProduceResponse: MessageTypeDefinition<_tidelog_v1_ProduceResponse, _tidelog_v1_ProduceResponse__Output>
       ReplicaFetchPartition: MessageTypeDefinition<_tidelog_v1_ReplicaFetchPartition, _tidelog_v1_ReplicaFetchPartition__Output>

@@ -1,6 +1,8 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AbortTransactionRequest as _tidelog_v1_AbortTransactionRequest, AbortTransactionRequest__Output as _tidelog_v1_AbortTransactionRequest__Output } from './tidelog/v1/AbortTransactionRequest.js';
+import type { AbortTransactionResponse as _tidelog_v1_AbortTransactionResponse, AbortTransactionResponse__Output as _tidelog_v1_AbortTransactionResponse__Output } from './tidelog/v1/AbortTransactionResponse.js';
 import type { AddOffsetsToTxnRequest as _tidelog_v1_AddOffsetsToTxnRequest, AddOffsetsToTxnRequest__Output as _tidelog_v1_AddOffsetsToTxnRequest__Output } from './tidelog/v1/AddOffsetsToTxnRequest.js';
 import type { AddOffsetsToTxnResponse as _tidelog_v1_AddOffsetsToTxnResponse, AddOffsetsToTxnResponse__Output as _tidelog_v1_AddOffsetsToTxnResponse__Output } from './tidelog/v1/AddOffsetsToTxnResponse.js';
 import type { AddPartitionsToTxnRequest as _tidelog_v1_AddPartitionsToTxnRequest, AddPartitionsToTxnRequest__Output as _tidelog_v1_AddPartitionsToTxnRequest__Output } from './tidelog/v1/AddPartitionsToTxnRequest.js';
@@ -29,6 +31,8 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   tidelog: {
     v1: {
+      AbortTransactionRequest: MessageTypeDefinition<_tidelog_v1_AbortTransactionRequest, _tidelog_v1_AbortTransactionRequest__Output>
+      AbortTransactionResponse: MessageTypeDefinition<_tidelog_v1_AbortTransactionResponse, _tidelog_v1_AbortTransactionResponse__Output>
       AddOffsetsToTxnRequest: MessageTypeDefinition<_tidelog_v1_AddOffsetsToTxnRequest, _tidelog_v1_AddOffsetsToTxnRequest__Output>
       AddOffsetsToTxnResponse: MessageTypeDefinition<_tidelog_v1_AddOffsetsToTxnResponse, _tidelog_v1_AddOffsetsToTxnResponse__Output>
       AddPartitionsToTxnRequest: MessageTypeDefinition<_tidelog_v1_AddPartitionsToTxnRequest, _tidelog_v1_AddPartitionsToTxnRequest__Output>

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { DescribeProducersRequest as _tidelog_v1_DescribeProducersRequest, DescribeProducersRequest__Output as _tidelog_v1_DescribeProducersRequest__Output } from '../../tidelog/v1/DescribeProducersRequest.js';
+import type { DescribeProducersResponse as _tidelog_v1_DescribeProducersResponse, DescribeProducersResponse__Output as _tidelog_v1_DescribeProducersResponse__Output } from '../../tidelog/v1/DescribeProducersResponse.js';
 import type { FetchRequest as _tidelog_v1_FetchRequest, FetchRequest__Output as _tidelog_v1_FetchRequest__Output } from '../../tidelog/v1/FetchRequest.js';
 import type { FetchResponse as _tidelog_v1_FetchResponse, FetchResponse__Output as _tidelog_v1_FetchResponse__Output } from '../../tidelog/v1/FetchResponse.js';
 import type { InitProducerIdRequest as _tidelog_v1_InitProducerIdRequest, InitProducerIdRequest__Output as _tidelog_v1_InitProducerIdRequest__Output } from '../../tidelog/v1/InitProducerIdRequest.js';
@@ -14,6 +16,25 @@ import type { ProduceRequest as _tidelog_v1_ProduceRequest, ProduceRequest__Outp
 import type { ProduceResponse as _tidelog_v1_ProduceResponse, ProduceResponse__Output as _tidelog_v1_ProduceResponse__Output } from '../../tidelog/v1/ProduceResponse.js';
 
 export interface BrokerClient extends grpc.Client {
+  /**
+   * The transactions open on partitions this broker leads (Kafka's DescribeProducers),
+   * with each partition's high watermark and last stable offset: what
+   * `tidelog transactions find-hanging` compares with the coordinators' view.
+   */
+  DescribeProducers(argument: _tidelog_v1_DescribeProducersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  DescribeProducers(argument: _tidelog_v1_DescribeProducersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  DescribeProducers(argument: _tidelog_v1_DescribeProducersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  DescribeProducers(argument: _tidelog_v1_DescribeProducersRequest, callback: grpc.requestCallback<_tidelog_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The transactions open on partitions this broker leads (Kafka's DescribeProducers),
+   * with each partition's high watermark and last stable offset: what
+   * `tidelog transactions find-hanging` compares with the coordinators' view.
+   */
+  describeProducers(argument: _tidelog_v1_DescribeProducersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  describeProducers(argument: _tidelog_v1_DescribeProducersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  describeProducers(argument: _tidelog_v1_DescribeProducersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  describeProducers(argument: _tidelog_v1_DescribeProducersRequest, callback: grpc.requestCallback<_tidelog_v1_DescribeProducersResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * Long-poll fetch: answered when min_bytes are available or max_wait_ms has passed.
    */
@@ -100,6 +121,13 @@ export interface BrokerClient extends grpc.Client {
 
 export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * The transactions open on partitions this broker leads (Kafka's DescribeProducers),
+   * with each partition's high watermark and last stable offset: what
+   * `tidelog transactions find-hanging` compares with the coordinators' view.
+   */
+  DescribeProducers: grpc.handleUnaryCall<_tidelog_v1_DescribeProducersRequest__Output, _tidelog_v1_DescribeProducersResponse>;
+  
+  /**
    * Long-poll fetch: answered when min_bytes are available or max_wait_ms has passed.
    */
   Fetch: grpc.handleUnaryCall<_tidelog_v1_FetchRequest__Output, _tidelog_v1_FetchResponse>;
@@ -130,6 +158,7 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface BrokerDefinition extends grpc.ServiceDefinition {
+  DescribeProducers: MethodDefinition<_tidelog_v1_DescribeProducersRequest, _tidelog_v1_DescribeProducersResponse, _tidelog_v1_DescribeProducersRequest__Output, _tidelog_v1_DescribeProducersResponse__Output>
   Fetch: MethodDefinition<_tidelog_v1_FetchRequest, _tidelog_v1_FetchResponse, _tidelog_v1_FetchRequest__Output, _tidelog_v1_FetchResponse__Output>
   InitProducerId: MethodDefinition<_tidelog_v1_InitProducerIdRequest, _tidelog_v1_InitProducerIdResponse, _tidelog_v1_InitProducerIdRequest__Output, _tidelog_v1_InitProducerIdResponse__Output>
   ListOffsets: MethodDefinition<_tidelog_v1_ListOffsetsRequest, _tidelog_v1_ListOffsetsResponse, _tidelog_v1_ListOffsetsRequest__Output, _tidelog_v1_ListOffsetsResponse__Output>

@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AbortTransactionRequest as _tidelog_v1_AbortTransactionRequest, AbortTransactionRequest__Output as _tidelog_v1_AbortTransactionRequest__Output } from '../../tidelog/v1/AbortTransactionRequest.js';
+import type { AbortTransactionResponse as _tidelog_v1_AbortTransactionResponse, AbortTransactionResponse__Output as _tidelog_v1_AbortTransactionResponse__Output } from '../../tidelog/v1/AbortTransactionResponse.js';
 import type { AddOffsetsToTxnRequest as _tidelog_v1_AddOffsetsToTxnRequest, AddOffsetsToTxnRequest__Output as _tidelog_v1_AddOffsetsToTxnRequest__Output } from '../../tidelog/v1/AddOffsetsToTxnRequest.js';
 import type { AddOffsetsToTxnResponse as _tidelog_v1_AddOffsetsToTxnResponse, AddOffsetsToTxnResponse__Output as _tidelog_v1_AddOffsetsToTxnResponse__Output } from '../../tidelog/v1/AddOffsetsToTxnResponse.js';
 import type { AddPartitionsToTxnRequest as _tidelog_v1_AddPartitionsToTxnRequest, AddPartitionsToTxnRequest__Output as _tidelog_v1_AddPartitionsToTxnRequest__Output } from '../../tidelog/v1/AddPartitionsToTxnRequest.js';
@@ -18,6 +20,23 @@ import type { VerifyTxnPartitionRequest as _tidelog_v1_VerifyTxnPartitionRequest
 import type { VerifyTxnPartitionResponse as _tidelog_v1_VerifyTxnPartitionResponse, VerifyTxnPartitionResponse__Output as _tidelog_v1_VerifyTxnPartitionResponse__Output } from '../../tidelog/v1/VerifyTxnPartitionResponse.js';
 
 export interface TransactionClient extends grpc.Client {
+  /**
+   * An operator's abort of an ongoing transaction (as the coordinator aborts one past its
+   * timeout: the producer is fenced at a bumped epoch). Sent to the coordinator.
+   */
+  AbortTransaction(argument: _tidelog_v1_AbortTransactionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AbortTransactionResponse__Output>): grpc.ClientUnaryCall;
+  AbortTransaction(argument: _tidelog_v1_AbortTransactionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AbortTransactionResponse__Output>): grpc.ClientUnaryCall;
+  AbortTransaction(argument: _tidelog_v1_AbortTransactionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AbortTransactionResponse__Output>): grpc.ClientUnaryCall;
+  AbortTransaction(argument: _tidelog_v1_AbortTransactionRequest, callback: grpc.requestCallback<_tidelog_v1_AbortTransactionResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * An operator's abort of an ongoing transaction (as the coordinator aborts one past its
+   * timeout: the producer is fenced at a bumped epoch). Sent to the coordinator.
+   */
+  abortTransaction(argument: _tidelog_v1_AbortTransactionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AbortTransactionResponse__Output>): grpc.ClientUnaryCall;
+  abortTransaction(argument: _tidelog_v1_AbortTransactionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AbortTransactionResponse__Output>): grpc.ClientUnaryCall;
+  abortTransaction(argument: _tidelog_v1_AbortTransactionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AbortTransactionResponse__Output>): grpc.ClientUnaryCall;
+  abortTransaction(argument: _tidelog_v1_AbortTransactionRequest, callback: grpc.requestCallback<_tidelog_v1_AbortTransactionResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * A group's offsets join the transaction (its __consumer_offsets partition) before TxnOffsetCommit.
    */
@@ -129,6 +148,12 @@ export interface TransactionClient extends grpc.Client {
 
 export interface TransactionHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * An operator's abort of an ongoing transaction (as the coordinator aborts one past its
+   * timeout: the producer is fenced at a bumped epoch). Sent to the coordinator.
+   */
+  AbortTransaction: grpc.handleUnaryCall<_tidelog_v1_AbortTransactionRequest__Output, _tidelog_v1_AbortTransactionResponse>;
+  
+  /**
    * A group's offsets join the transaction (its __consumer_offsets partition) before TxnOffsetCommit.
    */
   AddOffsetsToTxn: grpc.handleUnaryCall<_tidelog_v1_AddOffsetsToTxnRequest__Output, _tidelog_v1_AddOffsetsToTxnResponse>;
@@ -167,6 +192,7 @@ export interface TransactionHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface TransactionDefinition extends grpc.ServiceDefinition {
+  AbortTransaction: MethodDefinition<_tidelog_v1_AbortTransactionRequest, _tidelog_v1_AbortTransactionResponse, _tidelog_v1_AbortTransactionRequest__Output, _tidelog_v1_AbortTransactionResponse__Output>
   AddOffsetsToTxn: MethodDefinition<_tidelog_v1_AddOffsetsToTxnRequest, _tidelog_v1_AddOffsetsToTxnResponse, _tidelog_v1_AddOffsetsToTxnRequest__Output, _tidelog_v1_AddOffsetsToTxnResponse__Output>
   AddPartitionsToTxn: MethodDefinition<_tidelog_v1_AddPartitionsToTxnRequest, _tidelog_v1_AddPartitionsToTxnResponse, _tidelog_v1_AddPartitionsToTxnRequest__Output, _tidelog_v1_AddPartitionsToTxnResponse__Output>
   DescribeTransactions: MethodDefinition<_tidelog_v1_DescribeTransactionsRequest, _tidelog_v1_DescribeTransactionsResponse, _tidelog_v1_DescribeTransactionsRequest__Output, _tidelog_v1_DescribeTransactionsResponse__Output>
