@@ -384,6 +384,13 @@ export class FakeDataBroker {
           producerEpoch: 0,
         })),
       ListOffsets: (call, callback) => this.unary("ListOffsets", call.request, callback, (r) => this.listOffsets(r)),
+      // The fake keeps no transaction state: every named partition has none open.
+      DescribeProducers: (call, callback) =>
+        callback(null, {
+          partitions: call.request.topics.flatMap((t) =>
+            t.partitions.map((partition) => ({ topic: t.topic, partition, error: NO_ERROR, openTransactions: [] })),
+          ),
+        }),
       Produce: (call, callback) => {
         this.count("Produce");
         const status = this.takeFailure("Produce");
