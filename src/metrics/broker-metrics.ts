@@ -105,6 +105,18 @@ export class BrokerMetrics {
     help: "Partition leader elections written by this broker as controller.",
     registers: [this.registry],
   });
+  private readonly transactionsEnded = new Counter({
+    name: "tidelog_transactions_ended_total",
+    help: "Transactions this broker's coordinator ended, by outcome (commit, abort, timeout, fenced).",
+    labelNames: ["outcome"] as const,
+    registers: [this.registry],
+  });
+  private readonly transactionSeconds = new Histogram({
+    name: "tidelog_transaction_duration_seconds",
+    help: "From a transaction's first partition joining to its commit or abort decision.",
+    buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 60, 300, 900],
+    registers: [this.registry],
+  });
   private readonly requestsRefused = new Counter({
     name: "tidelog_requests_refused_total",
     help: "Requests and streams refused with REQUEST_LIMIT_EXCEEDED, by API and by the bound they met (connection_requests, broker_requests, connection_streams, broker_streams).",
@@ -173,6 +185,28 @@ export class BrokerMetrics {
 
   leadersElected(count: number): void {
     this.leaderElections.inc(count);
+  }
+
+  /** A transaction this broker coordinates ended: committed, aborted by its producer, or aborted past its timeout (or by an operator). */
+  transactionEnded(outcome: "commit" | "abort" | "timeout" | "fenced", durationMs: number): void {
+    this.transactionsEnded.inc({ outcome });
+    if (durationMs >= 0) this.transactionSeconds.observe(durationMs / 1000);
+  }
+
+  /** Scrape-time gauge of the transactions this broker coordinates, by state. */
+  watchTransactions(read: () => Iterable<{ readonly state: string }>): void {
+    new Gauge({
+      name: "tidelog_transactions",
+      help: "Transactional ids this broker coordinates, by state (Ongoing: transactions open now).",
+      labelNames: ["state"] as const,
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        const counts = new Map<string, number>();
+        for (const t of read()) counts.set(t.state, (counts.get(t.state) ?? 0) + 1);
+        for (const [state, n] of counts) this.set({ state }, n);
+      },
+    });
   }
 
   /** A request or stream refused by the request limits (server/request-limits.ts); labels bounded by API and reason. */
@@ -256,6 +290,16 @@ export class BrokerMetrics {
       "tidelog_partition_high_watermark",
       "High watermark of a hosted partition.",
       (p) => p.log.highWatermark,
+    );
+    perPartition(
+      "tidelog_partition_last_stable_offset",
+      "Last stable offset of a hosted partition (read_committed consumers read below it).",
+      (p) => p.log.lastStableOffset,
+    );
+    perPartition(
+      "tidelog_partition_unstable_records",
+      "High watermark minus last stable offset: records read_committed consumers wait for (open transactions).",
+      (p) => p.log.highWatermark - p.log.lastStableOffset,
     );
     perPartition("tidelog_partition_log_size_bytes", "Bytes in a hosted partition's segments.", (p) => p.log.sizeBytes);
     perPartition("tidelog_partition_segments", "Segments of a hosted partition.", (p) => p.log.segmentCount);

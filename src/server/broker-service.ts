@@ -19,7 +19,7 @@
  */
 import type * as grpc from "@grpc/grpc-js";
 import { errorInfo, NO_ERROR, type wire } from "@tidelog/client/protocol";
-import { ATTRIBUTES_OFFSET, TidelogError, TRANSACTIONAL_FLAG } from "@tidelog/client/record";
+import { ATTRIBUTES_OFFSET, CONTROL_FLAG, TidelogError, TRANSACTIONAL_FLAG } from "@tidelog/client/record";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { ProducerIdManager } from "../cluster/producer-id-manager.js";
 import type { Logger } from "../common/logger.js";
@@ -322,9 +322,14 @@ function listOffsets(deps: BrokerServiceDeps, req: wire.ListOffsetsRequest__Outp
   };
 }
 
-/** Whether the first batch of produced bytes is transactional (the attributes' bit 4). */
+/**
+ * Whether the first batch of produced bytes is transactional data (attributes bit 4). A
+ * control batch (a marker) is not: the log refuses it from clients with INVALID_RECORD.
+ */
 function isTransactional(records: Buffer): boolean {
-  return records.length > ATTRIBUTES_OFFSET + 1 && (records.readInt16BE(ATTRIBUTES_OFFSET) & TRANSACTIONAL_FLAG) !== 0;
+  if (records.length <= ATTRIBUTES_OFFSET + 1) return false;
+  const attributes = records.readInt16BE(ATTRIBUTES_OFFSET);
+  return (attributes & TRANSACTIONAL_FLAG) !== 0 && (attributes & CONTROL_FLAG) === 0;
 }
 
 /** Partitions one DescribeProducers may name. */

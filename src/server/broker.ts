@@ -183,7 +183,9 @@ export class Broker {
       newProducerId: () => producerIds.nextProducerId(),
       writeMarkers: (leaderId, request) => txnClient.writeMarkers(leaderId, request),
       config: config.transactions,
+      onEnded: (outcome, durationMs) => metrics.transactionEnded(outcome, durationMs),
     });
+    metrics.watchTransactions(() => transactions.transactions());
     replicas.onReconciled(() => transactions.onReconciled());
     // A marker on a __consumer_offsets partition ends a transaction's pending offsets there.
     replicas.onTxnMarker((tp, marker) => {

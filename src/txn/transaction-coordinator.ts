@@ -30,6 +30,7 @@ import type { ReplicaManager } from "../replication/replica-manager.js";
 import type { TopicPartition } from "../storage/topic-partition.js";
 import {
   addPartitions,
+  checkInitRequest,
   completeTransaction,
   endTransaction,
   expireTransaction,
@@ -71,6 +72,8 @@ export interface TransactionCoordinatorDeps {
   readonly newProducerId: () => Promise<number>;
   readonly writeMarkers: TxnMarkerWriter;
   readonly config: TransactionCoordinatorConfig;
+  /** Told of every decision taken here (a metrics seam). */
+  readonly onEnded?: (outcome: "commit" | "abort" | "timeout" | "fenced", durationMs: number) => void;
 }
 
 interface Shard {
@@ -200,6 +203,8 @@ export class TransactionCoordinator {
 
   /** InitProducerId with a transactional id (see initProducer). */
   async initProducerId(transactionalId: string, timeoutMs: number): Promise<InitAnswer> {
+    // Bad input is refused here, at the edge, before anything is looked up or allocated.
+    checkInitRequest(transactionalId, timeoutMs, this.deps.config.maxTimeoutMs);
     const fresh = await this.deps.newProducerId();
     return this.withId(transactionalId, async (shard, partition) => {
       const current = shard.txns.get(transactionalId);
@@ -212,6 +217,7 @@ export class TransactionCoordinator {
       );
       await this.write(shard, partition, result.next);
       if (result.kind === "fence") {
+        this.deps.onEnded?.("fenced", current && current.startMs >= 0 ? this.deps.clock.nowMs() - current.startMs : -1);
         this.deps.logger.info(
           { transactionalId, producerId: result.next.producerId, epoch: result.next.producerEpoch },
           "fenced the previous instance: aborting its ongoing transaction",
@@ -267,7 +273,14 @@ export class TransactionCoordinator {
       if (result.kind === "retry") {
         return { producerId: result.current.producerId, producerEpoch: result.current.producerEpoch };
       }
-      if (result.kind === "write") await this.write(shard, partition, result.next);
+      if (result.kind === "write") {
+        const before = shard.txns.get(transactionalId);
+        await this.write(shard, partition, result.next);
+        this.deps.onEnded?.(
+          commit ? "commit" : "abort",
+          before && before.startMs >= 0 ? this.deps.clock.nowMs() - before.startMs : -1,
+        );
+      }
       const m = result.kind === "write" ? result.next : result.current;
       if (isPreparing(m.state)) this.complete(transactionalId);
       return { producerId: m.producerId, producerEpoch: m.producerEpoch };
@@ -294,6 +307,7 @@ export class TransactionCoordinator {
       const next = expireTransaction(current, current.startMs + current.timeoutMs + 1, () => fresh);
       if (!next) throw new TidelogError("INVALID_TXN_STATE", `${transactionalId} cannot be aborted now`);
       await this.write(shard, partition, { ...next, updateMs: this.deps.clock.nowMs() });
+      this.deps.onEnded?.("timeout", this.deps.clock.nowMs() - current.startMs);
       this.complete(transactionalId);
     });
   }
@@ -428,6 +442,7 @@ export class TransactionCoordinator {
         "aborting a transaction past its timeout",
       );
       await this.write(shard, partition, next);
+      this.deps.onEnded?.("timeout", this.deps.clock.nowMs() - current.startMs);
       this.complete(transactionalId);
     });
   }

@@ -157,14 +157,7 @@ export function initProducer(
   newProducerId: () => number,
   limits: TxnLimits,
 ): InitResult {
-  const problem = transactionalIdProblem(request.transactionalId);
-  if (problem) throw new TidelogError("INVALID_REQUEST", problem);
-  if (!Number.isSafeInteger(request.timeoutMs) || request.timeoutMs <= 0 || request.timeoutMs > limits.maxTimeoutMs) {
-    throw new TidelogError(
-      "INVALID_TRANSACTION_TIMEOUT",
-      `transaction timeout ${request.timeoutMs} ms is outside (0, ${limits.maxTimeoutMs}] (transaction.max.timeout.ms)`,
-    );
-  }
+  checkInitRequest(request.transactionalId, request.timeoutMs, limits.maxTimeoutMs);
   if (!current || current.state === "Dead") {
     const next: TransactionMetadata = {
       transactionalId: request.transactionalId,
@@ -223,6 +216,18 @@ function abortAtBumpedEpoch(
     state: "PrepareAbort",
     updateMs: nowMs,
   });
+}
+
+/** INVALID_REQUEST for a bad transactional id, INVALID_TRANSACTION_TIMEOUT for a timeout outside (0, max]. */
+export function checkInitRequest(transactionalId: string, timeoutMs: number, maxTimeoutMs: number): void {
+  const problem = transactionalIdProblem(transactionalId);
+  if (problem) throw new TidelogError("INVALID_REQUEST", problem);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0 || timeoutMs > maxTimeoutMs) {
+    throw new TidelogError(
+      "INVALID_TRANSACTION_TIMEOUT",
+      `transaction timeout ${timeoutMs} ms is outside (0, ${maxTimeoutMs}] (transaction.max.timeout.ms)`,
+    );
+  }
 }
 
 // ------------------------------------------------------------------ producer checks

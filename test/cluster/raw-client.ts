@@ -57,10 +57,11 @@ export class RawBroker {
     records: Buffer,
     acks: number,
     timeoutMs = 10_000,
+    transactionalId = "",
   ): Promise<wire.PartitionProduceResponse__Output> {
     const res = await this.call(
       this.stub.Produce,
-      { acks, timeoutMs, topics: [{ topic, partitions: [{ partition, records }] }] },
+      { acks, timeoutMs, transactionalId, topics: [{ topic, partitions: [{ partition, records }] }] },
       timeoutMs + 5000,
     );
     const answer = res.topics[0]?.partitions[0];
@@ -115,8 +116,8 @@ export class RawBroker {
     return answer;
   }
 
-  initProducerId(): Promise<wire.InitProducerIdResponse__Output> {
-    return this.call(this.stub.InitProducerId, {});
+  initProducerId(transactionalId = "", transactionTimeoutMs = 0): Promise<wire.InitProducerIdResponse__Output> {
+    return this.call(this.stub.InitProducerId, { transactionalId, transactionTimeoutMs });
   }
 
   /** Every record value from `offset` up to the high watermark. */
@@ -138,9 +139,19 @@ export class RawBroker {
   }
 }
 
-export function batch(values: string[], producer?: { id: number; epoch: number; seq: number }): Buffer {
+export function batch(
+  values: string[],
+  producer?: { id: number; epoch: number; seq: number; transactional?: boolean },
+): Buffer {
   return encodeRecordBatch({
     records: values.map((value) => ({ value })),
-    ...(producer ? { producerId: producer.id, producerEpoch: producer.epoch, baseSequence: producer.seq } : {}),
+    ...(producer
+      ? {
+          producerId: producer.id,
+          producerEpoch: producer.epoch,
+          baseSequence: producer.seq,
+          transactional: producer.transactional ?? false,
+        }
+      : {}),
   });
 }

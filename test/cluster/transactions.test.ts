@@ -13,9 +13,11 @@
 import assert from "node:assert/strict";
 import { type TestContext, test } from "node:test";
 import { Client, isTidelogError, type Client as SdkClient } from "@tidelog/client";
+import { encodeControlBatch } from "@tidelog/client/record";
 import { transactionPartitionFor } from "../../src/txn/transaction-coordinator.js";
 import { faultBrokerConfig, SESSION_MS } from "./fault-config.js";
 import { type ClusterHandle, startCluster, waitFor } from "./harness.js";
+import { batch, RawBroker } from "./raw-client.js";
 
 const TXN_PARTITIONS = 4;
 
@@ -269,4 +271,49 @@ test("the coordinator killed after PrepareCommit, before the markers: the new co
   });
   await producer.close();
   await c.broker(coordinator).restart();
+});
+
+test("bad input at the edges: typed errors, and nothing stored is lost", async (t) => {
+  const { c, client } = await cluster(t);
+  await topics(client, ["edge"], 1);
+  const admin = client.admin();
+  const leaderId = (await admin.describeTopic("edge")).partitions[0]?.leader as number;
+  const raw = new RawBroker(c.broker(leaderId).address);
+  t.after(() => raw.close());
+  // A committed record that every refusal below must leave in place.
+  const producer = client.producer({ transactionalId: "edge-writer" });
+  t.after(() => producer.close());
+  await producer.transaction(async (tx) => {
+    await tx.send("edge", { value: "kept", partition: 0 });
+  });
+  const code = (r: { error?: { code: number } | null }) => r.error?.code ?? 0;
+
+  // InitProducerId: transactional ids of bad length or with control characters.
+  for (const id of ["x".repeat(256), "bad\nid"]) {
+    const res = await raw.initProducerId(id, 60_000);
+    assert.equal(code(res), 42, `INVALID_REQUEST for ${JSON.stringify(id).slice(0, 20)}: ${res.error?.message}`);
+  }
+  // A transaction timeout past transaction.max.timeout.ms.
+  assert.equal(code(await raw.initProducerId("edge-x", 3_600_000)), 50, "INVALID_TRANSACTION_TIMEOUT");
+  // A transactional batch without a transactional id, and one whose partition never joined a transaction.
+  const unjoined = batch(["stray"], { id: 999_999, epoch: 0, seq: 0, transactional: true });
+  assert.equal(code(await raw.produce("edge", 0, Buffer.from(unjoined), -1)), 48, "INVALID_TXN_STATE without an id");
+  const refused = await raw.produce("edge", 0, Buffer.from(unjoined), -1, 10_000, "edge-writer");
+  assert.ok(
+    [47, 48, 49, 90].includes(code(refused)),
+    `a batch the coordinator knows nothing of is refused: ${JSON.stringify(refused.error)}`,
+  );
+  // A marker-shaped batch from a client.
+  const marker = encodeControlBatch({
+    producerId: 5,
+    producerEpoch: 0,
+    type: "commit",
+    coordinatorEpoch: 0,
+    timestamp: 1,
+  });
+  assert.equal(code(await raw.produce("edge", 0, Buffer.from(marker), -1)), 87, "INVALID_RECORD for a client's marker");
+
+  // Every refused write left the log as it was: only the committed record is visible.
+  assert.deepEqual(await values(client, "edge", 1, "read_committed"), ["kept"]);
+  assert.deepEqual(await values(client, "edge", 1, "read_uncommitted"), ["kept"]);
 });
