@@ -57,6 +57,7 @@ export async function consume(
   topic: string,
   expected: number,
   timeoutMs = 120_000,
+  isolationLevel: "read_committed" | "read_uncommitted" = "read_committed",
 ): Promise<{ records: number; perSecond: number }> {
   // The SDK's fetch sizes (as Kafka's: 50 MiB per answer, 1 MiB per partition). The 48 MiB
   // per answer and 8 MiB per partition used here until 2026-12-03 made each answer larger
@@ -64,7 +65,7 @@ export async function consume(
   // mappings faulted in page by page: reading 600 MB of 1 KiB records from one broker took
   // 320-390k minor faults against 134k, 2.3-2.6 s of broker CPU against 1.1-1.3 s, and ran
   // at 167-205k against 210-260k records/s (three interleaved pairs).
-  const consumer = client.consumer({ autoOffsetReset: "earliest" });
+  const consumer = client.consumer({ autoOffsetReset: "earliest", isolationLevel });
   const partitions = Array.from({ length: PARTITIONS }, (_, partition) => ({ topic, partition }));
   consumer.assign(partitions);
   for (const tp of partitions) consumer.seek(tp, "earliest");

@@ -15,6 +15,7 @@ import { measureSteal } from "./lib/proc-stats.js";
 import { type BenchReport, type BenchRow, formatTable } from "./lib/report.js";
 import { peersBench } from "./peers.js";
 import { storageBench } from "./storage.js";
+import { txnBench } from "./txn.js";
 
 type Suite = (opts: { quick: boolean }) => Promise<BenchRow[]>;
 
@@ -36,6 +37,11 @@ const SUITES: Record<string, { describe: string; run: Suite }> = {
     describe:
       "time for a 10-member consumer group to settle after a join, a leave and a kill -9 (real etcd, 3 brokers)",
     run: groupsBench,
+  },
+  txn: {
+    describe:
+      "transactional produce (100, 1,000, 10,000 records per transaction) against plain idempotent produce, commit latency, read_committed against read_uncommitted (real etcd, 3 brokers)",
+    run: txnBench,
   },
   peers: {
     describe: "tidelog beside NATS JetStream and Redis Streams through their Node clients (installs them when allowed)",

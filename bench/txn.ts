@@ -1,0 +1,152 @@
+/**
+ * Transactions against real etcd and three real brokers (RF 3, min.insync.replicas 2),
+ * through the SDK, each figure beside a baseline measured in the same run:
+ *
+ *   - produce throughput of 100 B records in transactions of 100, 1,000 and 10,000
+ *     records, against the same records sent by an idempotent acks=all producer without
+ *     transactions (goal: >= 0.7x at 1,000 records per transaction). A transaction costs
+ *     an AddPartitionsToTxn per partition it touches, the flush before the commit, EndTxn
+ *     (PrepareCommit written acks=all) and the markers: small transactions pay that often;
+ *   - commit latency of 10-record transactions at a steady 20 transactions/s: from
+ *     beginTransaction to commitTransaction returning (goal: p99 < 20 ms);
+ *   - consume throughput of the transactional topic read_committed against
+ *     read_uncommitted (goal: >= 0.9x).
+ */
+import { Client } from "@tidelog/client";
+import { createScope, startCluster, waitFor } from "../test/cluster/harness.js";
+import { consume, PARTITIONS, produce } from "./e2e.js";
+import { percentiles } from "./lib/latency.js";
+import { type BenchRow, ceilingRow, row, targetRow } from "./lib/report.js";
+
+const MB = 1024 * 1024;
+const BROKER_CONFIG = {
+  "min.insync.replicas": "2",
+  "transaction.state.log.num.partitions": "4",
+  "offsets.topic.num.partitions": "4",
+};
+
+/** Records per second committed: `records` 100 B records in transactions of `perTxn`. */
+async function produceTransactions(client: Client, topic: string, records: number, perTxn: number): Promise<number> {
+  const producer = client.producer({
+    transactionalId: `bench-${topic}-${perTxn}`,
+    lingerMs: 5,
+    batchSize: 512 * 1024,
+    bufferMemory: 128 * MB,
+  });
+  await producer.initTransactions();
+  const value = Buffer.alloc(100, 0x61);
+  const chunkSize = Math.min(1000, perTxn);
+  const chunk = Array.from({ length: chunkSize }, () => ({ value }));
+  const start = process.hrtime.bigint();
+  for (let sent = 0; sent < records; ) {
+    producer.beginTransaction();
+    const pending: Promise<unknown>[] = [];
+    for (let inTxn = 0; inTxn < perTxn && sent < records; inTxn += chunkSize, sent += chunkSize) {
+      pending.push(producer.send(topic, chunk));
+      if (pending.length >= 200) await pending.shift();
+    }
+    await Promise.all(pending);
+    await producer.commitTransaction();
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  await producer.close();
+  return records / seconds;
+}
+
+/** Milliseconds from beginTransaction to commitTransaction returning, for 10-record transactions at `perSecond`. */
+async function commitLatency(client: Client, topic: string, perSecond: number, seconds: number): Promise<number[]> {
+  const producer = client.producer({ transactionalId: `bench-latency-${topic}`, lingerMs: 0 });
+  await producer.initTransactions();
+  const value = Buffer.alloc(100, 0x62);
+  const records = Array.from({ length: 10 }, () => ({ value }));
+  const samples: number[] = [];
+  const start = performance.now();
+  for (let i = 0; i < perSecond * seconds; i++) {
+    const due = start + (i * 1000) / perSecond;
+    const wait = due - performance.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const t0 = performance.now();
+    producer.beginTransaction();
+    await producer.send(topic, records);
+    await producer.commitTransaction();
+    samples.push(performance.now() - t0);
+  }
+  await producer.close();
+  return samples;
+}
+
+export async function txnBench(opts: { quick: boolean }): Promise<BenchRow[]> {
+  const records = opts.quick ? 20_000 : 1_000_000;
+  const scope = createScope();
+  const rows: BenchRow[] = [];
+  try {
+    const c = await startCluster(scope, { brokers: 3, brokerConfig: BROKER_CONFIG });
+    const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 60_000 });
+    try {
+      await waitFor(async () => (await client.admin().describeCluster()).brokers.length === 3, {
+        description: "brokers registered",
+        timeoutMs: 30_000,
+      });
+      const admin = client.admin();
+      // Warm-up, unmeasured: the processes' first hundred thousand records run cold.
+      await admin.createTopic({ name: "bench-txn-warmup", partitions: PARTITIONS, replicationFactor: 3 });
+      await produce(
+        client,
+        "bench-txn-warmup",
+        { label: "warm-up", recordBytes: 100, records: opts.quick ? 2000 : 200_000 },
+        -1,
+      );
+      await produceTransactions(client, "bench-txn-warmup", opts.quick ? 2000 : 100_000, 1000);
+
+      await admin.createTopic({ name: "bench-txn-plain", partitions: PARTITIONS, replicationFactor: 3 });
+      const plain = await produce(client, "bench-txn-plain", { label: "plain", recordBytes: 100, records }, -1);
+      rows.push(row("produce 100 B, idempotent acks=all, no transactions (baseline)", plain, "records/s"));
+      for (const perTxn of [100, 1000, 10_000]) {
+        const topic = `bench-txn-${perTxn}`;
+        await admin.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 3 });
+        const n = perTxn === 100 ? Math.round(records / 5) : records;
+        const rate = await produceTransactions(client, topic, n, perTxn);
+        rows.push(row(`produce 100 B in transactions of ${perTxn.toLocaleString("en-US")} records`, rate, "records/s"));
+        const ratio = rate / plain;
+        rows.push(
+          perTxn === 1000
+            ? targetRow(`transactions of 1,000 / no transactions`, ratio, "x", 0.7)
+            : row(`transactions of ${perTxn.toLocaleString("en-US")} / no transactions`, ratio, "x"),
+        );
+      }
+
+      await admin.createTopic({ name: "bench-txn-latency", partitions: PARTITIONS, replicationFactor: 3 });
+      await commitLatency(client, "bench-txn-latency", 20, opts.quick ? 1 : 10); // warm-up
+      const lat = percentiles(await commitLatency(client, "bench-txn-latency", 20, opts.quick ? 2 : 30));
+      rows.push(row("commit latency p50, 10-record transactions at 20/s", lat.p50, "ms"));
+      rows.push(ceilingRow("commit latency p99, 10-record transactions at 20/s", lat.p99, "ms", 20));
+
+      const readTopic = "bench-txn-1000";
+      const uncommitted = await consumeWith(c.bootstrap, readTopic, records, "read_uncommitted");
+      const committed = await consumeWith(c.bootstrap, readTopic, records, "read_committed");
+      rows.push(row("consume read_uncommitted (transactions of 1,000)", uncommitted, "records/s"));
+      rows.push(row("consume read_committed (transactions of 1,000)", committed, "records/s"));
+      rows.push(targetRow("read_committed / read_uncommitted", committed / uncommitted, "x", 0.9));
+    } finally {
+      await client.close();
+    }
+  } finally {
+    await scope.close();
+  }
+  return rows;
+}
+
+/** Consume throughput with a consumer of `isolationLevel` (a fresh Client, so each read starts cold alike). */
+async function consumeWith(
+  bootstrap: string,
+  topic: string,
+  expected: number,
+  isolationLevel: "read_committed" | "read_uncommitted",
+): Promise<number> {
+  const reader = new Client({ brokers: bootstrap, requestTimeoutMs: 60_000 });
+  try {
+    return (await consume(reader, topic, expected, 120_000, isolationLevel)).perSecond;
+  } finally {
+    await reader.close();
+  }
+}
