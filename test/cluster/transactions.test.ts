@@ -317,3 +317,37 @@ test("bad input at the edges: typed errors, and nothing stored is lost", async (
   assert.deepEqual(await values(client, "edge", 1, "read_committed"), ["kept"]);
   assert.deepEqual(await values(client, "edge", 1, "read_uncommitted"), ["kept"]);
 });
+
+test("a partition leader killed (kill -9) mid-transaction: the transaction still commits, each record exactly once", async (t) => {
+  const { c, client } = await cluster(t);
+  const admin = client.admin();
+  await topics(client, ["moves"], 1);
+  const producer = client.producer({ transactionalId: "mover", deliveryTimeoutMs: 60_000 });
+  t.after(() => producer.close());
+  await producer.initTransactions();
+  producer.beginTransaction();
+  await producer.send(
+    "moves",
+    Array.from({ length: 50 }, (_, i) => ({ value: `m${i}`, partition: 0 })),
+  );
+  const victim = (await admin.describeTopic("moves")).partitions[0]?.leader as number;
+  await c.broker(victim).kill();
+  // Sent while the leader is dead: retried to the new leader (idempotence keeps them single).
+  const late = producer.send(
+    "moves",
+    Array.from({ length: 50 }, (_, i) => ({ value: `m${50 + i}`, partition: 0 })),
+  );
+  await waitFor(
+    async () => {
+      const p = (await admin.describeTopic("moves")).partitions[0];
+      return p?.leader != null && p.leader !== victim;
+    },
+    { description: "a new leader for moves-0", timeoutMs: SESSION_MS + 15_000 },
+  );
+  await late;
+  await producer.commitTransaction();
+  await c.broker(victim).restart();
+  const read = await values(client, "moves", 1, "read_committed");
+  assert.equal(read.length, 100, `every record once: ${read.length}`);
+  assert.equal(new Set(read).size, 100, "no duplicates");
+});

@@ -181,3 +181,30 @@ test("the log keeps the last stable offset below open transactions and indexes a
   assert.equal(log.lastStableOffset, 0, "producer 1's transaction is open again");
   assert.equal(indexFiles().length, 0, "its index entry is gone with it");
 });
+
+test("a torn segment tail that cut an ABORT marker reopens the transaction and drops its index entry", (t) => {
+  const dir = tempDir(t);
+  const opened = openLog(dir, smallConfig({ segmentBytes: 4096 }));
+  const log = opened.log;
+  log.appendAsLeader(txnBatch(4, 0, 0, ["x1", "x2"]), 0); // 0-1
+  const before = statSync(join(dir, "00000000000000000000.log")).size;
+  log.appendMarkerAsLeader({ producerId: 4, producerEpoch: 1, commit: false, coordinatorEpoch: 2 }, 0); // 2
+  log.updateHighWatermark(log.logEndOffset);
+  assert.deepEqual(log.abortedTransactions(0, 3), [{ producerId: 4, firstOffset: 0 }]);
+  // A crash tore the marker's write in half.
+  truncateSync(join(dir, "00000000000000000000.log"), before + 10);
+  const reopened = opened.reopen({ recoveryPoint: 0 });
+  assert.equal(reopened.logEndOffset, 2, "recovery cut the torn marker");
+  assert.deepEqual(reopened.abortedTransactions(0, 3), [], "no aborted transaction without its marker");
+  assert.equal(
+    readdirSync(dir).some((n) => n.endsWith(".txnindex")),
+    false,
+    "the index entry went with the marker",
+  );
+  reopened.updateHighWatermark(reopened.logEndOffset);
+  assert.equal(
+    reopened.lastStableOffset,
+    0,
+    "the transaction is open again: the coordinator's marker will be written again",
+  );
+});
