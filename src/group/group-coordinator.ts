@@ -275,29 +275,7 @@ export class GroupCoordinator {
         group = new ConsumerGroup(groupId);
       }
       group.checkCommit(memberId, memberEpoch);
-      const now = this.deps.clock.nowMs();
-      const results = items.map((item) => this.checkCommitItem(item));
-      const accepted = items.filter((_, i) => results[i] === null);
-      if (accepted.length > 0) {
-        const values = accepted.map((item) => ({
-          offset: item.offset,
-          leaderEpoch: item.leaderEpoch,
-          metadata: item.metadata,
-          commitTimestamp: now,
-        }));
-        await this.write(
-          partition,
-          accepted.map((item, i) => ({
-            key: offsetKey(groupId, item.topic, item.partition),
-            value: offsetValue(values[i] as CommittedOffset),
-          })),
-        );
-        accepted.forEach((item, i) => {
-          group.offsets.set(partitionKey(item.topic, item.partition), values[i] as CommittedOffset);
-        });
-        if (!shard.groups.has(groupId)) shard.groups.set(groupId, group);
-      }
-      return results;
+      return this.storeOffsets(shard, partition, group, items, null);
     });
   }
 
@@ -315,37 +293,50 @@ export class GroupCoordinator {
     items: readonly CommitItem[],
   ): Promise<(TidelogError | null)[]> {
     return this.withGroup(groupId, async (shard, partition) => {
-      let group = shard.groups.get(groupId);
+      const group = shard.groups.get(groupId);
       if (member.memberId !== "") {
         if (!group) throw new TidelogError("UNKNOWN_MEMBER_ID", `group ${groupId} has no member ${member.memberId}`);
         group.checkCommit(member.memberId, member.memberEpoch);
       }
-      group ??= new ConsumerGroup(groupId);
-      const now = this.deps.clock.nowMs();
-      const results = items.map((item) => this.checkCommitItem(item));
-      const accepted = items.filter((_, i) => results[i] === null);
-      if (accepted.length === 0) return results;
-      const values = accepted.map((item) => ({
-        offset: item.offset,
-        leaderEpoch: item.leaderEpoch,
-        metadata: item.metadata,
-        commitTimestamp: now,
-      }));
-      await this.write(
-        partition,
-        accepted.map((item, i) => ({
-          key: offsetKey(groupId, item.topic, item.partition),
-          value: offsetValue(values[i] as CommittedOffset),
-        })),
-        producer,
-      );
-      const pending = pendingOf(group, producer.producerId);
-      accepted.forEach((item, i) => {
-        pending.set(partitionKey(item.topic, item.partition), values[i] as CommittedOffset);
-      });
-      if (!shard.groups.has(groupId)) shard.groups.set(groupId, group);
-      return results;
+      return this.storeOffsets(shard, partition, group ?? new ConsumerGroup(groupId), items, producer);
     });
+  }
+
+  /**
+   * Writes the items that pass their own checks (acks=all) and then holds them: as the
+   * group's committed offsets, or, inside `transaction`, as that producer's pending ones.
+   */
+  private async storeOffsets(
+    shard: Shard,
+    partition: Partition,
+    group: ConsumerGroup,
+    items: readonly CommitItem[],
+    transaction: { producerId: number; producerEpoch: number } | null,
+  ): Promise<(TidelogError | null)[]> {
+    const now = this.deps.clock.nowMs();
+    const results = items.map((item) => this.checkCommitItem(item));
+    const accepted = items.filter((_, i) => results[i] === null);
+    if (accepted.length === 0) return results;
+    const values: CommittedOffset[] = accepted.map((item) => ({
+      offset: item.offset,
+      leaderEpoch: item.leaderEpoch,
+      metadata: item.metadata,
+      commitTimestamp: now,
+    }));
+    await this.write(
+      partition,
+      accepted.map((item, i) => ({
+        key: offsetKey(group.groupId, item.topic, item.partition),
+        value: offsetValue(values[i] as CommittedOffset),
+      })),
+      transaction ?? undefined,
+    );
+    const target = transaction ? pendingOf(group, transaction.producerId) : group.offsets;
+    accepted.forEach((item, i) => {
+      target.set(partitionKey(item.topic, item.partition), values[i] as CommittedOffset);
+    });
+    if (!shard.groups.has(group.groupId)) shard.groups.set(group.groupId, group);
+    return results;
   }
 
   /** A marker written to a led __consumer_offsets partition: apply or drop that producer's pending offsets. */

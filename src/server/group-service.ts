@@ -14,7 +14,7 @@ import type { Controller } from "../cluster/controller.js";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { Logger } from "../common/logger.js";
 import { type AssignorName, isAssignorName } from "../group/assignors.js";
-import type { GroupCoordinator } from "../group/group-coordinator.js";
+import type { CommitItem, GroupCoordinator } from "../group/group-coordinator.js";
 import {
   fromTopicPartitions,
   GROUP_ID_MAX_LENGTH,
@@ -25,6 +25,7 @@ import {
 } from "../group/group-partition.js";
 import { transactionalIdProblem } from "../txn/transaction-metadata.js";
 import type { GroupConfig } from "./config.js";
+import { findCoordinator as findInternalCoordinator } from "./coordinator-lookup.js";
 import { unary } from "./unary-handler.js";
 
 export interface GroupServiceDeps {
@@ -60,6 +61,34 @@ function countPartitions(list: ReadonlyArray<{ partitions: readonly number[] }>)
     throw new TidelogError("INVALID_REQUEST", `at most ${GROUP_LIMITS.partitionsPerRequest} partitions per request`);
   }
   return n;
+}
+
+/** The items of an OffsetCommit or TxnOffsetCommit, in request order. */
+function commitItems(topics: readonly wire.OffsetCommitTopic__Output[]): CommitItem[] {
+  return topics.flatMap((t) =>
+    t.partitions.map((p) => ({
+      topic: t.topic,
+      partition: p.partition,
+      offset: p.offset,
+      leaderEpoch: p.leaderEpoch,
+      metadata: p.metadata,
+    })),
+  );
+}
+
+/** The answer to a commit: each item's own error (or none), in request order. */
+function commitAnswer(
+  topics: readonly wire.OffsetCommitTopic__Output[],
+  results: readonly (TidelogError | null)[],
+): wire.OffsetCommitResponse {
+  let i = 0;
+  return {
+    error: NO_ERROR,
+    topics: topics.map((t) => ({
+      topic: t.topic,
+      partitions: t.partitions.map((p) => ({ partition: p.partition, error: errorInfo(results[i++] ?? null) })),
+    })),
+  };
 }
 
 function checkGroupCount(n: number): void {
@@ -154,24 +183,9 @@ export function groupHandlers(deps: GroupServiceDeps): wire.GroupHandlers {
         checkId("group", req.groupId, true);
         checkId("member", req.memberId, false);
         countPartitions(req.topics.map((t) => ({ partitions: t.partitions.map((p) => p.partition) })));
-        const items = req.topics.flatMap((t) =>
-          t.partitions.map((p) => ({
-            topic: t.topic,
-            partition: p.partition,
-            offset: p.offset,
-            leaderEpoch: p.leaderEpoch,
-            metadata: p.metadata,
-          })),
-        );
+        const items = commitItems(req.topics);
         const results = await coordinator.commit(req.groupId, req.memberId, req.memberEpoch, items);
-        let i = 0;
-        return {
-          error: NO_ERROR,
-          topics: req.topics.map((t) => ({
-            topic: t.topic,
-            partitions: t.partitions.map((p) => ({ partition: p.partition, error: errorInfo(results[i++] ?? null) })),
-          })),
-        };
+        return commitAnswer(req.topics, results);
       },
     ),
 
@@ -190,29 +204,14 @@ export function groupHandlers(deps: GroupServiceDeps): wire.GroupHandlers {
           );
         }
         countPartitions(req.topics.map((t) => ({ partitions: t.partitions.map((p) => p.partition) })));
-        const items = req.topics.flatMap((t) =>
-          t.partitions.map((p) => ({
-            topic: t.topic,
-            partition: p.partition,
-            offset: p.offset,
-            leaderEpoch: p.leaderEpoch,
-            metadata: p.metadata,
-          })),
-        );
+        const items = commitItems(req.topics);
         const results = await coordinator.txnCommit(
           req.groupId,
           { producerId: req.producerId, producerEpoch: req.producerEpoch },
           { memberId: req.memberId, memberEpoch: req.memberEpoch },
           items,
         );
-        let i = 0;
-        return {
-          error: NO_ERROR,
-          topics: req.topics.map((t) => ({
-            topic: t.topic,
-            partitions: t.partitions.map((p) => ({ partition: p.partition, error: errorInfo(results[i++] ?? null) })),
-          })),
-        };
+        return commitAnswer(req.topics, results);
       },
     ),
 
@@ -303,46 +302,19 @@ function asTidelogError(e: unknown): TidelogError {
 }
 
 function findCoordinator(deps: GroupServiceDeps, groupId: string): wire.FindCoordinatorResponse {
-  const image = deps.image();
-  const topic = image.topics.get(OFFSETS_TOPIC);
-  if (!topic) {
-    const controller = image.controller();
-    if (deps.controller.isActive) {
-      const { config } = deps;
-      deps.controller
-        .ensureInternalTopic({
-          name: OFFSETS_TOPIC,
-          partitions: config.offsetsTopicPartitions,
-          replicationFactor: config.offsetsTopicReplicationFactor,
-          configs: { "cleanup.policy": "compact", "segment.bytes": String(config.offsetsTopicSegmentBytes) },
-        })
-        .catch((e: unknown) => deps.logger.warn({ err: (e as Error).message }, `could not create ${OFFSETS_TOPIC}`));
-    }
-    throw new TidelogError(
-      "COORDINATOR_NOT_AVAILABLE",
-      deps.controller.isActive
-        ? `creating ${OFFSETS_TOPIC}; try again shortly`
-        : `${OFFSETS_TOPIC} does not exist yet; the controller (broker ${controller?.brokerId ?? "unknown"}) creates it when asked`,
-    );
-  }
-  const partition = offsetsPartitionFor(groupId, topic.value.assignment.length);
-  const leader = image.partitionState(OFFSETS_TOPIC, partition)?.value.leader ?? -1;
-  const broker = leader >= 0 ? image.brokers.get(leader)?.value : undefined;
-  if (!broker) {
-    throw new TidelogError("COORDINATOR_NOT_AVAILABLE", `${OFFSETS_TOPIC}-${partition} has no live leader`);
-  }
-  return {
-    error: NO_ERROR,
-    coordinatorId: broker.id,
-    coordinator: {
-      id: broker.id,
-      host: broker.host,
-      port: broker.port,
-      httpPort: broker.httpPort,
-      rack: broker.rack ?? "",
+  const { config } = deps;
+  return findInternalCoordinator({
+    image: deps.image(),
+    controller: deps.controller,
+    logger: deps.logger,
+    topic: {
+      name: OFFSETS_TOPIC,
+      partitions: config.offsetsTopicPartitions,
+      replicationFactor: config.offsetsTopicReplicationFactor,
+      configs: { "cleanup.policy": "compact", "segment.bytes": String(config.offsetsTopicSegmentBytes) },
     },
-    partition,
-  };
+    partitionFor: (n) => offsetsPartitionFor(groupId, n),
+  });
 }
 
 function describeGroup(deps: GroupServiceDeps, groupId: string): wire.GroupDescription {

@@ -27,6 +27,7 @@ import {
   transactionalIdProblem,
 } from "../txn/transaction-metadata.js";
 import { TRANSACTION_TOPIC } from "../txn/transaction-records.js";
+import { findCoordinator as findInternalCoordinator } from "./coordinator-lookup.js";
 import { unary } from "./unary-handler.js";
 
 export interface TransactionLogConfig {
@@ -230,54 +231,26 @@ function findCoordinator(
   deps: TransactionServiceDeps,
   transactionalId: string,
 ): wire.FindTransactionCoordinatorResponse {
+  const { config } = deps;
   const image = deps.image();
-  const topic = image.topics.get(TRANSACTION_TOPIC);
-  if (!topic) {
-    const controller = image.controller();
-    if (deps.controller.isActive) {
-      const { config } = deps;
-      deps.controller
-        .ensureInternalTopic({
-          name: TRANSACTION_TOPIC,
-          partitions: config.numPartitions,
-          replicationFactor: config.replicationFactor,
-          configs: {
-            "cleanup.policy": "compact",
-            "segment.bytes": String(config.segmentBytes),
-            // A cluster smaller than the replication factor gets fewer replicas: never ask
-            // for more in-sync ones than it will have.
-            "min.insync.replicas": String(
-              Math.min(config.minIsr, config.replicationFactor, Math.max(1, image.liveBrokerIds().size)),
-            ),
-          },
-        })
-        .catch((e: unknown) =>
-          deps.logger.warn({ err: (e as Error).message }, `could not create ${TRANSACTION_TOPIC}`),
-        );
-    }
-    throw new TidelogError(
-      "COORDINATOR_NOT_AVAILABLE",
-      deps.controller.isActive
-        ? `creating ${TRANSACTION_TOPIC}; try again shortly`
-        : `${TRANSACTION_TOPIC} does not exist yet; the controller (broker ${controller?.brokerId ?? "unknown"}) creates it when asked`,
-    );
-  }
-  const partition = transactionPartitionFor(transactionalId, topic.value.assignment.length);
-  const leader = image.partitionState(TRANSACTION_TOPIC, partition)?.value.leader ?? -1;
-  const broker = leader >= 0 ? image.brokers.get(leader)?.value : undefined;
-  if (!broker) {
-    throw new TidelogError("COORDINATOR_NOT_AVAILABLE", `${TRANSACTION_TOPIC}-${partition} has no live leader`);
-  }
-  return {
-    error: NO_ERROR,
-    coordinatorId: broker.id,
-    coordinator: {
-      id: broker.id,
-      host: broker.host,
-      port: broker.port,
-      httpPort: broker.httpPort,
-      rack: broker.rack ?? "",
+  return findInternalCoordinator({
+    image,
+    controller: deps.controller,
+    logger: deps.logger,
+    topic: {
+      name: TRANSACTION_TOPIC,
+      partitions: config.numPartitions,
+      replicationFactor: config.replicationFactor,
+      configs: {
+        "cleanup.policy": "compact",
+        "segment.bytes": String(config.segmentBytes),
+        // A cluster smaller than the replication factor gets fewer replicas: never ask
+        // for more in-sync ones than it will have.
+        "min.insync.replicas": String(
+          Math.min(config.minIsr, config.replicationFactor, Math.max(1, image.liveBrokerIds().size)),
+        ),
+      },
     },
-    partition,
-  };
+    partitionFor: (n) => transactionPartitionFor(transactionalId, n),
+  });
 }
