@@ -120,10 +120,19 @@ function transition(from: TransactionMetadata, to: TransactionMetadata): Transac
   return to;
 }
 
-/** The next producer id and epoch after a bump: a new id at epoch 0 once the epoch is exhausted. */
-function bumped(m: TransactionMetadata, newProducerId: () => number): { producerId: number; epoch: number } {
-  if (m.producerEpoch >= PRODUCER_EPOCH_MAX) return { producerId: newProducerId(), epoch: 0 };
-  return { producerId: m.producerId, epoch: m.producerEpoch + 1 };
+/**
+ * The identity after a bump: the next epoch, or a new producer id at epoch 0 once the
+ * epoch is exhausted (then the old id is kept as `previousProducerId`, to recognise a
+ * retried EndTxn).
+ */
+function bumped(
+  m: TransactionMetadata,
+  newProducerId: () => number,
+): Pick<TransactionMetadata, "producerId" | "previousProducerId" | "producerEpoch"> {
+  if (m.producerEpoch >= PRODUCER_EPOCH_MAX) {
+    return { producerId: newProducerId(), previousProducerId: m.producerId, producerEpoch: 0 };
+  }
+  return { producerId: m.producerId, previousProducerId: m.previousProducerId, producerEpoch: m.producerEpoch + 1 };
 }
 
 export type TxnResult =
@@ -181,14 +190,11 @@ export function initProducer(
     );
   }
   if (current.state === "Ongoing") return { kind: "fence", next: abortAtBumpedEpoch(current, nowMs, newProducerId) };
-  const { producerId, epoch } = bumped(current, newProducerId);
   return {
     kind: "write",
     next: transition(current, {
       ...current,
-      producerId,
-      previousProducerId: producerId === current.producerId ? current.previousProducerId : current.producerId,
-      producerEpoch: epoch,
+      ...bumped(current, newProducerId),
       lastProducerEpoch: NO_PRODUCER_EPOCH,
       timeoutMs: request.timeoutMs,
       state: "Empty",
@@ -205,12 +211,9 @@ function abortAtBumpedEpoch(
   nowMs: number,
   newProducerId: () => number,
 ): TransactionMetadata {
-  const { producerId, epoch } = bumped(current, newProducerId);
   return transition(current, {
     ...current,
-    producerId,
-    previousProducerId: producerId === current.producerId ? current.previousProducerId : current.producerId,
-    producerEpoch: epoch,
+    ...bumped(current, newProducerId),
     // Not a client's EndTxn: a late EndTxn of the fenced instance must not pass as a retry.
     lastProducerEpoch: NO_PRODUCER_EPOCH,
     state: "PrepareAbort",
@@ -346,12 +349,9 @@ export function endTransaction(
       `transaction of ${m.transactionalId} is already ${m.state}`,
     );
   }
-  const { producerId, epoch } = bumped(m, newProducerId);
   const moved = {
     ...m,
-    producerId,
-    previousProducerId: producerId === m.producerId ? m.previousProducerId : m.producerId,
-    producerEpoch: epoch,
+    ...bumped(m, newProducerId),
     lastProducerEpoch: request.producerEpoch,
     updateMs: nowMs,
   };
