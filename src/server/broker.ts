@@ -36,6 +36,7 @@ import { HttpAdminClient } from "../http/http-admin-client.js";
 import { createHttpServer, type HttpServer } from "../http/http-server.js";
 import { metricsRoutes } from "../http/metrics-routes.js";
 import { topicRoutes } from "../http/topic-routes.js";
+import { transactionRoutes } from "../http/transaction-routes.js";
 import { BrokerMetrics } from "../metrics/broker-metrics.js";
 import { instrumentHandlers } from "../metrics/grpc-instrumentation.js";
 import { ReplicaFetcherManager } from "../replication/replica-fetcher.js";
@@ -329,6 +330,7 @@ export class Broker {
         clusterRoutes(ops),
         topicRoutes(ops, forwarder),
         groupRoutes(() => httpClient.admin()),
+        transactionRoutes(() => httpClient.admin()),
       ],
     });
     const httpPort = await http.listen();

@@ -32,7 +32,9 @@ Examples:
   $ seq 100 | tidelog produce orders
   $ tidelog consume orders --from-beginning --count 100 --format json
   $ tidelog consume orders --group billing --idle-timeout 5000
-  $ tidelog groups describe billing`;
+  $ tidelog groups describe billing
+  $ tidelog transactions list --state Ongoing
+  $ tidelog transactions find-hanging`;
 
 /** The text after a command's own help: its examples, then a pointer to the rest. */
 export function examples(...lines: readonly string[]): string {

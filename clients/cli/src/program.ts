@@ -10,6 +10,7 @@ import { registerConsumeCommand } from "./commands/consume.js";
 import { registerGroupCommands } from "./commands/groups.js";
 import { registerProduceCommand } from "./commands/produce.js";
 import { registerTopicCommands } from "./commands/topics.js";
+import { registerTransactionCommands } from "./commands/transactions.js";
 import { PROGRAM_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
 import type { Session } from "./session.js";
@@ -18,7 +19,7 @@ function createRoot(io: CliIo) {
   return new Command()
     .name("tidelog")
     .description(
-      "Administer a tidelog cluster (brokers, topics, partitions, topic configs, consumer groups), and produce and consume records.",
+      "Administer a tidelog cluster (brokers, topics, partitions, topic configs, consumer groups, transactions), and produce and consume records.",
     )
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .configureHelp({ showGlobalOptions: true })
@@ -41,6 +42,7 @@ export function createProgram(io: CliIo, session: Session): Program {
   registerClusterCommands(program, session);
   registerTopicCommands(program, session);
   registerGroupCommands(program, session);
+  registerTransactionCommands(program, session);
   registerProduceCommand(program, session);
   registerConsumeCommand(program, session);
   return program;

@@ -133,3 +133,129 @@ export interface ElectionResult {
 export interface ListTopicsOptions {
   readonly includeInternal?: boolean;
 }
+
+// ------------------------------------------------------------------ transactions
+
+/** A transaction's state at its coordinator (Kafka's names). */
+export type TransactionState =
+  | "Empty"
+  | "Ongoing"
+  | "PrepareCommit"
+  | "PrepareAbort"
+  | "CompleteCommit"
+  | "CompleteAbort"
+  | "Dead";
+
+export interface ListTransactionsOptions {
+  /** Only transactions in these states; omitted or empty: every state. */
+  readonly states?: readonly TransactionState[];
+}
+
+export interface TransactionListing {
+  readonly transactionalId: string;
+  readonly producerId: number;
+  readonly state: TransactionState;
+  /** The broker that coordinates the transactional id (the one that listed it). */
+  readonly coordinatorId: number;
+}
+
+export interface TransactionListings {
+  /** Sorted by transactional id. */
+  readonly transactions: readonly TransactionListing[];
+  /** Brokers that did not answer: the transactions they coordinate are missing. */
+  readonly unreachable: readonly number[];
+}
+
+export interface TransactionPartition {
+  readonly topic: string;
+  readonly partition: number;
+}
+
+export interface TransactionDescription {
+  readonly transactionalId: string;
+  /** null when the transaction could not be described (see `error`). */
+  readonly state: TransactionState | null;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  /** The transaction timeout the producer asked for (transaction.timeout.ms). */
+  readonly timeoutMs: number;
+  /** When the open transaction started (ms since the epoch); null when none is open. */
+  readonly startMs: number | null;
+  /** The partitions in the open transaction (group offsets appear as their __consumer_offsets partition), sorted. */
+  readonly partitions: readonly TransactionPartition[];
+  /** null when not known (the transaction could not be described). */
+  readonly coordinatorId: number | null;
+  readonly error: TidelogError | null;
+}
+
+export interface OpenTransaction {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  /** The offset of the transaction's first batch on the partition. */
+  readonly firstOffset: number;
+}
+
+/** What a partition's leader knows of its transactions (Kafka's DescribeProducers). */
+export interface PartitionProducers {
+  readonly topic: string;
+  readonly partition: number;
+  /** The broker that answered (the leader); null when the partition has no leader. */
+  readonly leader: number | null;
+  /** null when the leader could not be asked (see `error`). */
+  readonly highWatermark: number | null;
+  /** Below it every transaction is decided: what read_committed consumers may read. null when not known. */
+  readonly lastStableOffset: number | null;
+  /** Oldest first. */
+  readonly openTransactions: readonly OpenTransaction[];
+  readonly error: TidelogError | null;
+}
+
+export interface DescribeProducersOptions {
+  /** Only the partitions these brokers lead; omitted or empty: every partition. */
+  readonly brokers?: readonly number[];
+}
+
+export interface FindHangingTransactionsOptions {
+  /** Also report transactions their coordinator knows that have been open longer than this. */
+  readonly olderThanMs?: number;
+  /** Only the partitions these brokers lead; omitted or empty: every partition of every topic. */
+  readonly brokers?: readonly number[];
+}
+
+/**
+ * Why a transaction open on a partition is reported:
+ * - `unknown-to-coordinator`: no coordinator has a transaction of this producer id in
+ *   Ongoing, PrepareCommit or PrepareAbort that includes the partition, so nothing will
+ *   ever write its marker;
+ * - `open-too-long`: its coordinator knows it, but it has been open longer than `olderThanMs`.
+ */
+export type HangingReason = "unknown-to-coordinator" | "open-too-long";
+
+export interface HangingTransaction {
+  readonly topic: string;
+  readonly partition: number;
+  readonly leader: number;
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly firstOffset: number;
+  /** The partition's last stable offset, held at `firstOffset` (or below) by this transaction. */
+  readonly lastStableOffset: number;
+  readonly highWatermark: number;
+  readonly reason: HangingReason;
+  /** The coordinator's transactional id for this producer, when one knows it (open-too-long). */
+  readonly transactionalId: string | null;
+  readonly coordinatorId: number | null;
+  /** When the coordinator's transaction started; null when no coordinator knows it. */
+  readonly startMs: number | null;
+}
+
+export interface HangingTransactions {
+  /** Sorted by topic, partition, first offset. */
+  readonly hanging: readonly HangingTransaction[];
+  /** Partitions whose leader answered. */
+  readonly checkedPartitions: number;
+  /** Open transactions found on those partitions, hanging or not. */
+  readonly openTransactions: number;
+  /** Partitions that could not be checked (no leader, the leader did not answer), with why. */
+  readonly unchecked: readonly { readonly topic: string; readonly partition: number; readonly error: TidelogError }[];
+}

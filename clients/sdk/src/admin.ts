@@ -7,20 +7,30 @@
  * return one result per topic with `error: TidelogError | null` and throw only when the
  * cluster could not be reached; the singular forms (`createTopic`, `deleteTopic`, ...)
  * throw the item's error instead. Safe to use concurrently.
+ *
+ * Consumer groups are in group-admin.ts, transactions (list, describe, abort, the
+ * partition leaders' open transactions, hanging ones) in transaction-admin.ts.
  */
 import { isAdminRetriable } from "./admin-retry.js";
 import type {
   ClusterDescription,
   ConfigAlteration,
+  DescribeProducersOptions,
   ElectionResult,
   ElectionTarget,
+  FindHangingTransactionsOptions,
+  HangingTransactions,
   ListTopicsOptions,
+  ListTransactionsOptions,
   NewTopic,
+  PartitionProducers,
   PartitionsIncrease,
   TopicConfigs,
   TopicDescription,
   TopicListing,
   TopicResult,
+  TransactionDescription,
+  TransactionListings,
   ValidateOnlyOptions,
 } from "./admin-types.js";
 import {
@@ -50,6 +60,7 @@ import {
 } from "./group-admin.js";
 import type { Attempt } from "./retry.js";
 import type { AdminRpcs } from "./rpc.js";
+import { TransactionAdmin } from "./transaction-admin.js";
 
 type TopicWrite<Item> = Pick<ControllerWrite<Item, TopicResult>, "operation" | "items" | "check" | "send"> & {
   readonly nameOf: (item: Item) => string;
@@ -63,10 +74,12 @@ interface ElectionItem {
 
 export class Admin {
   private readonly groups: GroupAdmin;
+  private readonly transactions: TransactionAdmin;
 
   /** Made by Client.admin(). */
   constructor(private readonly ctx: ClientContext) {
     this.groups = new GroupAdmin(ctx);
+    this.transactions = new TransactionAdmin(ctx, (names) => this.describeTopics(names));
   }
 
   // ------------------------------------------------------------------ consumer groups (see group-admin.ts)
@@ -103,6 +116,44 @@ export class Admin {
     options: { execute?: boolean } = {},
   ): Promise<OffsetResetPlan[]> {
     return this.groups.resetOffsets(groupId, topics, spec, options);
+  }
+
+  // ------------------------------------------------------------------ transactions (see transaction-admin.ts)
+
+  /** Every broker's transactions (each broker lists those it coordinates), merged; `states` filters. */
+  listTransactions(options: ListTransactionsOptions = {}): Promise<TransactionListings> {
+    return this.transactions.listTransactions(options);
+  }
+
+  /** State, producer id and epoch, timeout, start and partitions of each id, from its coordinator; one result per id. */
+  describeTransactions(transactionalIds: readonly string[]): Promise<TransactionDescription[]> {
+    return this.transactions.describeTransactions(transactionalIds);
+  }
+
+  /** One id's description; RESOURCE_NOT_FOUND when no coordinator knows it. */
+  describeTransaction(transactionalId: string): Promise<TransactionDescription> {
+    return this.transactions.describeTransaction(transactionalId);
+  }
+
+  /** Aborts the id's ongoing transaction and fences its producer; INVALID_TXN_STATE when none is ongoing. */
+  abortTransaction(transactionalId: string): Promise<void> {
+    return this.transactions.abortTransaction(transactionalId);
+  }
+
+  /**
+   * High watermark, last stable offset and open transactions of each partition of `topics`
+   * (every topic when empty), from the partitions' leaders; one result per partition.
+   */
+  describeProducers(
+    topics: readonly string[] = [],
+    options: DescribeProducersOptions = {},
+  ): Promise<PartitionProducers[]> {
+    return this.transactions.describeProducers(topics, options);
+  }
+
+  /** Transactions open on partitions that no coordinator will end (and, with olderThanMs, long-open ones). */
+  findHangingTransactions(options: FindHangingTransactionsOptions = {}): Promise<HangingTransactions> {
+    return this.transactions.findHangingTransactions(options);
   }
 
   /** The cluster id, the controller and the live brokers; also refreshes the client's metadata. */

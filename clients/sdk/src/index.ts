@@ -11,17 +11,30 @@ export type {
   ClusterDescription,
   ConfigAlteration,
   ConfigEntry,
+  DescribeProducersOptions,
   ElectionResult,
   ElectionTarget,
+  FindHangingTransactionsOptions,
+  HangingReason,
+  HangingTransaction,
+  HangingTransactions,
   ListTopicsOptions,
+  ListTransactionsOptions,
   NewTopic,
+  OpenTransaction,
   PartitionDescription,
+  PartitionProducers,
   PartitionsIncrease,
   ReplicaAssignment,
   TopicConfigs,
   TopicDescription,
   TopicListing,
   TopicResult,
+  TransactionDescription,
+  TransactionListing,
+  TransactionListings,
+  TransactionPartition,
+  TransactionState,
   ValidateOnlyOptions,
 } from "./admin-types.js";
 export {
@@ -112,4 +125,5 @@ export {
   TimestampType,
 } from "./record/index.js";
 export type { RetryOptions } from "./retry.js";
+export { isTransactionState, TRANSACTION_STATES, transactionalIdProblem } from "./transaction-admin.js";
 export type { TransactionOffsets } from "./transaction-manager.js";

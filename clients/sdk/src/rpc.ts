@@ -153,6 +153,7 @@ export interface BrokerRpcs {
   fetch: [wire.FetchRequest, wire.FetchResponse__Output];
   listOffsets: [wire.ListOffsetsRequest, wire.ListOffsetsResponse__Output];
   initProducerId: [wire.InitProducerIdRequest, wire.InitProducerIdResponse__Output];
+  describeProducers: [wire.DescribeProducersRequest, wire.DescribeProducersResponse__Output];
 }
 
 export function callBroker<M extends keyof BrokerRpcs>(
@@ -193,6 +194,7 @@ export interface TransactionRpcs {
   endTxn: [wire.EndTxnRequest, wire.EndTxnResponse__Output];
   listTransactions: [wire.ListTransactionsRequest, wire.ListTransactionsResponse__Output];
   describeTransactions: [wire.DescribeTransactionsRequest, wire.DescribeTransactionsResponse__Output];
+  abortTransaction: [wire.AbortTransactionRequest, wire.AbortTransactionResponse__Output];
 }
 
 export function callTransaction<M extends keyof TransactionRpcs>(

@@ -19,6 +19,7 @@ import {
   type Consumer,
   type ConsumerRecord,
   DEFAULT_REQUEST_TIMEOUT_MS,
+  type IsolationLevel,
   type OffsetSpec,
   TidelogError,
   type TopicPartition,
@@ -44,6 +45,7 @@ interface ConsumeOptions {
   readonly printKey?: true;
   readonly keySeparator?: string;
   readonly group?: string;
+  readonly isolation?: IsolationLevel;
 }
 
 function collectPartition(value: string, previous: number[] | undefined): number[] {
@@ -76,6 +78,14 @@ export function registerConsumeCommand(program: Program, session: Session): void
       "read as a member of this consumer group: share partitions, resume from its commits",
       parseGroupId,
     )
+    .addOption(
+      new Option(
+        "--isolation <level>",
+        "read_committed (skip aborted records, stop at the last stable offset) or read_uncommitted (every record)",
+      )
+        .choices(["read_committed", "read_uncommitted"] as const)
+        .default("read_committed" as const),
+    )
     .addHelpText(
       "after",
       `
@@ -88,6 +98,10 @@ resumes at the group's committed offsets (where nothing is committed: the end, o
 beginning with --from-beginning). What was printed is committed when it stops.
 --offset, --from-time and --partition do not combine with --group.
 
+--isolation read_committed (the default) skips the records of aborted transactions
+and waits at a partition's last stable offset while a transaction there is open;
+read_uncommitted prints every record up to the high watermark, aborted ones included.
+
 JSON lines look like:
   {"topic":"orders","partition":0,"offset":"17","timestamp":1714560000000,"key":"alice",
    "value":"hello","headers":[{"key":"source","value":"web"}]}
@@ -97,6 +111,7 @@ ${examples(
   "tidelog consume orders --from-time 2024-05-01T12:00:00Z --idle-timeout 2000 --print-key",
   "tidelog consume orders --from-beginning --idle-timeout 1000 > dump.txt",
   "tidelog consume orders --group billing --from-beginning --idle-timeout 5000",
+  "tidelog consume orders --from-beginning --isolation read_uncommitted --idle-timeout 2000",
 )}`,
     )
     .action(async (topic, options, command) => {
@@ -110,12 +125,14 @@ ${examples(
         consumer = session.sdk().consumer({
           groupId: options.group,
           autoOffsetReset: options.fromBeginning ? "earliest" : "latest",
+          isolationLevel: options.isolation,
           requestTimeoutMs,
         });
         consumer.subscribe([topic]);
       } else {
         consumer = session.sdk().consumer({
           autoOffsetReset: options.offset !== undefined ? "none" : "latest",
+          isolationLevel: options.isolation,
           requestTimeoutMs,
         });
         const assigned = await partitionsToRead(consumer, topic, options.partition);

@@ -3,7 +3,14 @@
  * Names and numbers are checked here (exit 2) before anything is sent; the cluster's
  * per-topic answers decide the rest (exit 1 when any topic failed).
  */
-import { isTidelogError, type TopicDescription, type TopicResult } from "@tidelog/client";
+import {
+  type Admin,
+  isTidelogError,
+  type PartitionProducers,
+  TidelogError,
+  type TopicDescription,
+  type TopicResult,
+} from "@tidelog/client";
 import { collectConfigKey, collectKeyValue, collectTopicNames, parsePositiveInt, parseTopicName } from "../args.js";
 import { ExitCode, exitCodeFor, UsageError } from "../exit-codes.js";
 import { examples } from "../help.js";
@@ -101,36 +108,81 @@ function registerDescribe(topics: Topics, session: Session): void {
   topics
     .command("describe")
     .description(
-      "Show each partition of the named topics (all topics when none are named): leader, leader epoch, replicas, ISR, offline replicas.",
+      "Show each partition of the named topics (all topics when none are named): leader, leader epoch, replicas, ISR, offline replicas, high watermark, last stable offset and open transactions.",
     )
     .argument("[names...]", "topic names", collectTopicNames)
     .option("--include-internal", "with no names, also describe internal topics")
-    .addHelpText("after", examples("tidelog topics describe", "tidelog topics describe orders payments --json"))
+    .addHelpText(
+      "after",
+      `
+HW is the high watermark (read_uncommitted consumers read up to it), LSO the last stable
+offset (read_committed consumers read up to it): below HW while a transaction is open on
+the partition, and "Open txns" counts those transactions (tidelog transactions
+find-hanging tells whether one is stuck). Both are read from each partition's leader;
+"-" (and no field in --json) when the leader could not be asked.
+${examples("tidelog topics describe", "tidelog topics describe orders payments --json")}`,
+    )
     .action(async (names, options, command) => {
       const output = session.begin(command.optsWithGlobals());
       const named = names ?? [];
-      const described = await session.admin().describeTopics(named);
+      const admin = session.admin();
+      const described = await admin.describeTopics(named);
       const shown = named.length > 0 || options.includeInternal ? described : described.filter((t) => !t.internal);
-      session.exitCode = printDescriptions(output, shown);
+      const offsets = await partitionOffsets(output, admin, shown);
+      session.exitCode = printDescriptions(output, shown, offsets);
     });
 }
 
-function printDescriptions(output: Output, topics: readonly TopicDescription[]): ExitCode {
+type Offsets = ReadonlyMap<string, PartitionProducers>;
+
+/**
+ * High watermark, last stable offset and open transactions of the shown partitions, by
+ * "topic:partition"; only those whose leader answered. Extra information: when it cannot
+ * be read the description is still printed, with a warning.
+ */
+async function partitionOffsets(output: Output, admin: Admin, topics: readonly TopicDescription[]): Promise<Offsets> {
+  const names = topics.filter((t) => t.error === null && t.partitions.length > 0).map((t) => t.name);
+  if (names.length === 0) return new Map();
+  try {
+    const read = await admin.describeProducers(names);
+    return new Map(read.filter((p) => p.error === null).map((p) => [`${p.topic}:${p.partition}`, p]));
+  } catch (e) {
+    if (!(e instanceof TidelogError)) throw e;
+    output.note(`warning: could not read high watermarks and last stable offsets: ${e.message}`);
+    return new Map();
+  }
+}
+
+function printDescriptions(output: Output, topics: readonly TopicDescription[], offsets: Offsets): ExitCode {
   const failure = topics.find((t) => t.error)?.error ?? null;
   if (output.json) {
-    const doc = topics.map((t) => ({ ...t, error: errorJson(t.error) }));
+    const doc = topics.map((t) => ({
+      ...t,
+      partitions: t.partitions.map((p) => {
+        const o = offsets.get(`${t.name}:${p.partition}`);
+        return o
+          ? {
+              ...p,
+              highWatermark: o.highWatermark,
+              lastStableOffset: o.lastStableOffset,
+              openTransactions: o.openTransactions,
+            }
+          : p;
+      }),
+      error: errorJson(t.error),
+    }));
     output.document(failure ? { topics: doc, error: errorJson(failure) } : { topics: doc });
   } else {
     if (topics.length === 0) output.line("No topics.");
     for (const [i, t] of topics.entries()) {
       if (t.error) output.problem(t.error);
-      else printDescription(output, t, i > 0);
+      else printDescription(output, t, i > 0, offsets);
     }
   }
   return failure ? exitCodeFor(failure) : ExitCode.ok;
 }
 
-function printDescription(output: Output, t: TopicDescription, gap: boolean): void {
+function printDescription(output: Output, t: TopicDescription, gap: boolean, offsets: Offsets): void {
   if (gap) output.line();
   const rf = t.partitions[0]?.replicas.length ?? 0;
   const internal = t.internal ? ", internal" : "";
@@ -140,15 +192,21 @@ function printDescription(output: Output, t: TopicDescription, gap: boolean): vo
   const configs = Object.entries(t.configs).map(([k, v]) => `${k}=${v}`);
   output.line(`Configs: ${configs.length > 0 ? configs.join(", ") : "(broker defaults)"}`);
   output.table(
-    ["Partition", "Leader", "Leader epoch", "Replicas", "ISR", "Offline replicas"],
-    t.partitions.map((p) => [
-      p.partition,
-      p.leader ?? "none",
-      p.leaderEpoch,
-      p.replicas.join(","),
-      p.isr.join(","),
-      p.offlineReplicas.join(","),
-    ]),
+    ["Partition", "Leader", "Leader epoch", "Replicas", "ISR", "Offline replicas", "HW", "LSO", "Open txns"],
+    t.partitions.map((p) => {
+      const o = offsets.get(`${t.name}:${p.partition}`);
+      return [
+        p.partition,
+        p.leader ?? "none",
+        p.leaderEpoch,
+        p.replicas.join(","),
+        p.isr.join(","),
+        p.offlineReplicas.join(","),
+        o?.highWatermark ?? null,
+        o?.lastStableOffset ?? null,
+        o ? o.openTransactions.length : null,
+      ];
+    }),
   );
 }
 
