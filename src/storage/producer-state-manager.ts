@@ -78,6 +78,11 @@ function nextSequence(seq: number): number {
 export class ProducerStateManager {
   /** Map iteration order is insertion order: re-inserted on write, so the first is the least recent. */
   private readonly producers = new Map<number, ProducerEntry>();
+  /**
+   * Producers with an open transaction here, and its first offset: the last stable offset
+   * is read on every fetch, so it looks at these (few) rather than every producer.
+   */
+  private readonly open = new Map<number, number>();
 
   constructor(readonly maxProducers: number) {}
 
@@ -123,7 +128,10 @@ export class ProducerStateManager {
     else this.producers.delete(producerId);
     entry.batches.push(batch);
     if (entry.batches.length > BATCHES_PER_PRODUCER) entry.batches.shift();
-    if (transactional && entry.txnFirstOffset < 0) entry.txnFirstOffset = batch.firstOffset;
+    if (transactional && entry.txnFirstOffset < 0) {
+      entry.txnFirstOffset = batch.firstOffset;
+      this.open.set(producerId, batch.firstOffset);
+    }
     this.producers.set(producerId, entry);
     this.evictIfFull();
   }
@@ -159,6 +167,7 @@ export class ProducerStateManager {
       entry.batches = [];
     }
     entry.txnFirstOffset = -1;
+    this.open.delete(producerId);
     this.producers.set(producerId, entry);
     this.evictIfFull();
     return first < 0 ? null : { producerId, firstOffset: first, lastOffset: offset, aborted: !commit };
@@ -166,10 +175,9 @@ export class ProducerStateManager {
 
   /** The first offset of the oldest open transaction, or null when none is open. */
   firstUnstableOffset(): number | null {
+    if (this.open.size === 0) return null;
     let first: number | null = null;
-    for (const entry of this.producers.values()) {
-      if (entry.txnFirstOffset >= 0 && (first === null || entry.txnFirstOffset < first)) first = entry.txnFirstOffset;
-    }
+    for (const offset of this.open.values()) if (first === null || offset < first) first = offset;
     return first;
   }
 
@@ -210,5 +218,6 @@ export class ProducerStateManager {
 
   clear(): void {
     this.producers.clear();
+    this.open.clear();
   }
 }
