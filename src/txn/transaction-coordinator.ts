@@ -89,6 +89,8 @@ const MAX_QUEUED_PER_ID = 100;
 const LOAD_READ_BYTES = 1024 * 1024;
 const MARKER_BACKOFF_MIN_MS = 50;
 const MARKER_BACKOFF_MAX_MS = 2000;
+/** How long a request waits for the previous transaction's markers before CONCURRENT_TRANSACTIONS. */
+const COMPLETION_WAIT_MS = 1000;
 
 export function transactionPartitionFor(transactionalId: string, partitionCount: number): number {
   // Kafka's Utils.abs maps Integer.MIN_VALUE to 0 rather than overflowing.
@@ -108,7 +110,7 @@ export class TransactionCoordinator {
     (id) => new TidelogError("COORDINATOR_NOT_AVAILABLE", `too many requests queued for ${id}`),
   );
   /** Transactional ids whose markers are being written now (one completion each). */
-  private readonly completing = new Set<string>();
+  private readonly completing = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -205,6 +207,7 @@ export class TransactionCoordinator {
   async initProducerId(transactionalId: string, timeoutMs: number): Promise<InitAnswer> {
     // Bad input is refused here, at the edge, before anything is looked up or allocated.
     checkInitRequest(transactionalId, timeoutMs, this.deps.config.maxTimeoutMs);
+    await this.afterCompletion(transactionalId);
     const fresh = await this.deps.newProducerId();
     return this.withId(transactionalId, async (shard, partition) => {
       const current = shard.txns.get(transactionalId);
@@ -245,6 +248,7 @@ export class TransactionCoordinator {
         throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `${tp.topic}-${tp.partition} does not exist`);
       }
     }
+    await this.afterCompletion(transactionalId);
     await this.withId(transactionalId, async (shard, partition) => {
       const result = addPartitions(
         shard.txns.get(transactionalId),
@@ -338,12 +342,26 @@ export class TransactionCoordinator {
    */
   private complete(transactionalId: string): void {
     if (this.completing.has(transactionalId)) return;
-    this.completing.add(transactionalId);
-    this.writeAllMarkers(transactionalId)
+    const done = this.writeAllMarkers(transactionalId)
       .catch((e: unknown) =>
         this.deps.logger.warn({ transactionalId, err: (e as Error).message }, "completing a transaction stopped"),
       )
       .finally(() => this.completing.delete(transactionalId));
+    this.completing.set(transactionalId, done);
+  }
+
+  /**
+   * Waits (at most COMPLETION_WAIT_MS) for a completion of `transactionalId` in progress
+   * here: the producer's next request (the next transaction's first AddPartitionsToTxn,
+   * typically) would otherwise be answered CONCURRENT_TRANSACTIONS and retried after a
+   * client backoff; the markers usually take a few milliseconds.
+   */
+  private async afterCompletion(transactionalId: string): Promise<void> {
+    const done = this.completing.get(transactionalId);
+    if (!done) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, COMPLETION_WAIT_MS)))]);
+    clearTimeout(timer);
   }
 
   private async writeAllMarkers(transactionalId: string): Promise<void> {
