@@ -168,10 +168,15 @@ export async function txnBench(opts: { quick: boolean }): Promise<BenchRow[]> {
       rows.push(ceilingRow(`commit latency p99, ${setup}`, lat.p99, "ms", 20));
 
       const readTopic = "bench-txn-1000";
-      const uncommitted = await consumeWith(c.bootstrap, readTopic, records, "read_uncommitted");
-      const committed = await consumeWith(c.bootstrap, readTopic, records, "read_committed");
-      rows.push(row("consume read_uncommitted (transactions of 1,000)", uncommitted, "records/s"));
-      rows.push(row("consume read_committed (transactions of 1,000)", committed, "records/s"));
+      // Interleaved, best of two each: the first read of a topic also warms the page cache.
+      let uncommitted = 0;
+      let committed = 0;
+      for (let round = 0; round < 2; round++) {
+        uncommitted = Math.max(uncommitted, await consumeWith(c.bootstrap, readTopic, records, "read_uncommitted"));
+        committed = Math.max(committed, await consumeWith(c.bootstrap, readTopic, records, "read_committed"));
+      }
+      rows.push(row("consume read_uncommitted (transactions of 1,000), best of 2", uncommitted, "records/s"));
+      rows.push(row("consume read_committed (transactions of 1,000), best of 2", committed, "records/s"));
       rows.push(targetRow("read_committed / read_uncommitted", committed / uncommitted, "x", 0.9));
     } finally {
       await client.close();
