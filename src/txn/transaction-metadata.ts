@@ -18,6 +18,10 @@
  * Ongoing or Prepare*, a start time exactly while Ongoing or Prepare*, epochs within
  * [0, PRODUCER_EPOCH_MAX], and the epoch never decreases for the same producer id.
  */
+import { transactionalIdProblem } from "@tidelog/client/protocol";
+
+export { transactionalIdProblem };
+
 import { TidelogError } from "@tidelog/client/record";
 import { invariant } from "../common/invariant.js";
 import { type TopicPartition, tpKey } from "../storage/topic-partition.js";
@@ -52,8 +56,6 @@ const VALID_PREVIOUS: Readonly<Record<TxnState, readonly TxnState[]>> = {
 export const PRODUCER_EPOCH_MAX = 32_766;
 export const NO_PRODUCER_ID = -1;
 export const NO_PRODUCER_EPOCH = -1;
-/** Longest transactional id, in UTF-16 units (it is a key in every record and request). */
-export const TRANSACTIONAL_ID_MAX_LENGTH = 255;
 
 export interface TransactionMetadata {
   readonly transactionalId: string;
@@ -79,18 +81,6 @@ export function isComplete(state: TxnState): boolean {
 
 export function isPreparing(state: TxnState): state is "PrepareCommit" | "PrepareAbort" {
   return state === "PrepareCommit" || state === "PrepareAbort";
-}
-
-/** Why `id` cannot be a transactional id, or null. */
-export function transactionalIdProblem(id: string): string | null {
-  if (id.length === 0) return "transactional id must not be empty";
-  if (id.length > TRANSACTIONAL_ID_MAX_LENGTH) {
-    return `transactional id must be at most ${TRANSACTIONAL_ID_MAX_LENGTH} characters, not ${id.length}`;
-  }
-  for (let i = 0; i < id.length; i++) {
-    if (id.charCodeAt(i) < 0x20) return "transactional id must not contain control characters";
-  }
-  return null;
 }
 
 export function checkTransaction(m: TransactionMetadata): void {

@@ -50,6 +50,7 @@ import type { ClientContext } from "./client-context.js";
 import { TransportError } from "./client-errors.js";
 import { type ErrorName, TidelogError } from "./errors.js";
 import type * as wire from "./protocol/messages.js";
+import { transactionalIdProblem } from "./protocol/transactional-id.js";
 
 export const TRANSACTION_STATES: readonly TransactionState[] = [
   "Empty",
@@ -75,7 +76,6 @@ const PARTITIONS_PER_REQUEST = 10_000;
 /** FindTransactionCoordinator calls in flight at once within one describe. */
 const LOOKUPS_IN_FLIGHT = 16;
 /** The coordinator's rule for transactional ids. */
-const TRANSACTIONAL_ID_MAX_LENGTH = 255;
 
 /** Codes that mean "the coordinator moved, is loading or is not there yet": look it up again and retry. */
 const COORDINATOR_RETRIED: ReadonlySet<ErrorName> = new Set<ErrorName>([
@@ -105,17 +105,7 @@ function leaderRetriable(e: TidelogError): boolean {
   return e instanceof TransportError || LEADER_RETRIED.has(e.code);
 }
 
-/** What is wrong with a transactional id (the coordinator's rule), or null. */
-export function transactionalIdProblem(id: string): string | null {
-  if (id.length === 0) return "a transactional id must not be empty";
-  if (id.length > TRANSACTIONAL_ID_MAX_LENGTH) {
-    return `a transactional id is at most ${TRANSACTIONAL_ID_MAX_LENGTH} characters, not ${id.length}`;
-  }
-  for (let i = 0; i < id.length; i++) {
-    if (id.charCodeAt(i) < 0x20) return "a transactional id must not contain control characters";
-  }
-  return null;
-}
+export { transactionalIdProblem };
 
 export function isTransactionState(s: string): s is TransactionState {
   return (TRANSACTION_STATES as readonly string[]).includes(s);

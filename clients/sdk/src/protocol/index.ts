@@ -15,3 +15,4 @@ export {
 } from "./grpc.js";
 export type * as wire from "./messages.js";
 export { isInternalTopic, TOPIC_NAME_MAX_LENGTH, topicNameProblem, validateTopicName } from "./topic-name.js";
+export { TRANSACTIONAL_ID_MAX_LENGTH, transactionalIdProblem } from "./transactional-id.js";
