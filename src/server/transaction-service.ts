@@ -169,7 +169,7 @@ export function transactionHandlers(deps: TransactionServiceDeps): wire.Transact
         return {
           error: NO_ERROR,
           transactions: coordinator
-            .transactions(req.states as TxnState[])
+            .listTransactions(req.states as TxnState[])
             .map((m) => ({ transactionalId: m.transactionalId, producerId: m.producerId, state: m.state })),
         };
       },

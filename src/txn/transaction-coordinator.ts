@@ -316,7 +316,23 @@ export class TransactionCoordinator {
     });
   }
 
-  /** Transactions coordinated here, for ListTransactions / DescribeTransactions. */
+  /**
+   * Transactions coordinated here, for ListTransactions. While a partition is loading its
+   * transactions are not known yet: COORDINATOR_LOAD_IN_PROGRESS rather than a list that
+   * silently leaves them out (find-hanging would take their open transactions for hanging).
+   */
+  listTransactions(states: readonly TxnState[] = []): TransactionMetadata[] {
+    const loading = [...this.shards.values()].filter((s) => s.loading).map((s) => s.partition);
+    if (loading.length > 0) {
+      throw new TidelogError(
+        "COORDINATOR_LOAD_IN_PROGRESS",
+        `loading ${TRANSACTION_TOPIC} partition(s) ${loading.join(", ")}; try again shortly`,
+      );
+    }
+    return this.transactions(states);
+  }
+
+  /** Transactions coordinated here (loaded partitions only), e.g. for metrics. */
   transactions(states: readonly TxnState[] = []): TransactionMetadata[] {
     const out: TransactionMetadata[] = [];
     for (const shard of this.shards.values()) {

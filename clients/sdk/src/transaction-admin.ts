@@ -22,10 +22,10 @@
  * compares the leaders' view with the coordinators' and then asks the leaders again for
  * the suspects, so a transaction that ended between the two views is not reported.
  *
- * Limit: a broker that is loading a __transaction_state partition (just became its
- * leader) lists none of that partition's transactions and does not say so, so a
- * transaction open during a coordinator move can be reported as unknown-to-coordinator;
- * running find-hanging again after the move settles tells.
+ * A broker that is loading a __transaction_state partition (just became its leader)
+ * answers ListTransactions with COORDINATOR_LOAD_IN_PROGRESS: it is counted as
+ * unreachable, and find-hanging refuses to judge rather than take the transactions it
+ * has not loaded yet for hanging.
  *
  * Safe to use concurrently; nothing is cached between calls.
  */
