@@ -83,10 +83,43 @@ export class ReplicaManager {
    * Writes a transaction marker (WriteTxnMarkers from a coordinator) to a partition led
    * here, acks=all, then tells the marker listeners.
    */
-  async writeTxnMarker(tp: TopicPartition, marker: TxnMarker, timeoutMs: number): Promise<void> {
+  async writeTxnMarker(tp: TopicPartition, marker: TxnMarker, timeoutMs: number): Promise<number> {
     const partition = this.leaderFor(tp);
-    await partition.appendMarkerAsLeader(marker, timeoutMs);
+    const written = await partition.appendMarkerAsLeader(marker, timeoutMs);
     for (const listener of this.markerListeners) listener(tp, marker);
+    return written.baseOffset;
+  }
+
+  /**
+   * An operator's abort of a producer's open transaction on one partition led here (a
+   * hanging transaction no coordinator will end): an ABORT marker at the transaction's
+   * epoch. INVALID_TXN_STATE when the producer has no open transaction here,
+   * INVALID_PRODUCER_EPOCH when the epoch is not the open transaction's. Returns the
+   * marker's offset.
+   */
+  async abortOpenTransaction(
+    tp: TopicPartition,
+    producerId: number,
+    producerEpoch: number,
+    timeoutMs: number,
+  ): Promise<number> {
+    const open = this.leaderFor(tp)
+      .log.ongoingTransactions()
+      .find((t) => t.producerId === producerId);
+    if (!open) {
+      throw new TidelogError("INVALID_TXN_STATE", `producer ${producerId} has no open transaction on ${tpKey(tp)}`);
+    }
+    if (open.producerEpoch !== producerEpoch) {
+      throw new TidelogError(
+        "INVALID_PRODUCER_EPOCH",
+        `the open transaction of producer ${producerId} on ${tpKey(tp)} is at epoch ${open.producerEpoch}, not ${producerEpoch}`,
+      );
+    }
+    this.options.logger.warn(
+      { topic: tp.topic, partition: tp.partition, producerId, producerEpoch, firstOffset: open.firstOffset },
+      "aborting an open transaction on an operator's request",
+    );
+    return this.writeTxnMarker(tp, { producerId, producerEpoch, commit: false, coordinatorEpoch: -1 }, timeoutMs);
   }
 
   /** Called after every reconciliation (the replica fetchers re-plan their streams). */

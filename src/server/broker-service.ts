@@ -134,6 +134,22 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
       );
     }, fetchRefusal),
 
+    AbortPartitionTransaction: refusableUnary(
+      (call, callback) => {
+        const req = call.request;
+        deps.replicas
+          .abortOpenTransaction({ topic: req.topic, partition: req.partition }, req.producerId, req.producerEpoch, 30_000)
+          .then(
+            (markerOffset) => callback(null, { error: NO_ERROR, markerOffset }),
+            (e: unknown) => callback(null, { error: errorInfo(asError(e, logger)), markerOffset: -1 }),
+          );
+      },
+      (_req: wire.AbortPartitionTransactionRequest__Output, e): wire.AbortPartitionTransactionResponse => ({
+        error: errorInfo(e),
+        markerOffset: -1,
+      }),
+    ),
+
     DescribeProducers: (call, callback) => {
       callback(null, describeProducers(deps, call.request));
     },

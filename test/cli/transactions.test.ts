@@ -224,6 +224,8 @@ describe("tidelog transactions", { timeout: 90_000 }, () => {
     assert.match(unknown.stderr, /error: RESOURCE_NOT_FOUND: .*nobody/);
     for (const argv of [
       ["transactions", "abort", ""],
+      ["transactions", "abort", "payments", "--topic", "orders"],
+      ["transactions", "abort", "--topic", "orders", "--partition", "0"],
       ["transactions", "describe", "x".repeat(256)],
       ["transactions", "describe", "bad\u0001id"],
       ["transactions", "list", "--state", "Running"],

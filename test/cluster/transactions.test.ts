@@ -351,3 +351,44 @@ test("a partition leader killed (kill -9) mid-transaction: the transaction still
   assert.equal(read.length, 100, `every record once: ${read.length}`);
   assert.equal(new Set(read).size, 100, "no duplicates");
 });
+
+test("an operator aborts a transaction on one partition through its leader (the last resort for a hanging one)", async (t) => {
+  const { client } = await cluster(t);
+  const admin = client.admin();
+  await topics(client, ["stuck"], 1);
+  const producer = client.producer({ transactionalId: "stuck-writer" });
+  t.after(() => producer.close());
+  await producer.initTransactions();
+  producer.beginTransaction();
+  await producer.send("stuck", [{ value: "s1" }, { value: "s2" }]);
+  const [before] = await admin.describeProducers(["stuck"]);
+  const open = before?.openTransactions[0];
+  assert.ok(open, "the transaction is open on stuck-0");
+  const refusals = [
+    { producerId: open.producerId, producerEpoch: open.producerEpoch + 1, code: "INVALID_PRODUCER_EPOCH" },
+    { producerId: open.producerId + 1000, producerEpoch: 0, code: "INVALID_TXN_STATE" },
+  ];
+  for (const r of refusals) {
+    await assert.rejects(
+      admin.abortPartitionTransaction({
+        topic: "stuck",
+        partition: 0,
+        producerId: r.producerId,
+        producerEpoch: r.producerEpoch,
+      }),
+      (e: unknown) => isTidelogError(e) && e.code === r.code,
+      r.code,
+    );
+  }
+  const marker = await admin.abortPartitionTransaction({
+    topic: "stuck",
+    partition: 0,
+    producerId: open.producerId,
+    producerEpoch: open.producerEpoch,
+  });
+  assert.ok(marker >= 2, `the ABORT marker follows the data (offset ${marker})`);
+  const [after] = await admin.describeProducers(["stuck"]);
+  assert.deepEqual(after?.openTransactions, [], "nothing open on the partition");
+  assert.equal(after?.lastStableOffset, after?.highWatermark, "the last stable offset caught up");
+  assert.deepEqual(await values(client, "stuck", 1, "read_committed"), []);
+});

@@ -385,6 +385,8 @@ export class FakeDataBroker {
         })),
       ListOffsets: (call, callback) => this.unary("ListOffsets", call.request, callback, (r) => this.listOffsets(r)),
       // The fake keeps no transaction state: every named partition has none open.
+      AbortPartitionTransaction: (_call, callback) =>
+        callback(null, { error: errorInfo("INVALID_TXN_STATE", "the fake keeps no transactions"), markerOffset: -1 }),
       DescribeProducers: (call, callback) =>
         callback(null, {
           partitions: call.request.topics.flatMap((t) =>

@@ -144,6 +144,16 @@ export class Admin {
    * High watermark, last stable offset and open transactions of each partition of `topics`
    * (every topic when empty), from the partitions' leaders; one result per partition.
    */
+  /** A hanging transaction's last resort: its partition's leader writes an ABORT marker for the producer (see transaction-admin.ts). */
+  abortPartitionTransaction(target: {
+    topic: string;
+    partition: number;
+    producerId: number;
+    producerEpoch: number;
+  }): Promise<number> {
+    return this.transactions.abortPartitionTransaction(target);
+  }
+
   describeProducers(
     topics: readonly string[] = [],
     options: DescribeProducersOptions = {},

@@ -154,6 +154,7 @@ export interface BrokerRpcs {
   listOffsets: [wire.ListOffsetsRequest, wire.ListOffsetsResponse__Output];
   initProducerId: [wire.InitProducerIdRequest, wire.InitProducerIdResponse__Output];
   describeProducers: [wire.DescribeProducersRequest, wire.DescribeProducersResponse__Output];
+  abortPartitionTransaction: [wire.AbortPartitionTransactionRequest, wire.AbortPartitionTransactionResponse__Output];
 }
 
 export function callBroker<M extends keyof BrokerRpcs>(

@@ -368,6 +368,51 @@ export class TransactionAdmin {
     );
   }
 
+  /**
+   * A last resort for a hanging transaction (one no coordinator will end, so it holds the
+   * partition's last stable offset back): the partition's leader writes an ABORT marker
+   * for the producer's open transaction there. `producerEpoch` must be the open
+   * transaction's (describeProducers or findHangingTransactions shows it). Aborting a
+   * transaction its coordinator still knows can leave it committed elsewhere and aborted
+   * here: use abortTransaction(id) for those. Returns the marker's offset.
+   */
+  async abortPartitionTransaction(target: {
+    topic: string;
+    partition: number;
+    producerId: number;
+    producerEpoch: number;
+  }): Promise<number> {
+    const { topic, partition, producerId, producerEpoch } = target;
+    if (!Number.isSafeInteger(producerId) || producerId < 0 || !Number.isInteger(producerEpoch) || producerEpoch < 0) {
+      throw new TidelogError("INVALID_REQUEST", `producer id ${producerId} / epoch ${producerEpoch} is not valid`);
+    }
+    return this.ctx.retrier.run(
+      `abort the open transaction of producer ${producerId} on ${topic}-${partition}`,
+      async ({ deadlineMs }) => {
+        const leaders = await this.ctx.topicMetadata.describe(topic, deadlineMs);
+        const p = leaders.partitions.find((x) => x.partition === partition);
+        if (!p) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `${topic}-${partition} does not exist`);
+        if (p.leaderId < 0 || !p.address) {
+          this.ctx.topicMetadata.requestUpdate();
+          throw new TidelogError("LEADER_NOT_AVAILABLE", `${topic}-${partition} has no leader`);
+        }
+        const res = await this.ctx.callBroker(
+          p.address,
+          "abortPartitionTransaction",
+          { topic, partition, producerId, producerEpoch },
+          deadlineMs,
+        ).response;
+        const error = errorOf(res.error);
+        if (error) {
+          if (LEADER_RETRIED.has(error.code)) this.ctx.topicMetadata.requestUpdate();
+          throw error;
+        }
+        return res.markerOffset;
+      },
+      leaderRetriable,
+    );
+  }
+
   // ------------------------------------------------------------------ partition leaders' view
 
   /**

@@ -18,8 +18,8 @@ import {
   type TransactionState,
   transactionalIdProblem,
 } from "@tidelog/client";
-import { parseNonNegativeInt } from "../args.js";
-import { ExitCode, exitCodeFor } from "../exit-codes.js";
+import { parseNonNegativeInt, parseTopicName } from "../args.js";
+import { ExitCode, exitCodeFor, UsageError } from "../exit-codes.js";
 import { examples } from "../help.js";
 import { errorJson, type Output } from "../output.js";
 import type { Program } from "../program.js";
@@ -278,21 +278,65 @@ function registerAbort(transactions: Transactions, session: Session): void {
   transactions
     .command("abort")
     .description(
-      "Abort a transaction at its coordinator, as its timeout would: abort markers go to its partitions and its producer is fenced.",
+      "Abort a transaction at its coordinator, as its timeout would (abort markers go to its partitions and its producer is fenced); or, with --topic/--partition/--producer-id/--producer-epoch, a hanging transaction on one partition.",
     )
-    .argument("<id>", "transactional id", parseTransactionalId)
+    .argument("[id]", "transactional id", parseTransactionalId)
+    .option(
+      "--topic <topic>",
+      "a hanging transaction's topic (with --partition, --producer-id, --producer-epoch)",
+      parseTopicName,
+    )
+    .option("--partition <n>", "its partition", (v) => parseNonNegativeInt(v, 2 ** 31 - 1))
+    .option("--producer-id <id>", "its producer id, as find-hanging shows it", (v) => parseNonNegativeInt(v))
+    .option("--producer-epoch <n>", "its producer epoch, as find-hanging shows it", (v) =>
+      parseNonNegativeInt(v, 32_767),
+    )
     .addHelpText(
       "after",
       `
-Only an Ongoing transaction can be aborted (INVALID_TXN_STATE otherwise, exit 1). Its
-records are never shown to read_committed consumers; the producer's next call (send,
-commit) is refused with PRODUCER_FENCED or INVALID_PRODUCER_EPOCH, and an application
-must start a new producer (initTransactions) to go on. Asks for no confirmation.
-${examples("tidelog transactions abort payments-1", "tidelog transactions abort payments-1 --json")}`,
+By transactional id: only an Ongoing transaction can be aborted (INVALID_TXN_STATE
+otherwise, exit 1). Its records are never shown to read_committed consumers; the
+producer's next call (send, commit) is refused with PRODUCER_FENCED or
+INVALID_PRODUCER_EPOCH, and an application must start a new producer (initTransactions)
+to go on.
+
+By partition (Kafka's abort --topic --partition --producer-id --producer-epoch): for a
+transaction that find-hanging reports unknown-to-coordinator, which would otherwise hold
+the partition's last stable offset back for good. The partition's leader writes an ABORT
+marker for that producer there. Do not use it on a transaction its coordinator knows: it
+could end committed on other partitions and aborted on this one.
+
+Asks for no confirmation.
+${examples(
+  "tidelog transactions abort payments-1",
+  "tidelog transactions abort payments-1 --json",
+  "tidelog transactions abort --topic orders --partition 3 --producer-id 4007 --producer-epoch 2",
+)}`,
     )
-    .action(async (id, _options, command) => {
+    .action(async (id, options, command) => {
       const output = session.begin(command.optsWithGlobals());
       const admin = session.admin();
+      const { topic, partition, producerId, producerEpoch } = options;
+      const byPartition = [topic, partition, producerId, producerEpoch].filter((v) => v !== undefined).length;
+      if (id !== undefined && byPartition > 0) {
+        throw new InvalidArgumentError(
+          "give a transactional id, or --topic/--partition/--producer-id/--producer-epoch, not both",
+        );
+      }
+      if (id === undefined) {
+        if (topic === undefined || partition === undefined || producerId === undefined || producerEpoch === undefined) {
+          throw new UsageError(
+            "give a transactional id, or all of --topic, --partition, --producer-id and --producer-epoch",
+          );
+        }
+        const markerOffset = await admin.abortPartitionTransaction({ topic, partition, producerId, producerEpoch });
+        if (output.json)
+          return output.document({ topic, partition, producerId, producerEpoch, aborted: true, markerOffset });
+        output.line(
+          `Aborted the open transaction of producer ${producerId} (epoch ${producerEpoch}) on ${topic}:${partition}: ABORT marker at offset ${markerOffset}.`,
+        );
+        return;
+      }
       const before = await admin.describeTransaction(id);
       await admin.abortTransaction(id);
       if (output.json) {

@@ -1,6 +1,8 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AbortPartitionTransactionRequest as _tidelog_v1_AbortPartitionTransactionRequest, AbortPartitionTransactionRequest__Output as _tidelog_v1_AbortPartitionTransactionRequest__Output } from './tidelog/v1/AbortPartitionTransactionRequest.js';
+import type { AbortPartitionTransactionResponse as _tidelog_v1_AbortPartitionTransactionResponse, AbortPartitionTransactionResponse__Output as _tidelog_v1_AbortPartitionTransactionResponse__Output } from './tidelog/v1/AbortPartitionTransactionResponse.js';
 import type { AbortedTransaction as _tidelog_v1_AbortedTransaction, AbortedTransaction__Output as _tidelog_v1_AbortedTransaction__Output } from './tidelog/v1/AbortedTransaction.js';
 import type { BrokerClient as _tidelog_v1_BrokerClient, BrokerDefinition as _tidelog_v1_BrokerDefinition } from './tidelog/v1/Broker.js';
 import type { BrokerInfo as _tidelog_v1_BrokerInfo, BrokerInfo__Output as _tidelog_v1_BrokerInfo__Output } from './tidelog/v1/BrokerInfo.js';
@@ -54,6 +56,8 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   tidelog: {
     v1: {
+      AbortPartitionTransactionRequest: MessageTypeDefinition<_tidelog_v1_AbortPartitionTransactionRequest, _tidelog_v1_AbortPartitionTransactionRequest__Output>
+      AbortPartitionTransactionResponse: MessageTypeDefinition<_tidelog_v1_AbortPartitionTransactionResponse, _tidelog_v1_AbortPartitionTransactionResponse__Output>
       AbortedTransaction: MessageTypeDefinition<_tidelog_v1_AbortedTransaction, _tidelog_v1_AbortedTransaction__Output>
       Broker: SubtypeConstructor<typeof grpc.Client, _tidelog_v1_BrokerClient> & { service: _tidelog_v1_BrokerDefinition }
       BrokerInfo: MessageTypeDefinition<_tidelog_v1_BrokerInfo, _tidelog_v1_BrokerInfo__Output>

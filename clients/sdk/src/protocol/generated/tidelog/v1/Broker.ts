@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AbortPartitionTransactionRequest as _tidelog_v1_AbortPartitionTransactionRequest, AbortPartitionTransactionRequest__Output as _tidelog_v1_AbortPartitionTransactionRequest__Output } from '../../tidelog/v1/AbortPartitionTransactionRequest.js';
+import type { AbortPartitionTransactionResponse as _tidelog_v1_AbortPartitionTransactionResponse, AbortPartitionTransactionResponse__Output as _tidelog_v1_AbortPartitionTransactionResponse__Output } from '../../tidelog/v1/AbortPartitionTransactionResponse.js';
 import type { DescribeProducersRequest as _tidelog_v1_DescribeProducersRequest, DescribeProducersRequest__Output as _tidelog_v1_DescribeProducersRequest__Output } from '../../tidelog/v1/DescribeProducersRequest.js';
 import type { DescribeProducersResponse as _tidelog_v1_DescribeProducersResponse, DescribeProducersResponse__Output as _tidelog_v1_DescribeProducersResponse__Output } from '../../tidelog/v1/DescribeProducersResponse.js';
 import type { FetchRequest as _tidelog_v1_FetchRequest, FetchRequest__Output as _tidelog_v1_FetchRequest__Output } from '../../tidelog/v1/FetchRequest.js';
@@ -16,6 +18,25 @@ import type { ProduceRequest as _tidelog_v1_ProduceRequest, ProduceRequest__Outp
 import type { ProduceResponse as _tidelog_v1_ProduceResponse, ProduceResponse__Output as _tidelog_v1_ProduceResponse__Output } from '../../tidelog/v1/ProduceResponse.js';
 
 export interface BrokerClient extends grpc.Client {
+  /**
+   * An operator's last resort for a hanging transaction (one no coordinator will end):
+   * the partition's leader writes an ABORT marker for the producer's open transaction
+   * there, as Kafka's `kafka-transactions abort --topic --partition --producer-id`.
+   */
+  AbortPartitionTransaction(argument: _tidelog_v1_AbortPartitionTransactionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AbortPartitionTransactionResponse__Output>): grpc.ClientUnaryCall;
+  AbortPartitionTransaction(argument: _tidelog_v1_AbortPartitionTransactionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AbortPartitionTransactionResponse__Output>): grpc.ClientUnaryCall;
+  AbortPartitionTransaction(argument: _tidelog_v1_AbortPartitionTransactionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AbortPartitionTransactionResponse__Output>): grpc.ClientUnaryCall;
+  AbortPartitionTransaction(argument: _tidelog_v1_AbortPartitionTransactionRequest, callback: grpc.requestCallback<_tidelog_v1_AbortPartitionTransactionResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * An operator's last resort for a hanging transaction (one no coordinator will end):
+   * the partition's leader writes an ABORT marker for the producer's open transaction
+   * there, as Kafka's `kafka-transactions abort --topic --partition --producer-id`.
+   */
+  abortPartitionTransaction(argument: _tidelog_v1_AbortPartitionTransactionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AbortPartitionTransactionResponse__Output>): grpc.ClientUnaryCall;
+  abortPartitionTransaction(argument: _tidelog_v1_AbortPartitionTransactionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AbortPartitionTransactionResponse__Output>): grpc.ClientUnaryCall;
+  abortPartitionTransaction(argument: _tidelog_v1_AbortPartitionTransactionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AbortPartitionTransactionResponse__Output>): grpc.ClientUnaryCall;
+  abortPartitionTransaction(argument: _tidelog_v1_AbortPartitionTransactionRequest, callback: grpc.requestCallback<_tidelog_v1_AbortPartitionTransactionResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * The transactions open on partitions this broker leads (Kafka's DescribeProducers),
    * with each partition's high watermark and last stable offset: what
@@ -121,6 +142,13 @@ export interface BrokerClient extends grpc.Client {
 
 export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * An operator's last resort for a hanging transaction (one no coordinator will end):
+   * the partition's leader writes an ABORT marker for the producer's open transaction
+   * there, as Kafka's `kafka-transactions abort --topic --partition --producer-id`.
+   */
+  AbortPartitionTransaction: grpc.handleUnaryCall<_tidelog_v1_AbortPartitionTransactionRequest__Output, _tidelog_v1_AbortPartitionTransactionResponse>;
+  
+  /**
    * The transactions open on partitions this broker leads (Kafka's DescribeProducers),
    * with each partition's high watermark and last stable offset: what
    * `tidelog transactions find-hanging` compares with the coordinators' view.
@@ -158,6 +186,7 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface BrokerDefinition extends grpc.ServiceDefinition {
+  AbortPartitionTransaction: MethodDefinition<_tidelog_v1_AbortPartitionTransactionRequest, _tidelog_v1_AbortPartitionTransactionResponse, _tidelog_v1_AbortPartitionTransactionRequest__Output, _tidelog_v1_AbortPartitionTransactionResponse__Output>
   DescribeProducers: MethodDefinition<_tidelog_v1_DescribeProducersRequest, _tidelog_v1_DescribeProducersResponse, _tidelog_v1_DescribeProducersRequest__Output, _tidelog_v1_DescribeProducersResponse__Output>
   Fetch: MethodDefinition<_tidelog_v1_FetchRequest, _tidelog_v1_FetchResponse, _tidelog_v1_FetchRequest__Output, _tidelog_v1_FetchResponse__Output>
   InitProducerId: MethodDefinition<_tidelog_v1_InitProducerIdRequest, _tidelog_v1_InitProducerIdResponse, _tidelog_v1_InitProducerIdRequest__Output, _tidelog_v1_InitProducerIdResponse__Output>
