@@ -142,6 +142,11 @@ interface FilterContext {
   readonly maxDecompressedBytes: number;
   recordsRemoved: number;
   earliestHorizonMs: number | null;
+  /**
+   * Per producer, whether its transaction now being read (its data batches since its last
+   * marker) keeps any batch in the cleaned segment: its marker may go only when none does.
+   */
+  readonly transactionKept: Map<number, boolean>;
 }
 
 export class Cleaner {
@@ -176,6 +181,7 @@ export class Cleaner {
         maxDecompressedBytes: 64 * log.logConfig.maxMessageBytes,
         recordsRemoved: 0,
         earliestHorizonMs: null,
+        transactionKept: new Map(),
       };
       const groups = groupSegments(
         segments.filter((s) => s.baseOffset < endOffset),
@@ -390,7 +396,65 @@ function filterBatch(
   ctx: FilterContext,
   lastOfGroup: boolean,
 ): Buffer | "original" | null {
-  if (isControlBatch(header.attributes)) return "original";
+  if (isControlBatch(header.attributes)) return filterMarker(buf, pos, size, header, ctx);
+  const out = filterDataBatch(buf, pos, size, header, ctx, lastOfGroup);
+  if (isTransactionalBatch(header.attributes)) {
+    const kept = out !== null || ctx.transactionKept.get(header.producerId) === true;
+    ctx.transactionKept.set(header.producerId, kept);
+  }
+  return out;
+}
+
+/**
+ * A transaction marker (Kafka's rules, KIP-534's horizon): kept while any batch of its
+ * transaction is kept (a reader, or producer state rebuilt from the log, needs it to end
+ * the transaction). Once the transaction's data is all gone, the first pass stamps a
+ * delete horizon of delete.retention.ms on it (a read_committed consumer that was part way
+ * through the transaction still meets it), and a pass after the horizon removes it. A
+ * marker that starts a leader epoch stays: the epoch cache is derived from batch headers.
+ */
+function filterMarker(
+  buf: Buffer,
+  pos: number,
+  size: number,
+  header: BatchHeader,
+  ctx: FilterContext,
+): Buffer | "original" | null {
+  const kept = ctx.transactionKept.get(header.producerId) === true;
+  ctx.transactionKept.delete(header.producerId);
+  if (kept || header.baseOffset >= ctx.endOffset || ctx.keep.baseOffsets.has(header.baseOffset)) return "original";
+  const hasHorizon = (header.attributes & DELETE_HORIZON_FLAG) !== 0;
+  if (hasHorizon && ctx.nowMs >= header.baseTimestamp) {
+    ctx.recordsRemoved++;
+    return null;
+  }
+  const horizonMs = hasHorizon ? header.baseTimestamp : ctx.nowMs + ctx.deleteRetentionMs;
+  if (ctx.earliestHorizonMs === null || horizonMs < ctx.earliestHorizonMs) ctx.earliestHorizonMs = horizonMs;
+  if (hasHorizon) return "original";
+  const marker = decodeRecordBatch(buf.subarray(pos, pos + size), 0, { maxBatchBytes: size }).records[0];
+  if (!marker) return "original";
+  const builder = new RecordBatchBuilder({
+    baseOffset: header.baseOffset,
+    partitionLeaderEpoch: header.partitionLeaderEpoch,
+    producerId: header.producerId,
+    producerEpoch: header.producerEpoch,
+    transactional: true,
+    control: true,
+    defaultTimestamp: Math.max(header.maxTimestamp, 0),
+    deleteHorizonMs: horizonMs,
+  });
+  builder.append({ key: marker.key, value: marker.value, timestamp: marker.timestamp, offsetDelta: 0 });
+  return builder.build();
+}
+
+function filterDataBatch(
+  buf: Buffer,
+  pos: number,
+  size: number,
+  header: BatchHeader,
+  ctx: FilterContext,
+  lastOfGroup: boolean,
+): Buffer | "original" | null {
   const lastOffset = header.baseOffset + header.lastOffsetDelta;
   if (header.baseOffset >= ctx.endOffset) return "original";
   const hasHorizon = (header.attributes & DELETE_HORIZON_FLAG) !== 0;

@@ -452,3 +452,65 @@ test("an aborted transaction's records neither survive compaction nor supersede 
   assert.equal(marker.baseOffset, 2);
   assert.ok(marker.attributes & 0x20, "the ABORT marker is kept");
 });
+
+test("a transaction marker stays while its transaction's data does, then goes delete.retention.ms after the data is gone", async (t) => {
+  // One segment for the transactions (rolled by hand), so no batch of interest is the last
+  // of a cleaned group (which the cleaner keeps, as an empty batch, for the offset range).
+  const c = openCompactedLog(tempDir(t), compactConfig({ segmentBytes: 1 << 20 }));
+  let { log } = c;
+  const txn = (producerId: number, epoch: number, kvs: [string, string][], ts: number) =>
+    keyedBatch(kvs, ts, { producerId, producerEpoch: epoch, baseSequence: 0, transactional: true });
+  // Offset 0 starts the leader epoch (its batch header stays whatever happens to its
+  // records). Producer 7's first transaction aborts (its data goes at once); five committed
+  // ones follow, so its first batch is no longer among the five kept for idempotence.
+  log.appendAsLeader(keyedBatch([["first", pad("plain")]], 99), 0); // 0
+  log.appendAsLeader(txn(7, 0, [["k", pad("aborted")]], 100), 0); // 1
+  log.appendMarkerAsLeader({ producerId: 7, producerEpoch: 1, commit: false, coordinatorEpoch: 1 }, 0); // 2
+  for (let i = 0; i < 5; i++) {
+    log.appendAsLeader(txn(7, i + 1, [[`c${i}`, pad("committed")]], 101 + i), 0); // 3, 5, 7, 9, 11
+    log.appendMarkerAsLeader({ producerId: 7, producerEpoch: i + 2, commit: true, coordinatorEpoch: 1 }, 0); // 4 ... 12
+  }
+  log.roll();
+  log.appendAsLeader(keyedBatch([["z", pad("later")]], 200), 0); // 13
+  log.roll();
+  log.updateHighWatermark(log.logEndOffset);
+  const markers = () => {
+    const out: { offset: number; horizon: boolean }[] = [];
+    for (let at = log.logStartOffset; at < log.logEndOffset; ) {
+      const read = log.read(at, { maxBytes: 1 << 20 });
+      if (read.records.length === 0) break;
+      for (const b of decodeRecordBatches(read.records)) {
+        if (b.header.attributes & 0x20) {
+          out.push({ offset: b.header.baseOffset, horizon: (b.header.attributes & DELETE_HORIZON_FLAG) !== 0 });
+        }
+      }
+      at = read.nextOffset;
+    }
+    return out;
+  };
+
+  await c.clean();
+  assert.deepEqual(markers()[0], { offset: 2, horizon: true }, "the aborted transaction's marker gets a horizon");
+  assert.ok(
+    markers()
+      .slice(1)
+      .every((m) => !m.horizon),
+    "committed transactions whose data stays keep their markers as they were",
+  );
+  c.clock.advance(999);
+  await c.clean();
+  assert.equal(markers()[0]?.offset, 2, "not before delete.retention.ms");
+  c.clock.advance(2);
+  await c.clean();
+  assert.deepEqual(
+    markers().map((m) => m.offset),
+    [4, 6, 8, 10, 12],
+    "the aborted transaction's marker is gone",
+  );
+  // What is derived from the log is the same after a reopen: nothing open, nothing aborted.
+  log = await c.reopen();
+  log.updateHighWatermark(log.logEndOffset);
+  assert.equal(log.lastStableOffset, log.highWatermark);
+  assert.deepEqual(log.abortedTransactions(0, log.logEndOffset), []);
+  assert.ok(!readRecords(log).some((r) => r.offset === 1), "the aborted record is gone");
+});
