@@ -7,6 +7,7 @@
  * filled in, `bytes` as Buffer. The generated types in ./generated (npm run proto)
  * describe exactly these shapes.
  */
+import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
@@ -17,8 +18,19 @@ import type { ProtoGrpcType as GroupProto } from "./generated/group.js";
 import type { ErrorInfo__Output } from "./generated/tidelog/v1/ErrorInfo.js";
 import type { ProtoGrpcType as TxnProto } from "./generated/txn.js";
 
-/** proto/ at the repository root: the same depth from src/protocol and dist/protocol. */
-export const PROTO_ROOT = fileURLToPath(new URL("../../../../proto", import.meta.url));
+/**
+ * Where the .proto files are: the package's own copy (`proto/` beside `dist/`, put there
+ * when the package is packed, so an installed SDK carries them), else `proto/` at the
+ * repository root, for the SDK used from source in this repository. The same relative
+ * depth from src/protocol and dist/protocol.
+ */
+export const PROTO_ROOT = protoRoot();
+
+function protoRoot(): string {
+  const packaged = fileURLToPath(new URL("../../proto", import.meta.url));
+  if (existsSync(`${packaged}/tidelog/v1/broker.proto`)) return packaged;
+  return fileURLToPath(new URL("../../../../proto", import.meta.url));
+}
 
 export const LOADER_OPTIONS: protoLoader.Options = {
   keepCase: false,
