@@ -138,7 +138,12 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
       (call, callback) => {
         const req = call.request;
         deps.replicas
-          .abortOpenTransaction({ topic: req.topic, partition: req.partition }, req.producerId, req.producerEpoch, 30_000)
+          .abortOpenTransaction(
+            { topic: req.topic, partition: req.partition },
+            req.producerId,
+            req.producerEpoch,
+            30_000,
+          )
           .then(
             (markerOffset) => callback(null, { error: NO_ERROR, markerOffset }),
             (e: unknown) => callback(null, { error: errorInfo(asError(e, logger)), markerOffset: -1 }),
