@@ -555,33 +555,13 @@ export class TransactionAdmin {
     return retry;
   }
 
-  /** The coordinator of `id`: asked of the controller first (it creates __transaction_state), then of any broker. */
+  /** The coordinator of `id` (see findTransactionCoordinator), remembered in `known`. */
   private async coordinatorOf(id: string, known: Map<string, Coordinator>, deadlineMs: number): Promise<Coordinator> {
     const cached = known.get(id);
     if (cached) return cached;
-    let res: wire.FindTransactionCoordinatorResponse__Output;
-    try {
-      // Half the attempt at most, so a dead controller leaves time to ask another broker.
-      const half = this.ctx.seams.nowMs() + Math.floor((deadlineMs - this.ctx.seams.nowMs()) / 2);
-      const controller = await this.ctx.metadata.controllerAddress(half);
-      res = await this.findCoordinator(controller, id, half);
-    } catch (e) {
-      if (!(e instanceof TidelogError) || !coordinatorRetriable(e)) throw e;
-      this.ctx.metadata.invalidate();
-      res = await this.findCoordinator(this.ctx.metadata.nextAddress(), id, deadlineMs);
-    }
-    const c = res.coordinator;
-    if (!c) throw new TidelogError("COORDINATOR_NOT_AVAILABLE", `no coordinator for transactional id ${id}`);
-    const coordinator = { id: res.coordinatorId, address: addressOf(c.host, c.port) };
+    const coordinator = await findTransactionCoordinator(this.ctx, id, deadlineMs);
     known.set(id, coordinator);
     return coordinator;
-  }
-
-  private async findCoordinator(address: string, transactionalId: string, deadlineMs: number) {
-    const res = await this.ctx.callTransaction(address, "findTransactionCoordinator", { transactionalId }, deadlineMs);
-    const error = errorOf(res.error);
-    if (error) throw error;
-    return res;
   }
 
   /** Whether `id`'s transaction is being or was aborted (an earlier unanswered abort may have done it). */
@@ -794,4 +774,35 @@ function hangingOf(
     coordinatorId: holder?.coordinatorId ?? null,
     startMs: holder?.startMs ?? null,
   };
+}
+
+/**
+ * The broker coordinating transactional id `id`: asked of the controller first (it is the
+ * one broker that creates __transaction_state on first use) with half the time left, so
+ * that a dead or frozen controller leaves time to ask another broker. Shared by the
+ * admin and the transactional producer.
+ */
+export async function findTransactionCoordinator(
+  ctx: ClientContext,
+  id: string,
+  deadlineMs: number,
+): Promise<{ id: number; address: string }> {
+  const find = async (address: string, until: number) => {
+    const res = await ctx.callTransaction(address, "findTransactionCoordinator", { transactionalId: id }, until);
+    const error = errorOf(res.error);
+    if (error) throw error;
+    return res;
+  };
+  let res: wire.FindTransactionCoordinatorResponse__Output;
+  try {
+    const half = ctx.seams.nowMs() + Math.floor((deadlineMs - ctx.seams.nowMs()) / 2);
+    res = await find(await ctx.metadata.controllerAddress(half), half);
+  } catch (e) {
+    if (!(e instanceof TidelogError) || !coordinatorRetriable(e)) throw e;
+    ctx.metadata.invalidate();
+    res = await find(ctx.metadata.nextAddress(), deadlineMs);
+  }
+  const c = res.coordinator;
+  if (!c) throw new TidelogError("COORDINATOR_NOT_AVAILABLE", `no coordinator for transactional id ${id}`);
+  return { id: res.coordinatorId, address: addressOf(c.host, c.port) };
 }

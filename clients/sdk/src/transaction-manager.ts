@@ -28,6 +28,7 @@ import { TransportError } from "./client-errors.js";
 import { type ErrorName, TidelogError } from "./errors.js";
 import type { ProducerIdManager } from "./producer-id-manager.js";
 import { errorFromInfo } from "./protocol/grpc.js";
+import { findTransactionCoordinator } from "./transaction-admin.js";
 
 export type TransactionState =
   | "uninitialized"
@@ -376,27 +377,10 @@ export class TransactionManager {
     );
   }
 
-  /** The coordinator's address: asked of the controller (which creates __transaction_state), then of any broker. */
+  /** The coordinator's address, looked up (findTransactionCoordinator) when not known. */
   private async coordinator(deadlineMs: number): Promise<string> {
     if (this.coordinatorAddress) return this.coordinatorAddress;
-    let address: string;
-    try {
-      address = await this.ctx.metadata.controllerAddress(deadlineMs);
-    } catch {
-      this.ctx.metadata.invalidate();
-      address = this.ctx.metadata.nextAddress();
-    }
-    const res = await this.ctx.callTransaction(
-      address,
-      "findTransactionCoordinator",
-      { transactionalId: this.transactionalId },
-      deadlineMs,
-    );
-    const error = errorFromInfo(res.error);
-    if (error) throw error;
-    const c = res.coordinator;
-    if (!c) throw new TidelogError("COORDINATOR_NOT_AVAILABLE", `no coordinator for ${this.transactionalId}`);
-    this.coordinatorAddress = `${c.host}:${c.port}`;
+    this.coordinatorAddress = (await findTransactionCoordinator(this.ctx, this.transactionalId, deadlineMs)).address;
     return this.coordinatorAddress;
   }
 
