@@ -22,6 +22,7 @@ import type { ConsumerOptions } from "./consumer-types.js";
 import { TidelogError } from "./errors.js";
 import { checkClientLimits, DEFAULT_ATTEMPT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY } from "./limits.js";
 import { type Logger, silentLogger } from "./logger.js";
+import { CLIENT_OPTION_NAMES, checkOptionNames } from "./option-names.js";
 import { Producer } from "./producer.js";
 import type { ProducerOptions } from "./producer-types.js";
 import { type RetryOptions, systemSeams } from "./retry.js";
@@ -50,6 +51,7 @@ export class Client {
   private readonly consumers = new Set<Consumer>();
 
   constructor(options: ClientOptions = {}) {
+    checkOptionNames("client", options, CLIENT_OPTION_NAMES);
     this.clientId = options.clientId ?? "tidelog-client";
     if (!CLIENT_ID.test(this.clientId)) {
       throw new TidelogError("INVALID_CONFIG", "clientId must be 1-255 printable ASCII characters without spaces");

@@ -17,6 +17,7 @@ import {
   MAX_REQUEST_TIMEOUT_MS,
   REQUEST_OVERHEAD_BYTES,
 } from "./limits.js";
+import { CONSUMER_OPTION_NAMES, checkOptionNames } from "./option-names.js";
 import { MAX_MESSAGE_BYTES } from "./protocol/grpc.js";
 
 export interface ResolvedConsumerOptions {
@@ -52,6 +53,7 @@ const RESETS: readonly AutoOffsetReset[] = ["earliest", "latest", "none"];
 const ISOLATION_LEVELS: readonly IsolationLevel[] = ["read_committed", "read_uncommitted"];
 
 export function checkConsumerOptions(o: ConsumerOptions): ResolvedConsumerOptions {
+  checkOptionNames("consumer", o, CONSUMER_OPTION_NAMES);
   const autoOffsetReset = o.autoOffsetReset ?? "latest";
   if (!RESETS.includes(autoOffsetReset)) {
     throw invalid(`autoOffsetReset must be one of ${RESETS.join(", ")}, got ${String(autoOffsetReset)}`);

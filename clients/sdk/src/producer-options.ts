@@ -25,6 +25,7 @@ import {
   MAX_REQUEST_TIMEOUT_MS,
   REQUEST_OVERHEAD_BYTES,
 } from "./limits.js";
+import { checkOptionNames, PRODUCER_OPTION_NAMES } from "./option-names.js";
 import type { Partitioner, ProducerOptions } from "./producer-types.js";
 import { MAX_MESSAGE_BYTES } from "./protocol/grpc.js";
 import { COMPRESSION_NAMES, type CompressionName } from "./record/batch-header.js";
@@ -68,6 +69,7 @@ function acksOf(acks: ProducerOptions["acks"]): 0 | 1 | -1 {
 }
 
 export function checkProducerOptions(o: ProducerOptions): ResolvedProducerOptions {
+  checkOptionNames("producer", o, PRODUCER_OPTION_NAMES);
   const acks = acksOf(o.acks);
   if (o.idempotent === true && acks !== -1) {
     throw invalid(
