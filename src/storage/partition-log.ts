@@ -685,13 +685,9 @@ export class PartitionLog {
     return entry;
   }
 
+  /** The segment's `.txnindex`, to append to (the order of entries is checked by `abortedTxns`, not by reading the file). */
   private txnIndexFor(segmentBase: number): TransactionIndex {
-    const index = new TransactionIndex(
-      join(this.dir, segmentFileName(segmentBase, TRANSACTION_INDEX_SUFFIX)),
-      segmentBase,
-    );
-    index.load();
-    return index;
+    return new TransactionIndex(join(this.dir, segmentFileName(segmentBase, TRANSACTION_INDEX_SUFFIX)), segmentBase);
   }
 
   /**

@@ -36,6 +36,7 @@ import {
   expireTransaction,
   initProducer,
   isPreparing,
+  needsNewProducerId,
   type TransactionMetadata,
   type TxnState,
   verifyPartition,
@@ -208,14 +209,14 @@ export class TransactionCoordinator {
     // Bad input is refused here, at the edge, before anything is looked up or allocated.
     checkInitRequest(transactionalId, timeoutMs, this.deps.config.maxTimeoutMs);
     await this.afterCompletion(transactionalId);
-    const fresh = await this.deps.newProducerId();
+    const fresh = await this.producerIdSource(transactionalId);
     return this.withId(transactionalId, async (shard, partition) => {
       const current = shard.txns.get(transactionalId);
       const result = initProducer(
         current,
         { transactionalId, timeoutMs },
         this.deps.clock.nowMs(),
-        () => fresh,
+        fresh,
         this.deps.config,
       );
       await this.write(shard, partition, result.next);
@@ -266,13 +267,13 @@ export class TransactionCoordinator {
     producerEpoch: number,
     commit: boolean,
   ): Promise<InitAnswer> {
-    const fresh = await this.deps.newProducerId();
+    const fresh = await this.producerIdSource(transactionalId);
     return this.withId(transactionalId, async (shard, partition) => {
       const result = endTransaction(
         shard.txns.get(transactionalId),
         { transactionalId, producerId, producerEpoch, commit },
         this.deps.clock.nowMs(),
-        () => fresh,
+        fresh,
       );
       if (result.kind === "retry") {
         return { producerId: result.current.producerId, producerEpoch: result.current.producerEpoch };
@@ -307,8 +308,8 @@ export class TransactionCoordinator {
           `${transactionalId} has no ongoing transaction (state ${current?.state ?? "none"})`,
         );
       }
-      const fresh = await this.deps.newProducerId();
-      const next = expireTransaction(current, current.startMs + current.timeoutMs + 1, () => fresh);
+      const fresh = await this.producerIdSource(transactionalId);
+      const next = expireTransaction(current, current.startMs + current.timeoutMs + 1, fresh);
       if (!next) throw new TidelogError("INVALID_TXN_STATE", `${transactionalId} cannot be aborted now`);
       await this.write(shard, partition, { ...next, updateMs: this.deps.clock.nowMs() });
       this.deps.onEnded?.("timeout", this.deps.clock.nowMs() - current.startMs);
@@ -465,11 +466,11 @@ export class TransactionCoordinator {
   }
 
   private async abortTimedOut(transactionalId: string): Promise<void> {
-    const fresh = await this.deps.newProducerId();
+    const fresh = await this.producerIdSource(transactionalId);
     await this.withId(transactionalId, async (shard, partition) => {
       const current = shard.txns.get(transactionalId);
       if (!current) return;
-      const next = expireTransaction(current, this.deps.clock.nowMs(), () => fresh);
+      const next = expireTransaction(current, this.deps.clock.nowMs(), fresh);
       if (!next) return;
       this.deps.logger.info(
         { transactionalId, ageMs: this.deps.clock.nowMs() - current.startMs, timeoutMs: current.timeoutMs },
@@ -482,6 +483,28 @@ export class TransactionCoordinator {
   }
 
   // ------------------------------------------------------------------ plumbing
+
+  /**
+   * What the state machine calls for a new producer id. Ids are claimed from etcd in
+   * blocks, so one is taken only when the next step may need it: a transactional id seen
+   * for the first time, or an epoch about to be exhausted. If the state moved on meanwhile
+   * and one is needed after all, the request is answered CONCURRENT_TRANSACTIONS (retried).
+   */
+  private async producerIdSource(transactionalId: string): Promise<() => number> {
+    let current: TransactionMetadata | undefined;
+    try {
+      current = this.locate(transactionalId).shard.txns.get(transactionalId);
+    } catch {
+      current = undefined;
+    }
+    if (needsNewProducerId(current)) {
+      const fresh = await this.deps.newProducerId();
+      return () => fresh;
+    }
+    return () => {
+      throw new TidelogError("CONCURRENT_TRANSACTIONS", `${transactionalId} changed while it was being handled; retry`);
+    };
+  }
 
   private locate(transactionalId: string): { shard: Shard; partition: Partition } {
     const n = this.partitionFor(transactionalId);

@@ -110,6 +110,11 @@ function transition(from: TransactionMetadata, to: TransactionMetadata): Transac
   return to;
 }
 
+/** Whether the next step for `current` may take a new producer id: a new (or expired) transactional id, or an exhausted epoch. */
+export function needsNewProducerId(current: TransactionMetadata | undefined): boolean {
+  return !current || current.state === "Dead" || current.producerEpoch >= PRODUCER_EPOCH_MAX;
+}
+
 /**
  * The identity after a bump: the next epoch, or a new producer id at epoch 0 once the
  * epoch is exhausted (then the old id is kept as `previousProducerId`, to recognise a

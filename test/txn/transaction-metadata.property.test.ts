@@ -18,6 +18,7 @@ import {
   expireTransaction,
   initProducer,
   isPreparing,
+  needsNewProducerId,
   PRODUCER_EPOCH_MAX,
   type TransactionMetadata,
 } from "../../src/txn/transaction-metadata.js";
@@ -87,8 +88,15 @@ test("the transaction state machine agrees with a reference model under random o
     fc.property(fc.array(commandArb, { minLength: 1, maxLength: 60 }), (commands) => {
       let nowMs = 0;
       let nextId = 100;
-      const newProducerId = () => nextId++;
       let state: TransactionMetadata | undefined;
+      // The coordinator claims an id ahead only when needsNewProducerId says one may be taken.
+      const newProducerId = () => {
+        assert.ok(
+          needsNewProducerId(state),
+          `a producer id taken from state ${state?.state} epoch ${state?.producerEpoch}`,
+        );
+        return nextId++;
+      };
       const instances: Instance[] = [];
       const model: Model = {
         current: -1,
