@@ -21,7 +21,7 @@
  * `_seconds`), `_total` for counters. Label values are bounded by the topics and
  * partitions in the cluster, the API names and the error-code table.
  */
-import { type ErrorName, errorNameOf } from "@tidelog/client/record";
+import { type ErrorName, errorNameOf, firstRecordTimestamp } from "@tidelog/client/record";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import { parsePartitionKey } from "../group/group-partition.js";
@@ -39,6 +39,8 @@ export interface MetricsSources {
   readonly groups?: () => Iterable<GroupMetricsView>;
   /** A hosted partition, to read the high watermark that lag is measured against. */
   readonly partition?: (topic: string, partition: number) => Partition | undefined;
+  /** Wall-clock time, which record timestamps (lag in seconds) are compared with. */
+  readonly nowMs?: () => number;
 }
 
 /** What the storage gauges read: the log directory's health (LogManager.health fits it). */
@@ -56,6 +58,9 @@ export interface GroupMetricsView {
   /** Committed offsets by "topic:partition". */
   readonly offsets: ReadonlyMap<string, { readonly offset: number }>;
 }
+
+/** Bytes read per lagging partition at a scrape to find its oldest unconsumed record. */
+const LAG_READ_BYTES = 64 * 1024;
 
 /** Request latency buckets, seconds: 0.5 ms to 30 s (long polls reach the top). */
 const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
@@ -360,6 +365,33 @@ export class BrokerMetrics {
       "High watermark minus the committed offset, for partitions this broker leads (others: see tidelog groups describe).",
       (committed, p) => (p?.role === "leader" ? Math.max(0, p.log.highWatermark - committed) : null),
     );
+    perOffset(
+      "tidelog_group_lag_seconds",
+      "Age of the oldest unconsumed record (now minus the timestamp of the record at the committed offset), 0 when caught up, for partitions this broker leads.",
+      (committed, p) => (p?.role === "leader" ? this.lagSeconds(p, committed) : null),
+    );
+  }
+
+  /**
+   * Seconds since the record at `committed` was written, read from the local log: one
+   * bounded read per lagging partition per scrape. Null when it cannot be read (the
+   * offset was deleted by retention, or the log fails), rather than a made-up age.
+   */
+  private lagSeconds(p: Partition, committed: number): number | null {
+    const log = p.log;
+    if (committed >= log.highWatermark) return 0;
+    try {
+      const read = log.read(Math.max(committed, log.logStartOffset), {
+        maxBytes: LAG_READ_BYTES,
+        upperOffset: log.highWatermark,
+        minOneBatch: true,
+      });
+      const ts = firstRecordTimestamp(read.records, committed);
+      const now = this.sources?.nowMs?.() ?? Date.now();
+      return ts === null ? null : Math.max(0, (now - ts) / 1000);
+    } catch {
+      return null;
+    }
   }
 
   /** Whether the log directory takes writes, read at scrape time. */

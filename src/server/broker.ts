@@ -215,6 +215,7 @@ export class Broker {
       controllerEpoch: () => watch.image.controller()?.epoch ?? -1,
       groups: () => groups.loadedGroups(),
       partition: (topic, partition) => replicas.get({ topic, partition }),
+      nowMs: () => clock.nowMs(),
     });
     groups.start();
     transactions.start();

@@ -39,6 +39,7 @@ test("groups over REST from a broker that is not the coordinator, and group metr
     );
   }
   await producer.close();
+  const producedBefore = Date.now();
 
   // A member reads everything and commits it, and stays in the group.
   const member = client.consumer({ groupId: "billing", autoOffsetReset: "earliest", autoCommit: false });
@@ -78,6 +79,12 @@ test("groups over REST from a broker that is not the coordinator, and group metr
     ],
   );
   assert.equal(described.json.totalLag, 0);
+  // Caught up: the oldest unconsumed record has no age.
+  assert.deepEqual(
+    described.json.offsets.map((o: { lagSeconds: number }) => o.lagSeconds),
+    [0, 0],
+  );
+  assert.equal(described.json.maxLagSeconds, 0);
 
   // With a member in the group, reset and delete are conflicts.
   const resetBody = { topics: ["orders"], offset: 3, execute: true };
@@ -98,6 +105,7 @@ test("groups over REST from a broker that is not the coordinator, and group metr
     const labels = `{group="billing",topic="orders",partition="${p}"}`;
     assert.equal(sample(text, "tidelog_group_committed_offset", labels), 10);
     assert.equal(sample(text, "tidelog_group_lag", labels), leaders.get(p) === coordinatorId ? 0 : null);
+    assert.equal(sample(text, "tidelog_group_lag_seconds", labels), leaders.get(p) === coordinatorId ? 0 : null);
   }
   assert.match(text, /tidelog_request_duration_seconds_count\{api="Heartbeat",error="NONE"\} [1-9]/);
   assert.match(text, /tidelog_request_duration_seconds_count\{api="OffsetCommit",error="NONE"\} [1-9]/);
@@ -132,11 +140,24 @@ test("groups over REST from a broker that is not the coordinator, and group metr
   const done = await http(other.httpPort, "POST", "/v1/groups/billing/offsets/reset", resetBody);
   assert.equal(done.status, 200, done.text);
   assert.deepEqual(await committed(), [3, 3]);
+  // Behind by 7 records written before `producedBefore`: the age of the record at offset 3
+  // (its timestamp, set by the producer) is at least that and at most the whole test.
+  const behindFor = (Date.now() - producedBefore) / 1000;
+  const lagging = (await http(other.httpPort, "GET", "/v1/groups/billing")).json;
+  for (const o of lagging.offsets as { lag: number; lagSeconds: number }[]) {
+    assert.equal(o.lag, 7);
+    assert.ok(o.lagSeconds >= behindFor - 1 && o.lagSeconds < 600, `lagSeconds ${o.lagSeconds}, behind ${behindFor}`);
+  }
+  assert.equal(lagging.maxLagSeconds, Math.max(...lagging.offsets.map((o: { lagSeconds: number }) => o.lagSeconds)));
   text = await scrape();
   for (const p of [0, 1]) {
     const labels = `{group="billing",topic="orders",partition="${p}"}`;
     assert.equal(sample(text, "tidelog_group_committed_offset", labels), 3);
-    if (leaders.get(p) === coordinatorId) assert.equal(sample(text, "tidelog_group_lag", labels), 7);
+    if (leaders.get(p) === coordinatorId) {
+      assert.equal(sample(text, "tidelog_group_lag", labels), 7);
+      const age = sample(text, "tidelog_group_lag_seconds", labels) ?? -1;
+      assert.ok(age >= behindFor - 1 && age < 600, `tidelog_group_lag_seconds ${age}`);
+    }
   }
   const checked = spawnSync(promtool!, ["check", "metrics"], { input: text, encoding: "utf8" });
   assert.equal(checked.status, 0, `promtool check metrics failed:\n${checked.stdout}${checked.stderr}`);

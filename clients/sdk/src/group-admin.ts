@@ -4,13 +4,19 @@
  *
  * Groups live on their coordinators: listing asks every broker and merges; everything
  * about one group goes to its coordinator (see group-rpc.ts). Lag is the log end offset
- * (high watermark) minus the committed offset, read from each partition's leader.
+ * (high watermark) minus the committed offset, read from each partition's leader; lag in
+ * seconds is the age of the oldest unconsumed record (the one at the committed offset,
+ * fetched from the leader), which is what an operator pages on whatever the record rate.
  */
 import type { ClientContext } from "./client-context.js";
 import type { TopicPartition } from "./consumer-types.js";
 import { TidelogError } from "./errors.js";
 import { errorFromInfo } from "./protocol/grpc.js";
 import type { wire } from "./protocol/index.js";
+import { firstRecordTimestamp } from "./record/record-timestamp.js";
+
+/** Bytes read per partition to find the timestamp of its oldest unconsumed record (whole first batch at least). */
+const LAG_READ_BYTES = 64 * 1024;
 
 export interface GroupListing {
   readonly groupId: string;
@@ -46,6 +52,12 @@ export interface GroupPartitionOffsets extends TopicPartition {
   readonly logEndOffset: number;
   /** logEndOffset - committed; null when nothing is committed. */
   readonly lag: number | null;
+  /**
+   * Age in seconds of the oldest unconsumed record (now minus the timestamp of the record
+   * at the committed offset); 0 when nothing is unconsumed, null when nothing is
+   * committed or the record could not be read.
+   */
+  readonly lagSeconds: number | null;
   /** The member owning the partition now, if any. */
   readonly memberId: string | null;
 }
@@ -55,6 +67,8 @@ export interface GroupStatus {
   readonly offsets: GroupPartitionOffsets[];
   /** Sum of the lag of the partitions that have a commit. */
   readonly totalLag: number;
+  /** The largest lagSeconds of any partition; null when none is known. */
+  readonly maxLagSeconds: number | null;
 }
 
 /** Where reset-offsets moves a group's positions. */
@@ -141,7 +155,13 @@ export class GroupAdmin {
     });
     const offsets = await this.offsetsOf(groupId, description);
     if (notFound !== null && offsets.length === 0) throw notFound;
-    return { description, offsets, totalLag: offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0) };
+    const ages = offsets.map((o) => o.lagSeconds).filter((a): a is number => a !== null);
+    return {
+      description,
+      offsets,
+      totalLag: offsets.reduce((sum, o) => sum + (o.lag ?? 0), 0),
+      maxLagSeconds: ages.length > 0 ? Math.max(...ages) : null,
+    };
   }
 
   /** Committed offsets, log end offsets and lag of every partition the group has committed or owns. */
@@ -168,16 +188,22 @@ export class GroupAdmin {
       for (const tp of m.assignment) keys.set(`${tp.topic}:${tp.partition}`, tp);
     const ends = await this.listOffsets([...keys.values()], -1);
     const byKey = new Map(committed.map((c) => [`${c.topic}:${c.partition}`, c.offset]));
+    const behind = committed.filter((c) => c.offset >= 0 && (ends.get(`${c.topic}:${c.partition}`) ?? -1) > c.offset);
+    const timestamps = await this.timestampsAt(behind);
+    const nowMs = this.ctx.seams.nowMs();
     return [...keys.entries()]
       .map(([k, tp]) => {
         const c = byKey.get(k) ?? -1;
         const end = ends.get(k) ?? -1;
+        const lag = c >= 0 && end >= 0 ? Math.max(0, end - c) : null;
+        const ts = timestamps.get(k);
         return {
           topic: tp.topic,
           partition: tp.partition,
           committed: c,
           logEndOffset: end,
-          lag: c >= 0 && end >= 0 ? Math.max(0, end - c) : null,
+          lag,
+          lagSeconds: lag === 0 ? 0 : lag !== null && ts !== undefined ? Math.max(0, (nowMs - ts) / 1000) : null,
           memberId: owner.get(k) ?? null,
         };
       })
@@ -297,8 +323,63 @@ export class GroupAdmin {
   }
 
   /** ListOffsets (-1 latest, -2 earliest, else a timestamp) from each partition's leader. */
-  private async listOffsets(partitions: readonly TopicPartition[], timestamp: number): Promise<Map<string, number>> {
+  /**
+   * The timestamp of the record at each partition's `offset`, by "topic:partition": one
+   * Fetch per leader that does not wait, a bounded read per partition. A partition whose
+   * record could not be read (leader moving, record compacted away) is left out.
+   */
+  private async timestampsAt(
+    positions: readonly (TopicPartition & { offset: number })[],
+  ): Promise<Map<string, number>> {
+    const out = new Map<string, number>();
+    if (positions.length === 0) return out;
     const deadlineMs = this.ctx.seams.nowMs() + this.ctx.requestTimeoutMs;
+    const byLeader = await this.byLeader(positions, deadlineMs);
+    const offsetOf = new Map(positions.map((p) => [`${p.topic}:${p.partition}`, p.offset]));
+    await Promise.all(
+      [...byLeader].map(async ([address, tps]) => {
+        const byTopic = new Map<string, wire.PartitionFetchData[]>();
+        for (const tp of tps) {
+          const fetchOffset = offsetOf.get(`${tp.topic}:${tp.partition}`) ?? 0;
+          const list = byTopic.get(tp.topic) ?? [];
+          list.push({
+            partition: tp.partition,
+            fetchOffset,
+            partitionMaxBytes: LAG_READ_BYTES,
+            currentLeaderEpoch: -1,
+          });
+          byTopic.set(tp.topic, list);
+        }
+        const res = await this.ctx.callBroker(
+          address,
+          "fetch",
+          {
+            maxWaitMs: 0,
+            minBytes: 0,
+            maxBytes: LAG_READ_BYTES * tps.length,
+            isolationLevel: 0,
+            topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+          },
+          deadlineMs,
+        ).response;
+        for (const t of res.topics) {
+          for (const p of t.partitions) {
+            const key = `${t.topic}:${p.partition}`;
+            if (errorFromInfo(p.error) !== null) continue;
+            const ts = firstRecordTimestamp(p.records, offsetOf.get(key) ?? 0);
+            if (ts !== null) out.set(key, ts);
+          }
+        }
+      }),
+    );
+    return out;
+  }
+
+  /** Partitions grouped by their leader's address (partitions without a leader are left out). */
+  private async byLeader(
+    partitions: readonly TopicPartition[],
+    deadlineMs: number,
+  ): Promise<Map<string, TopicPartition[]>> {
     const byLeader = new Map<string, TopicPartition[]>();
     for (const topic of new Set(partitions.map((tp) => tp.topic))) {
       const leaders = await this.ctx.topicMetadata.describe(topic, deadlineMs);
@@ -308,6 +389,12 @@ export class GroupAdmin {
         byLeader.set(address, [...(byLeader.get(address) ?? []), tp]);
       }
     }
+    return byLeader;
+  }
+
+  private async listOffsets(partitions: readonly TopicPartition[], timestamp: number): Promise<Map<string, number>> {
+    const deadlineMs = this.ctx.seams.nowMs() + this.ctx.requestTimeoutMs;
+    const byLeader = await this.byLeader(partitions, deadlineMs);
     const out = new Map<string, number>();
     await Promise.all(
       [...byLeader].map(async ([address, tps]) => {

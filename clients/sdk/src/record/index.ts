@@ -48,6 +48,7 @@ export {
   type RecordBatchOptions,
   type RecordFactory,
 } from "./record-batch.js";
+export { firstRecordTimestamp } from "./record-timestamp.js";
 export {
   MAX_VARINT_BYTES,
   MAX_VARLONG_BYTES,
