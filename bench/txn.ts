@@ -35,7 +35,7 @@ const BROKER_CONFIG = {
  * split over `producers` transactional producers working at once (own transactional
  * ids, as one per processing thread in Kafka Streams' exactly-once mode).
  */
-async function produceTransactions(
+export async function produceTransactions(
   client: Client,
   topic: string,
   records: number,
@@ -75,8 +75,12 @@ async function oneTransactionalProducer(
       pending.push(producer.send(topic, chunk));
       if (pending.length >= 200) await pending.shift();
     }
-    await Promise.all(pending);
+    // Committing sends what is held (as Kafka's commitTransaction flushes); awaiting each
+    // send first would wait out the linger before the commit could begin.
+    const sends = Promise.all(pending);
+    sends.catch(() => {});
     await producer.commitTransaction();
+    await sends;
   }
   await producer.close();
 }

@@ -77,6 +77,18 @@ export interface TransactionCoordinatorDeps {
   readonly onEnded?: (outcome: "commit" | "abort" | "timeout" | "fenced", durationMs: number) => void;
 }
 
+/** A transaction being completed: its markers, then its Complete state. */
+interface Completion {
+  /** Settles once every marker is written (or the completion stopped). */
+  readonly markersWritten: Promise<void>;
+  /** Settles once the Complete state is written (or the completion stopped). */
+  done: Promise<void>;
+  /** Set when every marker is written: the Complete state may now go out with the next change. */
+  markersDone: boolean;
+  /** Requests waiting for this completion, which may write the Complete state merged with their own. */
+  waiters: number;
+}
+
 interface Shard {
   readonly partition: number;
   readonly leaderEpoch: number;
@@ -111,7 +123,7 @@ export class TransactionCoordinator {
     (id) => new TidelogError("COORDINATOR_NOT_AVAILABLE", `too many requests queued for ${id}`),
   );
   /** Transactional ids whose markers are being written now (one completion each). */
-  private readonly completing = new Map<string, Promise<void>>();
+  private readonly completing = new Map<string, Completion>();
   private timer: NodeJS.Timeout | null = null;
   private stopped = false;
 
@@ -249,14 +261,24 @@ export class TransactionCoordinator {
         throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `${tp.topic}-${tp.partition} does not exist`);
       }
     }
-    await this.afterCompletion(transactionalId);
+    await this.afterCompletion(transactionalId, { markersSuffice: true });
     await this.withId(transactionalId, async (shard, partition) => {
+      const stored = shard.txns.get(transactionalId);
+      // The previous transaction's markers are all written and only its Complete state is
+      // missing: the next transaction's first partitions go out in the same write (one
+      // replicated write less per transaction). The log then holds Prepare -> Ongoing, which
+      // a new coordinator replays as it should: nothing left to finish.
+      const current =
+        stored && isPreparing(stored.state) && this.completing.get(transactionalId)?.markersDone
+          ? completeTransaction(stored, this.deps.clock.nowMs())
+          : stored;
       const result = addPartitions(
-        shard.txns.get(transactionalId),
+        current,
         { transactionalId, producerId, producerEpoch, partitions },
         this.deps.clock.nowMs(),
       );
       if (result.kind === "write") await this.write(shard, partition, result.next);
+      else if (current && current !== stored) await this.write(shard, partition, current);
     });
   }
 
@@ -359,12 +381,22 @@ export class TransactionCoordinator {
    */
   private complete(transactionalId: string): void {
     if (this.completing.has(transactionalId)) return;
-    const done = this.writeAllMarkers(transactionalId)
+    let markersWritten!: () => void;
+    const completion: Completion = {
+      markersWritten: new Promise<void>((r) => (markersWritten = r)),
+      done: Promise.resolve(),
+      markersDone: false,
+      waiters: 0,
+    };
+    this.completing.set(transactionalId, completion);
+    completion.done = this.writeAllMarkers(transactionalId, completion, markersWritten)
       .catch((e: unknown) =>
         this.deps.logger.warn({ transactionalId, err: (e as Error).message }, "completing a transaction stopped"),
       )
-      .finally(() => this.completing.delete(transactionalId));
-    this.completing.set(transactionalId, done);
+      .finally(() => {
+        markersWritten();
+        this.completing.delete(transactionalId);
+      });
   }
 
   /**
@@ -373,15 +405,27 @@ export class TransactionCoordinator {
    * typically) would otherwise be answered CONCURRENT_TRANSACTIONS and retried after a
    * client backoff; the markers usually take a few milliseconds.
    */
-  private async afterCompletion(transactionalId: string): Promise<void> {
-    const done = this.completing.get(transactionalId);
-    if (!done) return;
+  private async afterCompletion(transactionalId: string, options: { markersSuffice?: boolean } = {}): Promise<void> {
+    const completion = this.completing.get(transactionalId);
+    if (!completion) return;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([done, new Promise<void>((r) => (timer = setTimeout(r, COMPLETION_WAIT_MS)))]);
-    clearTimeout(timer);
+    completion.waiters++;
+    try {
+      await Promise.race([
+        options.markersSuffice ? completion.markersWritten : completion.done,
+        new Promise<void>((r) => (timer = setTimeout(r, COMPLETION_WAIT_MS))),
+      ]);
+    } finally {
+      completion.waiters--;
+      clearTimeout(timer);
+    }
   }
 
-  private async writeAllMarkers(transactionalId: string): Promise<void> {
+  private async writeAllMarkers(
+    transactionalId: string,
+    completion: Completion,
+    markersWritten: () => void,
+  ): Promise<void> {
     let backoffMs = MARKER_BACKOFF_MIN_MS;
     for (;;) {
       if (this.stopped) return;
@@ -398,6 +442,12 @@ export class TransactionCoordinator {
       await new Promise((r) => setTimeout(r, backoffMs));
       backoffMs = Math.min(backoffMs * 2, MARKER_BACKOFF_MAX_MS);
     }
+    completion.markersDone = true;
+    markersWritten();
+    // A request waiting for the markers writes the Complete state with its own change: let
+    // it queue first (its continuation runs before the next turn of the event loop); the
+    // write below then finds the state no longer preparing and does nothing.
+    if (completion.waiters > 0) await new Promise<void>((r) => setImmediate(r));
     await this.withId(transactionalId, async (shard, partition) => {
       const m = shard.txns.get(transactionalId);
       if (!m || !isPreparing(m.state)) return;

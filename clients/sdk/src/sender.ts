@@ -129,6 +129,9 @@ export class Sender {
     // Node, which was half of an acks=all answer's median at 5,000 records/s.
     if (this.options.lingerMs <= 0) this.wake();
     else this.wakeTimer.arm(batch.createdAtMs + this.options.lingerMs);
+    // In a transaction the partition starts joining now (as Kafka's producer does on
+    // send), so AddPartitionsToTxn overlaps the linger instead of following it.
+    this.options.transaction?.mayDrain(batch.topic, batch.partition);
     if (this.tickTimer === null) this.tickTimer = setInterval(() => this.tick(), PRODUCER_TICK_MS);
   }
 
