@@ -33,8 +33,9 @@ import { type ErrorName, TidelogError } from "@tidelog/client/record";
 import type { Campaign, Election, IOperation } from "etcd3";
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { parseTpKey, topicPartitionKey } from "../common/topic-partition.js";
 import { type LogConfig, logConfigFromProperties } from "../storage/log-config.js";
-import { type MetadataImage, partitionKey } from "./metadata-image.js";
+import type { MetadataImage } from "./metadata-image.js";
 import { keys, type PartitionState, type TopicRecord } from "./metadata-records.js";
 import { type MetadataStore, type MetadataWatch, unavailableOnError } from "./metadata-store.js";
 import { electOnBrokerChange, electPreferred, initialPartitionState } from "./partition-leader-election.js";
@@ -277,7 +278,7 @@ export class Controller {
     for (const topic of image.topics.values()) {
       for (const { partition, replicas, state } of image.partitionsOf(topic.value.name)) {
         const key = keys.partition(topic.value.name, partition);
-        const existing = image.partitions.get(partitionKey(topic.value.name, partition));
+        const existing = image.partitions.get(topicPartitionKey(topic.value.name, partition));
         const compare = existing
           ? { target: "Mod" as const, value: existing.modRevision }
           : { target: "Create" as const, value: 0 };
@@ -298,7 +299,7 @@ export class Controller {
       }
     }
     for (const [pk, state] of image.partitions) {
-      const [topic, p] = splitPartitionKey(pk);
+      const { topic, partition: p } = parseTpKey(pk);
       const record = image.topics.get(topic)?.value;
       if (!record || p >= record.assignment.length) {
         const key = keys.partition(topic, p);
@@ -641,11 +642,6 @@ function storageFailedBrokers(image: MetadataImage): Set<number> {
   const failed = new Set<number>();
   for (const [id, b] of image.brokers) if (b.value.storageFailed === true) failed.add(id);
   return failed;
-}
-
-function splitPartitionKey(pk: string): [string, number] {
-  const slash = pk.lastIndexOf("/");
-  return [pk.slice(0, slash), Number(pk.slice(slash + 1))];
 }
 
 function describeChange(key: string, before: PartitionState, after: PartitionState): string {

@@ -9,14 +9,15 @@
  * Not safe for concurrent mutation; one MetadataWatch owns it.
  */
 import type { Logger } from "../common/logger.js";
+import { topicPartitionKey } from "../common/topic-partition.js";
 import {
   type BrokerRecord,
   keys,
   type ParseResult,
   type PartitionState,
   parseBrokerRecord,
-  parsePartitionKey,
   parsePartitionState,
+  parsePartitionStateKey,
   parseTopicRecord,
   type TopicRecord,
 } from "./metadata-records.js";
@@ -33,10 +34,6 @@ export interface MetadataEntry {
   readonly value: string | null;
   readonly modRevision: number;
   readonly createRevision: number;
-}
-
-export function partitionKey(topic: string, partition: number): string {
-  return `${topic}/${partition}`;
 }
 
 export class MetadataImage {
@@ -78,12 +75,12 @@ export class MetadataImage {
         });
       } else this.skip(e.key, "election value is not a broker id");
     } else if (e.key.startsWith(keys.partitionsPrefix)) {
-      const tp = parsePartitionKey(e.key);
+      const tp = parsePartitionStateKey(e.key);
       if (!tp) {
         this.skip(e.key, "not a partitions/<topic>/<p> key");
         return;
       }
-      this.put(this.partitions, partitionKey(tp.topic, tp.partition), e, parsePartitionState);
+      this.put(this.partitions, topicPartitionKey(tp.topic, tp.partition), e, parsePartitionState);
     }
   }
 
@@ -120,7 +117,7 @@ export class MetadataImage {
   }
 
   partitionState(topic: string, partition: number): Versioned<PartitionState> | undefined {
-    return this.partitions.get(partitionKey(topic, partition));
+    return this.partitions.get(topicPartitionKey(topic, partition));
   }
 
   /** Partition states of a topic that belong to its current incarnation (same topic id). */

@@ -74,7 +74,7 @@ export const keys = {
 };
 
 /** The topic and partition a `partitions/<topic>/<p>` key names (topic names have no '/'). */
-export function parsePartitionKey(key: string): { topic: string; partition: number } | null {
+export function parsePartitionStateKey(key: string): { topic: string; partition: number } | null {
   const m = /^partitions\/([^/]+)\/(\d+)$/.exec(key);
   return m ? { topic: m[1] as string, partition: Number(m[2]) } : null;
 }

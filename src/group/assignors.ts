@@ -14,7 +14,7 @@
  * Pure functions of their input, deterministic (members sorted by id), so every
  * coordinator computes the same target from the same state.
  */
-import { partitionKey } from "./group-partition.js";
+import { parseTpKey, topicPartitionKey } from "../common/topic-partition.js";
 
 export const ASSIGNORS = ["range", "roundrobin", "sticky"] as const;
 export type AssignorName = (typeof ASSIGNORS)[number];
@@ -74,7 +74,7 @@ function rangeAssign(input: AssignmentInput): Assignment {
     let next = 0;
     members.forEach((memberId, i) => {
       const n = each + (i < extra ? 1 : 0);
-      for (let p = next; p < next + n; p++) out.get(memberId)?.add(partitionKey(topic, p));
+      for (let p = next; p < next + n; p++) out.get(memberId)?.add(topicPartitionKey(topic, p));
       next += n;
     });
   }
@@ -86,13 +86,13 @@ function allPartitions(input: AssignmentInput, byTopic: Map<string, string[]>): 
   const out: string[] = [];
   for (const topic of [...byTopic.keys()].sort()) {
     const count = input.partitionCounts.get(topic) ?? 0;
-    for (let p = 0; p < count; p++) out.push(partitionKey(topic, p));
+    for (let p = 0; p < count; p++) out.push(topicPartitionKey(topic, p));
   }
   return out;
 }
 
 function topicOf(key: string): string {
-  return key.slice(0, key.lastIndexOf(":"));
+  return parseTpKey(key).topic;
 }
 
 function roundRobinAssign(input: AssignmentInput): Assignment {

@@ -28,10 +28,12 @@ import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { Clock } from "../common/clock.js";
 import { KeyedQueue } from "../common/keyed-queue.js";
 import type { Logger } from "../common/logger.js";
+import { rethrowIfInvariantViolation } from "../common/server-error.js";
+import { parseTpKey, topicPartitionKey } from "../common/topic-partition.js";
 import { ACKS_ALL, type Partition } from "../replication/partition.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
 import { type CommittedOffset, ConsumerGroup, type GroupState, type HeartbeatInput } from "./consumer-group.js";
-import { OFFSETS_TOPIC, offsetsPartitionFor, partitionKey } from "./group-partition.js";
+import { OFFSETS_TOPIC, offsetsPartitionFor } from "./group-partition.js";
 import { groupKey, groupValue, offsetKey, offsetValue, parseGroupRecord } from "./group-records.js";
 
 export interface GroupCoordinatorConfig {
@@ -173,9 +175,9 @@ export class GroupCoordinator {
             const rec = parseGroupRecord(r.key, r.value);
             if (rec.kind === "offset" && transactional) {
               if (rec.value)
-                pendingOf(group(rec.groupId), producerId).set(partitionKey(rec.topic, rec.partition), rec.value);
+                pendingOf(group(rec.groupId), producerId).set(topicPartitionKey(rec.topic, rec.partition), rec.value);
             } else if (rec.kind === "offset") {
-              const key = partitionKey(rec.topic, rec.partition);
+              const key = topicPartitionKey(rec.topic, rec.partition);
               if (rec.value) group(rec.groupId).offsets.set(key, rec.value);
               else groups.get(rec.groupId)?.offsets.delete(key);
             } else if (rec.value) {
@@ -333,7 +335,7 @@ export class GroupCoordinator {
     );
     const target = transaction ? pendingOf(group, transaction.producerId) : group.offsets;
     accepted.forEach((item, i) => {
-      target.set(partitionKey(item.topic, item.partition), values[i] as CommittedOffset);
+      target.set(topicPartitionKey(item.topic, item.partition), values[i] as CommittedOffset);
     });
     if (!shard.groups.has(group.groupId)) shard.groups.set(group.groupId, group);
     return results;
@@ -383,7 +385,7 @@ export class GroupCoordinator {
     const { shard } = this.locate(groupId);
     const group = shard.groups.get(groupId);
     if (requireStable && group && group.pendingTxnOffsets.size > 0) {
-      const keys = partitions === null ? null : partitions.map((tp) => partitionKey(tp.topic, tp.partition));
+      const keys = partitions === null ? null : partitions.map((tp) => topicPartitionKey(tp.topic, tp.partition));
       const unstable =
         keys === null
           ? [...group.pendingTxnOffsets.values()].some((m) => m.size > 0)
@@ -396,14 +398,14 @@ export class GroupCoordinator {
       }
     }
     if (partitions === null) {
-      return [...(group?.offsets ?? new Map<string, CommittedOffset>())].map(([key, committed]) => {
-        const i = key.lastIndexOf(":");
-        return { topic: key.slice(0, i), partition: Number(key.slice(i + 1)), committed };
-      });
+      return [...(group?.offsets ?? new Map<string, CommittedOffset>())].map(([key, committed]) => ({
+        ...parseTpKey(key),
+        committed,
+      }));
     }
     return partitions.map((tp) => ({
       ...tp,
-      committed: group?.offsets.get(partitionKey(tp.topic, tp.partition)) ?? null,
+      committed: group?.offsets.get(topicPartitionKey(tp.topic, tp.partition)) ?? null,
     }));
   }
 
@@ -438,8 +440,8 @@ export class GroupCoordinator {
         throw new TidelogError("NON_EMPTY_GROUP", `group ${groupId} has ${group.members.size} active member(s)`);
       }
       const tombstones = [...group.offsets.keys()].map((key) => {
-        const i = key.lastIndexOf(":");
-        return { key: offsetKey(groupId, key.slice(0, i), Number(key.slice(i + 1))), value: null };
+        const tp = parseTpKey(key);
+        return { key: offsetKey(groupId, tp.topic, tp.partition), value: null };
       });
       await this.write(partition, [...tombstones, { key: groupKey(groupId), value: null }]);
       shard.groups.delete(groupId);
@@ -504,6 +506,7 @@ export class GroupCoordinator {
     try {
       await partition.appendRecordsAsLeader(batch, ACKS_ALL, this.deps.config.writeTimeoutMs);
     } catch (e) {
+      rethrowIfInvariantViolation(e);
       const code = e instanceof TidelogError ? e.code : "UNKNOWN_SERVER_ERROR";
       if (code === "NOT_LEADER_OR_FOLLOWER") throw new TidelogError("NOT_COORDINATOR", (e as Error).message);
       if (code === "MESSAGE_TOO_LARGE" || code === "RECORD_LIST_TOO_LARGE") throw e;

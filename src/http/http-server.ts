@@ -19,6 +19,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { TSchema } from "typebox";
 import { Compile } from "typebox/compile";
 import type { Logger } from "../common/logger.js";
+import { asServerError } from "../common/server-error.js";
 import { errorBody, httpStatusOf } from "./http-errors.js";
 import { RateLimiter } from "./rate-limiter.js";
 
@@ -116,6 +117,5 @@ function toTidelogError(error: FastifyError | TidelogError, logger: Logger): Tid
   const status = error.statusCode ?? 500;
   if (status === 429) return new TidelogError("THROTTLING_QUOTA_EXCEEDED", error.message);
   if (status >= 400 && status < 500) return new TidelogError("INVALID_REQUEST", error.message);
-  logger.error({ err: error }, "HTTP request failed unexpectedly");
-  return new TidelogError("UNKNOWN_SERVER_ERROR", error.message);
+  return asServerError(error, logger, "HTTP request failed unexpectedly");
 }

@@ -24,7 +24,7 @@
 import { type ErrorName, errorNameOf, firstRecordTimestamp } from "@tidelog/client/record";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { MetadataImage } from "../cluster/metadata-image.js";
-import { parsePartitionKey } from "../group/group-partition.js";
+import { parseTpKey } from "../common/topic-partition.js";
 import type { Partition } from "../replication/partition.js";
 import { countRecords } from "./batch-records.js";
 
@@ -351,7 +351,7 @@ export class BrokerMetrics {
           const sources = self.sources;
           for (const g of sources?.groups?.() ?? []) {
             for (const [key, c] of g.offsets) {
-              const tp = parsePartitionKey(key);
+              const tp = parseTpKey(key);
               const value = read(c.offset, sources?.partition?.(tp.topic, tp.partition));
               if (value !== null)
                 this.set({ group: g.groupId, topic: tp.topic, partition: String(tp.partition) }, value);

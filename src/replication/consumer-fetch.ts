@@ -13,9 +13,10 @@
  * Every size and wait is bounded here (CONSUMER_FETCH_LIMITS), whatever a client asked.
  */
 import { errorInfo, NO_ERROR } from "@tidelog/client/protocol";
-import { TidelogError } from "@tidelog/client/record";
+import type { TidelogError } from "@tidelog/client/record";
 import type { Logger } from "../common/logger.js";
-import type { TopicPartition } from "../storage/topic-partition.js";
+import { asServerError } from "../common/server-error.js";
+import type { TopicPartition } from "../common/topic-partition.js";
 import { awaitChange } from "./delayed-fetch.js";
 import type { Partition } from "./partition.js";
 import type { ReplicaManager } from "./replica-manager.js";
@@ -70,9 +71,7 @@ interface Target {
 }
 
 function asError(e: unknown, logger: Logger): TidelogError {
-  if (e instanceof TidelogError) return e;
-  logger.error({ err: e }, "consumer read failed unexpectedly");
-  return new TidelogError("UNKNOWN_SERVER_ERROR", (e as Error)?.message ?? String(e));
+  return asServerError(e, logger, "consumer read failed unexpectedly");
 }
 
 /** Answers a consumer Fetch: reads, and holds the request until there is enough or the wait is over. */

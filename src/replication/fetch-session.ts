@@ -4,7 +4,7 @@
  * side ever needs a session id or an eviction policy.
  */
 import type { wire } from "@tidelog/client/protocol";
-import { tpKey } from "../storage/topic-partition.js";
+import { tpKey } from "../common/topic-partition.js";
 import type { Partition } from "./partition.js";
 
 /** What a follower's request says about one partition it follows. */

@@ -14,6 +14,7 @@
  */
 import { errorInfo, NO_ERROR } from "@tidelog/client/protocol";
 import { TidelogError } from "@tidelog/client/record";
+import { rethrowIfInvariantViolation } from "../common/server-error.js";
 import { UNDEFINED_EPOCH } from "../storage/leader-epoch-cache.js";
 import { awaitChange } from "./delayed-fetch.js";
 import type { Partition } from "./partition.js";
@@ -130,6 +131,7 @@ function readForFollower(
       // The high watermark after onFollowerFetch, which may just have moved it.
       answers[i] = result(p, log.highWatermark, log.logStartOffset, NO_ERROR, records, NO_DIVERGENCE);
     } catch (e) {
+      rethrowIfInvariantViolation(e);
       const err = e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", (e as Error).message);
       answers[i] = result(p, -1, -1, errorInfo(err), NO_RECORDS, NO_DIVERGENCE);
     }

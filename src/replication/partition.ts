@@ -19,8 +19,8 @@ import { TidelogError } from "@tidelog/client/record";
 import { NO_LEADER } from "../cluster/metadata-records.js";
 import type { Clock } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
+import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 import type { LogAppendInfo, PartitionLog } from "../storage/partition-log.js";
-import { type TopicPartition, tpKey } from "../storage/topic-partition.js";
 
 export type ReplicaRole = "leader" | "follower";
 
@@ -109,6 +109,7 @@ export class Partition {
     this.replicas = [...state.replicas];
     this.stateModRevision = state.modRevision;
     if (role === "leader") this.maybeAdvanceHighWatermark();
+    this.checkInvariants();
     return changed;
   }
 
@@ -142,6 +143,7 @@ export class Partition {
     if (fetchOffset >= this.log.logEndOffset) state.lastCaughtUpMs = now;
     this.followers.set(replicaId, state);
     this.maybeAdvanceHighWatermark();
+    this.checkInvariants();
   }
 
   /** The lowest log end offset in the ISR, if it is past the current high watermark. */
@@ -201,6 +203,7 @@ export class Partition {
       this.maybeAdvanceHighWatermark();
       this.notify("append");
     }
+    this.checkInvariants();
     if (log.flushNeeded()) await log.flush();
     if (acks === ACKS_ALL) await this.awaitHighWatermark(info.lastOffset + 1, timeoutMs);
     return { baseOffset: info.firstOffset, lastOffset: info.lastOffset, logStartOffset: log.logStartOffset };
@@ -314,10 +317,23 @@ export class Partition {
     this.hwWaiters = [];
   }
 
+  /**
+   * Checked after every change of state here (metadata applied, a follower's fetch, an
+   * append); the leader epoch's monotonicity is the epoch cache's (leader-epoch-cache.ts).
+   * Not checked: HW <= every in-sync follower's LEO. It holds whenever the high watermark
+   * moves (it moves to that minimum), but a follower that lost an unflushed tail in a
+   * crash may report less afterwards while still listed in the ISR, and catches up: a
+   * real state, not corruption.
+   */
   checkInvariants(): void {
+    const log = this.log;
     invariant(
-      this.log.highWatermark <= this.log.logEndOffset,
-      () => `${this.key}: HW ${this.log.highWatermark} > LEO ${this.log.logEndOffset}`,
+      log.highWatermark <= log.logEndOffset,
+      () => `${this.key}: HW ${log.highWatermark} > LEO ${log.logEndOffset}`,
+    );
+    invariant(
+      log.lastStableOffset <= log.highWatermark,
+      () => `${this.key}: LSO ${log.lastStableOffset} > HW ${log.highWatermark}`,
     );
   }
 }

@@ -17,7 +17,7 @@ import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, errorFromInfo, loadTidelogProto, type wire } from "@tidelog/client/protocol";
 import { invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
-import { tpKey } from "../storage/topic-partition.js";
+import { tpKey } from "../common/topic-partition.js";
 import { FollowerFetchSession } from "./fetch-session.js";
 import type { Partition } from "./partition.js";
 import type { ReplicaManager } from "./replica-manager.js";

@@ -21,10 +21,10 @@ import type { MetadataImage, Versioned } from "../cluster/metadata-image.js";
 import { NO_LEADER, type PartitionState } from "../cluster/metadata-records.js";
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 import { type LogConfig, logConfigFromProperties } from "../storage/log-config.js";
 import type { LogManager } from "../storage/log-manager.js";
 import { readPartitionMetadata, writePartitionMetadata } from "../storage/partition-metadata-file.js";
-import { type TopicPartition, tpKey } from "../storage/topic-partition.js";
 import { Partition } from "./partition.js";
 
 /** A transaction marker as a coordinator asks a partition leader to write it. */

@@ -23,6 +23,7 @@ import { ATTRIBUTES_OFFSET, CONTROL_FLAG, TidelogError, TRANSACTIONAL_FLAG } fro
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { ProducerIdManager } from "../cluster/producer-id-manager.js";
 import type { Logger } from "../common/logger.js";
+import { asServerError } from "../common/server-error.js";
 import { fetchForConsumer, type IsolationLevel, listOffset } from "../replication/consumer-fetch.js";
 import { ACKS_ALL, type Partition } from "../replication/partition.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
@@ -52,9 +53,7 @@ export const LIMITS = {
 };
 
 function asError(e: unknown, logger: Logger): TidelogError {
-  if (e instanceof TidelogError) return e;
-  logger.error({ err: e }, "request failed unexpectedly");
-  return new TidelogError("UNKNOWN_SERVER_ERROR", (e as Error)?.message ?? String(e));
+  return asServerError(e, logger);
 }
 
 export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {

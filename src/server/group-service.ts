@@ -13,6 +13,7 @@ import { TidelogError } from "@tidelog/client/record";
 import type { Controller } from "../cluster/controller.js";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { Logger } from "../common/logger.js";
+import { asServerError } from "../common/server-error.js";
 import { type AssignorName, isAssignorName } from "../group/assignors.js";
 import type { CommitItem, GroupCoordinator } from "../group/group-coordinator.js";
 import {
@@ -282,7 +283,7 @@ export function groupHandlers(deps: GroupServiceDeps): wire.GroupHandlers {
             await coordinator.deleteGroup(groupId);
             results.push({ groupId, error: NO_ERROR });
           } catch (e) {
-            results.push({ groupId, error: errorInfo(asTidelogError(e)) });
+            results.push({ groupId, error: errorInfo(asTidelogError(e, logger)) });
           }
         }
         return { results };
@@ -297,8 +298,8 @@ function refusedIds(groupIds: readonly string[]): readonly string[] {
   return groupIds.length > 0 ? groupIds.slice(0, GROUP_LIMITS.groupsPerRequest) : [""];
 }
 
-function asTidelogError(e: unknown): TidelogError {
-  return e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", (e as Error)?.message);
+function asTidelogError(e: unknown, logger: Logger): TidelogError {
+  return asServerError(e, logger);
 }
 
 function findCoordinator(deps: GroupServiceDeps, groupId: string): wire.FindCoordinatorResponse {
@@ -340,6 +341,6 @@ function describeGroup(deps: GroupServiceDeps, groupId: string): wire.GroupDescr
       })),
     };
   } catch (e) {
-    return { groupId, error: errorInfo(asTidelogError(e)) };
+    return { groupId, error: errorInfo(asTidelogError(e, deps.logger)) };
   }
 }

@@ -11,6 +11,7 @@ import type * as grpc from "@grpc/grpc-js";
 import { errorInfo, type wire } from "@tidelog/client/protocol";
 import { TidelogError } from "@tidelog/client/record";
 import type { Logger } from "../common/logger.js";
+import { asServerError } from "../common/server-error.js";
 import { LeaderFetchSession } from "../replication/fetch-session.js";
 import { type FollowerFetchResult, fetchForFollower, NO_DIVERGENCE } from "../replication/follower-fetch.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
@@ -32,8 +33,8 @@ export function replicationHandlers(deps: ReplicationServiceDeps): wire.Replicat
       writeMarkers(call.request, deps).then(
         (res) => callback(null, res),
         (e: unknown) => {
-          deps.logger.error({ err: e }, "writing transaction markers failed unexpectedly");
-          callback(null, { error: errorInfo(new TidelogError("UNKNOWN_SERVER_ERROR", String(e))), markers: [] });
+          const err = asServerError(e, deps.logger, "writing transaction markers failed unexpectedly");
+          callback(null, { error: errorInfo(err), markers: [] });
         },
       );
     },
@@ -92,8 +93,7 @@ async function writeMarkers(
                 );
                 return { topic: t.topic, partition, error: errorInfo(null) };
               } catch (e) {
-                const err = e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", String(e));
-                return { topic: t.topic, partition, error: errorInfo(err) };
+                return { topic: t.topic, partition, error: errorInfo(asServerError(e, deps.logger)) };
               }
             }),
           ),

@@ -16,8 +16,9 @@ import { TidelogError } from "@tidelog/client/record";
 import type { Controller } from "../cluster/controller.js";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { Logger } from "../common/logger.js";
+import { asServerError } from "../common/server-error.js";
+import type { TopicPartition } from "../common/topic-partition.js";
 import { groupIdProblem, OFFSETS_TOPIC, offsetsPartitionFor } from "../group/group-partition.js";
-import type { TopicPartition } from "../storage/topic-partition.js";
 import type { TransactionCoordinator } from "../txn/transaction-coordinator.js";
 import { transactionPartitionFor } from "../txn/transaction-coordinator.js";
 import {
@@ -197,8 +198,7 @@ export function transactionHandlers(deps: TransactionServiceDeps): wire.Transact
               checkTransactionalId(id);
               return describe(coordinator.describe(id), deps);
             } catch (e) {
-              const err = e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", String(e));
-              return { transactionalId: id, error: errorInfo(err) };
+              return { transactionalId: id, error: errorInfo(asServerError(e, deps.logger)) };
             }
           }),
         };

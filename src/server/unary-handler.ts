@@ -6,9 +6,10 @@
  * gives a `refuse` of its own.
  */
 import type * as grpc from "@grpc/grpc-js";
-import { TidelogError } from "@tidelog/client/record";
+import type { TidelogError } from "@tidelog/client/record";
 import type { AdminCall } from "../cluster/controller.js";
 import type { Logger } from "../common/logger.js";
+import { asServerError } from "../common/server-error.js";
 import { type Refusable, type Refuse, refusable } from "./request-limits.js";
 
 export type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: grpc.sendUnaryData<Res>) => void;
@@ -35,9 +36,7 @@ export function unary<Req, Res>(
       .then(() => fn(call.request, adminCall(call)))
       .then((res) => callback(null, res))
       .catch((e: unknown) => {
-        const err = e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", (e as Error)?.message);
-        if (!(e instanceof TidelogError)) logger.error({ err: e }, "request failed unexpectedly");
-        callback(null, onError(err));
+        callback(null, onError(asServerError(e, logger)));
       });
   };
   return refusable(handler, refuse, "request");

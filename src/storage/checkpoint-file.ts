@@ -15,7 +15,7 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
 import type { Logger } from "../common/logger.js";
-import type { TopicPartition } from "./topic-partition.js";
+import type { TopicPartition } from "../common/topic-partition.js";
 
 const VERSION = 0;
 

@@ -31,10 +31,10 @@
  */
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 import { type CleanableRange, Cleaner, type CleanResult } from "./cleaner.js";
 import type { PartitionLog, SwapStep } from "./partition-log.js";
 import { type Sleep, Throttler } from "./throttler.js";
-import { type TopicPartition, tpKey } from "./topic-partition.js";
 
 export interface LogCleanerOptions {
   readonly clock: Clock;

@@ -26,8 +26,8 @@ import { join } from "node:path";
 import type { TidelogError } from "@tidelog/client/record";
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 import type { PartitionLog } from "./partition-log.js";
-import { type TopicPartition, tpKey } from "./topic-partition.js";
 
 /**
  * Size of the directory probe. Larger than one produce batch usually is, so a disk with a

@@ -27,13 +27,14 @@ import { join } from "node:path";
 import { TidelogError } from "@tidelog/client/record";
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 import { CheckpointFile } from "./checkpoint-file.js";
 import { FileHandleCache } from "./file-handle-cache.js";
 import { LogCleaner, type LogCleanerOptions } from "./log-cleaner.js";
 import type { LogConfig } from "./log-config.js";
 import { LogDirHealth } from "./log-dir-health.js";
 import { PartitionLog } from "./partition-log.js";
-import { parseLogDirName, type TopicPartition, tpKey } from "./topic-partition.js";
+import { logDirName, parseLogDirName } from "./topic-partition.js";
 
 export interface LogManagerOptions {
   readonly dataDir: string;
@@ -197,7 +198,7 @@ export class LogManager {
     const existing = this.logs.get(key);
     if (existing) return existing.log;
     const log = PartitionLog.open({
-      dir: join(this.options.dataDir, key),
+      dir: join(this.options.dataDir, logDirName(tp)),
       config,
       files: this.files,
       clock: this.options.clock,
@@ -219,7 +220,10 @@ export class LogManager {
     if (!entry) return false;
     this.logs.delete(key);
     await entry.log.close();
-    const doomed = join(this.options.dataDir, `${key}.${this.options.clock.nowMs()}-${this.deletions++}-delete`);
+    const doomed = join(
+      this.options.dataDir,
+      `${logDirName(tp)}.${this.options.clock.nowMs()}-${this.deletions++}-delete`,
+    );
     renameSync(entry.log.dir, doomed);
     rmSync(doomed, { recursive: true, force: true });
     this.writeCheckpoints();

@@ -1190,10 +1190,8 @@ export class PartitionLog {
 
   private checkInvariants(): void {
     const leo = this.logEndOffset;
-    invariant(
-      this.startOffset <= this.hw && this.hw <= leo,
-      () => `offsets out of order: start ${this.startOffset}, HW ${this.hw}, LEO ${leo}`,
-    );
+    invariant(this.startOffset <= this.hw, () => `log start ${this.startOffset} above HW ${this.hw} (LEO ${leo})`);
+    invariant(this.hw <= leo, () => `HW ${this.hw} above LEO ${leo} (log start ${this.startOffset})`);
     invariant(this.recoveredTo <= leo, () => `recovery point ${this.recoveredTo} above LEO ${leo}`);
     for (let i = 1; i < this.segments.length; i++) {
       const prev = this.segments[i - 1] as LogSegment;

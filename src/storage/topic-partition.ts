@@ -1,14 +1,11 @@
 /**
- * A topic-partition and the name of its log directory, `<topic>-<partition>`. Topic
- * names may themselves contain '-', so the partition is what follows the last one.
+ * A partition's log directory, `<topic>-<partition>` (its tpKey, as Kafka names them),
+ * and reading such a name back when the log manager scans its directory at start-up.
  */
-export interface TopicPartition {
-  readonly topic: string;
-  readonly partition: number;
-}
+import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 
-export function tpKey(tp: TopicPartition): string {
-  return `${tp.topic}-${tp.partition}`;
+export function logDirName(tp: TopicPartition): string {
+  return tpKey(tp);
 }
 
 /** The topic-partition a log directory name stands for, or null if it is not one. */

@@ -24,10 +24,11 @@ import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { Clock } from "../common/clock.js";
 import { KeyedQueue } from "../common/keyed-queue.js";
 import type { Logger } from "../common/logger.js";
+import { rethrowIfInvariantViolation } from "../common/server-error.js";
+import type { TopicPartition } from "../common/topic-partition.js";
 import { javaStringHash } from "../group/group-partition.js";
 import { ACKS_ALL, type Partition } from "../replication/partition.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
-import type { TopicPartition } from "../storage/topic-partition.js";
 import {
   addPartitions,
   checkInitRequest,
@@ -597,6 +598,7 @@ export class TransactionCoordinator {
     try {
       await partition.appendRecordsAsLeader(batch, ACKS_ALL, this.deps.config.writeTimeoutMs);
     } catch (e) {
+      rethrowIfInvariantViolation(e);
       const code = e instanceof TidelogError ? e.code : "UNKNOWN_SERVER_ERROR";
       if (code === "NOT_LEADER_OR_FOLLOWER") throw new TidelogError("NOT_COORDINATOR", (e as Error).message);
       throw new TidelogError("COORDINATOR_NOT_AVAILABLE", `writing ${partition.key} failed: ${(e as Error).message}`);

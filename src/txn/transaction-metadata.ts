@@ -24,7 +24,7 @@ export { transactionalIdProblem };
 
 import { TidelogError } from "@tidelog/client/record";
 import { invariant } from "../common/invariant.js";
-import { type TopicPartition, tpKey } from "../storage/topic-partition.js";
+import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 
 export const TXN_STATES = [
   "Empty",

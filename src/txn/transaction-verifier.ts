@@ -19,8 +19,8 @@ import {
   TRANSACTIONAL_FLAG,
 } from "@tidelog/client/record";
 import type { MetadataImage } from "../cluster/metadata-image.js";
+import type { TopicPartition } from "../common/topic-partition.js";
 import type { Partition } from "../replication/partition.js";
-import type { TopicPartition } from "../storage/topic-partition.js";
 import { transactionPartitionFor } from "./transaction-coordinator.js";
 import { TRANSACTION_TOPIC } from "./transaction-records.js";
 

@@ -7,7 +7,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, errorFromInfo, loadTidelogProto, type wire } from "@tidelog/client/protocol";
 import { TidelogError } from "@tidelog/client/record";
-import type { TopicPartition } from "../storage/topic-partition.js";
+import type { TopicPartition } from "../common/topic-partition.js";
 import type { TxnMarkerRequest } from "./transaction-coordinator.js";
 
 type Unary<Req, Res> = (

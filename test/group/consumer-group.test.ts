@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { TidelogError } from "@tidelog/client/record";
 import fc from "fast-check";
+import { topicPartitionKey as partitionKey } from "../../src/common/topic-partition.js";
 import { ASSIGNORS, type AssignorName, assign } from "../../src/group/assignors.js";
 import { ConsumerGroup, type HeartbeatInput } from "../../src/group/consumer-group.js";
-import { partitionKey } from "../../src/group/group-partition.js";
 
 const COUNTS = new Map([
   ["orders", 6],
