@@ -113,6 +113,8 @@ export function launchEtcd(options: {
   attempts?: number;
   readyTimeoutMs?: number;
   pickPorts?: (count: number) => Promise<number[]>;
+  /** A command etcd runs under, which execs it in place (e.g. ["ip", "netns", "exec", ns]). */
+  wrap?: readonly string[];
 }): Promise<EtcdPorts & { proc: Proc; endpoint: string }>;
 
 export type BrokerEntry = "source" | "dist";

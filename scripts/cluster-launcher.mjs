@@ -365,6 +365,8 @@ function emptyDir(dir) {
  * another process took one meanwhile, it tries again with new ones, up to `attempts` times,
  * emptying the data directory between tries if it was empty to begin with. Every spawned
  * process is passed to `onSpawn` before anything is awaited, so a caller can clean it up.
+ * `wrap` is a command etcd runs under (e.g. `["ip", "netns", "exec", "<ns>"]`), which must
+ * exec it in place so that the process's pid is etcd's own (signals reach etcd itself).
  */
 export async function launchEtcd({
   bin,
@@ -381,6 +383,7 @@ export async function launchEtcd({
   attempts = LIMITS.etcdStartAttempts,
   readyTimeoutMs = LIMITS.etcdReadyTimeoutMs,
   pickPorts = (count) => pickFreePorts(count, host),
+  wrap = [],
 }) {
   const fresh = isEmptyDir(dataDir);
   const tries = ports ? 1 : attempts;
@@ -390,7 +393,8 @@ export async function launchEtcd({
     const endpoint = `http://${host}:${clientPort}`;
     const since = logs.seq;
     const args = etcdArgs({ name, dataDir, host, clientPort, peerPort, logLevel });
-    const proc = spawnProcess({ name: "etcd", command: bin, args, env, logs, onLine, detached });
+    const [command, ...prefix] = [...wrap, bin];
+    const proc = spawnProcess({ name: "etcd", command, args: [...prefix, ...args], env, logs, onLine, detached });
     onSpawn?.(proc);
     const outcome = await awaitEtcdHealthy(endpoint, proc, readyTimeoutMs);
     if (outcome === "healthy") return { proc, endpoint, clientPort, peerPort };

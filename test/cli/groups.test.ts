@@ -6,7 +6,7 @@
 // (earliest, shift-by, datetime, latest, clamped to the log), and is refused while the
 // group has a member, as delete is; a consumer restarted under the group resumes at the
 // reset position; delete removes the group; bad flags are usage errors that send
-// nothing (exit 2).
+// nothing (exit 2). A missing topic is exit 1 at once, unless --wait-for-topic.
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
 import { Client } from "@tidelog/client";
@@ -107,9 +107,11 @@ describe("tidelog groups", { timeout: 120_000 }, () => {
       assert.equal(row.lag, PER_PARTITION - row.committed);
     }
     assert.equal(described.totalLag, rows.length * PER_PARTITION - 12);
+    assert.equal(typeof described.maxLagSeconds, "number", "the oldest unconsumed record's age");
     const table = await cli(c, "groups", "describe", "billing");
     assert.equal(table.code, 0, table.stderr);
-    assert.match(table.stdout, /Log end offset/);
+    assert.match(table.stdout, /Log end offset +Lag +Lag \(s\)/);
+    assert.match(table.stdout, /^Oldest unconsumed record: \d+\.\d s old$/m);
     assert.match(table.stdout, new RegExp(`Total lag: ${rows.length * PER_PARTITION - 12}`));
 
     // While a member is in the group, reset and delete are refused and nothing changes.
@@ -179,6 +181,35 @@ describe("tidelog groups", { timeout: 120_000 }, () => {
     assert.equal(gone.code, 1);
     assert.match(gone.stderr, /GROUP_ID_NOT_FOUND/);
     assert.equal((await cli(c, "groups", "delete", "billing", "--if-exists")).code, 0);
+
+    // A topic that does not exist: consume --group exits 1 (it used to wait forever, then
+    // exit 0), a subscribed SDK member is told instead of waiting without a word, and
+    // --wait-for-topic waits until the topic is created, then reads it.
+    const missing = await cli(c, "consume", "nosuch", "--group", "billing");
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^error: UNKNOWN_TOPIC_OR_PARTITION: topic 'nosuch' does not exist/m);
+    const subscribed = client.consumer({ groupId: "subscriber" });
+    subscribed.subscribe(["nosuch"]);
+    await assert.rejects(subscribed.run({ eachRecord: () => {} }), /UNKNOWN_TOPIC_OR_PARTITION: topic 'nosuch'/);
+    await subscribed.close();
+    const waiting = cli(
+      c,
+      "consume",
+      "later",
+      "--group",
+      "waiter",
+      "--wait-for-topic",
+      "--from-beginning",
+      "--count",
+      "1",
+    );
+    // Once a consume that does not wait has given up, the waiting one is past that point too.
+    assert.equal((await cli(c, "consume", "later", "--group", "impatient")).code, 1);
+    await client.admin().createTopic({ name: "later", partitions: 1, replicationFactor: 1 });
+    await client.producer().send("later", { value: "worth the wait" });
+    const waited = await waiting;
+    assert.equal(waited.code, 0, waited.stderr);
+    assert.equal(waited.stdout, "worth the wait\n");
   });
 
   test("bad flags are usage errors (exit 2) and send nothing", async (t) => {

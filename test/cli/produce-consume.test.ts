@@ -100,6 +100,41 @@ test("produce: stdin lines become keyed records on Kafka's partition; --json rep
   assert.equal(bob?.value, "b1", "the \\r of a CRLF line end is dropped");
 });
 
+test("produce streams: a line is delivered, and its report printed, while stdin stays open", async (t) => {
+  // Input that never ends on its own, like `tail -F app.log | tidelog produce logs`: the
+  // second line is written only once the first is in the log and its delivery report is
+  // on stdout. A CLI that waited for more lines (or for the end) before sending would
+  // never get there.
+  const fake = await startFakeDataCluster(t);
+  fake.cluster.createTopic("logs", 1);
+  let printed = "";
+  const stored = () => fake.cluster.records("logs", 0).map((r) => r.value);
+  const stdin = (async function* () {
+    yield "first line\n";
+    await waitFor("the first line to be delivered and reported", () => printed.includes("\n"), 10_000);
+    assert.deepEqual(stored(), ["first line"], "delivered before stdin ended");
+    yield "second line\n";
+  })();
+  const result = await run(["--bootstrap", fake.bootstrap, "produce", "logs", "--json"], {
+    stdout: {
+      write: (s: string) => {
+        printed += s;
+        return true;
+      },
+    },
+    stderr: { write: () => true },
+    env: {},
+    cwd: tmpdir(),
+    stdin,
+  });
+  assert.equal(result, 0);
+  assert.deepEqual(stored(), ["first line", "second line"]);
+  assert.deepEqual(
+    jsonLines(printed).map((r) => r.offset),
+    ["0", "1"],
+  );
+});
+
 test("produce --partition --header --acks 1 --compression gzip: every record there, with the headers", async (t) => {
   const fake = await startFakeDataCluster(t);
   fake.cluster.createTopic("orders", 2);

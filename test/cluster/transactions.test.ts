@@ -197,6 +197,25 @@ test("offsets sent in a transaction are committed with it, and dropped when it a
   });
   const afterCommit = await consumer.committed([{ topic: "in", partition: 0 }]);
   assert.equal(afterCommit[0]?.offset, 10, "the committed transaction's offsets are the group's");
+
+  // The README's pattern: the transaction inside the handler covers the batch being
+  // handled (the demos found it committed only what earlier handlers had returned from,
+  // so a crash replayed the batch whose output was already committed).
+  const reader = client.consumer({ groupId: "enricher-inline", autoCommit: false, autoOffsetReset: "earliest" });
+  t.after(() => reader.close());
+  reader.subscribe(["in"]);
+  let committedInside = -2;
+  await reader.run({
+    eachBatch: async (batch) => {
+      await producer.transaction(async (tx) => {
+        await tx.send("out", { value: `inline-${batch.records.length}` });
+        await tx.sendOffsets(reader);
+      });
+      committedInside = (await reader.committed([{ topic: "in", partition: 0 }]))[0]?.offset ?? -1;
+      reader.stop();
+    },
+  });
+  assert.equal(committedInside, 10, "the batch's own transaction commits the position after it");
 });
 
 test("a transaction open past its timeout is aborted by the coordinator; the producer learns it is fenced", async (t) => {

@@ -177,3 +177,30 @@ test("each attempt gets its own bound, so a hung broker costs one attempt and no
   assert.deepEqual(deadlines, [2_000, 2_000], "every attempt is bounded by attemptTimeoutMs");
   assert.ok(seams.now < 3_000, `the call took ${seams.now} ms, not the 60 s budget`);
 });
+
+test("untilDeadline drops the retry count (a coordinator failover outlasts it) but the deadline still ends it", async () => {
+  const seams = virtualTime();
+  const retrier = new Retrier(POLICY, 10_000, 10_000, seams, silentLogger);
+  let calls = 0;
+  const concurrent = () => new TidelogError("CONCURRENT_TRANSACTIONS", "the previous transaction is completing");
+  const value = await retrier.run(
+    "initTransactions",
+    async () => {
+      if (++calls < 12) throw concurrent();
+      return "done";
+    },
+    () => true,
+    { untilDeadline: true },
+  );
+  assert.equal(value, "done");
+  assert.equal(calls, 12, "past POLICY.retries (4) because only the deadline bounds it");
+  const never = retrier.run(
+    "initTransactions",
+    async () => {
+      throw concurrent();
+    },
+    () => true,
+    { untilDeadline: true },
+  );
+  await assert.rejects(never, (e: unknown) => e instanceof RetriesExhaustedError && /request timeout/.test(e.message));
+});

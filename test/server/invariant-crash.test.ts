@@ -28,11 +28,15 @@ function runEdge(thrown: "invariant" | "error"): { status: number | null; stdout
     handler(call, (err, res) => console.log("ANSWERED " + JSON.stringify(res)));
     setTimeout(() => console.log("STILL SERVING"), 200);
   `;
-  const r = spawnSync(process.execPath, ["--import", "tsx", "--conditions=tidelog-source", "--input-type=module", "-e", script], {
-    cwd: root,
-    encoding: "utf8",
-    timeout: 60_000,
-  });
+  const r = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--conditions=tidelog-source", "--input-type=module", "-e", script],
+    {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 60_000,
+    },
+  );
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

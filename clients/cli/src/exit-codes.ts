@@ -2,7 +2,7 @@
  * The exit codes scripts can trust, and how a failure maps to one. Numbers never change
  * once shipped.
  */
-import { isTransportError } from "@tidelog/client";
+import { isTransportError, TidelogError } from "@tidelog/client";
 
 export const ExitCode = {
   /** Everything asked for was done. */
@@ -13,6 +13,11 @@ export const ExitCode = {
   usage: 2,
   /** The cluster could not be reached: every attempt failed in transport or timed out. */
   unreachable: 3,
+  /**
+   * A bug in tidelog: an unexpected failure, reported with its stack. sysexits' EX_SOFTWARE,
+   * so a script never mistakes it for the cluster's refusal (1).
+   */
+  internal: 70,
 } as const;
 
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -28,13 +33,16 @@ export class UsageError extends Error {
 export function exitCodeFor(e: unknown): ExitCode {
   if (e instanceof UsageError) return ExitCode.usage;
   if (isTransportError(e)) return ExitCode.unreachable;
-  // A TidelogError is the cluster's answer. Anything else is a bug in the CLI; it still
-  // fails the command, and main prints its stack so it can be reported.
-  return ExitCode.clusterError;
+  // A TidelogError is the cluster's answer. Anything else is a bug in the CLI; the
+  // session prints its stack so it can be reported.
+  return e instanceof TidelogError ? ExitCode.clusterError : ExitCode.internal;
 }
 
 export const EXIT_CODES_HELP = `Exit codes:
   0  success
   1  the cluster answered with an error, printed on stderr as "error: CODE: message"
   2  usage error: bad flags or arguments, or no usable bootstrap brokers (nothing was sent)
-  3  the cluster could not be reached: every attempt failed or timed out`;
+  3  the cluster could not be reached: every attempt failed or timed out
+  70 an internal error (a bug in tidelog): the message and stack are on stderr
+Ctrl-C (or SIGTERM, or stdout closed by its reader) ends produce and consume cleanly:
+they report what was done and exit 0.`;

@@ -3,7 +3,7 @@
  * costs.
  */
 
-/** Records handed to one producer.send() by `produce`: one promise per this many lines. */
+/** Records handed to one producer.send() by `produce`: each send is one promise and one report write. */
 export const PRODUCE_RECORDS_PER_SEND = 1000;
 /** Sends `produce` lets await their answer before it reads more input: records held beyond the producer's own buffer. */
 export const PRODUCE_MAX_PENDING_SENDS = 64;

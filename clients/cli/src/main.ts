@@ -30,6 +30,11 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
 export function runFromProcess(): Promise<number> {
   const { stdout, stderr, env } = process;
+  // A reader that went away (`tidelog --help | head`) is no failure: what is left to
+  // print is dropped (produce and consume also stop, through onInterrupt).
+  stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code !== "EPIPE") throw e;
+  });
   const io: CliIo = {
     stdout,
     stderr,

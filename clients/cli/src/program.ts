@@ -2,22 +2,35 @@
  * The command tree: global options, help, and the command groups (one module each, in
  * ./commands). Made fresh for every run so nothing leaks between in-process runs.
  */
+import { readFileSync } from "node:fs";
 import { Command } from "@commander-js/extra-typings";
 import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_TIMEOUT_MS } from "@tidelog/client";
 import { parseBootstrap, parsePositiveInt } from "./args.js";
 import { registerClusterCommands } from "./commands/cluster.js";
 import { registerConsumeCommand } from "./commands/consume.js";
+import { registerDemoCommand } from "./commands/demo.js";
 import { registerGroupCommands } from "./commands/groups.js";
+import { registerOffsetsCommand } from "./commands/offsets.js";
 import { registerProduceCommand } from "./commands/produce.js";
 import { registerTopicCommands } from "./commands/topics.js";
 import { registerTransactionCommands } from "./commands/transactions.js";
+import { registerVerifyCommand } from "./commands/verify.js";
 import { PROGRAM_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
 import type { Session } from "./session.js";
 
+/** The version in the CLI's package.json (../package.json from both src/ and dist/). */
+function cliVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8"));
+  const version = (pkg as { version?: unknown }).version;
+  if (typeof version !== "string") throw new Error("the CLI's package.json has no version");
+  return version;
+}
+
 function createRoot(io: CliIo) {
   return new Command()
     .name("tidelog")
+    .version(cliVersion(), "-V, --version", "print the version of this tidelog CLI")
     .description(
       "Administer a tidelog cluster (brokers, topics, partitions, topic configs, consumer groups, transactions), and produce and consume records.",
     )
@@ -43,7 +56,10 @@ export function createProgram(io: CliIo, session: Session): Program {
   registerTopicCommands(program, session);
   registerGroupCommands(program, session);
   registerTransactionCommands(program, session);
+  registerVerifyCommand(program, session);
+  registerDemoCommand(program, session);
   registerProduceCommand(program, session);
   registerConsumeCommand(program, session);
+  registerOffsetsCommand(program, session);
   return program;
 }

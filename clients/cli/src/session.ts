@@ -7,6 +7,7 @@
 
 import { CommanderError } from "@commander-js/extra-typings";
 import { type Admin, Client, resolveBootstrap, TidelogError } from "@tidelog/client";
+import { environmentWarnings } from "./environment.js";
 import { ExitCode, exitCodeFor, UsageError } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { errorJson, Output } from "./output.js";
@@ -24,6 +25,8 @@ export class Session {
   private client: Client | null = null;
   private globals: GlobalOptions = {};
   private bootstrapOrigin = "";
+  /** The topic a produce or consume is about, for the advice when it does not exist. */
+  private missingTopic: string | null = null;
   output: Output;
 
   constructor(readonly io: CliIo) {
@@ -34,7 +37,13 @@ export class Session {
   begin(globals: GlobalOptions): Output {
     this.globals = globals;
     this.output = new Output(this.io, globals.json === true);
+    for (const warning of environmentWarnings(this.io.env)) this.output.note(warning);
     return this.output;
+  }
+
+  /** When the cluster says `topic` does not exist, advise creating it or --wait-for-topic. */
+  hintMissingTopic(topic: string): void {
+    this.missingTopic = topic;
   }
 
   admin(): Admin {
@@ -78,6 +87,11 @@ export class Session {
     if (code === ExitCode.unreachable) {
       this.output.note(
         `hint: is the cluster running? Bootstrap brokers ${this.client?.brokers.join(",")} came from ${this.bootstrapOrigin}.`,
+      );
+    }
+    if (this.missingTopic !== null && e.code === "UNKNOWN_TOPIC_OR_PARTITION" && /does not exist/.test(e.detail)) {
+      this.output.note(
+        `hint: topics are not created on first use: create it (tidelog topics create ${this.missingTopic}), or add --wait-for-topic to wait until it exists.`,
       );
     }
   }

@@ -97,8 +97,32 @@ export interface PartitionsIncrease {
 export interface ConfigEntry {
   readonly name: string;
   readonly value: string;
+  /** True when the topic does not set it: the value is the broker's default (source "default"). */
   readonly isDefault: boolean;
   readonly doc: string;
+}
+
+/** One partition's offsets, from its leader (Kafka's ListOffsets). */
+export interface PartitionOffsets {
+  readonly partition: number;
+  /** The log start offset: the oldest record still held (retention and compaction move it). null on `error`. */
+  readonly earliest: number | null;
+  /** The high watermark: the offset the next record will get once replicated; read_uncommitted consumers read up to it. */
+  readonly latest: number | null;
+  /** The last stable offset: read_committed consumers read up to it (below `latest` while a transaction is open). */
+  readonly lastStable: number | null;
+  readonly error: TidelogError | null;
+}
+
+/** One partition's first offset at or after a time. */
+export interface PartitionOffsetAtTime {
+  readonly partition: number;
+  /**
+   * The first offset whose record's timestamp is at or after the time; null when no
+   * record is (a consumer that seeks to the time then starts at the end), or on `error`.
+   */
+  readonly offset: number | null;
+  readonly error: TidelogError | null;
 }
 
 export interface TopicConfigs {

@@ -23,6 +23,8 @@ import type {
   ListTopicsOptions,
   ListTransactionsOptions,
   NewTopic,
+  PartitionOffsetAtTime,
+  PartitionOffsets,
   PartitionProducers,
   PartitionsIncrease,
   TopicConfigs,
@@ -58,6 +60,7 @@ import {
   type OffsetResetPlan,
   type OffsetResetSpec,
 } from "./group-admin.js";
+import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, lookUpOffsets, type OffsetAnswer, offsetKey } from "./offset-lookup.js";
 import type { Attempt } from "./retry.js";
 import type { AdminRpcs } from "./rpc.js";
 import { TransactionAdmin } from "./transaction-admin.js";
@@ -269,6 +272,63 @@ export class Admin {
 
   async alterConfig(alteration: ConfigAlteration, options: ValidateOnlyOptions = {}): Promise<TopicResult> {
     return only(await this.alterConfigs([alteration], options));
+  }
+
+  // ------------------------------------------------------------------ offsets
+
+  /**
+   * Each partition's log start offset, high watermark and last stable offset, from its
+   * leader (kafkajs's fetchTopicOffsets, `kcat -Q`); UNKNOWN_TOPIC_OR_PARTITION when the
+   * topic does not exist. A partition whose leader could not be asked carries its `error`.
+   */
+  async fetchTopicOffsets(topic: string): Promise<PartitionOffsets[]> {
+    const partitions = await this.partitionsOf(topic);
+    const deadlineMs = this.ctx.seams.nowMs() + this.ctx.requestTimeoutMs;
+    const [earliest, latest, stable] = await Promise.all([
+      lookUpOffsets(this.ctx, partitions, EARLIEST_TIMESTAMP, "read_uncommitted", deadlineMs),
+      lookUpOffsets(this.ctx, partitions, LATEST_TIMESTAMP, "read_uncommitted", deadlineMs),
+      lookUpOffsets(this.ctx, partitions, LATEST_TIMESTAMP, "read_committed", deadlineMs),
+    ]);
+    return partitions.map(({ partition }) => {
+      const key = offsetKey(topic, partition);
+      const answers = [earliest.get(key), latest.get(key), stable.get(key)];
+      const error = answers.find((a) => a?.error)?.error ?? null;
+      const offset = (a: OffsetAnswer | undefined) => (error === null && a !== undefined ? a.offset : null);
+      return {
+        partition,
+        earliest: offset(answers[0]),
+        latest: offset(answers[1]),
+        lastStable: offset(answers[2]),
+        error,
+      };
+    });
+  }
+
+  /**
+   * Each partition's first offset whose record is at or after `timestamp` (ms since the
+   * epoch), or null when none is (kafkajs's fetchTopicOffsetsByTimestamp, Kafka's
+   * offsetsForTimes); UNKNOWN_TOPIC_OR_PARTITION when the topic does not exist.
+   */
+  async fetchTopicOffsetsByTimestamp(topic: string, timestamp: number): Promise<PartitionOffsetAtTime[]> {
+    if (!Number.isSafeInteger(timestamp) || timestamp < 0) {
+      throw new TidelogError("INVALID_REQUEST", `timestamp must be milliseconds since the epoch, got ${timestamp}`);
+    }
+    const partitions = await this.partitionsOf(topic);
+    const deadlineMs = this.ctx.seams.nowMs() + this.ctx.requestTimeoutMs;
+    const found = await lookUpOffsets(this.ctx, partitions, timestamp, "read_uncommitted", deadlineMs);
+    return partitions.map(({ partition }) => {
+      const answer = found.get(offsetKey(topic, partition));
+      const error = answer?.error ?? null;
+      const offset = error === null && answer !== undefined && answer.offset >= 0 ? answer.offset : null;
+      return { partition, offset, error };
+    });
+  }
+
+  /** Every partition of `topic`, from fresh metadata; UNKNOWN_TOPIC_OR_PARTITION once its absence is confirmed. */
+  private async partitionsOf(topic: string): Promise<{ topic: string; partition: number }[]> {
+    const deadlineMs = this.ctx.seams.nowMs() + this.ctx.requestTimeoutMs;
+    const leaders = await this.ctx.topicMetadata.describe(topic, deadlineMs);
+    return leaders.partitions.map((p) => ({ topic, partition: p.partition }));
   }
 
   /** Moves leadership back to each partition's preferred replica; every partition of every topic when omitted. */

@@ -36,6 +36,7 @@ export interface ResolvedConsumerOptions {
   readonly assignor: "range" | "roundrobin" | "sticky" | null;
   readonly autoCommit: boolean;
   readonly autoCommitIntervalMs: number;
+  readonly waitForTopic: boolean;
 }
 
 function invalid(detail: string): TidelogError {
@@ -94,7 +95,10 @@ export function checkConsumerOptions(o: ConsumerOptions): ResolvedConsumerOption
     assignor: o.assignor ?? null,
     autoCommit: o.autoCommit ?? true,
     autoCommitIntervalMs: integer("autoCommitIntervalMs", o.autoCommitIntervalMs ?? 5000, 1, 3_600_000),
+    waitForTopic: o.waitForTopic ?? false,
   };
+  if (typeof r.waitForTopic !== "boolean")
+    throw invalid(`waitForTopic must be true or false, got ${String(r.waitForTopic)}`);
   if (r.groupId !== null && (r.groupId.length === 0 || r.groupId.length > 255)) {
     throw invalid("groupId must be 1 to 255 characters");
   }

@@ -56,6 +56,14 @@ export interface ConsumerOptions {
   readonly autoCommit?: boolean;
   /** default 5000 (auto.commit.interval.ms). */
   readonly autoCommitIntervalMs?: number;
+  /**
+   * Brokers never create a topic on first use (Kafka's allow.auto.create.topics is
+   * false here). false (the default): a topic that does not exist, assigned or
+   * subscribed to, fails the reader (the iteration or run()) with
+   * UNKNOWN_TOPIC_OR_PARTITION within about a second, as does an assigned partition
+   * number the topic does not have. true: reading waits until it is created.
+   */
+  readonly waitForTopic?: boolean;
 }
 
 /** Called as the group moves partitions; the next step waits for the returned promise. */

@@ -30,6 +30,7 @@
  * also stops fetching and releases everything.
  */
 import type { ClientContext } from "./client-context.js";
+import { RetriesExhaustedError } from "./client-errors.js";
 import { checkConsumerOptions, type ResolvedConsumerOptions } from "./consumer-options.js";
 import type {
   ConsumerBatch,
@@ -43,6 +44,7 @@ import type {
 import { TidelogError } from "./errors.js";
 import { Fetcher, partitionKey } from "./fetcher.js";
 import { GroupMembership } from "./group-membership.js";
+import { LATEST_TIMESTAMP, lookUpOffsets, offsetKey } from "./offset-lookup.js";
 import type { PartitionInfo } from "./producer.js";
 import { errorFromInfo } from "./protocol/grpc.js";
 import type { wire } from "./protocol/index.js";
@@ -69,10 +71,14 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   private readonly lastCommitted = new Map<string, number>();
   /** The partition of the record or batch in the application's hands, if any. */
   private handing: string | null = null;
+  /** The position after what the application holds now (a batch, or one record), while it holds it. */
+  private handingPosition: CommittedPosition | null = null;
   private handingWaiters: (() => void)[] = [];
   private autoCommitTimer: NodeJS.Timeout | null = null;
   private committing: Promise<void> = Promise.resolve();
   private leaving = false;
+  /** An error for the next reader that is about no one partition (a subscribed topic that does not exist). */
+  private readerError: TidelogError | null = null;
 
   /** Made by Client.consumer(). */
   constructor(
@@ -128,6 +134,7 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     this.fetcher.wake();
     while (state.position === null) {
       if (state.error !== null) throw state.error;
+      if (state.stoppedBy !== null) throw state.stoppedBy;
       if (this.closed) throw new TidelogError("INVALID_REQUEST", "the consumer is closed");
       const leftMs = deadlineMs - this.ctx.seams.nowMs();
       if (leftMs <= 0) {
@@ -148,9 +155,20 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     return state.position;
   }
 
-  /** The high watermark from the last fetch of `tp`, or -1 before one. */
-  highWatermark(tp: TopicPartition): number {
-    return this.fetcher.state(tp).highWatermark;
+  /**
+   * The high watermark of `tp` (the offset after the last record every in-sync replica
+   * has): as of the last fetch, or, before the first fetch answered, asked of the
+   * partition's leader.
+   */
+  async highWatermark(tp: TopicPartition): Promise<number> {
+    this.checkOpen();
+    const fetched = this.fetcher.state(tp).highWatermark;
+    if (fetched >= 0) return fetched;
+    const deadlineMs = this.ctx.seams.nowMs() + this.options.requestTimeoutMs;
+    const answers = await lookUpOffsets(this.ctx, [tp], LATEST_TIMESTAMP, "read_uncommitted", deadlineMs);
+    const answer = answers.get(offsetKey(tp.topic, tp.partition))!;
+    if (answer.error !== null) throw answer.error;
+    return answer.offset;
   }
 
   pause(partitions: readonly TopicPartition[]): void {
@@ -167,10 +185,14 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
       .map(({ topic, partition }) => ({ topic, partition }));
   }
 
-  /** The topic's partitions and their leaders, from fresh metadata; UNKNOWN_TOPIC_OR_PARTITION when it does not exist. */
+  /**
+   * The topic's partitions and their leaders, from fresh metadata. UNKNOWN_TOPIC_OR_PARTITION
+   * when it does not exist, or with `waitForTopic` when it does not within the client's
+   * request timeout.
+   */
   async partitionsFor(topic: string): Promise<PartitionInfo[]> {
     const deadlineMs = this.ctx.seams.nowMs() + this.ctx.requestTimeoutMs;
-    const leaders = await this.ctx.topicMetadata.describe(topic, deadlineMs);
+    const leaders = await this.ctx.topicMetadata.describe(topic, deadlineMs, this.options.waitForTopic);
     return leaders.partitions.map((p) => ({
       partition: p.partition,
       leader: p.leaderId < 0 ? null : p.leaderId,
@@ -221,6 +243,23 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
       }
     }
     this.membership.subscribe(topics);
+    if (!this.options.waitForTopic) for (const topic of new Set(topics)) this.checkSubscribed(topic);
+  }
+
+  /**
+   * The coordinator gives a member nothing of a topic that does not exist, so the
+   * application would wait without a word: ask the metadata, and hand the reader
+   * UNKNOWN_TOPIC_OR_PARTITION once the topic's absence is confirmed. Other failures
+   * (the cluster unreachable) are left to the group's own calls to report.
+   */
+  private checkSubscribed(topic: string): void {
+    const deadlineMs = this.ctx.seams.nowMs() + this.options.requestTimeoutMs;
+    this.ctx.topicMetadata.ensure(topic, deadlineMs, false).catch((e: unknown) => {
+      if (this.closed || !(e instanceof TidelogError) || e.code !== "UNKNOWN_TOPIC_OR_PARTITION") return;
+      if (e instanceof RetriesExhaustedError) return;
+      this.readerError ??= e;
+      this.fetcher.notifyReaders();
+    });
   }
 
   /** The member id and epoch in the group, once joined. */
@@ -241,10 +280,12 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
 
   /**
    * What a transactional producer commits for this consumer (consume-transform-produce,
-   * `tx.sendOffsets(consumer)`): the position after the last record the application
-   * finished with, on each partition it owns, with the group and this member's id and
-   * epoch (so a member the group moved on from cannot commit, KIP-447). Use it with
-   * autoCommit: false, so progress is committed only inside transactions.
+   * `tx.sendOffsets(consumer)`): on each partition it owns, the position after the records
+   * handed to the application so far, including the batch or record it holds now (the
+   * transaction being built is that input's output, as Kafka's consumer.position() after
+   * poll), with the group and this member's id and epoch (so a member the group moved on
+   * from cannot commit, KIP-447). Use it with autoCommit: false, so progress is committed
+   * only inside transactions.
    */
   transactionOffsets(): {
     groupId: string;
@@ -256,7 +297,10 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     if (groupId === null) throw new TidelogError("INVALID_CONFIG", "transactionOffsets() needs the groupId option");
     const member = this.membership;
     const owned = new Set((member?.assignment() ?? this.assignment()).map((tp) => tpKey(tp.topic, tp.partition)));
-    const offsets = [...this.processed.entries()].filter(([k]) => owned.has(k)).map(([, p]) => p);
+    const positions = new Map(this.processed);
+    const held = this.handingPosition;
+    if (held) positions.set(tpKey(held.topic, held.partition), held);
+    const offsets = [...positions.entries()].filter(([k]) => owned.has(k)).map(([, p]) => p);
     return {
       groupId,
       memberId: member?.memberId ?? "",
@@ -332,8 +376,9 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
     this.processed.set(tpKey(topic, partition), { topic, partition, offset: nextOffset });
   }
 
-  private setHanding(key: string | null): void {
+  private setHanding(key: string | null, position: CommittedPosition | null = null): void {
     this.handing = key;
+    this.handingPosition = key === null ? null : position;
     if (key === null) for (const w of this.handingWaiters.splice(0)) w();
   }
 
@@ -413,7 +458,11 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
       for (;;) {
         const batch = await this.nextBatch(epoch);
         if (batch === null) return;
-        this.setHanding(tpKey(batch.topic, batch.partition));
+        const end = batch.records[batch.records.length - 1];
+        this.setHanding(
+          tpKey(batch.topic, batch.partition),
+          end ? { topic: batch.topic, partition: batch.partition, offset: end.offset + 1 } : null,
+        );
         yield batch;
         const last = batch.records[batch.records.length - 1];
         if (last) this.markProcessed(batch.topic, batch.partition, last.offset + 1);
@@ -450,7 +499,11 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
           // The rest of a batch is dropped when its partition was revoked meanwhile.
           if (batch && i < batch.records.length && this.fetcher.states.has(tpKey(batch.topic, batch.partition))) {
             current = batch.records[i++] as ConsumerRecord;
-            this.setHanding(tpKey(current.topic, current.partition));
+            this.setHanding(tpKey(current.topic, current.partition), {
+              topic: current.topic,
+              partition: current.partition,
+              offset: current.offset + 1,
+            });
             return { done: false, value: current };
           }
           try {
@@ -513,6 +566,11 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
   private async nextBatch(epoch: number): Promise<ConsumerBatch | null> {
     for (;;) {
       if (this.closed || this.readerEpoch !== epoch) return null;
+      if (this.readerError !== null) {
+        const error = this.readerError;
+        this.readerError = null;
+        throw error;
+      }
       const batch = this.fetcher.nextBatch();
       if (batch !== null) return batch;
       await this.fetcher.waitForData();

@@ -33,7 +33,10 @@
  * per autoOffsetReset, or with "none" is handed to the application and the partition
  * stays stopped until a seek. A batch larger than maxPartitionBytes is fetched again
  * with a limit that fits it (up to maxBytes; beyond, MESSAGE_TOO_LARGE stops the
- * partition until a seek).
+ * partition until a seek). A partition whose topic (or partition number) the metadata
+ * confirms does not exist is handed to the application as UNKNOWN_TOPIC_OR_PARTITION and
+ * stopped until a seek or a new assign(), unless the consumer waits for topics
+ * (`waitForTopic`): then it is asked for until it exists.
  *
  * Event-loop only.
  */
@@ -91,19 +94,33 @@ export class PartitionState implements TopicPartition {
   maxBytes: number;
   /** An error for the application (OFFSET_OUT_OF_RANGE with autoOffsetReset "none"). */
   error: TidelogError | null = null;
+  /** Why the partition is not read until a seek or a new assignment: it does not exist. */
+  stoppedBy: TidelogError | null = null;
+  /** Since when the partition is looked for (assigned, assigned again, or sought): older answers do not stop it. */
+  lookedForSinceMs: number;
 
   constructor(
     readonly topic: string,
     readonly partition: number,
     maxBytes: number,
+    nowMs: number,
   ) {
     this.maxBytes = maxBytes;
+    this.lookedForSinceMs = nowMs;
+  }
+
+  /** Looks for a partition stopped as missing again (it may exist now). */
+  lookAgain(nowMs: number): void {
+    if (this.stoppedBy === null) return;
+    this.stoppedBy = null;
+    this.lookedForSinceMs = nowMs;
   }
 
   /** Moves to `offset` (both positions), or to a lookup; drops what was fetched for the old position. */
-  moveTo(target: number | Lookup): void {
+  moveTo(target: number | Lookup, nowMs: number): void {
     this.generation++;
     this.error = null;
+    this.lookAgain(nowMs);
     this.retries = 0;
     this.retryAtMs = 0;
     if (typeof target === "number") {
@@ -162,10 +179,13 @@ export class Fetcher {
   }
 
   assign(partitions: readonly TopicPartition[]): void {
+    const nowMs = this.ctx.seams.nowMs();
     const next = new Map<string, PartitionState>();
     for (const { topic, partition } of partitions) {
       const key = partitionKey(topic, partition);
-      next.set(key, this.states.get(key) ?? new PartitionState(topic, partition, this.options.maxPartitionBytes));
+      const kept = this.states.get(key);
+      kept?.lookAgain(nowMs);
+      next.set(key, kept ?? new PartitionState(topic, partition, this.options.maxPartitionBytes, nowMs));
     }
     for (const [key, state] of this.states) {
       if (next.has(key)) continue;
@@ -185,7 +205,7 @@ export class Fetcher {
   }
 
   seek(tp: TopicPartition, target: OffsetSpec): void {
-    this.state(tp).moveTo(target);
+    this.state(tp).moveTo(target, this.ctx.seams.nowMs());
     this.wake();
     this.notifyReaders();
   }
@@ -361,8 +381,14 @@ export class Fetcher {
     const fetches = new Map<string, PartitionState[]>();
     const fetchable = this.bufferedBytes < this.options.maxBufferedBytes;
     for (const state of this.states.values()) {
+      if (state.stoppedBy !== null) continue;
       if (state.retryAtMs > nowMs) {
         wakeAtMs = Math.min(wakeAtMs, state.retryAtMs);
+        continue;
+      }
+      const leader = this.leaderOf(state);
+      if (leader === "") {
+        this.stopIfAbsent(state);
         continue;
       }
       if (state.lookup !== null) {
@@ -376,22 +402,31 @@ export class Fetcher {
           this.notifyReaders();
           continue;
         }
-        group(lookups, this.leaderOf(state), state);
+        group(lookups, leader, state);
         continue;
       }
       if (!fetchable || state.inFetch || state.paused || state.fetchPosition === null) continue;
       if (state.bufferedBytes >= this.options.maxPartitionBytes) continue;
-      group(fetches, this.leaderOf(state), state);
+      group(fetches, leader, state);
     }
-    lookups.delete("");
-    fetches.delete("");
     for (const [address, states] of lookups) this.lookUp(address, states);
     for (const [address, states] of fetches) if (!this.fetches.has(address)) this.fetch(address, states);
     this.wakeTimer.arm(wakeAtMs);
   }
 
+  /** The partition leader's address; "" when unknown (a metadata refresh is then requested). */
   private leaderOf(state: PartitionState): string {
     return this.ctx.topicMetadata.leader(state.topic, state.partition)?.address ?? "";
+  }
+
+  /** Stops a partition the metadata confirms does not exist, and tells the application (unless it waits for topics). */
+  private stopIfAbsent(state: PartitionState): void {
+    if (this.options.waitForTopic) return;
+    const absent = this.ctx.topicMetadata.absent(state.topic, state.partition, state.lookedForSinceMs);
+    if (absent === null) return;
+    state.stoppedBy = absent;
+    state.error = absent;
+    this.notifyReaders();
   }
 
   private backOff(state: PartitionState, error: TidelogError): void {
@@ -559,7 +594,7 @@ export class Fetcher {
     const error = errorFromInfo(r.error);
     if (error !== null) {
       if (error.code === "OFFSET_OUT_OF_RANGE") {
-        state.moveTo("reset");
+        state.moveTo("reset", this.ctx.seams.nowMs());
         return false;
       }
       if (!error.retriable) {

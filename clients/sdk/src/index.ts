@@ -23,6 +23,8 @@ export type {
   NewTopic,
   OpenTransaction,
   PartitionDescription,
+  PartitionOffsetAtTime,
+  PartitionOffsets,
   PartitionProducers,
   PartitionsIncrease,
   ReplicaAssignment,
@@ -79,6 +81,7 @@ export type {
 export { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY, MAX_REQUEST_TIMEOUT_MS } from "./limits.js";
 export type { Logger } from "./logger.js";
 export { murmur2, toPositive } from "./murmur2.js";
+export { closestName } from "./option-names.js";
 export { partitionForKey } from "./partitioner.js";
 export { type OffsetsSource, type PartitionInfo, Producer, type Transaction } from "./producer.js";
 export type {

@@ -32,6 +32,7 @@ export const PRODUCER_OPTION_NAMES = names<ProducerOptions>()([
   "partitioner",
   "transactionalId",
   "transactionTimeoutMs",
+  "waitForTopic",
 ]);
 
 export const CONSUMER_OPTION_NAMES = names<ConsumerOptions>()([
@@ -50,6 +51,7 @@ export const CONSUMER_OPTION_NAMES = names<ConsumerOptions>()([
   "assignor",
   "autoCommit",
   "autoCommitIntervalMs",
+  "waitForTopic",
 ]);
 
 export const CLIENT_OPTION_NAMES = names<ClientOptions>()([
@@ -61,13 +63,29 @@ export const CLIENT_OPTION_NAMES = names<ClientOptions>()([
   "logger",
 ]);
 
+/**
+ * Names other Kafka clients use for a choice tidelog makes differently, with what to do
+ * instead: refused with that advice rather than a bare "unknown option".
+ */
+const NO_AUTO_CREATE =
+  "brokers never create a topic on first use: create it first (admin.createTopic, `tidelog topics create`), or pass waitForTopic: true to wait until it exists";
+const NOT_SUPPORTED: ReadonlyMap<string, string> = new Map([
+  // kafkajs's producer and consumer option, and Kafka's allow.auto.create.topics.
+  ["allowAutoTopicCreation", NO_AUTO_CREATE],
+  ["allowAutoCreateTopics", NO_AUTO_CREATE],
+]);
+
 /** INVALID_CONFIG for the first name of `given` that `known` does not list, with the nearest known name. */
 export function checkOptionNames(kind: string, given: object | null | undefined, known: readonly string[]): void {
   if (given === null || given === undefined) return;
   if (typeof given !== "object") throw new TidelogError("INVALID_CONFIG", `${kind} options must be an object`);
   for (const name of Object.keys(given)) {
     if (known.includes(name)) continue;
-    const near = nearest(name, known);
+    const advice = NOT_SUPPORTED.get(name);
+    if (advice !== undefined) {
+      throw new TidelogError("INVALID_CONFIG", `${kind} option '${name}' is not supported: ${advice}`);
+    }
+    const near = closestName(name, known);
     throw new TidelogError(
       "INVALID_CONFIG",
       `unknown ${kind} option '${name}'${near ? ` (did you mean '${near}'?)` : ""}; the options are ${known.join(", ")}`,
@@ -75,13 +93,17 @@ export function checkOptionNames(kind: string, given: object | null | undefined,
   }
 }
 
-/** The known name equal but for case, else within two edits, else null. */
-function nearest(name: string, known: readonly string[]): string | null {
+/**
+ * The known name equal to `name` but for case, else the nearest within `maxEdits` edits
+ * (case ignored), else null: what a "did you mean" offers. Exported for the CLI's own
+ * names (topic configs, environment variables).
+ */
+export function closestName(name: string, known: readonly string[], maxEdits = 2): string | null {
   const lower = name.toLowerCase();
   const sameCase = known.find((k) => k.toLowerCase() === lower);
   if (sameCase) return sameCase;
   let best: string | null = null;
-  let bestDistance = 3;
+  let bestDistance = maxEdits + 1;
   for (const k of known) {
     const d = editDistance(lower, k.toLowerCase());
     if (d < bestDistance) {

@@ -29,6 +29,7 @@ import { checkOptionNames, PRODUCER_OPTION_NAMES } from "./option-names.js";
 import type { Partitioner, ProducerOptions } from "./producer-types.js";
 import { MAX_MESSAGE_BYTES } from "./protocol/grpc.js";
 import { COMPRESSION_NAMES, type CompressionName } from "./record/batch-header.js";
+import { zstdUnavailable } from "./record/zstd-native.js";
 
 export interface ResolvedProducerOptions {
   readonly acks: 0 | 1 | -1;
@@ -46,6 +47,7 @@ export interface ResolvedProducerOptions {
   /** Null for a producer without transactions. */
   readonly transactionalId: string | null;
   readonly transactionTimeoutMs: number;
+  readonly waitForTopic: boolean;
 }
 
 /** Kafka's transaction.timeout.ms default. */
@@ -80,6 +82,8 @@ export function checkProducerOptions(o: ProducerOptions): ResolvedProducerOption
   if (!COMPRESSION_NAMES.includes(compression)) {
     throw invalid(`compression must be one of ${COMPRESSION_NAMES.join(", ")}, got ${String(compression)}`);
   }
+  const zstdProblem = compression === "zstd" ? zstdUnavailable() : null;
+  if (zstdProblem !== null) throw invalid(`compression "zstd" is not available: ${zstdProblem}`);
   const partitioner = o.partitioner ?? "murmur2";
   if (partitioner !== "murmur2" && typeof partitioner !== "function") {
     throw invalid(`partitioner must be "murmur2" or a function`);
@@ -93,8 +97,12 @@ export function checkProducerOptions(o: ProducerOptions): ResolvedProducerOption
       throw invalid('a transactional producer is idempotent with acks "all": leave acks and idempotent unset');
     }
   }
+  if (o.waitForTopic !== undefined && typeof o.waitForTopic !== "boolean") {
+    throw invalid(`waitForTopic must be true or false, got ${String(o.waitForTopic)}`);
+  }
   const resolved: ResolvedProducerOptions = {
     acks,
+    waitForTopic: o.waitForTopic ?? false,
     idempotent: o.idempotent ?? acks === -1,
     transactionalId,
     transactionTimeoutMs: integer(

@@ -51,6 +51,13 @@ export interface ProducerOptions {
   readonly transactionalId?: string;
   /** How long a transaction may stay open before the coordinator aborts it (transaction.timeout.ms); default 60000. */
   readonly transactionTimeoutMs?: number;
+  /**
+   * Brokers never create a topic on first use (Kafka's auto.create.topics.enable=false).
+   * false (the default): send() to a topic that does not exist fails with
+   * UNKNOWN_TOPIC_OR_PARTITION within about a second. true: it waits for the topic to be
+   * created, up to maxBlockMs (Kafka's producer behaviour).
+   */
+  readonly waitForTopic?: boolean;
 }
 
 export interface ProducerRecord {

@@ -14,7 +14,10 @@
  * Idempotent by default (acks -1): a retry never writes a record twice.
  *
  * A call with an invalid record (a value that is not a Buffer, string or null; a bad
- * timestamp or partition) is refused before any of its records is taken. A record larger
+ * timestamp or partition) is refused before any of its records is taken. A topic that
+ * does not exist fails the call with UNKNOWN_TOPIC_OR_PARTITION within about a second
+ * (brokers never create topics on use), or with `waitForTopic` is waited for up to
+ * maxBlockMs. A record larger
  * than maxRequestBytes or bufferMemory is refused with MESSAGE_TOO_LARGE.
  *
  * Safe to call from any number of async tasks; records from concurrent calls are
@@ -91,6 +94,7 @@ export class Producer {
       partitioner,
       customPartitioner: typeof o.partitioner === "function" ? o.partitioner : null,
       metadata: ctx.topicMetadata,
+      waitForTopic: o.waitForTopic,
       nowMs: ctx.seams.nowMs,
       logger: ctx.logger,
       wake: () => sender?.wake(),
@@ -267,10 +271,14 @@ export class Producer {
     return this.closed;
   }
 
-  /** The topic's partitions and their leaders, from fresh metadata; UNKNOWN_TOPIC_OR_PARTITION when it does not exist. */
+  /**
+   * The topic's partitions and their leaders, from fresh metadata. UNKNOWN_TOPIC_OR_PARTITION
+   * when it does not exist, or with `waitForTopic` when it does not within the client's
+   * request timeout.
+   */
   async partitionsFor(topic: string): Promise<PartitionInfo[]> {
     const deadlineMs = this.ctx.seams.nowMs() + this.ctx.requestTimeoutMs;
-    const leaders = await this.ctx.topicMetadata.describe(topic, deadlineMs);
+    const leaders = await this.ctx.topicMetadata.describe(topic, deadlineMs, this.options.waitForTopic);
     return leaders.partitions.map((p) => ({
       partition: p.partition,
       leader: p.leaderId < 0 ? null : p.leaderId,

@@ -10,7 +10,10 @@
  * the reservation is released when the batch is done (delivered or failed). When the
  * budget is spent the call waits in a FIFO queue (bounded by MAX_WAITING_SENDS) and later
  * calls queue behind it, so records keep their send() order; each waiting call fails
- * after maxBlockMs. A record larger than maxRequestBytes or bufferMemory is refused at
+ * after maxBlockMs. A call for a topic that does not exist fails with
+ * UNKNOWN_TOPIC_OR_PARTITION once the metadata confirms it (about a second, see
+ * topic-metadata.ts), unless the producer waits for topics (`waitForTopic`: then it
+ * waits up to maxBlockMs, as Kafka's producer waits for a topic's metadata). A record larger than maxRequestBytes or bufferMemory is refused at
  * once (MESSAGE_TOO_LARGE), as Kafka's producer refuses it.
  *
  * Invariants: `usedBytes` is the sum of the reservations of batches not yet done, and
@@ -85,6 +88,8 @@ export interface AccumulatorOptions {
   readonly partitioner: DefaultPartitioner;
   readonly customPartitioner: Partitioner | null;
   readonly metadata: TopicMetadataCache;
+  /** Wait up to maxBlockMs for a topic that does not exist (yet), instead of failing once its absence is confirmed. */
+  readonly waitForTopic: boolean;
   readonly nowMs: () => number;
   readonly logger: Logger;
   /** A batch is full or a waiting call may proceed: the sender should run soon. */
@@ -313,7 +318,7 @@ export class RecordAccumulator {
     const topic = call.topic;
     if (this.metadataWaits.has(topic)) return;
     this.metadataWaits.add(topic);
-    this.options.metadata.ensure(topic, call.deadlineMs).then(
+    this.options.metadata.ensure(topic, call.deadlineMs, this.options.waitForTopic).then(
       () => {
         this.metadataWaits.delete(topic);
         this.drainWaiting();

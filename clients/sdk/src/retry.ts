@@ -57,10 +57,18 @@ export class Retrier {
     private readonly logger: Logger,
   ) {}
 
+  /**
+   * `attempt` until it succeeds, fails with an error `shouldRetry` refuses, or the policy
+   * ends: its retry count or the call's deadline. `untilDeadline` drops the count, for
+   * operations whose retriable errors last as long as a failover does (a transaction
+   * coordinator finishing the previous instance's transaction), as Kafka's producer
+   * retries those until max.block.ms: the deadline still bounds them.
+   */
   async run<T>(
     operation: string,
     attempt: (a: Attempt) => Promise<T>,
     shouldRetry: (e: TidelogError) => boolean,
+    options: { untilDeadline?: boolean } = {},
   ): Promise<T> {
     const startMs = this.seams.nowMs();
     const deadlineMs = startMs + this.timeoutMs;
@@ -69,7 +77,7 @@ export class Retrier {
         return await attempt({ number, deadlineMs: Math.min(deadlineMs, this.seams.nowMs() + this.attemptTimeoutMs) });
       } catch (e) {
         if (!(e instanceof TidelogError) || !shouldRetry(e)) throw e;
-        const waitMs = this.nextWait(operation, e, number, startMs, deadlineMs);
+        const waitMs = this.nextWait(operation, e, number, startMs, deadlineMs, options.untilDeadline === true);
         this.logger.warn({ operation, attempt: number, waitMs, code: e.code, error: e.message }, "retrying");
         await this.seams.sleep(waitMs);
       }
@@ -77,9 +85,16 @@ export class Retrier {
   }
 
   /** How long to wait before attempt `number + 1`, or the final error when there is none. */
-  private nextWait(operation: string, e: TidelogError, number: number, startMs: number, deadlineMs: number): number {
+  private nextWait(
+    operation: string,
+    e: TidelogError,
+    number: number,
+    startMs: number,
+    deadlineMs: number,
+    untilDeadline: boolean,
+  ): number {
     const nowMs = this.seams.nowMs();
-    if (number > this.policy.retries) {
+    if (!untilDeadline && number > this.policy.retries) {
       throw new RetriesExhaustedError(operation, e, number, nowMs - startMs, "retries");
     }
     const waitMs = backoffMs(number, this.policy, this.seams.random);

@@ -15,6 +15,14 @@
  * goes back: an answer with a lower epoch than one already seen for a partition comes
  * from a broker with a lagging cache and its leader is not used.
  *
+ * Missing topics: brokers never create a topic because a client asked for it (Kafka's
+ * auto.create.topics.enable=false). A topic (or a partition number) the answers say does
+ * not exist is taken as absent only once answers spanning MISSING_TOPIC_CONFIRM_MS all
+ * said so: a topic just created may not have reached every broker's metadata yet (the
+ * controller answers CreateTopics once its own image has it, not the others'). Callers
+ * that do not wait for topics (`absent`, `ensure(..., false)`) then get
+ * UNKNOWN_TOPIC_OR_PARTITION within about that long, not after their whole timeout.
+ *
  * Not thread-shared state in the JavaScript sense: all methods run on the event loop.
  */
 import { setTimeout as sleepMs } from "node:timers/promises";
@@ -71,10 +79,29 @@ interface Tracked {
   lastUsedMs: number;
 }
 
+/**
+ * How long answers must keep saying that a topic (or partition) does not exist before it
+ * is reported absent: covers a new topic's metadata reaching the other brokers (their
+ * etcd watch, milliseconds when healthy), at the cost of that much delay before a typo
+ * in a topic name is reported.
+ */
+export const MISSING_TOPIC_CONFIRM_MS = 1_000;
+
+/**
+ * What the answers said of a topic's size: `partitions` -1 when it did not exist; the
+ * same in answers to requests sent from `sinceMs` to `lastMs`.
+ */
+interface TopicShape {
+  partitions: number;
+  sinceMs: number;
+  lastMs: number;
+}
+
 export class TopicMetadataCache {
   private readonly topics = new Map<string, TopicLeaders>();
   private readonly tracked = new Map<string, Tracked>();
   private readonly epochs = new Map<string, number>();
+  private readonly shapes = new Map<string, TopicShape>();
   private known: readonly string[] = [];
   private cursor = 0;
   private fetchedAtMs = Number.NEGATIVE_INFINITY;
@@ -131,8 +158,9 @@ export class TopicMetadataCache {
 
   /**
    * The topic's leaders, refreshing until they are known or `deadlineMs` passes. A topic
-   * that does not exist is waited for (it may be being created) unless `waitForTopic` is
-   * false; a non-retriable topic error is thrown at once.
+   * that does not exist is waited for (it may be being created) when `waitForTopic`;
+   * otherwise it fails with UNKNOWN_TOPIC_OR_PARTITION once its absence is confirmed (see
+   * the header). A non-retriable topic error is thrown at once.
    */
   async ensure(topic: string, deadlineMs: number, waitForTopic = true): Promise<TopicLeaders> {
     this.track(topic);
@@ -141,7 +169,9 @@ export class TopicMetadataCache {
     for (let attempt = 1; ; attempt++) {
       const cached = this.topics.get(topic);
       if (cached && cached.error === null && cached.partitions.length > 0) return cached;
-      if (cached?.error && (!cached.error.retriable || !waitForTopic)) throw cached.error;
+      if (cached?.error && !cached.error.retriable) throw cached.error;
+      const absent = waitForTopic ? null : this.absent(topic, undefined, startMs);
+      if (absent) throw absent;
       if (attempt > 1) {
         const waitMs = backoffMs(attempt - 1, this.options.retry, this.options.random);
         if (this.options.nowMs() + waitMs >= deadlineMs) {
@@ -164,10 +194,37 @@ export class TopicMetadataCache {
   }
 
   /**
-   * The topic's partitions and leaders as the cluster sees them now (a refresh first,
-   * whatever the cache holds); UNKNOWN_TOPIC_OR_PARTITION at once when it does not exist.
+   * UNKNOWN_TOPIC_OR_PARTITION when every answer to requests sent over
+   * MISSING_TOPIC_CONFIRM_MS since `askedSinceMs` (when the caller began to look) said
+   * the topic does not exist (or, given `partition`, that it has no such partition); null
+   * while it exists or may still be being created. Answers from before the caller began
+   * do not count: they may predate the topic's creation, or a partition added since.
    */
-  async describe(topic: string, deadlineMs: number): Promise<TopicLeaders> {
+  absent(topic: string, partition?: number, askedSinceMs = Number.NEGATIVE_INFINITY): TidelogError | null {
+    const shape = this.shapes.get(topic);
+    if (shape === undefined) return null;
+    if (shape.lastMs - Math.max(shape.sinceMs, askedSinceMs) < MISSING_TOPIC_CONFIRM_MS) return null;
+    if (shape.partitions < 0) {
+      return new TidelogError(
+        "UNKNOWN_TOPIC_OR_PARTITION",
+        `topic '${topic}' does not exist (topics are not created on first use)`,
+      );
+    }
+    if (partition !== undefined && partition >= shape.partitions) {
+      return new TidelogError(
+        "UNKNOWN_TOPIC_OR_PARTITION",
+        `topic '${topic}' has ${shape.partitions} partition${shape.partitions === 1 ? "" : "s"}; there is no partition ${partition}`,
+      );
+    }
+    return null;
+  }
+
+  /**
+   * The topic's partitions and leaders as the cluster sees them now (a refresh first,
+   * whatever the cache holds); UNKNOWN_TOPIC_OR_PARTITION once its absence is confirmed
+   * (about MISSING_TOPIC_CONFIRM_MS), or with `waitForTopic` it is waited for until `deadlineMs`.
+   */
+  async describe(topic: string, deadlineMs: number, waitForTopic = false): Promise<TopicLeaders> {
     this.track(topic);
     try {
       await this.refresh(deadlineMs);
@@ -175,7 +232,7 @@ export class TopicMetadataCache {
       // ensure() below retries what can be retried and reports the rest.
       if (!(e instanceof TidelogError)) throw e;
     }
-    return this.ensure(topic, deadlineMs, false);
+    return this.ensure(topic, deadlineMs, waitForTopic);
   }
 
   /** One refresh of every tracked topic; joins the refresh in flight when it covers them. */
@@ -224,6 +281,7 @@ export class TopicMetadataCache {
       for (const p of cached?.partitions ?? []) this.epochs.delete(epochKey(cached!.topicId || topic, p.partition));
       this.tracked.delete(topic);
       this.topics.delete(topic);
+      this.shapes.delete(topic);
     }
   }
 
@@ -242,10 +300,11 @@ export class TopicMetadataCache {
   private async fetchOnce(topics: readonly string[], deadlineMs: number): Promise<void> {
     const waitMs = this.lastAttemptMs + METADATA_REFRESH_BACKOFF_MS - this.options.nowMs();
     if (waitMs > 0) await sleepMs(waitMs);
-    this.lastAttemptMs = this.options.nowMs();
+    const sentMs = this.options.nowMs();
+    this.lastAttemptMs = sentMs;
     try {
       const response = await this.options.fetch(this.nextAddress(), { topics: [...topics] }, deadlineMs);
-      this.store(response, topics);
+      this.store(response, topics, sentMs);
       this.lastError = null;
     } catch (e) {
       if (e instanceof TidelogError) this.lastError = e;
@@ -254,7 +313,8 @@ export class TopicMetadataCache {
     for (const listener of this.listeners) listener();
   }
 
-  private store(response: wire.MetadataResponse__Output, asked: readonly string[]): void {
+  /** Takes an answer to a request sent at `sentMs`. */
+  private store(response: wire.MetadataResponse__Output, asked: readonly string[], sentMs: number): void {
     const brokers = new Map<number, string>();
     for (const b of response.brokers) brokers.set(b.id, addressOf(b.host, b.port));
     if (brokers.size > 0) this.known = [...brokers.values()];
@@ -262,8 +322,25 @@ export class TopicMetadataCache {
     const askedSet = new Set(asked);
     for (const t of response.topics) {
       if (!askedSet.has(t.name)) continue;
-      this.topics.set(t.name, this.toTopic(t, brokers));
+      const leaders = this.toTopic(t, brokers);
+      this.topics.set(t.name, leaders);
+      this.noteShape(leaders, sentMs);
     }
+  }
+
+  /**
+   * Remembers since when the answers agree on the topic's partition count (-1: it does
+   * not exist), timed by when each request was sent: what the cluster held by then.
+   */
+  private noteShape(leaders: TopicLeaders, sentMs: number): void {
+    let partitions = leaders.partitions.length;
+    if (leaders.error !== null) {
+      if (leaders.error.code !== "UNKNOWN_TOPIC_OR_PARTITION") return;
+      partitions = -1;
+    }
+    const shape = this.shapes.get(leaders.name);
+    if (shape !== undefined && shape.partitions === partitions) shape.lastMs = Math.max(shape.lastMs, sentMs);
+    else this.shapes.set(leaders.name, { partitions, sinceMs: sentMs, lastMs: sentMs });
   }
 
   private toTopic(t: wire.TopicMetadata__Output, brokers: ReadonlyMap<number, string>): TopicLeaders {

@@ -374,6 +374,9 @@ export class TransactionManager {
         if (e instanceof TransportError) this.coordinatorAddress = null;
         return e instanceof TransportError || RETRIED.has(e.code);
       },
+      // A coordinator failover (loading, then aborting the previous instance's open
+      // transaction) outlasts the default retry count; the call's deadline bounds it.
+      { untilDeadline: true },
     );
   }
 

@@ -12,6 +12,10 @@
  *
  * Output is written a batch at a time and waits for a slow reader (bounded by the
  * consumer's prefetch).
+ *
+ * A topic that does not exist is an error (exit 1) within about a second, with or
+ * without --group; --wait-for-topic waits for it to be created instead (until an
+ * interruption or --idle-timeout).
  */
 import { isUtf8 } from "node:buffer";
 import { Option } from "@commander-js/extra-typings";
@@ -20,14 +24,17 @@ import {
   type ConsumerRecord,
   DEFAULT_REQUEST_TIMEOUT_MS,
   type IsolationLevel,
+  isTidelogError,
   type OffsetSpec,
+  type PartitionInfo,
   TidelogError,
   type TopicPartition,
 } from "@tidelog/client";
 import { parseNonNegativeInt, parsePositiveInt, parseSeparator, parseTime, parseTopicName } from "../args.js";
 import { UsageError } from "../exit-codes.js";
 import { examples } from "../help.js";
-import { writeOut } from "../io.js";
+import { type CliIo, writeOut } from "../io.js";
+import { count } from "../output.js";
 import type { Program } from "../program.js";
 import type { Session } from "../session.js";
 import { parseGroupId } from "./groups.js";
@@ -46,6 +53,7 @@ interface ConsumeOptions {
   readonly keySeparator?: string;
   readonly group?: string;
   readonly isolation?: IsolationLevel;
+  readonly waitForTopic?: true;
 }
 
 function collectPartition(value: string, previous: number[] | undefined): number[] {
@@ -86,12 +94,18 @@ export function registerConsumeCommand(program: Program, session: Session): void
         .choices(["read_committed", "read_uncommitted"] as const)
         .default("read_committed" as const),
     )
+    .option("--wait-for-topic", "wait for the topic to be created instead of failing when it does not exist")
     .addHelpText(
       "after",
       `
 Starts at the end of each partition (only new records) unless --from-beginning, --offset
-or --from-time says otherwise; --offset past the end of a partition is an error.
---json (global) is the same as --format json. A summary goes to stderr when it stops.
+or --from-time says otherwise; --offset outside a partition's log is an error naming its
+log start and end offsets (tidelog offsets <topic> shows them). --json (global) is the
+same as --format json. A summary goes to stderr when it stops.
+
+A topic that does not exist is an error (exit 1) within about a second, with or without
+--group: topics are not created on first use. --wait-for-topic waits for it instead,
+until it is created, Ctrl-C or --idle-timeout.
 
 With --group the partitions are shared with the group's other members and reading
 resumes at the group's committed offsets (where nothing is committed: the end, or the
@@ -112,37 +126,169 @@ ${examples(
   "tidelog consume orders --from-beginning --idle-timeout 1000 > dump.txt",
   "tidelog consume orders --group billing --from-beginning --idle-timeout 5000",
   "tidelog consume orders --from-beginning --isolation read_uncommitted --idle-timeout 2000",
+  "tidelog consume new-topic --wait-for-topic --from-beginning",
 )}`,
     )
     .action(async (topic, options, command) => {
       const globals = command.optsWithGlobals();
       const output = session.begin(globals);
       session.jsonLines = true;
+      session.hintMissingTopic(topic);
       const start = startOf(options);
-      const requestTimeoutMs = session.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-      let consumer: Consumer;
-      if (options.group !== undefined) {
-        consumer = session.sdk().consumer({
+      const format = options.format ?? (output.json ? "json" : "text");
+      const stopper = new Stopper(session.io, options.idleTimeout);
+      try {
+        const consumer = await startReading(session, topic, options, start, stopper);
+        const printed = consumer === null ? 0 : await printRecords(session, consumer, options, format, stopper);
+        output.note(`Consumed ${count(printed, "record")} from ${topic}.`);
+      } finally {
+        stopper.close();
+      }
+    });
+}
+
+/**
+ * The consumer, assigned or subscribed and positioned; null when the run was stopped
+ * (interrupted, or --idle-timeout) while waiting for the topic to be created.
+ */
+async function startReading(
+  session: Session,
+  topic: string,
+  options: ConsumeOptions,
+  start: OffsetSpec,
+  stopper: Stopper,
+): Promise<Consumer | null> {
+  const requestTimeoutMs = session.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const waitForTopic = options.waitForTopic === true;
+  const common = { isolationLevel: options.isolation, requestTimeoutMs, waitForTopic };
+  const consumer =
+    options.group === undefined
+      ? session.sdk().consumer({ ...common, autoOffsetReset: options.offset !== undefined ? "none" : "latest" })
+      : session.sdk().consumer({
+          ...common,
           groupId: options.group,
           autoOffsetReset: options.fromBeginning ? "earliest" : "latest",
-          isolationLevel: options.isolation,
-          requestTimeoutMs,
         });
-        consumer.subscribe([topic]);
-      } else {
-        consumer = session.sdk().consumer({
-          autoOffsetReset: options.offset !== undefined ? "none" : "latest",
-          isolationLevel: options.isolation,
-          requestTimeoutMs,
-        });
-        const assigned = await partitionsToRead(consumer, topic, options.partition);
-        consumer.assign(assigned);
-        for (const tp of assigned) consumer.seek(tp, start);
-      }
-      const format = options.format ?? (output.json ? "json" : "text");
-      const printed = await printRecords(session, consumer, options, format);
-      output.note(`Consumed ${printed} records from ${topic}.`);
+  try {
+    if (options.group !== undefined) {
+      // Fail before joining the group when the topic does not exist (the group would wait).
+      if (!waitForTopic) await consumer.partitionsFor(topic);
+      consumer.subscribe([topic]);
+      return consumer;
+    }
+    const partitions = waitForTopic
+      ? await partitionsOnceCreated(consumer, topic, stopper)
+      : await consumer.partitionsFor(topic);
+    if (partitions === null) {
+      await consumer.close();
+      return null;
+    }
+    const assigned = partitionsToRead(topic, partitions.length, options.partition);
+    if (options.offset !== undefined) await checkOffsetInRange(session, topic, assigned, options.offset);
+    consumer.assign(assigned);
+    for (const tp of assigned) consumer.seek(tp, start);
+    return consumer;
+  } catch (e) {
+    await consumer.close();
+    throw e;
+  }
+}
+
+/**
+ * --offset must be within each partition's log: from its log start offset up to its log
+ * end (the next offset to be written, where reading waits for new records). Checked
+ * before reading, so the error names the range rather than the consumer's reset policy.
+ */
+async function checkOffsetInRange(
+  session: Session,
+  topic: string,
+  partitions: readonly TopicPartition[],
+  offset: number,
+): Promise<void> {
+  const ranges = await session.admin().fetchTopicOffsets(topic);
+  for (const { partition } of partitions) {
+    const range = ranges[partition];
+    // Not known (no leader now): the consumer finds out when it reads.
+    if (range === undefined || range.earliest === null || range.latest === null) continue;
+    const { earliest, latest } = range;
+    if (offset >= earliest && offset <= latest) continue;
+    const held =
+      earliest === latest ? "it holds no records" : `its records are at offsets ${earliest} to ${latest - 1}`;
+    const where = offset > latest ? "past the end of" : "before the start of";
+    throw new TidelogError(
+      "OFFSET_OUT_OF_RANGE",
+      `--offset ${offset} is ${where} ${topic} partition ${partition}: ${held} (log start offset ${earliest}, log end offset ${latest})`,
+    );
+  }
+}
+
+/** The topic's partitions once it exists, asking again until then; null when the run is stopped first. */
+async function partitionsOnceCreated(
+  consumer: Consumer,
+  topic: string,
+  stopper: Stopper,
+): Promise<PartitionInfo[] | null> {
+  while (!stopper.stopped) {
+    // A consumer that waits for topics asks until its request timeout, then says the topic is unknown.
+    const asked = consumer.partitionsFor(topic);
+    asked.catch(() => {});
+    const answer = await Promise.race([asked, stopper.whenStopped]);
+    if (answer === "stopped") return null;
+    try {
+      return await asked;
+    } catch (e) {
+      if (!isTidelogError(e, "UNKNOWN_TOPIC_OR_PARTITION")) throw e;
+    }
+  }
+  return null;
+}
+
+/**
+ * What ends a run besides --count: an interruption (Ctrl-C, SIGTERM, stdout closed) or
+ * --idle-timeout with nothing printed, whether reading or still waiting for the topic.
+ */
+class Stopper {
+  stopped = false;
+  readonly whenStopped: Promise<"stopped">;
+  private wake: () => void = () => {};
+  private idle: NodeJS.Timeout | null = null;
+  private readonly listeners = new Set<() => void>();
+  private readonly uninstall: (() => void) | undefined;
+
+  constructor(
+    io: CliIo,
+    private readonly idleTimeoutMs: number | undefined,
+  ) {
+    this.whenStopped = new Promise((resolve) => {
+      this.wake = () => resolve("stopped");
     });
+    this.uninstall = io.onInterrupt?.(() => this.stop());
+    this.armIdle();
+  }
+
+  /** Starts --idle-timeout over: something was printed. */
+  armIdle(): void {
+    if (this.idleTimeoutMs === undefined || this.stopped) return;
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(() => this.stop(), this.idleTimeoutMs);
+  }
+
+  onStop(listener: () => void): void {
+    if (this.stopped) listener();
+    else this.listeners.add(listener);
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.wake();
+    for (const listener of this.listeners) listener();
+  }
+
+  close(): void {
+    if (this.idle) clearTimeout(this.idle);
+    this.uninstall?.();
+  }
 }
 
 function startOf(options: ConsumeOptions): OffsetSpec {
@@ -160,19 +306,14 @@ function startOf(options: ConsumeOptions): OffsetSpec {
   return "latest";
 }
 
-async function partitionsToRead(
-  consumer: Consumer,
-  topic: string,
-  wanted: readonly number[] | undefined,
-): Promise<TopicPartition[]> {
-  const partitions = await consumer.partitionsFor(topic);
-  if (wanted === undefined) return partitions.map((p) => ({ topic, partition: p.partition }));
+function partitionsToRead(topic: string, count: number, wanted: readonly number[] | undefined): TopicPartition[] {
+  if (wanted === undefined) return Array.from({ length: count }, (_, partition) => ({ topic, partition }));
   const unique = [...new Set(wanted)];
   for (const p of unique) {
-    if (p >= partitions.length) {
+    if (p >= count) {
       throw new TidelogError(
         "UNKNOWN_TOPIC_OR_PARTITION",
-        `topic ${topic} has ${partitions.length} partitions; there is no partition ${p}`,
+        `topic ${topic} has ${count} partitions; there is no partition ${p}`,
       );
     }
   }
@@ -185,24 +326,18 @@ async function printRecords(
   consumer: Consumer,
   options: ConsumeOptions,
   format: Format,
+  stopper: Stopper,
 ): Promise<number> {
   const limit = options.count ?? Number.POSITIVE_INFINITY;
   const separator = options.keySeparator ?? "\t";
   const line = format === "json" ? jsonLine : (r: ConsumerRecord) => textLine(r, options.printKey === true, separator);
-  let idle: NodeJS.Timeout | null = null;
-  const armIdle = () => {
-    if (options.idleTimeout === undefined) return;
-    if (idle) clearTimeout(idle);
-    idle = setTimeout(() => consumer.stop(), options.idleTimeout);
-  };
-  const uninstall = session.io.onInterrupt?.(() => consumer.stop());
+  stopper.onStop(() => consumer.stop());
   let printed = 0;
   // The next offset after the last record printed, per partition: what a group commits.
   // (With --count a batch may be cut short, so the consumer's own notion of processed
   // records would be wrong for its last batch.)
   const positions = new Map<string, { topic: string; partition: number; offset: number }>();
   try {
-    armIdle();
     for await (const batch of consumer.batches()) {
       let text = "";
       let last = -1;
@@ -220,12 +355,10 @@ async function printRecords(
         });
       }
       if (printed >= limit) break;
-      armIdle();
+      stopper.armIdle();
     }
     if (options.group !== undefined && positions.size > 0) await consumer.commit([...positions.values()]);
   } finally {
-    if (idle) clearTimeout(idle);
-    uninstall?.();
     await consumer.close();
   }
   return printed;

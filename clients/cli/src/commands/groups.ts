@@ -18,7 +18,7 @@ import {
 import { collectTopicNames, parseNonNegativeInt, parseTime } from "../args.js";
 import { ExitCode, exitCodeFor, UsageError } from "../exit-codes.js";
 import { examples } from "../help.js";
-import { errorJson, type Output } from "../output.js";
+import { count, errorJson, type Output } from "../output.js";
 import type { Program } from "../program.js";
 import type { Session } from "../session.js";
 
@@ -98,7 +98,11 @@ function registerDescribe(groups: Groups, session: Session): void {
 State is empty (no members), assigning (a new target assignment is being computed),
 reconciling (some members have not yet taken up their target) or stable. Lag is the
 log end offset (high watermark) minus the committed offset; "-" means nothing is
-committed for that partition yet.
+committed for that partition yet, and such partitions are left out of the total lag
+(as Kafka's tools do: where the group would start there depends on its reset policy).
+Lag (s) is the age of the partition's oldest unconsumed record (now minus the timestamp
+of the record at the committed offset): what to alert on, since a lag in records means
+little without the rate; 0 when nothing is unconsumed.
 ${examples("tidelog groups describe billing", "tidelog groups describe billing --json | jq '.offsets[].lag'")}`,
     )
     .action(async (groupId, _options, command) => {
@@ -115,9 +119,9 @@ function tps(list: readonly TopicPartition[]): string {
 }
 
 function printGroup(output: Output, groupId: string, status: GroupStatus): void {
-  const { description: d, offsets, totalLag } = status;
+  const { description: d, offsets, totalLag, maxLagSeconds } = status;
   if (output.json) {
-    output.document({ groupId, description: d, offsets, totalLag });
+    output.document({ groupId, description: d, offsets, totalLag, maxLagSeconds });
     return;
   }
   if (d === null) {
@@ -149,17 +153,25 @@ function printGroup(output: Output, groupId: string, status: GroupStatus): void 
     return;
   }
   output.table(
-    ["Topic", "Partition", "Committed", "Log end offset", "Lag", "Owner"],
+    ["Topic", "Partition", "Committed", "Log end offset", "Lag", "Lag (s)", "Owner"],
     offsets.map((o) => [
       o.topic,
       o.partition,
       o.committed < 0 ? null : o.committed,
       o.logEndOffset < 0 ? null : o.logEndOffset,
       o.lag,
+      o.lagSeconds === null ? null : o.lagSeconds.toFixed(1),
       o.memberId,
     ]),
   );
-  output.line(`Total lag: ${totalLag}`);
+  // Kafka's tools count lag only where there is a commit; say so rather than let a "-" row read as 0.
+  const uncounted = offsets.filter((o) => o.lag === null).length;
+  const note =
+    uncounted === 0
+      ? ""
+      : ` (partitions with a commit only; ${count(uncounted, "partition")} without one, shown as "-", not counted)`;
+  output.line(`Total lag: ${count(totalLag, "record")}${note}`);
+  if (maxLagSeconds !== null) output.line(`Oldest unconsumed record: ${maxLagSeconds.toFixed(1)} s old`);
 }
 
 interface ResetOptions {

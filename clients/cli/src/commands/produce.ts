@@ -5,10 +5,16 @@
  * adds headers. A summary goes to stderr; with --json, one delivery report per record on
  * stdout as it is acknowledged, in input order.
  *
- * Bounded (limits.ts): at most PRODUCE_MAX_PENDING_SENDS sends of PRODUCE_RECORDS_PER_SEND records await their
- * answer; reading stdin waits while they do. The first failed delivery stops reading; the
- * records already sent are still awaited, then the command exits 1 (or 3 when the
- * cluster could not be reached).
+ * Streaming: the lines of each read from stdin are handed to the producer at once, so
+ * batching is the producer's (by --linger-ms and --batch-size), never a line count:
+ * `tail -F app.log | tidelog produce logs` sends each line within the linger time, and
+ * bulk input (a pipe reads 64 KiB at a time) still fills large batches.
+ *
+ * Bounded (limits.ts): at most PRODUCE_MAX_PENDING_SENDS sends of at most
+ * PRODUCE_RECORDS_PER_SEND records await their answer; reading stdin waits while they
+ * do (and the producer's bufferMemory bounds the bytes). The first failed delivery stops
+ * reading; the records already sent are still awaited, then the command exits 1 (or 3
+ * when the cluster could not be reached).
  */
 import { Option } from "@commander-js/extra-typings";
 import {
@@ -33,7 +39,7 @@ import { examples } from "../help.js";
 import { type CliIo, writeOut } from "../io.js";
 import { PRODUCE_MAX_LINE_BYTES, PRODUCE_MAX_PENDING_SENDS, PRODUCE_RECORDS_PER_SEND } from "../limits.js";
 import { readLines } from "../line-reader.js";
-import type { Output } from "../output.js";
+import { count, type Output } from "../output.js";
 import type { Program } from "../program.js";
 import type { Session } from "../session.js";
 
@@ -45,6 +51,7 @@ interface ProduceOptions {
   readonly header?: { key: string; value: string }[];
   readonly lingerMs?: number;
   readonly batchSize?: number;
+  readonly waitForTopic?: true;
 }
 
 export function registerProduceCommand(program: Program, session: Session): void {
@@ -67,6 +74,10 @@ export function registerProduceCommand(program: Program, session: Session): void
       parseNonNegativeInt(v, 60_000),
     )
     .option("--batch-size <bytes>", "target batch size (default 16384)", (v) => parsePositiveInt(v, 16 * 1024 * 1024))
+    .option(
+      "--wait-for-topic",
+      "wait (up to --timeout) for the topic to be created instead of failing when it does not exist",
+    )
     .addHelpText(
       "after",
       `
@@ -74,6 +85,13 @@ Each line is one record: its bytes are the value (a trailing \\r is dropped; an 
 is an empty value). With --key-separator, the part before the first separator is the key;
 a line without it has no key. Keyed records go to the partition Kafka's clients would
 choose for the key (murmur2), so a key's records stay in order.
+
+Lines are sent as they arrive (a line typed by hand, or from tail -F, goes out within
+--linger-ms); the producer batches what arrives together. The command ends at the end of
+input (Ctrl-D on a terminal), or on Ctrl-C after delivering what was read.
+
+A topic that does not exist is an error (exit 1) within about a second: topics are not
+created on first use. --wait-for-topic waits for it instead, up to --timeout.
 
 Output: a summary on stderr ("Produced N records (B bytes) to T in S s, R records/s").
 With --json, one JSON line per record on stdout, in input order:
@@ -89,6 +107,7 @@ ${examples(
     .action(async (topic, options, command) => {
       const output = session.begin(command.optsWithGlobals());
       session.jsonLines = true;
+      session.hintMissingTopic(topic);
       const producer = makeProducer(session, options);
       const partitions = await producer.partitionsFor(topic);
       if (options.partition !== undefined && options.partition >= partitions.length) {
@@ -115,27 +134,25 @@ function makeProducer(session: Session, options: ProduceOptions): Producer {
     requestTimeoutMs: timeoutMs,
     deliveryTimeoutMs: timeoutMs + lingerMs,
     maxBlockMs: timeoutMs,
+    waitForTopic: options.waitForTopic === true,
   });
 }
 
-interface PendingSend {
-  readonly reports: Promise<DeliveryReport[]>;
-  readonly records: number;
-  readonly bytes: number;
-}
-
-/** One run of the command: reads, sends, awaits in order, reports. */
+/** One run of the command: reads, sends, reports in input order as answers arrive. */
 class ProduceRun {
-  private readonly pending: PendingSend[] = [];
+  /** The reporting step of each send not yet reported, oldest first; at most PRODUCE_MAX_PENDING_SENDS. */
+  private readonly unreported: Promise<void>[] = [];
+  /** The last send's reporting step: each waits for the one before, so reports keep input order. */
+  private reported: Promise<void> = Promise.resolve();
   private readonly separator: Buffer | null;
   private readonly headers: { key: string; value: string }[] | undefined;
-  private chunk: ProducerRecord[] = [];
-  private chunkBytes = 0;
   private delivered = 0;
   private deliveredBytes = 0;
   private failed = 0;
   private failure: unknown = null;
   private interrupted = false;
+  /** Ends a wait for input: the command was interrupted, or a delivery failed. */
+  private wakeReader: () => void = () => {};
 
   constructor(
     private readonly topic: string,
@@ -150,18 +167,16 @@ class ProduceRun {
 
   async execute(): Promise<ExitCode> {
     const startMs = Date.now();
-    let wake: () => void = () => {};
-    const interruption = new Promise<"interrupted">((resolve) => {
-      wake = () => resolve("interrupted");
+    const stopped = new Promise<"stopped">((resolve) => {
+      this.wakeReader = () => resolve("stopped");
     });
     const uninstall = this.io.onInterrupt?.(() => {
       this.interrupted = true;
-      wake();
+      this.wakeReader();
     });
     try {
-      await this.readAll(interruption);
-      if (this.failure === null) await this.sendChunk();
-      while (this.pending.length > 0) await this.settleOldest();
+      await this.readAll(stopped);
+      await this.reported;
     } finally {
       uninstall?.();
       if (this.interrupted) this.io.stdin?.destroy?.();
@@ -173,20 +188,48 @@ class ProduceRun {
     return exitCodeFor(this.failure);
   }
 
-  private async readAll(interruption: Promise<"interrupted">): Promise<void> {
+  /** Sends each read's lines as soon as they are read, until the input ends, a delivery fails, or an interruption. */
+  private async readAll(stopped: Promise<"stopped">): Promise<void> {
     if (this.io.stdin === undefined) return;
     const lines = readLines(this.io.stdin, PRODUCE_MAX_LINE_BYTES)[Symbol.asyncIterator]();
     for (;;) {
-      const step = await Promise.race([lines.next(), interruption]);
-      if (step === "interrupted" || step.done) break;
-      for (const line of step.value) this.add(line);
-      if (this.chunk.length >= PRODUCE_RECORDS_PER_SEND) await this.sendChunk();
-      if (this.failure !== null || this.interrupted) break;
+      const step = await Promise.race([lines.next(), stopped]);
+      if (step === "stopped" || step.done) break;
+      await this.send(step.value);
+      if (this.stopping) break;
     }
-    if (this.failure !== null || this.interrupted) lines.return().catch(() => {});
+    if (this.stopping) lines.return().catch(() => {});
   }
 
-  private add(line: Buffer): void {
+  private get stopping(): boolean {
+    return this.failure !== null || this.interrupted;
+  }
+
+  /**
+   * Hands the lines to the producer now, PRODUCE_RECORDS_PER_SEND per send() call at most:
+   * the producer batches them by its linger time, so a line typed by hand goes out within
+   * lingerMs and bulk input still fills large batches. Waits while
+   * PRODUCE_MAX_PENDING_SENDS sends are unreported.
+   */
+  private async send(lines: readonly Buffer[]): Promise<void> {
+    for (let from = 0; from < lines.length && !this.stopping; from += PRODUCE_RECORDS_PER_SEND) {
+      const records: ProducerRecord[] = [];
+      let bytes = 0;
+      for (const line of lines.slice(from, from + PRODUCE_RECORDS_PER_SEND)) {
+        records.push(this.record(line));
+        bytes += line.length;
+      }
+      const reports = this.producer.send(this.topic, records);
+      // Its failure is handled in turn by report(); until then it must not count as unhandled.
+      reports.catch(() => {});
+      const previous = this.reported;
+      this.reported = previous.then(() => this.report(reports, records.length, bytes));
+      this.unreported.push(this.reported);
+      if (this.unreported.length >= PRODUCE_MAX_PENDING_SENDS) await this.unreported.shift();
+    }
+  }
+
+  private record(line: Buffer): ProducerRecord {
     let key: Buffer | null = null;
     let value = line;
     if (this.separator !== null) {
@@ -196,50 +239,35 @@ class ProduceRun {
         value = line.subarray(at + this.separator.length);
       }
     }
-    const record: ProducerRecord = {
+    return {
       key,
       value,
       ...(this.headers === undefined ? {} : { headers: this.headers }),
       ...(this.options.partition === undefined ? {} : { partition: this.options.partition }),
     };
-    this.chunk.push(record);
-    this.chunkBytes += line.length;
   }
 
-  private async sendChunk(): Promise<void> {
-    if (this.chunk.length === 0) return;
-    const records = this.chunk;
-    this.pending.push({
-      reports: this.producer.send(this.topic, records),
-      records: records.length,
-      bytes: this.chunkBytes,
-    });
-    this.chunk = [];
-    this.chunkBytes = 0;
-    if (this.pending.length >= PRODUCE_MAX_PENDING_SENDS) await this.settleOldest();
-  }
-
-  /** Waits for the oldest send and prints its reports (in input order). */
-  private async settleOldest(): Promise<void> {
-    const send = this.pending.shift()!;
+  /** Waits for one send's answer and prints its reports (--json); the first failure stops the reading. */
+  private async report(reports: Promise<DeliveryReport[]>, records: number, bytes: number): Promise<void> {
     try {
-      const reports = await send.reports;
-      this.delivered += send.records;
-      this.deliveredBytes += send.bytes;
-      if (this.output.json) await writeOut(this.io.stdout, reports.map(reportLine).join(""));
+      const delivered = await reports;
+      this.delivered += records;
+      this.deliveredBytes += bytes;
+      if (this.output.json) await writeOut(this.io.stdout, delivered.map(reportLine).join(""));
     } catch (e) {
       this.failure ??= e;
-      this.failed += send.records;
+      this.failed += records;
+      this.wakeReader();
     }
   }
 
   private summarise(elapsedMs: number): void {
     const seconds = Math.max(elapsedMs, 1) / 1000;
     const rate = Math.round(this.delivered / seconds);
-    const failed = this.failed > 0 ? `; ${this.failed} records failed` : "";
+    const failed = this.failed > 0 ? `; ${count(this.failed, "record")} failed` : "";
     const interrupted = this.interrupted ? " (interrupted)" : "";
     this.output.note(
-      `Produced ${this.delivered} records (${this.deliveredBytes} bytes) to ${this.topic} in ${seconds.toFixed(2)} s, ${rate} records/s${failed}${interrupted}.`,
+      `Produced ${count(this.delivered, "record")} (${count(this.deliveredBytes, "byte")}) to ${this.topic} in ${seconds.toFixed(2)} s, ${rate} records/s${failed}${interrupted}.`,
     );
   }
 }

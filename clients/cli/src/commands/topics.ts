@@ -5,18 +5,27 @@
  */
 import {
   type Admin,
+  type ElectionResult,
   isTidelogError,
   type PartitionProducers,
   TidelogError,
   type TopicDescription,
   type TopicResult,
 } from "@tidelog/client";
-import { collectConfigKey, collectKeyValue, collectTopicNames, parsePositiveInt, parseTopicName } from "../args.js";
+import {
+  collectConfigKey,
+  collectKeyValue,
+  collectTopicNames,
+  parseNonNegativeInt,
+  parsePositiveInt,
+  parseTopicName,
+} from "../args.js";
 import { ExitCode, exitCodeFor, UsageError } from "../exit-codes.js";
 import { examples } from "../help.js";
 import { errorJson, type Output } from "../output.js";
 import type { Program } from "../program.js";
 import type { Session } from "../session.js";
+import { withConfigAdvice } from "../topic-config-names.js";
 
 type Topics = ReturnType<Program["command"]>;
 
@@ -34,6 +43,7 @@ export function registerTopicCommands(program: Program, session: Session): void 
   registerDelete(topics, session);
   registerAlterConfig(topics, session);
   registerAddPartitions(topics, session);
+  registerElectLeaders(topics, session);
 }
 
 function registerCreate(topics: Topics, session: Session): void {
@@ -64,7 +74,7 @@ function registerCreate(topics: Topics, session: Session): void {
       };
       const [result] = await session.admin().createTopics([topic], { validateOnly: options.validateOnly === true });
       const existed = options.ifNotExists === true && isTidelogError(result?.error, "TOPIC_ALREADY_EXISTS");
-      if (result?.error && !existed) throw result.error;
+      if (result?.error && !existed) throw withConfigAdvice(result.error);
       printCreated(output, name, result?.topicId ?? null, existed, options.validateOnly === true);
     });
 }
@@ -112,15 +122,20 @@ function registerDescribe(topics: Topics, session: Session): void {
     )
     .argument("[names...]", "topic names", collectTopicNames)
     .option("--include-internal", "with no names, also describe internal topics")
+    .option("--configs", "also list every effective topic config with its value and source (topic or default)")
     .addHelpText(
       "after",
       `
+With --configs, every setting a topic runs with is listed, as Kafka's kafka-configs
+--describe --all: its value, and its source: "topic" when set on the topic (tidelog
+topics alter-config), "default" when it is the brokers' default for topics.
+
 HW is the high watermark (read_uncommitted consumers read up to it), LSO the last stable
 offset (read_committed consumers read up to it): below HW while a transaction is open on
 the partition, and "Open txns" counts those transactions (tidelog transactions
 find-hanging tells whether one is stuck). Both are read from each partition's leader;
 "-" (and no field in --json) when the leader could not be asked.
-${examples("tidelog topics describe", "tidelog topics describe orders payments --json")}`,
+${examples("tidelog topics describe", "tidelog topics describe orders payments --json", "tidelog topics describe orders --configs")}`,
     )
     .action(async (names, options, command) => {
       const output = session.begin(command.optsWithGlobals());
@@ -129,8 +144,42 @@ ${examples("tidelog topics describe", "tidelog topics describe orders payments -
       const described = await admin.describeTopics(named);
       const shown = named.length > 0 || options.includeInternal ? described : described.filter((t) => !t.internal);
       const offsets = await partitionOffsets(output, admin, shown);
-      session.exitCode = printDescriptions(output, shown, offsets);
+      const configs = options.configs === true ? await effectiveConfigs(admin, shown) : null;
+      session.exitCode = printDescriptions(output, shown, offsets, configs);
     });
+}
+
+/** Where a topic's effective setting comes from: set on the topic, or the brokers' default. */
+type ConfigSource = "topic" | "default";
+
+interface EffectiveConfig {
+  readonly name: string;
+  readonly value: string;
+  readonly source: ConfigSource;
+  readonly doc: string;
+}
+
+type Configs = ReadonlyMap<string, readonly EffectiveConfig[]>;
+
+/** Every setting of each described topic, by topic name, sorted by setting name. */
+async function effectiveConfigs(admin: Admin, topics: readonly TopicDescription[]): Promise<Configs> {
+  const names = topics.filter((t) => t.error === null).map((t) => t.name);
+  const described = await admin.describeConfigs(names);
+  const out = new Map<string, EffectiveConfig[]>();
+  for (const t of described) {
+    if (t.error) throw t.error;
+    const entries = t.entries.map((e) => ({
+      name: e.name,
+      value: e.value,
+      source: (e.isDefault ? "default" : "topic") as ConfigSource,
+      doc: e.doc,
+    }));
+    out.set(
+      t.name,
+      entries.sort((a, b) => a.name.localeCompare(b.name)),
+    );
+  }
+  return out;
 }
 
 type Offsets = ReadonlyMap<string, PartitionProducers>;
@@ -153,11 +202,17 @@ async function partitionOffsets(output: Output, admin: Admin, topics: readonly T
   }
 }
 
-function printDescriptions(output: Output, topics: readonly TopicDescription[], offsets: Offsets): ExitCode {
+function printDescriptions(
+  output: Output,
+  topics: readonly TopicDescription[],
+  offsets: Offsets,
+  configs: Configs | null,
+): ExitCode {
   const failure = topics.find((t) => t.error)?.error ?? null;
   if (output.json) {
     const doc = topics.map((t) => ({
       ...t,
+      ...(configs === null || t.error ? {} : { effectiveConfigs: configs.get(t.name) ?? [] }),
       partitions: t.partitions.map((p) => {
         const o = offsets.get(`${t.name}:${p.partition}`);
         return o
@@ -175,8 +230,18 @@ function printDescriptions(output: Output, topics: readonly TopicDescription[], 
   } else {
     if (topics.length === 0) output.line("No topics.");
     for (const [i, t] of topics.entries()) {
-      if (t.error) output.problem(t.error);
-      else printDescription(output, t, i > 0, offsets);
+      if (t.error) {
+        output.problem(t.error);
+        continue;
+      }
+      printDescription(output, t, i > 0, offsets);
+      const effective = configs?.get(t.name);
+      if (effective !== undefined) {
+        output.table(
+          ["Config", "Value", "Source"],
+          effective.map((c) => [c.name, c.value, c.source]),
+        );
+      }
     }
   }
   return failure ? exitCodeFor(failure) : ExitCode.ok;
@@ -272,7 +337,11 @@ function registerAlterConfig(topics: Topics, session: Session): void {
         throw new UsageError("nothing to change: give --set key=value and/or --delete key (see --help)");
       }
       const validateOnly = options.validateOnly === true;
-      await session.admin().alterConfig({ name, set, delete: deleted }, { validateOnly });
+      try {
+        await session.admin().alterConfig({ name, set, delete: deleted }, { validateOnly });
+      } catch (e) {
+        throw e instanceof TidelogError ? withConfigAdvice(e) : e;
+      }
       printAltered(output, name, set, deleted, validateOnly);
     });
 }
@@ -312,4 +381,75 @@ function registerAddPartitions(topics: Topics, session: Session): void {
       const suffix = validateOnly ? " Nothing changed (--validate-only)." : "";
       output.line(`${validateOnly ? "Would grow" : "Grew"} ${name} to ${options.total} partitions.${suffix}`);
     });
+}
+
+function collectPartition(value: string, previous: number[] | undefined): number[] {
+  return [...(previous ?? []), parseNonNegativeInt(value, 2 ** 31 - 1)];
+}
+
+function registerElectLeaders(topics: Topics, session: Session): void {
+  topics
+    .command("elect-leaders")
+    .description(
+      "Move leadership back to each partition's preferred replica (the first in its replica list), like Kafka's kafka-leader-election --election-type PREFERRED.",
+    )
+    .argument("[name]", "topic name (required unless --all)", parseTopicName)
+    .option(
+      "--partition <n>",
+      "only this partition of the topic (repeatable; default: every partition)",
+      collectPartition,
+    )
+    .option("--all", "every partition of every topic")
+    .addHelpText(
+      "after",
+      `
+After a broker restarts, the partitions it led stay with their new leaders, so load
+piles up on the brokers that stayed up; a preferred-leader election spreads it back.
+A partition already led by its preferred replica is reported as such and is no error;
+one whose preferred replica is not in sync is an error (PREFERRED_LEADER_NOT_AVAILABLE).
+${examples("tidelog topics elect-leaders orders", "tidelog topics elect-leaders orders --partition 0 --partition 3", "tidelog topics elect-leaders --all --json")}`,
+    )
+    .action(async (name, options, command) => {
+      const output = session.begin(command.optsWithGlobals());
+      if ((name === undefined) === (options.all !== true)) {
+        throw new UsageError("name one topic, or give --all for every partition of every topic");
+      }
+      if (options.all === true && options.partition !== undefined) {
+        throw new UsageError("--partition needs a topic name, not --all");
+      }
+      const targets = name === undefined ? [] : [{ topic: name, partitions: options.partition ?? [] }];
+      const results = await session.admin().electLeaders(targets);
+      session.exitCode = printElections(output, results);
+    });
+}
+
+function printElections(output: Output, results: readonly ElectionResult[]): ExitCode {
+  const notNeeded = (r: ElectionResult) => isTidelogError(r.error, "ELECTION_NOT_NEEDED");
+  const failure = results.find((r) => r.error && !notNeeded(r))?.error ?? null;
+  const sorted = [...results].sort(
+    (a, b) => a.topic.localeCompare(b.topic) || (a.partition ?? -1) - (b.partition ?? -1),
+  );
+  if (output.json) {
+    const elections = sorted.map((r) => ({
+      topic: r.topic,
+      partition: r.partition,
+      leader: r.leader,
+      elected: r.error === null,
+      error: notNeeded(r) ? null : errorJson(r.error),
+    }));
+    output.document(failure ? { elections, error: errorJson(failure) } : { elections });
+  } else if (sorted.length === 0) {
+    output.line("No partitions.");
+  } else {
+    output.table(
+      ["Topic", "Partition", "Leader", "Result"],
+      sorted.map((r) => [
+        r.topic,
+        r.partition,
+        r.leader,
+        r.error === null ? "elected" : notNeeded(r) ? "already the preferred leader" : r.error.message,
+      ]),
+    );
+  }
+  return failure ? exitCodeFor(failure) : ExitCode.ok;
 }

@@ -19,7 +19,9 @@
  *   snappy block, which kafkajs-snappy and librdkafka write.
  * - lz4: the LZ4 frame format (magic 04 22 4d 18), as Kafka has used since KIP-57;
  *   concatenated and skippable frames are read too.
- * - zstd: a Zstandard frame (default level 3, as Kafka's).
+ * - zstd: a Zstandard frame (default level 3, as Kafka's). Its native module may be
+ *   missing where an installer skipped its build script (zstd-native.ts): then zstd alone
+ *   fails, with UNSUPPORTED_COMPRESSION_TYPE and what to do.
  *
  * Decompression is bounded: `maxBytes` caps the output, and a payload whose declared or
  * worst-case output exceeds it is refused before anything that large is allocated
@@ -37,10 +39,9 @@ import { constants as bufferConstants } from "node:buffer";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { compressFrameSync, decompressFrameSync } from "lz4-napi";
 import { compressSync as snappyCompressSync, uncompressSync as snappyUncompressSync } from "snappy";
-import { compress as zstdCompress } from "zstd-napi";
-import zstdBinding from "zstd-napi/binding.js";
 import { TidelogError } from "../errors.js";
 import { COMPRESSION_NAMES, type CompressionName, CompressionType } from "./batch-header.js";
+import { zstdNative } from "./zstd-native.js";
 
 export interface CompressionCodec {
   readonly id: number;
@@ -359,6 +360,7 @@ const ZSTD_STREAM_CHUNK_BYTES = 128 * 1024;
 
 /** Sum of the frames' declared sizes, or null when a frame does not declare one. */
 function zstdDeclaredSize(data: Buffer, maxBytes: number): number | null {
+  const zstdBinding = zstdNative().binding;
   let total = 0;
   for (let pos = 0; pos < data.length; ) {
     const frame = pos === 0 ? data : data.subarray(pos);
@@ -378,6 +380,7 @@ function zstdDeclaredSize(data: Buffer, maxBytes: number): number | null {
  * size: decode in chunks and stop as soon as the output passes the limit.
  */
 function zstdStreamDecompress(data: Buffer, maxBytes: number): Buffer {
+  const zstdBinding = zstdNative().binding;
   const dctx = new zstdBinding.DCtx();
   const windowLog = Math.min(
     ZSTD_WINDOW_LOG_LIMIT,
@@ -402,6 +405,7 @@ function zstdStreamDecompress(data: Buffer, maxBytes: number): Buffer {
 }
 
 function decompressZstd(data: Buffer, maxBytes: number): Buffer {
+  const zstdBinding = zstdNative().binding;
   return guarded("zstd", () => {
     if (data.length === 0) throw corrupt("zstd", "empty payload");
     const declared = zstdDeclaredSize(data, maxBytes);
@@ -416,7 +420,7 @@ function decompressZstd(data: Buffer, maxBytes: number): Buffer {
 const zstd: CompressionCodec = {
   id: CompressionType.zstd,
   name: "zstd",
-  compress: (data) => zstdCompress(data),
+  compress: (data) => zstdNative().compress(data),
   decompress: decompressZstd,
 };
 
