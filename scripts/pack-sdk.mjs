@@ -2,7 +2,8 @@
 // `npm pack` of @tidelog/client runs this first (its prepack): builds the SDK and copies
 // the repository's .proto files into clients/sdk/proto, so the packed SDK carries what its
 // gRPC loader reads (PROTO_ROOT in clients/sdk/src/protocol/grpc.ts). The copy is build
-// output (git ignores it); proto/ at the repository root stays the one source.
+// output (git ignores it), removed again by the SDK's postpack, so a stale copy never
+// shadows proto/ at the repository root, which stays the one source.
 import { spawnSync } from "node:child_process";
 import { cpSync, rmSync } from "node:fs";
 import { join } from "node:path";

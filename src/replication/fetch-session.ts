@@ -9,7 +9,11 @@ import type { Partition } from "./partition.js";
 
 /** What a follower's request says about one partition it follows. */
 export type FetchedReplica = Pick<Partition, "key" | "tp" | "leaderEpoch"> & {
-  readonly log: { readonly logEndOffset: number; readonly epochs: { readonly latestEpoch: number } };
+  readonly log: {
+    readonly logEndOffset: number;
+    readonly logStartOffset: number;
+    readonly epochs: { readonly latestEpoch: number };
+  };
 };
 
 /**
@@ -44,7 +48,7 @@ export class LeaderFetchSession {
  * The follower's half: what the leader was last told of each partition. Once the leader
  * has said it keeps sessions (an older one never does, and gets full requests), a request
  * lists every partition when the set differs from the last one sent (a partition parked,
- * joined or left), and otherwise only those whose log end offset or epochs moved.
+ * joined or left), and otherwise only those whose log end offset, log start offset or epochs moved.
  */
 export class FollowerFetchSession {
   private readonly sent = new Map<string, wire.ReplicaFetchPartition>();
@@ -69,11 +73,13 @@ export class FollowerFetchSession {
       const fetchOffset = p.log.logEndOffset;
       const currentLeaderEpoch = p.leaderEpoch;
       const lastFetchedEpoch = p.log.epochs.latestEpoch;
+      const logStartOffset = p.log.logStartOffset;
       if (
         last !== undefined &&
         last.fetchOffset === fetchOffset &&
         last.currentLeaderEpoch === currentLeaderEpoch &&
-        last.lastFetchedEpoch === lastFetchedEpoch
+        last.lastFetchedEpoch === lastFetchedEpoch &&
+        last.logStartOffset === logStartOffset
       )
         continue;
       const entry = {
@@ -83,6 +89,7 @@ export class FollowerFetchSession {
         currentLeaderEpoch,
         lastFetchedEpoch,
         maxBytes,
+        logStartOffset,
       };
       this.sent.set(p.key, entry);
       changed.push(entry);

@@ -39,6 +39,8 @@ export interface FollowerFetchPartition {
   /** The epoch of the follower's last batch; -1 for an empty log. */
   readonly lastFetchedEpoch: number;
   readonly maxBytes: number;
+  /** The follower's log start offset; -1 when it did not say. */
+  readonly logStartOffset: number;
 }
 
 /** One partition's answer, in the shape the wire message takes (no copy on the way out). */
@@ -67,7 +69,15 @@ export async function fetchForFollower(
   );
   for (;;) {
     const results = readForFollower(replicas, replicaId, partitions, maxBytes);
-    const hasNews = results.some((r) => r.records.length > 0 || r.error.code !== 0 || r.divergingEpoch.epoch >= 0);
+    // News: data, an error, a divergence, or a log start the follower has not followed
+    // yet (DeleteRecords waits for it).
+    const hasNews = results.some(
+      (r, i) =>
+        r.records.length > 0 ||
+        r.error.code !== 0 ||
+        r.divergingEpoch.epoch >= 0 ||
+        r.logStartOffset > Number((partitions[i] as FollowerFetchPartition).logStartOffset),
+    );
     const remaining = deadline - Date.now();
     if (hasNews || remaining <= 0) return results;
     const led = partitions.flatMap((p) => {
@@ -121,7 +131,7 @@ function readForFollower(
           `${partition.key}: follower offset ${p.fetchOffset} outside [${log.logStartOffset}, ${log.logEndOffset}]`,
         );
       }
-      partition.onFollowerFetch(replicaId, p.fetchOffset);
+      partition.onFollowerFetch(replicaId, p.fetchOffset, Number(p.logStartOffset));
       let records: Buffer = NO_RECORDS;
       if (p.fetchOffset < log.logEndOffset) {
         const partitionBytes = Math.min(p.maxBytes > 0 ? p.maxBytes : budget, budget);

@@ -32,6 +32,8 @@ interface FollowerState {
   leo: number;
   /** When it last fetched from the leader's log end offset. */
   lastCaughtUpMs: number;
+  /** Its log start offset, as its last fetch said; -1 when unknown. */
+  logStartOffset: number;
 }
 
 /** A request waiting for the high watermark to reach `until`. */
@@ -59,6 +61,8 @@ export class Partition {
   private readonly followers = new Map<number, FollowerState>();
   /** acks=all produces waiting for the high watermark to pass an offset. */
   private hwWaiters: Waiter[] = [];
+  /** DeleteRecords requests waiting for the in-sync followers to follow the log start. */
+  private lowWatermarkWaiters: Waiter[] = [];
   /**
    * Long-poll fetches waiting for something new (see delayed-fetch.ts): followers for an
    * append, consumers for the high watermark to move; both for this partition to fail or
@@ -99,7 +103,8 @@ export class Partition {
       );
       if (role === "leader") {
         const now = this.clock.nowMs();
-        for (const r of state.isr) if (r !== this.brokerId) this.followers.set(r, { leo: -1, lastCaughtUpMs: now });
+        for (const r of state.isr)
+          if (r !== this.brokerId) this.followers.set(r, { leo: -1, lastCaughtUpMs: now, logStartOffset: -1 });
       }
     }
     this.role = role;
@@ -135,15 +140,76 @@ export class Partition {
     }
   }
 
-  /** Records a follower's fetch at `fetchOffset` (its log end offset). */
-  onFollowerFetch(replicaId: number, fetchOffset: number): void {
+  /** Records a follower's fetch at `fetchOffset` (its log end offset), with its log start offset (-1: not said). */
+  onFollowerFetch(replicaId: number, fetchOffset: number, logStartOffset = -1): void {
     const now = this.clock.nowMs();
-    const state = this.followers.get(replicaId) ?? { leo: -1, lastCaughtUpMs: 0 };
+    const state = this.followers.get(replicaId) ?? { leo: -1, lastCaughtUpMs: 0, logStartOffset: -1 };
     state.leo = fetchOffset;
+    state.logStartOffset = logStartOffset;
     if (fetchOffset >= this.log.logEndOffset) state.lastCaughtUpMs = now;
     this.followers.set(replicaId, state);
     this.maybeAdvanceHighWatermark();
     this.checkInvariants();
+    this.releaseLowWatermarkWaiters();
+  }
+
+  /**
+   * The low watermark: the smallest log start offset of the in-sync replicas (this
+   * leader's included); -1 while some in-sync follower has not said its own. Records below
+   * it are gone from every in-sync copy, so no later leader can serve them again.
+   */
+  get lowWatermark(): number {
+    let low = this.log.logStartOffset;
+    for (const r of this.isr) {
+      if (r === this.brokerId) continue;
+      const start = this.followers.get(r)?.logStartOffset ?? -1;
+      if (start < 0) return -1;
+      low = Math.min(low, start);
+    }
+    return low;
+  }
+
+  /**
+   * DeleteRecords' wait (Kafka's DelayedDeleteRecords): resolves once the low watermark
+   * reaches `offset`, rejects with REQUEST_TIMED_OUT after `timeoutMs` and with
+   * NOT_LEADER_OR_FOLLOWER if leadership moves first. Parked follower fetches are woken
+   * so the new log start goes out at once rather than after their long poll.
+   */
+  awaitLowWatermark(offset: number, timeoutMs: number): Promise<void> {
+    if (this.lowWatermark >= offset) return Promise.resolve();
+    this.notify("append");
+    if (this.lowWatermarkWaiters.length >= MAX_WAITERS_PER_PARTITION) {
+      return Promise.reject(new TidelogError("REQUEST_TIMED_OUT", `too many requests waiting on ${this.key}`));
+    }
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = {
+        until: offset,
+        resolve,
+        reject,
+        timer: setTimeout(() => {
+          this.lowWatermarkWaiters = this.lowWatermarkWaiters.filter((w) => w !== waiter);
+          reject(
+            new TidelogError(
+              "REQUEST_TIMED_OUT",
+              `${this.key}: the in-sync followers did not follow the log start to ${offset} within ${timeoutMs} ms (low watermark ${this.lowWatermark}); they will on their next fetch`,
+            ),
+          );
+        }, timeoutMs),
+      };
+      this.lowWatermarkWaiters.push(waiter);
+    });
+  }
+
+  private releaseLowWatermarkWaiters(): void {
+    if (this.lowWatermarkWaiters.length === 0) return;
+    const low = this.lowWatermark;
+    const ready = this.lowWatermarkWaiters.filter((w) => low >= w.until);
+    if (ready.length === 0) return;
+    this.lowWatermarkWaiters = this.lowWatermarkWaiters.filter((w) => low < w.until);
+    for (const w of ready) {
+      clearTimeout(w.timer);
+      w.resolve();
+    }
   }
 
   /** The lowest log end offset in the ISR, if it is past the current high watermark. */
@@ -310,11 +376,12 @@ export class Partition {
   failWaiters(error: TidelogError): void {
     this.notify("append");
     this.notify("highWatermark");
-    for (const w of this.hwWaiters) {
+    for (const w of [...this.hwWaiters, ...this.lowWatermarkWaiters]) {
       clearTimeout(w.timer);
       w.reject(error);
     }
     this.hwWaiters = [];
+    this.lowWatermarkWaiters = [];
   }
 
   /**

@@ -298,6 +298,9 @@ class LeaderFetcher {
     if (records.length > 0) log.appendAsFollower(records);
     const hw = Math.min(data.highWatermark, log.logEndOffset);
     if (hw > log.highWatermark) log.updateHighWatermark(hw);
+    // The leader's log start moved (DeleteRecords, or retention there): follow it, up to
+    // what this replica has committed, so a new leader does not serve deleted records.
+    if (data.logStartOffset > log.logStartOffset) log.advanceLogStartOffset(data.logStartOffset);
     if (log.flushNeeded()) {
       log.flush().catch((e: unknown) => this.options.logger.error({ err: e }, "follower flush failed"));
     }

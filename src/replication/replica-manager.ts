@@ -122,6 +122,40 @@ export class ReplicaManager {
     return this.writeTxnMarker(tp, { producerId, producerEpoch, commit: false, coordinatorEpoch: -1 }, timeoutMs);
   }
 
+  /**
+   * Kafka's DeleteRecords on a partition this broker leads: its log start offset moves up
+   * to `offset` (-1: the high watermark), which must not be past the high watermark
+   * (OFFSET_OUT_OF_RANGE: only committed records may be deleted). The new start is
+   * checkpointed at once, so a crash does not bring the records back, and the answer
+   * waits (at most `timeoutMs`) until every in-sync follower has followed it (each fetch
+   * answer carries the leader's log start, each fetch request the follower's). Returns the
+   * log start offset after.
+   */
+  async deleteRecords(tp: TopicPartition, offset: number, timeoutMs: number): Promise<number> {
+    const partition = this.leaderFor(tp);
+    const log = partition.log;
+    const target = offset === -1 ? log.highWatermark : offset;
+    if (!Number.isSafeInteger(target) || target < 0 || target > log.highWatermark) {
+      throw new TidelogError(
+        "OFFSET_OUT_OF_RANGE",
+        `cannot delete ${tpKey(tp)} before offset ${offset}: it must be in [0, ${log.highWatermark}] (the high watermark), or -1 for the high watermark`,
+      );
+    }
+    const before = log.logStartOffset;
+    const after = log.advanceLogStartOffset(target);
+    if (after !== before) {
+      this.options.logManager.writeCheckpoints();
+      this.options.logger.warn(
+        { topic: tp.topic, partition: tp.partition, from: before, to: after },
+        "records deleted on request (log start offset moved)",
+      );
+    }
+    // Answered once every in-sync replica has followed, so a leader change cannot bring
+    // the records back (Kafka's DelayedDeleteRecords).
+    await partition.awaitLowWatermark(after, timeoutMs);
+    return after;
+  }
+
   /** Called after every reconciliation (the replica fetchers re-plan their streams). */
   onReconciled(listener: () => void): void {
     this.listeners.push(listener);

@@ -50,6 +50,8 @@ export const LIMITS = {
   produceTimeoutDefaultMs: 30_000,
   /** Produce requests a stream may have unanswered before the broker stops reading it. */
   produceStreamInFlightMax: 64,
+  /** How long DeleteRecords waits for the in-sync followers to follow the new log start. */
+  deleteRecordsTimeoutMs: 30_000,
 };
 
 function asError(e: unknown, logger: Logger): TidelogError {
@@ -153,6 +155,20 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
         markerOffset: -1,
       }),
     ),
+
+    DeleteRecords: (call, callback) => {
+      const req = call.request;
+      deps.replicas
+        .deleteRecords(
+          { topic: req.topic, partition: req.partition },
+          Number(req.offset),
+          LIMITS.deleteRecordsTimeoutMs,
+        )
+        .then(
+          (logStartOffset) => callback(null, { error: NO_ERROR, logStartOffset }),
+          (e: unknown) => callback(null, { error: errorInfo(asError(e, logger)), logStartOffset: -1 }),
+        );
+    },
 
     DescribeProducers: (call, callback) => {
       callback(null, describeProducers(deps, call.request));

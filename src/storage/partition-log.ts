@@ -963,6 +963,32 @@ export class PartitionLog {
     this.checkInvariants();
   }
 
+  // ---------------------------------------------------------------- log start
+
+  /**
+   * Moves the log start offset up to `offset` (Kafka's DeleteRecords, and a follower
+   * following its leader's): records below it are gone for readers at once, and the
+   * segments wholly below it are deleted; the rest of the segment holding `offset` stays
+   * on disk until retention removes it. Never past the high watermark (only committed
+   * records may be deleted) and never backwards. Returns the log start offset after.
+   */
+  advanceLogStartOffset(offset: number): number {
+    assertSafeOffset(offset, "log start offset");
+    this.checkWritable();
+    const target = Math.min(offset, this.hw);
+    if (target <= this.startOffset) return this.startOffset;
+    this.startOffset = target;
+    this.changes++;
+    while (this.segments.length > 1 && (this.segments[1] as LogSegment).baseOffset <= target) {
+      (this.segments.shift() as LogSegment).delete();
+    }
+    this.abortedTxns = this.abortedTxns.filter((e) => e.lastOffset >= this.startOffset);
+    this.writeTxnIndexes();
+    this.logger.info({ logStartOffset: this.startOffset }, "log start offset advanced (records deleted)");
+    this.checkInvariants();
+    return this.startOffset;
+  }
+
   // ---------------------------------------------------------------- retention
 
   /**

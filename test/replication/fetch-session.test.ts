@@ -8,7 +8,7 @@ function replica(topic: string, partition: number, leo: number, epoch = 3): Fetc
     key: `${topic}-${partition}`,
     tp: { topic, partition },
     leaderEpoch: epoch,
-    log: { logEndOffset: leo, epochs: { latestEpoch: epoch } },
+    log: { logEndOffset: leo, logStartOffset: 0, epochs: { latestEpoch: epoch } },
   };
 }
 

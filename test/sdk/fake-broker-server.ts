@@ -387,6 +387,8 @@ export class FakeDataBroker {
       // The fake keeps no transaction state: every named partition has none open.
       AbortPartitionTransaction: (_call, callback) =>
         callback(null, { error: errorInfo("INVALID_TXN_STATE", "the fake keeps no transactions"), markerOffset: -1 }),
+      DeleteRecords: (_call, callback) =>
+        callback(null, { error: errorInfo("OFFSET_OUT_OF_RANGE", "the fake deletes no records"), logStartOffset: -1 }),
       DescribeProducers: (call, callback) =>
         callback(null, {
           partitions: call.request.topics.flatMap((t) =>

@@ -107,3 +107,8 @@ export function parseSeparator(value: string): string {
   if (unescaped.length === 0) throw new InvalidArgumentError("the separator must not be empty.");
   return unescaped;
 }
+
+/** A repeatable --partition option's parser: each value is a partition number, collected in order. */
+export function collectPartition(value: string, previous: number[] | undefined): number[] {
+  return [...(previous ?? []), parseNonNegativeInt(value, 2 ** 31 - 1)];
+}

@@ -115,6 +115,14 @@ export interface PartitionOffsets {
 }
 
 /** One partition's first offset at or after a time. */
+/** One partition's answer to deleteRecords. */
+export interface DeletedRecords {
+  readonly partition: number;
+  /** The partition's log start offset after the request (every record below it is gone); null on `error`. */
+  readonly logStartOffset: number | null;
+  readonly error: TidelogError | null;
+}
+
 export interface PartitionOffsetAtTime {
   readonly partition: number;
   /**

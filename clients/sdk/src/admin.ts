@@ -15,6 +15,7 @@ import { isAdminRetriable } from "./admin-retry.js";
 import type {
   ClusterDescription,
   ConfigAlteration,
+  DeletedRecords,
   DescribeProducersOptions,
   ElectionResult,
   ElectionTarget,
@@ -60,6 +61,7 @@ import {
   type OffsetResetPlan,
   type OffsetResetSpec,
 } from "./group-admin.js";
+import { callPartitionLeader } from "./leader-call.js";
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, lookUpOffsets, type OffsetAnswer, offsetKey } from "./offset-lookup.js";
 import type { Attempt } from "./retry.js";
 import type { AdminRpcs } from "./rpc.js";
@@ -322,6 +324,49 @@ export class Admin {
       const offset = error === null && answer !== undefined && answer.offset >= 0 ? answer.offset : null;
       return { partition, offset, error };
     });
+  }
+
+  /**
+   * Deletes the records of `topic` below `before` in each partition (Kafka's
+   * DeleteRecords): the partition's log start offset moves there, and no reader sees the
+   * records again. `before` is an offset, or "end" for the high watermark (everything
+   * committed); past the high watermark is OFFSET_OUT_OF_RANGE. Without `partitions`,
+   * every partition. Irreversible. One answer per partition, with its error if it failed.
+   */
+  async deleteRecords(
+    topic: string,
+    before: number | "end",
+    partitions?: readonly number[],
+  ): Promise<DeletedRecords[]> {
+    if (before !== "end" && (!Number.isSafeInteger(before) || before < 0)) {
+      throw new TidelogError("INVALID_REQUEST", `deleteRecords needs an offset >= 0 or "end", got ${before}`);
+    }
+    const all = (await this.partitionsOf(topic)).map((p) => p.partition);
+    for (const p of partitions ?? []) {
+      if (!all.includes(p)) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `${topic} has no partition ${p}`);
+    }
+    const offset = before === "end" ? -1 : before;
+    return Promise.all(
+      (partitions ?? all).map(async (partition): Promise<DeletedRecords> => {
+        try {
+          const logStartOffset = await callPartitionLeader(
+            this.ctx,
+            `delete the records of ${topic}-${partition} before ${before}`,
+            topic,
+            partition,
+            async (address, deadlineMs) => {
+              const res = await this.ctx.callBroker(address, "deleteRecords", { topic, partition, offset }, deadlineMs)
+                .response;
+              return { error: errorOf(res.error), value: res.logStartOffset };
+            },
+          );
+          return { partition, logStartOffset, error: null };
+        } catch (e) {
+          if (!(e instanceof TidelogError)) throw e;
+          return { partition, logStartOffset: null, error: e };
+        }
+      }),
+    );
   }
 
   /** Every partition of `topic`, from fresh metadata; UNKNOWN_TOPIC_OR_PARTITION once its absence is confirmed. */

@@ -11,6 +11,7 @@ export type {
   ClusterDescription,
   ConfigAlteration,
   ConfigEntry,
+  DeletedRecords,
   DescribeProducersOptions,
   ElectionResult,
   ElectionTarget,

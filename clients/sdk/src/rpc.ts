@@ -155,6 +155,7 @@ export interface BrokerRpcs {
   initProducerId: [wire.InitProducerIdRequest, wire.InitProducerIdResponse__Output];
   describeProducers: [wire.DescribeProducersRequest, wire.DescribeProducersResponse__Output];
   abortPartitionTransaction: [wire.AbortPartitionTransactionRequest, wire.AbortPartitionTransactionResponse__Output];
+  deleteRecords: [wire.DeleteRecordsRequest, wire.DeleteRecordsResponse__Output];
 }
 
 export function callBroker<M extends keyof BrokerRpcs>(

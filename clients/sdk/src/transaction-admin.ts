@@ -49,6 +49,7 @@ import { addressOf, errorOf } from "./admin-wire.js";
 import type { ClientContext } from "./client-context.js";
 import { TransportError } from "./client-errors.js";
 import { type ErrorName, TidelogError } from "./errors.js";
+import { callPartitionLeader, leaderRetriable } from "./leader-call.js";
 import type * as wire from "./protocol/messages.js";
 import { transactionalIdProblem } from "./protocol/transactional-id.js";
 
@@ -87,22 +88,8 @@ const COORDINATOR_RETRIED: ReadonlySet<ErrorName> = new Set<ErrorName>([
   "REQUEST_LIMIT_EXCEEDED",
 ]);
 
-/** Codes that mean "ask this partition's (new) leader again". */
-const LEADER_RETRIED: ReadonlySet<ErrorName> = new Set<ErrorName>([
-  "NOT_LEADER_OR_FOLLOWER",
-  "UNKNOWN_TOPIC_OR_PARTITION",
-  "BROKER_NOT_AVAILABLE",
-  "REQUEST_TIMED_OUT",
-  "NETWORK_EXCEPTION",
-  "REQUEST_LIMIT_EXCEEDED",
-]);
-
 function coordinatorRetriable(e: TidelogError): boolean {
   return e instanceof TransportError || COORDINATOR_RETRIED.has(e.code);
-}
-
-function leaderRetriable(e: TidelogError): boolean {
-  return e instanceof TransportError || LEADER_RETRIED.has(e.code);
 }
 
 export { transactionalIdProblem };
@@ -386,30 +373,20 @@ export class TransactionAdmin {
     if (!Number.isSafeInteger(producerId) || producerId < 0 || !Number.isInteger(producerEpoch) || producerEpoch < 0) {
       throw new TidelogError("INVALID_REQUEST", `producer id ${producerId} / epoch ${producerEpoch} is not valid`);
     }
-    return this.ctx.retrier.run(
+    return callPartitionLeader(
+      this.ctx,
       `abort the open transaction of producer ${producerId} on ${topic}-${partition}`,
-      async ({ deadlineMs }) => {
-        const leaders = await this.ctx.topicMetadata.describe(topic, deadlineMs);
-        const p = leaders.partitions.find((x) => x.partition === partition);
-        if (!p) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `${topic}-${partition} does not exist`);
-        if (p.leaderId < 0 || !p.address) {
-          this.ctx.topicMetadata.requestUpdate();
-          throw new TidelogError("LEADER_NOT_AVAILABLE", `${topic}-${partition} has no leader`);
-        }
+      topic,
+      partition,
+      async (address, deadlineMs) => {
         const res = await this.ctx.callBroker(
-          p.address,
+          address,
           "abortPartitionTransaction",
           { topic, partition, producerId, producerEpoch },
           deadlineMs,
         ).response;
-        const error = errorOf(res.error);
-        if (error) {
-          if (LEADER_RETRIED.has(error.code)) this.ctx.topicMetadata.requestUpdate();
-          throw error;
-        }
-        return res.markerOffset;
+        return { error: errorOf(res.error), value: res.markerOffset };
       },
-      leaderRetriable,
     );
   }
 

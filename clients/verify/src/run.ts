@@ -19,6 +19,7 @@
  * did not settle after the run (CLUSTER_SETTLE), when no verdict is possible.
  */
 import { randomBytes } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Client } from "@tidelog/client";
@@ -354,6 +355,9 @@ async function runWithNemesis(run: {
 }): Promise<FaultRecord[]> {
   const { workload, checked, signal, start } = run;
   const stop = new AbortController();
+  // Every client process and wait listens for the end of the run: one listener each, so
+  // up to the clients bound plus a few (Node warns past 10 by default).
+  setMaxListeners(LIMITS.clientsMax + 16, stop.signal);
   const timer = setTimeout(() => stop.abort(), checked.seconds * 1000);
   const interrupted = () => stop.abort();
   signal?.addEventListener("abort", interrupted, { once: true });

@@ -30,7 +30,14 @@ import {
   TidelogError,
   type TopicPartition,
 } from "@tidelog/client";
-import { parseNonNegativeInt, parsePositiveInt, parseSeparator, parseTime, parseTopicName } from "../args.js";
+import {
+  collectPartition,
+  parseNonNegativeInt,
+  parsePositiveInt,
+  parseSeparator,
+  parseTime,
+  parseTopicName,
+} from "../args.js";
 import { UsageError } from "../exit-codes.js";
 import { examples } from "../help.js";
 import { type CliIo, writeOut } from "../io.js";
@@ -54,10 +61,6 @@ interface ConsumeOptions {
   readonly group?: string;
   readonly isolation?: IsolationLevel;
   readonly waitForTopic?: true;
-}
-
-function collectPartition(value: string, previous: number[] | undefined): number[] {
-  return [...(previous ?? []), parseNonNegativeInt(value, 2 ** 31 - 1)];
 }
 
 export function registerConsumeCommand(program: Program, session: Session): void {

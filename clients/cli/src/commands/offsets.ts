@@ -5,16 +5,12 @@
  * seeks to it starts).
  */
 import { type PartitionOffsetAtTime, type PartitionOffsets, TidelogError } from "@tidelog/client";
-import { parseNonNegativeInt, parseTime, parseTopicName } from "../args.js";
+import { collectPartition, parseTime, parseTopicName } from "../args.js";
 import { ExitCode, exitCodeFor } from "../exit-codes.js";
 import { examples } from "../help.js";
 import { errorJson, type Output } from "../output.js";
 import type { Program } from "../program.js";
 import type { Session } from "../session.js";
-
-function collectPartition(value: string, previous: number[] | undefined): number[] {
-  return [...(previous ?? []), parseNonNegativeInt(value, 2 ** 31 - 1)];
-}
 
 export function registerOffsetsCommand(program: Program, session: Session): void {
   program

@@ -15,8 +15,8 @@ import {
 import {
   collectConfigKey,
   collectKeyValue,
+  collectPartition,
   collectTopicNames,
-  parseNonNegativeInt,
   parsePositiveInt,
   parseTopicName,
 } from "../args.js";
@@ -26,6 +26,7 @@ import { errorJson, type Output } from "../output.js";
 import type { Program } from "../program.js";
 import type { Session } from "../session.js";
 import { withConfigAdvice } from "../topic-config-names.js";
+import { registerDeleteRecords } from "./delete-records.js";
 
 type Topics = ReturnType<Program["command"]>;
 
@@ -44,6 +45,7 @@ export function registerTopicCommands(program: Program, session: Session): void 
   registerAlterConfig(topics, session);
   registerAddPartitions(topics, session);
   registerElectLeaders(topics, session);
+  registerDeleteRecords(topics, session);
 }
 
 function registerCreate(topics: Topics, session: Session): void {
@@ -381,10 +383,6 @@ function registerAddPartitions(topics: Topics, session: Session): void {
       const suffix = validateOnly ? " Nothing changed (--validate-only)." : "";
       output.line(`${validateOnly ? "Would grow" : "Grew"} ${name} to ${options.total} partitions.${suffix}`);
     });
-}
-
-function collectPartition(value: string, previous: number[] | undefined): number[] {
-  return [...(previous ?? []), parseNonNegativeInt(value, 2 ** 31 - 1)];
 }
 
 function registerElectLeaders(topics: Topics, session: Session): void {

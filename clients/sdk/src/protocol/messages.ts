@@ -21,6 +21,8 @@ export type { CreateTopicsResponse, CreateTopicsResponse__Output } from "./gener
 export type { DeleteGroupResult, DeleteGroupResult__Output } from "./generated/tidelog/v1/DeleteGroupResult.js";
 export type { DeleteGroupsRequest, DeleteGroupsRequest__Output } from "./generated/tidelog/v1/DeleteGroupsRequest.js";
 export type { DeleteGroupsResponse, DeleteGroupsResponse__Output } from "./generated/tidelog/v1/DeleteGroupsResponse.js";
+export type { DeleteRecordsRequest, DeleteRecordsRequest__Output } from "./generated/tidelog/v1/DeleteRecordsRequest.js";
+export type { DeleteRecordsResponse, DeleteRecordsResponse__Output } from "./generated/tidelog/v1/DeleteRecordsResponse.js";
 export type { DeleteTopicsRequest, DeleteTopicsRequest__Output } from "./generated/tidelog/v1/DeleteTopicsRequest.js";
 export type { DeleteTopicsResponse, DeleteTopicsResponse__Output } from "./generated/tidelog/v1/DeleteTopicsResponse.js";
 export type { DescribeClusterRequest, DescribeClusterRequest__Output } from "./generated/tidelog/v1/DescribeClusterRequest.js";

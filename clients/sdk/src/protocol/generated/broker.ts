@@ -6,6 +6,8 @@ import type { AbortPartitionTransactionResponse as _tidelog_v1_AbortPartitionTra
 import type { AbortedTransaction as _tidelog_v1_AbortedTransaction, AbortedTransaction__Output as _tidelog_v1_AbortedTransaction__Output } from './tidelog/v1/AbortedTransaction.js';
 import type { BrokerClient as _tidelog_v1_BrokerClient, BrokerDefinition as _tidelog_v1_BrokerDefinition } from './tidelog/v1/Broker.js';
 import type { BrokerInfo as _tidelog_v1_BrokerInfo, BrokerInfo__Output as _tidelog_v1_BrokerInfo__Output } from './tidelog/v1/BrokerInfo.js';
+import type { DeleteRecordsRequest as _tidelog_v1_DeleteRecordsRequest, DeleteRecordsRequest__Output as _tidelog_v1_DeleteRecordsRequest__Output } from './tidelog/v1/DeleteRecordsRequest.js';
+import type { DeleteRecordsResponse as _tidelog_v1_DeleteRecordsResponse, DeleteRecordsResponse__Output as _tidelog_v1_DeleteRecordsResponse__Output } from './tidelog/v1/DeleteRecordsResponse.js';
 import type { DescribeProducersRequest as _tidelog_v1_DescribeProducersRequest, DescribeProducersRequest__Output as _tidelog_v1_DescribeProducersRequest__Output } from './tidelog/v1/DescribeProducersRequest.js';
 import type { DescribeProducersResponse as _tidelog_v1_DescribeProducersResponse, DescribeProducersResponse__Output as _tidelog_v1_DescribeProducersResponse__Output } from './tidelog/v1/DescribeProducersResponse.js';
 import type { DescribeProducersTopic as _tidelog_v1_DescribeProducersTopic, DescribeProducersTopic__Output as _tidelog_v1_DescribeProducersTopic__Output } from './tidelog/v1/DescribeProducersTopic.js';
@@ -61,6 +63,8 @@ export interface ProtoGrpcType {
       AbortedTransaction: MessageTypeDefinition<_tidelog_v1_AbortedTransaction, _tidelog_v1_AbortedTransaction__Output>
       Broker: SubtypeConstructor<typeof grpc.Client, _tidelog_v1_BrokerClient> & { service: _tidelog_v1_BrokerDefinition }
       BrokerInfo: MessageTypeDefinition<_tidelog_v1_BrokerInfo, _tidelog_v1_BrokerInfo__Output>
+      DeleteRecordsRequest: MessageTypeDefinition<_tidelog_v1_DeleteRecordsRequest, _tidelog_v1_DeleteRecordsRequest__Output>
+      DeleteRecordsResponse: MessageTypeDefinition<_tidelog_v1_DeleteRecordsResponse, _tidelog_v1_DeleteRecordsResponse__Output>
       DescribeProducersRequest: MessageTypeDefinition<_tidelog_v1_DescribeProducersRequest, _tidelog_v1_DescribeProducersRequest__Output>
       DescribeProducersResponse: MessageTypeDefinition<_tidelog_v1_DescribeProducersResponse, _tidelog_v1_DescribeProducersResponse__Output>
       DescribeProducersTopic: MessageTypeDefinition<_tidelog_v1_DescribeProducersTopic, _tidelog_v1_DescribeProducersTopic__Output>

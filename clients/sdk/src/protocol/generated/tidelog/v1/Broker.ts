@@ -4,6 +4,8 @@ import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
 import type { AbortPartitionTransactionRequest as _tidelog_v1_AbortPartitionTransactionRequest, AbortPartitionTransactionRequest__Output as _tidelog_v1_AbortPartitionTransactionRequest__Output } from '../../tidelog/v1/AbortPartitionTransactionRequest.js';
 import type { AbortPartitionTransactionResponse as _tidelog_v1_AbortPartitionTransactionResponse, AbortPartitionTransactionResponse__Output as _tidelog_v1_AbortPartitionTransactionResponse__Output } from '../../tidelog/v1/AbortPartitionTransactionResponse.js';
+import type { DeleteRecordsRequest as _tidelog_v1_DeleteRecordsRequest, DeleteRecordsRequest__Output as _tidelog_v1_DeleteRecordsRequest__Output } from '../../tidelog/v1/DeleteRecordsRequest.js';
+import type { DeleteRecordsResponse as _tidelog_v1_DeleteRecordsResponse, DeleteRecordsResponse__Output as _tidelog_v1_DeleteRecordsResponse__Output } from '../../tidelog/v1/DeleteRecordsResponse.js';
 import type { DescribeProducersRequest as _tidelog_v1_DescribeProducersRequest, DescribeProducersRequest__Output as _tidelog_v1_DescribeProducersRequest__Output } from '../../tidelog/v1/DescribeProducersRequest.js';
 import type { DescribeProducersResponse as _tidelog_v1_DescribeProducersResponse, DescribeProducersResponse__Output as _tidelog_v1_DescribeProducersResponse__Output } from '../../tidelog/v1/DescribeProducersResponse.js';
 import type { FetchRequest as _tidelog_v1_FetchRequest, FetchRequest__Output as _tidelog_v1_FetchRequest__Output } from '../../tidelog/v1/FetchRequest.js';
@@ -36,6 +38,23 @@ export interface BrokerClient extends grpc.Client {
   abortPartitionTransaction(argument: _tidelog_v1_AbortPartitionTransactionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AbortPartitionTransactionResponse__Output>): grpc.ClientUnaryCall;
   abortPartitionTransaction(argument: _tidelog_v1_AbortPartitionTransactionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AbortPartitionTransactionResponse__Output>): grpc.ClientUnaryCall;
   abortPartitionTransaction(argument: _tidelog_v1_AbortPartitionTransactionRequest, callback: grpc.requestCallback<_tidelog_v1_AbortPartitionTransactionResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Kafka's DeleteRecords, sent to the partition's leader: moves its log start offset up
+   * to `offset` (-1: the high watermark); records below it are gone for every reader.
+   */
+  DeleteRecords(argument: _tidelog_v1_DeleteRecordsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteRecords(argument: _tidelog_v1_DeleteRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteRecords(argument: _tidelog_v1_DeleteRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteRecords(argument: _tidelog_v1_DeleteRecordsRequest, callback: grpc.requestCallback<_tidelog_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Kafka's DeleteRecords, sent to the partition's leader: moves its log start offset up
+   * to `offset` (-1: the high watermark); records below it are gone for every reader.
+   */
+  deleteRecords(argument: _tidelog_v1_DeleteRecordsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  deleteRecords(argument: _tidelog_v1_DeleteRecordsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  deleteRecords(argument: _tidelog_v1_DeleteRecordsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
+  deleteRecords(argument: _tidelog_v1_DeleteRecordsRequest, callback: grpc.requestCallback<_tidelog_v1_DeleteRecordsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * The transactions open on partitions this broker leads (Kafka's DescribeProducers),
@@ -149,6 +168,12 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
   AbortPartitionTransaction: grpc.handleUnaryCall<_tidelog_v1_AbortPartitionTransactionRequest__Output, _tidelog_v1_AbortPartitionTransactionResponse>;
   
   /**
+   * Kafka's DeleteRecords, sent to the partition's leader: moves its log start offset up
+   * to `offset` (-1: the high watermark); records below it are gone for every reader.
+   */
+  DeleteRecords: grpc.handleUnaryCall<_tidelog_v1_DeleteRecordsRequest__Output, _tidelog_v1_DeleteRecordsResponse>;
+  
+  /**
    * The transactions open on partitions this broker leads (Kafka's DescribeProducers),
    * with each partition's high watermark and last stable offset: what
    * `tidelog transactions find-hanging` compares with the coordinators' view.
@@ -187,6 +212,7 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
 
 export interface BrokerDefinition extends grpc.ServiceDefinition {
   AbortPartitionTransaction: MethodDefinition<_tidelog_v1_AbortPartitionTransactionRequest, _tidelog_v1_AbortPartitionTransactionResponse, _tidelog_v1_AbortPartitionTransactionRequest__Output, _tidelog_v1_AbortPartitionTransactionResponse__Output>
+  DeleteRecords: MethodDefinition<_tidelog_v1_DeleteRecordsRequest, _tidelog_v1_DeleteRecordsResponse, _tidelog_v1_DeleteRecordsRequest__Output, _tidelog_v1_DeleteRecordsResponse__Output>
   DescribeProducers: MethodDefinition<_tidelog_v1_DescribeProducersRequest, _tidelog_v1_DescribeProducersResponse, _tidelog_v1_DescribeProducersRequest__Output, _tidelog_v1_DescribeProducersResponse__Output>
   Fetch: MethodDefinition<_tidelog_v1_FetchRequest, _tidelog_v1_FetchResponse, _tidelog_v1_FetchRequest__Output, _tidelog_v1_FetchResponse__Output>
   InitProducerId: MethodDefinition<_tidelog_v1_InitProducerIdRequest, _tidelog_v1_InitProducerIdResponse, _tidelog_v1_InitProducerIdRequest__Output, _tidelog_v1_InitProducerIdResponse__Output>

@@ -19,6 +19,11 @@ export interface ReplicaFetchPartition {
    */
   'lastFetchedEpoch'?: (number);
   'maxBytes'?: (number);
+  /**
+   * The follower's log start offset, so the leader knows when every in-sync replica has
+   * followed a DeleteRecords (its low watermark); -1 when unknown (an older follower).
+   */
+  'logStartOffset'?: (number | string | Long);
 }
 
 export interface ReplicaFetchPartition__Output {
@@ -38,4 +43,9 @@ export interface ReplicaFetchPartition__Output {
    */
   'lastFetchedEpoch': (number);
   'maxBytes': (number);
+  /**
+   * The follower's log start offset, so the leader knows when every in-sync replica has
+   * followed a DeleteRecords (its low watermark); -1 when unknown (an older follower).
+   */
+  'logStartOffset': (number);
 }
