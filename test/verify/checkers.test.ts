@@ -21,6 +21,7 @@ import {
   HistoryFile,
   HistoryRecorder,
   isVerifyError,
+  launchOptionsFor,
   type Op,
   readHistory,
   renderTimelineSvg,
@@ -595,4 +596,11 @@ describe("report", () => {
     assert.equal(json.valid, false);
     assert.equal(json.anomalies.find((a: { name: string }) => a.name === "lost").count, 1);
   });
+});
+
+test("a run's disk-full tmpfs grows with its length, so the workload's own data never fills it", () => {
+  assert.equal(launchOptionsFor(["disk-full"], 10).tmpfsMiB, 266);
+  assert.equal(launchOptionsFor(["disk-full"], 1500).tmpfsMiB, 1756);
+  assert.equal(launchOptionsFor(["disk-full"], 7 * 24 * 3600).tmpfsMiB, 4096);
+  assert.equal(launchOptionsFor(["kill"], 1500).tmpfsMiB, undefined);
 });

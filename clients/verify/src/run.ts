@@ -128,8 +128,16 @@ export const FAULT_FRIENDLY_BROKER_CONFIG: Readonly<Record<string, string>> = {
 };
 
 const PARTITION_KINDS: ReadonlySet<FaultKind> = new Set(["partition-leader", "partition-etcd", "partition-split"]);
-/** A tmpfs for disk-full: small enough to fill in a moment, large enough for a short run's segments. */
-const DISK_FULL_TMPFS_MIB = 256;
+/**
+ * A tmpfs for disk-full, sized to the run: 256 MiB plus 1 MiB per second of workload, at
+ * most 4 GiB per broker. The nemesis fills whatever is left, so the size only decides
+ * whether the workload's own data fits. A fixed 256 MiB filled up by itself 13 minutes
+ * into a 25-minute queue run (about 0.33 MiB/s per broker at 64 clients): every broker's
+ * log then failed for good and the run ended with no verdict (docs/verification.md).
+ */
+export function diskFullTmpfsMiB(seconds: number): number {
+  return Math.min(4096, 256 + Math.ceil(seconds));
+}
 const DEFAULT_FAULT_MS = 4000;
 const DEFAULT_INTERVAL_MS = 4000;
 
@@ -199,10 +207,11 @@ export function isLocalCluster(cluster: ClusterUnderTest): cluster is LocalClust
 /** What a launch needs for these fault kinds. */
 export function launchOptionsFor(
   kinds: readonly FaultKind[],
+  seconds = 0,
 ): Pick<LocalClusterOptions, "network" | "tmpfsMiB" | "fakeClock"> {
   return {
     ...(kinds.some((k) => PARTITION_KINDS.has(k)) ? { network: true } : {}),
-    ...(kinds.includes("disk-full") ? { tmpfsMiB: DISK_FULL_TMPFS_MIB } : {}),
+    ...(kinds.includes("disk-full") ? { tmpfsMiB: diskFullTmpfsMiB(seconds) } : {}),
     ...(kinds.includes("clock-jump") ? { fakeClock: true } : {}),
   };
 }
@@ -244,7 +253,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     cluster = await launch({
       ...options.launch,
       brokerConfig: { ...FAULT_FRIENDLY_BROKER_CONFIG, ...options.launch?.brokerConfig },
-      ...launchOptionsFor(checked.nemesis?.kinds ?? []),
+      ...launchOptionsFor(checked.nemesis?.kinds ?? [], checked.seconds),
       log,
     });
     launched = true;
