@@ -38,7 +38,12 @@ import { type LogConfig, logConfigFromProperties } from "../storage/log-config.j
 import type { MetadataImage } from "./metadata-image.js";
 import { keys, type PartitionState, type TopicRecord } from "./metadata-records.js";
 import { type MetadataStore, type MetadataWatch, unavailableOnError } from "./metadata-store.js";
-import { electOnBrokerChange, electPreferred, initialPartitionState } from "./partition-leader-election.js";
+import {
+  electPreferred,
+  electWithBrokerEpochs,
+  initialPartitionState,
+  stampLeaderEpoch,
+} from "./partition-leader-election.js";
 import { assignReplicas, validateAssignment } from "./replica-assignment.js";
 
 export interface ControllerOptions {
@@ -268,6 +273,7 @@ export class Controller {
     if (!this.options.watch.isSynced) return;
     const alive = image.liveBrokerIds();
     const failed = storageFailedBrokers(image);
+    const epochs = brokerEpochs(image);
     const writes: {
       key: string;
       compare: { target: "Create" | "Mod"; value: number };
@@ -283,11 +289,11 @@ export class Controller {
           ? { target: "Mod" as const, value: existing.modRevision }
           : { target: "Create" as const, value: 0 };
         if (!state) {
-          const next = initialPartitionState(topic.value.topicId, replicas, alive, failed);
+          const next = stampLeaderEpoch(initialPartitionState(topic.value.topicId, replicas, alive, failed), epochs);
           writes.push({ key, compare, op: this.put(key, next), what: `create ${key} leader ${next.leader}` });
           continue;
         }
-        const next = electOnBrokerChange(state.value, replicas, alive, failed);
+        const next = electWithBrokerEpochs(state.value, replicas, alive, failed, epochs);
         if (next)
           writes.push({
             key,
@@ -570,17 +576,15 @@ export class Controller {
       return fail("ELECTION_NOT_NEEDED", `the preferred replica already leads ${topic}-${partition}`);
     if (decision.kind === "not-available") return fail("PREFERRED_LEADER_NOT_AVAILABLE", decision.why);
     const key = keys.partition(topic, partition);
+    const elected = stampLeaderEpoch(decision.state, brokerEpochs(this.options.watch.image));
     const res = await this.fencedTxn(
       [{ key, target: "Mod", value: entry.state.modRevision }],
-      [this.put(key, decision.state)],
+      [this.put(key, elected)],
     );
     if (!res.ok) return fail("ELIGIBLE_LEADERS_NOT_AVAILABLE", `${topic}-${partition} changed concurrently; try again`);
-    this.options.logger.info(
-      { change: describeChange(key, entry.state.value, decision.state) },
-      "preferred leader elected",
-    );
+    this.options.logger.info({ change: describeChange(key, entry.state.value, elected) }, "preferred leader elected");
     this.options.onLeaderElections?.(1);
-    return { topic, partition, leader: decision.state.leader, error: null };
+    return { topic, partition, leader: elected.leader, error: null };
   }
 
   /**
@@ -635,6 +639,11 @@ function checkPartitionCount(n: number): void {
       `partitions must be between 1 and ${MAX_PARTITIONS_PER_TOPIC}, got ${n}`,
     );
   }
+}
+
+/** Each live broker's epoch: its registration's create revision, new at every restart. */
+function brokerEpochs(image: MetadataImage): Map<number, number> {
+  return new Map([...image.brokers].map(([id, b]) => [id, b.createRevision]));
 }
 
 /** Live brokers whose registration says they cannot write their log directory. */

@@ -55,6 +55,12 @@ export const PartitionStateSchema = Type.Object({
   isr: Type.Array(Type.Integer({ minimum: 0 })),
   /** Bumped by every change, leader or ISR. */
   partitionEpoch: Type.Integer({ minimum: 0 }),
+  /**
+   * The leader's broker epoch (its registration's create revision) when it was elected,
+   * so a leader that restarted in between (and may have lost an unflushed tail) is told
+   * apart from one that kept running; absent in states written before it existed.
+   */
+  leaderBrokerEpoch: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type PartitionState = Type.Static<typeof PartitionStateSchema>;
 

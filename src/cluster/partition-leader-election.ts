@@ -18,6 +18,15 @@
  *   does, which beats going offline. Once the flag clears nothing happens here: its
  *   replicas catch up and rejoin ISRs through the leaders' normal ISR expansion.
  *
+ * - A leader that restarted since it was elected (its broker epoch differs from the
+ *   state's `leaderBrokerEpoch`) is treated as ineligible, as KIP-903 treats a replica
+ *   whose broker epoch changed: it may have lost an unflushed tail in the crash, and
+ *   resuming leadership in the same leader epoch would make the followers truncate the
+ *   acknowledged records it lost. The next eligible ISR member leads; with none, it
+ *   leads again in a new leader epoch (followers then check their logs against it).
+ *   A restart between two reconciliations looks like no change at all in the set of
+ *   live brokers, which is why the epoch, not liveness, has to tell.
+ *
  * Invariants: leader epoch and partition epoch never decrease; a leader is always in
  * its own ISR.
  */
@@ -94,6 +103,48 @@ export function electOnBrokerChange(
     leaderEpoch: state.leaderEpoch + 1,
     partitionEpoch: state.partitionEpoch + 1,
   });
+}
+
+/**
+ * electOnBrokerChange, with a restarted leader ineligible (see the rules above) and the
+ * leader's broker epoch stamped on every state that names a leader. `brokerEpochs`: the
+ * live brokers' current epochs.
+ */
+export function electWithBrokerEpochs(
+  state: PartitionState,
+  replicas: readonly number[],
+  alive: ReadonlySet<number>,
+  storageFailed: ReadonlySet<number>,
+  brokerEpochs: ReadonlyMap<number, number>,
+): PartitionState | null {
+  const current = state.leader === NO_LEADER ? undefined : brokerEpochs.get(state.leader);
+  const restarted =
+    current !== undefined && state.leaderBrokerEpoch !== undefined && state.leaderBrokerEpoch !== current;
+  const ineligible = restarted ? new Set([...storageFailed, state.leader]) : storageFailed;
+  const next = electOnBrokerChange(state, replicas, alive, ineligible);
+  if (next) {
+    // Kept as leader (no one else eligible): still a new leader epoch.
+    const bump = restarted && next.leader === state.leader && next.leaderEpoch === state.leaderEpoch;
+    return stampLeaderEpoch(bump ? { ...next, leaderEpoch: next.leaderEpoch + 1 } : next, brokerEpochs);
+  }
+  if (!restarted && (state.leader === NO_LEADER || state.leaderBrokerEpoch !== undefined)) return null;
+  // A restarted leader with no eligible ISR member to take over leads again, in a new
+  // leader epoch; or a state from before broker epochs were recorded gets its stamp.
+  return stampLeaderEpoch(
+    checked(state, {
+      ...state,
+      leaderEpoch: restarted ? state.leaderEpoch + 1 : state.leaderEpoch,
+      partitionEpoch: state.partitionEpoch + 1,
+    }),
+    brokerEpochs,
+  );
+}
+
+/** `state` with its leader's current broker epoch recorded (none when it has no live leader). */
+export function stampLeaderEpoch(state: PartitionState, brokerEpochs: ReadonlyMap<number, number>): PartitionState {
+  const { leaderBrokerEpoch: _old, ...rest } = state;
+  const epoch = state.leader === NO_LEADER ? undefined : brokerEpochs.get(state.leader);
+  return epoch === undefined ? rest : { ...rest, leaderBrokerEpoch: epoch };
 }
 
 export type PreferredElection =

@@ -8,6 +8,7 @@ import type { PartitionState } from "../../src/cluster/metadata-records.js";
 import {
   electOnBrokerChange,
   electPreferred,
+  electWithBrokerEpochs,
   initialPartitionState,
 } from "../../src/cluster/partition-leader-election.js";
 
@@ -156,4 +157,41 @@ test("for any sequence of live and storage-failed brokers: epochs grow, the lead
       },
     ),
   );
+});
+
+test("a leader that restarted since its election (new broker epoch) is not trusted with leadership", () => {
+  const epochs = new Map([
+    [1, 500], // broker 1 restarted: its registration's create revision moved on from 100
+    [2, 200],
+    [3, 300],
+  ]);
+  const alive = new Set([1, 2, 3]);
+  const state = { topicId: "t", leader: 1, leaderEpoch: 4, isr: [1, 2, 3], partitionEpoch: 9, leaderBrokerEpoch: 100 };
+  // Another in-sync replica takes over; the restarted one leaves the ISR until it catches up.
+  assert.deepEqual(electWithBrokerEpochs(state, [1, 2, 3], alive, new Set(), epochs), {
+    topicId: "t",
+    leader: 2,
+    leaderEpoch: 5,
+    isr: [2, 3],
+    partitionEpoch: 10,
+    leaderBrokerEpoch: 200,
+  });
+  // Alone in the ISR: it leads again, but in a new leader epoch, stamped with its new broker epoch.
+  assert.deepEqual(electWithBrokerEpochs({ ...state, isr: [1] }, [1, 2, 3], alive, new Set(), epochs), {
+    topicId: "t",
+    leader: 1,
+    leaderEpoch: 5,
+    isr: [1],
+    partitionEpoch: 10,
+    leaderBrokerEpoch: 500,
+  });
+  // The same incarnation as at its election: nothing to do.
+  assert.equal(electWithBrokerEpochs({ ...state, leaderBrokerEpoch: 500 }, [1, 2, 3], alive, new Set(), epochs), null);
+  // A state written before broker epochs were recorded gets its stamp, leader and epoch unchanged.
+  const { leaderBrokerEpoch: _, ...unstamped } = state;
+  assert.deepEqual(electWithBrokerEpochs(unstamped, [1, 2, 3], alive, new Set(), epochs), {
+    ...unstamped,
+    partitionEpoch: 10,
+    leaderBrokerEpoch: 500,
+  });
 });
