@@ -310,7 +310,12 @@ class Launcher {
         clusterId: this.clusterId,
         etcdEndpoints: this.etcdEndpoints,
         logDirs,
-        config: this.options.config,
+        // A topic created without a replication factor gets as many copies as there are
+        // brokers, up to Kafka's usual 3 (the broker's own default, 1, suits one broker).
+        config: {
+          "default.replication.factor": String(Math.min(3, this.options.brokers)),
+          ...this.options.config,
+        },
       }),
       cwd: PROJECT_ROOT,
       env: childEnv(),

@@ -53,7 +53,8 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
   const app = Fastify({
     logger: false,
     bodyLimit: options.bodyMaxBytes,
-    maxParamLength: PARAM_MAX_LENGTH,
+    // Router options go under routerOptions (fastify 5 warns FSTDEP022 at the top level).
+    routerOptions: { maxParamLength: PARAM_MAX_LENGTH },
     requestTimeout: REQUEST_TIMEOUT_MS,
     onProtoPoisoning: "error",
     onConstructorPoisoning: "error",
