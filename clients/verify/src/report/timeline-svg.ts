@@ -72,6 +72,8 @@ export function renderTimelineSvg(data: TimelineData, options: TimelineSvgOption
   const x = (s: number) => LEFT + (s / seconds) * PLOT_W;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif" font-size="12">`,
+    // What a screen reader (and an image viewer's tab) says the chart is.
+    `<title>${escapeXml(options.title)}</title>`,
     `<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`,
     `<text x="${LEFT}" y="24" font-size="16" font-weight="bold">${escapeXml(options.title)}</text>`,
   ];
