@@ -8,32 +8,12 @@
 // offsets shows log start, high watermark and last stable offset, or the offset at a
 // time; topics elect-leaders moves leadership back to the preferred replica.
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
 import { type TestContext, test } from "node:test";
 import type { CliIo } from "../../clients/cli/src/io.js";
-import { run } from "../../clients/cli/src/main.js";
 import { type RunningFakeCluster, startFakeCluster } from "../sdk/fake-admin-server.js";
 import { type RunningFakeDataCluster, startFakeDataCluster } from "../sdk/fake-broker-server.js";
 import { clientFor } from "../sdk/helpers.js";
-
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function cli(args: readonly string[], io: Partial<CliIo> = {}): Promise<CliResult> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-    cwd: tmpdir(),
-    ...io,
-  });
-  return { code, stdout, stderr };
-}
+import { runCli as cli } from "./run-cli.js";
 
 function against(fake: RunningFakeCluster | RunningFakeDataCluster) {
   return (args: readonly string[], io: Partial<CliIo> = {}) =>

@@ -7,23 +7,10 @@
 // watermark, a missing partition, a bad --before) is refused with a typed error and
 // deletes nothing.
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
 import { test } from "node:test";
 import { Client, isTidelogError } from "@tidelog/client";
-import { run } from "../../clients/cli/src/main.js";
+import { runCli as cli } from "../cli/run-cli.js";
 import { startCluster, waitFor } from "./harness.js";
-
-async function cli(args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = "";
-  let stderr = "";
-  const code = await run(args, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-    cwd: tmpdir(),
-  });
-  return { code, stdout, stderr };
-}
 
 test("delete-records moves the log start on leader and followers, survives a restart, refuses bad input", async (t) => {
   const c = await startCluster(t, { brokers: 3, brokerConfig: { "min.insync.replicas": "2" } });

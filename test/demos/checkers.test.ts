@@ -6,11 +6,7 @@
 // bad demo arguments are usage errors (status 2) before anything starts, from
 // `npm run demo`'s parser and from `tidelog demo`.
 import assert from "node:assert/strict";
-import { tmpdir } from "node:os";
 import { test } from "node:test";
-import { registerDemoCommand } from "../../clients/cli/src/commands/demo.js";
-import { createProgram } from "../../clients/cli/src/program.js";
-import { Session } from "../../clients/cli/src/session.js";
 import { DemoUsageError, parseDemoArgs } from "../../clients/demos/src/args.js";
 import { checkLedger } from "../../clients/demos/src/bank/ledger-check.js";
 import { TransferOutcomes } from "../../clients/demos/src/bank/teller.js";
@@ -19,6 +15,7 @@ import type { Located, Order, Output } from "../../clients/demos/src/pipeline/re
 import { checkPipeline } from "../../clients/demos/src/pipeline/totals-check.js";
 import type { Check } from "../../clients/demos/src/proof.js";
 import { checkZombies, type ReadPayment, type ZombieRound } from "../../clients/demos/src/zombie/zombie-check.js";
+import { runCli } from "../cli/run-cli.js";
 
 function check(checks: readonly Check[], name: RegExp): Check {
   const found = checks.find((c) => name.test(c.name));
@@ -217,30 +214,7 @@ test("demo arguments: names, --seconds, --bootstrap and --seed are checked befor
 });
 
 test("tidelog demo: an unknown demo or a bad --seconds is a usage error (status 2); --help lists the demos", async () => {
-  const cli = async (args: string[]) => {
-    let stdout = "";
-    let stderr = "";
-    const io = {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: {},
-      cwd: tmpdir(),
-    };
-    const session = new Session(io);
-    let code: number;
-    try {
-      const program = createProgram(io, session);
-      // Registered by program.ts once it lists the command; registered here until then.
-      if (!program.commands.some((c) => c.name() === "demo")) registerDemoCommand(program, session);
-      await program.parseAsync(args, { from: "user" });
-      code = session.exitCode;
-    } catch (e) {
-      code = session.fail(e);
-    } finally {
-      await session.close();
-    }
-    return { code, stdout, stderr };
-  };
+  const cli = (args: string[]) => runCli(args);
   const unknown = await cli(["demo", "pipelines"]);
   assert.equal(unknown.code, 2);
   assert.match(

@@ -11,40 +11,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
-import { registerVerifyCommand } from "../../clients/cli/src/commands/verify.js";
-import type { CliIo } from "../../clients/cli/src/io.js";
-import { createProgram } from "../../clients/cli/src/program.js";
-import { Session } from "../../clients/cli/src/session.js";
+import { type CliResult, runCli } from "../cli/run-cli.js";
 
-interface CliResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-/** Runs `tidelog <argv>` in-process, as main.ts does, with `verify` registered (once program.ts does, as it is). */
-async function tidelog(...argv: string[]): Promise<CliResult> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIo = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    env: {},
-    cwd: tmpdir(),
-  };
-  const session = new Session(io);
-  let code: number;
-  try {
-    const program = createProgram(io, session);
-    if (!program.commands.some((c) => c.name() === "verify")) registerVerifyCommand(program, session);
-    await program.parseAsync(argv, { from: "user" });
-    code = session.exitCode;
-  } catch (e) {
-    code = session.fail(e);
-  } finally {
-    await session.close();
-  }
-  return { code, stdout, stderr };
+/** Runs `tidelog <argv>` in-process, as main.ts does. */
+function tidelog(...argv: string[]): Promise<CliResult> {
+  return runCli(argv);
 }
 
 describe("tidelog verify", () => {
