@@ -46,6 +46,9 @@ Options:
   --source               run the brokers from TypeScript source through tsx; no build
   --broker-command CMD   run CMD instead of the broker; words split on spaces, flags follow
   --no-setup             skip the dependency and build checks
+  --restart-stopped      ask the cluster already running from the data directory to
+                         restart the brokers that exited (after a kill -9, say), on
+                         the same data; cluster.json is updated when they are back
   --KEY=VALUE            a broker setting with a dotted KEY, given to every broker,
                          e.g. --log.level=debug or --cluster.id=dev (default id "local")
   -h, --help             this text
@@ -57,7 +60,8 @@ Environment:
   NO_COLOR=1              no colours, even on a terminal
 
 When a broker exits on its own, the launcher says so with its last lines, drops it from
-cluster.json and keeps the others running (so fail-over can be tried by killing one);
+cluster.json and keeps the others running (so fail-over can be tried by killing one),
+until \`npm start -- --restart-stopped\` (or SIGUSR2 to the launcher) brings it back;
 when no broker is left, or etcd exits, it stops everything and exits with status 1. A
 broker that fails to start stops everything too.
 `;
@@ -83,7 +87,15 @@ function usageError(message) {
 }
 
 function parseArguments(argv) {
-  const options = { brokers: 3, data: undefined, source: false, command: undefined, setup: true, config: {} };
+  const options = {
+    brokers: 3,
+    data: undefined,
+    source: false,
+    command: undefined,
+    setup: true,
+    restartStopped: false,
+    config: {},
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const equals = arg.startsWith("--") ? arg.indexOf("=") : -1;
@@ -101,6 +113,7 @@ function parseArguments(argv) {
     else if (flag === "--source") options.source = true;
     else if (flag === "--broker-command") options.command = value().split(/\s+/).filter(Boolean);
     else if (flag === "--no-setup") options.setup = false;
+    else if (flag === "--restart-stopped") options.restartStopped = true;
     else if (/^--[a-z0-9]+(\.[a-z0-9-]+)+$/i.test(flag) && inline !== undefined) options.config[flag.slice(2)] = inline;
     else usageError(`unknown option ${arg}`);
   }
@@ -135,6 +148,10 @@ function createPrinter(brokerCount) {
 
 // ---------------------------------------------------------------------------------------
 // The lock: one launcher per data directory, and a record of its children
+
+function dataDirOf(options) {
+  return resolve(INVOKED_FROM, options.data ?? join(PROJECT_ROOT, ".tidelog"));
+}
 
 function lockHolderAlive(holder) {
   if (typeof holder?.pid !== "number" || holder.pid === process.pid || !isAlive(holder.pid)) return false;
@@ -193,13 +210,16 @@ class Launcher {
   stopping = false;
   /** name -> { name, kind: "etcd" | "broker", id, proc, logs, ready } */
   members = new Map();
+  /** Ids of brokers that exited after they were ready, for --restart-stopped. */
+  stoppedBrokers = new Set();
+  restarting = false;
   firstSignalAt = 0;
 
   constructor(options, printer) {
     this.options = options;
     this.printer = printer;
     this.clusterId = options.config["cluster.id"] ?? "local";
-    this.dataDir = resolve(INVOKED_FROM, options.data ?? join(PROJECT_ROOT, ".tidelog"));
+    this.dataDir = dataDirOf(options);
     this.lockPath = join(this.dataDir, "launcher.lock");
     this.statePath = join(this.dataDir, "cluster.json");
     this.defaultDataDir = this.dataDir === join(PROJECT_ROOT, ".tidelog");
@@ -233,6 +253,7 @@ class Launcher {
       return;
     }
     this.members.delete(member.name);
+    this.stoppedBrokers.add(member.id);
     const left = this.brokers();
     if (left.length === 0) {
       this.printer.say("no broker is left; stopping the cluster.");
@@ -240,7 +261,44 @@ class Launcher {
       return;
     }
     this.writeClusterFile();
-    this.printer.say(`still running: ${left.map((b) => b.name).join(", ")} (cluster.json updated)`);
+    this.printer.say(
+      `still running: ${left.map((b) => b.name).join(", ")} (cluster.json updated); ` +
+        `\`npm start -- --restart-stopped${this.dataFlag()}\` restarts ${member.name}`,
+    );
+  }
+
+  dataFlag() {
+    return this.defaultDataDir ? "" : ` --data ${show(this.dataDir)}`;
+  }
+
+  /** SIGUSR2 (sent by `npm start -- --restart-stopped`): every stopped broker again, on its data. */
+  async restartStopped() {
+    if (this.stopping || this.restarting) return;
+    const ids = [...this.stoppedBrokers].sort((a, b) => a - b);
+    if (ids.length === 0) {
+      this.printer.say("asked to restart stopped brokers: none is stopped.");
+      return;
+    }
+    this.restarting = true;
+    try {
+      this.printer.say(`restarting ${ids.map((id) => `broker-${id}`).join(", ")}...`);
+      for (const id of ids) this.stoppedBrokers.delete(id);
+      const results = await Promise.allSettled(ids.map((id) => this.startBroker(id, this.command)));
+      if (this.stopping) return;
+      results.forEach((r, i) => {
+        if (r.status === "fulfilled") return;
+        this.stoppedBrokers.add(ids[i]);
+        this.printer.say(`broker-${ids[i]} failed to restart: ${r.reason.message}`);
+      });
+      this.writeClusterFile();
+      this.printer.say(
+        `running: ${this.brokers()
+          .map((b) => b.name)
+          .join(", ")} (cluster.json updated)`,
+      );
+    } finally {
+      this.restarting = false;
+    }
   }
 
   brokers() {
@@ -330,6 +388,7 @@ class Launcher {
   }
 
   async run(etcdBin, command) {
+    this.command = command;
     mkdirSync(this.dataDir, { recursive: true });
     await acquireLock(this.lockPath, this.dataDir, this.printer);
     rmSync(this.statePath, { force: true }); // a stale one from a launcher that died
@@ -367,6 +426,7 @@ class Launcher {
   }
 
   installSignalHandlers() {
+    process.on("SIGUSR2", () => void this.restartStopped());
     for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"]) {
       process.on(signal, () => {
         if (!this.stopping) {
@@ -423,6 +483,31 @@ const options = parseArguments(process.argv.slice(2));
 if (options.help) {
   process.stdout.write(USAGE);
   process.exit(0);
+}
+// A cluster already running from this directory is found before any install or build,
+// which would otherwise take a minute to end in "already running".
+const holder = readStateFile(join(dataDirOf(options), "launcher.lock"));
+const running = lockHolderAlive(holder);
+if (options.restartStopped) {
+  if (!running) {
+    process.stderr.write(
+      `npm start: no cluster is running from ${show(dataDirOf(options))}; \`npm start\` starts one.\n`,
+    );
+    process.exit(1);
+  }
+  process.kill(holder.pid, "SIGUSR2");
+  process.stdout.write(
+    `asked the launcher (pid ${holder.pid}) to restart its stopped brokers; its terminal reports them, and cluster.json lists them when they are ready.\n`,
+  );
+  process.exit(0);
+}
+if (running) {
+  process.stderr.write(
+    `npm start: a cluster is already running from ${show(dataDirOf(options))} (launcher pid ${holder.pid}); ` +
+      `stop it first (Ctrl-C in its terminal, or kill ${holder.pid}), use another --data directory, ` +
+      "or restart its stopped brokers with `npm start -- --restart-stopped`.\n",
+  );
+  process.exit(1);
 }
 if (options.setup) {
   ensureDependencies(PROJECT_ROOT);

@@ -151,9 +151,10 @@ test("a second npm start reuses the data directory", async (t) => {
   assert.equal((await second.stop("SIGTERM")).code, 0);
 });
 
-test("a broker that dies is reported and dropped; the others keep running", async (t) => {
+test("a broker that dies is reported and dropped; the others keep running; --restart-stopped brings it back", async (t) => {
   // Proves: the documented choice: one broker's death is told with its last lines,
-  // cluster.json loses it, and the cluster keeps going until the user stops it.
+  // cluster.json loses it, and the cluster keeps going until the user stops it or asks,
+  // from another terminal, for the stopped broker back (on its own data directory).
   const dataDir = tempDir(t);
   const launcher = launch(t, dataDir, "--brokers", "2");
   const cluster = await awaitClusterFile(dataDir, launcher);
@@ -166,7 +167,23 @@ test("a broker that dies is reported and dropped; the others keep running", asyn
   assert.equal(updated.bootstrap, one!.address);
   assert.equal(isAlive(one!.pid), true);
   assert.equal(launcher.running, true);
+  await launcher.waitForLog((r) => /--restart-stopped --data .*` restarts broker-2/.test(r.text), 5_000);
+
+  const ask = launch(t, dataDir, "--restart-stopped");
+  assert.equal((await ask.waitForExit(10_000)).code, 0, output(ask));
+  assert.match(output(ask), new RegExp(`asked the launcher \\(pid ${launcher.pid}\\) to restart its stopped brokers`));
+  const restored = await waitFor(() => readClusterFile(dataDir)?.brokers.length === 2 && readClusterFile(dataDir), {
+    description: "cluster.json with broker 2 again",
+    timeoutMs: READY_TIMEOUT_MS,
+  });
+  const back = restored.brokers.find((b) => b.id === 2);
+  assert.ok(back && back.pid !== two!.pid && isAlive(back.pid), "a new broker-2 process");
+  await launcher.waitForLog((r) => /running: broker-1, broker-2 \(cluster\.json updated\)/.test(r.text), 5_000);
   assert.equal((await launcher.stop("SIGTERM")).code, 0);
+
+  const late = launch(t, dataDir, "--restart-stopped");
+  assert.equal((await late.waitForExit(10_000)).code, 1);
+  assert.match(output(late), /no cluster is running from/);
 });
 
 test("a broker failing at start-up stops everything and exits 1 with its last lines", async (t) => {
@@ -186,13 +203,21 @@ test("a broker failing at start-up stops everything and exits 1 with its last li
 
 test("one launcher per data directory", async (t) => {
   // Proves: a second launcher on a directory in use refuses to start (two etcds on one data
-  // directory would block on its lock) and leaves the running cluster alone.
+  // directory would block on its lock), says so before building anything, and leaves the
+  // running cluster alone.
   const dataDir = tempDir(t);
   const first = launch(t, dataDir, "--brokers", "1");
   await awaitClusterFile(dataDir, first);
-  const second = launch(t, dataDir, "--brokers", "1");
+  // With set-up on: the lock is found before any install or build (which would outlast the wait).
+  const second = startProcess(t, {
+    name: "npm-start-again",
+    command: process.execPath,
+    args: ["scripts/start.mjs", "--data", dataDir, "--brokers", "1"],
+    env: { TIDELOG_NO_INSTALL: "1" },
+  });
   assert.equal((await second.waitForExit(10_000)).code, 1);
   assert.match(output(second), new RegExp(`a cluster is already running from .* \\(launcher pid ${first.pid}\\)`));
+  assert.match(output(second), /--restart-stopped/);
   assert.ok(readClusterFile(dataDir), "the first cluster's file is untouched");
   assert.equal(first.running, true);
   assert.equal((await first.stop("SIGTERM")).code, 0);
