@@ -13,6 +13,12 @@
  * replica.lag.time.max.ms leave it, and followers that reached the high watermark
  * rejoin, written to etcd by compare-and-swap.
  *
+ * A replica whose log cannot be created (a full disk) is skipped, not allowed to stop the
+ * reconciliation of the others: clients asking this broker for it get STORAGE_ERROR, the
+ * log directory reports failed (so the controller moves leadership away), and once the
+ * directory takes writes again the log manager creates the log; reconciliation is
+ * retried every UNHOSTED_RETRY_MS while some replica is unhosted.
+ *
  * Invariant: a hosted partition's leader epoch never decreases.
  */
 import { TidelogError } from "@tidelog/client/record";
@@ -21,11 +27,15 @@ import type { MetadataImage, Versioned } from "../cluster/metadata-image.js";
 import { NO_LEADER, type PartitionState } from "../cluster/metadata-records.js";
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { rethrowIfInvariantViolation } from "../common/server-error.js";
 import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 import { type LogConfig, logConfigFromProperties } from "../storage/log-config.js";
 import type { LogManager } from "../storage/log-manager.js";
 import { readPartitionMetadata, writePartitionMetadata } from "../storage/partition-metadata-file.js";
 import { Partition } from "./partition.js";
+
+/** How often reconciliation is retried while a replica assigned here has no log (a full disk). */
+const UNHOSTED_RETRY_MS = 1000;
 
 /** A transaction marker as a coordinator asks a partition leader to write it. */
 export interface TxnMarker {
@@ -59,10 +69,16 @@ export class ReplicaManager {
   private running: Promise<void> = Promise.resolve();
   private pending: { image: MetadataImage; synced: boolean } | null = null;
   private image: MetadataImage | null = null;
+  private synced = false;
+  private stopped = false;
+  /** Replicas assigned here whose log could not be created: the error, by key. */
+  private readonly unhosted = new Map<string, TidelogError>();
   private isrTimer: NodeJS.Timeout | null = null;
   private isrChecking = false;
   private readonly listeners: (() => void)[] = [];
   private readonly markerListeners: ((tp: TopicPartition, marker: TxnMarker) => void)[] = [];
+
+  private retryTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: ReplicaManagerOptions) {}
 
@@ -181,15 +197,41 @@ export class ReplicaManager {
   private async reconcile(image: MetadataImage, synced: boolean): Promise<void> {
     const { brokerId, logManager } = this.options;
     this.image = image;
+    this.synced = synced;
     const wanted = new Set<string>();
     for (const topic of image.topics.values()) {
       const config = this.configFor(topic.value.name, topic.value.configs);
       for (const { partition, replicas, state } of image.partitionsOf(topic.value.name)) {
         if (!replicas.includes(brokerId)) continue;
         const tp = { topic: topic.value.name, partition };
-        wanted.add(tpKey(tp));
-        this.applyState(await this.host(tp, topic.value.topicId, config), replicas, state);
+        const key = tpKey(tp);
+        wanted.add(key);
+        let hosted: Partition;
+        try {
+          hosted = await this.host(tp, topic.value.topicId, config);
+        } catch (e) {
+          rethrowIfInvariantViolation(e);
+          if (!this.unhosted.has(key)) {
+            this.options.logger.error(
+              { topic: tp.topic, partition: tp.partition, err: (e as Error).message },
+              "cannot host a replica assigned here; retried when the log directory takes writes again",
+            );
+          }
+          this.unhosted.set(key, logManager.creationFailed(tp, config, e));
+          continue;
+        }
+        if (this.unhosted.delete(key)) logManager.forgetFailedCreation(tp);
+        this.applyState(hosted, replicas, state);
       }
+    }
+    for (const key of this.unhosted.keys()) if (!wanted.has(key)) this.unhosted.delete(key);
+    for (const f of logManager.failedCreations()) if (!wanted.has(f.key)) logManager.forgetFailedCreation(f.tp);
+    if (this.unhosted.size > 0 && !this.retryTimer && !this.stopped) {
+      this.retryTimer = setTimeout(() => {
+        this.retryTimer = null;
+        if (this.image && !this.stopped) void this.onMetadata(this.image, this.synced);
+      }, UNHOSTED_RETRY_MS);
+      this.retryTimer.unref();
     }
     if (!synced || image.revision === 0) return;
     for (const { tp } of logManager.allLogs()) {
@@ -277,11 +319,14 @@ export class ReplicaManager {
   /** The partition, when this broker leads it; otherwise the error a client should see. */
   leaderFor(tp: TopicPartition): Partition {
     const partition = this.hosted.get(tpKey(tp));
-    if (!partition)
+    if (!partition) {
+      const unhosted = this.unhosted.get(tpKey(tp));
+      if (unhosted) throw unhosted;
       throw new TidelogError(
         "UNKNOWN_TOPIC_OR_PARTITION",
         `${tpKey(tp)} is not hosted on broker ${this.options.brokerId}`,
       );
+    }
     if (partition.role !== "leader") {
       throw new TidelogError(
         "NOT_LEADER_OR_FOLLOWER",
@@ -314,7 +359,9 @@ export class ReplicaManager {
   }
 
   stop(): void {
+    this.stopped = true;
     if (this.isrTimer) clearInterval(this.isrTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
     for (const p of this.hosted.values())
       p.failWaiters(new TidelogError("NOT_LEADER_OR_FOLLOWER", "the broker is shutting down"));
   }
@@ -336,7 +383,10 @@ export class ReplicaManager {
       if (!current || current.value.leader !== this.options.brokerId || current.value.leaderEpoch !== p.leaderEpoch)
         continue;
       const isr = [...p.isr.filter((r) => !lagging.includes(r)), ...joining];
-      const written = await this.options.writeIsr(p.tp.topic, p.tp.partition, current, isr);
+      const joiningEpochs = new Map(
+        joining.map((r) => [r, p.followerBrokerEpoch(r)] as const).filter(([, epoch]) => epoch >= 0),
+      );
+      const written = await this.options.writeIsr(p.tp.topic, p.tp.partition, current, isr, joiningEpochs);
       this.options.logger.info(
         { topic: p.tp.topic, partition: p.tp.partition, from: p.isr, to: isr, written },
         lagging.length > 0 ? "ISR shrink" : "ISR expand",

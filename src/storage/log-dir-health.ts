@@ -17,6 +17,9 @@
  * the state a check ends in: a failure that the same check already cleared is logged
  * (error, then info) but moves no leadership.
  *
+ * Logs that could not be created at all (`failedCreations`) count as failed logs, and are
+ * recovered by creating them (`retryCreation`) under the same gate and bound.
+ *
  * Bounds: one probe per check, while something is failed; at most RECOVERIES_PER_CHECK
  * small probes (see PartitionLog.tryRecover) per check; reading every log's failure
  * field per check. Checks never overlap.
@@ -65,6 +68,10 @@ export interface LogDirState {
 export interface LogDirHealthOptions {
   readonly dataDir: string;
   readonly logs: () => Iterable<{ tp: TopicPartition; log: PartitionLog }>;
+  /** Logs that could not be created; none when not given. */
+  readonly failedCreations?: () => Iterable<FailedLog>;
+  /** Creates one of those again; true once it exists. */
+  readonly retryCreation?: (key: string) => boolean;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly checkIntervalMs?: number;
@@ -151,7 +158,11 @@ export class LogDirHealth {
       const probeError = await this.probe();
       if (probeError === null) {
         const byKey = new Map([...this.options.logs()].map((e) => [tpKey(e.tp), e.log]));
-        for (const f of recoverable.slice(0, RECOVERIES_PER_CHECK)) byKey.get(f.key)?.tryRecover();
+        for (const f of recoverable.slice(0, RECOVERIES_PER_CHECK)) {
+          const log = byKey.get(f.key);
+          if (log) log.tryRecover();
+          else this.options.retryCreation?.(f.key);
+        }
       }
       this.observe(this.failedLogs(), probeError);
     }
@@ -168,6 +179,7 @@ export class LogDirHealth {
       const f = log.storageFailure;
       if (f) out.push({ tp, key: tpKey(tp), error: f.error, recoverable: f.recoverable, sinceMs: f.sinceMs });
     }
+    out.push(...(this.options.failedCreations?.() ?? []));
     return out.sort((a, b) => a.sinceMs - b.sinceMs);
   }
 

@@ -20,7 +20,10 @@
  * One FileHandleCache bounds the open descriptors across all logs.
  *
  * `health` (log-dir-health.ts) watches for logs that cannot write, tries to recover them
- * and reports the directory's state; `start` starts it with the other duties.
+ * and reports the directory's state; `start` starts it with the other duties. A log that
+ * cannot even be created (the disk was full when the partition was assigned here) counts
+ * as a failed log too: getOrCreateLog throws STORAGE_ERROR, and the health check creates
+ * it once the directory takes writes again.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -32,7 +35,7 @@ import { CheckpointFile } from "./checkpoint-file.js";
 import { FileHandleCache } from "./file-handle-cache.js";
 import { LogCleaner, type LogCleanerOptions } from "./log-cleaner.js";
 import type { LogConfig } from "./log-config.js";
-import { LogDirHealth } from "./log-dir-health.js";
+import { type FailedLog, LogDirHealth } from "./log-dir-health.js";
 import { PartitionLog } from "./partition-log.js";
 import { logDirName, parseLogDirName } from "./topic-partition.js";
 
@@ -72,6 +75,11 @@ const LOCK = ".lock";
 
 export class LogManager {
   private readonly logs = new Map<string, { tp: TopicPartition; log: PartitionLog }>();
+  /** Logs that could not be created, by key, until created or forgotten. */
+  private readonly creationFailures = new Map<
+    string,
+    { tp: TopicPartition; config: LogConfig; error: TidelogError; sinceMs: number }
+  >();
   private readonly files: FileHandleCache;
   private readonly recoveryPoints: CheckpointFile;
   private readonly highWatermarks: CheckpointFile;
@@ -106,6 +114,8 @@ export class LogManager {
     this.health = new LogDirHealth({
       dataDir: options.dataDir,
       logs: () => this.logs.values(),
+      failedCreations: () => this.failedCreations(),
+      retryCreation: (key) => this.retryCreation(key),
       clock: options.clock,
       logger: options.logger.child({ component: "log-dir-health" }),
       ...(options.healthCheckIntervalMs === undefined ? {} : { checkIntervalMs: options.healthCheckIntervalMs }),
@@ -197,16 +207,71 @@ export class LogManager {
     const key = tpKey(tp);
     const existing = this.logs.get(key);
     if (existing) return existing.log;
-    const log = PartitionLog.open({
-      dir: join(this.options.dataDir, logDirName(tp)),
-      config,
-      files: this.files,
-      clock: this.options.clock,
-      logger: this.options.logger.child({ topic: tp.topic, partition: tp.partition }),
-      onFailure: () => this.health.logFailed(),
-    });
+    let log: PartitionLog;
+    try {
+      log = PartitionLog.open({
+        dir: join(this.options.dataDir, logDirName(tp)),
+        config,
+        files: this.files,
+        clock: this.options.clock,
+        logger: this.options.logger.child({ topic: tp.topic, partition: tp.partition }),
+        onFailure: () => this.health.logFailed(),
+      });
+    } catch (e) {
+      throw this.creationFailed(tp, config, e);
+    }
+    this.creationFailures.delete(key);
     this.logs.set(key, { tp, log });
     return log;
+  }
+
+  /**
+   * Records that the log of `tp` could not be made ready (created, or its partition
+   * metadata written): it counts as a failed log until `retryCreation` succeeds. Returns
+   * the STORAGE_ERROR to answer with.
+   */
+  creationFailed(tp: TopicPartition, config: LogConfig, cause: unknown): TidelogError {
+    const key = tpKey(tp);
+    const known = this.creationFailures.get(key);
+    const error =
+      cause instanceof TidelogError && cause.code === "STORAGE_ERROR"
+        ? cause
+        : new TidelogError(
+            "STORAGE_ERROR",
+            `cannot create the log of ${key} in ${this.options.dataDir}: ${(cause as Error).message}`,
+          );
+    this.creationFailures.set(key, { tp, config, error, sinceMs: known?.sinceMs ?? this.options.clock.nowMs() });
+    if (!known) this.health.logFailed();
+    return error;
+  }
+
+  /** Logs that could not be created, for the health check: failed, and recoverable by creating them. */
+  failedCreations(): FailedLog[] {
+    return [...this.creationFailures.entries()].map(([key, f]) => ({
+      tp: f.tp,
+      key,
+      error: f.error,
+      recoverable: true,
+      sinceMs: f.sinceMs,
+    }));
+  }
+
+  /** Stops retrying a log that could not be created (its partition is no longer assigned here). */
+  forgetFailedCreation(tp: TopicPartition): void {
+    this.creationFailures.delete(tpKey(tp));
+  }
+
+  /** Tries once more to create a log that could not be created; true once it exists. */
+  private retryCreation(key: string): boolean {
+    const failure = this.creationFailures.get(key);
+    if (!failure || this.closed) return false;
+    try {
+      this.getOrCreateLog(failure.tp, failure.config);
+      this.creationFailures.delete(key);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**

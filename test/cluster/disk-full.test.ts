@@ -12,7 +12,9 @@
 // level, /metrics reports it, /readyz answers 503 naming the partition; another broker
 // leads and acks=all writes succeed there. Then the filler is deleted: within seconds
 // /readyz is 200 again and broker 1 is back in the ISR; every acknowledged record is
-// read back.
+// read back. A topic created while the disk is full cannot get a log on broker 1: broker 1
+// answers STORAGE_ERROR for it (not "unknown partition"), keeps serving everything else,
+// and hosts it, in the ISR, once space is freed.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { closeSync, mkdtempSync, openSync, rmdirSync, rmSync, writeSync } from "node:fs";
@@ -22,8 +24,11 @@ import { test } from "node:test";
 import { Client } from "@tidelog/client";
 import { faultBrokerConfig } from "./fault-config.js";
 import { type BrokerHandle, startBroker, startEtcd, waitFor } from "./harness.js";
+import { batch, RawBroker } from "./raw-client.js";
 
 const TOPIC = "disk";
+/** Created while broker 1's disk is full. */
+const BORN_FULL = "born-full";
 /** Values big enough that every append needs a fresh tmpfs page (4 KiB). */
 const VALUE_BYTES = 6000;
 
@@ -173,6 +178,22 @@ test("a broker whose disk is full reports it, hands its leadership to the ISR, a
   const beforeFree = (await describe())?.leader;
   assert.notEqual(beforeFree, 1);
 
+  // (b2) A topic created now: broker 1 cannot make its log, says why, and serves the rest.
+  const hostSeq = full.logSeq;
+  await admin.createTopic({ name: BORN_FULL, assignments: [{ partition: 0, replicas: [1, 2, 3] }] });
+  await full.waitForLog(
+    (r) => r.json?.level === 50 && /cannot host a replica/.test(String(r.json?.msg)),
+    15_000,
+    hostSeq,
+  );
+  const raw = new RawBroker(full.address);
+  t.after(() => raw.close());
+  const refused = await raw.produce(BORN_FULL, 0, batch(["x"]), -1);
+  assert.equal(refused.error?.code, 56, `STORAGE_ERROR from broker 1: ${JSON.stringify(refused.error)}`);
+  assert.match(refused.error?.message ?? "", new RegExp(`${BORN_FULL}-0.*(ENOSPC|no space)`, "i"));
+  const bornReport = await producer.send(BORN_FULL, { value: value(0), partition: 0 });
+  t.diagnostic(`${BORN_FULL}-0 took a write at offset ${bornReport.offset} from its other replicas`);
+
   // (c) Space comes back: broker 1 recovers by itself and rejoins the ISR.
   rmSync(join(mount.dir, "filler"));
   const freedAtMs = Date.now();
@@ -186,6 +207,14 @@ test("a broker whose disk is full reports it, hands its leadership to the ISR, a
     timeoutMs: 15_000,
   });
   t.diagnostic(`broker 1 ready ${readyMs} ms after space was freed; ISR [${rejoined?.isr}]`);
+  const born = await waitFor(
+    async () => {
+      const p = (await admin.describeTopic(BORN_FULL)).partitions[0];
+      return p?.isr.includes(1) ? p : null;
+    },
+    { description: `broker 1 hosting ${BORN_FULL}-0 and in its ISR`, timeoutMs: 15_000 },
+  );
+  t.diagnostic(`${BORN_FULL}-0 ISR [${born.isr}] after space was freed`);
   assert.ok(readyMs < 10_000, `recovered within seconds (${readyMs} ms)`);
   assert.match((await http(full, "/metrics")).body, /^tidelog_log_dir_failed 0$/m);
   await full.waitForLog((r) => r.json?.level === 30 && /writable again/i.test(String(r.json?.msg)), 5_000, logSeq);

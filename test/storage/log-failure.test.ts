@@ -28,6 +28,7 @@ import { ManualClock } from "../../src/common/clock.js";
 import type { LogFn, Logger } from "../../src/common/logger.js";
 import { FileHandleCache } from "../../src/storage/file-handle-cache.js";
 import { LogDirHealth, type LogDirState } from "../../src/storage/log-dir-health.js";
+import { LogManager } from "../../src/storage/log-manager.js";
 import { PartitionLog } from "../../src/storage/partition-log.js";
 import { batchOf, readAll, smallConfig, tempDir } from "./fixtures.js";
 
@@ -315,4 +316,50 @@ test("a full disk (tmpfs): ENOSPC fails the append cleanly, recovery waits for s
     values(open()).map((v) => v.slice(0, 1)),
     ["0", "1"],
   );
+});
+
+test("a log that cannot be created is a failed log: STORAGE_ERROR, the directory failed, created by the check once possible", async (t) => {
+  // Why: a partition assigned to a broker whose disk is full must not look like a missing
+  // partition, nor stop silently: the directory reports failed (leadership moves away)
+  // and the log appears by itself once the disk takes writes again.
+  const dir = tempDir(t);
+  const lines: Line[] = [];
+  const manager = LogManager.open({
+    dataDir: dir,
+    defaultConfig: smallConfig({ segmentBytes: 1024 }),
+    clock: new ManualClock(),
+    logger: recordingLogger(lines),
+    openFilesMax: 8,
+  });
+  const tp = { topic: "late", partition: 0 };
+  // A file where the log's directory must go: creating the log fails as ENOSPC would.
+  const blocker = join(dir, "late-0");
+  appendFileSync(blocker, "not a directory");
+  assert.throws(
+    () => manager.getOrCreateLog(tp),
+    (e: unknown) =>
+      isTidelogError(e) && e.code === "STORAGE_ERROR" && e.message.includes("cannot create the log of late-0"),
+  );
+  await manager.health.check();
+  assert.equal(manager.health.state.failed, true);
+  assert.deepEqual(
+    manager.health.state.failedLogs.map((f) => [f.key, f.recoverable]),
+    [["late-0", true]],
+  );
+  assert.equal(manager.getLog(tp), undefined);
+
+  rmSync(blocker);
+  await manager.health.check();
+  assert.equal(manager.health.state.failed, false, "the check created the log");
+  assert.ok(manager.getLog(tp), "the log exists");
+  assert.deepEqual(manager.failedCreations(), []);
+
+  // A failure for a partition no longer assigned here is forgotten, not retried forever.
+  const gone = { topic: "gone", partition: 1 };
+  appendFileSync(join(dir, "gone-1"), "x");
+  assert.throws(() => manager.getOrCreateLog(gone));
+  manager.forgetFailedCreation(gone);
+  await manager.health.check();
+  assert.equal(manager.health.state.failed, false);
+  await manager.shutdown();
 });
