@@ -42,7 +42,8 @@ import {
   electPreferred,
   electWithBrokerEpochs,
   initialPartitionState,
-  stampLeaderEpoch,
+  restartedIsrMembers,
+  stampBrokerEpochs,
 } from "./partition-leader-election.js";
 import { assignReplicas, validateAssignment } from "./replica-assignment.js";
 
@@ -289,7 +290,7 @@ export class Controller {
           ? { target: "Mod" as const, value: existing.modRevision }
           : { target: "Create" as const, value: 0 };
         if (!state) {
-          const next = stampLeaderEpoch(initialPartitionState(topic.value.topicId, replicas, alive, failed), epochs);
+          const next = stampBrokerEpochs(initialPartitionState(topic.value.topicId, replicas, alive, failed), epochs);
           writes.push({ key, compare, op: this.put(key, next), what: `create ${key} leader ${next.leader}` });
           continue;
         }
@@ -571,12 +572,16 @@ export class Controller {
     });
     if (!entry?.state)
       return fail("UNKNOWN_TOPIC_OR_PARTITION", `${topic}-${partition} does not exist or has no state yet`);
-    const decision = electPreferred(entry.state.value, entry.replicas, alive, failed);
+    const epochs = brokerEpochs(this.options.watch.image);
+    // A preferred replica that restarted since it joined the ISR is about to leave it.
+    const restarted = restartedIsrMembers(entry.state.value, epochs);
+    const ineligible = restarted.size > 0 ? new Set([...failed, ...restarted]) : failed;
+    const decision = electPreferred(entry.state.value, entry.replicas, alive, ineligible);
     if (decision.kind === "not-needed")
       return fail("ELECTION_NOT_NEEDED", `the preferred replica already leads ${topic}-${partition}`);
     if (decision.kind === "not-available") return fail("PREFERRED_LEADER_NOT_AVAILABLE", decision.why);
     const key = keys.partition(topic, partition);
-    const elected = stampLeaderEpoch(decision.state, brokerEpochs(this.options.watch.image));
+    const elected = stampBrokerEpochs(decision.state, epochs);
     const res = await this.fencedTxn(
       [{ key, target: "Mod", value: entry.state.modRevision }],
       [this.put(key, elected)],

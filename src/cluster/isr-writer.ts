@@ -3,7 +3,9 @@
  * on the partition state's mod revision: if the controller (a new leader, a shrink for a
  * dead broker) or anyone else changed the state since the leader read it, the write
  * fails and the leader re-reads before trying again. The leader and its epoch are
- * carried over unchanged; the partition epoch grows.
+ * carried over unchanged; the partition epoch grows. Members that stay keep the broker
+ * epoch recorded for them; members that join get the one they fetched under (KIP-903:
+ * a follower that restarts afterwards is then told apart by the controller).
  */
 import type { Versioned } from "./metadata-image.js";
 import { keys, type PartitionState } from "./metadata-records.js";
@@ -14,12 +16,14 @@ export type IsrWriter = (
   partition: number,
   current: Versioned<PartitionState>,
   isr: readonly number[],
+  /** Broker epochs of joining members, by id (absent: not known). */
+  joiningEpochs: ReadonlyMap<number, number>,
 ) => Promise<boolean>;
 
 export function etcdIsrWriter(store: MetadataStore): IsrWriter {
-  return async (topic, partition, current, isr) => {
+  return async (topic, partition, current, isr, joiningEpochs) => {
     const key = keys.partition(topic, partition);
-    const next: PartitionState = { ...current.value, isr: [...isr], partitionEpoch: current.value.partitionEpoch + 1 };
+    const next = nextIsrState(current.value, isr, joiningEpochs);
     const res = await unavailableOnError("write ISR", () =>
       store.ns
         .if(key, "Mod", "==", current.modRevision)
@@ -27,5 +31,25 @@ export function etcdIsrWriter(store: MetadataStore): IsrWriter {
         .commit(),
     );
     return res.succeeded;
+  };
+}
+
+/** The state after the leader's ISR change, broker epochs carried over or recorded. */
+export function nextIsrState(
+  current: PartitionState,
+  isr: readonly number[],
+  joiningEpochs: ReadonlyMap<number, number>,
+): PartitionState {
+  const { isrBrokerEpochs: recorded, ...rest } = current;
+  const isrBrokerEpochs: Record<string, number> = {};
+  for (const r of isr) {
+    const epoch = joiningEpochs.get(r) ?? recorded?.[String(r)];
+    if (epoch !== undefined) isrBrokerEpochs[String(r)] = epoch;
+  }
+  return {
+    ...rest,
+    isr: [...isr],
+    partitionEpoch: current.partitionEpoch + 1,
+    ...(Object.keys(isrBrokerEpochs).length === 0 ? {} : { isrBrokerEpochs }),
   };
 }

@@ -61,6 +61,13 @@ export const PartitionStateSchema = Type.Object({
    * apart from one that kept running; absent in states written before it existed.
    */
   leaderBrokerEpoch: Type.Optional(Type.Integer({ minimum: 0 })),
+  /**
+   * The broker epoch of each ISR member when it joined the ISR (by broker id), so a
+   * follower that restarted since (and may have lost an unflushed tail) is told apart:
+   * KIP-903. Members missing here (states written before it existed) are stamped with
+   * their current epoch at the next reconciliation.
+   */
+  isrBrokerEpochs: Type.Optional(Type.Record(Type.String({ pattern: "^[0-9]+$" }), Type.Integer({ minimum: 0 }))),
 });
 export type PartitionState = Type.Static<typeof PartitionStateSchema>;
 

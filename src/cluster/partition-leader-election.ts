@@ -26,6 +26,14 @@
  *   leads again in a new leader epoch (followers then check their logs against it).
  *   A restart between two reconciliations looks like no change at all in the set of
  *   live brokers, which is why the epoch, not liveness, has to tell.
+ * - The same holds for every ISR member (KIP-903): each one's broker epoch is recorded
+ *   when it joins the ISR (`isrBrokerEpochs`: by the controller here, by the leader when
+ *   it expands the ISR, with the epoch the follower fetched under). A follower whose
+ *   epoch moved on restarted and may have lost acknowledged records it had: it leaves
+ *   the ISR and cannot be elected while an ISR member that kept running can; it rejoins
+ *   through the leader's ISR expansion once caught up. Only when no other eligible
+ *   member is left is a restarted one kept (and its new epoch accepted), as a failed
+ *   storage is.
  *
  * Invariants: leader epoch and partition epoch never decrease; a leader is always in
  * its own ISR.
@@ -106,9 +114,24 @@ export function electOnBrokerChange(
 }
 
 /**
- * electOnBrokerChange, with a restarted leader ineligible (see the rules above) and the
- * leader's broker epoch stamped on every state that names a leader. `brokerEpochs`: the
+ * Live ISR members whose broker epoch is not the one recorded when they joined the ISR
+ * (or, for the leader, when it was elected): they restarted since. `brokerEpochs`: the
  * live brokers' current epochs.
+ */
+export function restartedIsrMembers(state: PartitionState, brokerEpochs: ReadonlyMap<number, number>): Set<number> {
+  const restarted = new Set<number>();
+  for (const r of state.isr) {
+    const current = brokerEpochs.get(r);
+    if (current === undefined) continue;
+    const recorded = [state.isrBrokerEpochs?.[String(r)], r === state.leader ? state.leaderBrokerEpoch : undefined];
+    if (recorded.some((e) => e !== undefined && e !== current)) restarted.add(r);
+  }
+  return restarted;
+}
+
+/**
+ * electOnBrokerChange, with restarted ISR members ineligible (see the rules above) and
+ * broker epochs stamped on the result. `brokerEpochs`: the live brokers' current epochs.
  */
 export function electWithBrokerEpochs(
   state: PartitionState,
@@ -117,34 +140,60 @@ export function electWithBrokerEpochs(
   storageFailed: ReadonlySet<number>,
   brokerEpochs: ReadonlyMap<number, number>,
 ): PartitionState | null {
-  const current = state.leader === NO_LEADER ? undefined : brokerEpochs.get(state.leader);
-  const restarted =
-    current !== undefined && state.leaderBrokerEpoch !== undefined && state.leaderBrokerEpoch !== current;
-  const ineligible = restarted ? new Set([...storageFailed, state.leader]) : storageFailed;
+  const restarted = restartedIsrMembers(state, brokerEpochs);
+  const leaderRestarted = restarted.has(state.leader);
+  const ineligible = restarted.size > 0 ? new Set([...storageFailed, ...restarted]) : storageFailed;
   const next = electOnBrokerChange(state, replicas, alive, ineligible);
   if (next) {
     // Kept as leader (no one else eligible): still a new leader epoch.
-    const bump = restarted && next.leader === state.leader && next.leaderEpoch === state.leaderEpoch;
-    return stampLeaderEpoch(bump ? { ...next, leaderEpoch: next.leaderEpoch + 1 } : next, brokerEpochs);
+    const bump = leaderRestarted && next.leader === state.leader && next.leaderEpoch === state.leaderEpoch;
+    return stampBrokerEpochs(bump ? { ...next, leaderEpoch: next.leaderEpoch + 1 } : next, brokerEpochs, restarted);
   }
-  if (!restarted && (state.leader === NO_LEADER || state.leaderBrokerEpoch !== undefined)) return null;
-  // A restarted leader with no eligible ISR member to take over leads again, in a new
-  // leader epoch; or a state from before broker epochs were recorded gets its stamp.
-  return stampLeaderEpoch(
+  if (restarted.size === 0 && isStamped(state, brokerEpochs)) return null;
+  // Restarted members kept for want of others (a restarted leader leads again, in a new
+  // leader epoch), or a state from before broker epochs were recorded: new stamps.
+  return stampBrokerEpochs(
     checked(state, {
       ...state,
-      leaderEpoch: restarted ? state.leaderEpoch + 1 : state.leaderEpoch,
+      leaderEpoch: leaderRestarted ? state.leaderEpoch + 1 : state.leaderEpoch,
       partitionEpoch: state.partitionEpoch + 1,
     }),
     brokerEpochs,
+    restarted,
   );
 }
 
-/** `state` with its leader's current broker epoch recorded (none when it has no live leader). */
-export function stampLeaderEpoch(state: PartitionState, brokerEpochs: ReadonlyMap<number, number>): PartitionState {
-  const { leaderBrokerEpoch: _old, ...rest } = state;
-  const epoch = state.leader === NO_LEADER ? undefined : brokerEpochs.get(state.leader);
-  return epoch === undefined ? rest : { ...rest, leaderBrokerEpoch: epoch };
+/** Whether the live leader and every live ISR member have their broker epoch recorded. */
+function isStamped(state: PartitionState, brokerEpochs: ReadonlyMap<number, number>): boolean {
+  if (state.leader !== NO_LEADER && brokerEpochs.has(state.leader) && state.leaderBrokerEpoch === undefined)
+    return false;
+  return state.isr.every((r) => !brokerEpochs.has(r) || state.isrBrokerEpochs?.[String(r)] !== undefined);
+}
+
+/**
+ * `state` with broker epochs recorded: the leader's current one, and for each ISR member
+ * the one it joined under, or its current one when it has none recorded or is in
+ * `accepted` (a restarted member kept for want of others). A dead member keeps what was
+ * recorded.
+ */
+export function stampBrokerEpochs(
+  state: PartitionState,
+  brokerEpochs: ReadonlyMap<number, number>,
+  accepted: ReadonlySet<number> = NONE,
+): PartitionState {
+  const { leaderBrokerEpoch: _leader, isrBrokerEpochs: recorded, ...rest } = state;
+  const isrBrokerEpochs: Record<string, number> = {};
+  for (const r of state.isr) {
+    const kept = recorded?.[String(r)];
+    const epoch = kept === undefined || accepted.has(r) ? (brokerEpochs.get(r) ?? kept) : kept;
+    if (epoch !== undefined) isrBrokerEpochs[String(r)] = epoch;
+  }
+  const leaderEpoch = state.leader === NO_LEADER ? undefined : brokerEpochs.get(state.leader);
+  return {
+    ...rest,
+    ...(leaderEpoch === undefined ? {} : { leaderBrokerEpoch: leaderEpoch }),
+    ...(Object.keys(isrBrokerEpochs).length === 0 ? {} : { isrBrokerEpochs }),
+  };
 }
 
 export type PreferredElection =

@@ -58,6 +58,8 @@ export interface FollowerFetchResult {
 export async function fetchForFollower(
   replicas: ReplicaManager,
   replicaId: number,
+  /** The broker epoch the follower fetches under (its registration, checked by the caller). */
+  brokerEpoch: number,
   partitions: readonly FollowerFetchPartition[],
   maxWaitMs: number,
   maxBytesRequested: number,
@@ -68,7 +70,7 @@ export async function fetchForFollower(
     FOLLOWER_FETCH_LIMITS.responseBytesMax,
   );
   for (;;) {
-    const results = readForFollower(replicas, replicaId, partitions, maxBytes);
+    const results = readForFollower(replicas, replicaId, brokerEpoch, partitions, maxBytes);
     // News: data, an error, a divergence, or a log start the follower has not followed
     // yet (DeleteRecords waits for it).
     const hasNews = results.some(
@@ -94,6 +96,7 @@ export async function fetchForFollower(
 function readForFollower(
   replicas: ReplicaManager,
   replicaId: number,
+  brokerEpoch: number,
   fetched: readonly FollowerFetchPartition[],
   maxBytes: number,
 ): FollowerFetchResult[] {
@@ -131,7 +134,7 @@ function readForFollower(
           `${partition.key}: follower offset ${p.fetchOffset} outside [${log.logStartOffset}, ${log.logEndOffset}]`,
         );
       }
-      partition.onFollowerFetch(replicaId, p.fetchOffset, Number(p.logStartOffset));
+      partition.onFollowerFetch(replicaId, p.fetchOffset, Number(p.logStartOffset), brokerEpoch);
       let records: Buffer = NO_RECORDS;
       if (p.fetchOffset < log.logEndOffset) {
         const partitionBytes = Math.min(p.maxBytes > 0 ? p.maxBytes : budget, budget);

@@ -34,6 +34,8 @@ interface FollowerState {
   lastCaughtUpMs: number;
   /** Its log start offset, as its last fetch said; -1 when unknown. */
   logStartOffset: number;
+  /** The broker epoch of its last fetch: which incarnation of the follower it was; -1 when unknown. */
+  brokerEpoch: number;
 }
 
 /** A request waiting for the high watermark to reach `until`. */
@@ -104,7 +106,8 @@ export class Partition {
       if (role === "leader") {
         const now = this.clock.nowMs();
         for (const r of state.isr)
-          if (r !== this.brokerId) this.followers.set(r, { leo: -1, lastCaughtUpMs: now, logStartOffset: -1 });
+          if (r !== this.brokerId)
+            this.followers.set(r, { leo: -1, lastCaughtUpMs: now, logStartOffset: -1, brokerEpoch: -1 });
       }
     }
     this.role = role;
@@ -140,12 +143,16 @@ export class Partition {
     }
   }
 
-  /** Records a follower's fetch at `fetchOffset` (its log end offset), with its log start offset (-1: not said). */
-  onFollowerFetch(replicaId: number, fetchOffset: number, logStartOffset = -1): void {
+  /**
+   * Records a follower's fetch at `fetchOffset` (its log end offset), with its log start
+   * offset (-1: not said) and the broker epoch it fetched under (-1: not said).
+   */
+  onFollowerFetch(replicaId: number, fetchOffset: number, logStartOffset = -1, brokerEpoch = -1): void {
     const now = this.clock.nowMs();
-    const state = this.followers.get(replicaId) ?? { leo: -1, lastCaughtUpMs: 0, logStartOffset: -1 };
+    const state = this.followers.get(replicaId) ?? { leo: -1, lastCaughtUpMs: 0, logStartOffset: -1, brokerEpoch: -1 };
     state.leo = fetchOffset;
     state.logStartOffset = logStartOffset;
+    state.brokerEpoch = brokerEpoch;
     if (fetchOffset >= this.log.logEndOffset) state.lastCaughtUpMs = now;
     this.followers.set(replicaId, state);
     this.maybeAdvanceHighWatermark();
@@ -285,6 +292,11 @@ export class Partition {
   caughtUpOutsiders(): number[] {
     const hw = this.log.highWatermark;
     return this.replicas.filter((r) => !this.isr.includes(r) && (this.followers.get(r)?.leo ?? -1) >= hw && hw >= 0);
+  }
+
+  /** The broker epoch of a follower's last fetch; -1 when unknown. Stamped on it when it joins the ISR. */
+  followerBrokerEpoch(replicaId: number): number {
+    return this.followers.get(replicaId)?.brokerEpoch ?? -1;
   }
 
   followerLogEndOffset(replicaId: number): number {

@@ -179,7 +179,14 @@ async function answer(
   deps: ReplicationServiceDeps,
   sent: SentState,
 ): Promise<wire.ReplicaFetchResponse> {
-  const partitions = await fetchForFollower(deps.replicas, req.replicaId, fetched, req.maxWaitMs, req.maxBytes);
+  const partitions = await fetchForFollower(
+    deps.replicas,
+    req.replicaId,
+    Number(req.brokerEpoch),
+    fetched,
+    req.maxWaitMs,
+    req.maxBytes,
+  );
   return { partitions: changedOnly(partitions, sent), keepsSessions: true };
 }
 

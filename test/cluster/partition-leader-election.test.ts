@@ -4,12 +4,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
+import { nextIsrState } from "../../src/cluster/isr-writer.js";
 import type { PartitionState } from "../../src/cluster/metadata-records.js";
 import {
   electOnBrokerChange,
   electPreferred,
   electWithBrokerEpochs,
   initialPartitionState,
+  restartedIsrMembers,
 } from "../../src/cluster/partition-leader-election.js";
 
 const replicas = [1, 2, 3];
@@ -166,7 +168,16 @@ test("a leader that restarted since its election (new broker epoch) is not trust
     [3, 300],
   ]);
   const alive = new Set([1, 2, 3]);
-  const state = { topicId: "t", leader: 1, leaderEpoch: 4, isr: [1, 2, 3], partitionEpoch: 9, leaderBrokerEpoch: 100 };
+  const joined = { "1": 100, "2": 200, "3": 300 };
+  const state = {
+    topicId: "t",
+    leader: 1,
+    leaderEpoch: 4,
+    isr: [1, 2, 3],
+    partitionEpoch: 9,
+    leaderBrokerEpoch: 100,
+    isrBrokerEpochs: joined,
+  };
   // Another in-sync replica takes over; the restarted one leaves the ISR until it catches up.
   assert.deepEqual(electWithBrokerEpochs(state, [1, 2, 3], alive, new Set(), epochs), {
     topicId: "t",
@@ -175,23 +186,102 @@ test("a leader that restarted since its election (new broker epoch) is not trust
     isr: [2, 3],
     partitionEpoch: 10,
     leaderBrokerEpoch: 200,
+    isrBrokerEpochs: { "2": 200, "3": 300 },
   });
   // Alone in the ISR: it leads again, but in a new leader epoch, stamped with its new broker epoch.
-  assert.deepEqual(electWithBrokerEpochs({ ...state, isr: [1] }, [1, 2, 3], alive, new Set(), epochs), {
-    topicId: "t",
-    leader: 1,
-    leaderEpoch: 5,
-    isr: [1],
-    partitionEpoch: 10,
-    leaderBrokerEpoch: 500,
-  });
+  assert.deepEqual(
+    electWithBrokerEpochs({ ...state, isr: [1], isrBrokerEpochs: { "1": 100 } }, [1, 2, 3], alive, new Set(), epochs),
+    {
+      topicId: "t",
+      leader: 1,
+      leaderEpoch: 5,
+      isr: [1],
+      partitionEpoch: 10,
+      leaderBrokerEpoch: 500,
+      isrBrokerEpochs: { "1": 500 },
+    },
+  );
   // The same incarnation as at its election: nothing to do.
-  assert.equal(electWithBrokerEpochs({ ...state, leaderBrokerEpoch: 500 }, [1, 2, 3], alive, new Set(), epochs), null);
-  // A state written before broker epochs were recorded gets its stamp, leader and epoch unchanged.
-  const { leaderBrokerEpoch: _, ...unstamped } = state;
+  const current = { ...state, leaderBrokerEpoch: 500, isrBrokerEpochs: { ...joined, "1": 500 } };
+  assert.equal(electWithBrokerEpochs(current, [1, 2, 3], alive, new Set(), epochs), null);
+  // A state written before broker epochs were recorded gets its stamps, leader and epoch unchanged.
+  const { leaderBrokerEpoch: _, isrBrokerEpochs: __, ...unstamped } = state;
   assert.deepEqual(electWithBrokerEpochs(unstamped, [1, 2, 3], alive, new Set(), epochs), {
     ...unstamped,
     partitionEpoch: 10,
     leaderBrokerEpoch: 500,
+    isrBrokerEpochs: { "1": 500, "2": 200, "3": 300 },
   });
+});
+
+test("a follower that restarted since it joined the ISR leaves it, and is not elected while one that kept running can be (KIP-903)", () => {
+  const alive = new Set([1, 2, 3]);
+  // Broker 3 restarted (epoch 300 -> 700): it may have lost records it had acknowledged.
+  const epochs = new Map([
+    [1, 100],
+    [2, 200],
+    [3, 700],
+  ]);
+  const state = {
+    topicId: "t",
+    leader: 1,
+    leaderEpoch: 4,
+    isr: [1, 2, 3],
+    partitionEpoch: 9,
+    leaderBrokerEpoch: 100,
+    isrBrokerEpochs: { "1": 100, "2": 200, "3": 300 },
+  };
+  assert.deepEqual([...restartedIsrMembers(state, epochs)], [3]);
+  // Leader alive: the restarted follower leaves the ISR, the leadership stays.
+  assert.deepEqual(electWithBrokerEpochs(state, [1, 2, 3], alive, new Set(), epochs), {
+    ...state,
+    isr: [1, 2],
+    partitionEpoch: 10,
+    isrBrokerEpochs: { "1": 100, "2": 200 },
+  });
+  // Leader dead, the restarted follower first in assignment order: the one that kept running leads.
+  const leaderDead = new Set([2, 3]);
+  assert.deepEqual(electWithBrokerEpochs(state, [3, 2, 1], leaderDead, new Set(), epochs), {
+    topicId: "t",
+    leader: 2,
+    leaderEpoch: 5,
+    isr: [2],
+    partitionEpoch: 10,
+    leaderBrokerEpoch: 200,
+    isrBrokerEpochs: { "2": 200 },
+  });
+  // Leader dead and only restarted members left: one of them leads rather than go offline,
+  // its new incarnation accepted (no loop of re-elections on later reconciliations).
+  const onlyRestarted = { ...state, isr: [1, 3] };
+  const last = electWithBrokerEpochs(onlyRestarted, [1, 2, 3], new Set([3]), new Set(), epochs);
+  assert.deepEqual(last, {
+    topicId: "t",
+    leader: 3,
+    leaderEpoch: 5,
+    isr: [3],
+    partitionEpoch: 10,
+    leaderBrokerEpoch: 700,
+    isrBrokerEpochs: { "3": 700 },
+  });
+  assert.equal(electWithBrokerEpochs(last as PartitionState, [1, 2, 3], new Set([3]), new Set(), epochs), null);
+});
+
+test("the leader's ISR change keeps the epochs of members that stay and records those of members that join", () => {
+  const current = {
+    topicId: "t",
+    leader: 1,
+    leaderEpoch: 4,
+    isr: [1, 2],
+    partitionEpoch: 9,
+    leaderBrokerEpoch: 100,
+    isrBrokerEpochs: { "1": 100, "2": 200 },
+  };
+  assert.deepEqual(nextIsrState(current, [1, 3], new Map([[3, 300]])), {
+    ...current,
+    isr: [1, 3],
+    partitionEpoch: 10,
+    isrBrokerEpochs: { "1": 100, "3": 300 },
+  });
+  // A joining follower whose epoch the leader does not know gets none; the controller stamps it.
+  assert.deepEqual(nextIsrState(current, [1, 2, 3], new Map()).isrBrokerEpochs, { "1": 100, "2": 200 });
 });
