@@ -1,7 +1,7 @@
 // The CLI as a user installs it: clients/cli/scripts/pack.mjs makes its tarball (the SDK
 // and @tidelog/verify bundled inside, as no registry has them), and `npm install` puts it
 // and the SDK's own tarball into an empty folder outside the repository. From there:
-// `tidelog --version`; a topic created; `tidelog produce` streaming (a line written to
+// `tidelog --version` (also after a global install and after npm link); a topic created; `tidelog produce` streaming (a line written to
 // its stdin, stdin kept open, is delivered, reported and consumable before stdin ends);
 // and `tidelog consume` reading it all back, against a real broker.
 //
@@ -88,6 +88,31 @@ test("the packed CLI installs alone outside the repository and produces and cons
 
   const version = JSON.parse(readFileSync(join(root, "clients", "cli", "package.json"), "utf8")).version as string;
   assert.equal(tidelog("--version").stdout, `${version}\n`);
+
+  // The README's two ways onto the PATH, each into a prefix of its own (npm's global
+  // folder, moved by npm_config_prefix): a global install of the tarball, and npm link.
+  for (const [how, args, cwd] of [
+    [
+      "npm install -g",
+      ["install", "-g", "--prefer-offline", "--ignore-scripts", "--no-audit", "--no-fund", cliTarball],
+      app,
+    ],
+    ["npm link -w clients/cli", ["link", "-w", "clients/cli", "--ignore-scripts", "--no-audit", "--no-fund"], root],
+  ] as const) {
+    const prefix = tempDir(t, "tidelog-global-");
+    const put = spawnSync("npm", [...args], {
+      cwd,
+      encoding: "utf8",
+      env: { ...process.env, npm_config_prefix: prefix },
+      timeout: 180_000,
+    });
+    assert.equal(put.status, 0, `${how} failed:\n${put.stderr}`);
+    const onPath = spawnSync("tidelog", ["--version"], {
+      env: { PATH: `${join(prefix, "bin")}:${process.env.PATH ?? ""}`, HOME: app },
+      encoding: "utf8",
+    });
+    assert.equal(onPath.stdout, `${version}\n`, `tidelog on the PATH after ${how}: ${onPath.stderr}`);
+  }
 
   const c = await startCluster(t, { brokers: 1 });
   const created = tidelog("--bootstrap", c.bootstrap, "topics", "create", "installed", "--partitions", "1");

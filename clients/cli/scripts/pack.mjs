@@ -13,9 +13,10 @@
 //   2. packs each @tidelog/* dependency with its own `npm pack` (the SDK's prepack adds
 //      its .proto files) and unpacks it into the stage's node_modules;
 //   3. writes the stage's package.json: bundleDependencies lists those packages, and
-//      their own third-party dependencies (and optional ones) are added to the CLI's
+//      their own third-party dependencies (and optional ones) move to the CLI's
 //      (npm installs no dependency of a bundled package, so @grpc/grpc-js and the codecs
-//      must come in as the CLI's, where the bundled SDK finds them by Node's lookup upward);
+//      must come in as the CLI's, where the bundled SDK finds them by Node's lookup upward;
+//      left declared in the bundled package.json too, a global install breaks);
 //   4. runs `npm pack --ignore-scripts` in the stage.
 //
 // The workspace's own package.json (and node_modules) is never changed. Its prepack
@@ -99,7 +100,13 @@ try {
     const target = join(stage, "node_modules", ...name.split("/"));
     mkdirSync(target, { recursive: true });
     run("tar", ["-xzf", tarball, "-C", target, "--strip-components=1"], work);
-    bundled.push(readJson(join(target, "package.json")));
+    const pkg = readJson(join(target, "package.json"));
+    bundled.push(pkg);
+    // Its dependencies become the CLI's (below). Left declared here, npm counts them as part
+    // of the bundle too, and a global install (everything under the CLI's own node_modules)
+    // then creates their folders empty, expecting them from the tarball (npm 11.19).
+    const { dependencies: _deps, optionalDependencies: _optional, scripts: _run, ...plain } = pkg;
+    writeFileSync(join(target, "package.json"), `${JSON.stringify(plain, null, 2)}\n`);
   }
   const { scripts: _scripts, devDependencies: _dev, ...manifest } = cli;
   const staged = {
