@@ -20,7 +20,7 @@
  */
 import { TidelogError } from "@tidelog/client/record";
 import type { Lease } from "etcd3";
-import type { Clock } from "../common/clock.js";
+import { type Clock, sleep } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { type BrokerRecord, keys } from "./metadata-records.js";
 import { type MetadataStore, unavailableOnError } from "./metadata-store.js";
@@ -107,7 +107,7 @@ export class BrokerRegistration {
         if (clock.nowMs() > until) throw e;
         logger.warn({ err: (e as Error).message }, "registration failed; retrying");
       }
-      await delay(Math.min(1000, 100 * attempt));
+      await sleep(clock, Math.min(1000, 100 * attempt));
       if (this.stopped) throw new TidelogError("BROKER_NOT_AVAILABLE", "broker is shutting down");
     }
   }
@@ -171,7 +171,7 @@ export class BrokerRegistration {
         return false;
       })
       .then(async (ok) => {
-        if (!ok) await delay(UPDATE_RETRY_MS);
+        if (!ok) await sleep(this.options.clock, UPDATE_RETRY_MS);
         this.updating = false;
         this.update();
       });
@@ -189,7 +189,3 @@ export class BrokerRegistration {
 
 /** Wait before retrying a failed record update. */
 const UPDATE_RETRY_MS = 500;
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}

@@ -31,8 +31,9 @@ import { randomUUID } from "node:crypto";
 import { isInternalTopic, topicNameProblem } from "@tidelog/client/protocol";
 import { type ErrorName, TidelogError } from "@tidelog/client/record";
 import type { Campaign, Election, IOperation } from "etcd3";
-import type { Clock } from "../common/clock.js";
+import { type Clock, sleep, type Timer } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { PeriodicTask } from "../common/periodic-task.js";
 import { parseTpKey, topicPartitionKey } from "../common/topic-partition.js";
 import { type LogConfig, logConfigFromProperties } from "../storage/log-config.js";
 import type { MetadataImage } from "./metadata-image.js";
@@ -103,7 +104,7 @@ export class Controller {
   private active: Active | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private reconcileQueued = false;
-  private timer: NodeJS.Timeout | null = null;
+  private reconciler: PeriodicTask | null = null;
   private stopped = false;
   private readonly prefix: string;
 
@@ -126,8 +127,13 @@ export class Controller {
     );
     this.campaignAgain();
     this.options.watch.onChange(() => this.scheduleReconcile());
-    this.timer = setInterval(() => this.scheduleReconcile(), this.options.reconcileIntervalMs);
-    this.timer.unref();
+    this.reconciler = new PeriodicTask({
+      clock: this.options.clock,
+      intervalMs: this.options.reconcileIntervalMs,
+      run: () => this.scheduleReconcile(),
+      onError: (e) => this.options.logger.warn({ err: e }, "scheduling reconciliation failed"),
+    });
+    this.reconciler.start();
   }
 
   private campaignAgain(): void {
@@ -152,7 +158,7 @@ export class Controller {
     this.campaign = null;
     campaign.resign().catch(() => {});
     if (this.stopped) return;
-    setTimeout(() => this.campaignAgain(), 500).unref();
+    this.options.clock.after(CAMPAIGN_RETRY_MS, () => this.campaignAgain(), { ref: false });
   }
 
   private async becomeActive(campaign: Campaign): Promise<void> {
@@ -177,17 +183,19 @@ export class Controller {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    void this.reconciler?.stop();
     this.active = null;
     const campaign = this.campaign;
     this.campaign = null;
     // Resigning revokes the election lease at etcd; with etcd gone it would wait forever.
     // Bounded: the lease then simply expires.
     await withTimeout(
+      this.options.clock,
       campaign?.resign().catch(() => {}),
       RESIGN_TIMEOUT_MS,
     );
     await withTimeout(
+      this.options.clock,
       this.queue.catch(() => {}),
       RESIGN_TIMEOUT_MS,
     );
@@ -249,7 +257,7 @@ export class Controller {
       if (this.options.clock.nowMs() > deadline + timeoutMs) {
         throw new TidelogError("REQUEST_TIMED_OUT", `metadata did not reach revision ${revision}`);
       }
-      await new Promise((r) => setTimeout(r, 10));
+      await sleep(this.options.clock, IMAGE_POLL_MS);
     }
     return this.options.watch.image;
   }
@@ -626,15 +634,18 @@ export class Controller {
 
 /** How long stop() waits for etcd to take the resignation, and for queued work. */
 const RESIGN_TIMEOUT_MS = 3000;
+/** A failed campaign is retried after this long. */
+const CAMPAIGN_RETRY_MS = 500;
+/** How often awaitImage looks whether the watch has caught up with a write. */
+const IMAGE_POLL_MS = 10;
 
-function withTimeout(promise: Promise<unknown> | undefined, ms: number): Promise<unknown> {
+function withTimeout(clock: Clock, promise: Promise<unknown> | undefined, ms: number): Promise<unknown> {
   if (!promise) return Promise.resolve();
-  let timer: NodeJS.Timeout | undefined;
+  let timer: Timer | undefined;
   const timeout = new Promise((resolve) => {
-    timer = setTimeout(resolve, ms);
-    timer.unref();
+    timer = clock.after(ms, () => resolve(undefined), { ref: false });
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => timer?.cancel());
 }
 
 function checkPartitionCount(n: number): void {

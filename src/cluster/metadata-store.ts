@@ -12,7 +12,9 @@
 import { TidelogError } from "@tidelog/client/record";
 import { ExponentialBackoff, type IBackoff, noop } from "cockatiel";
 import { Etcd3, type Namespace } from "etcd3";
+import { type Clock, wallClockDeadline } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { PeriodicTask } from "../common/periodic-task.js";
 import { type MetadataEntry, MetadataImage } from "./metadata-image.js";
 
 export interface MetadataStoreOptions {
@@ -31,7 +33,8 @@ export class MetadataStore {
     this.client = new Etcd3({
       hosts: [...options.endpoints],
       dialTimeout: options.requestTimeoutMs,
-      defaultCallOptions: (context) => (context.isStream ? {} : { deadline: Date.now() + options.requestTimeoutMs }),
+      defaultCallOptions: (context) =>
+        context.isStream ? {} : { deadline: wallClockDeadline(options.requestTimeoutMs) },
       faultHandling: {
         // etcd3's default per-host circuit breaker refuses every call for 5 s after three
         // failures, so a broker would keep serving stale metadata well after etcd is
@@ -51,7 +54,7 @@ export class MetadataStore {
       this.ns
         .getAll()
         .prefix("")
-        .options({ deadline: Date.now() + timeoutMs })
+        .options({ deadline: wallClockDeadline(timeoutMs) })
         .exec(),
     );
     return {
@@ -82,6 +85,7 @@ export async function unavailableOnError<T>(what: string, fn: () => Promise<T>):
 
 export interface MetadataWatchOptions {
   readonly resyncIntervalMs: number;
+  readonly clock: Clock;
 }
 
 /**
@@ -94,7 +98,7 @@ export class MetadataWatch {
   private stale = true;
   private closed = false;
   private resyncing: Promise<void> | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private resyncTask: PeriodicTask | null = null;
   private readonly listeners: ((image: MetadataImage) => void)[] = [];
 
   constructor(
@@ -142,10 +146,13 @@ export class MetadataWatch {
   /** Reads everything and starts watching; retries in the background if etcd is down. */
   async start(): Promise<void> {
     await this.resync();
-    this.timer = setInterval(() => {
-      this.resync().catch(() => {});
-    }, this.options.resyncIntervalMs);
-    this.timer.unref();
+    this.resyncTask = new PeriodicTask({
+      clock: this.options.clock,
+      intervalMs: this.options.resyncIntervalMs,
+      run: () => this.resync(),
+      onError: () => {}, // etcd is down: the next resync tries again, and `isSynced` says so
+    });
+    this.resyncTask.start();
   }
 
   /** Replaces the image with a full read, then watches from that revision. Calls are merged. */
@@ -216,7 +223,7 @@ export class MetadataWatch {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
+    void this.resyncTask?.stop();
     await this.watcher?.cancel().catch(() => {});
   }
 }

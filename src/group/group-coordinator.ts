@@ -28,6 +28,7 @@ import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { Clock } from "../common/clock.js";
 import { KeyedQueue } from "../common/keyed-queue.js";
 import type { Logger } from "../common/logger.js";
+import { PeriodicTask } from "../common/periodic-task.js";
 import { rethrowIfInvariantViolation } from "../common/server-error.js";
 import { parseTpKey, topicPartitionKey } from "../common/topic-partition.js";
 import { ACKS_ALL, type Partition } from "../replication/partition.js";
@@ -91,26 +92,22 @@ export class GroupCoordinator {
     MAX_QUEUED_PER_GROUP,
     (id) => new TidelogError("COORDINATOR_NOT_AVAILABLE", `too many requests queued for group ${id}`),
   );
-  private expiryTimer: NodeJS.Timeout | null = null;
-  private expiring = false;
+  private expiry: PeriodicTask | null = null;
 
   constructor(private readonly deps: GroupCoordinatorDeps) {}
 
   start(): void {
-    this.expiryTimer = setInterval(() => {
-      if (this.expiring) return;
-      this.expiring = true;
-      this.expireMembers()
-        .catch((e: unknown) => this.deps.logger.warn({ err: (e as Error).message }, "member expiry failed"))
-        .finally(() => {
-          this.expiring = false;
-        });
-    }, EXPIRY_CHECK_MS);
-    this.expiryTimer.unref();
+    this.expiry = new PeriodicTask({
+      clock: this.deps.clock,
+      intervalMs: EXPIRY_CHECK_MS,
+      run: () => this.expireMembers(),
+      onError: (e) => this.deps.logger.warn({ err: (e as Error).message }, "member expiry failed"),
+    });
+    this.expiry.start();
   }
 
   stop(): void {
-    if (this.expiryTimer) clearInterval(this.expiryTimer);
+    void this.expiry?.stop();
     this.shards.clear();
   }
 

@@ -16,6 +16,7 @@ import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, loadTidelogProto, type wire } from "@tidelog/client/protocol";
 import { TidelogError } from "@tidelog/client/record";
 import type { MetadataImage } from "../cluster/metadata-image.js";
+import { wallClockDeadline } from "../common/clock.js";
 
 /** The write methods of the Admin service, by their gRPC names. */
 export type ForwardedMethod = "CreateTopics" | "DeleteTopics" | "CreatePartitions" | "AlterConfigs";
@@ -36,7 +37,7 @@ export class ControllerForwarder {
     const client = this.client(this.image()) ?? this.client(await this.freshImage());
     if (client === null)
       throw new TidelogError("NOT_CONTROLLER", "no controller is known right now; try again shortly");
-    const deadline = new Date(Date.now() + FORWARD_TIMEOUT_MS);
+    const deadline = wallClockDeadline(FORWARD_TIMEOUT_MS);
     type Callback = (err: grpc.ServiceError | null, res: Res) => void;
     const stub = client as unknown as Record<ForwardedMethod, (req: object, o: grpc.CallOptions, cb: Callback) => void>;
     return new Promise<Res>((resolve, reject) => {

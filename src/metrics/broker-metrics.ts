@@ -387,8 +387,8 @@ export class BrokerMetrics {
         minOneBatch: true,
       });
       const ts = firstRecordTimestamp(read.records, committed);
-      const now = this.sources?.nowMs?.() ?? Date.now();
-      return ts === null ? null : Math.max(0, (now - ts) / 1000);
+      const now = this.sources?.nowMs?.();
+      return ts === null || now === undefined ? null : Math.max(0, (now - ts) / 1000);
     } catch {
       return null;
     }

@@ -14,6 +14,7 @@
  */
 import { errorInfo, NO_ERROR } from "@tidelog/client/protocol";
 import type { TidelogError } from "@tidelog/client/record";
+import { sleep } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { asServerError } from "../common/server-error.js";
 import type { TopicPartition } from "../common/topic-partition.js";
@@ -94,7 +95,8 @@ export async function fetchForConsumer(
       return { request: p, partition: null, error: asError(e, logger) };
     }
   });
-  const deadline = Date.now() + maxWaitMs;
+  const { clock } = replicas;
+  const deadline = clock.nowMs() + maxWaitMs;
   const led = targets.flatMap((t) => (t.partition ? [t.partition] : []));
   for (;;) {
     const results = readAll(targets, maxBytes, req.isolation, logger);
@@ -104,10 +106,10 @@ export async function fetchForConsumer(
       bytes += r.records.length;
       failed ||= r.error.code !== 0;
     }
-    const remaining = deadline - Date.now();
+    const remaining = deadline - clock.nowMs();
     if (bytes >= Math.max(req.minBytes, 1) || remaining <= 0 || failed) return results;
-    if (led.length === 0) await new Promise((r) => setTimeout(r, remaining));
-    else await awaitChange(led, "highWatermark", remaining);
+    if (led.length === 0) await sleep(clock, remaining);
+    else await awaitChange(clock, led, "highWatermark", remaining);
     // Never spin on already-settled waits: let produce requests run between re-reads.
     await new Promise((r) => setImmediate(r));
   }

@@ -5,17 +5,23 @@
  * or after `timeoutMs`. One callback and one timer per waiting fetch, however many
  * partitions it covers. The caller re-reads after it resolves; nothing is read here.
  */
+import type { Clock } from "../common/clock.js";
 import type { Partition, PartitionEvent } from "./partition.js";
 
-export function awaitChange(partitions: readonly Partition[], event: PartitionEvent, timeoutMs: number): Promise<void> {
+export function awaitChange(
+  clock: Clock,
+  partitions: readonly Partition[],
+  event: PartitionEvent,
+  timeoutMs: number,
+): Promise<void> {
   return new Promise<void>((resolve) => {
     const unwatch: (() => void)[] = [];
     const done = () => {
-      clearTimeout(timer);
+      timer.cancel();
       for (const stop of unwatch) stop();
       resolve();
     };
-    const timer = setTimeout(done, timeoutMs);
+    const timer = clock.after(timeoutMs, done);
     try {
       for (const p of partitions) unwatch.push(p.watch(event, done));
     } catch {

@@ -64,7 +64,8 @@ export async function fetchForFollower(
   maxWaitMs: number,
   maxBytesRequested: number,
 ): Promise<FollowerFetchResult[]> {
-  const deadline = Date.now() + Math.min(Math.max(maxWaitMs, 0), FOLLOWER_FETCH_LIMITS.waitMaxMs);
+  const { clock } = replicas;
+  const deadline = clock.nowMs() + Math.min(Math.max(maxWaitMs, 0), FOLLOWER_FETCH_LIMITS.waitMaxMs);
   const maxBytes = Math.min(
     maxBytesRequested > 0 ? maxBytesRequested : FOLLOWER_FETCH_LIMITS.responseBytesMax,
     FOLLOWER_FETCH_LIMITS.responseBytesMax,
@@ -80,7 +81,7 @@ export async function fetchForFollower(
         r.divergingEpoch.epoch >= 0 ||
         r.logStartOffset > Number((partitions[i] as FollowerFetchPartition).logStartOffset),
     );
-    const remaining = deadline - Date.now();
+    const remaining = deadline - clock.nowMs();
     if (hasNews || remaining <= 0) return results;
     const led = partitions.flatMap((p) => {
       const partition = replicas.get(p);
@@ -89,7 +90,7 @@ export async function fetchForFollower(
     if (led.length === 0) return results;
     // Nothing was read above and nothing can have been appended since (no await between):
     // wait for the next append to any of them.
-    await awaitChange(led, "append", remaining);
+    await awaitChange(clock, led, "append", remaining);
   }
 }
 

@@ -17,7 +17,7 @@
  */
 import { TidelogError } from "@tidelog/client/record";
 import { NO_LEADER } from "../cluster/metadata-records.js";
-import type { Clock } from "../common/clock.js";
+import type { Clock, Timer } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
 import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 import type { LogAppendInfo, PartitionLog } from "../storage/partition-log.js";
@@ -43,7 +43,7 @@ interface Waiter {
   readonly until: number;
   readonly resolve: () => void;
   readonly reject: (e: TidelogError) => void;
-  readonly timer: NodeJS.Timeout;
+  readonly timer: Timer;
 }
 
 /** The acks value that waits for every in-sync replica. */
@@ -193,7 +193,7 @@ export class Partition {
         until: offset,
         resolve,
         reject,
-        timer: setTimeout(() => {
+        timer: this.clock.after(timeoutMs, () => {
           this.lowWatermarkWaiters = this.lowWatermarkWaiters.filter((w) => w !== waiter);
           reject(
             new TidelogError(
@@ -201,7 +201,7 @@ export class Partition {
               `${this.key}: the in-sync followers did not follow the log start to ${offset} within ${timeoutMs} ms (low watermark ${this.lowWatermark}); they will on their next fetch`,
             ),
           );
-        }, timeoutMs),
+        }),
       };
       this.lowWatermarkWaiters.push(waiter);
     });
@@ -214,7 +214,7 @@ export class Partition {
     if (ready.length === 0) return;
     this.lowWatermarkWaiters = this.lowWatermarkWaiters.filter((w) => low < w.until);
     for (const w of ready) {
-      clearTimeout(w.timer);
+      w.timer.cancel();
       w.resolve();
     }
   }
@@ -356,7 +356,7 @@ export class Partition {
         until,
         resolve,
         reject,
-        timer: setTimeout(() => {
+        timer: this.clock.after(timeoutMs, () => {
           this.hwWaiters = this.hwWaiters.filter((w) => w !== waiter);
           reject(
             new TidelogError(
@@ -364,7 +364,7 @@ export class Partition {
               `${this.key}: high watermark did not reach ${until} within ${timeoutMs} ms`,
             ),
           );
-        }, timeoutMs),
+        }),
       };
       list.push(waiter);
     });
@@ -376,7 +376,7 @@ export class Partition {
     const ready = (w: Waiter) => hw >= w.until;
     for (const w of this.hwWaiters) {
       if (!ready(w)) continue;
-      clearTimeout(w.timer);
+      w.timer.cancel();
       const short = this.notEnoughReplicas(w.until);
       if (short) w.reject(short);
       else w.resolve();
@@ -389,7 +389,7 @@ export class Partition {
     this.notify("append");
     this.notify("highWatermark");
     for (const w of [...this.hwWaiters, ...this.lowWatermarkWaiters]) {
-      clearTimeout(w.timer);
+      w.timer.cancel();
       w.reject(error);
     }
     this.hwWaiters = [];

@@ -15,6 +15,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, errorFromInfo, loadTidelogProto, type wire } from "@tidelog/client/protocol";
+import { sleep } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
 import { tpKey } from "../common/topic-partition.js";
@@ -116,7 +117,7 @@ class LeaderFetcher {
   private isParked(key: string): boolean {
     const until = this.parked.get(key);
     if (until === undefined) return false;
-    if (Date.now() < until) return true;
+    if (this.options.replicas.clock.nowMs() < until) return true;
     this.parked.delete(key);
     return false;
   }
@@ -157,7 +158,7 @@ class LeaderFetcher {
           { leader: this.leaderId, err: (e as Error).message, backoffMs: this.backoffMs },
           "replica fetch stream failed; reopening",
         );
-        await new Promise((r) => setTimeout(r, this.backoffMs));
+        await sleep(this.options.replicas.clock, this.backoffMs);
         this.backoffMs = Math.min(this.backoffMs * 2, BACKOFF_MAX_MS);
       }
     }
@@ -190,23 +191,22 @@ class LeaderFetcher {
           (p) => !this.isParked(p.key) && p.role === "follower" && p.leader === this.leaderId,
         );
         if (active.length === 0) {
-          await new Promise((r) => setTimeout(r, this.options.fetchWaitMaxMs));
+          await sleep(this.options.replicas.clock, this.options.fetchWaitMaxMs);
           continue;
         }
         stream.write(this.request(active, session));
         const answer = await new Promise<wire.ReplicaFetchResponse__Output>((resolve, reject) => {
-          const timer = setTimeout(
-            () => reject(new Error("no answer from the leader")),
-            this.options.fetchWaitMaxMs + ANSWER_GRACE_MS,
+          const timer = this.options.replicas.clock.after(this.options.fetchWaitMaxMs + ANSWER_GRACE_MS, () =>
+            reject(new Error("no answer from the leader")),
           );
           const check = () => {
             const next = answers.shift();
             if (next) {
-              clearTimeout(timer);
+              timer.cancel();
               wake = null;
               resolve(next);
             } else if (failure) {
-              clearTimeout(timer);
+              timer.cancel();
               wake = null;
               reject(failure);
             }
@@ -261,7 +261,7 @@ class LeaderFetcher {
     const error = errorFromInfo(data.error);
     if (error) {
       // Not the leader (any more), or epochs disagree: the metadata will move us on.
-      this.parked.set(p.key, Date.now() + PARK_MS);
+      this.parked.set(p.key, this.options.replicas.clock.nowMs() + PARK_MS);
       this.options.logger.info(
         { topic: p.tp.topic, partition: p.tp.partition, code: error.code },
         "leader refused a replica fetch",
@@ -272,7 +272,7 @@ class LeaderFetcher {
     if (log.storageFailure) {
       // Our log cannot take writes: sit out instead of fetching (and failing) in a tight
       // loop; the log-dir monitor brings it back, and the next re-plan or park expiry resumes.
-      this.parked.set(p.key, Date.now() + PARK_MS);
+      this.parked.set(p.key, this.options.replicas.clock.nowMs() + PARK_MS);
       return;
     }
     const diverging = data.divergingEpoch;

@@ -25,8 +25,9 @@ import { TidelogError } from "@tidelog/client/record";
 import type { IsrWriter } from "../cluster/isr-writer.js";
 import type { MetadataImage, Versioned } from "../cluster/metadata-image.js";
 import { NO_LEADER, type PartitionState } from "../cluster/metadata-records.js";
-import type { Clock } from "../common/clock.js";
+import type { Clock, Timer } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { PeriodicTask } from "../common/periodic-task.js";
 import { rethrowIfInvariantViolation } from "../common/server-error.js";
 import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 import { type LogConfig, logConfigFromProperties } from "../storage/log-config.js";
@@ -73,14 +74,18 @@ export class ReplicaManager {
   private stopped = false;
   /** Replicas assigned here whose log could not be created: the error, by key. */
   private readonly unhosted = new Map<string, TidelogError>();
-  private isrTimer: NodeJS.Timeout | null = null;
-  private isrChecking = false;
+  private isrChecks: PeriodicTask | null = null;
   private readonly listeners: (() => void)[] = [];
   private readonly markerListeners: ((tp: TopicPartition, marker: TxnMarker) => void)[] = [];
 
-  private retryTimer: NodeJS.Timeout | null = null;
+  private retryTimer: Timer | null = null;
 
   constructor(private readonly options: ReplicaManagerOptions) {}
+
+  /** The clock every wait of the read and write paths is measured on. */
+  get clock(): Clock {
+    return this.options.clock;
+  }
 
   get(tp: TopicPartition): Partition | undefined {
     return this.hosted.get(tpKey(tp));
@@ -227,11 +232,14 @@ export class ReplicaManager {
     for (const key of this.unhosted.keys()) if (!wanted.has(key)) this.unhosted.delete(key);
     for (const f of logManager.failedCreations()) if (!wanted.has(f.key)) logManager.forgetFailedCreation(f.tp);
     if (this.unhosted.size > 0 && !this.retryTimer && !this.stopped) {
-      this.retryTimer = setTimeout(() => {
-        this.retryTimer = null;
-        if (this.image && !this.stopped) void this.onMetadata(this.image, this.synced);
-      }, UNHOSTED_RETRY_MS);
-      this.retryTimer.unref();
+      this.retryTimer = this.options.clock.after(
+        UNHOSTED_RETRY_MS,
+        () => {
+          this.retryTimer = null;
+          if (this.image && !this.stopped) void this.onMetadata(this.image, this.synced);
+        },
+        { ref: false },
+      );
     }
     if (!synced || image.revision === 0) return;
     for (const { tp } of logManager.allLogs()) {
@@ -346,22 +354,19 @@ export class ReplicaManager {
 
   /** Checks the ISR of every partition led here, every `intervalMs`. */
   startIsrChecks(intervalMs: number): void {
-    this.isrTimer = setInterval(() => {
-      if (this.isrChecking) return;
-      this.isrChecking = true;
-      this.checkIsr()
-        .catch((e: unknown) => this.options.logger.warn({ err: (e as Error).message }, "ISR check failed"))
-        .finally(() => {
-          this.isrChecking = false;
-        });
-    }, intervalMs);
-    this.isrTimer.unref();
+    this.isrChecks = new PeriodicTask({
+      clock: this.options.clock,
+      intervalMs,
+      run: () => this.checkIsr(),
+      onError: (e) => this.options.logger.warn({ err: (e as Error).message }, "ISR check failed"),
+    });
+    this.isrChecks.start();
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.isrTimer) clearInterval(this.isrTimer);
-    if (this.retryTimer) clearTimeout(this.retryTimer);
+    void this.isrChecks?.stop();
+    this.retryTimer?.cancel();
     for (const p of this.hosted.values())
       p.failWaiters(new TidelogError("NOT_LEADER_OR_FOLLOWER", "the broker is shutting down"));
   }

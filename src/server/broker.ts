@@ -24,7 +24,7 @@ import { etcdIsrWriter } from "../cluster/isr-writer.js";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import { MetadataStore, MetadataWatch } from "../cluster/metadata-store.js";
 import { ProducerIdManager } from "../cluster/producer-id-manager.js";
-import type { Clock } from "../common/clock.js";
+import { type Clock, sleep } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { GroupCoordinator } from "../group/group-coordinator.js";
 import { OFFSETS_TOPIC } from "../group/group-partition.js";
@@ -76,6 +76,7 @@ export class Broker {
     private readonly groups: GroupCoordinator,
     private readonly transactions: TransactionCoordinator,
     private readonly txnClient: TxnBrokerClient,
+    private readonly clock: Clock,
   ) {}
 
   static async start(config: BrokerConfig, logger: Logger, clock: Clock, random: () => number): Promise<Broker> {
@@ -102,8 +103,10 @@ export class Broker {
     });
     const watch = new MetadataWatch(store, logger.child({ component: "metadata" }), {
       resyncIntervalMs: config.metadataResyncIntervalMs,
+      clock,
     });
     await retryUntil(
+      clock,
       () => watch.start(),
       clock.nowMs() + config.etcdStartupTimeoutMs,
       logger,
@@ -397,6 +400,7 @@ export class Broker {
       groups,
       transactions,
       txnClient,
+      clock,
     );
     logger.info({ host: config.advertisedHost, grpcPort, httpPort, dataDir: config.dataDir }, "broker started");
     return broker;
@@ -415,7 +419,7 @@ export class Broker {
     this.txnClient.close();
     this.replicas.stop();
     await step(logger, "close the HTTP API's client", () => this.httpClient.close());
-    await step(logger, "stop gRPC", () => stopServer(this.server, 5000));
+    await step(logger, "stop gRPC", () => stopServer(this.clock, this.server, 5000));
     this.forwarder.close();
     await step(logger, "stop HTTP", () => this.http.close());
     await step(logger, "stop metadata watch", () => this.watch.close());
@@ -433,28 +437,35 @@ async function step(logger: Logger, what: string, fn: () => Promise<void>): Prom
   }
 }
 
-function stopServer(server: grpc.Server, graceMs: number): Promise<void> {
+function stopServer(clock: Clock, server: grpc.Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const timer = setTimeout(() => {
+    const timer = clock.after(graceMs, () => {
       server.forceShutdown();
       resolve();
-    }, graceMs);
+    });
     server.tryShutdown(() => {
-      clearTimeout(timer);
+      timer.cancel();
       resolve();
     });
   });
 }
 
-async function retryUntil(fn: () => Promise<void>, deadlineMs: number, logger: Logger, what: string): Promise<void> {
+/** Retries `fn` until it succeeds or the clock passes `deadlineMs` (a time on the same clock). */
+async function retryUntil(
+  clock: Clock,
+  fn: () => Promise<void>,
+  deadlineMs: number,
+  logger: Logger,
+  what: string,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await fn();
     } catch (e) {
-      if (Date.now() > deadlineMs) throw e;
+      if (clock.nowMs() > deadlineMs) throw e;
       if (attempt === 1 || attempt % 10 === 0)
         logger.warn({ attempt, err: (e as Error).message }, `${what} failed; retrying`);
-      await new Promise((r) => setTimeout(r, Math.min(2000, 200 * attempt)));
+      await sleep(clock, Math.min(2000, 200 * attempt));
     }
   }
 }

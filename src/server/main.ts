@@ -58,11 +58,14 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stop requested");
-    const timer = setTimeout(() => {
-      logger.error("graceful shutdown timed out; exiting");
-      process.exit(1);
-    }, config.shutdownTimeoutMs);
-    timer.unref();
+    systemClock.after(
+      config.shutdownTimeoutMs,
+      () => {
+        logger.error("graceful shutdown timed out; exiting");
+        process.exit(1);
+      },
+      { ref: false },
+    );
     broker.shutdown().then(
       () => process.exit(0),
       (e: unknown) => {

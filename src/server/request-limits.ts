@@ -319,7 +319,8 @@ function refuseStream(
     clearTimeout(timer);
     if (!call.cancelled) call.end();
   };
-  const timer = setTimeout(end, REFUSED_STREAM_WAIT_MS);
+  // Network plumbing outside the broker's logic: a refused stream's grace, on the wall clock.
+  const timer = setTimeout(end, REFUSED_STREAM_WAIT_MS); // wall clock
   call.on("data", (request: unknown) => {
     if (ended) return;
     if (!call.cancelled) call.write(refuse(request, error));

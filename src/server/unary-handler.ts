@@ -18,7 +18,8 @@ export type Unary<Req, Res> = (call: grpc.ServerUnaryCall<Req, Res>, callback: g
 export function adminCall(call: grpc.ServerUnaryCall<unknown, unknown>): AdminCall {
   const deadline = call.getDeadline();
   const deadlineMs = deadline instanceof Date ? deadline.getTime() : Number(deadline);
-  return { abandoned: () => call.cancelled || (Number.isFinite(deadlineMs) && Date.now() > deadlineMs) };
+  // The caller's deadline is wall-clock time (gRPC's), so it is compared with the wall clock.
+  return { abandoned: () => call.cancelled || (Number.isFinite(deadlineMs) && Date.now() > deadlineMs) }; // wall clock
 }
 
 /**

@@ -239,13 +239,16 @@ export class LogCleaner {
   private pause(ms: number): Promise<void> {
     if (this.stopping) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.wake = null;
-        resolve();
-      }, ms);
-      timer.unref();
+      const timer = this.options.clock.after(
+        ms,
+        () => {
+          this.wake = null;
+          resolve();
+        },
+        { ref: false },
+      );
       this.wake = () => {
-        clearTimeout(timer);
+        timer.cancel();
         this.wake = null;
         resolve();
       };

@@ -29,6 +29,7 @@ import { join } from "node:path";
 import type { TidelogError } from "@tidelog/client/record";
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { PeriodicTask } from "../common/periodic-task.js";
 import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 import type { PartitionLog } from "./partition-log.js";
 
@@ -85,7 +86,7 @@ export class LogDirHealth {
   private failures = 0;
   /** The `failed` that listeners last heard. */
   private notified = false;
-  private timer: NodeJS.Timeout | null = null;
+  private periodic: PeriodicTask | null = null;
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = false;
@@ -115,14 +116,18 @@ export class LogDirHealth {
 
   start(): void {
     void rm(join(this.options.dataDir, GATE_PROBE_NAME), { force: true }).catch(() => {});
-    const interval = this.options.checkIntervalMs ?? DEFAULT_HEALTH_CHECK_INTERVAL_MS;
-    this.timer = setInterval(() => this.kick(), interval);
-    this.timer.unref();
+    this.periodic = new PeriodicTask({
+      clock: this.options.clock,
+      intervalMs: this.options.checkIntervalMs ?? DEFAULT_HEALTH_CHECK_INTERVAL_MS,
+      run: () => (this.stopped ? undefined : this.check()),
+      onError: (e) => this.options.logger.error({ err: e }, "log directory check failed"),
+    });
+    this.periodic.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    await this.periodic?.stop();
     await this.running;
   }
 

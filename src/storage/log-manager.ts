@@ -30,6 +30,7 @@ import { join } from "node:path";
 import { TidelogError } from "@tidelog/client/record";
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { PeriodicTask } from "../common/periodic-task.js";
 import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 import { CheckpointFile } from "./checkpoint-file.js";
 import { FileHandleCache } from "./file-handle-cache.js";
@@ -89,7 +90,7 @@ export class LogManager {
   readonly cleaner: LogCleaner;
   /** Whether the directory takes writes; started by `start`. */
   readonly health: LogDirHealth;
-  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly duties: PeriodicTask[] = [];
   private deletions = 0;
   private closed = false;
 
@@ -327,17 +328,18 @@ export class LogManager {
     this.cleanerOffsets.write(co);
   }
 
-  /** Runs the background duties on timers (unref'd: they never keep the process alive). */
+  /** Runs the background duties on the clock (they never keep the process alive). */
   start(): void {
-    const every = (ms: number | undefined, fn: () => unknown) => {
+    const every = (ms: number | undefined, run: () => unknown) => {
       if (!ms) return;
-      const t = setInterval(() => {
-        Promise.resolve()
-          .then(fn)
-          .catch((e: unknown) => this.options.logger.error({ err: e }, "background log task failed"));
-      }, ms);
-      t.unref();
-      this.timers.push(t);
+      const duty = new PeriodicTask({
+        clock: this.options.clock,
+        intervalMs: ms,
+        run,
+        onError: (e) => this.options.logger.error({ err: e }, "background log task failed"),
+      });
+      duty.start();
+      this.duties.push(duty);
     };
     every(this.options.flushCheckIntervalMs ?? 1000, () => this.flushDueLogs());
     every(this.options.retentionCheckIntervalMs ?? 5 * 60 * 1000, () => this.runRetention());
@@ -350,7 +352,7 @@ export class LogManager {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const t of this.timers) clearInterval(t);
+    await Promise.all(this.duties.map((d) => d.stop()));
     await this.health.stop();
     await this.cleaner.stop();
     const closes = await Promise.allSettled(this.allLogs().map(({ log }) => log.close()));

@@ -21,9 +21,10 @@
  */
 import { decodeRecordBatches, encodeRecordBatch, TidelogError } from "@tidelog/client/record";
 import type { MetadataImage } from "../cluster/metadata-image.js";
-import type { Clock } from "../common/clock.js";
+import { type Clock, sleep, type Timer } from "../common/clock.js";
 import { KeyedQueue } from "../common/keyed-queue.js";
 import type { Logger } from "../common/logger.js";
+import { PeriodicTask } from "../common/periodic-task.js";
 import { rethrowIfInvariantViolation } from "../common/server-error.js";
 import type { TopicPartition } from "../common/topic-partition.js";
 import { javaStringHash } from "../group/group-partition.js";
@@ -125,19 +126,24 @@ export class TransactionCoordinator {
   );
   /** Transactional ids whose markers are being written now (one completion each). */
   private readonly completing = new Map<string, Completion>();
-  private timer: NodeJS.Timeout | null = null;
+  private expiry: PeriodicTask | null = null;
   private stopped = false;
 
   constructor(private readonly deps: TransactionCoordinatorDeps) {}
 
   start(): void {
-    this.timer = setInterval(() => this.abortExpired(), this.deps.config.abortCheckIntervalMs);
-    this.timer.unref();
+    this.expiry = new PeriodicTask({
+      clock: this.deps.clock,
+      intervalMs: this.deps.config.abortCheckIntervalMs,
+      run: () => this.abortExpired(),
+      onError: (e) => this.deps.logger.warn({ err: (e as Error).message }, "expiring transactions failed"),
+    });
+    this.expiry.start();
   }
 
   stop(): void {
     this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
+    void this.expiry?.stop();
     this.shards.clear();
   }
 
@@ -409,16 +415,16 @@ export class TransactionCoordinator {
   private async afterCompletion(transactionalId: string, options: { markersSuffice?: boolean } = {}): Promise<void> {
     const completion = this.completing.get(transactionalId);
     if (!completion) return;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: Timer | undefined;
     completion.waiters++;
     try {
       await Promise.race([
         options.markersSuffice ? completion.markersWritten : completion.done,
-        new Promise<void>((r) => (timer = setTimeout(r, COMPLETION_WAIT_MS))),
+        new Promise<void>((r) => (timer = this.deps.clock.after(COMPLETION_WAIT_MS, r))),
       ]);
     } finally {
       completion.waiters--;
-      clearTimeout(timer);
+      timer?.cancel();
     }
   }
 
@@ -440,7 +446,7 @@ export class TransactionCoordinator {
         { transactionalId, pending: pending.map((p) => `${p.tp.topic}-${p.tp.partition}: ${p.error}`).slice(0, 5) },
         "transaction markers not all written; retrying",
       );
-      await new Promise((r) => setTimeout(r, backoffMs));
+      await sleep(this.deps.clock, backoffMs);
       backoffMs = Math.min(backoffMs * 2, MARKER_BACKOFF_MAX_MS);
     }
     completion.markersDone = true;

@@ -7,6 +7,7 @@
 import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, errorFromInfo, loadTidelogProto, type wire } from "@tidelog/client/protocol";
 import { TidelogError } from "@tidelog/client/record";
+import { wallClockDeadline } from "../common/clock.js";
 import type { TopicPartition } from "../common/topic-partition.js";
 import type { TxnMarkerRequest } from "./transaction-coordinator.js";
 
@@ -120,7 +121,7 @@ export class TxnBrokerClient {
 
 function call<Req, Res>(stub: grpc.Client, fn: Unary<Req, Res>, timeoutMs: number, req: Req): Promise<Res> {
   return new Promise((resolve, reject) =>
-    fn.call(stub, req, { deadline: Date.now() + timeoutMs }, (e, res) => {
+    fn.call(stub, req, { deadline: wallClockDeadline(timeoutMs) }, (e, res) => {
       if (e || !res) reject(new TidelogError("NETWORK_EXCEPTION", e?.message ?? "no answer", { cause: e }));
       else resolve(res);
     }),

@@ -21,7 +21,7 @@ const CLUSTER = "fencing";
 
 async function controllerFor(endpoints: readonly string[], brokerId: number) {
   const store = new MetadataStore({ endpoints, clusterId: CLUSTER, logger: silentLogger, requestTimeoutMs: 3000 });
-  const watch = new MetadataWatch(store, silentLogger, { resyncIntervalMs: 60_000 });
+  const watch = new MetadataWatch(store, silentLogger, { resyncIntervalMs: 60_000, clock: systemClock });
   await watch.start();
   const controller = new Controller({
     store,
