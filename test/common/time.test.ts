@@ -99,10 +99,7 @@ test("PeriodicTask: runs every interval, never two at once, coalesces runNow, re
     },
     onError: (e) => errors.push(e),
   });
-  assert.throws(
-    () => new PeriodicTask({ clock, intervalMs: 0, run: () => {}, onError: () => {} }),
-    /interval > 0/,
-  );
+  assert.throws(() => new PeriodicTask({ clock, intervalMs: 0, run: () => {}, onError: () => {} }), /interval > 0/);
 
   task.start();
   await clock.advanceAsync(99);
