@@ -31,6 +31,7 @@ import type { Logger } from "../common/logger.js";
 import { PeriodicTask } from "../common/periodic-task.js";
 import { rethrowIfInvariantViolation } from "../common/server-error.js";
 import { parseTpKey, topicPartitionKey } from "../common/topic-partition.js";
+import { reconcileCoordinatorShards } from "../replication/coordinator-shards.js";
 import { ACKS_ALL, type Partition } from "../replication/partition.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
 import { type CommittedOffset, ConsumerGroup, type GroupState, type HeartbeatInput } from "./consumer-group.js";
@@ -115,28 +116,14 @@ export class GroupCoordinator {
 
   /** Loads partitions of __consumer_offsets newly led here and drops those no longer led. */
   onReconciled(): void {
-    const led = new Map<number, Partition>();
-    if (!this.deps.replicas.isFenced()) {
-      for (const p of this.deps.replicas.all()) {
-        if (p.tp.topic === OFFSETS_TOPIC && p.role === "leader") led.set(p.tp.partition, p);
-      }
-    }
-    for (const [n, shard] of this.shards) {
-      const p = led.get(n);
-      if (!p || p.leaderEpoch !== shard.leaderEpoch) {
-        this.shards.delete(n);
-        this.deps.logger.info({ partition: n, groups: shard.groups.size }, "no longer coordinating partition");
-      }
-    }
-    for (const [n, p] of led) {
-      if (this.shards.has(n)) continue;
-      const shard: Shard = { partition: n, leaderEpoch: p.leaderEpoch, loading: true, groups: new Map() };
-      this.shards.set(n, shard);
-      this.load(shard, p).catch((e: unknown) => {
-        this.deps.logger.error({ partition: n, err: (e as Error).message }, "loading group state failed");
-        if (this.shards.get(n) === shard) this.shards.delete(n);
-      });
-    }
+    reconcileCoordinatorShards(this.shards, {
+      topic: OFFSETS_TOPIC,
+      replicas: this.deps.replicas,
+      logger: this.deps.logger,
+      describe: (shard) => ({ groups: shard.groups.size }),
+      create: (partition, leaderEpoch): Shard => ({ partition, leaderEpoch, loading: true, groups: new Map() }),
+      load: (shard, partition) => this.load(shard, partition),
+    });
   }
 
   private async load(shard: Shard, partition: Partition): Promise<void> {

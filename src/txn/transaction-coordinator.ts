@@ -28,6 +28,7 @@ import { PeriodicTask } from "../common/periodic-task.js";
 import { rethrowIfInvariantViolation } from "../common/server-error.js";
 import type { TopicPartition } from "../common/topic-partition.js";
 import { javaStringHash } from "../group/group-partition.js";
+import { reconcileCoordinatorShards } from "../replication/coordinator-shards.js";
 import { ACKS_ALL, type Partition } from "../replication/partition.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
 import {
@@ -151,28 +152,14 @@ export class TransactionCoordinator {
 
   /** Loads partitions of __transaction_state newly led here and drops those no longer led. */
   onReconciled(): void {
-    const led = new Map<number, Partition>();
-    if (!this.deps.replicas.isFenced()) {
-      for (const p of this.deps.replicas.all()) {
-        if (p.tp.topic === TRANSACTION_TOPIC && p.role === "leader") led.set(p.tp.partition, p);
-      }
-    }
-    for (const [n, shard] of this.shards) {
-      const p = led.get(n);
-      if (!p || p.leaderEpoch !== shard.leaderEpoch) {
-        this.shards.delete(n);
-        this.deps.logger.info({ partition: n, transactions: shard.txns.size }, "no longer coordinating partition");
-      }
-    }
-    for (const [n, p] of led) {
-      if (this.shards.has(n)) continue;
-      const shard: Shard = { partition: n, leaderEpoch: p.leaderEpoch, loading: true, txns: new Map() };
-      this.shards.set(n, shard);
-      this.load(shard, p).catch((e: unknown) => {
-        this.deps.logger.error({ partition: n, err: (e as Error).message }, "loading transaction state failed");
-        if (this.shards.get(n) === shard) this.shards.delete(n);
-      });
-    }
+    reconcileCoordinatorShards(this.shards, {
+      topic: TRANSACTION_TOPIC,
+      replicas: this.deps.replicas,
+      logger: this.deps.logger,
+      describe: (shard) => ({ transactions: shard.txns.size }),
+      create: (partition, leaderEpoch): Shard => ({ partition, leaderEpoch, loading: true, txns: new Map() }),
+      load: (shard, partition) => this.load(shard, partition),
+    });
   }
 
   private async load(shard: Shard, partition: Partition): Promise<void> {

@@ -45,9 +45,9 @@ import { TidelogError } from "./errors.js";
 import { Fetcher, partitionKey } from "./fetcher.js";
 import { GroupMembership } from "./group-membership.js";
 import { LATEST_TIMESTAMP, lookUpOffsets, offsetKey } from "./offset-lookup.js";
-import type { PartitionInfo } from "./producer.js";
 import { errorFromInfo } from "./protocol/grpc.js";
 import type { wire } from "./protocol/index.js";
+import type { PartitionInfo } from "./topic-metadata.js";
 
 const tpKey = partitionKey;
 
@@ -190,14 +190,9 @@ export class Consumer implements AsyncIterable<ConsumerRecord> {
    * when it does not exist, or with `waitForTopic` when it does not within the client's
    * request timeout.
    */
-  async partitionsFor(topic: string): Promise<PartitionInfo[]> {
+  partitionsFor(topic: string): Promise<PartitionInfo[]> {
     const deadlineMs = this.ctx.seams.nowMs() + this.ctx.requestTimeoutMs;
-    const leaders = await this.ctx.topicMetadata.describe(topic, deadlineMs, this.options.waitForTopic);
-    return leaders.partitions.map((p) => ({
-      partition: p.partition,
-      leader: p.leaderId < 0 ? null : p.leaderId,
-      leaderEpoch: p.leaderEpoch,
-    }));
+    return this.ctx.topicMetadata.partitionsFor(topic, deadlineMs, this.options.waitForTopic);
   }
 
   // ------------------------------------------------------------------ consumer groups

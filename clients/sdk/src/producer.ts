@@ -43,14 +43,10 @@ import type { CloseOptions, DeliveryReport, ProducerOptions, ProducerRecord } fr
 import { topicNameProblem } from "./protocol/topic-name.js";
 import { RecordAccumulator } from "./record-accumulator.js";
 import { Sender } from "./sender.js";
+import type { PartitionInfo } from "./topic-metadata.js";
 import { TransactionManager, type TransactionOffsets } from "./transaction-manager.js";
 
-export interface PartitionInfo {
-  readonly partition: number;
-  /** Broker id of the leader, or null when it has none. */
-  readonly leader: number | null;
-  readonly leaderEpoch: number;
-}
+export type { PartitionInfo } from "./topic-metadata.js";
 
 type ProducerState = "open" | "closing" | "closed";
 
@@ -276,14 +272,9 @@ export class Producer {
    * when it does not exist, or with `waitForTopic` when it does not within the client's
    * request timeout.
    */
-  async partitionsFor(topic: string): Promise<PartitionInfo[]> {
+  partitionsFor(topic: string): Promise<PartitionInfo[]> {
     const deadlineMs = this.ctx.seams.nowMs() + this.ctx.requestTimeoutMs;
-    const leaders = await this.ctx.topicMetadata.describe(topic, deadlineMs, this.options.waitForTopic);
-    return leaders.partitions.map((p) => ({
-      partition: p.partition,
-      leader: p.leaderId < 0 ? null : p.leaderId,
-      leaderEpoch: p.leaderEpoch,
-    }));
+    return this.ctx.topicMetadata.partitionsFor(topic, deadlineMs, this.options.waitForTopic);
   }
 
   private async closeOnce(timeoutMs: number): Promise<void> {

@@ -35,6 +35,14 @@ import { errorFromInfo } from "./protocol/grpc.js";
 import type * as wire from "./protocol/messages.js";
 import { backoffMs, type RetryOptions } from "./retry.js";
 
+/** A partition and its leader, as `partitionsFor` tells the application. */
+export interface PartitionInfo {
+  readonly partition: number;
+  /** Broker id of the leader, or null when it has none. */
+  readonly leader: number | null;
+  readonly leaderEpoch: number;
+}
+
 export interface PartitionLeader {
   readonly partition: number;
   /** -1 when the partition has no leader. */
@@ -233,6 +241,16 @@ export class TopicMetadataCache {
       if (!(e instanceof TidelogError)) throw e;
     }
     return this.ensure(topic, deadlineMs, waitForTopic);
+  }
+
+  /** `describe`, as the application sees partitions (producer and consumer `partitionsFor`). */
+  async partitionsFor(topic: string, deadlineMs: number, waitForTopic: boolean): Promise<PartitionInfo[]> {
+    const leaders = await this.describe(topic, deadlineMs, waitForTopic);
+    return leaders.partitions.map((p) => ({
+      partition: p.partition,
+      leader: p.leaderId < 0 ? null : p.leaderId,
+      leaderEpoch: p.leaderEpoch,
+    }));
   }
 
   /** One refresh of every tracked topic; joins the refresh in flight when it covers them. */
