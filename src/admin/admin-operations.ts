@@ -42,7 +42,7 @@ export interface AdminOperationsDeps {
 export const FRESH_READ_TIMEOUT_MS = 1000;
 
 /** Most items one admin request may name: bounds the work of one call. */
-export const MAX_ITEMS_PER_REQUEST = 1000;
+export const ITEMS_PER_REQUEST_MAX = 1000;
 
 const NOT_ABANDONED: AdminCall = { abandoned: () => false };
 
@@ -61,8 +61,8 @@ export interface AdminOperations {
 }
 
 export function checkCount(n: number, what: string): void {
-  if (n > MAX_ITEMS_PER_REQUEST)
-    throw new TidelogError("INVALID_REQUEST", `at most ${MAX_ITEMS_PER_REQUEST} ${what} per request, got ${n}`);
+  if (n > ITEMS_PER_REQUEST_MAX)
+    throw new TidelogError("INVALID_REQUEST", `at most ${ITEMS_PER_REQUEST_MAX} ${what} per request, got ${n}`);
 }
 
 function topicResults(names: readonly string[], results: readonly ItemResult[]): wire.TopicResult[] {

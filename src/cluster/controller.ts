@@ -87,7 +87,7 @@ export interface AdminCall {
 const NEVER_ABANDONED: AdminCall = { abandoned: () => false };
 
 /** Most partitions one topic may have: bounds metadata size and one request's work. */
-export const MAX_PARTITIONS_PER_TOPIC = 10_000;
+export const PARTITIONS_PER_TOPIC_MAX = 10_000;
 /** How long an admin operation waits for its read of etcd's current metadata. */
 const ADMIN_READ_TIMEOUT_MS = 2000;
 /** Partition states per etcd transaction, well under etcd's default of 128 operations. */
@@ -649,10 +649,10 @@ function withTimeout(clock: Clock, promise: Promise<unknown> | undefined, ms: nu
 }
 
 function checkPartitionCount(n: number): void {
-  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_PARTITIONS_PER_TOPIC) {
+  if (!Number.isSafeInteger(n) || n < 1 || n > PARTITIONS_PER_TOPIC_MAX) {
     throw new TidelogError(
       "INVALID_PARTITIONS",
-      `partitions must be between 1 and ${MAX_PARTITIONS_PER_TOPIC}, got ${n}`,
+      `partitions must be between 1 and ${PARTITIONS_PER_TOPIC_MAX}, got ${n}`,
     );
   }
 }

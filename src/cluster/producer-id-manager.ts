@@ -9,10 +9,11 @@
 import { TidelogError } from "@tidelog/client/record";
 import { type MetadataStore, unavailableOnError } from "./metadata-store.js";
 
+/** Producer ids a broker claims from etcd at once (one write per this many InitProducerId). */
 export const PRODUCER_ID_BLOCK = 1000;
 const KEY = "producer-ids";
 /** CAS attempts per claim before answering a retriable error. */
-const MAX_CLAIM_ATTEMPTS = 10;
+const CLAIM_ATTEMPTS_MAX = 10;
 
 export class ProducerIdManager {
   private next = 0;
@@ -33,7 +34,7 @@ export class ProducerIdManager {
 
   private async claimBlock(): Promise<void> {
     const ns = this.store.ns;
-    for (let attempt = 0; attempt < MAX_CLAIM_ATTEMPTS; attempt++) {
+    for (let attempt = 0; attempt < CLAIM_ATTEMPTS_MAX; attempt++) {
       const res = await unavailableOnError("read producer ids", () => ns.get(KEY).exec());
       const kv = res.kvs[0];
       const start = kv ? parseNext(kv.value.toString()) : 0;

@@ -81,7 +81,7 @@ export interface GroupSummary {
 }
 
 /** Operations queued on one group before new ones are refused (clients retry). */
-const MAX_QUEUED_PER_GROUP = 1000;
+const QUEUED_PER_GROUP_MAX = 1000;
 /** Bytes read per step while loading a partition; the loop yields between steps. */
 const LOAD_READ_BYTES = 1024 * 1024;
 /** How often silent members are looked for. */
@@ -90,7 +90,7 @@ const EXPIRY_CHECK_MS = 200;
 export class GroupCoordinator {
   private readonly shards = new Map<number, Shard>();
   private readonly queue = new KeyedQueue(
-    MAX_QUEUED_PER_GROUP,
+    QUEUED_PER_GROUP_MAX,
     (id) => new TidelogError("COORDINATOR_NOT_AVAILABLE", `too many requests queued for group ${id}`),
   );
   private expiry: PeriodicTask | null = null;

@@ -27,6 +27,7 @@ import Type, { type Static } from "typebox";
 import { groupIdProblem } from "../group/group-partition.js";
 import type { HttpRoutes } from "./http-server.js";
 
+/** Topics one offset reset may name: bounds the work of one request. */
 const TOPICS_MAX = 100;
 const OFFSET = Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER });
 

@@ -9,6 +9,7 @@ import type { Logger } from "../common/logger.js";
 
 /** Bounds on one HTTP request's SDK call: retries across a coordinator move fit inside. */
 const REQUEST_TIMEOUT_MS = 15_000;
+/** One attempt of that call, so a dead coordinator is left for the next in time. */
 const ATTEMPT_TIMEOUT_MS = 5_000;
 
 export class HttpAdminClient {

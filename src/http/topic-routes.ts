@@ -20,7 +20,7 @@ import { TidelogError } from "@tidelog/client/record";
 import type { FastifyRequest } from "fastify";
 import Type, { type Static } from "typebox";
 import type { AdminOperations } from "../admin/admin-operations.js";
-import { MAX_PARTITIONS_PER_TOPIC } from "../cluster/controller.js";
+import { PARTITIONS_PER_TOPIC_MAX } from "../cluster/controller.js";
 import type { ControllerForwarder, ForwardedMethod } from "./controller-forwarder.js";
 import { fromErrorInfo } from "./http-errors.js";
 import type { HttpRoutes } from "./http-server.js";
@@ -35,14 +35,14 @@ const BROKER_ID = Type.Integer({ minimum: 0, maximum: 2 ** 31 - 1 });
 const CreateTopicBody = Type.Object(
   {
     name: Type.String({ maxLength: 1024 }),
-    partitions: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PARTITIONS_PER_TOPIC })),
+    partitions: Type.Optional(Type.Integer({ minimum: 1, maximum: PARTITIONS_PER_TOPIC_MAX })),
     replicationFactor: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     configs: Type.Optional(CONFIGS),
     /** Replicas of partition i at index i; excludes partitions and replicationFactor. */
     assignments: Type.Optional(
       Type.Array(Type.Array(BROKER_ID, { minItems: 1, maxItems: 100 }), {
         minItems: 1,
-        maxItems: MAX_PARTITIONS_PER_TOPIC,
+        maxItems: PARTITIONS_PER_TOPIC_MAX,
       }),
     ),
     validateOnly: Type.Optional(Type.Boolean()),
@@ -61,7 +61,7 @@ const AlterConfigsBody = Type.Object(
 
 const AddPartitionsBody = Type.Object(
   {
-    total: Type.Integer({ minimum: 1, maximum: MAX_PARTITIONS_PER_TOPIC }),
+    total: Type.Integer({ minimum: 1, maximum: PARTITIONS_PER_TOPIC_MAX }),
     validateOnly: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

@@ -20,6 +20,7 @@ import { awaitChange } from "./delayed-fetch.js";
 import type { Partition } from "./partition.js";
 import type { ReplicaManager } from "./replica-manager.js";
 
+/** A follower's long poll is held at most `waitMaxMs`, and one answer carries at most `responseBytesMax`. */
 export const FOLLOWER_FETCH_LIMITS = {
   waitMaxMs: 10_000,
   responseBytesMax: 32 * 1024 * 1024,

@@ -50,7 +50,7 @@ interface Waiter {
 export const ACKS_ALL = -1;
 
 /** Waits kept per partition; past this, new waits are refused rather than queued. */
-export const MAX_WAITERS_PER_PARTITION = 10_000;
+export const WAITERS_PER_PARTITION_MAX = 10_000;
 
 export class Partition {
   role: ReplicaRole = "follower";
@@ -185,7 +185,7 @@ export class Partition {
   awaitLowWatermark(offset: number, timeoutMs: number): Promise<void> {
     if (this.lowWatermark >= offset) return Promise.resolve();
     this.notify("append");
-    if (this.lowWatermarkWaiters.length >= MAX_WAITERS_PER_PARTITION) {
+    if (this.lowWatermarkWaiters.length >= WAITERS_PER_PARTITION_MAX) {
       return Promise.reject(new TidelogError("REQUEST_TIMED_OUT", `too many requests waiting on ${this.key}`));
     }
     return new Promise<void>((resolve, reject) => {
@@ -332,11 +332,11 @@ export class Partition {
 
   /**
    * Calls `wake` on every `event` (and on a failure or leadership change) until the
-   * returned function is called. Refused past MAX_WAITERS_PER_PARTITION watchers.
+   * returned function is called. Refused past WAITERS_PER_PARTITION_MAX watchers.
    */
   watch(event: PartitionEvent, wake: () => void): () => void {
     const set = this.watchers[event];
-    if (set.size >= MAX_WAITERS_PER_PARTITION) {
+    if (set.size >= WAITERS_PER_PARTITION_MAX) {
       throw new TidelogError("REQUEST_TIMED_OUT", `too many fetches waiting on ${this.key}`);
     }
     set.add(wake);
@@ -348,7 +348,7 @@ export class Partition {
   }
 
   private wait(list: Waiter[], until: number, timeoutMs: number): Promise<void> {
-    if (list.length >= MAX_WAITERS_PER_PARTITION) {
+    if (list.length >= WAITERS_PER_PARTITION_MAX) {
       return Promise.reject(new TidelogError("REQUEST_TIMED_OUT", `too many requests waiting on ${this.key}`));
     }
     return new Promise<void>((resolve, reject) => {

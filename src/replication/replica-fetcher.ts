@@ -34,6 +34,7 @@ export interface ReplicaFetcherOptions {
   readonly logger: Logger;
 }
 
+/** A broken fetch stream is reopened after this long, doubling per failure up to BACKOFF_MAX_MS. */
 const BACKOFF_MIN_MS = 50;
 /**
  * How long a partition the leader refused (it does not know it yet, or epochs disagree)
@@ -42,6 +43,7 @@ const BACKOFF_MIN_MS = 50;
  * change instead stalled acks=all for seconds.
  */
 const PARK_MS = 200;
+/** The longest wait before a broken fetch stream is reopened. */
 const BACKOFF_MAX_MS = 2000;
 /** An answer later than this past the wait means the stream is stuck: reopen it. */
 const ANSWER_GRACE_MS = 10_000;

@@ -13,7 +13,7 @@ import { type AdminOperationsDeps, adminOperations } from "../admin/admin-operat
 import type { Logger } from "../common/logger.js";
 import { unary } from "./unary-handler.js";
 
-export { FRESH_READ_TIMEOUT_MS, MAX_ITEMS_PER_REQUEST } from "../admin/admin-operations.js";
+export { FRESH_READ_TIMEOUT_MS, ITEMS_PER_REQUEST_MAX } from "../admin/admin-operations.js";
 
 export interface AdminServiceDeps extends AdminOperationsDeps {
   readonly logger: Logger;

@@ -55,6 +55,7 @@ function emptyBatch(): ScannedBatch {
   };
 }
 
+/** Bytes read per step while scanning a segment's batches (recovery, index rebuilds). */
 const CHUNK_BYTES = 64 * 1024;
 
 function readFully(fd: number, buf: Buffer, length: number, position: number): number {

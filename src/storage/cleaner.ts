@@ -87,7 +87,7 @@ import type { Throttler } from "./throttler.js";
 /** Bytes read from a segment at once; each chunk is followed by a throttle and a yield. */
 export const DEFAULT_READ_CHUNK_BYTES = 64 * 1024;
 /** A group's offsets must fit the offset index's 32-bit relative offsets. */
-const MAX_GROUP_OFFSET_SPAN = 2 ** 31 - 1;
+const GROUP_OFFSET_SPAN_MAX = 2 ** 31 - 1;
 
 export interface CleanerOptions {
   readonly clock: Clock;
@@ -374,7 +374,7 @@ export function groupSegments(segments: readonly LogSegment[], segmentBytes: num
     while (i < segments.length) {
       const next = segments[i] as LogSegment;
       const span = next.nextOffset - 1 - (group[0] as LogSegment).baseOffset;
-      if (bytes + next.size > segmentBytes || span > MAX_GROUP_OFFSET_SPAN) break;
+      if (bytes + next.size > segmentBytes || span > GROUP_OFFSET_SPAN_MAX) break;
       group.push(next);
       bytes += next.size;
       i++;

@@ -41,6 +41,7 @@ import type { PartitionLog } from "./partition-log.js";
 export const GATE_PROBE_BYTES = 1024 * 1024;
 /** Logs asked to recover per check: each costs a 4 KiB write and an fsync on the event loop. */
 export const RECOVERIES_PER_CHECK = 64;
+/** How often the directory's logs are looked at (and failed ones retried) when no failure kicks a check. */
 export const DEFAULT_HEALTH_CHECK_INTERVAL_MS = 500;
 /** Failed logs named in a log line or a readiness reason. */
 const NAMED_MAX = 10;

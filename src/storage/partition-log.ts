@@ -180,7 +180,7 @@ const EMPTY = Buffer.alloc(0);
 const NO_SEQUENCE = -1;
 
 /** Idempotent producers remembered per partition (each costs a few hundred bytes). */
-export const MAX_PRODUCERS_PER_PARTITION = 10_000;
+export const PRODUCERS_PER_PARTITION_MAX = 10_000;
 
 export class PartitionLog {
   private segments: LogSegment[] = [];
@@ -210,7 +210,7 @@ export class PartitionLog {
    */
   private changes = 0;
   /** Idempotent-producer state, derived from the batches in the log. */
-  readonly producers = new ProducerStateManager(MAX_PRODUCERS_PER_PARTITION);
+  readonly producers = new ProducerStateManager(PRODUCERS_PER_PARTITION_MAX);
   /** Where each leader epoch starts, derived from the batches in the log. */
   readonly epochs = new LeaderEpochCache();
   /**

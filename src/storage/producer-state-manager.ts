@@ -28,6 +28,7 @@
  */
 import { TidelogError } from "@tidelog/client/record";
 
+/** Recent batches kept per producer to answer a retried one with its first offsets (Kafka keeps 5). */
 export const BATCHES_PER_PRODUCER = 5;
 const INT32_MAX = 2 ** 31 - 1;
 

@@ -15,6 +15,7 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { Clock } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
 
+/** The span over which the cleaner's bytes per second are measured. */
 const WINDOW_MS = 1000;
 
 export type Sleep = (ms: number) => Promise<void>;

@@ -100,10 +100,12 @@ interface Shard {
 }
 
 /** Operations queued on one transactional id before new ones are refused (clients retry). */
-const MAX_QUEUED_PER_ID = 100;
+const QUEUED_PER_ID_MAX = 100;
 /** Bytes read per step while loading; the loop yields between steps. */
 const LOAD_READ_BYTES = 1024 * 1024;
+/** Unwritten transaction markers are sent again after this long, doubling up to MARKER_BACKOFF_MAX_MS. */
 const MARKER_BACKOFF_MIN_MS = 50;
+/** The longest wait between rounds of sending transaction markers. */
 const MARKER_BACKOFF_MAX_MS = 2000;
 /** How long a request waits for the previous transaction's markers before CONCURRENT_TRANSACTIONS. */
 const COMPLETION_WAIT_MS = 1000;
@@ -122,7 +124,7 @@ export interface InitAnswer {
 export class TransactionCoordinator {
   private readonly shards = new Map<number, Shard>();
   private readonly queue = new KeyedQueue(
-    MAX_QUEUED_PER_ID,
+    QUEUED_PER_ID_MAX,
     (id) => new TidelogError("COORDINATOR_NOT_AVAILABLE", `too many requests queued for ${id}`),
   );
   /** Transactional ids whose markers are being written now (one completion each). */
