@@ -1,7 +1,7 @@
-// The top-level README, read as a new user reads it: every code block either runs here, as
-// written, against a cluster found the way `npm start`'s is (a .tidelog/cluster.json in the
-// working directory, free ports), or names the test that runs it. A block added to the
-// README without a decision below fails this test.
+// The README and the operations and testing guides, read as a new user reads them: every
+// code block either runs here, as written, against a cluster found the way `npm start`'s
+// is (a .tidelog/cluster.json in the working directory, free ports), or names the test
+// that runs it. A block added to these pages without a decision below fails this test.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -15,6 +15,7 @@ const ROOT = projectRoot();
 const SNIPPET_TIMEOUT_MS = 90_000;
 
 interface Block {
+  readonly page: string;
   readonly section: string;
   readonly lang: string;
   /** Position among the section's blocks of the same language, from 0. */
@@ -22,24 +23,35 @@ interface Block {
   readonly code: string;
 }
 
+/** The pages whose code blocks are checked. */
+const PAGES = ["README.md", "docs/operations.md", "docs/testing.md"];
+
+const QUICK_START = "README.md#Quick start/sh/1";
+const SDK = "README.md#The SDK/ts/0";
+const GROUPS = "README.md#Consumer groups/ts/0";
+const GROUPS_CLI = "README.md#Consumer groups/sh/0";
+const TXN = "README.md#Transactions/ts/0";
+const TXN_CLI = "README.md#Transactions/sh/0";
+const HTTP = "docs/operations.md#HTTP: probes, metrics and the admin REST API/sh/0";
+
 /** Blocks not run here, and where each is run instead. */
 const RUN_ELSEWHERE: Readonly<Record<string, string>> = {
-  "Quick start/sh/0": "npm start and npm test themselves: test/cluster/launcher.test.ts starts the launcher",
-  "Quick start/sh/2": "packing and installing the tarballs: test/cli/package.test.ts",
-  "Exactly-once demos/sh/0": "each demo: test/demos",
-  "Exactly-once demos/text/0": "sample output, not a command",
-  "`tidelog verify`: a Jepsen-style checker for your cluster/sh/0": "each workload and fault kind: test/verify",
-  "Running a broker/sh/0":
+  "README.md#Quick start/sh/0": "npm start and npm test themselves: test/cluster/launcher.test.ts starts the launcher",
+  "README.md#Quick start/sh/2": "packing and installing the tarballs: test/cli/package.test.ts",
+  "README.md#Exactly-once demos and `tidelog verify`/sh/0": "each demo: test/demos",
+  "README.md#Exactly-once demos and `tidelog verify`/sh/1": "each workload and fault kind: test/verify",
+  "README.md#Layout/plain/0": "a directory listing",
+  "docs/operations.md#Running a broker/sh/0":
     "brokers are started exactly so by test/cluster/harness.ts; --help by test/cluster/broker-process.test.ts",
-  "HTTP: probes, metrics and the admin REST API/json/0":
+  "docs/operations.md#HTTP: probes, metrics and the admin REST API/json/0":
     "an error body, not a command: test/ops checks the error shape",
-  "Deploy on Kubernetes/sh/0": "the manifests: test/ops (kubectl kustomize, validation, the StatefulSet's command)",
-  "Benchmarks/sh/0": "each suite's --quick run: test/bench",
-  "Layout/plain/0": "a directory listing",
+  "docs/operations.md#Deploy on Kubernetes/sh/0":
+    "the manifests: test/ops (kubectl kustomize, validation, the StatefulSet's command)",
+  "docs/testing.md#Benchmarks/sh/0": "each suite's --quick run: test/bench",
 };
 
-function readmeBlocks(): Block[] {
-  const text = readFileSync(join(ROOT, "README.md"), "utf8");
+function pageBlocks(page: string): Block[] {
+  const text = readFileSync(join(ROOT, page), "utf8");
   const blocks: Block[] = [];
   const counters = new Map<string, number>();
   let section = "";
@@ -50,7 +62,7 @@ function readmeBlocks(): Block[] {
         const key = `${section}/${open.lang}`;
         const index = counters.get(key) ?? 0;
         counters.set(key, index + 1);
-        blocks.push({ section, lang: open.lang, index, code: open.lines.join("\n") });
+        blocks.push({ page, section, lang: open.lang, index, code: open.lines.join("\n") });
         open = null;
       } else open.lines.push(line);
     } else if (line.startsWith("```")) open = { lang: line.slice(3).trim() || "plain", lines: [] };
@@ -59,7 +71,7 @@ function readmeBlocks(): Block[] {
   return blocks;
 }
 
-const keyOf = (b: Pick<Block, "section" | "lang" | "index">) => `${b.section}/${b.lang}/${b.index}`;
+const keyOf = (b: Pick<Block, "page" | "section" | "lang" | "index">) => `${b.page}#${b.section}/${b.lang}/${b.index}`;
 
 /** A shell prelude: `npx tidelog` is the CLI from source (inside the checkout npx resolves to
  * the same workspace bin, which needs a build), and curl records each answer's status. */
@@ -74,23 +86,15 @@ function shellPrelude(statusLog: string): string {
 }
 
 test("every README code block runs as written against npm start's cluster, or names the test that runs it", async (t) => {
-  const blocks = readmeBlocks();
+  const blocks = PAGES.flatMap(pageBlocks);
   const run = new Map<string, Block>();
   for (const b of blocks) if (!(keyOf(b) in RUN_ELSEWHERE)) run.set(keyOf(b), b);
-  const expected = [
-    "Quick start/sh/1",
-    "The SDK/ts/0",
-    "Consumer groups/ts/0",
-    "Consumer groups/sh/0",
-    "Transactions/ts/0",
-    "Transactions/sh/0",
-    "HTTP: probes, metrics and the admin REST API/sh/0",
-  ];
-  assert.deepEqual([...run.keys()], expected, "a README block is neither run here nor listed in RUN_ELSEWHERE");
+  const expected = [QUICK_START, SDK, GROUPS, GROUPS_CLI, TXN, TXN_CLI, HTTP];
+  assert.deepEqual([...run.keys()], expected, "a code block is neither run here nor listed in RUN_ELSEWHERE");
   for (const key of Object.keys(RUN_ELSEWHERE)) {
     assert.ok(
       blocks.some((b) => keyOf(b) === key),
-      `RUN_ELSEWHERE names ${key}, which the README no longer has`,
+      `RUN_ELSEWHERE names ${key}, which the pages no longer have`,
     );
   }
   const block = (key: string): string => run.get(key)?.code ?? assert.fail(`no block ${key}`);
@@ -139,13 +143,13 @@ test("every README code block runs as written against npm start's cluster, or na
     });
 
   await t.test("quick start: the CLI creates and describes orders", () => {
-    const out = shell("Quick start/sh/1");
+    const out = shell(QUICK_START);
     assert.match(out, /orders/);
     assert.match(out, /"name": ?"orders"/, "the --json line prints the topic as JSON");
   });
 
   await t.test("the SDK example creates totals, sends three orders, reads the first back and ends", async () => {
-    const out = await finish("The SDK/ts/0", typescript("The SDK/ts/0"));
+    const out = await finish(SDK, typescript(SDK));
     assert.match(out, /^orders: 6 partitions$/m, out);
     assert.match(out, /^0 o-17 \{\.\.\.\}$/m, out);
   });
@@ -153,17 +157,17 @@ test("every README code block runs as written against npm start's cluster, or na
   await t.test(
     "the consumer-group example reads as group billing and ends; the CLI examples describe, reset and delete it",
     async () => {
-      const out = await finish("Consumer groups/ts/0", typescript("Consumer groups/ts/0"));
+      const out = await finish(GROUPS, typescript(GROUPS));
       assert.match(out, /now reading/, out);
       assert.match(out, /^orders-\d@\d+ \{\.\.\.\}$/m, out);
-      const cli = shell("Consumer groups/sh/0");
+      const cli = shell(GROUPS_CLI);
       assert.match(cli, /billing/);
     },
   );
 
   await t.test("the transactions example copies orders to totals in transactions until Ctrl-C", async () => {
-    const child = typescript("Transactions/ts/0");
-    const done = finish("Transactions/ts/0", child);
+    const child = typescript(TXN);
+    const done = finish(TXN, child);
     const deadline = Date.now() + SNIPPET_TIMEOUT_MS;
     let committed: unknown[] = [];
     while (committed.length < 3 && Date.now() < deadline) {
@@ -191,14 +195,14 @@ test("every README code block runs as written against npm start's cluster, or na
       committed.every((r) => (r as { value: string }).value === "{...}"),
       "upper-cased values (braces and dots stay)",
     );
-    const cli = shell("Transactions/sh/0");
+    const cli = shell(TXN_CLI);
     assert.match(cli, /orders-enricher-1/);
   });
 
   await t.test("the HTTP examples answer from npm start's first broker", async () => {
     // The consumer-group CLI examples deleted billing: the group example makes it again.
-    await finish("Consumer groups/ts/0", typescript("Consumer groups/ts/0"));
-    shell("HTTP: probes, metrics and the admin REST API/sh/0");
+    await finish(GROUPS, typescript(GROUPS));
+    shell(HTTP);
     const statuses = readFileSync(statusLog, "utf8").split("\n").filter(Boolean).map(Number);
     const failed = statuses.map((s, i) => [i, s] as const).filter(([, s]) => s >= 400);
     // The last example aborts orders-enricher-1's ongoing transaction; the example above
