@@ -1,0 +1,128 @@
+/**
+ * The broker's gRPC server: the five services (Broker, Replication, Admin, Group,
+ * Transaction), each behind the request limits (request-limits.ts) and the request
+ * metrics, except Replication, which brokers use among themselves and which is bounded
+ * by its own fetch sessions.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { CHANNEL_OPTIONS, loadTidelogProto } from "@tidelog/client/protocol";
+import type { Controller } from "../cluster/controller.js";
+import type { MetadataImage } from "../cluster/metadata-image.js";
+import type { ProducerIdManager } from "../cluster/producer-id-manager.js";
+import type { Logger } from "../common/logger.js";
+import type { GroupCoordinator } from "../group/group-coordinator.js";
+import type { BrokerMetrics } from "../metrics/broker-metrics.js";
+import { instrumentHandlers } from "../metrics/grpc-instrumentation.js";
+import type { ReplicaManager } from "../replication/replica-manager.js";
+import type { LogConfig } from "../storage/log-config.js";
+import type { TransactionCoordinator } from "../txn/transaction-coordinator.js";
+import type { TransactionVerifier } from "../txn/transaction-verifier.js";
+import { adminHandlers } from "./admin-service.js";
+import { brokerHandlers } from "./broker-service.js";
+import type { BrokerConfig } from "./config.js";
+import { groupHandlers } from "./group-service.js";
+import { replicationHandlers } from "./replication-service.js";
+import { limitHandlers, RequestLimiter } from "./request-limits.js";
+import { transactionHandlers } from "./transaction-service.js";
+
+export interface BrokerGrpcDeps {
+  readonly config: BrokerConfig;
+  readonly image: () => MetadataImage;
+  readonly freshImage: () => Promise<MetadataImage>;
+  readonly replicas: ReplicaManager;
+  readonly producerIds: ProducerIdManager;
+  readonly controller: Controller;
+  readonly groups: GroupCoordinator;
+  readonly transactions: TransactionCoordinator;
+  readonly verifier: TransactionVerifier;
+  readonly logDefaults: LogConfig;
+  readonly metrics: BrokerMetrics;
+  readonly logger: Logger;
+}
+
+export function createGrpcServer(deps: BrokerGrpcDeps): grpc.Server {
+  const { config, image, replicas, controller, metrics, logger } = deps;
+  const proto = loadTidelogProto(grpc);
+  const server = new grpc.Server(CHANNEL_OPTIONS);
+  // Client requests and streams in progress, bounded per connection and per broker (request-limits.ts).
+  const limiter = new RequestLimiter(config.requestLimits, (api, reason) => metrics.requestRefused(api, reason));
+  metrics.watchRequestLimits(() => limiter);
+  const clientFacing = <T extends object>(handlers: T, rename: Readonly<Record<string, string>> = {}) =>
+    instrumentHandlers(limitHandlers(handlers, limiter), metrics, rename);
+
+  server.addService(
+    proto.tidelog.v1.Broker.service,
+    clientFacing(
+      brokerHandlers({
+        brokerId: config.brokerId,
+        clusterId: config.clusterId,
+        image,
+        replicas,
+        producerIds: deps.producerIds,
+        transactions: {
+          verify: (partition, transactionalId, records) => deps.verifier.verify(partition, transactionalId, records),
+          initProducerId: (transactionalId, timeoutMs) => deps.transactions.initProducerId(transactionalId, timeoutMs),
+        },
+        logger: logger.child({ component: "broker-api" }),
+      }),
+      { ProduceStream: "Produce" },
+    ),
+  );
+  server.addService(
+    proto.tidelog.v1.Replication.service,
+    replicationHandlers({
+      replicas,
+      brokerEpochOf: (id) => image().brokers.get(id)?.createRevision ?? null,
+      logger: logger.child({ component: "replication" }),
+    }),
+  );
+  server.addService(
+    proto.tidelog.v1.Admin.service,
+    clientFacing(
+      adminHandlers({
+        brokerId: config.brokerId,
+        clusterId: config.clusterId,
+        image,
+        freshImage: deps.freshImage,
+        controller,
+        logDefaults: deps.logDefaults,
+        logger: logger.child({ component: "admin" }),
+      }),
+    ),
+  );
+  server.addService(
+    proto.tidelog.v1.Group.service,
+    clientFacing(
+      groupHandlers({
+        brokerId: config.brokerId,
+        image,
+        controller,
+        coordinator: deps.groups,
+        config: config.groups,
+        logger: logger.child({ component: "group-api" }),
+      }),
+    ),
+  );
+  server.addService(
+    proto.tidelog.v1.Transaction.service,
+    clientFacing(
+      transactionHandlers({
+        image,
+        controller,
+        coordinator: deps.transactions,
+        config: config.transactions,
+        logger: logger.child({ component: "transaction-api" }),
+      }),
+    ),
+  );
+  return server;
+}
+
+/** Binds `server` (no TLS yet) and resolves with the port it got (`port` 0 picks a free one). */
+export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
+  return new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
+      err ? reject(err) : resolve(bound),
+    ),
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * The broker's HTTP side: probes (/healthz, /readyz), /metrics and the admin REST API.
+ * Every HTTP resource is one route module in the list below. Topic writes sent to a
+ * broker that is not the controller are forwarded to it; group and transaction requests
+ * go through the SDK's admin client against this broker's own gRPC port, which finds
+ * their coordinators.
+ */
+import { adminOperations } from "../admin/admin-operations.js";
+import type { Controller } from "../cluster/controller.js";
+import type { MetadataImage } from "../cluster/metadata-image.js";
+import type { Logger } from "../common/logger.js";
+import { clusterRoutes } from "../http/cluster-routes.js";
+import { ControllerForwarder } from "../http/controller-forwarder.js";
+import { groupRoutes } from "../http/group-routes.js";
+import { healthRoutes, type Readiness } from "../http/health-routes.js";
+import { HttpAdminClient } from "../http/http-admin-client.js";
+import { createHttpServer, type HttpServer } from "../http/http-server.js";
+import { metricsRoutes } from "../http/metrics-routes.js";
+import { topicRoutes } from "../http/topic-routes.js";
+import { transactionRoutes } from "../http/transaction-routes.js";
+import type { BrokerMetrics } from "../metrics/broker-metrics.js";
+import type { BrokerConfig } from "./config.js";
+
+export interface BrokerHttpDeps {
+  readonly config: BrokerConfig;
+  /** The bound gRPC port: the REST API's group and transaction requests go through it. */
+  readonly grpcPort: number;
+  readonly image: () => MetadataImage;
+  readonly freshImage: () => Promise<MetadataImage>;
+  readonly controller: Controller;
+  readonly readiness: () => Readiness;
+  readonly metrics: BrokerMetrics;
+  readonly logger: Logger;
+}
+
+export interface BrokerHttp {
+  readonly http: HttpServer;
+  readonly forwarder: ControllerForwarder;
+  readonly httpClient: HttpAdminClient;
+}
+
+export function createBrokerHttp(deps: BrokerHttpDeps): BrokerHttp {
+  const { config, image, freshImage, logger } = deps;
+  const ops = adminOperations({
+    brokerId: config.brokerId,
+    clusterId: config.clusterId,
+    image,
+    freshImage,
+    controller: deps.controller,
+    logDefaults: config.logDefaults,
+  });
+  const httpClient = new HttpAdminClient(`${config.advertisedHost}:${deps.grpcPort}`, config.brokerId, logger);
+  const forwarder = new ControllerForwarder(image, freshImage);
+  const http = createHttpServer({
+    host: config.httpHost,
+    port: config.httpPort,
+    bodyMaxBytes: config.httpBodyMaxBytes,
+    requestRateMax: config.httpRequestRateMax,
+    logger: logger.child({ component: "http" }),
+    routes: [
+      healthRoutes(deps.readiness),
+      metricsRoutes(deps.metrics),
+      clusterRoutes(ops),
+      topicRoutes(ops, forwarder),
+      groupRoutes(() => httpClient.admin()),
+      transactionRoutes(() => httpClient.admin()),
+    ],
+  });
+  return { http, forwarder, httpClient };
+}
