@@ -25,28 +25,37 @@
  * leaves ISRs (rules in partition-leader-election.ts), by the same reconciliation.
  *
  * All work runs through one queue: reconciliations and admin operations never
- * interleave on this broker.
+ * interleave on this broker. The admin operations on topics live in
+ * topic-operations.ts; they reach the queue and the fenced writes through the narrow
+ * `ControllerCore` this class hands them.
  */
-import { randomUUID } from "node:crypto";
-import { isInternalTopic, topicNameProblem } from "@tidelog/client/protocol";
-import { type ErrorName, TidelogError } from "@tidelog/client/record";
+import { TidelogError } from "@tidelog/client/record";
 import type { Campaign, Election, IOperation } from "etcd3";
 import { type Clock, sleep, type Timer } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { PeriodicTask } from "../common/periodic-task.js";
 import { parseTpKey, topicPartitionKey } from "../common/topic-partition.js";
-import { type LogConfig, logConfigFromProperties } from "../storage/log-config.js";
+import type { LogConfig } from "../storage/log-config.js";
 import type { MetadataImage } from "./metadata-image.js";
-import { keys, type PartitionState, type TopicRecord } from "./metadata-records.js";
+import { keys } from "./metadata-records.js";
 import { type MetadataStore, type MetadataWatch, unavailableOnError } from "./metadata-store.js";
 import {
-  electPreferred,
+  describeStateChange,
   electWithBrokerEpochs,
   initialPartitionState,
-  restartedIsrMembers,
   stampBrokerEpochs,
 } from "./partition-leader-election.js";
-import { assignReplicas, validateAssignment } from "./replica-assignment.js";
+import {
+  type AdminCall,
+  type ConfigAlteration,
+  type ElectionResult,
+  type ItemResult,
+  type NewTopicSpec,
+  TopicOperations,
+} from "./topic-operations.js";
+
+export type { AdminCall, ItemResult, NewTopicSpec } from "./topic-operations.js";
+export { PARTITIONS_PER_TOPIC_MAX } from "./topic-operations.js";
 
 export interface ControllerOptions {
   readonly store: MetadataStore;
@@ -65,31 +74,6 @@ export interface ControllerOptions {
   readonly onLeaderElections?: (count: number) => void;
 }
 
-export interface NewTopicSpec {
-  readonly name: string;
-  readonly partitions: number;
-  readonly replicationFactor: number;
-  readonly configs: Readonly<Record<string, string>>;
-  readonly assignment?: readonly (readonly number[])[];
-}
-
-export type ItemResult = { ok: true; topicId?: string } | { ok: false; error: TidelogError };
-
-/**
- * The request an admin operation serves. A client that stopped waiting (cancelled, or
- * past its deadline) may already have reported failure to its caller, so items not yet
- * applied are skipped rather than done behind its back.
- */
-export interface AdminCall {
-  abandoned(): boolean;
-}
-
-const NEVER_ABANDONED: AdminCall = { abandoned: () => false };
-
-/** Most partitions one topic may have: bounds metadata size and one request's work. */
-export const PARTITIONS_PER_TOPIC_MAX = 10_000;
-/** How long an admin operation waits for its read of etcd's current metadata. */
-const ADMIN_READ_TIMEOUT_MS = 2000;
 /** Partition states per etcd transaction, well under etcd's default of 128 operations. */
 const STATES_PER_TXN = 50;
 
@@ -107,9 +91,34 @@ export class Controller {
   private reconciler: PeriodicTask | null = null;
   private stopped = false;
   private readonly prefix: string;
+  private readonly topics: TopicOperations;
 
   constructor(private readonly options: ControllerOptions) {
     this.prefix = `/tidelog/${options.store.options.clusterId}/`;
+    const client = options.store.client;
+    this.topics = new TopicOperations(
+      {
+        enqueue: (fn) => this.enqueue(fn),
+        requireActive: () => {
+          this.requireActive();
+        },
+        fencedTxn: (compares, ops) => this.fencedTxn(compares, ops),
+        put: (key, value) => this.put(key, value),
+        deleteKey: (key) => client.delete().key(this.full(key)),
+        deletePrefix: (prefix) => client.delete().prefix(this.full(prefix)),
+        awaitImage: (revision) => this.awaitImage(revision),
+        reconcile: () => this.reconcile(),
+      },
+      {
+        watch: options.watch,
+        defaultPartitions: options.defaultPartitions,
+        defaultReplicationFactor: options.defaultReplicationFactor,
+        logDefaults: options.logDefaults,
+        logger: options.logger,
+        random: options.random,
+        ...(options.onLeaderElections ? { onLeaderElections: options.onLeaderElections } : {}),
+      },
+    );
   }
 
   get isActive(): boolean {
@@ -281,8 +290,8 @@ export class Controller {
     const image = this.options.watch.image;
     if (!this.options.watch.isSynced) return;
     const alive = image.liveBrokerIds();
-    const failed = storageFailedBrokers(image);
-    const epochs = brokerEpochs(image);
+    const failed = image.storageFailedBrokers();
+    const epochs = image.brokerEpochs();
     const writes: {
       key: string;
       compare: { target: "Create" | "Mod"; value: number };
@@ -308,7 +317,7 @@ export class Controller {
             key,
             compare,
             op: this.put(key, next),
-            what: describeChange(key, state.value, next),
+            what: describeStateChange(key, state.value, next),
             election: next.leader >= 0 && next.leader !== state.value.leader,
           });
       }
@@ -343,292 +352,38 @@ export class Controller {
     if (conflicts > 0) await this.options.watch.resync();
   }
 
-  // ------------------------------------------------------------------ admin operations
+  // ------------------------------------------------------------------ topic operations (topic-operations.ts)
 
-  /** Creates topics; each gets its own result. */
-  createTopics(specs: readonly NewTopicSpec[], validateOnly: boolean, call = NEVER_ABANDONED): Promise<ItemResult[]> {
-    return this.runItems(specs, call, (spec) => this.createTopic(spec, validateOnly));
+  createTopics(specs: readonly NewTopicSpec[], validateOnly: boolean, call?: AdminCall): Promise<ItemResult[]> {
+    return this.topics.createTopics(specs, validateOnly, call);
   }
 
-  /** Runs an admin operation's items one by one, in the queue, each with its own result. */
-  private runItems<T>(
-    items: readonly T[],
-    call: AdminCall,
-    fn: (item: T) => Promise<ItemResult>,
-  ): Promise<ItemResult[]> {
-    return this.enqueue(async () => {
-      this.requireActive();
-      const results: ItemResult[] = [];
-      for (const item of items) results.push(await this.tryItem(call, () => fn(item)));
-      return results;
-    });
-  }
-
-  private async createTopic(spec: NewTopicSpec, validateOnly: boolean): Promise<ItemResult> {
-    const image = await this.adminImage();
-    const problem = topicNameProblem(spec.name);
-    if (problem) throw new TidelogError("INVALID_TOPIC_EXCEPTION", problem);
-    if (isInternalTopic(spec.name)) {
-      throw new TidelogError(
-        "INVALID_TOPIC_EXCEPTION",
-        `topic names starting with '__' are reserved for internal topics`,
-      );
-    }
-    if (image.topics.has(spec.name))
-      throw new TidelogError("TOPIC_ALREADY_EXISTS", `topic '${spec.name}' already exists`);
-    const collision = [...image.topics.keys()].find((t) => t.replace(/\./g, "_") === spec.name.replace(/\./g, "_"));
-    if (collision) {
-      throw new TidelogError(
-        "INVALID_TOPIC_EXCEPTION",
-        `topic '${spec.name}' collides with '${collision}' ('.' and '_' are interchangeable in metric names)`,
-      );
-    }
-    logConfigFromProperties(spec.configs, this.options.logDefaults);
-    const assignment = this.assignmentFor(spec, image);
-    const record: TopicRecord = {
-      name: spec.name,
-      topicId: randomUUID(),
-      assignment,
-      configs: { ...spec.configs },
-      internal: false,
-    };
-    if (validateOnly) return { ok: true, topicId: record.topicId };
-    return this.writeTopic(record, { target: "Create", value: 0 }, "TOPIC_ALREADY_EXISTS");
-  }
-
-  private assignmentFor(spec: NewTopicSpec, image: MetadataImage): number[][] {
-    const alive = image.liveBrokerIds();
-    if (spec.assignment && spec.assignment.length > 0) {
-      validateAssignment(spec.assignment, alive);
-      checkPartitionCount(spec.assignment.length);
-      return spec.assignment.map((r) => [...r]);
-    }
-    const partitions = spec.partitions > 0 ? spec.partitions : this.options.defaultPartitions;
-    const replicationFactor =
-      spec.replicationFactor > 0 ? spec.replicationFactor : this.options.defaultReplicationFactor;
-    checkPartitionCount(partitions);
-    return assignReplicas({
-      partitions,
-      replicationFactor,
-      brokers: [...image.brokers.values()].map((b) => ({ id: b.value.id, rack: b.value.rack })),
-      random: this.options.random,
-    });
-  }
-
-  /** Writes a topic record by CAS, then waits until its partitions have states. */
-  private async writeTopic(
-    record: TopicRecord,
-    compare: { target: "Create" | "Mod"; value: number },
-    conflictCode: ErrorName,
-  ): Promise<ItemResult> {
-    const key = keys.topic(record.name);
-    const res = await this.fencedTxn([{ key, ...compare }], [this.put(key, record)]);
-    if (!res.ok) throw new TidelogError(conflictCode, `topic '${record.name}' changed concurrently; try again`);
-    this.options.logger.info({ topic: record.name, partitions: record.assignment.length }, "topic written");
-    await this.awaitImage(res.revision);
-    await this.reconcile();
-    return { ok: true, topicId: record.topicId };
-  }
-
-  /**
-   * Creates an internal topic (such as __consumer_offsets) unless it exists, with
-   * min(`replicationFactor`, live brokers) replicas: brokers ask for it on first use.
-   */
   ensureInternalTopic(spec: NewTopicSpec): Promise<ItemResult> {
-    return this.enqueue(async () => {
-      this.requireActive();
-      const image = await this.adminImage();
-      const existing = image.topics.get(spec.name);
-      if (existing) return { ok: true, topicId: existing.value.topicId };
-      const live = image.liveBrokerIds().size;
-      if (live === 0) throw new TidelogError("COORDINATOR_NOT_AVAILABLE", "no live brokers");
-      const record: TopicRecord = {
-        name: spec.name,
-        topicId: randomUUID(),
-        assignment: this.assignmentFor({ ...spec, replicationFactor: Math.min(spec.replicationFactor, live) }, image),
-        configs: { ...spec.configs },
-        internal: true,
-      };
-      return this.writeTopic(record, { target: "Create", value: 0 }, "TOPIC_ALREADY_EXISTS");
-    });
+    return this.topics.ensureInternalTopic(spec);
   }
 
-  deleteTopics(names: readonly string[], call = NEVER_ABANDONED): Promise<ItemResult[]> {
-    return this.runItems(names, call, (name) => this.deleteTopic(name));
-  }
-
-  private async deleteTopic(name: string): Promise<ItemResult> {
-    const topic = (await this.adminImage()).topics.get(name);
-    if (!topic) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `topic '${name}' does not exist`);
-    if (topic.value.internal)
-      throw new TidelogError("INVALID_TOPIC_EXCEPTION", `internal topic '${name}' cannot be deleted`);
-    const client = this.options.store.client;
-    const res = await this.fencedTxn(
-      [{ key: keys.topic(name), target: "Mod", value: topic.modRevision }],
-      [
-        client.delete().key(this.full(keys.topic(name))),
-        client.delete().prefix(this.full(keys.topicPartitionsPrefix(name))),
-      ],
-    );
-    if (!res.ok)
-      throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `topic '${name}' changed concurrently; try again`);
-    this.options.logger.info({ topic: name, topicId: topic.value.topicId }, "topic deleted");
-    await this.awaitImage(res.revision);
-    return { ok: true, topicId: topic.value.topicId };
+  deleteTopics(names: readonly string[], call?: AdminCall): Promise<ItemResult[]> {
+    return this.topics.deleteTopics(names, call);
   }
 
   createPartitions(
     increases: readonly { name: string; totalCount: number }[],
     validateOnly: boolean,
-    call = NEVER_ABANDONED,
+    call?: AdminCall,
   ): Promise<ItemResult[]> {
-    return this.runItems(increases, call, (inc) => this.addPartitions(inc.name, inc.totalCount, validateOnly));
-  }
-
-  private async addPartitions(name: string, totalCount: number, validateOnly: boolean): Promise<ItemResult> {
-    const image = await this.adminImage();
-    const topic = image.topics.get(name);
-    if (!topic) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `topic '${name}' does not exist`);
-    if (topic.value.internal) {
-      // Groups are placed by hash mod the partition count: changing it would move them.
-      throw new TidelogError("INVALID_PARTITIONS", `the partition count of internal topic '${name}' is fixed`);
-    }
-    const current = topic.value.assignment.length;
-    if (!Number.isSafeInteger(totalCount) || totalCount <= current) {
-      throw new TidelogError(
-        "INVALID_PARTITIONS",
-        `topic '${name}' has ${current} partitions; the new total must be larger, got ${totalCount}`,
-      );
-    }
-    checkPartitionCount(totalCount);
-    const added = assignReplicas({
-      partitions: totalCount - current,
-      replicationFactor: topic.value.assignment[0]?.length ?? 1,
-      brokers: [...image.brokers.values()].map((b) => ({ id: b.value.id, rack: b.value.rack })),
-      firstPartition: current,
-      random: this.options.random,
-    });
-    const record: TopicRecord = { ...topic.value, assignment: [...topic.value.assignment, ...added] };
-    if (validateOnly) return { ok: true, topicId: record.topicId };
-    return this.writeTopic(record, { target: "Mod", value: topic.modRevision }, "INVALID_PARTITIONS");
+    return this.topics.createPartitions(increases, validateOnly, call);
   }
 
   alterConfigs(
-    alterations: readonly { name: string; set: Readonly<Record<string, string>>; delete: readonly string[] }[],
+    alterations: readonly ConfigAlteration[],
     validateOnly: boolean,
-    call = NEVER_ABANDONED,
+    call?: AdminCall,
   ): Promise<ItemResult[]> {
-    return this.runItems(alterations, call, (a) => this.alterConfig(a, validateOnly));
+    return this.topics.alterConfigs(alterations, validateOnly, call);
   }
 
-  private async alterConfig(
-    a: { name: string; set: Readonly<Record<string, string>>; delete: readonly string[] },
-    validateOnly: boolean,
-  ): Promise<ItemResult> {
-    const topic = (await this.adminImage()).topics.get(a.name);
-    if (!topic) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `topic '${a.name}' does not exist`);
-    const configs: Record<string, string> = { ...topic.value.configs, ...a.set };
-    for (const k of a.delete) delete configs[k];
-    logConfigFromProperties(configs, this.options.logDefaults);
-    const record: TopicRecord = { ...topic.value, configs };
-    if (validateOnly) return { ok: true, topicId: record.topicId };
-    return this.writeTopic(record, { target: "Mod", value: topic.modRevision }, "INVALID_CONFIG");
-  }
-
-  /** Preferred-leader election for the given partitions (all, when none are named). */
-  electLeaders(
-    targets: readonly { topic: string; partitions: readonly number[] }[],
-  ): Promise<{ topic: string; partition: number; leader: number; error: TidelogError | null }[]> {
-    return this.enqueue(async () => {
-      this.requireActive();
-      const image = await this.adminImage();
-      const alive = image.liveBrokerIds();
-      const failed = storageFailedBrokers(image);
-      const wanted =
-        targets.length > 0 ? targets : [...image.topics.keys()].map((topic) => ({ topic, partitions: [] }));
-      const out: { topic: string; partition: number; leader: number; error: TidelogError | null }[] = [];
-      for (const t of wanted) {
-        const partitions = image.partitionsOf(t.topic);
-        if (partitions.length === 0) {
-          out.push({
-            topic: t.topic,
-            partition: -1,
-            leader: -1,
-            error: new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `topic '${t.topic}' does not exist`),
-          });
-          continue;
-        }
-        const selected = t.partitions.length > 0 ? t.partitions : partitions.map((p) => p.partition);
-        for (const p of selected) out.push(await this.electOne(t.topic, p, partitions[p], alive, failed));
-      }
-      return out;
-    });
-  }
-
-  private async electOne(
-    topic: string,
-    partition: number,
-    entry: { replicas: number[]; state: { value: PartitionState; modRevision: number } | undefined } | undefined,
-    alive: ReadonlySet<number>,
-    failed: ReadonlySet<number>,
-  ): Promise<{ topic: string; partition: number; leader: number; error: TidelogError | null }> {
-    const fail = (code: ErrorName, why: string) => ({
-      topic,
-      partition,
-      leader: entry?.state?.value.leader ?? -1,
-      error: new TidelogError(code, why),
-    });
-    if (!entry?.state)
-      return fail("UNKNOWN_TOPIC_OR_PARTITION", `${topic}-${partition} does not exist or has no state yet`);
-    const epochs = brokerEpochs(this.options.watch.image);
-    // A preferred replica that restarted since it joined the ISR is about to leave it.
-    const restarted = restartedIsrMembers(entry.state.value, epochs);
-    const ineligible = restarted.size > 0 ? new Set([...failed, ...restarted]) : failed;
-    const decision = electPreferred(entry.state.value, entry.replicas, alive, ineligible);
-    if (decision.kind === "not-needed")
-      return fail("ELECTION_NOT_NEEDED", `the preferred replica already leads ${topic}-${partition}`);
-    if (decision.kind === "not-available") return fail("PREFERRED_LEADER_NOT_AVAILABLE", decision.why);
-    const key = keys.partition(topic, partition);
-    const elected = stampBrokerEpochs(decision.state, epochs);
-    const res = await this.fencedTxn(
-      [{ key, target: "Mod", value: entry.state.modRevision }],
-      [this.put(key, elected)],
-    );
-    if (!res.ok) return fail("ELIGIBLE_LEADERS_NOT_AVAILABLE", `${topic}-${partition} changed concurrently; try again`);
-    this.options.logger.info({ change: describeChange(key, entry.state.value, elected) }, "preferred leader elected");
-    this.options.onLeaderElections?.(1);
-    return { topic, partition, leader: elected.leader, error: null };
-  }
-
-  /**
-   * What an admin operation decides on: etcd's current metadata, so a broker that has just
-   * registered counts as live and a topic just created by someone else is seen. The
-   * compare-and-swap on the write still guards against anything changing after this read.
-   */
-  private async adminImage(): Promise<MetadataImage> {
-    const image = await this.options.watch.freshImage(ADMIN_READ_TIMEOUT_MS);
-    if (image === this.options.watch.image && !this.options.watch.isSynced) {
-      throw new TidelogError(
-        "METADATA_UNAVAILABLE",
-        "etcd is unreachable; metadata changes are refused until it is back",
-      );
-    }
-    return image;
-  }
-
-  private async tryItem(call: AdminCall, fn: () => Promise<ItemResult>): Promise<ItemResult> {
-    if (call.abandoned()) {
-      return {
-        ok: false,
-        error: new TidelogError("REQUEST_TIMED_OUT", "the client stopped waiting before this item was applied"),
-      };
-    }
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof TidelogError) return { ok: false, error: e };
-      throw e;
-    }
+  electLeaders(targets: readonly { topic: string; partitions: readonly number[] }[]): Promise<ElectionResult[]> {
+    return this.topics.electLeaders(targets);
   }
 }
 
@@ -646,29 +401,4 @@ function withTimeout(clock: Clock, promise: Promise<unknown> | undefined, ms: nu
     timer = clock.after(ms, () => resolve(undefined), { ref: false });
   });
   return Promise.race([promise, timeout]).finally(() => timer?.cancel());
-}
-
-function checkPartitionCount(n: number): void {
-  if (!Number.isSafeInteger(n) || n < 1 || n > PARTITIONS_PER_TOPIC_MAX) {
-    throw new TidelogError(
-      "INVALID_PARTITIONS",
-      `partitions must be between 1 and ${PARTITIONS_PER_TOPIC_MAX}, got ${n}`,
-    );
-  }
-}
-
-/** Each live broker's epoch: its registration's create revision, new at every restart. */
-function brokerEpochs(image: MetadataImage): Map<number, number> {
-  return new Map([...image.brokers].map(([id, b]) => [id, b.createRevision]));
-}
-
-/** Live brokers whose registration says they cannot write their log directory. */
-function storageFailedBrokers(image: MetadataImage): Set<number> {
-  const failed = new Set<number>();
-  for (const [id, b] of image.brokers) if (b.value.storageFailed === true) failed.add(id);
-  return failed;
-}
-
-function describeChange(key: string, before: PartitionState, after: PartitionState): string {
-  return `${key}: leader ${before.leader} -> ${after.leader} (epoch ${before.leaderEpoch} -> ${after.leaderEpoch}), isr [${before.isr}] -> [${after.isr}]`;
 }

@@ -116,6 +116,18 @@ export class MetadataImage {
     return new Set(this.brokers.keys());
   }
 
+  /** Each live broker's epoch: its registration's create revision, new at every restart. */
+  brokerEpochs(): Map<number, number> {
+    return new Map([...this.brokers].map(([id, b]) => [id, b.createRevision]));
+  }
+
+  /** Live brokers whose registration says they cannot write their log directory. */
+  storageFailedBrokers(): Set<number> {
+    const failed = new Set<number>();
+    for (const [id, b] of this.brokers) if (b.value.storageFailed === true) failed.add(id);
+    return failed;
+  }
+
   partitionState(topic: string, partition: number): Versioned<PartitionState> | undefined {
     return this.partitions.get(topicPartitionKey(topic, partition));
   }

@@ -245,3 +245,8 @@ function checked(before: PartitionState, after: PartitionState): PartitionState 
   );
   return after;
 }
+
+/** A partition state change in one log line. */
+export function describeStateChange(key: string, before: PartitionState, after: PartitionState): string {
+  return `${key}: leader ${before.leader} -> ${after.leader} (epoch ${before.leaderEpoch} -> ${after.leaderEpoch}), isr [${before.isr}] -> [${after.isr}]`;
+}
