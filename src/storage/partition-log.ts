@@ -17,13 +17,13 @@
  * batch bytes. No record is decoded on either path.
  *
  * Crash safety: an unclean stop may leave a torn or garbage tail after the recovery
- * point. Opening a log scans every segment from the one holding the recovery point,
- * cuts at the first invalid batch, and deletes later segments, so the log holds exactly
- * the valid prefix. Nothing before the first invalid byte is lost.
+ * point. Opening a log (log-loader.ts) scans every segment from the one holding the
+ * recovery point, cuts at the first invalid batch, and deletes later segments, so the
+ * log holds exactly the valid prefix. Nothing before the first invalid byte is lost.
  *
  * Compaction (see cleaner.ts) reads closed segments across awaits and swaps cleaned ones
- * in with `replaceSegments`; opening the log finishes or rolls back a swap a crash
- * interrupted, before recovery proper.
+ * in with `replaceSegments` (the file protocol is segment-swap.ts); opening the log
+ * finishes or rolls back a swap a crash interrupted, before recovery proper.
  *
  * Concurrency: appends, reads, truncation, retention and segment swaps are synchronous
  * and so cannot interleave; fsync runs on the thread pool and is serialised by `flush`.
@@ -46,18 +46,7 @@
  *   watermark of a leader that is the only replica left, which a restart at least
  *   makes visible and deliberate.
  */
-import {
-  closeSync,
-  existsSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeSync,
-} from "node:fs";
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import {
   ATTRIBUTES_OFFSET,
@@ -81,23 +70,20 @@ import {
 import type { Clock } from "../common/clock.js";
 import { assertSafeOffset, InvariantViolation, invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
-import { scanHeaders } from "./batch-scanner.js";
 import type { FileHandleCache } from "./file-handle-cache.js";
-import { fsyncDirectory } from "./fsync-directory.js";
 import { LeaderEpochCache } from "./leader-epoch-cache.js";
 import type { LogConfig } from "./log-config.js";
+import { loadSegments } from "./log-loader.js";
 import {
   type BatchPlacement,
   CLEANED_SUFFIX,
-  INDEX_SUFFIX,
   LOG_SUFFIX,
   LogSegment,
   parseSegmentFileName,
-  SWAP_SUFFIX,
   segmentFileName,
-  TIME_INDEX_SUFFIX,
 } from "./log-segment.js";
 import { lastSequenceOf, type OngoingTxn, ProducerStateManager } from "./producer-state-manager.js";
+import { type SwapStep, swapInCleaned } from "./segment-swap.js";
 import { type AbortedTxn, TRANSACTION_INDEX_SUFFIX, TransactionIndex } from "./transaction-index.js";
 
 export interface PartitionLogOptions {
@@ -132,8 +118,7 @@ const WRITE_PROBE_BYTES = 4096;
 /** Name of the probe file; `.tmp`, so a crash leaves nothing that the next open keeps. */
 const WRITE_PROBE_NAME = "write-probe.tmp";
 
-/** The steps of a segment swap (replaceSegments), named so a crash test can stop after each. */
-export type SwapStep = "cleaned" | "committed" | "replaced-deleted" | "swapped";
+export type { SwapStep } from "./segment-swap.js";
 
 /** Batches the log cleaner must keep (emptied of records if need be); see batchesToKeep. */
 export interface BatchesToKeep {
@@ -242,7 +227,17 @@ export class PartitionLog {
     );
     mkdirSync(options.dir, { recursive: true });
     log.compacted = (options.firstDirtyOffset ?? 0) > 0;
-    log.load(options.cleanShutdown ? Number.POSITIVE_INFINITY : (options.recoveryPoint ?? 0));
+    const loaded = loadSegments({
+      dir: options.dir,
+      config: options.config,
+      files: options.files,
+      clock: options.clock,
+      logger: options.logger,
+      recoveryPoint: options.cleanShutdown ? Number.POSITIVE_INFINITY : (options.recoveryPoint ?? 0),
+      mayHaveGaps: log.mayHaveGaps,
+    });
+    log.segments = loaded.segments;
+    log.recoveredTo = loaded.recoveredTo;
     log.startOffset = Math.min(Math.max(options.logStartOffset ?? 0, log.firstSegment.baseOffset), log.logEndOffset);
     log.hw = Math.min(Math.max(options.highWatermark ?? 0, log.startOffset), log.logEndOffset);
     log.dirtyFrom = options.firstDirtyOffset ?? 0;
@@ -344,118 +339,6 @@ export class PartitionLog {
 
   updateConfig(config: LogConfig): void {
     this.config = config;
-  }
-
-  // ---------------------------------------------------------------- loading and recovery
-
-  private load(recoveryPoint: number): void {
-    const swapped = this.finishInterruptedSwaps();
-    const names = readdirSync(this.dir);
-    const bases: number[] = [];
-    for (const name of names) {
-      if (name.endsWith(".deleted") || name.endsWith(".tmp")) {
-        rmSync(join(this.dir, name), { force: true });
-        continue;
-      }
-      const base = parseSegmentFileName(name);
-      if (base !== null) bases.push(base);
-    }
-    // An index whose log is gone is debris of an interrupted delete.
-    for (const name of names) {
-      for (const suffix of [INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
-        if (name.endsWith(suffix) && !names.includes(name.slice(0, -suffix.length) + LOG_SUFFIX)) {
-          rmSync(join(this.dir, name), { force: true });
-        }
-      }
-    }
-    bases.sort((a, b) => a - b);
-    if (bases.length === 0) {
-      this.segments = [LogSegment.create(this.dir, 0, this.config, this.files, this.clock)];
-      this.recoveredTo = 0;
-      return;
-    }
-    // Segments from the one holding the recovery point onwards are validated in full.
-    let firstToRecover = bases.length;
-    if (recoveryPoint !== Number.POSITIVE_INFINITY) {
-      firstToRecover = 0;
-      while (firstToRecover < bases.length - 1 && (bases[firstToRecover + 1] as number) <= recoveryPoint)
-        firstToRecover++;
-    }
-    for (let i = 0; i < bases.length; i++) {
-      const base = bases[i] as number;
-      const previous = this.segments[this.segments.length - 1];
-      if (previous && base < previous.nextOffset) {
-        throw new TidelogError("CORRUPT_LOG", `segment ${base} in ${this.dir} overlaps the one before it`);
-      }
-      if (i < firstToRecover && !swapped.has(base)) {
-        this.segments.push(LogSegment.open(this.dir, base, this.config, this.files, this.clock));
-        continue;
-      }
-      const segment = LogSegment.openForRecovery(this.dir, base, this.config, this.files, this.clock);
-      // Only compaction leaves gaps between batches; elsewhere a gap means a damaged offset.
-      const contiguous = !this.mayHaveGaps;
-      const result = segment.recover(Math.max(this.config.maxMessageBytes, this.config.segmentBytes), contiguous);
-      this.segments.push(segment);
-      if (result.truncatedBytes > 0) {
-        this.logger.warn(
-          { segment: base, truncatedBytes: result.truncatedBytes, reason: result.reason },
-          "recovery truncated an invalid tail",
-        );
-        // Nothing after the first invalid batch is trusted: later segments go too.
-        for (const later of bases.slice(i + 1)) this.deleteSegmentFiles(later);
-        break;
-      }
-    }
-    // An empty segment before the last carries nothing (a crash right after a roll).
-    const last = this.segments[this.segments.length - 1];
-    for (const segment of this.segments) if (segment !== last && segment.isEmpty) segment.delete();
-    this.segments = this.segments.filter((s) => s === last || !s.isEmpty);
-    this.recoveredTo = this.logEndOffset;
-  }
-
-  /**
-   * Finishes or rolls back what an interrupted swap left (see replaceSegments): `.cleaned`
-   * files were never committed and go; a `<base>.log.swap` was committed, so the segments
-   * holding offsets in [base, the swap's next offset) go and the swap takes their place.
-   * Returns the base offsets swapped in here; their indexes are rebuilt by a full scan.
-   */
-  private finishInterruptedSwaps(): Set<number> {
-    const swapped = new Set<number>();
-    for (const name of readdirSync(this.dir)) {
-      if (name.endsWith(CLEANED_SUFFIX)) rmSync(join(this.dir, name), { force: true });
-    }
-    const names = readdirSync(this.dir);
-    for (const name of names) {
-      if (!name.endsWith(LOG_SUFFIX + SWAP_SUFFIX)) continue;
-      const base = parseSegmentFileName(name.slice(0, -SWAP_SUFFIX.length));
-      if (base === null) continue;
-      const swapPath = join(this.dir, name);
-      const end = nextOffsetOfFile(swapPath, base);
-      if (end <= base) {
-        // Never written by replaceSegments (a cleaned segment always keeps a batch).
-        this.logger.warn({ segment: base }, "deleting an empty swap file");
-        rmSync(swapPath, { force: true });
-        continue;
-      }
-      this.deleteSegmentFiles(base);
-      for (const other of names) {
-        const b = parseSegmentFileName(other);
-        if (b !== null && b > base && b < end) this.deleteSegmentFiles(b);
-      }
-      renameSync(swapPath, join(this.dir, segmentFileName(base, LOG_SUFFIX)));
-      swapped.add(base);
-      this.logger.info({ segment: base, nextOffset: end }, "finished a segment swap interrupted by a crash");
-    }
-    if (swapped.size > 0) fsyncDirectory(this.dir);
-    return swapped;
-  }
-
-  private deleteSegmentFiles(base: number): void {
-    for (const suffix of [LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX]) {
-      const path = join(this.dir, segmentFileName(base, suffix));
-      this.files.forget(path);
-      rmSync(path, { force: true });
-    }
   }
 
   // ---------------------------------------------------------------- append
@@ -1080,16 +963,10 @@ export class PartitionLog {
 
   /**
    * Swaps `cleaned` (written by the log cleaner as `<base>.*.cleaned`, sealed and fsynced)
-   * in for `old`, a run of closed segments holding the same offsets. Crash-safe in
-   * Kafka's way:
-   *   1. rename `<base>.log.cleaned` to `<base>.log.swap` and fsync the directory: the
-   *      commit point;
-   *   2. delete the old segments' files;
-   *   3. rename the cleaned indexes and then the swap file to their live names, fsync.
-   * Opening the log deletes `.cleaned` files (a crash before 1 rolls back) and finishes a
-   * `.swap` (a crash after 1 rolls forward) by deleting the segments in [base, the swap's
-   * next offset): exactly `old`, because a cleaned segment ends with the old run's last
-   * batch (see log-cleaner.ts).
+   * in for `old`, a run of closed segments holding the same offsets, by the crash-safe
+   * file protocol of segment-swap.ts. A reopen after a crash finishes the swap by
+   * deleting the segments in [base, the swap's next offset): exactly `old`, because a
+   * cleaned segment ends with the old run's last batch (see log-cleaner.ts).
    *
    * Reads are synchronous, so none is in flight during the swap; an fsync in flight holds
    * its own pinned descriptor, which outlives the deleted file. Returns false, changing
@@ -1117,29 +994,33 @@ export class PartitionLog {
         `cleaned segment [${cleaned.baseOffset}, ${cleaned.nextOffset}) does not cover [${first.baseOffset}, ${last.nextOffset})`,
     );
     const base = first.baseOffset;
-    const live = (suffix: string) => join(this.dir, segmentFileName(base, suffix));
-    const [cleanedLog, cleanedIndex, cleanedTimeIndex] = cleaned.filePaths as [string, string, string];
+    const cleanedFiles = cleaned.filePaths as [string, string, string];
     cleaned.close();
-    onStep("cleaned");
-    renameSync(cleanedLog, live(LOG_SUFFIX) + SWAP_SUFFIX);
-    fsyncDirectory(this.dir);
-    this.changes++;
-    this.compacted = true;
-    onStep("committed");
+    let committed = false;
     try {
-      for (const segment of old) segment.delete();
-      onStep("replaced-deleted");
-      renameSync(cleanedIndex, live(INDEX_SUFFIX));
-      renameSync(cleanedTimeIndex, live(TIME_INDEX_SUFFIX));
-      renameSync(live(LOG_SUFFIX) + SWAP_SUFFIX, live(LOG_SUFFIX));
-      fsyncDirectory(this.dir);
-      onStep("swapped");
+      swapInCleaned(this.dir, base, cleanedFiles, {
+        commit: () => {
+          committed = true;
+          this.changes++;
+          this.compacted = true;
+        },
+        deleteReplaced: () => {
+          for (const segment of old) segment.delete();
+        },
+        onStep,
+      });
       const segment = LogSegment.open(this.dir, base, this.config, this.files, this.clock);
       this.segments.splice(at, old.length, segment);
       this.writeTxnIndexes();
     } catch (e) {
-      // Committed but not finished: only a reopen (which rolls the swap forward) repairs it.
-      this.fail(new TidelogError("STORAGE_ERROR", `segment swap at ${base} failed: ${String(e)}`, { cause: e }), false);
+      // Before the commit point nothing changed; after it only a reopen (which rolls the
+      // swap forward) repairs the log.
+      if (committed) {
+        this.fail(
+          new TidelogError("STORAGE_ERROR", `segment swap at ${base} failed: ${String(e)}`, { cause: e }),
+          false,
+        );
+      }
       throw e;
     }
     this.checkInvariants();
@@ -1228,20 +1109,6 @@ export class PartitionLog {
 }
 
 /** One past the last offset of the batches in a segment file (`base` when it has none). */
-function nextOffsetOfFile(path: string, base: number): number {
-  let next = base;
-  const fd = openSync(path, "r");
-  try {
-    scanHeaders(fd, 0, statSync(path).size, (b) => {
-      next = b.lastOffset + 1;
-      return true;
-    });
-  } finally {
-    closeSync(fd);
-  }
-  return next;
-}
-
 /**
  * Writes `bytes` to `path`, fsyncs and deletes it: proof that the directory's file system
  * takes (and keeps) writes. Throws what the file system said.
