@@ -1,8 +1,9 @@
 /**
- * `@tidelog/client`: the public surface of the SDK. Everything not exported here is
- * internal and may change without notice. The record codec's application-facing names
- * are here too; its byte-level helpers (header offsets, varints, CRC) stay at
- * `@tidelog/client/record`, for the broker.
+ * `@tidelog/client`: the application surface of the SDK (client, admin, producer,
+ * consumer, errors, and the types their records use). Everything not exported here is
+ * internal and may change without notice. The record codec (encode and decode batches,
+ * control batches, builders, byte-level helpers) is `@tidelog/client/record`, for tools,
+ * tests and the broker.
  */
 
 export { Admin } from "./admin.js";
@@ -94,39 +95,15 @@ export type {
   ProducerOptions,
   ProducerRecord,
 } from "./producer-types.js";
+// The types an application's records use. The codec itself (encode, decode, control
+// batches, builders) is `@tidelog/client/record`, for tools and brokers.
 export {
-  type BatchHeader,
   type BytesInput,
-  COMPRESSION_CODECS,
   COMPRESSION_NAMES,
-  type CompressionCodec,
   type CompressionName,
-  CompressionType,
-  type ControlBatchInput,
-  ControlRecordType,
-  type DecodeBatchesOptions,
-  type DecodedRecordBatch,
-  type DecodeOptions,
-  decodeRecordBatch,
-  decodeRecordBatches,
-  type EncodeRecordBatchInput,
-  type EndTransactionMarker,
-  type EndTransactionMarkerType,
-  encodeControlBatch,
-  encodeEndTransactionMarker,
-  encodeRecordBatch,
-  endTransactionMarkerOf,
-  NO_TIMESTAMP,
-  type Record,
-  RecordBatchBuilder,
-  type RecordBatchOptions,
   type RecordHeader,
   type RecordHeaderInput,
   type RecordHeadersInput,
-  type RecordInput,
-  readBatchHeader,
-  readEndTransactionMarker,
-  TimestampType,
 } from "./record/index.js";
 export type { RetryOptions } from "./retry.js";
 export { isTransactionState, TRANSACTION_STATES, transactionalIdProblem } from "./transaction-admin.js";
