@@ -6,7 +6,6 @@
  *   - maxBytes <= maxBufferedBytes (one full answer must fit the prefetch bound).
  */
 import type { AutoOffsetReset, ConsumerOptions, IsolationLevel } from "./consumer-types.js";
-import { TidelogError } from "./errors.js";
 import {
   DEFAULT_CONSUMER_REQUEST_TIMEOUT_MS,
   DEFAULT_FETCH_MAX_BYTES,
@@ -17,6 +16,7 @@ import {
   MAX_REQUEST_TIMEOUT_MS,
   REQUEST_OVERHEAD_BYTES,
 } from "./limits.js";
+import { integerOption, invalidOption } from "./option-checks.js";
 import { CONSUMER_OPTION_NAMES, checkOptionNames } from "./option-names.js";
 import { MAX_MESSAGE_BYTES } from "./protocol/grpc.js";
 
@@ -39,17 +39,6 @@ export interface ResolvedConsumerOptions {
   readonly waitForTopic: boolean;
 }
 
-function invalid(detail: string): TidelogError {
-  return new TidelogError("INVALID_CONFIG", detail);
-}
-
-function integer(name: string, value: number, min: number, max: number): number {
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw invalid(`${name} must be an integer in [${min}, ${max}], got ${value}`);
-  }
-  return value;
-}
-
 const RESETS: readonly AutoOffsetReset[] = ["earliest", "latest", "none"];
 const ISOLATION_LEVELS: readonly IsolationLevel[] = ["read_committed", "read_uncommitted"];
 
@@ -57,32 +46,32 @@ export function checkConsumerOptions(o: ConsumerOptions): ResolvedConsumerOption
   checkOptionNames("consumer", o, CONSUMER_OPTION_NAMES);
   const autoOffsetReset = o.autoOffsetReset ?? "latest";
   if (!RESETS.includes(autoOffsetReset)) {
-    throw invalid(`autoOffsetReset must be one of ${RESETS.join(", ")}, got ${String(autoOffsetReset)}`);
+    throw invalidOption(`autoOffsetReset must be one of ${RESETS.join(", ")}, got ${String(autoOffsetReset)}`);
   }
   const isolationLevel = o.isolationLevel ?? "read_committed";
   if (!ISOLATION_LEVELS.includes(isolationLevel)) {
-    throw invalid(`isolationLevel must be one of ${ISOLATION_LEVELS.join(", ")}, got ${String(isolationLevel)}`);
+    throw invalidOption(`isolationLevel must be one of ${ISOLATION_LEVELS.join(", ")}, got ${String(isolationLevel)}`);
   }
   const maxMessage = MAX_MESSAGE_BYTES - REQUEST_OVERHEAD_BYTES;
   const r: ResolvedConsumerOptions = {
     autoOffsetReset,
     isolationLevel,
-    maxWaitMs: integer("maxWaitMs", o.maxWaitMs ?? DEFAULT_FETCH_MAX_WAIT_MS, 0, MAX_FETCH_MAX_WAIT_MS),
-    minBytes: integer("minBytes", o.minBytes ?? 1, 1, maxMessage),
-    maxBytes: integer("maxBytes", o.maxBytes ?? DEFAULT_FETCH_MAX_BYTES, 1, maxMessage),
-    maxPartitionBytes: integer(
+    maxWaitMs: integerOption("maxWaitMs", o.maxWaitMs ?? DEFAULT_FETCH_MAX_WAIT_MS, 0, MAX_FETCH_MAX_WAIT_MS),
+    minBytes: integerOption("minBytes", o.minBytes ?? 1, 1, maxMessage),
+    maxBytes: integerOption("maxBytes", o.maxBytes ?? DEFAULT_FETCH_MAX_BYTES, 1, maxMessage),
+    maxPartitionBytes: integerOption(
       "maxPartitionBytes",
       o.maxPartitionBytes ?? DEFAULT_MAX_PARTITION_FETCH_BYTES,
       1,
       maxMessage,
     ),
-    maxBufferedBytes: integer(
+    maxBufferedBytes: integerOption(
       "maxBufferedBytes",
       o.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
       1,
       Number.MAX_SAFE_INTEGER,
     ),
-    requestTimeoutMs: integer(
+    requestTimeoutMs: integerOption(
       "requestTimeoutMs",
       o.requestTimeoutMs ?? DEFAULT_CONSUMER_REQUEST_TIMEOUT_MS,
       1,
@@ -90,26 +79,26 @@ export function checkConsumerOptions(o: ConsumerOptions): ResolvedConsumerOption
     ),
     groupId: o.groupId ?? null,
     groupInstanceId: o.groupInstanceId ?? null,
-    sessionTimeoutMs: integer("sessionTimeoutMs", o.sessionTimeoutMs ?? 45_000, 100, 3_600_000),
-    rebalanceTimeoutMs: integer("rebalanceTimeoutMs", o.rebalanceTimeoutMs ?? 300_000, 1, 30 * 60_000),
+    sessionTimeoutMs: integerOption("sessionTimeoutMs", o.sessionTimeoutMs ?? 45_000, 100, 3_600_000),
+    rebalanceTimeoutMs: integerOption("rebalanceTimeoutMs", o.rebalanceTimeoutMs ?? 300_000, 1, 30 * 60_000),
     assignor: o.assignor ?? null,
     autoCommit: o.autoCommit ?? true,
-    autoCommitIntervalMs: integer("autoCommitIntervalMs", o.autoCommitIntervalMs ?? 5000, 1, 3_600_000),
+    autoCommitIntervalMs: integerOption("autoCommitIntervalMs", o.autoCommitIntervalMs ?? 5000, 1, 3_600_000),
     waitForTopic: o.waitForTopic ?? false,
   };
   if (typeof r.waitForTopic !== "boolean")
-    throw invalid(`waitForTopic must be true or false, got ${String(r.waitForTopic)}`);
+    throw invalidOption(`waitForTopic must be true or false, got ${String(r.waitForTopic)}`);
   if (r.groupId !== null && (r.groupId.length === 0 || r.groupId.length > 255)) {
-    throw invalid("groupId must be 1 to 255 characters");
+    throw invalidOption("groupId must be 1 to 255 characters");
   }
   if (r.assignor !== null && !["range", "roundrobin", "sticky"].includes(r.assignor)) {
-    throw invalid(`assignor must be range, roundrobin or sticky, got ${String(r.assignor)}`);
+    throw invalidOption(`assignor must be range, roundrobin or sticky, got ${String(r.assignor)}`);
   }
   if (r.maxPartitionBytes > r.maxBytes) {
-    throw invalid(`maxPartitionBytes (${r.maxPartitionBytes}) must not exceed maxBytes (${r.maxBytes})`);
+    throw invalidOption(`maxPartitionBytes (${r.maxPartitionBytes}) must not exceed maxBytes (${r.maxBytes})`);
   }
   if (r.maxBytes > r.maxBufferedBytes) {
-    throw invalid(`maxBytes (${r.maxBytes}) must not exceed maxBufferedBytes (${r.maxBufferedBytes})`);
+    throw invalidOption(`maxBytes (${r.maxBytes}) must not exceed maxBufferedBytes (${r.maxBufferedBytes})`);
   }
   return r;
 }
