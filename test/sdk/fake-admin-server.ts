@@ -17,6 +17,7 @@ import * as grpc from "@grpc/grpc-js";
 import { TidelogError } from "@tidelog/client";
 import { loadTidelogProto, type wire } from "@tidelog/client/protocol";
 import { type ControllerCheck, FakeCluster } from "./fake-cluster-model.js";
+import { bindLoopback, stopFake } from "./fake-grpc-server.js";
 
 export interface RecordedCall {
   readonly method: string;
@@ -65,17 +66,11 @@ export class FakeBroker {
   async start(): Promise<void> {
     const proto = loadTidelogProto(grpc);
     this.server.addService(proto.tidelog.v1.Admin.service, this.handlers());
-    this.boundPort = await new Promise<number>((resolve, reject) => {
-      this.server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, port) =>
-        error ? reject(error) : resolve(port),
-      );
-    });
+    this.boundPort = await bindLoopback(this.server);
   }
 
   stop(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    this.server.forceShutdown();
+    stopFake(this.server, this.timers);
   }
 
   private handlers(): wire.AdminHandlers {

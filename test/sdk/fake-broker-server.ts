@@ -41,6 +41,7 @@ import {
   TidelogError,
   validateBatch,
 } from "@tidelog/client/record";
+import { bindLoopback, stopFake } from "./fake-grpc-server.js";
 
 /** The broker-side limit on one batch (message.max.bytes). */
 const MAX_BATCH_BYTES = 16 * 1024 * 1024;
@@ -335,17 +336,11 @@ export class FakeDataBroker {
   async start(): Promise<void> {
     const proto = loadTidelogProto(grpc);
     this.server.addService(proto.tidelog.v1.Broker.service, this.handlers());
-    this.boundPort = await new Promise<number>((resolve, reject) => {
-      this.server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, port) =>
-        error ? reject(error) : resolve(port),
-      );
-    });
+    this.boundPort = await bindLoopback(this.server);
   }
 
   stop(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    this.server.forceShutdown();
+    stopFake(this.server, this.timers);
   }
 
   private count(method: string): void {
