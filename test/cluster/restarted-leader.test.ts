@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Client } from "@tidelog/client";
 import { faultBrokerConfig } from "./fault-config.js";
-import { startCluster, waitFor } from "./harness.js";
+import { type BrokerHandle, startCluster, waitFor } from "./harness.js";
 
 const TOPIC = "torn";
 
@@ -73,6 +73,87 @@ test("a leader restarted with a torn tail within its session loses no acknowledg
     lost.map(
       ([offset, value]) => `${value} acknowledged at ${offset}, stored there: ${stored.get(offset) ?? "nothing"}`,
     ),
+    [],
+  );
+});
+
+/** Cuts `bytes` off the active segment of `topic`-0 in a stopped broker's data directory. */
+function tearTail(broker: BrokerHandle, topic: string, bytes: number): void {
+  const dir = join(broker.dataDir, `${topic}-0`);
+  const active = readdirSync(dir)
+    .filter((f) => /^\d{20}\.log$/.test(f))
+    .sort()
+    .at(-1)!;
+  const path = join(dir, active);
+  truncateSync(path, statSync(path).size - bytes);
+}
+
+// Run 4 of docs/verification.md (2026-12-05, 1,078 faults) lost two acknowledged writes,
+// both by this schedule: with the ISR at {A, B} (the third replica out), a write is
+// acknowledged; A (the leader) is killed, B leads alone (the ISR shrinks to {B}, below
+// min.insync.replicas, so nothing more is acknowledged); A restarts intact but is not back
+// in the ISR when B is killed and loses the tail of its log (a torn tail, as a power cut
+// leaves it). B, the last ISR member, is elected again on its return, and A truncates the
+// acknowledged records to match it. Kafka closes this with KIP-966 (eligible leader
+// replicas, and an unclean recovery that elects the replica with the longest log); tidelog
+// does not have it yet, so this test is a todo, run with TIDELOG_SLOW=1: it fails today.
+const SLOW = process.env.TIDELOG_SLOW === "1";
+
+test("the last ISR member restarted with a torn tail while a replica that left the ISR holds the acknowledged records", {
+  todo: "KIP-966-style eligible leader replicas and unclean recovery: not built yet",
+  skip: !SLOW && "TIDELOG_SLOW=1",
+}, async (t) => {
+  const topic = "last-isr";
+  const c = await startCluster(t, { brokers: 3, brokerConfig: faultBrokerConfig({ "min.insync.replicas": "2" }) });
+  const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 30_000, attemptTimeoutMs: 2000 });
+  t.after(() => client.close());
+  const admin = client.admin();
+  await waitFor(async () => (await admin.describeCluster()).brokers.length === 3, {
+    description: "3 brokers",
+    timeoutMs: 20_000,
+  });
+  await admin.createTopic({ name: topic, assignments: [{ partition: 0, replicas: [1, 2, 3] }] });
+  const state = async () => (await admin.describeTopic(topic)).partitions[0];
+  await waitFor(async () => (await state())?.leader === 1 && (await state())?.isr.length === 3, {
+    description: "broker 1 leading with all in sync",
+    timeoutMs: 20_000,
+  });
+  // The third replica out: the ISR is {1, 2}.
+  await c.broker(3).stop("SIGKILL");
+  await waitFor(async () => (await state())?.isr.join() === "1,2", { description: "ISR {1,2}", timeoutMs: 20_000 });
+
+  const producer = client.producer({ acks: -1, lingerMs: 0 });
+  t.after(() => producer.close());
+  const acked = new Map<number, string>();
+  for (let i = 0; i < 30; i++) {
+    const value = `v-${i}`;
+    acked.set((await producer.send(topic, { value, partition: 0 })).offset, value);
+  }
+  // A (broker 1, the leader) dies intact; B (broker 2) leads alone.
+  await c.broker(1).stop("SIGKILL");
+  await waitFor(async () => (await state())?.leader === 2, { description: "broker 2 leading", timeoutMs: 20_000 });
+  // A comes back and is killed no more; B dies with a torn tail before A is back in the ISR.
+  await c.broker(1).restart();
+  await c.broker(2).stop("SIGKILL");
+  tearTail(c.broker(2), topic, 6);
+  await c.broker(2).restart();
+  await c.broker(3).restart();
+  await waitFor(async () => (await state())?.isr.length === 3, { description: "all in sync again", timeoutMs: 60_000 });
+
+  const consumer = client.consumer({ autoOffsetReset: "earliest" });
+  t.after(() => consumer.close());
+  consumer.assign([{ topic, partition: 0 }]);
+  const stored = new Map<number, string>();
+  const last = Math.max(...acked.keys());
+  const until = setTimeout(() => consumer.stop(), 20_000);
+  for await (const r of consumer) {
+    stored.set(r.offset, r.value?.toString() ?? "");
+    if (r.offset >= last) break;
+  }
+  clearTimeout(until);
+  const lost = [...acked].filter(([offset, value]) => stored.get(offset) !== value);
+  assert.deepEqual(
+    lost.map(([offset, value]) => `${value} acknowledged at ${offset}, stored: ${stored.get(offset) ?? "nothing"}`),
     [],
   );
 });
