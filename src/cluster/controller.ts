@@ -34,15 +34,19 @@ import type { Campaign, Election, IOperation } from "etcd3";
 import { type Clock, sleep, type Timer } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { PeriodicTask } from "../common/periodic-task.js";
-import { parseTpKey, topicPartitionKey } from "../common/topic-partition.js";
+import { parseTpKey, type TopicPartition, topicPartitionKey } from "../common/topic-partition.js";
 import type { LogConfig } from "../storage/log-config.js";
 import type { MetadataImage } from "./metadata-image.js";
-import { keys } from "./metadata-records.js";
+import { keys, type PartitionState } from "./metadata-records.js";
 import { type MetadataStore, type MetadataWatch, unavailableOnError } from "./metadata-store.js";
 import {
+  decideLeadership,
   describeStateChange,
-  electWithBrokerEpochs,
+  type ElectionInputs,
+  electRecovered,
   initialPartitionState,
+  mostCompleteLog,
+  type ReplicaLogEnd,
   stampBrokerEpochs,
 } from "./partition-leader-election.js";
 import {
@@ -72,6 +76,45 @@ export interface ControllerOptions {
   readonly random: () => number;
   /** Told how many leader elections (a partition getting a new live leader) were written: a metrics seam. */
   readonly onLeaderElections?: (count: number) => void;
+  /**
+   * Leader recovery (partition-leader-election.ts): how long to wait for every ISR and
+   * ELR member of a partition to be alive and answer before electing the most complete
+   * log among those that did (unclean.recovery.timeout.ms).
+   */
+  readonly uncleanRecoveryTimeoutMs: number;
+  /** Asks broker `brokerId` for the end of its local logs of `partitions` (a gRPC call). */
+  readonly describeReplicaLogs: (
+    brokerId: number,
+    partitions: readonly TopicPartition[],
+  ) => Promise<readonly ReplicaLogInfo[]>;
+}
+
+/** The end of one local log, as a broker reports it for leader recovery. */
+export interface ReplicaLogInfo {
+  readonly topic: string;
+  readonly partition: number;
+  /** Leader epoch of the last batch; -1 when the log is empty or the broker has none. */
+  readonly lastEpoch: number;
+  readonly logEndOffset: number;
+}
+
+/** A partition with no trusted replica alive, waiting for its candidates' logs. */
+interface PendingRecovery {
+  readonly key: string;
+  readonly tp: TopicPartition;
+  readonly state: PartitionState;
+  readonly inputs: ElectionInputs;
+  readonly candidates: readonly number[];
+  readonly offline: PartitionState | null;
+  readonly compare: { target: "Create" | "Mod"; value: number };
+}
+
+interface StateWrite {
+  readonly key: string;
+  readonly compare: { target: "Create" | "Mod"; value: number };
+  readonly op: IOperation;
+  readonly what: string;
+  readonly election?: boolean;
 }
 
 /** Partition states per etcd transaction, well under etcd's default of 128 operations. */
@@ -92,6 +135,8 @@ export class Controller {
   private stopped = false;
   private readonly prefix: string;
   private readonly topics: TopicOperations;
+  /** When each partition in leader recovery started waiting for its candidates, by key. */
+  private readonly recoveringSince = new Map<string, number>();
 
   constructor(private readonly options: ControllerOptions) {
     this.prefix = `/tidelog/${options.store.options.clusterId}/`;
@@ -292,14 +337,10 @@ export class Controller {
     const alive = image.liveBrokerIds();
     const failed = image.storageFailedBrokers();
     const epochs = image.brokerEpochs();
-    const writes: {
-      key: string;
-      compare: { target: "Create" | "Mod"; value: number };
-      op: IOperation;
-      what: string;
-      election?: boolean;
-    }[] = [];
+    const writes: StateWrite[] = [];
+    const recoveries: PendingRecovery[] = [];
     for (const topic of image.topics.values()) {
+      const minIsr = Number(topic.value.configs["min.insync.replicas"] ?? this.options.logDefaults.minInsyncReplicas);
       for (const { partition, replicas, state } of image.partitionsOf(topic.value.name)) {
         const key = keys.partition(topic.value.name, partition);
         const existing = image.partitions.get(topicPartitionKey(topic.value.name, partition));
@@ -311,17 +352,20 @@ export class Controller {
           writes.push({ key, compare, op: this.put(key, next), what: `create ${key} leader ${next.leader}` });
           continue;
         }
-        const next = electWithBrokerEpochs(state.value, replicas, alive, failed, epochs);
-        if (next)
-          writes.push({
-            key,
-            compare,
-            op: this.put(key, next),
-            what: describeStateChange(key, state.value, next),
-            election: next.leader >= 0 && next.leader !== state.value.leader,
-          });
+        const inputs: ElectionInputs = { replicas, alive, storageFailed: failed, brokerEpochs: epochs, minIsr };
+        const decision = decideLeadership(state.value, inputs);
+        if (decision.kind === "recover") {
+          const tp = { topic: topic.value.name, partition };
+          recoveries.push({ key, tp, state: state.value, inputs, ...decision, compare });
+          continue;
+        }
+        this.recoveringSince.delete(key);
+        if (decision.kind === "changed") writes.push(this.stateWrite(key, compare, state.value, decision.state));
       }
     }
+    for (const key of this.recoveringSince.keys())
+      if (!recoveries.some((r) => r.key === key)) this.recoveringSince.delete(key);
+    writes.push(...(await this.recover(recoveries)));
     for (const [pk, state] of image.partitions) {
       const { topic, partition: p } = parseTpKey(pk);
       const record = image.topics.get(topic)?.value;
@@ -350,6 +394,106 @@ export class Controller {
     }
     // A conflict means our image was behind: read again; the change listener reconciles anew.
     if (conflicts > 0) await this.options.watch.resync();
+  }
+
+  private stateWrite(
+    key: string,
+    compare: StateWrite["compare"],
+    before: PartitionState,
+    after: PartitionState,
+  ): StateWrite {
+    return {
+      key,
+      compare,
+      op: this.put(key, after),
+      what: describeStateChange(key, before, after),
+      election: after.leader >= 0 && after.leader !== before.leader,
+    };
+  }
+
+  /**
+   * Leader recovery: for each partition without a trusted live replica, elects the most
+   * complete log among its ISR and ELR members once all of them are alive and have
+   * answered, or once `uncleanRecoveryTimeoutMs` has passed (then among those that did).
+   * Until then the partition is offline. A lone candidate needs no asking.
+   */
+  private async recover(pending: readonly PendingRecovery[]): Promise<StateWrite[]> {
+    const now = this.options.clock.nowMs();
+    const ready: { recovery: PendingRecovery; live: number[]; timedOut: boolean }[] = [];
+    const writes: StateWrite[] = [];
+    for (const r of pending) {
+      const since = this.recoveringSince.get(r.key) ?? now;
+      if (!this.recoveringSince.has(r.key)) {
+        this.recoveringSince.set(r.key, now);
+        this.options.logger.warn(
+          { partition: r.key, candidates: r.candidates },
+          "no replica known to hold every acknowledged record is alive: leader recovery",
+        );
+      }
+      const live = r.candidates.filter((b) => r.inputs.alive.has(b));
+      const timedOut = now - since >= this.options.uncleanRecoveryTimeoutMs;
+      if (live.length > 0 && (live.length === r.candidates.length || timedOut))
+        ready.push({ recovery: r, live, timedOut });
+      else if (r.offline) writes.push(this.stateWrite(r.key, r.compare, r.state, r.offline));
+    }
+    const logs = await this.describeLogs(ready.filter((r) => r.live.length > 1));
+    for (const { recovery: r, live, timedOut } of ready) {
+      const answered = live.length === 1 ? [{ brokerId: live[0] as number, lastEpoch: -1, logEndOffset: 0 }] : [];
+      for (const b of live.length === 1 ? [] : live) {
+        const log = logs.get(`${b}\0${r.key}`);
+        if (log) answered.push(log);
+      }
+      const winner = answered.length === live.length || timedOut ? mostCompleteLog(answered, r.inputs.replicas) : null;
+      if (winner === null) {
+        if (r.offline) writes.push(this.stateWrite(r.key, r.compare, r.state, r.offline));
+        continue;
+      }
+      this.options.logger.warn(
+        {
+          partition: r.key,
+          leader: winner.brokerId,
+          logs: answered,
+          ...(answered.length < r.candidates.length
+            ? { unheard: r.candidates.filter((b) => !answered.some((a) => a.brokerId === b)) }
+            : {}),
+        },
+        "leader recovery elected the most complete log",
+      );
+      writes.push(this.stateWrite(r.key, r.compare, r.state, electRecovered(r.state, winner.brokerId, r.inputs)));
+    }
+    return writes;
+  }
+
+  /** The live candidates' log ends, one call per broker, keyed "broker\0partition key"; who fails to answer is left out. */
+  private async describeLogs(
+    ready: readonly { recovery: PendingRecovery; live: number[] }[],
+  ): Promise<Map<string, ReplicaLogEnd>> {
+    const byBroker = new Map<number, PendingRecovery[]>();
+    for (const { recovery, live } of ready)
+      for (const b of live) byBroker.set(b, [...(byBroker.get(b) ?? []), recovery]);
+    const logs = new Map<string, ReplicaLogEnd>();
+    await Promise.all(
+      [...byBroker].map(async ([brokerId, recoveries]) => {
+        try {
+          const infos = await this.options.describeReplicaLogs(
+            brokerId,
+            recoveries.map((r) => r.tp),
+          );
+          for (const info of infos)
+            logs.set(`${brokerId}\0${keys.partition(info.topic, info.partition)}`, {
+              brokerId,
+              lastEpoch: info.lastEpoch,
+              logEndOffset: info.logEndOffset,
+            });
+        } catch (e) {
+          this.options.logger.warn(
+            { brokerId, err: e instanceof Error ? e.message : e },
+            "leader recovery could not read a candidate's log ends; will retry",
+          );
+        }
+      }),
+    );
+    return logs;
   }
 
   // ------------------------------------------------------------------ topic operations (topic-operations.ts)

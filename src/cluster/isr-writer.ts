@@ -5,11 +5,13 @@
  * fails and the leader re-reads before trying again. The leader and its epoch are
  * carried over unchanged; the partition epoch grows. Members that stay keep the broker
  * epoch recorded for them; members that join get the one they fetched under (KIP-903:
- * a follower that restarts afterwards is then told apart by the controller).
+ * a follower that restarts afterwards is then told apart by the controller). The ELR
+ * follows the ISR by the rule in partition-leader-election.ts (`nextElr`).
  */
 import type { Versioned } from "./metadata-image.js";
 import { keys, type PartitionState } from "./metadata-records.js";
 import { type MetadataStore, unavailableOnError } from "./metadata-store.js";
+import { nextElr } from "./partition-leader-election.js";
 
 export type IsrWriter = (
   topic: string,
@@ -18,12 +20,14 @@ export type IsrWriter = (
   isr: readonly number[],
   /** Broker epochs of joining members, by id (absent: not known). */
   joiningEpochs: ReadonlyMap<number, number>,
+  /** The topic's min.insync.replicas: members leaving a smaller ISR become eligible leader replicas. */
+  minIsr: number,
 ) => Promise<boolean>;
 
 export function etcdIsrWriter(store: MetadataStore): IsrWriter {
-  return async (topic, partition, current, isr, joiningEpochs) => {
+  return async (topic, partition, current, isr, joiningEpochs, minIsr) => {
     const key = keys.partition(topic, partition);
-    const next = nextIsrState(current.value, isr, joiningEpochs);
+    const next = nextIsrState(current.value, isr, joiningEpochs, minIsr);
     const res = await unavailableOnError("write ISR", () =>
       store.ns
         .if(key, "Mod", "==", current.modRevision)
@@ -39,8 +43,9 @@ export function nextIsrState(
   current: PartitionState,
   isr: readonly number[],
   joiningEpochs: ReadonlyMap<number, number>,
+  minIsr: number,
 ): PartitionState {
-  const { isrBrokerEpochs: recorded, ...rest } = current;
+  const { isrBrokerEpochs: recorded, elr: _elr, elrBrokerEpochs: _elrEpochs, ...rest } = current;
   const isrBrokerEpochs: Record<string, number> = {};
   for (const r of isr) {
     const epoch = joiningEpochs.get(r) ?? recorded?.[String(r)];
@@ -51,5 +56,6 @@ export function nextIsrState(
     isr: [...isr],
     partitionEpoch: current.partitionEpoch + 1,
     ...(Object.keys(isrBrokerEpochs).length === 0 ? {} : { isrBrokerEpochs }),
+    ...nextElr(current, isr, minIsr),
   };
 }

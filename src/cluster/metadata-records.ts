@@ -68,6 +68,16 @@ export const PartitionStateSchema = Type.Object({
    * their current epoch at the next reconciliation.
    */
   isrBrokerEpochs: Type.Optional(Type.Record(Type.String({ pattern: "^[0-9]+$" }), Type.Integer({ minimum: 0 }))),
+  /**
+   * Eligible leader replicas (KIP-966): members that left the ISR while it was smaller
+   * than min.insync.replicas. No acks=all write can be acknowledged by so small an ISR,
+   * so they still hold every acknowledged record (unless a crash took their unflushed
+   * tail) and may be elected when no ISR member is left. Cleared once the ISR is back at
+   * min.insync.replicas: from then on they miss acknowledged writes. Never overlaps the ISR.
+   */
+  elr: Type.Optional(Type.Array(Type.Integer({ minimum: 0 }))),
+  /** The broker epoch each ELR member had when it was last in the ISR, to tell a restart since. */
+  elrBrokerEpochs: Type.Optional(Type.Record(Type.String({ pattern: "^[0-9]+$" }), Type.Integer({ minimum: 0 }))),
 });
 export type PartitionState = Type.Static<typeof PartitionStateSchema>;
 

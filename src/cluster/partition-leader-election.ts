@@ -2,46 +2,72 @@
  * How the controller changes a partition's leader and ISR when brokers come and go.
  * Pure functions over PartitionState, so the rules are testable without etcd.
  *
- * Rules (clean election only, as Kafka's default `unclean.leader.election.enable=false`):
- * - A leader that is alive stays leader; dead brokers leave its ISR (partition epoch +1).
- * - A dead leader is replaced by the first replica, in assignment order, that is in the
- *   ISR and alive (leader epoch +1, partition epoch +1); dead brokers leave the ISR.
- * - No live ISR member: the partition goes offline (leader -1, leader epoch +1) and the
- *   ISR is kept as it was, so the first of those replicas to come back is elected. A
- *   replica outside the ISR is never elected: it may lack acknowledged writes.
- * - A live broker whose storage failed (`storageFailed` in its registration: it cannot
- *   write its log directory) is ineligible, as Kafka treats a replica in an offline log
- *   directory: it leaves every ISR and loses its leaderships to the next eligible ISR
- *   member (leader epoch +1). With no eligible ISR member left it stays leader (or, when
- *   the leader died, a live failed ISR member is elected): its log still holds every
- *   acknowledged write and serves reads, and takes writes again as soon as its disk
- *   does, which beats going offline. Once the flag clears nothing happens here: its
- *   replicas catch up and rejoin ISRs through the leaders' normal ISR expansion.
+ * Clean election only (Kafka's default `unclean.leader.election.enable=false`): a
+ * leader is always a replica known to hold every acknowledged record. Which replicas
+ * are known to:
  *
- * - A leader that restarted since it was elected (its broker epoch differs from the
- *   state's `leaderBrokerEpoch`) is treated as ineligible, as KIP-903 treats a replica
- *   whose broker epoch changed: it may have lost an unflushed tail in the crash, and
- *   resuming leadership in the same leader epoch would make the followers truncate the
- *   acknowledged records it lost. The next eligible ISR member leads; with none, it
- *   leads again in a new leader epoch (followers then check their logs against it).
- *   A restart between two reconciliations looks like no change at all in the set of
- *   live brokers, which is why the epoch, not liveness, has to tell.
- * - The same holds for every ISR member (KIP-903): each one's broker epoch is recorded
- *   when it joins the ISR (`isrBrokerEpochs`: by the controller here, by the leader when
- *   it expands the ISR, with the epoch the follower fetched under). A follower whose
- *   epoch moved on restarted and may have lost acknowledged records it had: it leaves
- *   the ISR and cannot be elected while an ISR member that kept running can; it rejoins
- *   through the leader's ISR expansion once caught up. Only when no other eligible
- *   member is left is a restarted one kept (and its new epoch accepted), as a failed
- *   storage is.
+ * - **ISR members that kept running.** Each one's broker epoch is recorded when it joins
+ *   the ISR (`isrBrokerEpochs`; the leader's in `leaderBrokerEpoch`). A member whose
+ *   epoch moved on restarted, and may have lost an unflushed tail in the crash (KIP-903):
+ *   it leaves the ISR and is not trusted to lead. A restart between two reconciliations
+ *   looks like no change at all in the set of live brokers, which is why the epoch, not
+ *   liveness, has to tell.
+ * - **Eligible leader replicas (KIP-966)**, `elr`: members that left the ISR while it was
+ *   smaller than min.insync.replicas. So small an ISR acknowledges no acks=all write, so
+ *   they hold every acknowledged record as long as they kept running. The ELR is cleared
+ *   once the ISR is back at min.insync.replicas (from then on they miss acknowledged
+ *   writes).
+ *
+ * The rules, in order:
+ * 1. A live, trusted leader stays; dead, restarted and storage-failed members leave its
+ *    ISR (partition epoch +1).
+ * 2. Otherwise the first replica, in assignment order, that is a trusted ISR member, then
+ *    a trusted ELR member, leads (leader epoch +1).
+ * 3. A broker whose storage failed (`storageFailed`: it cannot write its log directory,
+ *    as Kafka treats an offline log directory) is trusted but ineligible while others
+ *    are: it leaves ISRs and leaderships. With no eligible member left it leads anyway
+ *    (its log serves reads, and takes writes again as soon as its disk does), which
+ *    beats going offline.
+ * 4. No trusted replica alive: **leader recovery**. The partition goes offline (leader -1,
+ *    leader epoch +1) and the controller asks the live members of ISR and ELR for their
+ *    logs' last leader epoch and end offset, waiting (bounded) for all of them, and
+ *    elects the most complete log (`electRecovered`): KIP-966's unclean recovery. A
+ *    replica outside both is never elected: it may lack acknowledged writes.
+ *
+ * Why rule 4 matters: with the ISR at {A, B} a write is acknowledged; A dies (ISR {B},
+ * ELR {A}); A restarts; B dies and comes back with a torn tail. Electing B, the last ISR
+ * member, would make A truncate the acknowledged write; the most complete log is A's.
  *
  * Invariants: leader epoch and partition epoch never decrease; a leader is always in
- * its own ISR.
+ * its own ISR; ISR and ELR never overlap.
  */
 import { invariant } from "../common/invariant.js";
 import { NO_LEADER, type PartitionState } from "./metadata-records.js";
 
 const NONE: ReadonlySet<number> = new Set();
+const NO_EPOCHS: ReadonlyMap<number, number> = new Map();
+
+/** What the controller knows about a partition's replicas when it decides. */
+export interface ElectionInputs {
+  /** The partition's replicas, preferred leader first. */
+  readonly replicas: readonly number[];
+  readonly alive: ReadonlySet<number>;
+  /** Live brokers that cannot write their log directory. */
+  readonly storageFailed?: ReadonlySet<number>;
+  /** The live brokers' current broker epochs. */
+  readonly brokerEpochs?: ReadonlyMap<number, number>;
+  /** The topic's min.insync.replicas (default 1: no ELR). */
+  readonly minIsr?: number;
+}
+
+export type LeadershipDecision =
+  | { readonly kind: "unchanged" }
+  | { readonly kind: "changed"; readonly state: PartitionState }
+  /**
+   * No trusted replica is alive: write `offline` (null when already offline), and elect
+   * the most complete log among `candidates` (ISR and ELR) once they answer.
+   */
+  | { readonly kind: "recover"; readonly offline: PartitionState | null; readonly candidates: readonly number[] };
 
 export function initialPartitionState(
   topicId: string,
@@ -61,56 +87,150 @@ export function initialPartitionState(
   };
 }
 
-/**
- * The state after a change in live brokers (or in which of them cannot write their
- * storage), or null when nothing needs to change.
- */
-export function electOnBrokerChange(
-  state: PartitionState,
-  replicas: readonly number[],
-  alive: ReadonlySet<number>,
-  storageFailed: ReadonlySet<number> = NONE,
-): PartitionState | null {
-  const liveIsr = state.isr.filter((b) => alive.has(b));
-  const eligibleIsr = liveIsr.filter((b) => !storageFailed.has(b));
-  const leaderAlive = state.leader !== NO_LEADER && alive.has(state.leader);
-  if (leaderAlive && !storageFailed.has(state.leader)) {
-    if (eligibleIsr.length === state.isr.length) return null;
-    return checked(state, { ...state, isr: eligibleIsr, partitionEpoch: state.partitionEpoch + 1 });
+/** The rules above, applied to `state`. */
+export function decideLeadership(state: PartitionState, inputs: ElectionInputs): LeadershipDecision {
+  const { replicas, alive } = inputs;
+  const failed = inputs.storageFailed ?? NONE;
+  const epochs = inputs.brokerEpochs ?? NO_EPOCHS;
+  const restarted = restartedIsrMembers(state, epochs);
+  const trustedIsr = state.isr.filter((b) => alive.has(b) && !restarted.has(b));
+  const trustedElr = (state.elr ?? []).filter(
+    (b) => alive.has(b) && state.elrBrokerEpochs?.[String(b)] === epochs.get(b),
+  );
+  const eligible = (list: readonly number[]) => list.filter((b) => !failed.has(b));
+  const first = (list: readonly number[]) => replicas.find((r) => list.includes(r));
+  const leaderTrusted = state.leader !== NO_LEADER && trustedIsr.includes(state.leader);
+
+  let next: { leader: number; isr: number[] } | undefined;
+  if (leaderTrusted && !failed.has(state.leader)) next = { leader: state.leader, isr: eligible(trustedIsr) };
+  else {
+    const fromIsr = first(eligible(trustedIsr));
+    const fromElr = first(eligible(trustedElr));
+    if (fromIsr !== undefined) next = { leader: fromIsr, isr: eligible(trustedIsr) };
+    else if (fromElr !== undefined) next = { leader: fromElr, isr: [fromElr] };
+    else if (leaderTrusted) next = { leader: state.leader, isr: trustedIsr };
+    else {
+      const failedIsr = first(trustedIsr);
+      const failedElr = first(trustedElr);
+      if (failedIsr !== undefined) next = { leader: failedIsr, isr: trustedIsr };
+      else if (failedElr !== undefined) next = { leader: failedElr, isr: [failedElr] };
+    }
   }
-  const candidate = replicas.find((r) => eligibleIsr.includes(r));
-  if (candidate !== undefined) {
-    return checked(state, {
-      ...state,
-      leader: candidate,
-      leaderEpoch: state.leaderEpoch + 1,
-      isr: eligibleIsr,
-      partitionEpoch: state.partitionEpoch + 1,
-    });
+  if (next === undefined) {
+    const offline =
+      state.leader === NO_LEADER
+        ? null
+        : checked(state, {
+            ...state,
+            leader: NO_LEADER,
+            leaderEpoch: state.leaderEpoch + 1,
+            partitionEpoch: state.partitionEpoch + 1,
+          });
+    return { kind: "recover", offline, candidates: unique([...state.isr, ...(state.elr ?? [])]) };
   }
-  // No eligible ISR member: a live leader whose storage failed stays; a dead one is
-  // replaced by a live ISR member even if its storage failed, rather than go offline.
-  if (leaderAlive) {
-    if (liveIsr.length === state.isr.length) return null;
-    return checked(state, { ...state, isr: liveIsr, partitionEpoch: state.partitionEpoch + 1 });
+  const changedLeader = next.leader !== state.leader;
+  const elr = nextElr(state, next.isr, inputs.minIsr ?? 1);
+  const sameIsr = next.isr.length === state.isr.length && next.isr.every((b) => state.isr.includes(b));
+  const sameElr = sameMembers(elr.elr ?? [], state.elr ?? []);
+  if (!changedLeader && sameIsr && sameElr) {
+    if (isStamped(state, epochs)) return { kind: "unchanged" };
+    return {
+      kind: "changed",
+      state: stampBrokerEpochs({ ...state, partitionEpoch: state.partitionEpoch + 1 }, epochs),
+    };
   }
-  const lastResort = replicas.find((r) => liveIsr.includes(r));
-  if (lastResort !== undefined) {
-    return checked(state, {
-      ...state,
-      leader: lastResort,
-      leaderEpoch: state.leaderEpoch + 1,
-      isr: liveIsr,
-      partitionEpoch: state.partitionEpoch + 1,
-    });
-  }
-  if (state.leader === NO_LEADER) return null;
-  return checked(state, {
-    ...state,
-    leader: NO_LEADER,
-    leaderEpoch: state.leaderEpoch + 1,
+  const { elr: _e, elrBrokerEpochs: _ee, ...rest } = state;
+  const after = checked(state, {
+    ...rest,
+    leader: next.leader,
+    leaderEpoch: changedLeader ? state.leaderEpoch + 1 : state.leaderEpoch,
+    isr: next.isr,
     partitionEpoch: state.partitionEpoch + 1,
+    ...elr,
   });
+  // A leader taken from the ELR joins the ISR under the epoch it is trusted with.
+  const fromElr = changedLeader && !state.isr.includes(next.leader) ? new Set([next.leader]) : NONE;
+  return { kind: "changed", state: stampBrokerEpochs(after, epochs, fromElr) };
+}
+
+/**
+ * The state after leader recovery elected `winner`, the candidate with the most
+ * complete log: it leads alone in a new leader epoch (its current broker epoch recorded);
+ * the other candidates stay eligible (ELR) until the ISR is back at min.insync.replicas,
+ * since one that did not answer may still hold records the winner lacks.
+ */
+export function electRecovered(state: PartitionState, winner: number, inputs: ElectionInputs): PartitionState {
+  const candidates = unique([...state.isr, ...(state.elr ?? [])]);
+  invariant(candidates.includes(winner), () => `recovered leader ${winner} is not one of [${candidates}]`);
+  const { elr: _e, elrBrokerEpochs: _ee, ...rest } = state;
+  const after = checked(state, {
+    ...rest,
+    leader: winner,
+    leaderEpoch: state.leaderEpoch + 1,
+    isr: [winner],
+    partitionEpoch: state.partitionEpoch + 1,
+    ...nextElr(state, [winner], inputs.minIsr ?? 1),
+  });
+  return stampBrokerEpochs(after, inputs.brokerEpochs ?? NO_EPOCHS, new Set([winner]));
+}
+
+/** A replica's log as leader recovery compares them. */
+export interface ReplicaLogEnd {
+  readonly brokerId: number;
+  /** Leader epoch of the log's last batch; -1 for an empty log. */
+  readonly lastEpoch: number;
+  readonly logEndOffset: number;
+}
+
+/**
+ * The most complete of the logs: the latest last epoch, then the longest; ties go to
+ * the earlier replica in assignment order. Null for none.
+ */
+export function mostCompleteLog(logs: readonly ReplicaLogEnd[], replicas: readonly number[]): ReplicaLogEnd | null {
+  const rank = (b: number) => {
+    const i = replicas.indexOf(b);
+    return i < 0 ? replicas.length : i;
+  };
+  let best: ReplicaLogEnd | null = null;
+  for (const log of logs) {
+    if (
+      best === null ||
+      log.lastEpoch > best.lastEpoch ||
+      (log.lastEpoch === best.lastEpoch && log.logEndOffset > best.logEndOffset) ||
+      (log.lastEpoch === best.lastEpoch &&
+        log.logEndOffset === best.logEndOffset &&
+        rank(log.brokerId) < rank(best.brokerId))
+    )
+      best = log;
+  }
+  return best;
+}
+
+/**
+ * The ELR once the ISR becomes `isr`: members leaving an ISR smaller than
+ * min.insync.replicas join it (with the broker epoch they had in the ISR), members
+ * joining the ISR leave it, and an ISR back at min.insync.replicas clears it. The one
+ * home of the rule, for the controller and for a leader's own ISR changes.
+ */
+export function nextElr(
+  state: PartitionState,
+  isr: readonly number[],
+  minIsr: number,
+): Pick<PartitionState, "elr" | "elrBrokerEpochs"> {
+  if (isr.length >= minIsr) return {};
+  const elr = unique([...(state.elr ?? []), ...state.isr.filter((b) => !isr.includes(b))]).filter(
+    (b) => !isr.includes(b),
+  );
+  if (elr.length === 0) return {};
+  const epochs: Record<string, number> = {};
+  for (const b of elr) {
+    const recorded =
+      state.elrBrokerEpochs?.[String(b)] ??
+      state.isrBrokerEpochs?.[String(b)] ??
+      (b === state.leader ? state.leaderBrokerEpoch : undefined);
+    if (recorded !== undefined) epochs[String(b)] = recorded;
+  }
+  return { elr, ...(Object.keys(epochs).length === 0 ? {} : { elrBrokerEpochs: epochs }) };
 }
 
 /**
@@ -129,40 +249,6 @@ export function restartedIsrMembers(state: PartitionState, brokerEpochs: Readonl
   return restarted;
 }
 
-/**
- * electOnBrokerChange, with restarted ISR members ineligible (see the rules above) and
- * broker epochs stamped on the result. `brokerEpochs`: the live brokers' current epochs.
- */
-export function electWithBrokerEpochs(
-  state: PartitionState,
-  replicas: readonly number[],
-  alive: ReadonlySet<number>,
-  storageFailed: ReadonlySet<number>,
-  brokerEpochs: ReadonlyMap<number, number>,
-): PartitionState | null {
-  const restarted = restartedIsrMembers(state, brokerEpochs);
-  const leaderRestarted = restarted.has(state.leader);
-  const ineligible = restarted.size > 0 ? new Set([...storageFailed, ...restarted]) : storageFailed;
-  const next = electOnBrokerChange(state, replicas, alive, ineligible);
-  if (next) {
-    // Kept as leader (no one else eligible): still a new leader epoch.
-    const bump = leaderRestarted && next.leader === state.leader && next.leaderEpoch === state.leaderEpoch;
-    return stampBrokerEpochs(bump ? { ...next, leaderEpoch: next.leaderEpoch + 1 } : next, brokerEpochs, restarted);
-  }
-  if (restarted.size === 0 && isStamped(state, brokerEpochs)) return null;
-  // Restarted members kept for want of others (a restarted leader leads again, in a new
-  // leader epoch), or a state from before broker epochs were recorded: new stamps.
-  return stampBrokerEpochs(
-    checked(state, {
-      ...state,
-      leaderEpoch: leaderRestarted ? state.leaderEpoch + 1 : state.leaderEpoch,
-      partitionEpoch: state.partitionEpoch + 1,
-    }),
-    brokerEpochs,
-    restarted,
-  );
-}
-
 /** Whether the live leader and every live ISR member have their broker epoch recorded. */
 function isStamped(state: PartitionState, brokerEpochs: ReadonlyMap<number, number>): boolean {
   if (state.leader !== NO_LEADER && brokerEpochs.has(state.leader) && state.leaderBrokerEpoch === undefined)
@@ -173,8 +259,7 @@ function isStamped(state: PartitionState, brokerEpochs: ReadonlyMap<number, numb
 /**
  * `state` with broker epochs recorded: the leader's current one, and for each ISR member
  * the one it joined under, or its current one when it has none recorded or is in
- * `accepted` (a restarted member kept for want of others). A dead member keeps what was
- * recorded.
+ * `accepted` (a member that joins the ISR now). A dead member keeps what was recorded.
  */
 export function stampBrokerEpochs(
   state: PartitionState,
@@ -194,6 +279,14 @@ export function stampBrokerEpochs(
     ...(leaderEpoch === undefined ? {} : { leaderBrokerEpoch: leaderEpoch }),
     ...(Object.keys(isrBrokerEpochs).length === 0 ? {} : { isrBrokerEpochs }),
   };
+}
+
+function unique(list: readonly number[]): number[] {
+  return [...new Set(list)];
+}
+
+function sameMembers(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
 }
 
 export type PreferredElection =
@@ -243,10 +336,15 @@ function checked(before: PartitionState, after: PartitionState): PartitionState 
     after.leader === NO_LEADER || after.isr.includes(after.leader),
     () => `leader ${after.leader} is not in ISR ${after.isr}`,
   );
+  invariant(
+    !(after.elr ?? []).some((b) => after.isr.includes(b)),
+    () => `ELR [${after.elr}] overlaps ISR [${after.isr}]`,
+  );
   return after;
 }
 
 /** A partition state change in one log line. */
 export function describeStateChange(key: string, before: PartitionState, after: PartitionState): string {
-  return `${key}: leader ${before.leader} -> ${after.leader} (epoch ${before.leaderEpoch} -> ${after.leaderEpoch}), isr [${before.isr}] -> [${after.isr}]`;
+  const elr = before.elr?.length || after.elr?.length ? `, elr [${before.elr ?? []}] -> [${after.elr ?? []}]` : "";
+  return `${key}: leader ${before.leader} -> ${after.leader} (epoch ${before.leaderEpoch} -> ${after.leaderEpoch}), isr [${before.isr}] -> [${after.isr}]${elr}`;
 }

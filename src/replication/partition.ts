@@ -85,6 +85,10 @@ export class Partition {
     return tpKey(this.tp);
   }
 
+  get minInsyncReplicas(): number {
+    return this.log.logConfig.minInsyncReplicas;
+  }
+
   /** Applies a partition state from the metadata; returns whether the role or epoch changed. */
   applyState(state: {
     leader: number;

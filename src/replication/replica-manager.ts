@@ -178,6 +178,18 @@ export class ReplicaManager {
   }
 
   /** Called after every reconciliation (the replica fetchers re-plan their streams). */
+  /**
+   * The end of this broker's local log of each partition (last batch's leader epoch, log
+   * end offset), hosted or not: leader recovery compares them. A log this broker does
+   * not have reports epoch -1 at offset 0.
+   */
+  logEnds(tps: readonly TopicPartition[]): { tp: TopicPartition; lastEpoch: number; logEndOffset: number }[] {
+    return tps.map((tp) => {
+      const log = this.options.logManager.getLog(tp);
+      return { tp, lastEpoch: log ? log.epochs.latestEpoch : -1, logEndOffset: log ? log.logEndOffset : 0 };
+    });
+  }
+
   onReconciled(listener: () => void): void {
     this.listeners.push(listener);
   }
@@ -391,7 +403,14 @@ export class ReplicaManager {
       const joiningEpochs = new Map(
         joining.map((r) => [r, p.followerBrokerEpoch(r)] as const).filter(([, epoch]) => epoch >= 0),
       );
-      const written = await this.options.writeIsr(p.tp.topic, p.tp.partition, current, isr, joiningEpochs);
+      const written = await this.options.writeIsr(
+        p.tp.topic,
+        p.tp.partition,
+        current,
+        isr,
+        joiningEpochs,
+        p.minInsyncReplicas,
+      );
       this.options.logger.info(
         { topic: p.tp.topic, partition: p.tp.partition, from: p.isr, to: isr, written },
         lagging.length > 0 ? "ISR shrink" : "ISR expand",

@@ -35,13 +35,14 @@ import { ReplicaFetcherManager } from "../replication/replica-fetcher.js";
 import { ReplicaManager } from "../replication/replica-manager.js";
 import { LogManager } from "../storage/log-manager.js";
 import type { TransactionCoordinator } from "../txn/transaction-coordinator.js";
-import type { TxnBrokerClient } from "../txn/txn-broker-client.js";
+
 import { FRESH_READ_TIMEOUT_MS } from "./admin-service.js";
 import { bindGrpc, createGrpcServer } from "./broker-grpc.js";
 import { createBrokerHttp } from "./broker-http.js";
 import { BrokerSession } from "./broker-session.js";
 import type { BrokerConfig } from "./config.js";
 import { createCoordinators } from "./coordinators.js";
+import { PeerBrokerClient } from "./peer-broker-client.js";
 import { readiness } from "./readiness.js";
 
 export class Broker {
@@ -65,7 +66,7 @@ export class Broker {
     private readonly fetchers: ReplicaFetcherManager,
     private readonly groups: GroupCoordinator,
     private readonly transactions: TransactionCoordinator,
-    private readonly txnClient: TxnBrokerClient,
+    private readonly peers: PeerBrokerClient,
     private readonly clock: Clock,
   ) {}
 
@@ -118,6 +119,14 @@ export class Broker {
     watch.onChange((image) => void replicas.onMetadata(image, watch.isSynced));
     await replicas.onMetadata(watch.image, watch.isSynced);
 
+    const peers = new PeerBrokerClient({
+      addressOf: (id) => {
+        const b = watch.image.brokers.get(id)?.value;
+        return b ? `${b.host}:${b.port}` : null;
+      },
+      brokerId: config.brokerId,
+      brokerEpoch: () => session.brokerEpoch,
+    });
     const controller = new Controller({
       store,
       watch,
@@ -131,6 +140,8 @@ export class Broker {
       logger: logger.child({ component: "controller" }),
       random,
       onLeaderElections: (count) => metrics.leadersElected(count),
+      uncleanRecoveryTimeoutMs: config.uncleanRecoveryTimeoutMs,
+      describeReplicaLogs: (id, tps) => peers.describeReplicaLogs(id, tps),
     });
     const producerIds = new ProducerIdManager(store);
     const fetchers = new ReplicaFetcherManager({
@@ -146,7 +157,7 @@ export class Broker {
       logger: logger.child({ component: "replica-fetcher" }),
     });
     replicas.onReconciled(() => fetchers.replan());
-    const { groups, transactions, txnClient, verifier } = createCoordinators({
+    const { groups, transactions, verifier } = createCoordinators({
       config,
       clock,
       logger,
@@ -155,6 +166,7 @@ export class Broker {
       producerIds,
       brokerEpoch: () => session.brokerEpoch,
       metrics,
+      peers,
     });
     metrics.attach({
       partitions: () => replicas.all(),
@@ -244,7 +256,7 @@ export class Broker {
       fetchers,
       groups,
       transactions,
-      txnClient,
+      peers,
       clock,
     );
     logger.info({ host: config.advertisedHost, grpcPort, httpPort, dataDir: config.dataDir }, "broker started");
@@ -261,7 +273,7 @@ export class Broker {
     this.fetchers.stop();
     this.groups.stop();
     this.transactions.stop();
-    this.txnClient.close();
+    this.peers.close();
     this.replicas.stop();
     await step(logger, "close the HTTP API's client", () => this.httpClient.close());
     await step(logger, "stop gRPC", () => stopServer(this.clock, this.server, 5000));

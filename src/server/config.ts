@@ -110,6 +110,12 @@ export const BrokerConfigSchema = Type.Object(
       9000,
       "TTL of the controller's election lease: how soon a dead controller is replaced.",
     ),
+    "unclean.recovery.timeout.ms": int(
+      0,
+      MAX_INT,
+      300_000,
+      "Leader recovery: how long the controller waits for every ISR and ELR member of a partition with no trusted replica left to come back and report its log, before electing the most complete log among those that did.",
+    ),
     "controller.reconcile.interval.ms": int(
       100,
       MAX_INT,
@@ -278,6 +284,7 @@ export interface BrokerConfig {
   readonly httpRequestRateMax: number;
   readonly brokerSessionTimeoutMs: number;
   readonly controllerSessionTimeoutMs: number;
+  readonly uncleanRecoveryTimeoutMs: number;
   readonly controllerReconcileIntervalMs: number;
   readonly metadataResyncIntervalMs: number;
   readonly replicaLagTimeMaxMs: number;
@@ -485,6 +492,7 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     brokerSessionTimeoutMs: get("broker.session.timeout.ms"),
     controllerSessionTimeoutMs: get("controller.session.timeout.ms"),
     controllerReconcileIntervalMs: get("controller.reconcile.interval.ms"),
+    uncleanRecoveryTimeoutMs: get("unclean.recovery.timeout.ms"),
     metadataResyncIntervalMs: get("metadata.resync.interval.ms"),
     replicaLagTimeMaxMs: get("replica.lag.time.max.ms"),
     replicaFetchMaxBytes: get("replica.fetch.max.bytes"),

@@ -15,13 +15,8 @@ import type { BrokerMetrics } from "../metrics/broker-metrics.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
 import { TransactionCoordinator } from "../txn/transaction-coordinator.js";
 import { TransactionVerifier } from "../txn/transaction-verifier.js";
-import { TxnBrokerClient } from "../txn/txn-broker-client.js";
 import type { BrokerConfig } from "./config.js";
-
-/** How long a coordinator waits for one broker to write its transaction markers. */
-const MARKER_TIMEOUT_MS = 35_000;
-/** How long a leader waits for a coordinator to confirm a partition joined its transaction. */
-const VERIFY_TIMEOUT_MS = 5000;
+import type { PeerBrokerClient } from "./peer-broker-client.js";
 
 export interface CoordinatorDeps {
   readonly config: BrokerConfig;
@@ -32,12 +27,12 @@ export interface CoordinatorDeps {
   readonly producerIds: ProducerIdManager;
   readonly brokerEpoch: () => number;
   readonly metrics: BrokerMetrics;
+  readonly peers: PeerBrokerClient;
 }
 
 export interface Coordinators {
   readonly groups: GroupCoordinator;
   readonly transactions: TransactionCoordinator;
-  readonly txnClient: TxnBrokerClient;
   readonly verifier: TransactionVerifier;
 }
 
@@ -52,16 +47,6 @@ export function createCoordinators(deps: CoordinatorDeps): Coordinators {
     config: config.groups,
   });
   replicas.onReconciled(() => groups.onReconciled());
-  const txnClient = new TxnBrokerClient({
-    addressOf: (id) => {
-      const b = image().brokers.get(id)?.value;
-      return b ? `${b.host}:${b.port}` : null;
-    },
-    brokerId: config.brokerId,
-    brokerEpoch: deps.brokerEpoch,
-    markerTimeoutMs: MARKER_TIMEOUT_MS,
-    verifyTimeoutMs: VERIFY_TIMEOUT_MS,
-  });
   const transactions = new TransactionCoordinator({
     brokerId: config.brokerId,
     clock,
@@ -69,7 +54,7 @@ export function createCoordinators(deps: CoordinatorDeps): Coordinators {
     replicas,
     image,
     newProducerId: () => deps.producerIds.nextProducerId(),
-    writeMarkers: (leaderId, request) => txnClient.writeMarkers(leaderId, request),
+    writeMarkers: (leaderId, request) => deps.peers.writeMarkers(leaderId, request),
     config: config.transactions,
     onEnded: (outcome, durationMs) => metrics.transactionEnded(outcome, durationMs),
   });
@@ -91,9 +76,9 @@ export function createCoordinators(deps: CoordinatorDeps): Coordinators {
           request.partition,
         );
       } else {
-        await txnClient.verifyPartition(coordinatorId, request);
+        await deps.peers.verifyPartition(coordinatorId, request);
       }
     },
   });
-  return { groups, transactions, txnClient, verifier };
+  return { groups, transactions, verifier };
 }

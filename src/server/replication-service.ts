@@ -29,6 +29,7 @@ export interface ReplicationServiceDeps {
 export function replicationHandlers(deps: ReplicationServiceDeps): wire.ReplicationHandlers {
   return {
     ReplicaFetch: (call) => serveFollower(call, deps),
+    DescribeReplicaLogs: (call, callback) => callback(null, describeReplicaLogs(call.request, deps)),
     WriteTxnMarkers: (call, callback) => {
       writeMarkers(call.request, deps).then(
         (res) => callback(null, res),
@@ -55,15 +56,8 @@ async function writeMarkers(
   req: wire.WriteTxnMarkersRequest__Output,
   deps: ReplicationServiceDeps,
 ): Promise<wire.WriteTxnMarkersResponse> {
-  const live = deps.brokerEpochOf(req.brokerId);
-  if (live === null || live !== Number(req.brokerEpoch)) {
-    const error = new TidelogError(
-      "STALE_BROKER_EPOCH",
-      `broker ${req.brokerId} with epoch ${req.brokerEpoch} is not a live registration; markers not written`,
-    );
-    deps.logger.warn({ brokerId: req.brokerId, err: error.detail }, "refused transaction markers");
-    return { error: errorInfo(error), markers: [] };
-  }
+  const refusal = refuseBroker(req.brokerId, Number(req.brokerEpoch), "markers not written", deps);
+  if (refusal) return { error: errorInfo(refusal), markers: [] };
   const count = req.markers.reduce((n, m) => n + m.topics.reduce((k, t) => k + t.partitions.length, 0), 0);
   if (count > MARKER_PARTITIONS_MAX) {
     return {
@@ -102,6 +96,40 @@ async function writeMarkers(
     })),
   );
   return { error: errorInfo(null), markers };
+}
+
+/** Partitions one DescribeReplicaLogs request may name. */
+const LOG_END_PARTITIONS_MAX = 100_000;
+
+/** DescribeReplicaLogs: the controller's leader recovery asks for the ends of local logs. */
+function describeReplicaLogs(
+  req: wire.DescribeReplicaLogsRequest__Output,
+  deps: ReplicationServiceDeps,
+): wire.DescribeReplicaLogsResponse {
+  const refusal = refuseBroker(req.brokerId, Number(req.brokerEpoch), "log ends not described", deps);
+  if (refusal) return { error: errorInfo(refusal), logs: [] };
+  const tps = req.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
+  if (tps.length > LOG_END_PARTITIONS_MAX)
+    return {
+      error: errorInfo(new TidelogError("INVALID_REQUEST", `at most ${LOG_END_PARTITIONS_MAX} partitions per request`)),
+      logs: [],
+    };
+  return {
+    error: errorInfo(null),
+    logs: deps.replicas.logEnds(tps).map((e) => ({ ...e.tp, lastEpoch: e.lastEpoch, logEndOffset: e.logEndOffset })),
+  };
+}
+
+/** Why broker `id` at `epoch` may not make a broker-to-broker call: not a live registration. */
+function refuseBroker(id: number, epoch: number, what: string, deps: ReplicationServiceDeps): TidelogError | null {
+  const live = deps.brokerEpochOf(id);
+  if (live !== null && live === epoch) return null;
+  const error = new TidelogError(
+    "STALE_BROKER_EPOCH",
+    `broker ${id} with epoch ${epoch} is not a live registration; ${what}`,
+  );
+  deps.logger.warn({ brokerId: id, err: error.detail }, `refused: ${what}`);
+  return error;
 }
 
 /**

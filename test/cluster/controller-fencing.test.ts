@@ -35,6 +35,8 @@ async function controllerFor(endpoints: readonly string[], brokerId: number) {
     clock: systemClock,
     logger: silentLogger,
     random: () => 0,
+    uncleanRecoveryTimeoutMs: 60_000,
+    describeReplicaLogs: async () => [],
   });
   const close = async () => {
     await controller.stop();

@@ -19,6 +19,17 @@ import { type BrokerHandle, startCluster, waitFor } from "./harness.js";
 
 const TOPIC = "torn";
 
+/** Cuts `bytes` off the active segment of `topic`-0 in a stopped broker's data directory. */
+function tearTail(broker: BrokerHandle, topic: string, bytes: number): void {
+  const dir = join(broker.dataDir, `${topic}-0`);
+  const active = readdirSync(dir)
+    .filter((f) => /^\d{20}\.log$/.test(f))
+    .sort()
+    .at(-1)!;
+  const path = join(dir, active);
+  truncateSync(path, statSync(path).size - bytes);
+}
+
 test("a leader restarted with a torn tail within its session loses no acknowledged record", async (t) => {
   const c = await startCluster(t, { brokers: 3, brokerConfig: faultBrokerConfig({ "min.insync.replicas": "2" }) });
   const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 30_000, attemptTimeoutMs: 2000 });
@@ -47,13 +58,7 @@ test("a leader restarted with a torn tail within its session loses no acknowledg
   const leader = (await admin.describeTopic(TOPIC)).partitions[0]!.leader!;
   const broker = c.broker(leader);
   await broker.stop("SIGKILL");
-  const dir = join(broker.dataDir, `${TOPIC}-0`);
-  const active = readdirSync(dir)
-    .filter((f) => /^\d{20}\.log$/.test(f))
-    .sort()
-    .at(-1)!;
-  const path = join(dir, active);
-  truncateSync(path, statSync(path).size - 6); // inside the last batch: its acknowledged records are gone here
+  tearTail(broker, TOPIC, 6); // inside the last batch: its acknowledged records are gone here
   await broker.restart();
 
   await waitFor(inSync, { description: "the partition led and in sync again", timeoutMs: 40_000 });
@@ -77,32 +82,16 @@ test("a leader restarted with a torn tail within its session loses no acknowledg
   );
 });
 
-/** Cuts `bytes` off the active segment of `topic`-0 in a stopped broker's data directory. */
-function tearTail(broker: BrokerHandle, topic: string, bytes: number): void {
-  const dir = join(broker.dataDir, `${topic}-0`);
-  const active = readdirSync(dir)
-    .filter((f) => /^\d{20}\.log$/.test(f))
-    .sort()
-    .at(-1)!;
-  const path = join(dir, active);
-  truncateSync(path, statSync(path).size - bytes);
-}
-
 // Run 4 of docs/verification.md (2026-12-05, 1,078 faults) lost two acknowledged writes,
 // both by this schedule: with the ISR at {A, B} (the third replica out), a write is
 // acknowledged; A (the leader) is killed, B leads alone (the ISR shrinks to {B}, below
 // min.insync.replicas, so nothing more is acknowledged); A restarts intact but is not back
 // in the ISR when B is killed and loses the tail of its log (a torn tail, as a power cut
 // leaves it). B, the last ISR member, is elected again on its return, and A truncates the
-// acknowledged records to match it. Kafka closes this with KIP-966 (eligible leader
-// replicas, and an unclean recovery that elects the replica with the longest log); tidelog
-// does not have it yet, so this test is a todo, run with TIDELOG_SLOW=1: it fails today.
-const SLOW = process.env.TIDELOG_SLOW === "1";
-
-test("the last ISR member restarted with a torn tail while a replica that left the ISR holds the acknowledged records", {
-  todo: "KIP-966-style eligible leader replicas and unclean recovery: not built yet",
-  skip: !SLOW && "TIDELOG_SLOW=1",
-}, async (t) => {
+// acknowledged records to match it. As Kafka's KIP-966 does, A now stays an eligible
+// leader replica when it leaves so small an ISR, and with neither A nor B trusted (both
+// restarted) the controller asks both for their logs and elects the more complete: A.
+test("the last ISR member restarted with a torn tail while a replica that left the ISR holds the acknowledged records", async (t) => {
   const topic = "last-isr";
   const c = await startCluster(t, { brokers: 3, brokerConfig: faultBrokerConfig({ "min.insync.replicas": "2" }) });
   const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 30_000, attemptTimeoutMs: 2000 });
@@ -139,6 +128,11 @@ test("the last ISR member restarted with a torn tail while a replica that left t
   await c.broker(2).restart();
   await c.broker(3).restart();
   await waitFor(async () => (await state())?.isr.length === 3, { description: "all in sync again", timeoutMs: 60_000 });
+  // The rule at work, not luck: the controller (whichever broker it is) elected A by leader recovery.
+  const recovered = await Promise.any(
+    [1, 2, 3].map((id) => c.broker(id).waitForLog("leader recovery elected the most complete log", 5000, 0)),
+  );
+  assert.equal(recovered.json?.leader, 1, recovered.text);
 
   const consumer = client.consumer({ autoOffsetReset: "earliest" });
   t.after(() => consumer.close());

@@ -115,6 +115,20 @@ async function once(kind: FaultKind, during: (fault: FaultRecord) => Promise<voi
   return done;
 }
 
+/** Runs `check`; when it fails, the failure carries broker `id`'s last log lines, the only witness of why. */
+async function withLogTail<T>(id: number, check: () => Promise<T>): Promise<T> {
+  try {
+    return await check();
+  } catch (e) {
+    throw new Error(
+      `${(e as Error).message}\nbroker ${id}'s last log lines:\n${cluster.logTail({ kind: "broker", id }, 60)}`,
+      {
+        cause: e,
+      },
+    );
+  }
+}
+
 function brokerOf(fault: FaultRecord): number {
   const m = /^broker (\d+)$/.exec(fault.target);
   assert.ok(m, `a broker target, not "${fault.target}"`);
@@ -172,12 +186,14 @@ test("partition-leader: the cut leader drops its followers from the ISR", async 
     const p = /of nemesis-(\d+)/.exec(f.detail ?? "");
     assert.ok(m && p, `target "${f.target}", detail "${f.detail}"`);
     const followers = m[2]!.split(",").map(Number);
-    await waitFor(
-      async () => {
-        const isr = (await client.admin().describeTopic(TOPIC)).partitions[Number(p[1])]?.isr ?? [];
-        return followers.every((id) => !isr.includes(id));
-      },
-      { description: `followers ${followers} out of the ISR of nemesis-${p[1]}` },
+    await withLogTail(Number(m[1]), () =>
+      waitFor(
+        async () => {
+          const isr = (await client.admin().describeTopic(TOPIC)).partitions[Number(p[1])]?.isr ?? [];
+          return followers.every((id) => !isr.includes(id));
+        },
+        { description: `followers ${followers} out of the ISR of nemesis-${p[1]}` },
+      ),
     );
   });
 });

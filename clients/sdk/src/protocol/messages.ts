@@ -34,6 +34,8 @@ export type { DescribeGroupsResponse, DescribeGroupsResponse__Output } from "./g
 export type { DescribeProducersRequest, DescribeProducersRequest__Output } from "./generated/tidelog/v1/DescribeProducersRequest.js";
 export type { DescribeProducersResponse, DescribeProducersResponse__Output } from "./generated/tidelog/v1/DescribeProducersResponse.js";
 export type { DescribeProducersTopic, DescribeProducersTopic__Output } from "./generated/tidelog/v1/DescribeProducersTopic.js";
+export type { DescribeReplicaLogsRequest, DescribeReplicaLogsRequest__Output } from "./generated/tidelog/v1/DescribeReplicaLogsRequest.js";
+export type { DescribeReplicaLogsResponse, DescribeReplicaLogsResponse__Output } from "./generated/tidelog/v1/DescribeReplicaLogsResponse.js";
 export type { DescribeTopicsRequest, DescribeTopicsRequest__Output } from "./generated/tidelog/v1/DescribeTopicsRequest.js";
 export type { DescribeTopicsResponse, DescribeTopicsResponse__Output } from "./generated/tidelog/v1/DescribeTopicsResponse.js";
 export type { DescribeTransactionsRequest, DescribeTransactionsRequest__Output } from "./generated/tidelog/v1/DescribeTransactionsRequest.js";
@@ -99,6 +101,7 @@ export type { ReplicaFetchPartition, ReplicaFetchPartition__Output } from "./gen
 export type { ReplicaFetchPartitionData, ReplicaFetchPartitionData__Output } from "./generated/tidelog/v1/ReplicaFetchPartitionData.js";
 export type { ReplicaFetchRequest, ReplicaFetchRequest__Output } from "./generated/tidelog/v1/ReplicaFetchRequest.js";
 export type { ReplicaFetchResponse, ReplicaFetchResponse__Output } from "./generated/tidelog/v1/ReplicaFetchResponse.js";
+export type { ReplicaLogEnd, ReplicaLogEnd__Output } from "./generated/tidelog/v1/ReplicaLogEnd.js";
 export type { ReplicationClient, ReplicationHandlers, ReplicationDefinition } from "./generated/tidelog/v1/Replication.js";
 export type { TopicConfigAlteration, TopicConfigAlteration__Output } from "./generated/tidelog/v1/TopicConfigAlteration.js";
 export type { TopicConfigs, TopicConfigs__Output } from "./generated/tidelog/v1/TopicConfigs.js";

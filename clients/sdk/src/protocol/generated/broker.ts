@@ -11,6 +11,8 @@ import type { DeleteRecordsResponse as _tidelog_v1_DeleteRecordsResponse, Delete
 import type { DescribeProducersRequest as _tidelog_v1_DescribeProducersRequest, DescribeProducersRequest__Output as _tidelog_v1_DescribeProducersRequest__Output } from './tidelog/v1/DescribeProducersRequest.js';
 import type { DescribeProducersResponse as _tidelog_v1_DescribeProducersResponse, DescribeProducersResponse__Output as _tidelog_v1_DescribeProducersResponse__Output } from './tidelog/v1/DescribeProducersResponse.js';
 import type { DescribeProducersTopic as _tidelog_v1_DescribeProducersTopic, DescribeProducersTopic__Output as _tidelog_v1_DescribeProducersTopic__Output } from './tidelog/v1/DescribeProducersTopic.js';
+import type { DescribeReplicaLogsRequest as _tidelog_v1_DescribeReplicaLogsRequest, DescribeReplicaLogsRequest__Output as _tidelog_v1_DescribeReplicaLogsRequest__Output } from './tidelog/v1/DescribeReplicaLogsRequest.js';
+import type { DescribeReplicaLogsResponse as _tidelog_v1_DescribeReplicaLogsResponse, DescribeReplicaLogsResponse__Output as _tidelog_v1_DescribeReplicaLogsResponse__Output } from './tidelog/v1/DescribeReplicaLogsResponse.js';
 import type { EpochEndOffset as _tidelog_v1_EpochEndOffset, EpochEndOffset__Output as _tidelog_v1_EpochEndOffset__Output } from './tidelog/v1/EpochEndOffset.js';
 import type { ErrorInfo as _tidelog_v1_ErrorInfo, ErrorInfo__Output as _tidelog_v1_ErrorInfo__Output } from './tidelog/v1/ErrorInfo.js';
 import type { FetchRequest as _tidelog_v1_FetchRequest, FetchRequest__Output as _tidelog_v1_FetchRequest__Output } from './tidelog/v1/FetchRequest.js';
@@ -36,6 +38,7 @@ import type { ReplicaFetchPartition as _tidelog_v1_ReplicaFetchPartition, Replic
 import type { ReplicaFetchPartitionData as _tidelog_v1_ReplicaFetchPartitionData, ReplicaFetchPartitionData__Output as _tidelog_v1_ReplicaFetchPartitionData__Output } from './tidelog/v1/ReplicaFetchPartitionData.js';
 import type { ReplicaFetchRequest as _tidelog_v1_ReplicaFetchRequest, ReplicaFetchRequest__Output as _tidelog_v1_ReplicaFetchRequest__Output } from './tidelog/v1/ReplicaFetchRequest.js';
 import type { ReplicaFetchResponse as _tidelog_v1_ReplicaFetchResponse, ReplicaFetchResponse__Output as _tidelog_v1_ReplicaFetchResponse__Output } from './tidelog/v1/ReplicaFetchResponse.js';
+import type { ReplicaLogEnd as _tidelog_v1_ReplicaLogEnd, ReplicaLogEnd__Output as _tidelog_v1_ReplicaLogEnd__Output } from './tidelog/v1/ReplicaLogEnd.js';
 import type { ReplicationClient as _tidelog_v1_ReplicationClient, ReplicationDefinition as _tidelog_v1_ReplicationDefinition } from './tidelog/v1/Replication.js';
 import type { TopicFetchData as _tidelog_v1_TopicFetchData, TopicFetchData__Output as _tidelog_v1_TopicFetchData__Output } from './tidelog/v1/TopicFetchData.js';
 import type { TopicFetchResponse as _tidelog_v1_TopicFetchResponse, TopicFetchResponse__Output as _tidelog_v1_TopicFetchResponse__Output } from './tidelog/v1/TopicFetchResponse.js';
@@ -68,6 +71,8 @@ export interface ProtoGrpcType {
       DescribeProducersRequest: MessageTypeDefinition<_tidelog_v1_DescribeProducersRequest, _tidelog_v1_DescribeProducersRequest__Output>
       DescribeProducersResponse: MessageTypeDefinition<_tidelog_v1_DescribeProducersResponse, _tidelog_v1_DescribeProducersResponse__Output>
       DescribeProducersTopic: MessageTypeDefinition<_tidelog_v1_DescribeProducersTopic, _tidelog_v1_DescribeProducersTopic__Output>
+      DescribeReplicaLogsRequest: MessageTypeDefinition<_tidelog_v1_DescribeReplicaLogsRequest, _tidelog_v1_DescribeReplicaLogsRequest__Output>
+      DescribeReplicaLogsResponse: MessageTypeDefinition<_tidelog_v1_DescribeReplicaLogsResponse, _tidelog_v1_DescribeReplicaLogsResponse__Output>
       EpochEndOffset: MessageTypeDefinition<_tidelog_v1_EpochEndOffset, _tidelog_v1_EpochEndOffset__Output>
       ErrorInfo: MessageTypeDefinition<_tidelog_v1_ErrorInfo, _tidelog_v1_ErrorInfo__Output>
       FetchRequest: MessageTypeDefinition<_tidelog_v1_FetchRequest, _tidelog_v1_FetchRequest__Output>
@@ -93,6 +98,7 @@ export interface ProtoGrpcType {
       ReplicaFetchPartitionData: MessageTypeDefinition<_tidelog_v1_ReplicaFetchPartitionData, _tidelog_v1_ReplicaFetchPartitionData__Output>
       ReplicaFetchRequest: MessageTypeDefinition<_tidelog_v1_ReplicaFetchRequest, _tidelog_v1_ReplicaFetchRequest__Output>
       ReplicaFetchResponse: MessageTypeDefinition<_tidelog_v1_ReplicaFetchResponse, _tidelog_v1_ReplicaFetchResponse__Output>
+      ReplicaLogEnd: MessageTypeDefinition<_tidelog_v1_ReplicaLogEnd, _tidelog_v1_ReplicaLogEnd__Output>
       Replication: SubtypeConstructor<typeof grpc.Client, _tidelog_v1_ReplicationClient> & { service: _tidelog_v1_ReplicationDefinition }
       TopicFetchData: MessageTypeDefinition<_tidelog_v1_TopicFetchData, _tidelog_v1_TopicFetchData__Output>
       TopicFetchResponse: MessageTypeDefinition<_tidelog_v1_TopicFetchResponse, _tidelog_v1_TopicFetchResponse__Output>

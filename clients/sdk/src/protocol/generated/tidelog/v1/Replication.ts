@@ -2,12 +2,31 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { DescribeReplicaLogsRequest as _tidelog_v1_DescribeReplicaLogsRequest, DescribeReplicaLogsRequest__Output as _tidelog_v1_DescribeReplicaLogsRequest__Output } from '../../tidelog/v1/DescribeReplicaLogsRequest.js';
+import type { DescribeReplicaLogsResponse as _tidelog_v1_DescribeReplicaLogsResponse, DescribeReplicaLogsResponse__Output as _tidelog_v1_DescribeReplicaLogsResponse__Output } from '../../tidelog/v1/DescribeReplicaLogsResponse.js';
 import type { ReplicaFetchRequest as _tidelog_v1_ReplicaFetchRequest, ReplicaFetchRequest__Output as _tidelog_v1_ReplicaFetchRequest__Output } from '../../tidelog/v1/ReplicaFetchRequest.js';
 import type { ReplicaFetchResponse as _tidelog_v1_ReplicaFetchResponse, ReplicaFetchResponse__Output as _tidelog_v1_ReplicaFetchResponse__Output } from '../../tidelog/v1/ReplicaFetchResponse.js';
 import type { WriteTxnMarkersRequest as _tidelog_v1_WriteTxnMarkersRequest, WriteTxnMarkersRequest__Output as _tidelog_v1_WriteTxnMarkersRequest__Output } from '../../tidelog/v1/WriteTxnMarkersRequest.js';
 import type { WriteTxnMarkersResponse as _tidelog_v1_WriteTxnMarkersResponse, WriteTxnMarkersResponse__Output as _tidelog_v1_WriteTxnMarkersResponse__Output } from '../../tidelog/v1/WriteTxnMarkersResponse.js';
 
 export interface ReplicationClient extends grpc.Client {
+  /**
+   * The controller to a broker, for leader recovery (KIP-966's unclean recovery): the end
+   * of this broker's local logs of the partitions named, so the most complete is elected.
+   */
+  DescribeReplicaLogs(argument: _tidelog_v1_DescribeReplicaLogsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeReplicaLogsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeReplicaLogs(argument: _tidelog_v1_DescribeReplicaLogsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DescribeReplicaLogsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeReplicaLogs(argument: _tidelog_v1_DescribeReplicaLogsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeReplicaLogsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeReplicaLogs(argument: _tidelog_v1_DescribeReplicaLogsRequest, callback: grpc.requestCallback<_tidelog_v1_DescribeReplicaLogsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The controller to a broker, for leader recovery (KIP-966's unclean recovery): the end
+   * of this broker's local logs of the partitions named, so the most complete is elected.
+   */
+  describeReplicaLogs(argument: _tidelog_v1_DescribeReplicaLogsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeReplicaLogsResponse__Output>): grpc.ClientUnaryCall;
+  describeReplicaLogs(argument: _tidelog_v1_DescribeReplicaLogsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DescribeReplicaLogsResponse__Output>): grpc.ClientUnaryCall;
+  describeReplicaLogs(argument: _tidelog_v1_DescribeReplicaLogsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeReplicaLogsResponse__Output>): grpc.ClientUnaryCall;
+  describeReplicaLogs(argument: _tidelog_v1_DescribeReplicaLogsRequest, callback: grpc.requestCallback<_tidelog_v1_DescribeReplicaLogsResponse__Output>): grpc.ClientUnaryCall;
+  
   /**
    * A follower broker's fetch stream to one leader broker, carrying every partition it
    * follows there. The follower sends a request, the leader answers it (long poll), the
@@ -44,6 +63,12 @@ export interface ReplicationClient extends grpc.Client {
 
 export interface ReplicationHandlers extends grpc.UntypedServiceImplementation {
   /**
+   * The controller to a broker, for leader recovery (KIP-966's unclean recovery): the end
+   * of this broker's local logs of the partitions named, so the most complete is elected.
+   */
+  DescribeReplicaLogs: grpc.handleUnaryCall<_tidelog_v1_DescribeReplicaLogsRequest__Output, _tidelog_v1_DescribeReplicaLogsResponse>;
+  
+  /**
    * A follower broker's fetch stream to one leader broker, carrying every partition it
    * follows there. The follower sends a request, the leader answers it (long poll), the
    * follower sends the next: one stream per leader, not one call per partition.
@@ -59,6 +84,7 @@ export interface ReplicationHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface ReplicationDefinition extends grpc.ServiceDefinition {
+  DescribeReplicaLogs: MethodDefinition<_tidelog_v1_DescribeReplicaLogsRequest, _tidelog_v1_DescribeReplicaLogsResponse, _tidelog_v1_DescribeReplicaLogsRequest__Output, _tidelog_v1_DescribeReplicaLogsResponse__Output>
   ReplicaFetch: MethodDefinition<_tidelog_v1_ReplicaFetchRequest, _tidelog_v1_ReplicaFetchResponse, _tidelog_v1_ReplicaFetchRequest__Output, _tidelog_v1_ReplicaFetchResponse__Output>
   WriteTxnMarkers: MethodDefinition<_tidelog_v1_WriteTxnMarkersRequest, _tidelog_v1_WriteTxnMarkersResponse, _tidelog_v1_WriteTxnMarkersRequest__Output, _tidelog_v1_WriteTxnMarkersResponse__Output>
 }

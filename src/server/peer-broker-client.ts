@@ -1,15 +1,17 @@
 /**
- * The transaction machinery's calls to other brokers: a coordinator's WriteTxnMarkers to
- * partition leaders, and a partition leader's VerifyTxnPartition to a coordinator. One
- * gRPC channel per broker address, opened on first use and replaced when the address a
+ * This broker's unary calls to other brokers: a transaction coordinator's
+ * WriteTxnMarkers to partition leaders, a partition leader's VerifyTxnPartition to a
+ * coordinator, and the controller's DescribeReplicaLogs for leader recovery. One gRPC
+ * channel per broker address, opened on first use and replaced when the address a
  * broker id registers under changes; every call has a deadline.
  */
 import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, errorFromInfo, loadTidelogProto, type wire } from "@tidelog/client/protocol";
 import { TidelogError } from "@tidelog/client/record";
+import type { ReplicaLogInfo } from "../cluster/controller.js";
 import { wallClockDeadline } from "../common/clock.js";
 import type { TopicPartition } from "../common/topic-partition.js";
-import type { TxnMarkerRequest } from "./transaction-coordinator.js";
+import type { TxnMarkerRequest } from "../txn/transaction-coordinator.js";
 
 type Unary<Req, Res> = (
   req: Req,
@@ -19,34 +21,40 @@ type Unary<Req, Res> = (
 
 interface ReplicationStub extends grpc.Client {
   WriteTxnMarkers: Unary<wire.WriteTxnMarkersRequest, wire.WriteTxnMarkersResponse__Output>;
+  DescribeReplicaLogs: Unary<wire.DescribeReplicaLogsRequest, wire.DescribeReplicaLogsResponse__Output>;
 }
 
 interface TransactionStub extends grpc.Client {
   VerifyTxnPartition: Unary<wire.VerifyTxnPartitionRequest, wire.VerifyTxnPartitionResponse__Output>;
 }
 
-export interface TxnBrokerClientOptions {
+export interface PeerBrokerClientOptions {
   /** "host:port" of a live broker, or null. */
   readonly addressOf: (brokerId: number) => string | null;
   readonly brokerId: number;
   readonly brokerEpoch: () => number;
-  readonly markerTimeoutMs: number;
-  readonly verifyTimeoutMs: number;
 }
 
-export class TxnBrokerClient {
+/** How long a coordinator waits for one broker to write its transaction markers. */
+const MARKER_TIMEOUT_MS = 35_000;
+/** How long a leader waits for a coordinator to confirm a partition joined its transaction. */
+const VERIFY_TIMEOUT_MS = 5000;
+/** How long the controller waits for a broker to describe its logs' ends; leader recovery retries after. */
+const DESCRIBE_LOGS_TIMEOUT_MS = 3000;
+
+export class PeerBrokerClient {
   private readonly proto = loadTidelogProto(grpc);
   private readonly channels = new Map<string, { replication: ReplicationStub; transaction: TransactionStub }>();
   private closed = false;
 
-  constructor(private readonly options: TxnBrokerClientOptions) {}
+  constructor(private readonly options: PeerBrokerClientOptions) {}
 
   /** WriteTxnMarkers at `leaderId`; per partition, null for written or the error. */
   async writeMarkers(leaderId: number, request: TxnMarkerRequest): Promise<(TidelogError | null)[]> {
     const stubs = this.stubsFor(leaderId);
     const byTopic = new Map<string, number[]>();
     for (const tp of request.partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
-    const res = await call(stubs.replication, stubs.replication.WriteTxnMarkers, this.options.markerTimeoutMs, {
+    const res = await call(stubs.replication, stubs.replication.WriteTxnMarkers, MARKER_TIMEOUT_MS, {
       brokerId: this.options.brokerId,
       brokerEpoch: this.options.brokerEpoch(),
       markers: [
@@ -77,7 +85,7 @@ export class TxnBrokerClient {
     request: { transactionalId: string; producerId: number; producerEpoch: number; partition: TopicPartition },
   ): Promise<void> {
     const stubs = this.stubsFor(coordinatorId);
-    const res = await call(stubs.transaction, stubs.transaction.VerifyTxnPartition, this.options.verifyTimeoutMs, {
+    const res = await call(stubs.transaction, stubs.transaction.VerifyTxnPartition, VERIFY_TIMEOUT_MS, {
       transactionalId: request.transactionalId,
       producerId: request.producerId,
       producerEpoch: request.producerEpoch,
@@ -86,6 +94,26 @@ export class TxnBrokerClient {
     });
     const error = errorFromInfo(res.error);
     if (error) throw error;
+  }
+
+  /** DescribeReplicaLogs at `brokerId`: the ends of its local logs of `partitions`. */
+  async describeReplicaLogs(brokerId: number, partitions: readonly TopicPartition[]): Promise<ReplicaLogInfo[]> {
+    const stubs = this.stubsFor(brokerId);
+    const byTopic = new Map<string, number[]>();
+    for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
+    const res = await call(stubs.replication, stubs.replication.DescribeReplicaLogs, DESCRIBE_LOGS_TIMEOUT_MS, {
+      brokerId: this.options.brokerId,
+      brokerEpoch: this.options.brokerEpoch(),
+      topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })),
+    });
+    const error = errorFromInfo(res.error);
+    if (error) throw error;
+    return res.logs.map((l) => ({
+      topic: l.topic,
+      partition: l.partition,
+      lastEpoch: l.lastEpoch,
+      logEndOffset: Number(l.logEndOffset),
+    }));
   }
 
   close(): void {
