@@ -88,7 +88,9 @@ export class BrokerRegistration {
         if (txn.succeeded) {
           this.written = value;
           this.adopt(lease, Number(txn.header.revision));
-          logger.info({ brokerEpoch: this.epoch, attempt }, "registered in etcd");
+          // The first registration's epoch names this process for good (see BrokerRecord.incarnation).
+          if (this.record.incarnation === undefined) this.record = { ...this.record, incarnation: this.epoch };
+          logger.info({ brokerEpoch: this.epoch, incarnation: this.record.incarnation, attempt }, "registered in etcd");
           // The record may have changed while the registration was in flight.
           this.update();
           return;

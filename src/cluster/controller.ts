@@ -336,7 +336,7 @@ export class Controller {
     if (!this.options.watch.isSynced) return;
     const alive = image.liveBrokerIds();
     const failed = image.storageFailedBrokers();
-    const epochs = image.brokerEpochs();
+    const epochs = image.brokerIncarnations();
     const writes: StateWrite[] = [];
     const recoveries: PendingRecovery[] = [];
     for (const topic of image.topics.values()) {

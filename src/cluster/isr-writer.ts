@@ -4,8 +4,9 @@
  * dead broker) or anyone else changed the state since the leader read it, the write
  * fails and the leader re-reads before trying again. The leader and its epoch are
  * carried over unchanged; the partition epoch grows. Members that stay keep the broker
- * epoch recorded for them; members that join get the one they fetched under (KIP-903:
- * a follower that restarts afterwards is then told apart by the controller). The ELR
+ * epoch recorded for them; members that join get the incarnation of the registration
+ * they fetched under (KIP-903: a follower that restarts afterwards is then told apart
+ * by the controller). The ELR
  * follows the ISR by the rule in partition-leader-election.ts (`nextElr`).
  */
 import type { Versioned } from "./metadata-image.js";

@@ -116,9 +116,19 @@ export class MetadataImage {
     return new Set(this.brokers.keys());
   }
 
-  /** Each live broker's epoch: its registration's create revision, new at every restart. */
-  brokerEpochs(): Map<number, number> {
-    return new Map([...this.brokers].map(([id, b]) => [id, b.createRevision]));
+  /**
+   * Each live broker's incarnation (BrokerRecord.incarnation): new at every restart, kept
+   * across re-registrations of the same process. Partition states record these as their
+   * members' "broker epochs".
+   */
+  brokerIncarnations(): Map<number, number> {
+    return new Map([...this.brokers].map(([id, b]) => [id, b.value.incarnation ?? b.createRevision]));
+  }
+
+  /** Broker `id`'s incarnation if `epoch` is its live registration's broker epoch, else null. */
+  incarnationAt(id: number, epoch: number): number | null {
+    const b = this.brokers.get(id);
+    return b && b.createRevision === epoch ? (b.value.incarnation ?? b.createRevision) : null;
   }
 
   /** Live brokers whose registration says they cannot write their log directory. */

@@ -33,6 +33,14 @@ export const BrokerRecordSchema = Type.Object({
    * the key's create revision, stays). Optional: records written before it still parse.
    */
   storageFailed: Type.Optional(Type.Boolean()),
+  /**
+   * The broker epoch of this process's first registration: kept when the broker registers
+   * again after losing its lease (a pause, a cut from etcd, an etcd outage), new when the
+   * process restarts. Only a restart can lose an unflushed tail, so this, not the epoch,
+   * tells the controller whether an ISR member is still trusted (KIP-903). Absent in the
+   * first registration's first write (then it equals the epoch) and in older records.
+   */
+  incarnation: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 export type BrokerRecord = Type.Static<typeof BrokerRecordSchema>;
 

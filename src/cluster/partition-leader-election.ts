@@ -7,11 +7,14 @@
  * are known to:
  *
  * - **ISR members that kept running.** Each one's broker epoch is recorded when it joins
- *   the ISR (`isrBrokerEpochs`; the leader's in `leaderBrokerEpoch`). A member whose
- *   epoch moved on restarted, and may have lost an unflushed tail in the crash (KIP-903):
- *   it leaves the ISR and is not trusted to lead. A restart between two reconciliations
- *   looks like no change at all in the set of live brokers, which is why the epoch, not
- *   liveness, has to tell.
+ *   the ISR (`isrBrokerEpochs`; the leader's in `leaderBrokerEpoch`): its *incarnation*,
+ *   the broker epoch of its process's first registration, which a re-registration after
+ *   a lost lease keeps and a restart renews (BrokerRecord.incarnation). A member whose
+ *   incarnation moved on restarted, and may have lost an unflushed tail in the crash
+ *   (KIP-903): it leaves the ISR and is not trusted to lead. A restart between two
+ *   reconciliations looks like no change at all in the set of live brokers, which is why
+ *   the incarnation, not liveness, has to tell; and a broker that was only paused or cut
+ *   from etcd lost nothing, which is why it is not the lease's epoch.
  * - **Eligible leader replicas (KIP-966)**, `elr`: members that left the ISR while it was
  *   smaller than min.insync.replicas. So small an ISR acknowledges no acks=all write, so
  *   they hold every acknowledged record as long as they kept running. The ELR is cleared
@@ -54,7 +57,7 @@ export interface ElectionInputs {
   readonly alive: ReadonlySet<number>;
   /** Live brokers that cannot write their log directory. */
   readonly storageFailed?: ReadonlySet<number>;
-  /** The live brokers' current broker epochs. */
+  /** The live brokers' current incarnations (MetadataImage.brokerIncarnations). */
   readonly brokerEpochs?: ReadonlyMap<number, number>;
   /** The topic's min.insync.replicas (default 1: no ELR). */
   readonly minIsr?: number;

@@ -328,7 +328,7 @@ export class TopicOperations {
     });
     if (!entry?.state)
       return fail("UNKNOWN_TOPIC_OR_PARTITION", `${topic}-${partition} does not exist or has no state yet`);
-    const epochs = this.options.watch.image.brokerEpochs();
+    const epochs = this.options.watch.image.brokerIncarnations();
     // A preferred replica that restarted since it joined the ISR is about to leave it.
     const restarted = restartedIsrMembers(entry.state.value, epochs);
     const ineligible = restarted.size > 0 ? new Set([...failed, ...restarted]) : failed;

@@ -401,7 +401,9 @@ export class ReplicaManager {
         continue;
       const isr = [...p.isr.filter((r) => !lagging.includes(r)), ...joining];
       const joiningEpochs = new Map(
-        joining.map((r) => [r, p.followerBrokerEpoch(r)] as const).filter(([, epoch]) => epoch >= 0),
+        joining
+          .map((r) => [r, this.image?.incarnationAt(r, p.followerBrokerEpoch(r)) ?? null] as const)
+          .filter((e): e is readonly [number, number] => e[1] !== null),
       );
       const written = await this.options.writeIsr(
         p.tp.topic,

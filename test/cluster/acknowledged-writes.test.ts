@@ -4,7 +4,8 @@
 //
 //   1. etcd paused past the broker session: every registration lapses and comes back at
 //      the same host:port. Replication must resume (it stalled for good: a fetcher
-//      stopped while its leader was unregistered was kept and reused, stopped).
+//      stopped while its leader was unregistered was kept and reused, stopped), and no
+//      broker may be taken for restarted (its incarnation stays).
 //   2. The ISR shrinks to the leader alone while acks=all writes wait: they must be
 //      answered NOT_ENOUGH_REPLICAS_AFTER_APPEND, not acknowledged with one copy.
 //   3. A process posing as the followers (a replica id with an epoch that is not a live
@@ -95,7 +96,20 @@ test("after etcd is paused past the broker session, replication resumes and acks
     description: "every broker's registration lapsed and was taken again",
     timeoutMs: boundMs,
   });
+  // Nobody restarted: each broker registered again under its first incarnation, so its
+  // replicas stayed trusted and no partition needed leader recovery to get a leader.
+  for (const b of c.brokers) {
+    const incarnations = b.logs.filter((l) => l.json?.msg === "registered in etcd").map((l) => l.json?.incarnation);
+    assert.ok(
+      incarnations.length >= 2 && incarnations.every((i) => i !== undefined && i === incarnations[0]),
+      `broker ${b.id} registered as incarnations ${incarnations}`,
+    );
+  }
   await inSync(admin, "pause", boundMs);
+  const recoveries = c.brokers.flatMap((b) =>
+    b.logs.filter((l) => l.json?.msg === "leader recovery elected the most complete log").map((l) => l.text),
+  );
+  assert.deepEqual(recoveries, [], "a paused etcd restarted no broker");
   for (let p = 0; p < 3; p++) {
     const leader = (await leaderOf(admin, "pause", p)).id;
     const res = await waitFor(
