@@ -271,4 +271,51 @@ test("a process posing as the followers is refused: the ISR and the high waterma
   assert.equal(codes.filter((code) => code === 0).length, 0, `no write acknowledged: ${codes}`);
   const isr = (await admin.describeTopic("spoof")).partitions[0]?.isr;
   assert.deepEqual(isr, [leaderId], "the spoofed followers did not stay in (or rejoin) the ISR");
+
+  // Leader recovery's question to a broker (the ends of its logs) is a broker's too: a
+  // made-up epoch is refused; a live registration's is answered with the log's true end.
+  const spoofed = await describeReplicaLogs(c, leaderId, { brokerId: leaderId, brokerEpoch: 1 }, "spoof");
+  assert.equal(spoofed.error?.code, STALE_BROKER_EPOCH, JSON.stringify(spoofed.error));
+  assert.deepEqual(spoofed.logs, []);
+  const real = { brokerId: leaderId, brokerEpoch: await brokerEpoch(c, leaderId) };
+  const answered = await describeReplicaLogs(c, leaderId, real, "spoof");
+  assert.equal(answered.error?.code, 0, JSON.stringify(answered.error));
+  assert.deepEqual(
+    answered.logs.map((l) => [l.topic, l.partition, l.lastEpoch, Number(l.logEndOffset)]),
+    [["spoof", 0, leaderEpoch, logEnd]],
+    "the leader's log: its epoch, and every appended write (acknowledged or not)",
+  );
 });
+
+async function describeReplicaLogs(
+  c: ClusterHandle,
+  at: number,
+  as: { brokerId: number; brokerEpoch: number },
+  topic: string,
+): Promise<wire.DescribeReplicaLogsResponse__Output> {
+  const proto = loadTidelogProto(grpc);
+  type Stub = grpc.Client & {
+    DescribeReplicaLogs(
+      req: wire.DescribeReplicaLogsRequest,
+      options: grpc.CallOptions,
+      cb: (e: grpc.ServiceError | null, res?: wire.DescribeReplicaLogsResponse__Output) => void,
+    ): void;
+  };
+  const Ctor = proto.tidelog.v1.Replication as unknown as new (
+    a: string,
+    c: grpc.ChannelCredentials,
+    o: grpc.ChannelOptions,
+  ) => Stub;
+  const stub = new Ctor(c.broker(at).address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  try {
+    return await new Promise((resolve, reject) =>
+      stub.DescribeReplicaLogs(
+        { ...as, topics: [{ topic, partitions: [0] }] },
+        { deadline: Date.now() + 10_000 },
+        (e, res) => (e || !res ? reject(e ?? new Error("no answer")) : resolve(res)),
+      ),
+    );
+  } finally {
+    stub.close();
+  }
+}
