@@ -77,9 +77,10 @@ export interface ControllerOptions {
   /** Told how many leader elections (a partition getting a new live leader) were written: a metrics seam. */
   readonly onLeaderElections?: (count: number) => void;
   /**
-   * Leader recovery (partition-leader-election.ts): how long to wait for every ISR and
-   * ELR member of a partition to be alive and answer before electing the most complete
-   * log among those that did (unclean.recovery.timeout.ms).
+   * Leader recovery (partition-leader-election.ts) waits for every ISR and ELR member to
+   * be alive and answer; after this long it elects the most complete log among those
+   * that did, which may lack acknowledged writes a missing one holds. Negative: never
+   * (unclean.recovery.timeout.ms, -1 by default).
    */
   readonly uncleanRecoveryTimeoutMs: number;
   /** Asks broker `brokerId` for the end of its local logs of `partitions` (a gRPC call). */
@@ -414,8 +415,9 @@ export class Controller {
   /**
    * Leader recovery: for each partition without a trusted live replica, elects the most
    * complete log among its ISR and ELR members once all of them are alive and have
-   * answered, or once `uncleanRecoveryTimeoutMs` has passed (then among those that did).
-   * Until then the partition is offline. A lone candidate needs no asking.
+   * answered, or, when configured (`uncleanRecoveryTimeoutMs` >= 0), once that has passed
+   * (then among those that did: unclean). Until then the partition is offline. A lone
+   * candidate needs no asking.
    */
   private async recover(pending: readonly PendingRecovery[]): Promise<StateWrite[]> {
     const now = this.options.clock.nowMs();
@@ -431,7 +433,8 @@ export class Controller {
         );
       }
       const live = r.candidates.filter((b) => r.inputs.alive.has(b));
-      const timedOut = now - since >= this.options.uncleanRecoveryTimeoutMs;
+      const timeout = this.options.uncleanRecoveryTimeoutMs;
+      const timedOut = timeout >= 0 && now - since >= timeout;
       if (live.length > 0 && (live.length === r.candidates.length || timedOut))
         ready.push({ recovery: r, live, timedOut });
       else if (r.offline) writes.push(this.stateWrite(r.key, r.compare, r.state, r.offline));

@@ -32,10 +32,13 @@
  *    (its log serves reads, and takes writes again as soon as its disk does), which
  *    beats going offline.
  * 4. No trusted replica alive: **leader recovery**. The partition goes offline (leader -1,
- *    leader epoch +1) and the controller asks the live members of ISR and ELR for their
- *    logs' last leader epoch and end offset, waiting (bounded) for all of them, and
- *    elects the most complete log (`electRecovered`): KIP-966's unclean recovery. A
- *    replica outside both is never elected: it may lack acknowledged writes.
+ *    leader epoch +1) and the controller waits until every member of ISR and ELR is
+ *    alive, asks each for its log's last leader epoch and end offset, and elects the most
+ *    complete log (`electRecovered`): KIP-966's unclean recovery in its balanced mode.
+ *    Electing among fewer after a timeout is the operator's opt-in
+ *    (`unclean.recovery.timeout.ms`): the in-process simulation (test/sim/) found a
+ *    schedule where that loses an acknowledged write a missing member held. A replica
+ *    outside both is never elected: it may lack acknowledged writes.
  *
  * Why rule 4 matters: with the ISR at {A, B} a write is acknowledged; A dies (ISR {B},
  * ELR {A}); A restarts; B dies and comes back with a torn tail. Electing B, the last ISR

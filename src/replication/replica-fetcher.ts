@@ -3,11 +3,8 @@
  * Replication.ReplicaFetch stream carrying every partition this broker follows there.
  *
  * Loop: send one request (for each partition: our log end offset, the leader epoch we
- * follow, the epoch of our last batch), wait for its answer, apply it, repeat. Applying
- * means, per partition: append the batches as follower (offsets as the leader assigned
- * them), move our high watermark to min(leader's HW, our LEO), or, when the leader says
- * our log diverged, truncate to where it says (never blindly to the high watermark) and
- * fetch again from there.
+ * follow, the epoch of our last batch), wait for its answer, apply it
+ * (follower-apply.ts), repeat.
  *
  * A broken stream is reopened after a bounded, growing backoff; a partition answering
  * NOT_LEADER_OR_FOLLOWER or an epoch error waits for the metadata to move on. The set
@@ -20,6 +17,7 @@ import { invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
 import { tpKey } from "../common/topic-partition.js";
 import { FollowerFetchSession } from "./fetch-session.js";
+import { applyFollowerData } from "./follower-apply.js";
 import type { Partition } from "./partition.js";
 import type { ReplicaManager } from "./replica-manager.js";
 
@@ -260,51 +258,8 @@ class LeaderFetcher {
   }
 
   private applyOne(p: Partition, data: wire.ReplicaFetchPartitionData__Output): void {
-    const error = errorFromInfo(data.error);
-    if (error) {
-      // Not the leader (any more), or epochs disagree: the metadata will move us on.
+    const outcome = applyFollowerData(p, data, this.options.logger);
+    if (outcome === "refused" || outcome === "storage-failed")
       this.parked.set(p.key, this.options.replicas.clock.nowMs() + PARK_MS);
-      this.options.logger.info(
-        { topic: p.tp.topic, partition: p.tp.partition, code: error.code },
-        "leader refused a replica fetch",
-      );
-      return;
-    }
-    const log = p.log;
-    if (log.storageFailure) {
-      // Our log cannot take writes: sit out instead of fetching (and failing) in a tight
-      // loop; the log-dir monitor brings it back, and the next re-plan or park expiry resumes.
-      this.parked.set(p.key, this.options.replicas.clock.nowMs() + PARK_MS);
-      return;
-    }
-    const diverging = data.divergingEpoch;
-    if (diverging && diverging.epoch >= -1 && (diverging.epoch >= 0 || diverging.endOffset >= 0)) {
-      const own = log.epochs.endOffsetFor(diverging.epoch, log.logEndOffset);
-      const target = Math.min(diverging.endOffset, diverging.epoch === own.epoch ? own.endOffset : diverging.endOffset);
-      this.options.logger.warn(
-        {
-          topic: p.tp.topic,
-          partition: p.tp.partition,
-          from: log.logEndOffset,
-          to: target,
-          leaderEpoch: diverging.epoch,
-        },
-        "log diverged from the leader; truncating",
-      );
-      if (target < 0) log.truncateFullyAndStartAt(Math.max(0, data.logStartOffset));
-      else log.truncateTo(target);
-      return;
-    }
-    const records = data.records;
-    // The log only reads a follower's batches (offsets are the leader's): no copy needed.
-    if (records.length > 0) log.appendAsFollower(records);
-    const hw = Math.min(data.highWatermark, log.logEndOffset);
-    if (hw > log.highWatermark) log.updateHighWatermark(hw);
-    // The leader's log start moved (DeleteRecords, or retention there): follow it, up to
-    // what this replica has committed, so a new leader does not serve deleted records.
-    if (data.logStartOffset > log.logStartOffset) log.advanceLogStartOffset(data.logStartOffset);
-    if (log.flushNeeded()) {
-      log.flush().catch((e: unknown) => this.options.logger.error({ err: e }, "follower flush failed"));
-    }
   }
 }

@@ -111,10 +111,10 @@ export const BrokerConfigSchema = Type.Object(
       "TTL of the controller's election lease: how soon a dead controller is replaced.",
     ),
     "unclean.recovery.timeout.ms": int(
-      0,
+      -1,
       MAX_INT,
-      300_000,
-      "Leader recovery: how long the controller waits for every ISR and ELR member of a partition with no trusted replica left to come back and report its log, before electing the most complete log among those that did.",
+      -1,
+      "Leader recovery of a partition with no trusted replica left: -1 (the default) waits until every ISR and ELR member is back to report its log, so no acknowledged write is given up; a value >= 0 elects the most complete log among those back after that long, an unclean choice that may lose acknowledged writes for availability.",
     ),
     "controller.reconcile.interval.ms": int(
       100,

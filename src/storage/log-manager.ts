@@ -365,6 +365,20 @@ export class LogManager {
     rmSync(join(this.options.dataDir, LOCK), { force: true });
   }
 
+  /**
+   * Lets go of the directory as a kill -9 leaves it: open files closed without a flush,
+   * no checkpoints, no clean-shutdown marker, so the next open recovers every log. The
+   * in-process simulation's crash; a broker never calls it.
+   */
+  abandon(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const d of this.duties) void d.stop();
+    void this.health.stop();
+    void this.cleaner.stop();
+    this.files.closeAll();
+  }
+
   private checkOpen(): void {
     if (this.closed) throw new TidelogError("STORAGE_ERROR", "the log manager is shut down");
   }

@@ -93,6 +93,7 @@ export const BROKER_SETTINGS: readonly string[] = [
   "transaction.state.log.replication.factor",
   "transaction.state.log.segment.bytes",
   "transaction.state.log.write.timeout.ms",
+  "unclean.recovery.timeout.ms",
 ];
 
 function variableOf(setting: string): string {

@@ -1,0 +1,69 @@
+/**
+ * What a follower does with one partition's answer from its leader: append the batches
+ * as follower (offsets as the leader assigned them), move its high watermark to
+ * min(leader's HW, its LEO) and its log start to the leader's, or, when the leader says
+ * the log diverged, truncate to where it says (never blindly to the high watermark).
+ *
+ * Apart from the fetcher's stream, so anything that carries answers (the gRPC fetcher,
+ * an in-process simulation) applies them by the same rule.
+ */
+import { errorFromInfo } from "@tidelog/client/protocol";
+import type { Logger } from "../common/logger.js";
+import type { Partition } from "./partition.js";
+
+/** One partition of a leader's answer, as the wire and fetchForFollower shape it. */
+export interface FollowerData {
+  readonly error: { readonly code: number; readonly message: string } | null;
+  readonly records: Buffer;
+  readonly highWatermark: number;
+  readonly logStartOffset: number;
+  readonly divergingEpoch: { readonly epoch: number; readonly endOffset: number } | null;
+}
+
+/**
+ * - "applied": records appended (maybe none), positions moved;
+ * - "truncated": the log diverged and was cut back; fetch again from its new end;
+ * - "refused": the leader answered an error (not the leader any more, epochs disagree):
+ *   sit out until the metadata moves on;
+ * - "storage-failed": our log cannot take writes: sit out instead of failing in a loop.
+ */
+export type FollowerApplyOutcome = "applied" | "truncated" | "refused" | "storage-failed";
+
+export function applyFollowerData(p: Partition, data: FollowerData, logger: Logger): FollowerApplyOutcome {
+  const error = errorFromInfo(data.error);
+  if (error) {
+    logger.info({ topic: p.tp.topic, partition: p.tp.partition, code: error.code }, "leader refused a replica fetch");
+    return "refused";
+  }
+  const log = p.log;
+  if (log.storageFailure) return "storage-failed";
+  const diverging = data.divergingEpoch;
+  if (diverging && diverging.epoch >= -1 && (diverging.epoch >= 0 || diverging.endOffset >= 0)) {
+    const own = log.epochs.endOffsetFor(diverging.epoch, log.logEndOffset);
+    const target = Math.min(diverging.endOffset, diverging.epoch === own.epoch ? own.endOffset : diverging.endOffset);
+    logger.warn(
+      {
+        topic: p.tp.topic,
+        partition: p.tp.partition,
+        from: log.logEndOffset,
+        to: target,
+        leaderEpoch: diverging.epoch,
+      },
+      "log diverged from the leader; truncating",
+    );
+    if (target < 0) log.truncateFullyAndStartAt(Math.max(0, data.logStartOffset));
+    else log.truncateTo(target);
+    return "truncated";
+  }
+  // The log only reads a follower's batches (offsets are the leader's): no copy needed.
+  if (data.records.length > 0) log.appendAsFollower(data.records);
+  const hw = Math.min(data.highWatermark, log.logEndOffset);
+  if (hw > log.highWatermark) log.updateHighWatermark(hw);
+  // The leader's log start moved (DeleteRecords, or retention there): follow it, up to
+  // what this replica has committed, so a new leader does not serve deleted records.
+  if (data.logStartOffset > log.logStartOffset) log.advanceLogStartOffset(data.logStartOffset);
+  if (log.flushNeeded()) {
+    log.flush().catch((e: unknown) => logger.error({ err: e }, "follower flush failed"));
+  }
+  return "applied";
+}

@@ -1,0 +1,588 @@
+/**
+ * A seeded, in-process simulation of one replicated partition on three brokers: the
+ * broker's own replication code (ReplicaManager, Partition, PartitionLog and its
+ * recovery, the follower's fetch and apply, the leader's ISR changes) and the
+ * controller's own election rules (decideLeadership, leader recovery), driven by one
+ * ManualClock, with the network, etcd and the controller's loop simulated around them.
+ *
+ * What is simulated, and how:
+ * - etcd: registrations with a session (a dead or paused broker's registration expires
+ *   SESSION_MS later; a restarted one registers only after that, under a new broker
+ *   epoch and a new incarnation; a paused one registers again under a new epoch and the
+ *   same incarnation), and the partition state written by compare-and-swap on its mod
+ *   revision, by the controller and by the leader's ISR changes (nextIsrState).
+ * - The controller: every tick it applies decideLeadership to the registered brokers, and
+ *   runs leader recovery by asking the candidates' ReplicaManagers for their log ends.
+ * - The network: a follower fetches from its leader each tick (fetchForFollower, then
+ *   applyFollowerData) unless either is down or the pair is cut; metadata reaches a
+ *   broker only while it can reach etcd.
+ * - Faults, up to three at a time: kill -9 (the log intact), kill -9 with a torn tail (the
+ *   active segment loses its last bytes, as a power cut leaves unflushed data), SIGSTOP
+ *   past the session, a cut between two brokers, a broker cut from etcd. A torn tail is
+ *   only injected once the last torn broker holds every record acknowledged before its
+ *   tear again: without fsync, two replicas losing their tails before either caught up
+ *   can lose an acknowledged write in any system, so such a schedule would prove
+ *   nothing. With one tear at a time, every acknowledged record (on at least
+ *   min.insync.replicas = 2 replicas when acknowledged) always has an untorn copy, and a
+ *   loss is the protocol's.
+ *
+ * A producer sends one acks=all record at a time to whoever the metadata says leads; an
+ * acknowledged write is one whose append resolved. At the end every fault is healed,
+ * every broker runs, and the partition settles; then every acknowledged record must be
+ * at its offset with its value, in the leader's log and in every follower's. Invariants
+ * (HW <= LEO, epochs monotonic, leader in its ISR, ISR and ELR apart) are asserted by the
+ * code itself at every step.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Random } from "../../clients/verify/src/random.js";
+import { nextIsrState } from "../../src/cluster/isr-writer.js";
+import { type MetadataEntry, MetadataImage } from "../../src/cluster/metadata-image.js";
+import type { BrokerRecord, PartitionState, TopicRecord } from "../../src/cluster/metadata-records.js";
+import {
+  decideLeadership,
+  type ElectionInputs,
+  electRecovered,
+  initialPartitionState,
+  mostCompleteLog,
+  stampBrokerEpochs,
+} from "../../src/cluster/partition-leader-election.js";
+import { ManualClock } from "../../src/common/clock.js";
+import { silentLogger } from "../../src/common/logger.js";
+import { applyFollowerData } from "../../src/replication/follower-apply.js";
+import { fetchForFollower } from "../../src/replication/follower-fetch.js";
+import { ReplicaManager } from "../../src/replication/replica-manager.js";
+import { DEFAULT_LOG_CONFIG, validateLogConfig } from "../../src/storage/log-config.js";
+import { LogManager } from "../../src/storage/log-manager.js";
+import { batchOf, readAll } from "../storage/fixtures.js";
+
+const TOPIC = "sim";
+const TP = { topic: TOPIC, partition: 0 };
+const REPLICAS = [1, 2, 3];
+const MIN_ISR = 2;
+/** Simulated time per tick. */
+const TICK_MS = 100;
+const SESSION_MS = 1_000;
+const LAG_MS = 500;
+const SEND_TIMEOUT_MS = 2_000;
+/** Ticks the cluster gets to settle after the faults end. */
+const SETTLE_TICKS = 300;
+
+const LOG_CONFIG = validateLogConfig({
+  ...DEFAULT_LOG_CONFIG,
+  segmentBytes: 16 * 1024,
+  indexIntervalBytes: 256,
+  maxMessageBytes: 2048,
+  minInsyncReplicas: MIN_ISR,
+});
+
+export type SimFaultKind = "kill" | "torn-tail" | "pause" | "cut-pair" | "cut-etcd";
+
+export interface SimOptions {
+  readonly seed: number;
+  /** Ticks of faults and traffic before the cluster is healed and checked. */
+  readonly ticks: number;
+  /**
+   * Leader recovery's choice: the most complete log (tidelog's rule), or, as a negative
+   * control, a live ISR member first, as elections worked before KIP-966.
+   */
+  readonly recovery?: "most-complete" | "isr-first";
+  /** unclean.recovery.timeout.ms: -1 (the default) waits for every candidate. */
+  readonly uncleanRecoveryTimeoutMs?: number;
+}
+
+export interface SimResult {
+  readonly seed: number;
+  readonly simulatedMs: number;
+  readonly sent: number;
+  readonly acknowledged: number;
+  readonly faults: Readonly<Record<SimFaultKind, number>>;
+  readonly leaderRecoveries: number;
+  /** Anomalies: each a sentence naming the offset and what was found there. */
+  readonly anomalies: readonly string[];
+  /** The events of the run, for a failing seed's report. */
+  readonly trace: readonly string[];
+}
+
+/** How a failing seed is replayed. */
+export function replayCommand(seed: number, ticks: number): string {
+  return `TIDELOG_SIM_SEED=${seed} TIDELOG_SIM_TICKS=${ticks} node --import tsx --conditions=tidelog-source --test test/sim/replication-sim.test.ts`;
+}
+
+interface Registration {
+  readonly epoch: number;
+  readonly incarnation: number;
+}
+
+interface Fault {
+  readonly kind: SimFaultKind;
+  readonly endsAt: number;
+  readonly end: () => void;
+}
+
+class SimBroker {
+  logs: LogManager | null = null;
+  replicas: ReplicaManager | null = null;
+  /** Down (killed, not restarted yet). */
+  down = true;
+  paused = false;
+  cutFromEtcd = false;
+  /** This process's first registration's epoch; -1 before it registered. */
+  incarnation = -1;
+  /** When this broker's registration expires unless kept alive (a dead or silent process's does). */
+  expiresAt = Number.POSITIVE_INFINITY;
+  /** The last keep-alive of this process's own registration. */
+  lastKeepAliveMs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    readonly id: number,
+    readonly dir: string,
+  ) {}
+
+  get reachable(): boolean {
+    return !this.down && !this.paused;
+  }
+
+  start(sim: SimCluster): void {
+    const logs = LogManager.open({
+      dataDir: this.dir,
+      defaultConfig: LOG_CONFIG,
+      clock: sim.clock,
+      logger: silentLogger,
+      openFilesMax: 64,
+    });
+    this.logs = logs;
+    this.replicas = new ReplicaManager({
+      brokerId: this.id,
+      // As BrokerRegistration.isFenced: not registered by this process, or no keep-alive for a session.
+      isFenced: () =>
+        this.incarnation < 0 ||
+        sim.registration(this.id)?.incarnation !== this.incarnation ||
+        sim.clock.nowMs() - this.lastKeepAliveMs > SESSION_MS,
+      clock: sim.clock,
+      writeIsr: async (_topic, _partition, current, isr, joining, minIsr) =>
+        sim.casState(current.modRevision, nextIsrState(current.value, isr, joining, minIsr), `broker ${this.id} ISR`),
+      replicaLagTimeMaxMs: LAG_MS,
+      logManager: logs,
+      logDefaults: LOG_CONFIG,
+      logger: silentLogger,
+    });
+    this.down = false;
+    this.paused = false;
+    this.incarnation = -1;
+  }
+
+  /** kill -9: the objects are dropped, the files left as they are (then torn, maybe). */
+  crash(): void {
+    this.replicas?.stop();
+    this.logs?.abandon();
+    this.replicas = null;
+    this.logs = null;
+    this.down = true;
+  }
+}
+
+export class SimCluster {
+  readonly clock = new ManualClock();
+  private readonly random: Random;
+  private readonly root = mkdtempSync(join(tmpdir(), "tidelog-sim-"));
+  private readonly brokers = REPLICAS.map((id) => new SimBroker(id, join(this.root, `broker-${id}`)));
+  private readonly registrations = new Map<number, Registration>();
+  private revision = 1;
+  private state: { value: PartitionState; modRevision: number } | null = null;
+  private readonly topicRecord: TopicRecord = {
+    name: TOPIC,
+    topicId: "sim-topic-id",
+    assignment: [REPLICAS],
+    configs: { "min.insync.replicas": String(MIN_ISR) },
+    internal: false,
+  };
+  private faults: Fault[] = [];
+  private recoveringSince: number | null = null;
+  private tick = 0;
+  private sending = false;
+  private sent = 0;
+  private readonly acked = new Map<number, string>();
+  private readonly faultCounts: Record<SimFaultKind, number> = {
+    kill: 0,
+    "torn-tail": 0,
+    pause: 0,
+    "cut-pair": 0,
+    "cut-etcd": 0,
+  };
+  private recoveries = 0;
+  private readonly anomalies: string[] = [];
+  private readonly trace: string[] = [];
+  private readonly cuts = new Set<string>();
+  /** The last torn broker, until its log again reaches every record acknowledged before the tear. */
+  private torn: { id: number; needs: number } | null = null;
+
+  constructor(private readonly options: SimOptions) {
+    this.random = Random.seeded(options.seed);
+  }
+
+  registration(id: number): Registration | undefined {
+    return this.registrations.get(id);
+  }
+
+  async run(): Promise<SimResult> {
+    try {
+      for (const b of this.brokers) b.start(this);
+      for (this.tick = 0; this.tick < this.options.ticks; this.tick++) {
+        this.maybeFault();
+        await this.step(true);
+      }
+      this.healAll();
+      for (let i = 0; i < SETTLE_TICKS && !this.settled(); i++) await this.step(false);
+      this.check();
+      return {
+        seed: this.options.seed,
+        simulatedMs: (this.options.ticks + SETTLE_TICKS) * TICK_MS,
+        sent: this.sent,
+        acknowledged: this.acked.size,
+        faults: { ...this.faultCounts },
+        leaderRecoveries: this.recoveries,
+        anomalies: this.anomalies,
+        trace: this.trace,
+      };
+    } finally {
+      for (const b of this.brokers) b.crash();
+      rmSync(this.root, { recursive: true, force: true });
+    }
+  }
+
+  // ------------------------------------------------------------------ one tick
+
+  private async step(traffic: boolean): Promise<void> {
+    const now = this.clock.nowMs();
+    const torn = this.torn && this.brokers[this.torn.id - 1]?.replicas?.get(TP)?.log;
+    if (this.torn && torn && torn.logEndOffset >= this.torn.needs) this.torn = null;
+    for (const f of this.faults.filter((x) => x.endsAt <= now)) f.end();
+    this.faults = this.faults.filter((x) => x.endsAt > now);
+    this.sessions();
+    this.controller();
+    await this.deliverMetadata();
+    await this.fetchAll();
+    for (const b of this.brokers) if (b.reachable && b.replicas) await b.replicas.checkIsr();
+    await this.deliverMetadata();
+    if (traffic && !this.sending) this.send();
+    this.clock.advance(TICK_MS);
+    await drain();
+  }
+
+  /** Registrations: expiry of the silent, registration of the live. */
+  private sessions(): void {
+    const now = this.clock.nowMs();
+    for (const b of this.brokers) {
+      const reg = this.registrations.get(b.id);
+      const silent = b.down || b.paused || b.cutFromEtcd;
+      // A restarted process cannot keep its predecessor's lease alive: that one lapses.
+      const ours = reg !== undefined && !b.down && reg.incarnation === b.incarnation;
+      if (reg && (silent || !ours) && now >= b.expiresAt) {
+        this.registrations.delete(b.id);
+        this.log(`broker ${b.id} registration expired`);
+      }
+      if (ours && !silent) {
+        b.expiresAt = now + SESSION_MS;
+        b.lastKeepAliveMs = now;
+      }
+      if (!this.registrations.has(b.id) && !silent) {
+        const epoch = this.bump();
+        if (b.incarnation < 0) b.incarnation = epoch;
+        this.registrations.set(b.id, { epoch, incarnation: b.incarnation });
+        b.expiresAt = now + SESSION_MS;
+        b.lastKeepAliveMs = now;
+        this.log(`broker ${b.id} registered, epoch ${epoch}, incarnation ${b.incarnation}`);
+      }
+    }
+  }
+
+  private bump(): number {
+    this.revision += 1;
+    return this.revision;
+  }
+
+  casState(expectedMod: number, next: PartitionState, who: string): boolean {
+    if (!this.state || this.state.modRevision !== expectedMod) return false;
+    this.log(`${who}: leader ${next.leader} epoch ${next.leaderEpoch} isr [${next.isr}] elr [${next.elr ?? []}]`);
+    this.state = { value: next, modRevision: this.bump() };
+    return true;
+  }
+
+  /** The controller's reconciliation of the one partition, with leader recovery. */
+  private controller(): void {
+    const alive = new Set(this.registrations.keys());
+    const epochs = new Map([...this.registrations].map(([id, r]) => [id, r.incarnation]));
+    if (!this.state) {
+      const initial = stampBrokerEpochs(initialPartitionState(this.topicRecord.topicId, REPLICAS, alive), epochs);
+      this.state = { value: initial, modRevision: this.bump() };
+      return;
+    }
+    const inputs: ElectionInputs = { replicas: REPLICAS, alive, brokerEpochs: epochs, minIsr: MIN_ISR };
+    const decision = decideLeadership(this.state.value, inputs);
+    if (decision.kind === "changed") {
+      this.recoveringSince = null;
+      this.casState(this.state.modRevision, decision.state, "controller");
+      return;
+    }
+    if (decision.kind === "unchanged") {
+      this.recoveringSince = null;
+      return;
+    }
+    const now = this.clock.nowMs();
+    this.recoveringSince ??= now;
+    const live = decision.candidates.filter((b) => alive.has(b));
+    const timeout = this.options.uncleanRecoveryTimeoutMs ?? -1;
+    const timedOut = timeout >= 0 && now - this.recoveringSince >= timeout;
+    const answered = live.flatMap((b) => {
+      const broker = this.brokers[b - 1];
+      const end = broker?.reachable ? broker.replicas?.logEnds([TP])[0] : undefined;
+      return end ? [{ brokerId: b, lastEpoch: end.lastEpoch, logEndOffset: end.logEndOffset }] : [];
+    });
+    const ready = live.length > 0 && (live.length === decision.candidates.length || timedOut);
+    const chosen =
+      this.options.recovery === "isr-first"
+        ? (answered.find((a) => this.state?.value.isr.includes(a.brokerId)) ?? null)
+        : mostCompleteLog(answered, REPLICAS);
+    const winner = ready && answered.length === live.length ? (chosen ?? mostCompleteLog(answered, REPLICAS)) : null;
+    if (winner) {
+      this.recoveries++;
+      this.log(`leader recovery: ${JSON.stringify(answered)} -> ${winner.brokerId}`);
+      this.casState(this.state.modRevision, electRecovered(this.state.value, winner.brokerId, inputs), "recovery");
+    } else if (decision.offline) this.casState(this.state.modRevision, decision.offline, "controller (offline)");
+  }
+
+  private image(): MetadataImage {
+    const entries: MetadataEntry[] = [
+      { key: `topics/${TOPIC}`, value: JSON.stringify(this.topicRecord), modRevision: 1, createRevision: 1 },
+    ];
+    for (const [id, reg] of this.registrations) {
+      const record: BrokerRecord = {
+        id,
+        host: "sim",
+        port: 9000 + id,
+        httpPort: 0,
+        rack: null,
+        startedAtMs: 0,
+        incarnation: reg.incarnation,
+      };
+      entries.push({
+        key: `brokers/${id}`,
+        value: JSON.stringify(record),
+        modRevision: reg.epoch,
+        createRevision: reg.epoch,
+      });
+    }
+    if (this.state)
+      entries.push({
+        key: `partitions/${TOPIC}/0`,
+        value: JSON.stringify(this.state.value),
+        modRevision: this.state.modRevision,
+        createRevision: 1,
+      });
+    return MetadataImage.fromEntries(entries, this.revision, silentLogger);
+  }
+
+  private async deliverMetadata(): Promise<void> {
+    const image = this.image();
+    for (const b of this.brokers)
+      if (b.reachable && !b.cutFromEtcd && b.replicas) await b.replicas.onMetadata(image, true);
+  }
+
+  /** Each follower's one fetch from its leader, unless something stands between them. */
+  private async fetchAll(): Promise<void> {
+    for (const f of this.brokers) {
+      const p = f.reachable ? f.replicas?.get(TP) : undefined;
+      if (p?.role !== "follower" || p.leader < 0) continue;
+      const leader = this.brokers[p.leader - 1];
+      if (!leader?.reachable || !leader.replicas || this.isCut(f.id, leader.id)) continue;
+      // The leader's service admits only a live registration's epoch (as replication-service.ts does).
+      const reg = this.registrations.get(f.id);
+      if (!reg || reg.incarnation !== f.incarnation) continue;
+      const log = p.log;
+      const [answer] = await fetchForFollower(
+        leader.replicas,
+        f.id,
+        reg.epoch,
+        [
+          {
+            ...TP,
+            fetchOffset: log.logEndOffset,
+            currentLeaderEpoch: p.leaderEpoch,
+            lastFetchedEpoch: log.epochs.latestEpoch,
+            maxBytes: 64 * 1024,
+            logStartOffset: log.logStartOffset,
+          },
+        ],
+        0,
+        64 * 1024,
+      );
+      if (answer) applyFollowerData(p, answer, silentLogger);
+    }
+  }
+
+  /** One acks=all record to the leader the producer believes in, at most one in flight. */
+  private send(): void {
+    const leaderId = this.state?.value.leader ?? -1;
+    const leader = this.brokers[leaderId - 1];
+    if (!leader?.reachable || !leader.replicas) return;
+    let p: ReturnType<ReplicaManager["leaderFor"]>;
+    try {
+      p = leader.replicas.leaderFor(TP);
+    } catch {
+      return; // not the leader (yet, or any more), or fenced: a client would retry
+    }
+    const value = `v${this.sent}`;
+    this.sent++;
+    this.sending = true;
+    p.appendRecordsAsLeader(batchOf([value]), -1, SEND_TIMEOUT_MS).then(
+      (r) => {
+        const before = this.acked.get(r.baseOffset);
+        if (before !== undefined && before !== value)
+          this.anomalies.push(`offset ${r.baseOffset} acknowledged twice: ${before}, then ${value}`);
+        this.acked.set(r.baseOffset, value);
+        this.log(
+          `${value} acknowledged at ${r.baseOffset} by broker ${leader.id} (epoch ${p.leaderEpoch}, isr [${p.isr}])`,
+        );
+        this.sending = false;
+      },
+      () => {
+        this.sending = false;
+      },
+    );
+  }
+
+  // ------------------------------------------------------------------ faults
+
+  private isCut(a: number, b: number): boolean {
+    return this.cuts.has(`${Math.min(a, b)}-${Math.max(a, b)}`);
+  }
+
+  private maybeFault(): void {
+    if (this.faults.length >= 3 || !this.random.chance(0.1)) return;
+    const kind = this.random.pick<SimFaultKind>(["kill", "torn-tail", "pause", "cut-pair", "cut-etcd"]);
+    const busy = new Set(this.faults.flatMap((f) => [f.kind]));
+    const free = this.brokers.filter((b) => b.reachable && !b.cutFromEtcd);
+    if (free.length === 0) return;
+    const target = this.random.pick(free);
+    const endsAt = this.clock.nowMs() + this.random.int(2, 30) * TICK_MS;
+    const add = (end: () => void) => {
+      this.faultCounts[kind]++;
+      this.log(`fault ${kind} on broker ${target.id} until ${endsAt}`);
+      this.faults.push({ kind, endsAt, end });
+    };
+    switch (kind) {
+      case "kill":
+        target.crash();
+        add(() => this.restart(target));
+        return;
+      case "torn-tail": {
+        // One torn tail at a time (see the header).
+        if (busy.has("torn-tail") || this.torn !== null) return;
+        target.crash();
+        this.torn = { id: target.id, needs: Math.max(-1, ...this.acked.keys()) + 1 };
+        const cut = tearTail(join(target.dir, `${TOPIC}-0`), this.random.int(1, 60));
+        add(() => this.restart(target));
+        this.log(`broker ${target.id} lost ${cut} bytes of its tail`);
+        return;
+      }
+      case "pause":
+        target.paused = true;
+        add(() => {
+          target.paused = false;
+        });
+        return;
+      case "cut-pair": {
+        const other = this.random.pick(this.brokers.filter((b) => b.id !== target.id));
+        const key = `${Math.min(target.id, other.id)}-${Math.max(target.id, other.id)}`;
+        this.cuts.add(key);
+        add(() => this.cuts.delete(key));
+        return;
+      }
+      case "cut-etcd":
+        target.cutFromEtcd = true;
+        add(() => {
+          target.cutFromEtcd = false;
+        });
+        return;
+    }
+  }
+
+  private restart(b: SimBroker): void {
+    b.start(this);
+    this.log(`broker ${b.id} restarted`);
+  }
+
+  private healAll(): void {
+    for (const f of this.faults) f.end();
+    this.faults = [];
+    for (const b of this.brokers) if (b.down) this.restart(b);
+  }
+
+  // ------------------------------------------------------------------ the end
+
+  private settled(): boolean {
+    const s = this.state?.value;
+    if (!s || s.leader < 0 || s.isr.length !== REPLICAS.length || this.sending) return false;
+    const leader = this.brokers[s.leader - 1]?.replicas?.get(TP);
+    if (leader?.role !== "leader") return false;
+    return this.brokers.every((b) => {
+      const log = b.replicas?.get(TP)?.log;
+      return (
+        log !== undefined && log.logEndOffset === leader.log.logEndOffset && log.highWatermark === log.logEndOffset
+      );
+    });
+  }
+
+  private check(): void {
+    if (!this.settled()) {
+      this.anomalies.push(
+        `the partition did not settle in ${SETTLE_TICKS} ticks: ${JSON.stringify(this.state?.value)}`,
+      );
+      return;
+    }
+    for (const b of this.brokers) {
+      const log = b.replicas?.get(TP)?.log;
+      if (!log) continue;
+      const stored = new Map(readAll(log).map((r) => [r.offset, r.value]));
+      for (const [offset, value] of this.acked) {
+        const found = stored.get(offset);
+        if (found !== value)
+          this.anomalies.push(
+            `broker ${b.id}: ${value} acknowledged at ${offset}, stored there: ${found ?? "nothing"}`,
+          );
+      }
+    }
+  }
+
+  private log(line: string): void {
+    this.trace.push(`${this.clock.nowMs() - START_MS} ms: ${line}`);
+  }
+}
+
+const START_MS = new ManualClock().nowMs();
+
+/** Cuts up to `bytes` off the active segment of a partition directory; returns how many. */
+function tearTail(dir: string, bytes: number): number {
+  let active: string | undefined;
+  try {
+    active = readdirSync(dir)
+      .filter((f) => /^\d{20}\.log$/.test(f))
+      .sort()
+      .at(-1);
+  } catch {
+    return 0;
+  }
+  if (!active) return 0;
+  const path = join(dir, active);
+  const size = statSync(path).size;
+  const cut = Math.min(size, bytes);
+  truncateSync(path, size - cut);
+  return cut;
+}
+
+/** Lets promise chains and fs callbacks started this tick run. */
+async function drain(): Promise<void> {
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+}
