@@ -11,7 +11,7 @@
  *   three brokers, RF 3, acks=all, 5,000 records/s publish-to-acknowledge p50/p99
  */
 import { Client } from "@tidelog/client";
-import { createScope, startCluster, waitFor } from "../test/cluster/harness.js";
+import { createScope, startCluster, waitFor } from "../scripts/harness/cluster.js";
 import { grpcCeilingMBps, grpcEchoLatency } from "./ceiling/grpc-ceiling.js";
 import { fixedRateLatency, LATENCY_WARMUP_SECONDS, type Percentiles } from "./lib/latency.js";
 import { type BenchRow, ceilingRow, row, targetRow } from "./lib/report.js";

@@ -10,7 +10,7 @@
  * ratio to that TTL, measured in the same run: 1.0x is the floor of this design.
  */
 import { Client } from "@tidelog/client";
-import { type ClusterHandle, createScope, startCluster, waitFor } from "../test/cluster/harness.js";
+import { type ClusterHandle, createScope, startCluster, waitFor } from "../scripts/harness/cluster.js";
 import { type BenchRow, row } from "./lib/report.js";
 
 const SESSION_MS = 3000;

@@ -12,7 +12,7 @@
  *   refill a new child-process member joins                         9 -> 10, not measured
  *
  * Nine members are SDK Consumers in this process, each with its own Client; the tenth runs
- * test/group/member-process.ts in a child process so that it can die without leaving.
+ * scripts/harness/member-process.ts in a child process so that it can die without leaving.
  * Each change starts at a (seeded) random point of a heartbeat interval after the group
  * settled, and the first members start staggered over one, so that changes do not land
  * at one fixed point of the members' heartbeat cycle.
@@ -52,8 +52,8 @@ import {
   type Producer,
   type TopicPartition,
 } from "@tidelog/client";
-import { type ClusterHandle, createScope, startCluster, waitFor } from "../test/cluster/harness.js";
-import { assertExclusiveOwnership, type MemberEvent } from "../test/group/group-members.js";
+import { type ClusterHandle, createScope, startCluster, waitFor } from "../scripts/harness/cluster.js";
+import { assertExclusiveOwnership, type MemberEvent } from "../scripts/harness/group-members.js";
 import { percentiles } from "./lib/latency.js";
 import { type BenchRow, row } from "./lib/report.js";
 
@@ -90,7 +90,7 @@ const FIRST_SETTLE_TIMEOUT_MS = 90_000;
 /** Seeds the random start of each change within a heartbeat cycle (the same offsets every run). */
 const RANDOM_SEED = 20261202;
 
-const MEMBER_ENTRY = fileURLToPath(new URL("../test/group/member-process.ts", import.meta.url));
+const MEMBER_ENTRY = fileURLToPath(new URL("../scripts/harness/member-process.ts", import.meta.url));
 const now = () => performance.timeOrigin + performance.now();
 
 type EventName = "join" | "leave" | "kill";
@@ -209,7 +209,7 @@ class InProcessMember implements GroupMember {
   }
 }
 
-/** test/group/member-process.ts in a child process, so that it can be killed without leaving. */
+/** scripts/harness/member-process.ts in a child process, so that it can be killed without leaving. */
 class ChildMember implements GroupMember {
   readonly owned = new Set<number>();
   recordsRead = 0;

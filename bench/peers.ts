@@ -25,7 +25,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createScope, type Scope, startEtcd } from "../test/cluster/harness.js";
+import { createScope, type Scope, startEtcd } from "../scripts/harness/cluster.js";
 import { grpcCeilingMBps, grpcEchoLatency } from "./ceiling/grpc-ceiling.js";
 import { LATENCY_WARMUP_SECONDS, type Percentiles } from "./lib/latency.js";
 import { measureProcesses, type ProcessCost } from "./lib/proc-stats.js";

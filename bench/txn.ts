@@ -18,7 +18,7 @@
  *     read_uncommitted (goal: >= 0.9x).
  */
 import { Client } from "@tidelog/client";
-import { createScope, startCluster, waitFor } from "../test/cluster/harness.js";
+import { createScope, startCluster, waitFor } from "../scripts/harness/cluster.js";
 import { consume, PARTITIONS, produce } from "./e2e.js";
 import { percentiles } from "./lib/latency.js";
 import { type BenchRow, ceilingRow, row, targetRow } from "./lib/report.js";

@@ -1,6 +1,6 @@
 // Starting, watching and stopping the processes of a local tidelog cluster: an etcd server
 // and broker processes on loopback ports. Shared by `npm start` (scripts/start.mjs) and the
-// integration-test harness (test/cluster/harness.ts), which adds test-scoped clean-up on top.
+// integration-test and benchmark harness (scripts/harness/cluster.ts), which adds test-scoped clean-up on top.
 // Types: cluster-launcher.d.mts. Plain JavaScript with no dependencies beyond Node, because
 // `npm start` runs it before dependencies are installed.
 //

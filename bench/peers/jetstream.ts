@@ -27,7 +27,7 @@ import {
   startProcess,
   tempDir,
   waitFor,
-} from "../../test/cluster/harness.js";
+} from "../../scripts/harness/cluster.js";
 import { InFlightWindow } from "../lib/in-flight-window.js";
 import { fixedRateLatency } from "../lib/latency.js";
 import { type BenchSystem, GROUP_CONFIRM_RECORDS, type GroupRead, type Workload } from "./bench-system.js";

@@ -5,7 +5,7 @@
  * One BenchSystem per acks setting, so each cluster serves two rows of the table.
  */
 import { Client } from "@tidelog/client";
-import { type CleanupScope, type EtcdHandle, startCluster, waitFor } from "../../test/cluster/harness.js";
+import { type CleanupScope, type EtcdHandle, startCluster, waitFor } from "../../scripts/harness/cluster.js";
 import { consume, latency, PARTITIONS, produce } from "../e2e.js";
 import { type BenchSystem, GROUP_CONFIRM_RECORDS, type GroupRead } from "./bench-system.js";
 

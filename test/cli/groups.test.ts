@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
 import { Client } from "@tidelog/client";
 import { run as runCli } from "../../clients/cli/src/main.js";
-import { type ClusterHandle, startCluster, waitFor } from "../cluster/harness.js";
+import { type ClusterHandle, startCluster, waitFor } from "../../scripts/harness/cluster.js";
 
 const PARTITIONS = 3;
 const PER_PARTITION = 10;

@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Client } from "../../clients/sdk/src/index.js";
 import { projectRoot } from "../../scripts/bootstrap.mjs";
-import { createScope, startCluster } from "../cluster/harness.js";
+import { createScope, startCluster } from "../../scripts/harness/cluster.js";
 
 const { values } = parseArgs({
   options: {

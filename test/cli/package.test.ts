@@ -16,7 +16,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { projectRoot } from "../../scripts/bootstrap.mjs";
-import { startCluster, tempDir, waitFor } from "../cluster/harness.js";
+import { startCluster, tempDir, waitFor } from "../../scripts/harness/cluster.js";
 
 /** Everything a process printed so far, and how it ended. */
 interface Watched {

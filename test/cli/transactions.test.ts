@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { Client, isTidelogError } from "@tidelog/client";
 import { run as runCli } from "../../clients/cli/src/main.js";
-import { type ClusterHandle, startCluster, waitFor } from "../cluster/harness.js";
+import { type ClusterHandle, startCluster, waitFor } from "../../scripts/harness/cluster.js";
 
 interface CliResult {
   readonly code: number;

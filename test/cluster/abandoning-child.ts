@@ -7,7 +7,7 @@
  *   throw    throws an uncaught exception
  *   signal   waits for the test to send it SIGTERM
  */
-import { createScope, startEtcd } from "./harness.js";
+import { createScope, startEtcd } from "../../scripts/harness/cluster.js";
 
 const mode = process.argv[2];
 if (mode !== "exit" && mode !== "throw" && mode !== "signal") {

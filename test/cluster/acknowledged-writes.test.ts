@@ -15,8 +15,8 @@ import { type TestContext, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { type Admin, Client } from "@tidelog/client";
 import { CHANNEL_OPTIONS, loadTidelogProto, type wire } from "@tidelog/client/protocol";
+import { type ClusterHandle, startCluster, waitFor } from "../../scripts/harness/cluster.js";
 import { faultBrokerConfig, LAG_MS, SESSION_MS } from "./fault-config.js";
-import { type ClusterHandle, startCluster, waitFor } from "./harness.js";
 import { batch, RawBroker } from "./raw-client.js";
 
 const NOT_ENOUGH_REPLICAS = 19;

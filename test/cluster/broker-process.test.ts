@@ -6,7 +6,14 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { createScope, type EtcdHandle, isAlive, startBroker, startCluster, startEtcd } from "./harness.js";
+import {
+  createScope,
+  type EtcdHandle,
+  isAlive,
+  startBroker,
+  startCluster,
+  startEtcd,
+} from "../../scripts/harness/cluster.js";
 
 /** Short etcd sessions, so a broker restarted after SIGKILL is not held up by its old lease. */
 const FAST = { "broker.session.timeout.ms": "3000", "controller.session.timeout.ms": "3000" };

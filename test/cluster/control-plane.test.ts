@@ -10,7 +10,7 @@ import * as grpc from "@grpc/grpc-js";
 import { Client, isTidelogError, type TopicDescription } from "@tidelog/client";
 import { CHANNEL_OPTIONS, loadTidelogProto, type wire } from "@tidelog/client/protocol";
 import { run as runCli } from "../../clients/cli/src/main.js";
-import { type ClusterHandle, startCluster, waitFor } from "./harness.js";
+import { type ClusterHandle, startCluster, waitFor } from "../../scripts/harness/cluster.js";
 
 const SESSION_MS = 3000;
 const FAILOVER_BOUND_MS = SESSION_MS + 5000;

@@ -9,13 +9,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isTidelogError } from "@tidelog/client/record";
+import { startEtcd, waitFor } from "../../scripts/harness/cluster.js";
 import { Controller } from "../../src/cluster/controller.js";
 import { keys } from "../../src/cluster/metadata-records.js";
 import { MetadataStore, MetadataWatch } from "../../src/cluster/metadata-store.js";
 import { systemClock } from "../../src/common/clock.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { DEFAULT_LOG_CONFIG } from "../../src/storage/log-config.js";
-import { startEtcd, waitFor } from "./harness.js";
 
 const CLUSTER = "fencing";
 

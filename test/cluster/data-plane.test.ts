@@ -5,8 +5,8 @@
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
 import { Client } from "@tidelog/client";
+import { startCluster, waitFor } from "../../scripts/harness/cluster.js";
 import { faultBrokerConfig, LAG_MS, SESSION_MS } from "./fault-config.js";
-import { startCluster, waitFor } from "./harness.js";
 import { batch, RawBroker } from "./raw-client.js";
 
 async function cluster(t: TestContext, extra: Record<string, string> = {}) {

@@ -9,8 +9,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Client, isTidelogError } from "@tidelog/client";
+import { startCluster, waitFor } from "../../scripts/harness/cluster.js";
 import { runCli as cli } from "../cli/run-cli.js";
-import { startCluster, waitFor } from "./harness.js";
 
 test("delete-records moves the log start on leader and followers, survives a restart, refuses bad input", async (t) => {
   const c = await startCluster(t, { brokers: 3, brokerConfig: { "min.insync.replicas": "2" } });

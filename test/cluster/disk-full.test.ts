@@ -22,8 +22,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Client } from "@tidelog/client";
+import { type BrokerHandle, startBroker, startEtcd, waitFor } from "../../scripts/harness/cluster.js";
 import { faultBrokerConfig } from "./fault-config.js";
-import { type BrokerHandle, startBroker, startEtcd, waitFor } from "./harness.js";
 import { batch, RawBroker } from "./raw-client.js";
 
 const TOPIC = "disk";

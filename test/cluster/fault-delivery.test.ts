@@ -11,8 +11,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Client } from "@tidelog/client";
+import { type ClusterHandle, startCluster, waitFor } from "../../scripts/harness/cluster.js";
 import { DeliveryChecker } from "./delivery-checker.js";
-import { type ClusterHandle, startCluster, waitFor } from "./harness.js";
 import { batch, RawBroker } from "./raw-client.js";
 
 const SESSION_MS = 3000;

@@ -39,9 +39,9 @@ import { setTimeout as delay } from "node:timers/promises";
 import { type Admin, Client, isTidelogError, type TopicDescription } from "@tidelog/client";
 import { projectRoot } from "../../scripts/bootstrap.mjs";
 import { brokerCommand } from "../../scripts/cluster-launcher.mjs";
+import { type ClusterHandle, startCluster, WaitForTimeoutError, waitFor } from "../../scripts/harness/cluster.js";
 import { DeliveryChecker } from "./delivery-checker.js";
 import { faultBrokerConfig, LAG_MS, SESSION_MS } from "./fault-config.js";
-import { type ClusterHandle, startCluster, WaitForTimeoutError, waitFor } from "./harness.js";
 import { createTestNetwork, NetworkUnavailableError, type TestNetwork } from "./network.js";
 
 const TOPIC = "soak";

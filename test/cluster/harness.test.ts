@@ -25,7 +25,7 @@ import {
   startProcess,
   WaitForTimeoutError,
   waitFor,
-} from "./harness.js";
+} from "../../scripts/harness/cluster.js";
 
 const FAKE_BROKER = [process.execPath, "--import", "tsx", join(projectRoot(), "test", "cluster", "fake-broker.ts")];
 

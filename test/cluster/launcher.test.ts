@@ -21,7 +21,7 @@ import {
   startProcess,
   tempDir,
   waitFor,
-} from "./harness.js";
+} from "../../scripts/harness/cluster.js";
 
 const ROOT = projectRoot();
 const FAKE_BROKER = `${process.execPath} --import tsx ${join(ROOT, "test", "cluster", "fake-broker.ts")}`;

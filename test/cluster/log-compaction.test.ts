@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Client } from "@tidelog/client";
 import { decodeRecordBatches } from "@tidelog/client/record";
-import { startCluster, waitFor } from "./harness.js";
+import { startCluster, waitFor } from "../../scripts/harness/cluster.js";
 import { RawBroker } from "./raw-client.js";
 
 const TOPIC = "compacted";

@@ -8,7 +8,7 @@ import { execFile } from "node:child_process";
 import { test } from "node:test";
 import { promisify } from "node:util";
 import { childEnv } from "../../scripts/cluster-launcher.mjs";
-import { createScope, probeTcp, startProcess, waitFor } from "./harness.js";
+import { createScope, probeTcp, startProcess, waitFor } from "../../scripts/harness/cluster.js";
 import { createTestNetwork, NetworkUnavailableError, type TestNetwork } from "./network.js";
 
 const execFileAsync = promisify(execFile);
@@ -106,7 +106,7 @@ test("members reach each other and the root namespace; a cut drops only its own 
 
 /** A test process that builds a network with one member, prints its namespace, and waits to be killed. */
 const CHILD = `
-import { createScope } from ${JSON.stringify(new URL("./harness.ts", import.meta.url).pathname)};
+import { createScope } from ${JSON.stringify(new URL("../../scripts/harness/cluster.ts", import.meta.url).pathname)};
 import { createTestNetwork } from ${JSON.stringify(new URL("./network.ts", import.meta.url).pathname)};
 const net = await createTestNetwork(createScope(), [1]);
 console.log(JSON.stringify({ namespace: net.namespace(1), subnet: net.subnet }));

@@ -17,7 +17,7 @@ import {
   type NetworkCut,
   NetworkUnavailableError,
 } from "../../clients/verify/src/cluster/network.js";
-import { type CleanupScope, deferAfterProcesses, onProcessExit } from "./harness.js";
+import { type CleanupScope, deferAfterProcesses, onProcessExit } from "../../scripts/harness/cluster.js";
 
 export { type CutMethod, type NetworkCut, NetworkUnavailableError };
 export type TestNetwork = ClusterNetwork;

@@ -14,8 +14,8 @@ import { readdirSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Client } from "@tidelog/client";
+import { type BrokerHandle, startCluster, waitFor } from "../../scripts/harness/cluster.js";
 import { faultBrokerConfig } from "./fault-config.js";
-import { type BrokerHandle, startCluster, waitFor } from "./harness.js";
 
 const TOPIC = "torn";
 

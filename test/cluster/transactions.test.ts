@@ -14,9 +14,9 @@ import assert from "node:assert/strict";
 import { type TestContext, test } from "node:test";
 import { Client, isTidelogError, type Client as SdkClient } from "@tidelog/client";
 import { encodeControlBatch } from "@tidelog/client/record";
+import { type ClusterHandle, startCluster, waitFor } from "../../scripts/harness/cluster.js";
 import { transactionPartitionFor } from "../../src/txn/transaction-coordinator.js";
 import { faultBrokerConfig, SESSION_MS } from "./fault-config.js";
-import { type ClusterHandle, startCluster, waitFor } from "./harness.js";
 import { batch, RawBroker } from "./raw-client.js";
 
 const TXN_PARTITIONS = 4;

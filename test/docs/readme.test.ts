@@ -8,8 +8,8 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { projectRoot } from "../../scripts/bootstrap.mjs";
+import { startCluster, tempDir } from "../../scripts/harness/cluster.js";
 import { runCli } from "../cli/run-cli.js";
-import { startCluster, tempDir } from "../cluster/harness.js";
 
 const ROOT = projectRoot();
 const SNIPPET_TIMEOUT_MS = 90_000;
@@ -42,7 +42,7 @@ const RUN_ELSEWHERE: Readonly<Record<string, string>> = {
   "README.md#Exactly-once demos and `tidelog verify`/sh/1": "each workload and fault kind: test/verify",
   "README.md#Layout/plain/0": "a directory listing",
   "docs/operations.md#Running a broker/sh/0":
-    "brokers are started exactly so by test/cluster/harness.ts; --help by test/cluster/broker-process.test.ts",
+    "brokers are started exactly so by scripts/harness/cluster.ts; --help by test/cluster/broker-process.test.ts",
   "docs/operations.md#HTTP: probes, metrics and the admin REST API/json/0":
     "an error body, not a command: test/ops checks the error shape",
   "docs/operations.md#Deploy on Kubernetes/sh/0":

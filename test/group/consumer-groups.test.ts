@@ -4,8 +4,8 @@
 import assert from "node:assert/strict";
 import { describe, type TestContext, test } from "node:test";
 import { Client } from "@tidelog/client";
-import { startCluster, waitFor } from "../cluster/harness.js";
-import { assertExclusiveOwnership, type MemberEvent, startMember } from "./group-members.js";
+import { startCluster, waitFor } from "../../scripts/harness/cluster.js";
+import { assertExclusiveOwnership, type MemberEvent, startMember } from "../../scripts/harness/group-members.js";
 
 const SESSION_MS = 3000;
 const MEMBER_SESSION_MS = 4000;

@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { describe, test } from "node:test";
 import { projectRoot } from "../../scripts/bootstrap.mjs";
 import { BROKER_ENV, BROKER_NODE_FLAGS, brokerCommand } from "../../scripts/cluster-launcher.mjs";
-import { startEtcd, startProcess, tempDir, waitFor } from "../cluster/harness.js";
+import { startEtcd, startProcess, tempDir, waitFor } from "../../scripts/harness/cluster.js";
 import type { HttpAnswer } from "./helpers.js";
 import { find, type K8sObject, kubectl, kustomizations, modelFor, render } from "./kubernetes.js";
 

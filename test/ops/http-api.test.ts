@@ -5,7 +5,7 @@
 // test lists the topics before and after the whole barrage and compares.
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import { type ClusterHandle, createScope, startCluster, waitFor } from "../cluster/harness.js";
+import { type ClusterHandle, createScope, startCluster, waitFor } from "../../scripts/harness/cluster.js";
 import { assertError, http } from "./helpers.js";
 
 const FAST = {

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Client, isTidelogError } from "@tidelog/client";
-import { startCluster, waitFor } from "../cluster/harness.js";
+import { startCluster, waitFor } from "../../scripts/harness/cluster.js";
 import { assertError, http } from "./helpers.js";
 
 test("transactions over REST from a broker that is not the coordinator: list, describe, abort, bad input", {

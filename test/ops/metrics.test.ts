@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { test } from "node:test";
 import { Client } from "@tidelog/client";
-import { startCluster, waitFor } from "../cluster/harness.js";
+import { startCluster, waitFor } from "../../scripts/harness/cluster.js";
 import { findTool, http, sample } from "./helpers.js";
 
 const promtool = findTool("promtool");

@@ -12,7 +12,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join } from "node:path";
 import { test } from "node:test";
 import { projectRoot } from "../../scripts/bootstrap.mjs";
-import { startCluster, tempDir } from "../cluster/harness.js";
+import { startCluster, tempDir } from "../../scripts/harness/cluster.js";
 
 test("the packed SDK, installed outside the repository, runs the README's quick start", async (t) => {
   const root = projectRoot();

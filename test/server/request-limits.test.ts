@@ -17,7 +17,7 @@ import * as grpc from "@grpc/grpc-js";
 import { Client } from "@tidelog/client";
 import { CHANNEL_OPTIONS, loadTidelogProto, type wire } from "@tidelog/client/protocol";
 import { ERRORS } from "@tidelog/client/record";
-import { type BrokerHandle, startCluster, waitFor } from "../cluster/harness.js";
+import { type BrokerHandle, startCluster, waitFor } from "../../scripts/harness/cluster.js";
 import { batch } from "../cluster/raw-client.js";
 
 const LIMIT_CODE = ERRORS.REQUEST_LIMIT_EXCEEDED.code;

@@ -26,16 +26,18 @@
  *   min.insync.replicas = 2 replicas when acknowledged) always has an untorn copy, and a
  *   loss is the protocol's.
  *
- * A producer sends one acks=all record at a time to whoever the metadata says leads; an
- * acknowledged write is one whose append resolved. At the end every fault is healed,
- * every broker runs, and the partition settles; then every acknowledged record must be
- * at its offset with its value, in the leader's log and in every follower's. Invariants
- * (HW <= LEO, epochs monotonic, leader in its ISR, ISR and ELR apart) are asserted by the
- * code itself at every step.
+ * An idempotent producer sends one acks=all record at a time to whoever the metadata says
+ * leads, again (same sequence) until it is acknowledged; an acknowledged write is one
+ * whose append resolved. At the end every fault is healed, every broker runs, and the
+ * partition settles; then every acknowledged record must be at its offset with its
+ * value, in the leader's log and in every follower's, and no value may be stored twice.
+ * Invariants (HW <= LEO, epochs monotonic, leader in its ISR, ISR and ELR apart) are
+ * asserted by the code itself at every step.
  */
 import { mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { encodeRecordBatch, isTidelogError } from "@tidelog/client/record";
 import { Random } from "../../clients/verify/src/random.js";
 import { nextIsrState } from "../../src/cluster/isr-writer.js";
 import { type MetadataEntry, MetadataImage } from "../../src/cluster/metadata-image.js";
@@ -55,7 +57,7 @@ import { fetchForFollower } from "../../src/replication/follower-fetch.js";
 import { ReplicaManager } from "../../src/replication/replica-manager.js";
 import { DEFAULT_LOG_CONFIG, validateLogConfig } from "../../src/storage/log-config.js";
 import { LogManager } from "../../src/storage/log-manager.js";
-import { batchOf, readAll } from "../storage/fixtures.js";
+import { readAll } from "../storage/fixtures.js";
 
 const TOPIC = "sim";
 const TP = { topic: TOPIC, partition: 0 };
@@ -66,6 +68,7 @@ const TICK_MS = 100;
 const SESSION_MS = 1_000;
 const LAG_MS = 500;
 const SEND_TIMEOUT_MS = 2_000;
+const PRODUCER_ID = 1000;
 /** Ticks the cluster gets to settle after the faults end. */
 const SETTLE_TICKS = 300;
 
@@ -90,6 +93,11 @@ export interface SimOptions {
   readonly recovery?: "most-complete" | "isr-first";
   /** unclean.recovery.timeout.ms: -1 (the default) waits for every candidate. */
   readonly uncleanRecoveryTimeoutMs?: number;
+  /**
+   * false: a plain producer that sends a new record (no producer id) after each failure,
+   * as the simulation's first version did; seeds found with it replay with it.
+   */
+  readonly idempotent?: boolean;
 }
 
 export interface SimResult {
@@ -99,6 +107,8 @@ export interface SimResult {
   readonly acknowledged: number;
   readonly faults: Readonly<Record<SimFaultKind, number>>;
   readonly leaderRecoveries: number;
+  /** Sends refused or timed out (then sent again), by error code. */
+  readonly refusals: Readonly<Record<string, number>>;
   /** Anomalies: each a sentence naming the offset and what was found there. */
   readonly anomalies: readonly string[];
   /** The events of the run, for a failing seed's report. */
@@ -202,6 +212,10 @@ export class SimCluster {
   private recoveringSince: number | null = null;
   private tick = 0;
   private sending = false;
+  /** The idempotent producer's next sequence: the record it sends until acknowledged. */
+  private sequence = 0;
+  /** Sends refused or timed out, by error code. */
+  private readonly refusals: Record<string, number> = {};
   private sent = 0;
   private readonly acked = new Map<number, string>();
   private readonly faultCounts: Record<SimFaultKind, number> = {
@@ -243,6 +257,7 @@ export class SimCluster {
         acknowledged: this.acked.size,
         faults: { ...this.faultCounts },
         leaderRecoveries: this.recoveries,
+        refusals: { ...this.refusals },
         anomalies: this.anomalies,
         trace: this.trace,
       };
@@ -422,7 +437,12 @@ export class SimCluster {
     }
   }
 
-  /** One acks=all record to the leader the producer believes in, at most one in flight. */
+  /**
+   * One acks=all record of an idempotent producer to the leader it believes in, at most
+   * one in flight: a record not acknowledged is sent again, same sequence, until it is
+   * (as the SDK retries), so a retry that the log failed to deduplicate shows as a
+   * duplicate value.
+   */
   private send(): void {
     const leaderId = this.state?.value.leader ?? -1;
     const leader = this.brokers[leaderId - 1];
@@ -433,11 +453,20 @@ export class SimCluster {
     } catch {
       return; // not the leader (yet, or any more), or fenced: a client would retry
     }
-    const value = `v${this.sent}`;
+    const idempotent = this.options.idempotent ?? true;
+    const sequence = idempotent ? this.sequence : this.sent;
+    const value = `v${sequence}`;
     this.sent++;
     this.sending = true;
-    p.appendRecordsAsLeader(batchOf([value]), -1, SEND_TIMEOUT_MS).then(
+    const record = { key: "k", value, timestamp: this.clock.nowMs() };
+    const batch = encodeRecordBatch(
+      idempotent
+        ? { records: [record], producerId: PRODUCER_ID, producerEpoch: 0, baseSequence: sequence }
+        : { records: [record] },
+    );
+    p.appendRecordsAsLeader(batch, -1, SEND_TIMEOUT_MS).then(
       (r) => {
+        this.sequence = sequence + 1;
         const before = this.acked.get(r.baseOffset);
         if (before !== undefined && before !== value)
           this.anomalies.push(`offset ${r.baseOffset} acknowledged twice: ${before}, then ${value}`);
@@ -447,7 +476,9 @@ export class SimCluster {
         );
         this.sending = false;
       },
-      () => {
+      (e: unknown) => {
+        const code = isTidelogError(e) ? e.code : "UNKNOWN";
+        this.refusals[code] = (this.refusals[code] ?? 0) + 1;
         this.sending = false;
       },
     );
@@ -545,7 +576,15 @@ export class SimCluster {
     for (const b of this.brokers) {
       const log = b.replicas?.get(TP)?.log;
       if (!log) continue;
-      const stored = new Map(readAll(log).map((r) => [r.offset, r.value]));
+      const records = readAll(log);
+      const stored = new Map(records.map((r) => [r.offset, r.value]));
+      const seen = new Map<string, number>();
+      for (const r of records) {
+        const first = seen.get(r.value);
+        if (first !== undefined)
+          this.anomalies.push(`broker ${b.id}: ${r.value} stored twice, at ${first} and ${r.offset}`);
+        seen.set(r.value, r.offset);
+      }
       for (const [offset, value] of this.acked) {
         const found = stored.get(offset);
         if (found !== value)

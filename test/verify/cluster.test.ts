@@ -16,7 +16,7 @@ import { dirname } from "node:path";
 import { test } from "node:test";
 import { Client } from "@tidelog/client";
 import { findCheckoutRoot, launchLocalCluster } from "../../clients/verify/src/index.js";
-import { createScope, isAlive, processState, startProcess, waitFor } from "../cluster/harness.js";
+import { createScope, isAlive, processState, startProcess, waitFor } from "../../scripts/harness/cluster.js";
 import { brokerWallClockMs, FAST_FAULTS, launchForTest, registered, skipUnless } from "./cluster-fixture.js";
 
 const EVERYTHING = {

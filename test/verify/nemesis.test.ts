@@ -22,7 +22,7 @@ import {
   type LocalClusterControl,
   startNemesis,
 } from "../../clients/verify/src/index.js";
-import { createScope, isAlive, processState, waitFor } from "../cluster/harness.js";
+import { createScope, isAlive, processState, waitFor } from "../../scripts/harness/cluster.js";
 import {
   brokerWallClockMs,
   FAST_FAULTS,

@@ -1,5 +1,5 @@
 // Short real runs of each `tidelog verify` workload against one 3-broker test cluster
-// (real etcd and broker processes, from test/cluster/harness.ts), through runVerify, the
+// (real etcd and broker processes, from scripts/harness/cluster.ts), through runVerify, the
 // engine the CLI uses. Each proves that operations happened, that the run wrote its
 // history, summary and timeline, and that the checker found the run valid:
 //   - queue, with a broker killed and restarted mid-run by a tiny nemesis of this test
@@ -28,7 +28,7 @@ import {
   type VerifyResult,
   type WorkloadName,
 } from "@tidelog/verify";
-import { type ClusterHandle, createScope, startCluster } from "../cluster/harness.js";
+import { type ClusterHandle, createScope, startCluster } from "../../scripts/harness/cluster.js";
 
 const SECONDS = 6;
 

@@ -1,4 +1,4 @@
-// Test helpers for consumer groups: member processes (test/group/member-process.ts) and a
+// Test helpers for consumer groups: member processes (scripts/harness/member-process.ts) and a
 // check that no partition was ever owned by two live members, from the members' own
 // assignment callbacks put in one time order.
 import assert from "node:assert/strict";

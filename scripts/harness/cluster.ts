@@ -28,7 +28,7 @@ import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { inspect } from "node:util";
 import { Etcd3 } from "etcd3";
-import { etcdInstallHint, findEtcd, projectRoot } from "../../scripts/bootstrap.mjs";
+import { etcdInstallHint, findEtcd, projectRoot } from "../bootstrap.mjs";
 import {
   type BrokerEntry,
   brokerArgs,
@@ -48,9 +48,9 @@ import {
   spawnProcess,
   stopProcess,
   withTimeout,
-} from "../../scripts/cluster-launcher.mjs";
+} from "../cluster-launcher.mjs";
 
-export { etcdHealthy, isAlive, pickFreePorts, probeTcp, processState } from "../../scripts/cluster-launcher.mjs";
+export { etcdHealthy, isAlive, pickFreePorts, probeTcp, processState } from "../cluster-launcher.mjs";
 export type { BrokerEntry, ExitInfo, LogRecord, StopResult };
 
 /** Default deadline of `waitFor` and `waitForLog`. */
