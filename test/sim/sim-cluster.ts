@@ -30,7 +30,8 @@
  * leads, again (same sequence) until it is acknowledged; an acknowledged write is one
  * whose append resolved. At the end every fault is healed, every broker runs, and the
  * partition settles; then every acknowledged record must be at its offset with its
- * value, in the leader's log and in every follower's, and no value may be stored twice.
+ * value, read by a consumer from the leader (the broker's own Fetch path) and from every
+ * follower's log, and no value may be stored twice.
  * Invariants (HW <= LEO, epochs monotonic, leader in its ISR, ISR and ELR apart) are
  * asserted by the code itself at every step.
  */
@@ -52,12 +53,13 @@ import {
 } from "../../src/cluster/partition-leader-election.js";
 import { ManualClock } from "../../src/common/clock.js";
 import { silentLogger } from "../../src/common/logger.js";
+import { fetchForConsumer } from "../../src/replication/consumer-fetch.js";
 import { applyFollowerData } from "../../src/replication/follower-apply.js";
 import { fetchForFollower } from "../../src/replication/follower-fetch.js";
 import { ReplicaManager } from "../../src/replication/replica-manager.js";
 import { DEFAULT_LOG_CONFIG, validateLogConfig } from "../../src/storage/log-config.js";
 import { LogManager } from "../../src/storage/log-manager.js";
-import { readAll } from "../storage/fixtures.js";
+import { readAll, valuesIn } from "../storage/fixtures.js";
 
 const TOPIC = "sim";
 const TP = { topic: TOPIC, partition: 0 };
@@ -249,7 +251,7 @@ export class SimCluster {
       }
       this.healAll();
       for (let i = 0; i < SETTLE_TICKS && !this.settled(); i++) await this.step(false);
-      this.check();
+      await this.check();
       return {
         seed: this.options.seed,
         simulatedMs: (this.options.ticks + SETTLE_TICKS) * TICK_MS,
@@ -566,17 +568,19 @@ export class SimCluster {
     });
   }
 
-  private check(): void {
+  private async check(): Promise<void> {
     if (!this.settled()) {
       this.anomalies.push(
         `the partition did not settle in ${SETTLE_TICKS} ticks: ${JSON.stringify(this.state?.value)}`,
       );
       return;
     }
+    const leaderId = this.state?.value.leader ?? -1;
     for (const b of this.brokers) {
       const log = b.replicas?.get(TP)?.log;
-      if (!log) continue;
-      const records = readAll(log);
+      if (!log || !b.replicas) continue;
+      // The leader is read as a consumer reads it (the broker's Fetch path); followers from their logs.
+      const records = b.id === leaderId ? await consumeAll(b.replicas) : readAll(log);
       const stored = new Map(records.map((r) => [r.offset, r.value]));
       const seen = new Map<string, number>();
       for (const r of records) {
@@ -619,6 +623,29 @@ function tearTail(dir: string, bytes: number): number {
   const cut = Math.min(size, bytes);
   truncateSync(path, size - cut);
   return cut;
+}
+
+/** Every record a consumer reads from the leader, read_uncommitted, from offset 0 to the high watermark. */
+async function consumeAll(replicas: ReplicaManager): Promise<{ offset: number; value: string }[]> {
+  const out: { offset: number; value: string }[] = [];
+  for (let offset = 0; ; ) {
+    const [answer] = await fetchForConsumer(
+      replicas,
+      {
+        maxWaitMs: 0,
+        minBytes: 1,
+        maxBytes: 1 << 20,
+        isolation: "read_uncommitted",
+        partitions: [{ ...TP, fetchOffset: offset, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }],
+      },
+      silentLogger,
+    );
+    if (answer?.error.code !== 0) throw new Error(`consumer fetch failed: ${JSON.stringify(answer?.error)}`);
+    const records = valuesIn(answer.records).filter((r) => r.offset >= offset);
+    if (records.length === 0) return out;
+    out.push(...records);
+    offset = (records.at(-1)?.offset ?? offset) + 1;
+  }
 }
 
 /** Lets promise chains and fs callbacks started this tick run. */
