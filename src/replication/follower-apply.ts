@@ -4,6 +4,13 @@
  * min(leader's HW, its LEO) and its log start to the leader's, or, when the leader says
  * the log diverged, truncate to where it says (never blindly to the high watermark).
  *
+ * An answer is applied only to the replica state it was asked for (the same leader epoch
+ * and log end offset as in the request): one that arrives after the partition moved on
+ * (a new leader, a truncation, a restart of the stream) is dropped, as Kafka's fetcher
+ * drops a response whose epoch no longer matches, and the next request asks afresh.
+ * Applied late, it would append another leader's batches, or truncate by a divergence
+ * computed for a log that is no longer there.
+ *
  * Apart from the fetcher's stream, so anything that carries answers (the gRPC fetcher,
  * an in-process simulation) applies them by the same rule.
  */
@@ -20,16 +27,30 @@ export interface FollowerData {
   readonly divergingEpoch: { readonly epoch: number; readonly endOffset: number } | null;
 }
 
+/** What the follower asked from: its leader epoch and log end offset when it sent the request. */
+export interface FollowerAsked {
+  readonly leaderEpoch: number;
+  readonly fetchOffset: number;
+}
+
 /**
  * - "applied": records appended (maybe none), positions moved;
+ * - "stale": the partition moved on since the request: nothing done;
  * - "truncated": the log diverged and was cut back; fetch again from its new end;
  * - "refused": the leader answered an error (not the leader any more, epochs disagree):
  *   sit out until the metadata moves on;
  * - "storage-failed": our log cannot take writes: sit out instead of failing in a loop.
  */
-export type FollowerApplyOutcome = "applied" | "truncated" | "refused" | "storage-failed";
+export type FollowerApplyOutcome = "applied" | "stale" | "truncated" | "refused" | "storage-failed";
 
-export function applyFollowerData(p: Partition, data: FollowerData, logger: Logger): FollowerApplyOutcome {
+export function applyFollowerData(
+  p: Partition,
+  data: FollowerData,
+  asked: FollowerAsked,
+  logger: Logger,
+): FollowerApplyOutcome {
+  if (p.role !== "follower" || p.leaderEpoch !== asked.leaderEpoch || p.log.logEndOffset !== asked.fetchOffset)
+    return "stale";
   const error = errorFromInfo(data.error);
   if (error) {
     logger.info({ topic: p.tp.topic, partition: p.tp.partition, code: error.code }, "leader refused a replica fetch");

@@ -17,7 +17,7 @@ import { invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
 import { tpKey } from "../common/topic-partition.js";
 import { FollowerFetchSession } from "./fetch-session.js";
-import { applyFollowerData } from "./follower-apply.js";
+import { applyFollowerData, type FollowerAsked } from "./follower-apply.js";
 import type { Partition } from "./partition.js";
 import type { ReplicaManager } from "./replica-manager.js";
 
@@ -194,6 +194,10 @@ class LeaderFetcher {
           await sleep(this.options.replicas.clock, this.options.fetchWaitMaxMs);
           continue;
         }
+        // What each partition asked from: an answer applies only to that state (follower-apply.ts).
+        const asked = new Map(
+          active.map((p) => [p.key, { leaderEpoch: p.leaderEpoch, fetchOffset: p.log.logEndOffset }] as const),
+        );
         stream.write(this.request(active, session));
         const answer = await new Promise<wire.ReplicaFetchResponse__Output>((resolve, reject) => {
           const timer = this.options.replicas.clock.after(this.options.fetchWaitMaxMs + ANSWER_GRACE_MS, () =>
@@ -219,7 +223,7 @@ class LeaderFetcher {
         const refused = errorFromInfo(answer.error);
         if (refused) throw refused;
         session.answered(answer);
-        this.apply(active, answer);
+        this.apply(active, answer, asked);
         this.backoffMs = BACKOFF_MIN_MS;
       }
     } finally {
@@ -241,13 +245,18 @@ class LeaderFetcher {
     };
   }
 
-  private apply(partitions: Partition[], answer: wire.ReplicaFetchResponse__Output): void {
+  private apply(
+    partitions: Partition[],
+    answer: wire.ReplicaFetchResponse__Output,
+    asked: ReadonlyMap<string, FollowerAsked>,
+  ): void {
     const byKey = new Map(partitions.map((p) => [p.key, p]));
     for (const data of answer.partitions) {
       const p = byKey.get(tpKey(data));
-      if (p?.role !== "follower") continue;
+      const from = p && asked.get(p.key);
+      if (!p || !from) continue;
       try {
-        this.applyOne(p, data);
+        this.applyOne(p, data, from);
       } catch (e) {
         this.options.logger.warn(
           { topic: data.topic, partition: data.partition, err: (e as Error).message },
@@ -257,8 +266,8 @@ class LeaderFetcher {
     }
   }
 
-  private applyOne(p: Partition, data: wire.ReplicaFetchPartitionData__Output): void {
-    const outcome = applyFollowerData(p, data, this.options.logger);
+  private applyOne(p: Partition, data: wire.ReplicaFetchPartitionData__Output, asked: FollowerAsked): void {
+    const outcome = applyFollowerData(p, data, asked, this.options.logger);
     if (outcome === "refused" || outcome === "storage-failed")
       this.parked.set(p.key, this.options.replicas.clock.nowMs() + PARK_MS);
   }

@@ -13,8 +13,9 @@
  *   revision, by the controller and by the leader's ISR changes (nextIsrState).
  * - The controller: every tick it applies decideLeadership to the registered brokers, and
  *   runs leader recovery by asking the candidates' ReplicaManagers for their log ends.
- * - The network: a follower fetches from its leader each tick (fetchForFollower, then
- *   applyFollowerData) unless either is down or the pair is cut; metadata reaches a
+ * - The network: a follower has one fetch in flight to its leader (fetchForFollower, then
+ *   applyFollowerData), unless either is down or the pair is cut; the answer arrives 0-3
+ *   ticks later (so after leadership may have moved) or is lost; metadata reaches a
  *   broker only while it can reach etcd.
  * - Faults, up to three at a time: kill -9 (the log intact), kill -9 with a torn tail (the
  *   active segment loses its last bytes, as a power cut leaves unflushed data), SIGSTOP
@@ -54,8 +55,8 @@ import {
 import { ManualClock } from "../../src/common/clock.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { fetchForConsumer } from "../../src/replication/consumer-fetch.js";
-import { applyFollowerData } from "../../src/replication/follower-apply.js";
-import { fetchForFollower } from "../../src/replication/follower-fetch.js";
+import { applyFollowerData, type FollowerAsked } from "../../src/replication/follower-apply.js";
+import { type FollowerFetchResult, fetchForFollower } from "../../src/replication/follower-fetch.js";
 import { ReplicaManager } from "../../src/replication/replica-manager.js";
 import { DEFAULT_LOG_CONFIG, validateLogConfig } from "../../src/storage/log-config.js";
 import { LogManager } from "../../src/storage/log-manager.js";
@@ -71,6 +72,11 @@ const SESSION_MS = 1_000;
 const LAG_MS = 500;
 const SEND_TIMEOUT_MS = 2_000;
 const PRODUCER_ID = 1000;
+/** A follower's fetch answer arrives 0 to this many ticks late... */
+const ANSWER_DELAY_TICKS_MAX = 3;
+/** ...or is lost, with this probability; the follower asks again after LOST_ANSWER_TIMEOUT_TICKS. */
+const ANSWER_LOSS = 0.03;
+const LOST_ANSWER_TIMEOUT_TICKS = 5;
 /** Ticks the cluster gets to settle after the faults end. */
 const SETTLE_TICKS = 300;
 
@@ -100,6 +106,11 @@ export interface SimOptions {
    * as the simulation's first version did; seeds found with it replay with it.
    */
   readonly idempotent?: boolean;
+  /**
+   * false: every fetch answer arrives within its tick and none is lost, as in the
+   * simulation's first version; seeds found with it replay with it.
+   */
+  readonly networkDelays?: boolean;
 }
 
 export interface SimResult {
@@ -146,6 +157,13 @@ class SimBroker {
   expiresAt = Number.POSITIVE_INFINITY;
   /** The last keep-alive of this process's own registration. */
   lastKeepAliveMs = Number.NEGATIVE_INFINITY;
+  /** This follower's fetch whose answer is on its way (null answer: lost on the way). */
+  inflight: {
+    leaderId: number;
+    asked: FollowerAsked;
+    answer: FollowerFetchResult | null;
+    deliverAt: number;
+  } | null = null;
 
   constructor(
     readonly id: number,
@@ -183,6 +201,7 @@ class SimBroker {
     this.down = false;
     this.paused = false;
     this.incarnation = -1;
+    this.inflight = null;
   }
 
   /** kill -9: the objects are dropped, the files left as they are (then torn, maybe). */
@@ -250,7 +269,7 @@ export class SimCluster {
         await this.step(true);
       }
       this.healAll();
-      for (let i = 0; i < SETTLE_TICKS && !this.settled(); i++) await this.step(false);
+      for (let i = 0; i < SETTLE_TICKS && !this.settled(); i++, this.tick++) await this.step(false);
       await this.check();
       return {
         seed: this.options.seed,
@@ -411,13 +430,25 @@ export class SimCluster {
   private async fetchAll(): Promise<void> {
     for (const f of this.brokers) {
       const p = f.reachable ? f.replicas?.get(TP) : undefined;
-      if (p?.role !== "follower" || p.leader < 0) continue;
+      if (p?.role !== "follower") continue;
+      // One fetch in flight per follower, as on the real stream: its answer arrives some
+      // ticks later, or is lost (then the follower asks again after a timeout).
+      const inflight = f.inflight;
+      if (inflight) {
+        if (this.tick < inflight.deliverAt) continue;
+        f.inflight = null;
+        if (inflight.answer === null || this.isCut(f.id, inflight.leaderId)) continue;
+        applyFollowerData(p, inflight.answer, inflight.asked, silentLogger);
+        continue;
+      }
+      if (p.leader < 0) continue;
       const leader = this.brokers[p.leader - 1];
       if (!leader?.reachable || !leader.replicas || this.isCut(f.id, leader.id)) continue;
       // The leader's service admits only a live registration's epoch (as replication-service.ts does).
       const reg = this.registrations.get(f.id);
       if (!reg || reg.incarnation !== f.incarnation) continue;
       const log = p.log;
+      const asked = { leaderEpoch: p.leaderEpoch, fetchOffset: log.logEndOffset };
       const [answer] = await fetchForFollower(
         leader.replicas,
         f.id,
@@ -435,7 +466,22 @@ export class SimCluster {
         0,
         64 * 1024,
       );
-      if (answer) applyFollowerData(p, answer, silentLogger);
+      if (!answer) continue;
+      if (this.options.networkDelays === false) {
+        applyFollowerData(p, answer, asked, silentLogger);
+        continue;
+      }
+      const lost = this.random.chance(ANSWER_LOSS);
+      f.inflight = {
+        leaderId: leader.id,
+        asked,
+        answer: lost ? null : answer,
+        deliverAt: this.tick + (lost ? LOST_ANSWER_TIMEOUT_TICKS : this.random.int(0, ANSWER_DELAY_TICKS_MAX)),
+      };
+      if (f.inflight.deliverAt === this.tick) {
+        f.inflight = null;
+        applyFollowerData(p, answer, asked, silentLogger);
+      }
     }
   }
 
@@ -571,7 +617,7 @@ export class SimCluster {
   private async check(): Promise<void> {
     if (!this.settled()) {
       this.anomalies.push(
-        `the partition did not settle in ${SETTLE_TICKS} ticks: ${JSON.stringify(this.state?.value)}`,
+        `the partition did not settle in ${SETTLE_TICKS} ticks: ${JSON.stringify(this.state?.value)}; ${this.describe()}`,
       );
       return;
     }
@@ -597,6 +643,18 @@ export class SimCluster {
           );
       }
     }
+  }
+
+  /** Each broker's replica as it sees itself, for a report. */
+  private describe(): string {
+    return this.brokers
+      .map((b) => {
+        const p = b.replicas?.get(TP);
+        if (!p) return `broker ${b.id}: ${b.down ? "down" : "no replica"}`;
+        const log = p.log;
+        return `broker ${b.id}: ${p.role} of ${p.leader} in epoch ${p.leaderEpoch}, LEO ${log.logEndOffset}, HW ${log.highWatermark}, last batch epoch ${log.epochs.latestEpoch}${b.inflight ? `, fetch in flight to ${b.inflight.leaderId} until tick ${b.inflight.deliverAt}` : ""}`;
+      })
+      .join("; ");
   }
 
   private log(line: string): void {
