@@ -69,7 +69,7 @@ const MIN_ISR = 2;
 /** Simulated time per tick. */
 const TICK_MS = 100;
 const SESSION_MS = 1_000;
-const LAG_MS = 500;
+const LAG_MS = 1_000;
 const SEND_TIMEOUT_MS = 2_000;
 const PRODUCER_ID = 1000;
 /** A follower's fetch answer arrives 0 to this many ticks late... */
