@@ -163,6 +163,16 @@ type ReplicationStub = grpc.Client & {
   ReplicaFetch(): grpc.ClientDuplexStream<wire.ReplicaFetchRequest, wire.ReplicaFetchResponse__Output>;
 };
 
+/** A raw client of broker `id`'s Replication service, to pose as another broker. */
+function replicationStub<T extends grpc.Client>(c: ClusterHandle, id: number): T {
+  const Ctor = loadTidelogProto(grpc).tidelog.v1.Replication as unknown as new (
+    a: string,
+    c: grpc.ChannelCredentials,
+    o: grpc.ChannelOptions,
+  ) => T;
+  return new Ctor(c.broker(id).address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+}
+
 /** One replica-fetch exchange as broker `replicaId` with `brokerEpoch`, claiming to be caught up. */
 async function spoofFetch(
   c: ClusterHandle,
@@ -170,13 +180,7 @@ async function spoofFetch(
   topic: string,
   request: { replicaId: number; brokerEpoch: number; fetchOffset: number; leaderEpoch: number },
 ): Promise<wire.ReplicaFetchResponse__Output> {
-  const proto = loadTidelogProto(grpc);
-  const Ctor = proto.tidelog.v1.Replication as unknown as new (
-    a: string,
-    c: grpc.ChannelCredentials,
-    o: grpc.ChannelOptions,
-  ) => ReplicationStub;
-  const stub = new Ctor(c.broker(leaderId).address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  const stub = replicationStub<ReplicationStub>(c, leaderId);
   try {
     const stream = stub.ReplicaFetch();
     const answer = new Promise<wire.ReplicaFetchResponse__Output>((resolve, reject) => {
@@ -293,7 +297,6 @@ async function describeReplicaLogs(
   as: { brokerId: number; brokerEpoch: number },
   topic: string,
 ): Promise<wire.DescribeReplicaLogsResponse__Output> {
-  const proto = loadTidelogProto(grpc);
   type Stub = grpc.Client & {
     DescribeReplicaLogs(
       req: wire.DescribeReplicaLogsRequest,
@@ -301,12 +304,7 @@ async function describeReplicaLogs(
       cb: (e: grpc.ServiceError | null, res?: wire.DescribeReplicaLogsResponse__Output) => void,
     ): void;
   };
-  const Ctor = proto.tidelog.v1.Replication as unknown as new (
-    a: string,
-    c: grpc.ChannelCredentials,
-    o: grpc.ChannelOptions,
-  ) => Stub;
-  const stub = new Ctor(c.broker(at).address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  const stub = replicationStub<Stub>(c, at);
   try {
     return await new Promise((resolve, reject) =>
       stub.DescribeReplicaLogs(

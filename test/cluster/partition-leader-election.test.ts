@@ -286,16 +286,19 @@ test("a follower that restarted since it joined the ISR leaves it, and is not el
   assert.deepEqual(recovery.kind === "recover" && recovery.candidates, [1, 3]);
 });
 
+/** Broker 1 leads with ISR {1, 2}, each with the broker epoch it joined under. */
+const withEpochs: PartitionState = {
+  topicId: "t",
+  leader: 1,
+  leaderEpoch: 4,
+  isr: [1, 2],
+  partitionEpoch: 9,
+  leaderBrokerEpoch: 100,
+  isrBrokerEpochs: { "1": 100, "2": 200 },
+};
+
 test("the leader's ISR change keeps the epochs of members that stay and records those of members that join", () => {
-  const current = {
-    topicId: "t",
-    leader: 1,
-    leaderEpoch: 4,
-    isr: [1, 2],
-    partitionEpoch: 9,
-    leaderBrokerEpoch: 100,
-    isrBrokerEpochs: { "1": 100, "2": 200 },
-  };
+  const current = withEpochs;
   assert.deepEqual(nextIsrState(current, [1, 3], new Map([[3, 300]]), 1), {
     ...current,
     isr: [1, 3],
@@ -308,14 +311,18 @@ test("the leader's ISR change keeps the epochs of members that stay and records 
 
 // KIP-966: members that leave an ISR smaller than min.insync.replicas keep every
 // acknowledged record (so small an ISR acknowledges nothing) and stay eligible.
-const withEpochs = {
+
+/** Broker 2 leads alone (ISR {2}, joined at epoch 200); broker 1 left it below min ISR (ELR, epoch 100). */
+const ISR_2_ELR_1: PartitionState = {
   topicId: "t",
-  leader: 1,
-  leaderEpoch: 4,
-  isr: [1, 2],
-  partitionEpoch: 9,
-  leaderBrokerEpoch: 100,
-  isrBrokerEpochs: { "1": 100, "2": 200 },
+  leader: 2,
+  leaderEpoch: 5,
+  isr: [2],
+  partitionEpoch: 10,
+  leaderBrokerEpoch: 200,
+  isrBrokerEpochs: { "2": 200 },
+  elr: [1],
+  elrBrokerEpochs: { "1": 100 },
 };
 
 test("members leaving an ISR below min.insync.replicas become eligible leader replicas; an ISR back at it clears them", () => {
@@ -323,17 +330,7 @@ test("members leaving an ISR below min.insync.replicas become eligible leader re
   const afterLeaderDied = written(
     decideLeadership(withEpochs, { replicas, alive: new Set([2]), brokerEpochs: epochs, minIsr: 2 }),
   ) as PartitionState;
-  assert.deepEqual(afterLeaderDied, {
-    topicId: "t",
-    leader: 2,
-    leaderEpoch: 5,
-    isr: [2],
-    partitionEpoch: 10,
-    leaderBrokerEpoch: 200,
-    isrBrokerEpochs: { "2": 200 },
-    elr: [1],
-    elrBrokerEpochs: { "1": 100 },
-  });
+  assert.deepEqual(afterLeaderDied, ISR_2_ELR_1);
   // The leader's own shrink below min ISR does the same; its expansion back clears the ELR.
   const shrunk = nextIsrState(withEpochs, [1], new Map(), 2);
   assert.deepEqual([shrunk.isr, shrunk.elr, shrunk.elrBrokerEpochs], [[1], [2], { "2": 200 }]);
@@ -347,17 +344,7 @@ test("members leaving an ISR below min.insync.replicas become eligible leader re
 });
 
 test("with no ISR member alive, an eligible leader replica that kept running leads", () => {
-  const s: PartitionState = {
-    topicId: "t",
-    leader: 2,
-    leaderEpoch: 5,
-    isr: [2],
-    partitionEpoch: 10,
-    leaderBrokerEpoch: 200,
-    isrBrokerEpochs: { "2": 200 },
-    elr: [1],
-    elrBrokerEpochs: { "1": 100 },
-  };
+  const s = ISR_2_ELR_1;
   assert.deepEqual(
     written(decideLeadership(s, { replicas, alive: new Set([1]), brokerEpochs: new Map([[1, 100]]), minIsr: 2 })),
     {
@@ -378,18 +365,8 @@ test("with no ISR member alive, an eligible leader replica that kept running lea
 });
 
 test("run 4's schedule: the last ISR member back with a torn tail loses to the eligible replica with the longer log", () => {
-  // ISR {2} with 1 eligible; both restarted (1 intact, 2 lost its tail).
-  const s: PartitionState = {
-    topicId: "t",
-    leader: 2,
-    leaderEpoch: 5,
-    isr: [2],
-    partitionEpoch: 10,
-    leaderBrokerEpoch: 200,
-    isrBrokerEpochs: { "2": 200 },
-    elr: [1],
-    elrBrokerEpochs: { "1": 100 },
-  };
+  // Both restarted (1 intact, 2 lost its tail).
+  const s = ISR_2_ELR_1;
   const inputs = {
     replicas,
     alive: new Set([1, 2, 3]),
