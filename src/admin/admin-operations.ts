@@ -216,6 +216,7 @@ function describeTopic(image: MetadataImage, name: string): wire.TopicDescriptio
       leaderEpoch: state?.value.leaderEpoch ?? -1,
       replicas,
       isr: state?.value.isr ?? [],
+      elr: state?.value.elr ?? [],
       partitionEpoch: state?.value.partitionEpoch ?? -1,
       offlineReplicas: replicas.filter((r) => !alive.has(r)),
     })),

@@ -146,7 +146,16 @@ test("topics create/list/describe --json", async (t) => {
         configs: {},
         error: null,
         partitions: [
-          { partition: 0, leader: 1, leaderEpoch: 0, partitionEpoch: 0, replicas: [1], isr: [1], offlineReplicas: [] },
+          {
+            partition: 0,
+            leader: 1,
+            leaderEpoch: 0,
+            partitionEpoch: 0,
+            replicas: [1],
+            isr: [1],
+            elr: [],
+            offlineReplicas: [],
+          },
           {
             partition: 1,
             leader: null,
@@ -154,6 +163,7 @@ test("topics create/list/describe --json", async (t) => {
             partitionEpoch: 1,
             replicas: [2],
             isr: [],
+            elr: [],
             offlineReplicas: [2],
           },
         ],

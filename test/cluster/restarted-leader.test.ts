@@ -121,6 +121,8 @@ test("the last ISR member restarted with a torn tail while a replica that left t
   // A (broker 1, the leader) dies intact; B (broker 2) leads alone.
   await c.broker(1).stop("SIGKILL");
   await waitFor(async () => (await state())?.leader === 2, { description: "broker 2 leading", timeoutMs: 20_000 });
+  // A left an ISR that is now below min.insync.replicas: it stays an eligible leader replica.
+  assert.deepEqual((await state())?.elr, [1]);
   // A comes back and is killed no more; B dies with a torn tail before A is back in the ISR.
   await c.broker(1).restart();
   await c.broker(2).stop("SIGKILL");

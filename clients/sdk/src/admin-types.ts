@@ -43,6 +43,11 @@ export interface PartitionDescription {
   readonly partitionEpoch: number;
   readonly replicas: readonly number[];
   readonly isr: readonly number[];
+  /**
+   * Eligible leader replicas (KIP-966): replicas that left an ISR smaller than
+   * min.insync.replicas; electable when no ISR member is left.
+   */
+  readonly elr: readonly number[];
   /** Replicas on brokers that are not registered (not alive). */
   readonly offlineReplicas: readonly number[];
 }

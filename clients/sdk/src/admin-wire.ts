@@ -90,6 +90,7 @@ function toPartition(p: wire.PartitionDescription__Output): PartitionDescription
     partitionEpoch: p.partitionEpoch,
     replicas: p.replicas,
     isr: p.isr,
+    elr: p.elr,
     offlineReplicas: p.offlineReplicas,
   };
 }

@@ -259,7 +259,7 @@ function printDescription(output: Output, t: TopicDescription, gap: boolean, off
   const configs = Object.entries(t.configs).map(([k, v]) => `${k}=${v}`);
   output.line(`Configs: ${configs.length > 0 ? configs.join(", ") : "(broker defaults)"}`);
   output.table(
-    ["Partition", "Leader", "Leader epoch", "Replicas", "ISR", "Offline replicas", "HW", "LSO", "Open txns"],
+    ["Partition", "Leader", "Leader epoch", "Replicas", "ISR", "ELR", "Offline replicas", "HW", "LSO", "Open txns"],
     t.partitions.map((p) => {
       const o = offsets.get(`${t.name}:${p.partition}`);
       return [
@@ -268,6 +268,7 @@ function printDescription(output: Output, t: TopicDescription, gap: boolean, off
         p.leaderEpoch,
         p.replicas.join(","),
         p.isr.join(","),
+        p.elr.join(","),
         p.offlineReplicas.join(","),
         o?.highWatermark ?? null,
         o?.lastStableOffset ?? null,

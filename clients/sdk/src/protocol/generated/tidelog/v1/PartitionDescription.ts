@@ -15,6 +15,11 @@ export interface PartitionDescription {
    * Replicas on brokers that are not registered (not alive).
    */
   'offlineReplicas'?: (number)[];
+  /**
+   * Eligible leader replicas (KIP-966): replicas that left an ISR smaller than
+   * min.insync.replicas and so still hold every acknowledged record.
+   */
+  'elr'?: (number)[];
 }
 
 export interface PartitionDescription__Output {
@@ -31,4 +36,9 @@ export interface PartitionDescription__Output {
    * Replicas on brokers that are not registered (not alive).
    */
   'offlineReplicas': (number)[];
+  /**
+   * Eligible leader replicas (KIP-966): replicas that left an ISR smaller than
+   * min.insync.replicas and so still hold every acknowledged record.
+   */
+  'elr': (number)[];
 }
