@@ -120,7 +120,7 @@ function registerDescribe(topics: Topics, session: Session): void {
   topics
     .command("describe")
     .description(
-      "Show each partition of the named topics (all topics when none are named): leader, leader epoch, replicas, ISR, offline replicas, high watermark, last stable offset and open transactions.",
+      "Show each partition of the named topics (all topics when none are named): leader, leader epoch, replicas, ISR, ELR, offline replicas, high watermark, last stable offset and open transactions.",
     )
     .argument("[names...]", "topic names", collectTopicNames)
     .option("--include-internal", "with no names, also describe internal topics")
@@ -137,6 +137,11 @@ offset (read_committed consumers read up to it): below HW while a transaction is
 the partition, and "Open txns" counts those transactions (tidelog transactions
 find-hanging tells whether one is stuck). Both are read from each partition's leader;
 "-" (and no field in --json) when the leader could not be asked.
+
+ELR lists the eligible leader replicas (Kafka's KIP-966): replicas that left an ISR
+smaller than min.insync.replicas, so they still hold every acknowledged record and can
+lead if no ISR member is left. A partition with no leader and a non-empty ISR or ELR is
+waiting for those replicas to come back (leader recovery).
 ${examples("tidelog topics describe", "tidelog topics describe orders payments --json", "tidelog topics describe orders --configs")}`,
     )
     .action(async (names, options, command) => {
