@@ -32,6 +32,7 @@ test(`${SEEDS.length} seeded fault schedules of ${TICKS} ticks: no acknowledged 
   const totals = { acknowledged: 0, faults: 0, recoveries: 0, simulatedMs: 0 };
   const refusals: Record<string, number> = {};
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   for (const seed of SEEDS) {
     const r = await new SimCluster({ seed, ticks: TICKS }).run();
     assert.deepEqual(r.anomalies, [], failure(r));
@@ -42,10 +43,13 @@ test(`${SEEDS.length} seeded fault schedules of ${TICKS} ticks: no acknowledged 
     for (const [code, n] of Object.entries(r.refusals)) refusals[code] = (refusals[code] ?? 0) + n;
   }
   const wallS = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
+  const cpuS = (cpu.user + cpu.system) / 1e6;
   t.diagnostic(
     `${SEEDS.length} seeds, ${(totals.simulatedMs / 3_600_000).toFixed(2)} simulated hours, ${totals.faults} faults, ` +
       `${totals.acknowledged} acknowledged writes, ${totals.recoveries} leader recoveries, in ${wallS.toFixed(1)} s ` +
-      `(${((SEEDS.length / wallS) * 60).toFixed(0)} schedules per minute); sends refused or timed out, then ` +
+      `and ${cpuS.toFixed(1)} s of CPU (${((SEEDS.length / cpuS) * 60).toFixed(0)} schedules, ` +
+      `${((totals.faults / cpuS) * 60).toFixed(0)} faults per CPU-minute); sends refused or timed out, then ` +
       `sent again: ${JSON.stringify(refusals)}`,
   );
   assert.ok(totals.acknowledged > SEEDS.length, "the simulation acknowledged writes: it exercised something");
