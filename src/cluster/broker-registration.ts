@@ -149,6 +149,20 @@ export class BrokerRegistration {
     this.update();
   }
 
+  /**
+   * Publishes that this broker is shutting down (`controlledShutdown`), so the controller
+   * moves its leaderships away; in the background, like setStorageFailed. False when
+   * there is no registration to update (then there is nothing to move either).
+   */
+  setControlledShutdown(): boolean {
+    if (this.isFenced()) return false;
+    if (this.record.controlledShutdown === true) return true;
+    this.record = { ...this.record, controlledShutdown: true };
+    this.options.logger.info("updating the registration: controlled shutdown");
+    this.update();
+    return true;
+  }
+
   /** Writes `record` over our key when it differs from what was written; one put at a time. */
   private update(): void {
     if (this.updating || this.stopped) return;

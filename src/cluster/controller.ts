@@ -21,8 +21,9 @@
  * half done, and a missed watch event costs nothing but a moment.
  *
  * A broker whose registration says `storageFailed` (it cannot write its log directory)
- * counts as alive but ineligible: its leaderships move to the rest of the ISR and it
- * leaves ISRs (rules in partition-leader-election.ts), by the same reconciliation.
+ * or `controlledShutdown` (it is stopping gracefully) counts as alive but ineligible: its
+ * leaderships move to the rest of the ISR and it leaves ISRs (rules in
+ * partition-leader-election.ts), by the same reconciliation.
  *
  * All work runs through one queue: reconciliations and admin operations never
  * interleave on this broker. The admin operations on topics live in
@@ -336,7 +337,7 @@ export class Controller {
     const image = this.options.watch.image;
     if (!this.options.watch.isSynced) return;
     const alive = image.liveBrokerIds();
-    const failed = image.storageFailedBrokers();
+    const failed = image.ineligibleBrokers();
     const epochs = image.brokerIncarnations();
     const writes: StateWrite[] = [];
     const recoveries: PendingRecovery[] = [];

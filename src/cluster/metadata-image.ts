@@ -131,10 +131,14 @@ export class MetadataImage {
     return b && b.createRevision === epoch ? (b.value.incarnation ?? b.createRevision) : null;
   }
 
-  /** Live brokers whose registration says they cannot write their log directory. */
-  storageFailedBrokers(): Set<number> {
+  /**
+   * Live brokers that must not lead or stay in ISRs while others can: their log directory
+   * cannot be written (`storageFailed`), or they are shutting down (`controlledShutdown`).
+   */
+  ineligibleBrokers(): Set<number> {
     const failed = new Set<number>();
-    for (const [id, b] of this.brokers) if (b.value.storageFailed === true) failed.add(id);
+    for (const [id, b] of this.brokers)
+      if (b.value.storageFailed === true || b.value.controlledShutdown === true) failed.add(id);
     return failed;
   }
 

@@ -34,6 +34,12 @@ export const BrokerRecordSchema = Type.Object({
    */
   storageFailed: Type.Optional(Type.Boolean()),
   /**
+   * True while the broker shuts down gracefully (Kafka's controlled shutdown): the
+   * controller treats it as it treats a failed storage, moving its leaderships to other
+   * in-sync replicas and taking it out of ISRs, before it deregisters and stops.
+   */
+  controlledShutdown: Type.Optional(Type.Boolean()),
+  /**
    * The broker epoch of this process's first registration: kept when the broker registers
    * again after losing its lease (a pause, a cut from etcd, an etcd outage), new when the
    * process restarts. Only a restart can lose an unflushed tail, so this, not the epoch,

@@ -27,8 +27,9 @@
  * 2. Otherwise the first replica, in assignment order, that is a trusted ISR member, then
  *    a trusted ELR member, leads (leader epoch +1).
  * 3. A broker whose storage failed (`storageFailed`: it cannot write its log directory,
- *    as Kafka treats an offline log directory) is trusted but ineligible while others
- *    are: it leaves ISRs and leaderships. With no eligible member left it leads anyway
+ *    as Kafka treats an offline log directory), or that is shutting down
+ *    (`controlledShutdown`, Kafka's controlled shutdown), is trusted but ineligible while
+ *    others are: it leaves ISRs and leaderships. With no eligible member left it leads anyway
  *    (its log serves reads, and takes writes again as soon as its disk does), which
  *    beats going offline.
  * 4. No trusted replica alive: **leader recovery**. The partition goes offline (leader -1,

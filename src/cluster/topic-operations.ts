@@ -291,7 +291,7 @@ export class TopicOperations {
       this.core.requireActive();
       const image = await this.adminImage();
       const alive = image.liveBrokerIds();
-      const failed = image.storageFailedBrokers();
+      const failed = image.ineligibleBrokers();
       const wanted =
         targets.length > 0 ? targets : [...image.topics.keys()].map((topic) => ({ topic, partitions: [] }));
       const out: { topic: string; partition: number; leader: number; error: TidelogError | null }[] = [];

@@ -393,8 +393,10 @@ export class ReplicaManager {
     for (const p of this.hosted.values()) {
       if (p.role !== "leader") continue;
       const lagging = p.laggingFollowers(this.options.replicaLagTimeMaxMs);
-      // A broker whose storage failed stays out: the controller would only drop it again.
-      const joining = p.caughtUpOutsiders().filter((r) => !this.image?.brokers.get(r)?.value.storageFailed);
+      // A broker whose storage failed, or that is shutting down, stays out: the controller
+      // would only drop it again.
+      const ineligible = this.image.ineligibleBrokers();
+      const joining = p.caughtUpOutsiders().filter((r) => !ineligible.has(r));
       if (lagging.length === 0 && joining.length === 0) continue;
       const current = this.image.partitionState(p.tp.topic, p.tp.partition);
       if (!current || current.value.leader !== this.options.brokerId || current.value.leaderEpoch !== p.leaderEpoch)

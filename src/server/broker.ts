@@ -41,6 +41,7 @@ import { bindGrpc, createGrpcServer } from "./broker-grpc.js";
 import { createBrokerHttp } from "./broker-http.js";
 import { BrokerSession } from "./broker-session.js";
 import type { BrokerConfig } from "./config.js";
+import { controlledShutdown } from "./controlled-shutdown.js";
 import { createCoordinators } from "./coordinators.js";
 import { PeerBrokerClient } from "./peer-broker-client.js";
 import { readiness } from "./readiness.js";
@@ -268,6 +269,17 @@ export class Broker {
     logger.info("shutting down");
     // Not ready from here on: Services stop routing admin requests here while we go.
     this.session.shuttingDown = true;
+    // Still the controller, if it is one: it moves its own leaderships too.
+    await step(logger, "controlled shutdown", () =>
+      controlledShutdown({
+        brokerId: this.config.brokerId,
+        registration: this.registration,
+        image: () => this.watch.image,
+        clock: this.clock,
+        logger,
+        timeoutMs: this.config.controlledShutdownTimeoutMs,
+      }),
+    );
     await step(logger, "resign as controller", () => this.controller.stop());
     await step(logger, "deregister", () => this.registration.deregister());
     this.fetchers.stop();

@@ -144,6 +144,12 @@ export const BrokerConfigSchema = Type.Object(
     "num.partitions": int(1, 10_000, 1, "Partitions of a topic created without a count."),
     "default.replication.factor": int(1, 100, 1, "Replication factor of a topic created without one."),
     "shutdown.timeout.ms": int(100, MAX_INT, 30_000, "Bound on a graceful shutdown before the process exits anyway."),
+    "controlled.shutdown.timeout.ms": int(
+      0,
+      MAX_INT,
+      10_000,
+      "On SIGTERM, how long the broker waits for the controller to move its leaderships to other in-sync replicas before it stops anyway (Kafka's controlled shutdown); 0 stops at once.",
+    ),
     "offsets.topic.num.partitions": int(
       1,
       1000,
@@ -293,6 +299,7 @@ export interface BrokerConfig {
   readonly numPartitions: number;
   readonly defaultReplicationFactor: number;
   readonly shutdownTimeoutMs: number;
+  readonly controlledShutdownTimeoutMs: number;
   readonly groups: GroupConfig;
   readonly transactions: TransactionConfig;
   readonly requestLimits: RequestLimitsConfig;
@@ -500,6 +507,7 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     numPartitions: get("num.partitions"),
     defaultReplicationFactor: get("default.replication.factor"),
     shutdownTimeoutMs: get("shutdown.timeout.ms"),
+    controlledShutdownTimeoutMs: get("controlled.shutdown.timeout.ms"),
     groups: {
       offsetsTopicPartitions: get("offsets.topic.num.partitions"),
       offsetsTopicReplicationFactor: get("offsets.topic.replication.factor"),

@@ -31,6 +31,7 @@ export const BROKER_SETTINGS: readonly string[] = [
   "broker.rack",
   "broker.session.timeout.ms",
   "cluster.id",
+  "controlled.shutdown.timeout.ms",
   "controller.reconcile.interval.ms",
   "controller.session.timeout.ms",
   "default.replication.factor",

@@ -1,0 +1,66 @@
+// Controlled shutdown (Kafka's): on SIGTERM a broker has the controller move its
+// leaderships to other in-sync replicas, waits until they moved, and only then
+// deregisters and stops. Under a continuous idempotent acks=all producer, no send may
+// fail, and the broker must have led partitions when it began (or the test proves
+// nothing): every one of them moved before it stopped, none by its session expiring.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { Client } from "@tidelog/client";
+import { startCluster, waitFor } from "../../scripts/harness/cluster.js";
+import { faultBrokerConfig } from "./fault-config.js";
+
+const TOPIC = "roll";
+const PARTITIONS = 6;
+
+test("SIGTERM moves the broker's leaderships to in-sync replicas before it stops; no send fails", async (t) => {
+  const c = await startCluster(t, { brokers: 3, brokerConfig: faultBrokerConfig({ "min.insync.replicas": "2" }) });
+  const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 30_000, attemptTimeoutMs: 2000 });
+  t.after(() => client.close());
+  const admin = client.admin();
+  await waitFor(async () => (await admin.describeCluster()).brokers.length === 3, {
+    description: "3 brokers",
+    timeoutMs: 20_000,
+  });
+  await admin.createTopic({ name: TOPIC, partitions: PARTITIONS, replicationFactor: 3 });
+  const describe = async () => (await admin.describeTopic(TOPIC)).partitions;
+  await waitFor(async () => (await describe()).every((p) => p.leader !== null && p.isr.length === 3), {
+    description: "every partition led with all in sync",
+    timeoutMs: 20_000,
+  });
+
+  const producer = client.producer({ acks: -1, lingerMs: 0 });
+  t.after(() => producer.close());
+  const failures: string[] = [];
+  let acknowledged = 0;
+  let sending = true;
+  const loop = (async () => {
+    for (let i = 0; sending; i++) {
+      try {
+        await producer.send(TOPIC, { value: `v${i}`, partition: i % PARTITIONS });
+        acknowledged++;
+      } catch (e) {
+        failures.push((e as Error).message);
+      }
+    }
+  })();
+  await waitFor(() => acknowledged > 50, { description: "writes flowing", timeoutMs: 20_000 });
+
+  const counts = new Map<number, number>();
+  for (const p of await describe()) if (p.leader !== null) counts.set(p.leader, (counts.get(p.leader) ?? 0) + 1);
+  const [victim, led] = [...counts].sort((a, b) => b[1] - a[1])[0] as [number, number];
+  const before = acknowledged;
+  await c.broker(victim).stop("SIGTERM");
+  await waitFor(() => acknowledged > before + 50, { description: "writes after the stop", timeoutMs: 30_000 });
+  sending = false;
+  await loop;
+
+  assert.deepEqual(failures, [], "no send failed");
+  const moved = c.broker(victim).logs.find((l) => l.json?.msg === "controlled shutdown: leaderships moved");
+  assert.ok(moved, "the broker logged its controlled shutdown");
+  assert.equal(moved.json?.moved, led, moved.text);
+  assert.equal(moved.json?.timedOut, false, moved.text);
+  assert.ok(
+    (await describe()).every((p) => p.leader !== null && p.leader !== victim),
+    "led by the others",
+  );
+});
