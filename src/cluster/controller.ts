@@ -37,6 +37,7 @@ import type { Logger } from "../common/logger.js";
 import { PeriodicTask } from "../common/periodic-task.js";
 import { parseTpKey, type TopicPartition, topicPartitionKey } from "../common/topic-partition.js";
 import type { LogConfig } from "../storage/log-config.js";
+import { imbalancedPartitions } from "./leader-balance.js";
 import type { MetadataImage } from "./metadata-image.js";
 import { keys, type PartitionState } from "./metadata-records.js";
 import { type MetadataStore, type MetadataWatch, unavailableOnError } from "./metadata-store.js";
@@ -84,6 +85,11 @@ export interface ControllerOptions {
    * (unclean.recovery.timeout.ms, -1 by default).
    */
   readonly uncleanRecoveryTimeoutMs: number;
+  /**
+   * Automatic preferred-leader balancing (leader-balance.ts): how often to check, or null
+   * when `auto.leader.rebalance.enable` is off; and the per-broker imbalance threshold.
+   */
+  readonly leaderBalance: { readonly intervalMs: number; readonly thresholdPercent: number } | null;
   /** Asks broker `brokerId` for the end of its local logs of `partitions` (a gRPC call). */
   readonly describeReplicaLogs: (
     brokerId: number,
@@ -134,6 +140,7 @@ export class Controller {
   private queue: Promise<unknown> = Promise.resolve();
   private reconcileQueued = false;
   private reconciler: PeriodicTask | null = null;
+  private balancer: PeriodicTask | null = null;
   private stopped = false;
   private readonly prefix: string;
   private readonly topics: TopicOperations;
@@ -190,6 +197,33 @@ export class Controller {
       onError: (e) => this.options.logger.warn({ err: e }, "scheduling reconciliation failed"),
     });
     this.reconciler.start();
+    const balance = this.options.leaderBalance;
+    if (balance) {
+      this.balancer = new PeriodicTask({
+        clock: this.options.clock,
+        intervalMs: balance.intervalMs,
+        run: () => this.balanceLeaders(balance.thresholdPercent),
+        onError: (e) => this.options.logger.warn({ err: (e as Error).message }, "leader balancing failed; will retry"),
+      });
+      this.balancer.start();
+    }
+  }
+
+  /** Moves leadership back to preferred replicas where a broker leads too few of its own. */
+  private async balanceLeaders(thresholdPercent: number): Promise<void> {
+    if (!this.active || !this.options.watch.isSynced) return;
+    const targets = imbalancedPartitions(this.options.watch.image, thresholdPercent);
+    if (targets.length === 0) return;
+    const results = await this.topics.electLeaders(targets);
+    const elected = results.filter((r) => r.error === null);
+    this.options.logger.info(
+      {
+        elected: elected.length,
+        asked: results.length,
+        partitions: elected.map((r) => `${r.topic}-${r.partition}`).slice(0, 20),
+      },
+      "leader balancing: preferred replicas lead again",
+    );
   }
 
   private campaignAgain(): void {
@@ -240,6 +274,7 @@ export class Controller {
   async stop(): Promise<void> {
     this.stopped = true;
     void this.reconciler?.stop();
+    void this.balancer?.stop();
     this.active = null;
     const campaign = this.campaign;
     this.campaign = null;

@@ -142,6 +142,7 @@ export class Broker {
       random,
       onLeaderElections: (count) => metrics.leadersElected(count),
       uncleanRecoveryTimeoutMs: config.uncleanRecoveryTimeoutMs,
+      leaderBalance: config.leaderBalance,
       describeReplicaLogs: (id, tps) => peers.describeReplicaLogs(id, tps),
     });
     const producerIds = new ProducerIdManager(store);

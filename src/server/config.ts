@@ -116,6 +116,18 @@ export const BrokerConfigSchema = Type.Object(
       -1,
       "Leader recovery of a partition with no trusted replica left: -1 (the default) waits until every ISR and ELR member is back to report its log, so no acknowledged write is given up; a value >= 0 elects the most complete log among those back after that long, an unclean choice that may lose acknowledged writes for availability.",
     ),
+    "auto.leader.rebalance.enable": str(
+      "true",
+      "Whether the controller moves leadership back to preferred replicas on its own (Kafka's automatic preferred-leader balancing).",
+      "^(true|false)$",
+    ),
+    "leader.imbalance.check.interval.seconds": int(1, 86_400, 300, "How often the controller checks leader balance."),
+    "leader.imbalance.per.broker.percentage": int(
+      0,
+      100,
+      10,
+      "A broker whose share of its preferred partitions led by others exceeds this gets them back.",
+    ),
     "controller.reconcile.interval.ms": int(
       100,
       MAX_INT,
@@ -291,6 +303,8 @@ export interface BrokerConfig {
   readonly brokerSessionTimeoutMs: number;
   readonly controllerSessionTimeoutMs: number;
   readonly uncleanRecoveryTimeoutMs: number;
+  /** Automatic preferred-leader balancing; null when disabled. */
+  readonly leaderBalance: { readonly intervalMs: number; readonly thresholdPercent: number } | null;
   readonly controllerReconcileIntervalMs: number;
   readonly metadataResyncIntervalMs: number;
   readonly replicaLagTimeMaxMs: number;
@@ -499,6 +513,13 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     brokerSessionTimeoutMs: get("broker.session.timeout.ms"),
     controllerSessionTimeoutMs: get("controller.session.timeout.ms"),
     controllerReconcileIntervalMs: get("controller.reconcile.interval.ms"),
+    leaderBalance:
+      get("auto.leader.rebalance.enable") === "true"
+        ? {
+            intervalMs: get<number>("leader.imbalance.check.interval.seconds") * 1000,
+            thresholdPercent: get("leader.imbalance.per.broker.percentage"),
+          }
+        : null,
     uncleanRecoveryTimeoutMs: get("unclean.recovery.timeout.ms"),
     metadataResyncIntervalMs: get("metadata.resync.interval.ms"),
     replicaLagTimeMaxMs: get("replica.lag.time.max.ms"),

@@ -3,6 +3,8 @@
 // deregisters and stops. Under a continuous idempotent acks=all producer, no send may
 // fail, and the broker must have led partitions when it began (or the test proves
 // nothing): every one of them moved before it stopped, none by its session expiring.
+// Then automatic leader balancing: once the broker is back and in sync, the controller
+// gives it back the partitions it is the preferred replica of.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Client } from "@tidelog/client";
@@ -12,8 +14,11 @@ import { faultBrokerConfig } from "./fault-config.js";
 const TOPIC = "roll";
 const PARTITIONS = 6;
 
-test("SIGTERM moves the broker's leaderships to in-sync replicas before it stops; no send fails", async (t) => {
-  const c = await startCluster(t, { brokers: 3, brokerConfig: faultBrokerConfig({ "min.insync.replicas": "2" }) });
+test("SIGTERM moves the broker's leaderships to in-sync replicas before it stops, no send fails, and balancing gives them back after its restart", async (t) => {
+  const c = await startCluster(t, {
+    brokers: 3,
+    brokerConfig: faultBrokerConfig({ "min.insync.replicas": "2", "leader.imbalance.check.interval.seconds": "1" }),
+  });
   const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 30_000, attemptTimeoutMs: 2000 });
   t.after(() => client.close());
   const admin = client.admin();
@@ -27,6 +32,8 @@ test("SIGTERM moves the broker's leaderships to in-sync replicas before it stops
     description: "every partition led with all in sync",
     timeoutMs: 20_000,
   });
+  const preferredLead = async () => (await describe()).every((p) => p.leader === p.replicas[0]);
+  await waitFor(preferredLead, { description: "every partition led by its preferred replica", timeoutMs: 20_000 });
 
   const producer = client.producer({ acks: -1, lingerMs: 0 });
   t.after(() => producer.close());
@@ -63,4 +70,11 @@ test("SIGTERM moves the broker's leaderships to in-sync replicas before it stops
     (await describe()).every((p) => p.leader !== null && p.leader !== victim),
     "led by the others",
   );
+
+  await c.broker(victim).restart();
+  await waitFor(preferredLead, { description: "the preferred replicas leading again", timeoutMs: 40_000 });
+  const balanced = c.brokers.flatMap((b) =>
+    b.logs.filter((l) => l.json?.msg === "leader balancing: preferred replicas lead again"),
+  );
+  assert.ok(balanced.length > 0, "the controller's balancing moved them, not anything else");
 });

@@ -36,6 +36,7 @@ async function controllerFor(endpoints: readonly string[], brokerId: number) {
     logger: silentLogger,
     random: () => 0,
     uncleanRecoveryTimeoutMs: 60_000,
+    leaderBalance: null,
     describeReplicaLogs: async () => [],
   });
   const close = async () => {

@@ -27,6 +27,7 @@ const TOOL_VARIABLES: readonly string[] = [
 /** The broker's settings (src/server/config.ts), each also read as TIDELOG_<NAME>. */
 export const BROKER_SETTINGS: readonly string[] = [
   "advertised.host",
+  "auto.leader.rebalance.enable",
   "broker.id",
   "broker.rack",
   "broker.session.timeout.ms",
@@ -48,6 +49,8 @@ export const BROKER_SETTINGS: readonly string[] = [
   "http.host",
   "http.port",
   "http.request.rate.max",
+  "leader.imbalance.check.interval.seconds",
+  "leader.imbalance.per.broker.percentage",
   "log.cleaner.backoff.ms",
   "log.cleaner.dedupe.buffer.size",
   "log.cleaner.delete.retention.ms",
