@@ -57,6 +57,11 @@ export class BrokerRegistration {
     return this.epoch;
   }
 
+  /** This process's incarnation (BrokerRecord.incarnation); -1 before its first registration. */
+  get incarnation(): number {
+    return this.record.incarnation ?? -1;
+  }
+
   get ttlSeconds(): number {
     return Math.max(1, Math.ceil(this.options.sessionTimeoutMs / 1000));
   }

@@ -54,6 +54,13 @@ export interface ReplicaManagerOptions {
    * re-registered and reconciled): it must not act as any partition's leader then.
    */
   readonly isFenced: () => boolean;
+  /**
+   * This process's incarnation (BrokerRecord.incarnation), -1 before it registered. A
+   * partition state that names this broker leader under another incarnation was written
+   * for a process before a restart, which may have lost the tail of its log: it is not
+   * followed until the controller writes a new one (see applyState).
+   */
+  readonly incarnation: () => number;
   /** Writes a leader's ISR change by compare-and-swap; false when the state changed meanwhile. */
   readonly writeIsr: IsrWriter;
   /** A follower not caught up for this long leaves the ISR (replica.lag.time.max.ms). */
@@ -312,8 +319,19 @@ export class ReplicaManager {
   }
 
   private applyState(partition: Partition, replicas: number[], state: Versioned<PartitionState> | undefined): void {
+    // Leading on a state meant for this broker's previous process would serve a log that
+    // may have lost its tail in the crash, in the same leader epoch as the followers, who
+    // cannot see the divergence: it could acknowledge a new record at an offset that
+    // already holds an acknowledged one, and widen the ISR with replicas that lack them.
+    // Until the controller sees the restart and writes a new state, lead nothing.
+    const s = state?.value;
+    const forEarlierIncarnation =
+      s !== undefined &&
+      s.leader === this.options.brokerId &&
+      s.leaderBrokerEpoch !== undefined &&
+      s.leaderBrokerEpoch !== this.options.incarnation();
     const changed = partition.applyState({
-      leader: state?.value.leader ?? NO_LEADER,
+      leader: forEarlierIncarnation ? NO_LEADER : (s?.leader ?? NO_LEADER),
       leaderEpoch: state?.value.leaderEpoch ?? -1,
       isr: state?.value.isr ?? [],
       replicas,
@@ -328,7 +346,11 @@ export class ReplicaManager {
         leader: partition.leader,
         leaderEpoch: partition.leaderEpoch,
       },
-      partition.role === "leader" ? "became leader" : "became follower",
+      forEarlierIncarnation
+        ? "the partition state names an earlier incarnation of this broker as leader; waiting for the controller"
+        : partition.role === "leader"
+          ? "became leader"
+          : "became follower",
     );
   }
 

@@ -65,4 +65,9 @@ export class BrokerSession {
   get brokerEpoch(): number {
     return this.registration?.brokerEpoch ?? -1;
   }
+
+  /** This process's incarnation; -1 before the first registration. */
+  get incarnation(): number {
+    return this.registration?.incarnation ?? -1;
+  }
 }

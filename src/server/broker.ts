@@ -109,6 +109,7 @@ export class Broker {
     const replicas = new ReplicaManager({
       brokerId: config.brokerId,
       isFenced: () => session.isFenced(),
+      incarnation: () => session.incarnation,
       clock,
       writeIsr: etcdIsrWriter(store),
       replicaLagTimeMaxMs: config.replicaLagTimeMaxMs,

@@ -55,6 +55,7 @@ function setup(t: import("node:test").TestContext) {
   const replicas = new ReplicaManager({
     brokerId: ME,
     isFenced: () => fence.fenced,
+    incarnation: () => 1,
     clock: new ManualClock(),
     writeIsr: async () => true,
     replicaLagTimeMaxMs: 30_000,

@@ -11,8 +11,9 @@
  *   epoch and a new incarnation; a paused one registers again under a new epoch and the
  *   same incarnation), and the partition state written by compare-and-swap on its mod
  *   revision, by the controller and by the leader's ISR changes (nextIsrState).
- * - The controller: every tick it applies decideLeadership to the registered brokers, and
- *   runs leader recovery by asking the candidates' ReplicaManagers for their log ends.
+ * - The controller: in half the ticks (it lags behind the brokers' view) it applies
+ *   decideLeadership to the registered brokers, and runs leader recovery by asking the
+ *   candidates' ReplicaManagers for their log ends.
  * - The network: a follower has one fetch in flight to its leader (fetchForFollower, then
  *   applyFollowerData), unless either is down or the pair is cut; the answer arrives 0-3
  *   ticks later (so after leadership may have moved) or is lost; metadata reaches a
@@ -77,6 +78,8 @@ const ANSWER_DELAY_TICKS_MAX = 3;
 /** ...or is lost, with this probability; the follower asks again after LOST_ANSWER_TIMEOUT_TICKS. */
 const ANSWER_LOSS = 0.03;
 const LOST_ANSWER_TIMEOUT_TICKS = 5;
+/** The controller reconciles in a given tick with this probability (its lag). */
+const CONTROLLER_CHANCE = 0.5;
 /** Ticks the cluster gets to settle after the faults end. */
 const SETTLE_TICKS = 300;
 
@@ -190,6 +193,7 @@ class SimBroker {
         this.incarnation < 0 ||
         sim.registration(this.id)?.incarnation !== this.incarnation ||
         sim.clock.nowMs() - this.lastKeepAliveMs > SESSION_MS,
+      incarnation: () => this.incarnation,
       clock: sim.clock,
       writeIsr: async (_topic, _partition, current, isr, joining, minIsr) =>
         sim.casState(current.modRevision, nextIsrState(current.value, isr, joining, minIsr), `broker ${this.id} ISR`),
@@ -297,10 +301,15 @@ export class SimCluster {
     for (const f of this.faults.filter((x) => x.endsAt <= now)) f.end();
     this.faults = this.faults.filter((x) => x.endsAt > now);
     this.sessions();
-    this.controller();
+    // The first version's order: the controller reacts within the tick, before any broker
+    // sees a change. Now brokers see registrations and states first, and the controller
+    // reacts in a later tick half the time, as its watch and reconciliation lag in life.
+    const first = this.options.networkDelays === false;
+    if (first) this.controller();
     await this.deliverMetadata();
     await this.fetchAll();
     for (const b of this.brokers) if (b.reachable && b.replicas) await b.replicas.checkIsr();
+    if (!first && this.random.chance(CONTROLLER_CHANCE)) this.controller();
     await this.deliverMetadata();
     if (traffic && !this.sending) this.send();
     this.clock.advance(TICK_MS);
