@@ -21,8 +21,9 @@
  * - Faults, up to three at a time: kill -9 (the log intact), kill -9 with a torn tail (the
  *   active segment loses its last bytes, as a power cut leaves unflushed data), SIGSTOP
  *   past the session, a cut between two brokers, a broker cut from etcd. A torn tail is
- *   only injected once the last torn broker holds every record acknowledged before its
- *   tear again: without fsync, two replicas losing their tails before either caught up
+ *   only injected once the last torn broker is back in the ISR, so holds every
+ *   acknowledged record again (also those acknowledged after its tear on the strength of
+ *   a fetch it made before): without fsync, two replicas losing their tails before either caught up
  *   can lose an acknowledged write in any system, so such a schedule would prove
  *   nothing. With one tear at a time, every acknowledged record (on at least
  *   min.insync.replicas = 2 replicas when acknowledged) always has an untorn copy, and a
@@ -254,8 +255,8 @@ export class SimCluster {
   private readonly anomalies: string[] = [];
   private readonly trace: string[] = [];
   private readonly cuts = new Set<string>();
-  /** The last torn broker, until its log again reaches every record acknowledged before the tear. */
-  private torn: { id: number; needs: number } | null = null;
+  /** The last torn broker, until it is back in the ISR (so holds every acknowledged record again). */
+  private torn: { id: number; incarnation: number } | null = null;
 
   constructor(private readonly options: SimOptions) {
     this.random = Random.seeded(options.seed);
@@ -296,8 +297,12 @@ export class SimCluster {
 
   private async step(traffic: boolean): Promise<void> {
     const now = this.clock.nowMs();
-    const torn = this.torn && this.brokers[this.torn.id - 1]?.replicas?.get(TP)?.log;
-    if (this.torn && torn && torn.logEndOffset >= this.torn.needs) this.torn = null;
+    // The last torn broker has every acknowledged record again once it is back in the ISR
+    // under its new incarnation: a follower joins only when it has reached the high watermark.
+    const torn = this.torn === null ? undefined : this.brokers[this.torn.id - 1];
+    const stamp = torn && this.state?.value.isrBrokerEpochs?.[String(torn.id)];
+    if (torn && this.torn && stamp !== undefined && stamp !== this.torn.incarnation && stamp === torn.incarnation)
+      this.torn = null;
     for (const f of this.faults.filter((x) => x.endsAt <= now)) f.end();
     this.faults = this.faults.filter((x) => x.endsAt > now);
     this.sessions();
@@ -569,7 +574,7 @@ export class SimCluster {
         // One torn tail at a time (see the header).
         if (busy.has("torn-tail") || this.torn !== null) return;
         target.crash();
-        this.torn = { id: target.id, needs: Math.max(-1, ...this.acked.keys()) + 1 };
+        this.torn = { id: target.id, incarnation: target.incarnation };
         const cut = tearTail(join(target.dir, `${TOPIC}-0`), this.random.int(1, 60));
         add(() => this.restart(target));
         this.log(`broker ${target.id} lost ${cut} bytes of its tail`);
