@@ -33,6 +33,7 @@ describe("tidelog verify", () => {
       "skipped (an offset committed past",
       "partition-split",
       "timeline.svg",
+      "cluster.log",
       "0 valid (no anomaly), 1 an anomaly was found",
       "$ tidelog verify --workload queue --seconds 60 --nemesis kill,pause",
     ]) {
@@ -102,6 +103,8 @@ describe("tidelog verify", () => {
     );
     for (const file of Object.values(summary.files) as string[]) assert.ok(existsSync(file), `${file} missing`);
     assert.deepEqual(JSON.parse(readFileSync(summary.files.summary, "utf8")), summary);
+    // The brokers' own account, for analysing an anomaly: every process line of the run.
+    assert.match(readFileSync(summary.files.clusterLog, "utf8"), /broker started/);
     // Not a terminal: the progress is one line per phase, on stderr.
     assert.match(
       r.stderr,

@@ -5,6 +5,11 @@
 export const LIMITS = {
   /** History bytes held before they are written out; a flush is one synchronous write of at most this. */
   historyBufferBytes: 64 * 1024,
+  /**
+   * Bytes of the launched cluster's process output kept in cluster.log (etcd's and every
+   * broker's lines, for analysing an anomaly); past it, the file says it was cut.
+   */
+  clusterLogBytesMax: 1024 * 1024 * 1024,
   /** Longest wait before buffered history lines reach the file, so a crashed run leaves a recent history. */
   historyFlushIntervalMs: 200,
   /**

@@ -20,7 +20,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Client } from "@tidelog/client";
 import type { CheckResult } from "./checkers/result.js";
@@ -236,16 +236,20 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   const checked = checkVerifyOptions(options);
   const log = options.log ?? (() => {});
   mkdirSync(checked.outDir, { recursive: true });
+  const launching = !options.cluster && !options.bootstrap;
   const files: RunFiles = {
     history: join(checked.outDir, "history.jsonl"),
     summary: join(checked.outDir, "summary.json"),
     timeline: join(checked.outDir, "timeline.svg"),
+    ...(launching ? { clusterLog: join(checked.outDir, "cluster.log") } : {}),
   };
   const nowMs = runClock();
   const progress = new ProgressTracker(nowMs, options.onProgress);
   progress.phase("launching");
   let cluster: ClusterUnderTest;
   let launched = false;
+  // The brokers' own account of a run: what an anomaly's analysis needs beside the history.
+  const clusterLog = files.clusterLog ? new BoundedLogFile(files.clusterLog, LIMITS.clusterLogBytesMax) : null;
   if (options.cluster) cluster = options.cluster;
   else if (options.bootstrap) cluster = bootstrapCluster(options.bootstrap);
   else {
@@ -254,7 +258,10 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
       ...options.launch,
       brokerConfig: { ...FAULT_FRIENDLY_BROKER_CONFIG, ...options.launch?.brokerConfig },
       ...launchOptionsFor(checked.nemesis?.kinds ?? [], checked.seconds),
-      log,
+      log: (line) => {
+        log(line);
+        clusterLog?.write(line);
+      },
     });
     launched = true;
   }
@@ -262,7 +269,42 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
     return await runOn(cluster, checked, options, { nowMs, progress, files, log, launched });
   } finally {
     progress.stop();
-    if (launched) await cluster.close();
+    try {
+      if (launched) await cluster.close();
+    } finally {
+      clusterLog?.close();
+    }
+  }
+}
+
+/** Lines appended to a file up to a byte bound, then one line saying the rest was cut. */
+class BoundedLogFile {
+  private readonly fd: number;
+  private bytes = 0;
+  private cut = false;
+
+  constructor(
+    path: string,
+    private readonly maxBytes: number,
+  ) {
+    this.fd = openSync(path, "w");
+  }
+
+  write(line: string): void {
+    if (this.cut) return;
+    const text = `${line}\n`;
+    const size = Buffer.byteLength(text);
+    if (this.bytes + size > this.maxBytes) {
+      this.cut = true;
+      writeSync(this.fd, `[cluster.log cut at ${this.bytes} bytes]\n`);
+      return;
+    }
+    this.bytes += size;
+    writeSync(this.fd, text);
+  }
+
+  close(): void {
+    closeSync(this.fd);
   }
 }
 

@@ -115,6 +115,7 @@ JSON document with --json) and the files written to --out (default
   history.jsonl  every operation, Jepsen style (invoke, then ok / fail / info)
   summary.json   the summary, as --json prints it
   timeline.svg   throughput and latency per second, fault windows shaded
+  cluster.log    every line etcd and the brokers logged (a cluster the run launched)
 Re-check a saved history with the API: checkHistoryFile(path, workload).
 
 Exit codes: 0 valid (no anomaly), 1 an anomaly was found, 2 usage error, 3 no verdict
@@ -165,7 +166,7 @@ export function registerVerifyCommand(program: Program, session: Session): void 
     .option("--fault-ms <ms>", "how long each fault holds", (v) => parsePositiveInt(v, FAULT_MS_MAX), 4000)
     .option("--interval-ms <ms>", "quiet time between faults", (v) => parsePositiveInt(v, FAULT_MS_MAX), 4000)
     .option("--brokers <n>", "brokers of the cluster the run launches", (v) => parsePositiveInt(v, BROKERS_MAX), 3)
-    .option("--out <dir>", "where history.jsonl, summary.json and timeline.svg go")
+    .option("--out <dir>", "where history.jsonl, summary.json, timeline.svg and cluster.log go")
     .addHelpText("after", HELP)
     .action(async (flags, command) => {
       const globals = command.optsWithGlobals();
@@ -252,6 +253,7 @@ function printSummary(output: Output, summary: RunSummary): void {
     output.line(`history:  ${summary.files.history}`);
     output.line(`summary:  ${summary.files.summary}`);
     output.line(`timeline: ${summary.files.timeline}`);
+    if (summary.files.clusterLog) output.line(`cluster log: ${summary.files.clusterLog}`);
   }
 }
 

@@ -25,6 +25,8 @@ export interface RunFiles {
   readonly history: string;
   readonly summary: string;
   readonly timeline: string;
+  /** Every output line of the processes of a cluster the run launched; absent otherwise. */
+  readonly clusterLog?: string;
 }
 
 export interface RunSummary {
@@ -119,6 +121,7 @@ export function summaryText(summary: RunSummary): string {
       `history:  ${summary.files.history}`,
       `summary:  ${summary.files.summary}`,
       `timeline: ${summary.files.timeline}`,
+      ...(summary.files.clusterLog ? [`cluster log: ${summary.files.clusterLog}`] : []),
     );
   }
   return `${lines.join("\n")}\n`;
