@@ -2,7 +2,7 @@
  * What a follower does with one partition's answer from its leader: append the batches
  * as follower (offsets as the leader assigned them), move its high watermark to
  * min(leader's HW, its LEO) and its log start to the leader's, or, when the leader says
- * the log diverged, truncate to where it says (never blindly to the high watermark).
+ * the log diverged, truncate as KIP-279 says (never blindly to the high watermark).
  *
  * An answer is applied only to the replica state it was asked for (the same leader epoch
  * and log end offset as in the request): one that arrives after the partition moved on
@@ -60,8 +60,14 @@ export function applyFollowerData(
   if (log.storageFailure) return "storage-failed";
   const diverging = data.divergingEpoch;
   if (diverging && diverging.epoch >= -1 && (diverging.epoch >= 0 || diverging.endOffset >= 0)) {
+    // Kafka's rule (KIP-279): when this log knows the leader's epoch, keep the shorter of
+    // the two ends of it; when it does not (it never had a batch of that epoch), cut back
+    // to the end of its own latest epoch below it, and the next fetch compares that epoch.
+    // Keeping the log as it was in that case (the leader's end offset may lie beyond a
+    // batch of a later epoch this log has) asked the same question forever: the follower
+    // never caught up again. Found by the simulation (test/sim, seed 1447).
     const own = log.epochs.endOffsetFor(diverging.epoch, log.logEndOffset);
-    const target = Math.min(diverging.endOffset, diverging.epoch === own.epoch ? own.endOffset : diverging.endOffset);
+    const target = own.epoch === diverging.epoch ? Math.min(diverging.endOffset, own.endOffset) : own.endOffset;
     logger.warn(
       {
         topic: p.tp.topic,

@@ -96,3 +96,14 @@ test("seed 83: a restarted leader does not lead on the state written for its pre
   const r = await new SimCluster({ seed: 83, ticks: 300 }).run();
   assert.deepEqual(r.anomalies, [], failure(r));
 });
+
+test("seed 1447: a follower that never had the leader's divergence epoch cuts back to its own and catches up", async () => {
+  // Found by this simulation: broker 1's log had batches of epoch 5, an epoch the leader
+  // (in epoch 11) never had. Asked from epoch 5, the leader answered its largest epoch
+  // below, 4, ending at 18, where broker 1's log also ended; the follower, which had no
+  // batch of epoch 4, kept its log as it was and asked the same question forever, out of
+  // the ISR for good. It now cuts back to the end of its own latest epoch below 4, as
+  // Kafka's follower does (KIP-279). This seed never settled before.
+  const r = await new SimCluster({ seed: 1447, ticks: 300 }).run();
+  assert.deepEqual(r.anomalies, [], failure(r));
+});

@@ -59,6 +59,7 @@ import { silentLogger } from "../../src/common/logger.js";
 import { fetchForConsumer } from "../../src/replication/consumer-fetch.js";
 import { applyFollowerData, type FollowerAsked } from "../../src/replication/follower-apply.js";
 import { type FollowerFetchResult, fetchForFollower } from "../../src/replication/follower-fetch.js";
+import type { Partition } from "../../src/replication/partition.js";
 import { ReplicaManager } from "../../src/replication/replica-manager.js";
 import { DEFAULT_LOG_CONFIG, validateLogConfig } from "../../src/storage/log-config.js";
 import { LogManager } from "../../src/storage/log-manager.js";
@@ -452,7 +453,7 @@ export class SimCluster {
         if (this.tick < inflight.deliverAt) continue;
         f.inflight = null;
         if (inflight.answer === null || this.isCut(f.id, inflight.leaderId)) continue;
-        applyFollowerData(p, inflight.answer, inflight.asked, silentLogger);
+        this.applied(f, p, inflight.answer, inflight.asked);
         continue;
       }
       if (p.leader < 0) continue;
@@ -482,7 +483,7 @@ export class SimCluster {
       );
       if (!answer) continue;
       if (this.options.networkDelays === false) {
-        applyFollowerData(p, answer, asked, silentLogger);
+        this.applied(f, p, answer, asked);
         continue;
       }
       const lost = this.random.chance(ANSWER_LOSS);
@@ -494,9 +495,18 @@ export class SimCluster {
       };
       if (f.inflight.deliverAt === this.tick) {
         f.inflight = null;
-        applyFollowerData(p, answer, asked, silentLogger);
+        this.applied(f, p, answer, asked);
       }
     }
+  }
+
+  /** Applies a fetch answer as the fetcher does; what was not plainly applied goes in the trace. */
+  private applied(f: SimBroker, p: Partition, answer: FollowerFetchResult, asked: FollowerAsked): void {
+    const outcome = applyFollowerData(p, answer, asked, silentLogger);
+    if (outcome !== "applied")
+      this.log(
+        `broker ${f.id}: answer from ${p.leader} ${outcome} (asked at ${asked.fetchOffset} in epoch ${asked.leaderEpoch}, error ${answer.error.code}, diverging ${JSON.stringify(answer.divergingEpoch)}); LEO now ${p.log.logEndOffset}`,
+      );
   }
 
   /**
