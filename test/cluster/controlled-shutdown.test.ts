@@ -7,24 +7,16 @@
 // gives it back the partitions it is the preferred replica of.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { Client } from "@tidelog/client";
-import { startCluster, waitFor } from "../../scripts/harness/cluster.js";
-import { faultBrokerConfig } from "./fault-config.js";
+import { waitFor } from "../../scripts/harness/cluster.js";
+import { startFaultCluster } from "./fault-cluster.js";
 
 const TOPIC = "roll";
 const PARTITIONS = 6;
 
 test("SIGTERM moves the broker's leaderships to in-sync replicas before it stops, no send fails, and balancing gives them back after its restart", async (t) => {
-  const c = await startCluster(t, {
-    brokers: 3,
-    brokerConfig: faultBrokerConfig({ "min.insync.replicas": "2", "leader.imbalance.check.interval.seconds": "1" }),
-  });
-  const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 30_000, attemptTimeoutMs: 2000 });
-  t.after(() => client.close());
-  const admin = client.admin();
-  await waitFor(async () => (await admin.describeCluster()).brokers.length === 3, {
-    description: "3 brokers",
-    timeoutMs: 20_000,
+  const { c, client, admin } = await startFaultCluster(t, {
+    "min.insync.replicas": "2",
+    "leader.imbalance.check.interval.seconds": "1",
   });
   await admin.createTopic({ name: TOPIC, partitions: PARTITIONS, replicationFactor: 3 });
   const describe = async () => (await admin.describeTopic(TOPIC)).partitions;

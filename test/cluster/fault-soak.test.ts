@@ -36,11 +36,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { setTimeout as delay } from "node:timers/promises";
-import { type Admin, Client, isTidelogError, type TopicDescription } from "@tidelog/client";
+import { type Admin, isTidelogError, type TopicDescription } from "@tidelog/client";
 import { projectRoot } from "../../scripts/bootstrap.mjs";
 import { brokerCommand } from "../../scripts/cluster-launcher.mjs";
 import { type ClusterHandle, startCluster, WaitForTimeoutError, waitFor } from "../../scripts/harness/cluster.js";
 import { DeliveryChecker } from "./delivery-checker.js";
+import { connectClient } from "./fault-cluster.js";
 import { faultBrokerConfig, LAG_MS, SESSION_MS } from "./fault-config.js";
 import { createTestNetwork, NetworkUnavailableError, type TestNetwork } from "./network.js";
 
@@ -310,13 +311,7 @@ test("the SDK producer under broker kills and freezes, a network cut and etcd fa
           command: (id: number) => inNet.command(id, brokerCommand(projectRoot(), "source")),
         }),
   });
-  const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 20_000, attemptTimeoutMs: 1500 });
-  t.after(() => client.close());
-  const admin = client.admin();
-  await waitFor(async () => (await admin.describeCluster()).brokers.length === 3, {
-    description: "3 brokers",
-    timeoutMs: 20_000,
-  });
+  const { client, admin } = await connectClient(t, c, { requestTimeoutMs: 20_000, attemptTimeoutMs: 1500 });
   await admin.createTopic({ name: TOPIC, partitions: PARTITIONS, replicationFactor: 3 });
   const checker = new DeliveryChecker({
     clock: () => performance.timeOrigin + performance.now(),

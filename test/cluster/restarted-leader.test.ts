@@ -13,9 +13,8 @@ import assert from "node:assert/strict";
 import { readdirSync, statSync, truncateSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { Client } from "@tidelog/client";
-import { type BrokerHandle, startCluster, waitFor } from "../../scripts/harness/cluster.js";
-import { faultBrokerConfig } from "./fault-config.js";
+import { type BrokerHandle, waitFor } from "../../scripts/harness/cluster.js";
+import { startFaultCluster } from "./fault-cluster.js";
 
 const TOPIC = "torn";
 
@@ -31,14 +30,7 @@ function tearTail(broker: BrokerHandle, topic: string, bytes: number): void {
 }
 
 test("a leader restarted with a torn tail within its session loses no acknowledged record", async (t) => {
-  const c = await startCluster(t, { brokers: 3, brokerConfig: faultBrokerConfig({ "min.insync.replicas": "2" }) });
-  const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 30_000, attemptTimeoutMs: 2000 });
-  t.after(() => client.close());
-  const admin = client.admin();
-  await waitFor(async () => (await admin.describeCluster()).brokers.length === 3, {
-    description: "3 brokers",
-    timeoutMs: 20_000,
-  });
+  const { c, client, admin } = await startFaultCluster(t, { "min.insync.replicas": "2" });
   await admin.createTopic({ name: TOPIC, partitions: 1, replicationFactor: 3 });
   const inSync = async () => {
     const p = (await admin.describeTopic(TOPIC)).partitions[0];
@@ -93,14 +85,7 @@ test("a leader restarted with a torn tail within its session loses no acknowledg
 // restarted) the controller asks both for their logs and elects the more complete: A.
 test("the last ISR member restarted with a torn tail while a replica that left the ISR holds the acknowledged records", async (t) => {
   const topic = "last-isr";
-  const c = await startCluster(t, { brokers: 3, brokerConfig: faultBrokerConfig({ "min.insync.replicas": "2" }) });
-  const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 30_000, attemptTimeoutMs: 2000 });
-  t.after(() => client.close());
-  const admin = client.admin();
-  await waitFor(async () => (await admin.describeCluster()).brokers.length === 3, {
-    description: "3 brokers",
-    timeoutMs: 20_000,
-  });
+  const { c, client, admin } = await startFaultCluster(t, { "min.insync.replicas": "2" });
   await admin.createTopic({ name: topic, assignments: [{ partition: 0, replicas: [1, 2, 3] }] });
   const state = async () => (await admin.describeTopic(topic)).partitions[0];
   await waitFor(async () => (await state())?.leader === 1 && (await state())?.isr.length === 3, {

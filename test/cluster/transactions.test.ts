@@ -12,34 +12,24 @@
 //     written: the new coordinator completes the commit.
 import assert from "node:assert/strict";
 import { type TestContext, test } from "node:test";
-import { Client, isTidelogError, type Client as SdkClient } from "@tidelog/client";
+import { isTidelogError, type Client as SdkClient } from "@tidelog/client";
 import { encodeControlBatch } from "@tidelog/client/record";
-import { type ClusterHandle, startCluster, waitFor } from "../../scripts/harness/cluster.js";
+import { waitFor } from "../../scripts/harness/cluster.js";
 import { transactionPartitionFor } from "../../src/txn/transaction-coordinator.js";
-import { faultBrokerConfig, SESSION_MS } from "./fault-config.js";
+import { type FaultCluster, startFaultCluster } from "./fault-cluster.js";
+import { SESSION_MS } from "./fault-config.js";
 import { batch, RawBroker } from "./raw-client.js";
 
 const TXN_PARTITIONS = 4;
 
-async function cluster(t: TestContext): Promise<{ c: ClusterHandle; client: SdkClient }> {
-  const c = await startCluster(t, {
-    brokers: 3,
-    brokerConfig: faultBrokerConfig({
-      "replica.fetch.wait.max.ms": "100",
-      "min.insync.replicas": "2",
-      "transaction.state.log.num.partitions": String(TXN_PARTITIONS),
-      "transaction.abort.timed.out.transaction.cleanup.interval.ms": "200",
-      "offsets.topic.num.partitions": "4",
-    }),
+function cluster(t: TestContext): Promise<FaultCluster> {
+  return startFaultCluster(t, {
+    "replica.fetch.wait.max.ms": "100",
+    "min.insync.replicas": "2",
+    "transaction.state.log.num.partitions": String(TXN_PARTITIONS),
+    "transaction.abort.timed.out.transaction.cleanup.interval.ms": "200",
+    "offsets.topic.num.partitions": "4",
   });
-  const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 30_000, attemptTimeoutMs: 2000 });
-  t.after(() => client.close());
-  const admin = client.admin();
-  await waitFor(async () => (await admin.describeCluster()).brokers.length === 3, {
-    description: "3 brokers",
-    timeoutMs: 20_000,
-  });
-  return { c, client };
 }
 
 async function topics(client: SdkClient, names: string[], partitions = 2): Promise<void> {
