@@ -400,8 +400,8 @@ export class Controller {
         if (decision.kind === "changed") writes.push(this.stateWrite(key, compare, state.value, decision.state));
       }
     }
-    for (const key of this.recoveringSince.keys())
-      if (!recoveries.some((r) => r.key === key)) this.recoveringSince.delete(key);
+    const recovering = new Set(recoveries.map((r) => r.key));
+    for (const key of this.recoveringSince.keys()) if (!recovering.has(key)) this.recoveringSince.delete(key);
     writes.push(...(await this.recover(recoveries)));
     for (const [pk, state] of image.partitions) {
       const { topic, partition: p } = parseTpKey(pk);

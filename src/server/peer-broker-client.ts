@@ -10,7 +10,7 @@ import { CHANNEL_OPTIONS, errorFromInfo, loadTidelogProto, type wire } from "@ti
 import { TidelogError } from "@tidelog/client/record";
 import type { ReplicaLogInfo } from "../cluster/controller.js";
 import { wallClockDeadline } from "../common/clock.js";
-import type { TopicPartition } from "../common/topic-partition.js";
+import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 import type { TxnMarkerRequest } from "../txn/transaction-coordinator.js";
 
 type Unary<Req, Res> = (
@@ -52,8 +52,6 @@ export class PeerBrokerClient {
   /** WriteTxnMarkers at `leaderId`; per partition, null for written or the error. */
   async writeMarkers(leaderId: number, request: TxnMarkerRequest): Promise<(TidelogError | null)[]> {
     const stubs = this.stubsFor(leaderId);
-    const byTopic = new Map<string, number[]>();
-    for (const tp of request.partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
     const res = await call(stubs.replication, stubs.replication.WriteTxnMarkers, MARKER_TIMEOUT_MS, {
       brokerId: this.options.brokerId,
       brokerEpoch: this.options.brokerEpoch(),
@@ -63,18 +61,17 @@ export class PeerBrokerClient {
           producerEpoch: request.producerEpoch,
           commit: request.commit,
           coordinatorEpoch: request.coordinatorEpoch,
-          topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+          topics: byTopic(request.partitions),
         },
       ],
     });
     const whole = errorFromInfo(res.error);
     if (whole) throw whole;
     const results = new Map<string, TidelogError | null>();
-    for (const m of res.markers)
-      for (const p of m.partitions) results.set(`${p.topic}\0${p.partition}`, errorFromInfo(p.error));
+    for (const m of res.markers) for (const p of m.partitions) results.set(tpKey(p), errorFromInfo(p.error));
     return request.partitions.map((tp) =>
-      results.has(`${tp.topic}\0${tp.partition}`)
-        ? (results.get(`${tp.topic}\0${tp.partition}`) ?? null)
+      results.has(tpKey(tp))
+        ? (results.get(tpKey(tp)) ?? null)
         : new TidelogError("UNKNOWN_SERVER_ERROR", `no answer for ${tp.topic}-${tp.partition}`),
     );
   }
@@ -99,12 +96,10 @@ export class PeerBrokerClient {
   /** DescribeReplicaLogs at `brokerId`: the ends of its local logs of `partitions`. */
   async describeReplicaLogs(brokerId: number, partitions: readonly TopicPartition[]): Promise<ReplicaLogInfo[]> {
     const stubs = this.stubsFor(brokerId);
-    const byTopic = new Map<string, number[]>();
-    for (const tp of partitions) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
     const res = await call(stubs.replication, stubs.replication.DescribeReplicaLogs, DESCRIBE_LOGS_TIMEOUT_MS, {
       brokerId: this.options.brokerId,
       brokerEpoch: this.options.brokerEpoch(),
-      topics: [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps })),
+      topics: byTopic(partitions),
     });
     const error = errorFromInfo(res.error);
     if (error) throw error;
@@ -145,6 +140,17 @@ export class PeerBrokerClient {
     }
     return stubs;
   }
+}
+
+/** Partitions grouped as the wire names them: each topic once, with its partition numbers. */
+function byTopic(partitions: readonly TopicPartition[]): { topic: string; partitions: number[] }[] {
+  const grouped = new Map<string, number[]>();
+  for (const tp of partitions) {
+    const list = grouped.get(tp.topic);
+    if (list) list.push(tp.partition);
+    else grouped.set(tp.topic, [tp.partition]);
+  }
+  return [...grouped].map(([topic, ps]) => ({ topic, partitions: ps }));
 }
 
 function call<Req, Res>(stub: grpc.Client, fn: Unary<Req, Res>, timeoutMs: number, req: Req): Promise<Res> {
