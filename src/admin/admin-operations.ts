@@ -17,6 +17,8 @@ import { TidelogError } from "@tidelog/client/record";
 import type { AdminCall, Controller, ItemResult } from "../cluster/controller.js";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import { NO_LEADER } from "../cluster/metadata-records.js";
+import { ReassignmentOperations } from "../cluster/reassignment-operations.js";
+import type { LogDirInfo } from "../replication/replica-manager.js";
 import {
   LOG_CONFIG_KEYS,
   type LogConfig,
@@ -33,6 +35,8 @@ export interface AdminOperationsDeps {
   readonly freshImage: () => Promise<MetadataImage>;
   readonly controller: Controller;
   readonly logDefaults: LogConfig;
+  /** This broker's logs (ReplicaManager.logDirInfo). */
+  readonly logDirs: () => LogDirInfo;
 }
 
 /**
@@ -58,6 +62,13 @@ export interface AdminOperations {
   createPartitions(req: wire.CreatePartitionsRequest__Output, call?: AdminCall): Promise<wire.CreatePartitionsResponse>;
   alterConfigs(req: wire.AlterConfigsRequest__Output, call?: AdminCall): Promise<wire.AlterConfigsResponse>;
   electLeaders(req: wire.ElectLeadersRequest__Output): Promise<wire.ElectLeadersResponse>;
+  alterPartitionReassignments(
+    req: wire.AlterPartitionReassignmentsRequest__Output,
+  ): Promise<wire.AlterPartitionReassignmentsResponse>;
+  listPartitionReassignments(
+    req: wire.ListPartitionReassignmentsRequest__Output,
+  ): Promise<wire.ListPartitionReassignmentsResponse>;
+  describeLogDirs(): wire.DescribeLogDirsResponse;
 }
 
 export function checkCount(n: number, what: string): void {
@@ -193,6 +204,54 @@ export function adminOperations(deps: AdminOperationsDeps): AdminOperations {
         req.partitions.map((p) => ({ topic: p.topic, partitions: p.partitions })),
       );
       return { results: results.map((r) => ({ ...r, error: r.error ? errorInfo(r.error) : NO_ERROR })) };
+    },
+
+    async alterPartitionReassignments(req) {
+      checkCount(req.reassignments.length, "partitions");
+      if (!controller.isActive)
+        throw new TidelogError("NOT_CONTROLLER", `broker ${deps.brokerId} is not the controller`);
+      const results = await controller.alterPartitionReassignments(
+        req.reassignments.map((r) => ({
+          topic: r.topic,
+          partition: r.partition,
+          target: r.replicas.length > 0 ? r.replicas : null,
+        })),
+        req.throttleBytesPerSecond,
+      );
+      return {
+        results: results.map((r) => ({ ...r, error: r.error ? errorInfo(r.error) : NO_ERROR })),
+        error: NO_ERROR,
+      };
+    },
+
+    async listPartitionReassignments(req) {
+      const image = await deps.freshImage();
+      return {
+        reassignments: ReassignmentOperations.list(image, req.topics).map((r) => ({
+          topic: r.topic,
+          partition: r.partition,
+          originalReplicas: [...r.original],
+          targetReplicas: [...r.target],
+          replicas: [...r.replicas],
+          isr: [...r.isr],
+          leader: r.leader,
+        })),
+        throttleBytesPerSecond: image.reassignmentThrottle,
+        error: NO_ERROR,
+      };
+    },
+
+    describeLogDirs() {
+      const info = deps.logDirs();
+      return {
+        brokerId: deps.brokerId,
+        logDir: info.logDir,
+        replicas: info.replicas.map((r) => ({ ...r })),
+        totalBytes: info.totalBytes,
+        usableBytes: info.usableBytes,
+        capacityBytes: info.capacityBytes,
+        error: NO_ERROR,
+      };
     },
   };
 }

@@ -51,9 +51,11 @@ import {
   type ReplicaLogEnd,
   stampBrokerEpochs,
 } from "./partition-leader-election.js";
+import { type ReassignmentItem, ReassignmentOperations, type ReassignmentResult } from "./reassignment-operations.js";
 import {
   type AdminCall,
   type ConfigAlteration,
+  type ControllerCore,
   type ElectionResult,
   type ItemResult,
   type NewTopicSpec,
@@ -144,35 +146,40 @@ export class Controller {
   private stopped = false;
   private readonly prefix: string;
   private readonly topics: TopicOperations;
+  private readonly reassignments: ReassignmentOperations;
   /** When each partition in leader recovery started waiting for its candidates, by key. */
   private readonly recoveringSince = new Map<string, number>();
 
   constructor(private readonly options: ControllerOptions) {
     this.prefix = `/tidelog/${options.store.options.clusterId}/`;
     const client = options.store.client;
-    this.topics = new TopicOperations(
-      {
-        enqueue: (fn) => this.enqueue(fn),
-        requireActive: () => {
-          this.requireActive();
-        },
-        fencedTxn: (compares, ops) => this.fencedTxn(compares, ops),
-        put: (key, value) => this.put(key, value),
-        deleteKey: (key) => client.delete().key(this.full(key)),
-        deletePrefix: (prefix) => client.delete().prefix(this.full(prefix)),
-        awaitImage: (revision) => this.awaitImage(revision),
-        reconcile: () => this.reconcile(),
+    const core: ControllerCore = {
+      enqueue: (fn) => this.enqueue(fn),
+      requireActive: () => {
+        this.requireActive();
       },
-      {
-        watch: options.watch,
-        defaultPartitions: options.defaultPartitions,
-        defaultReplicationFactor: options.defaultReplicationFactor,
-        logDefaults: options.logDefaults,
-        logger: options.logger,
-        random: options.random,
-        ...(options.onLeaderElections ? { onLeaderElections: options.onLeaderElections } : {}),
-      },
-    );
+      fencedTxn: (compares, ops) => this.fencedTxn(compares, ops),
+      put: (key, value) => this.put(key, value),
+      deleteKey: (key) => client.delete().key(this.full(key)),
+      deletePrefix: (prefix) => client.delete().prefix(this.full(prefix)),
+      awaitImage: (revision) => this.awaitImage(revision),
+      adminImage: () => this.adminImage(),
+      reconcile: () => this.reconcile(),
+    };
+    this.reassignments = new ReassignmentOperations(core, {
+      watch: options.watch,
+      logDefaults: options.logDefaults,
+      logger: options.logger,
+    });
+    this.topics = new TopicOperations(core, {
+      watch: options.watch,
+      defaultPartitions: options.defaultPartitions,
+      defaultReplicationFactor: options.defaultReplicationFactor,
+      logDefaults: options.logDefaults,
+      logger: options.logger,
+      random: options.random,
+      ...(options.onLeaderElections ? { onLeaderElections: options.onLeaderElections } : {}),
+    });
   }
 
   get isActive(): boolean {
@@ -353,6 +360,17 @@ export class Controller {
     return this.options.watch.image;
   }
 
+  private async adminImage(): Promise<MetadataImage> {
+    const image = await this.options.watch.freshImage(ADMIN_READ_TIMEOUT_MS);
+    if (image === this.options.watch.image && !this.options.watch.isSynced) {
+      throw new TidelogError(
+        "METADATA_UNAVAILABLE",
+        "etcd is unreachable; metadata changes are refused until it is back",
+      );
+    }
+    return image;
+  }
+
   // ------------------------------------------------------------------ reconciliation
 
   scheduleReconcile(): void {
@@ -377,7 +395,7 @@ export class Controller {
     const writes: StateWrite[] = [];
     const recoveries: PendingRecovery[] = [];
     for (const topic of image.topics.values()) {
-      const minIsr = Number(topic.value.configs["min.insync.replicas"] ?? this.options.logDefaults.minInsyncReplicas);
+      const minIsr = this.minIsr(image, topic.value.name);
       for (const { partition, replicas, state } of image.partitionsOf(topic.value.name)) {
         const key = keys.partition(topic.value.name, partition);
         const existing = image.partitions.get(topicPartitionKey(topic.value.name, partition));
@@ -429,8 +447,27 @@ export class Controller {
         if (elections > 0) this.options.onLeaderElections?.(elections);
       } else conflicts++;
     }
+    // Moves whose target replicas are all in sync complete: after the state writes above,
+    // whose partitions they would otherwise race (a lost compare only defers one a round).
+    const inputsFor = (topic: string, replicas: readonly number[]): ElectionInputs => ({
+      replicas,
+      alive,
+      storageFailed: failed,
+      brokerEpochs: epochs,
+      minIsr: this.minIsr(image, topic),
+    });
+    for (const c of this.reassignments.completions(image, inputsFor)) {
+      const res = await this.fencedTxn(c.compares, c.ops);
+      if (res.ok) for (const what of c.what) this.options.logger.info({ change: what }, "partition reassigned");
+      else conflicts++;
+    }
     // A conflict means our image was behind: read again; the change listener reconciles anew.
     if (conflicts > 0) await this.options.watch.resync();
+  }
+
+  private minIsr(image: MetadataImage, topic: string): number {
+    const configs = image.topics.get(topic)?.value.configs ?? {};
+    return Number(configs["min.insync.replicas"] ?? this.options.logDefaults.minInsyncReplicas);
   }
 
   private stateWrite(
@@ -568,12 +605,21 @@ export class Controller {
   electLeaders(targets: readonly { topic: string; partitions: readonly number[] }[]): Promise<ElectionResult[]> {
     return this.topics.electLeaders(targets);
   }
+
+  alterPartitionReassignments(
+    items: readonly ReassignmentItem[],
+    throttleBytesPerSecond = -1,
+  ): Promise<ReassignmentResult[]> {
+    return this.reassignments.alter(items, throttleBytesPerSecond);
+  }
 }
 
 /** How long stop() waits for etcd to take the resignation, and for queued work. */
 const RESIGN_TIMEOUT_MS = 3000;
 /** A failed campaign is retried after this long. */
 const CAMPAIGN_RETRY_MS = 500;
+/** How long an admin operation waits for its read of etcd's current metadata. */
+const ADMIN_READ_TIMEOUT_MS = 2000;
 /** How often awaitImage looks whether the watch has caught up with a write. */
 const IMAGE_POLL_MS = 10;
 

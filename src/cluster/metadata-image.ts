@@ -18,6 +18,7 @@ import {
   parseBrokerRecord,
   parsePartitionState,
   parsePartitionStateKey,
+  parseReassignmentThrottle,
   parseTopicRecord,
   type TopicRecord,
 } from "./metadata-records.js";
@@ -43,6 +44,10 @@ export class MetadataImage {
   readonly partitions = new Map<string, Versioned<PartitionState>>();
   /** Controller election candidates by key: the broker id each campaigns for. */
   readonly candidates = new Map<string, Versioned<number>>();
+  /** Bytes/s each leader may send to replicas being added by reassignments; 0: unthrottled. */
+  reassignmentThrottle = 0;
+  /** The throttle key's mod revision (0 when absent), for compare-and-swap. */
+  reassignmentThrottleRevision = 0;
   revision = 0;
 
   constructor(private readonly logger: Logger) {}
@@ -74,6 +79,11 @@ export class MetadataImage {
           createRevision: e.createRevision,
         });
       } else this.skip(e.key, "election value is not a broker id");
+    } else if (e.key === keys.reassignmentThrottle) {
+      const parsed = e.value === null ? null : parseReassignmentThrottle(e.value);
+      if (parsed && !parsed.ok) this.skip(e.key, parsed.why);
+      this.reassignmentThrottle = parsed?.ok ? parsed.value.bytesPerSecond : 0;
+      this.reassignmentThrottleRevision = e.value === null ? 0 : e.modRevision;
     } else if (e.key.startsWith(keys.partitionsPrefix)) {
       const tp = parsePartitionStateKey(e.key);
       if (!tp) {

@@ -7,6 +7,8 @@
  *   topics/<name>              TopicRecord (assignment and configs), written by the controller
  *   partitions/<topic>/<p>     PartitionState, written by compare-and-swap on its mod revision:
  *                              by the controller (leader changes) and the leader (ISR changes)
+ *   reassignment-throttle      ReassignmentThrottle: bytes/s a leader may send to replicas
+ *                              being added by a reassignment, written by the controller
  *   election/controller/...    the etcd3 election; the winner's key create revision is the
  *                              controller epoch
  *
@@ -58,6 +60,22 @@ export const TopicRecordSchema = Type.Object({
   /** Settings the topic overrides, by Kafka name. */
   configs: Type.Record(Type.String(), Type.String()),
   internal: Type.Boolean(),
+  /**
+   * Partitions being moved to new replicas (partition-reassignment.ts), by partition
+   * number: what they had before and where they go. While one is, its `assignment` entry
+   * is the union (target first, so the target's first replica is the preferred leader),
+   * and every replica of it is hosted; the controller completes the move once every
+   * target replica is in the ISR. Optional: records written before it still parse.
+   */
+  reassignments: Type.Optional(
+    Type.Record(
+      Type.String({ pattern: "^[0-9]+$" }),
+      Type.Object({
+        original: Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1 }),
+        target: Type.Array(Type.Integer({ minimum: 0 }), { minItems: 1 }),
+      }),
+    ),
+  ),
 });
 export type TopicRecord = Type.Static<typeof TopicRecordSchema>;
 
@@ -95,6 +113,12 @@ export const PartitionStateSchema = Type.Object({
 });
 export type PartitionState = Type.Static<typeof PartitionStateSchema>;
 
+/** The replication throttle on reassignment traffic (Kafka's leader.replication.throttled.rate). */
+export const ReassignmentThrottleSchema = Type.Object({
+  bytesPerSecond: Type.Integer({ minimum: 1 }),
+});
+export type ReassignmentThrottle = Type.Static<typeof ReassignmentThrottleSchema>;
+
 export const NO_LEADER = -1;
 
 export const keys = {
@@ -105,6 +129,7 @@ export const keys = {
   partitionsPrefix: "partitions/",
   topicPartitionsPrefix: (topic: string) => `partitions/${topic}/`,
   partition: (topic: string, partition: number) => `partitions/${topic}/${partition}`,
+  reassignmentThrottle: "reassignment-throttle",
   controllerElection: "controller",
   /** Where etcd3's Election keeps the candidates of `controllerElection`. */
   electionPrefix: "election/controller/",
@@ -135,3 +160,5 @@ function parseWith<T>(schema: Type.TSchema, raw: string): ParseResult<T> {
 export const parseBrokerRecord = (raw: string) => parseWith<BrokerRecord>(BrokerRecordSchema, raw);
 export const parseTopicRecord = (raw: string) => parseWith<TopicRecord>(TopicRecordSchema, raw);
 export const parsePartitionState = (raw: string) => parseWith<PartitionState>(PartitionStateSchema, raw);
+export const parseReassignmentThrottle = (raw: string) =>
+  parseWith<ReassignmentThrottle>(ReassignmentThrottleSchema, raw);

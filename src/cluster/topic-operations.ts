@@ -66,6 +66,13 @@ export interface ControllerCore {
   deletePrefix(prefix: string): IOperation;
   /** Waits until the watched image has seen `revision`. */
   awaitImage(revision: number): Promise<MetadataImage>;
+  /**
+   * What an admin operation decides on: etcd's current metadata, so a broker that has just
+   * registered counts as live and a topic just created by someone else is seen (the
+   * compare-and-swap on the write still guards against anything changing after this
+   * read); METADATA_UNAVAILABLE while etcd is unreachable.
+   */
+  adminImage(): Promise<MetadataImage>;
   /** Writes every partition state that differs from what the image says it should be. */
   reconcile(): Promise<void>;
 }
@@ -84,8 +91,6 @@ const NEVER_ABANDONED: AdminCall = { abandoned: () => false };
 
 /** Most partitions one topic may have: bounds metadata size and one request's work. */
 export const PARTITIONS_PER_TOPIC_MAX = 10_000;
-/** How long an admin operation waits for its read of etcd's current metadata. */
-const ADMIN_READ_TIMEOUT_MS = 2000;
 
 export class TopicOperations {
   constructor(
@@ -117,7 +122,7 @@ export class TopicOperations {
   }
 
   private async createTopic(spec: NewTopicSpec, validateOnly: boolean): Promise<ItemResult> {
-    const image = await this.adminImage();
+    const image = await this.core.adminImage();
     const problem = topicNameProblem(spec.name);
     if (problem) throw new TidelogError("INVALID_TOPIC_EXCEPTION", problem);
     if (isInternalTopic(spec.name)) {
@@ -189,7 +194,7 @@ export class TopicOperations {
   ensureInternalTopic(spec: NewTopicSpec): Promise<ItemResult> {
     return this.core.enqueue(async () => {
       this.core.requireActive();
-      const image = await this.adminImage();
+      const image = await this.core.adminImage();
       const existing = image.topics.get(spec.name);
       if (existing) return { ok: true, topicId: existing.value.topicId };
       const live = image.liveBrokerIds().size;
@@ -210,7 +215,7 @@ export class TopicOperations {
   }
 
   private async deleteTopic(name: string): Promise<ItemResult> {
-    const topic = (await this.adminImage()).topics.get(name);
+    const topic = (await this.core.adminImage()).topics.get(name);
     if (!topic) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `topic '${name}' does not exist`);
     if (topic.value.internal)
       throw new TidelogError("INVALID_TOPIC_EXCEPTION", `internal topic '${name}' cannot be deleted`);
@@ -234,7 +239,7 @@ export class TopicOperations {
   }
 
   private async addPartitions(name: string, totalCount: number, validateOnly: boolean): Promise<ItemResult> {
-    const image = await this.adminImage();
+    const image = await this.core.adminImage();
     const topic = image.topics.get(name);
     if (!topic) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `topic '${name}' does not exist`);
     if (topic.value.internal) {
@@ -273,7 +278,7 @@ export class TopicOperations {
     a: { name: string; set: Readonly<Record<string, string>>; delete: readonly string[] },
     validateOnly: boolean,
   ): Promise<ItemResult> {
-    const topic = (await this.adminImage()).topics.get(a.name);
+    const topic = (await this.core.adminImage()).topics.get(a.name);
     if (!topic) throw new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `topic '${a.name}' does not exist`);
     const configs: Record<string, string> = { ...topic.value.configs, ...a.set };
     for (const k of a.delete) delete configs[k];
@@ -289,7 +294,7 @@ export class TopicOperations {
   ): Promise<{ topic: string; partition: number; leader: number; error: TidelogError | null }[]> {
     return this.core.enqueue(async () => {
       this.core.requireActive();
-      const image = await this.adminImage();
+      const image = await this.core.adminImage();
       const alive = image.liveBrokerIds();
       const failed = image.ineligibleBrokers();
       const wanted =
@@ -349,22 +354,6 @@ export class TopicOperations {
     );
     this.options.onLeaderElections?.(1);
     return { topic, partition, leader: elected.leader, error: null };
-  }
-
-  /**
-   * What an admin operation decides on: etcd's current metadata, so a broker that has just
-   * registered counts as live and a topic just created by someone else is seen. The
-   * compare-and-swap on the write still guards against anything changing after this read.
-   */
-  private async adminImage(): Promise<MetadataImage> {
-    const image = await this.options.watch.freshImage(ADMIN_READ_TIMEOUT_MS);
-    if (image === this.options.watch.image && !this.options.watch.isSynced) {
-      throw new TidelogError(
-        "METADATA_UNAVAILABLE",
-        "etcd is unreachable; metadata changes are refused until it is back",
-      );
-    }
-    return image;
   }
 
   private async tryItem(call: AdminCall, fn: () => Promise<ItemResult>): Promise<ItemResult> {

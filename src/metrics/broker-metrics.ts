@@ -41,6 +41,8 @@ export interface MetricsSources {
   readonly partition?: (topic: string, partition: number) => Partition | undefined;
   /** Wall-clock time, which record timestamps (lag in seconds) are compared with. */
   readonly nowMs?: () => number;
+  /** Bytes this broker, as leader, has sent to replicas a reassignment is adding. */
+  readonly reassignmentBytesOut?: () => number;
 }
 
 /** What the storage gauges read: the log directory's health (LogManager.health fits it). */
@@ -455,6 +457,25 @@ export class BrokerMetrics {
         return n;
       },
     );
+    gauge(
+      "tidelog_reassigning_partitions",
+      "Partitions being moved to new replicas; reported by the active controller only (0 elsewhere), as Kafka does.",
+      (s) => {
+        if (!s.isController()) return 0;
+        let n = 0;
+        for (const t of s.image().topics.values()) n += Object.keys(t.value.reassignments ?? {}).length;
+        return n;
+      },
+    );
+    new Counter({
+      name: "tidelog_reassignment_bytes_out_total",
+      help: "Bytes this broker, as leader, sent to replicas a reassignment is adding (what the reassignment throttle limits).",
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(self.sources?.reassignmentBytesOut?.() ?? 0);
+      },
+    });
     gauge("tidelog_controller_active", "1 while this broker is the active controller, else 0.", (s) =>
       s.isController() ? 1 : 0,
     );

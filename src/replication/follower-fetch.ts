@@ -138,10 +138,14 @@ function readForFollower(
       }
       partition.onFollowerFetch(replicaId, p.fetchOffset, Number(p.logStartOffset), brokerEpoch);
       let records: Buffer = NO_RECORDS;
-      if (p.fetchOffset < log.logEndOffset) {
-        const partitionBytes = Math.min(p.maxBytes > 0 ? p.maxBytes : budget, budget);
+      // A replica a reassignment is adding is sent only what the reassignment throttle allows.
+      const throttled = partition.addingReplicas.has(replicaId);
+      const allowed = throttled ? replicas.reassignmentQuota.allowance() : budget;
+      if (p.fetchOffset < log.logEndOffset && allowed > 0) {
+        const partitionBytes = Math.min(p.maxBytes > 0 ? p.maxBytes : budget, budget, allowed);
         records = log.read(p.fetchOffset, { maxBytes: partitionBytes, minOneBatch: true }).records;
         budget = Math.max(0, budget - records.length);
+        if (throttled) replicas.reassignmentQuota.record(records.length);
       }
       // The high watermark after onFollowerFetch, which may just have moved it.
       answers[i] = result(p, log.highWatermark, log.logStartOffset, NO_ERROR, records, NO_DIVERGENCE);

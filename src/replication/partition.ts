@@ -57,6 +57,11 @@ export class Partition {
   leader = NO_LEADER;
   leaderEpoch = -1;
   replicas: number[] = [];
+  /**
+   * Replicas a reassignment is adding (partition-reassignment.ts): the leader's answers to
+   * them count against the reassignment throttle (replication-quota.ts).
+   */
+  addingReplicas: ReadonlySet<number> = new Set();
   isr: number[] = [];
   /** The etcd mod revision of the partition state these fields came from (for ISR CAS). */
   stateModRevision = 0;

@@ -21,10 +21,12 @@
  *
  * Invariant: a hosted partition's leader epoch never decreases.
  */
+import { statfsSync } from "node:fs";
 import { TidelogError } from "@tidelog/client/record";
 import type { IsrWriter } from "../cluster/isr-writer.js";
 import type { MetadataImage, Versioned } from "../cluster/metadata-image.js";
 import { NO_LEADER, type PartitionState } from "../cluster/metadata-records.js";
+import { addingReplicas } from "../cluster/partition-reassignment.js";
 import type { Clock, Timer } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { PeriodicTask } from "../common/periodic-task.js";
@@ -34,6 +36,7 @@ import { type LogConfig, logConfigFromProperties } from "../storage/log-config.j
 import type { LogManager } from "../storage/log-manager.js";
 import { readPartitionMetadata, writePartitionMetadata } from "../storage/partition-metadata-file.js";
 import { Partition } from "./partition.js";
+import { ReplicationQuota } from "./replication-quota.js";
 
 /** How often reconciliation is retried while a replica assigned here has no log (a full disk). */
 const UNHOSTED_RETRY_MS = 1000;
@@ -72,6 +75,22 @@ export interface ReplicaManagerOptions {
   readonly onIsrChange?: (change: { shrink: boolean; expand: boolean }) => void;
 }
 
+/** This broker's logs, as DescribeLogDirs answers them. */
+export interface LogDirInfo {
+  readonly logDir: string;
+  readonly replicas: readonly {
+    readonly topic: string;
+    readonly partition: number;
+    readonly sizeBytes: number;
+    readonly logStartOffset: number;
+    readonly logEndOffset: number;
+    readonly leader: boolean;
+  }[];
+  readonly totalBytes: number;
+  readonly usableBytes: number;
+  readonly capacityBytes: number;
+}
+
 export class ReplicaManager {
   private readonly hosted = new Map<string, Partition>();
   private running: Promise<void> = Promise.resolve();
@@ -87,7 +106,12 @@ export class ReplicaManager {
 
   private retryTimer: Timer | null = null;
 
-  constructor(private readonly options: ReplicaManagerOptions) {}
+  /** The throttle on what this broker, as leader, sends to replicas a reassignment is adding. */
+  readonly reassignmentQuota: ReplicationQuota;
+
+  constructor(private readonly options: ReplicaManagerOptions) {
+    this.reassignmentQuota = new ReplicationQuota(options.clock, () => this.image?.reassignmentThrottle ?? 0);
+  }
 
   /** The clock every wait of the read and write paths is measured on. */
   get clock(): Clock {
@@ -197,6 +221,39 @@ export class ReplicaManager {
     });
   }
 
+  /**
+   * Every local log (hosted or left over), with its size and offsets, and the log
+   * directory's free and total bytes (-1 when the file system does not say): what
+   * DescribeLogDirs answers.
+   */
+  logDirInfo(): LogDirInfo {
+    const { logManager } = this.options;
+    const replicas = logManager.allLogs().map(({ tp, log }) => ({
+      topic: tp.topic,
+      partition: tp.partition,
+      sizeBytes: log.sizeBytes,
+      logStartOffset: log.logStartOffset,
+      logEndOffset: log.logEndOffset,
+      leader: this.hosted.get(tpKey(tp))?.role === "leader",
+    }));
+    let usableBytes = -1;
+    let capacityBytes = -1;
+    try {
+      const fs = statfsSync(logManager.dataDir);
+      usableBytes = fs.bavail * fs.bsize;
+      capacityBytes = fs.blocks * fs.bsize;
+    } catch {
+      // Unknown: answered as -1.
+    }
+    return {
+      logDir: logManager.dataDir,
+      replicas,
+      totalBytes: replicas.reduce((n, r) => n + r.sizeBytes, 0),
+      usableBytes,
+      capacityBytes,
+    };
+  }
+
   onReconciled(listener: () => void): void {
     this.listeners.push(listener);
   }
@@ -245,6 +302,8 @@ export class ReplicaManager {
           continue;
         }
         if (this.unhosted.delete(key)) logManager.forgetFailedCreation(tp);
+        const move = topic.value.reassignments?.[String(partition)];
+        hosted.addingReplicas = new Set(move ? addingReplicas(move) : []);
         this.applyState(hosted, replicas, state);
       }
     }
@@ -265,7 +324,7 @@ export class ReplicaManager {
       if (wanted.has(tpKey(tp))) continue;
       this.hosted
         .get(tpKey(tp))
-        ?.failWaiters(new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `${tpKey(tp)} was deleted`));
+        ?.failWaiters(new TidelogError("NOT_LEADER_OR_FOLLOWER", `${tpKey(tp)} is no longer hosted on this broker`));
       this.hosted.delete(tpKey(tp));
       await logManager.deleteLog(tp);
       this.options.logger.info(

@@ -88,5 +88,28 @@ export function adminHandlers(deps: AdminServiceDeps): wire.AdminHandlers {
       (e) => ({ results: [{ topic: "", partition: -1, leader: -1, error: errorInfo(e) }] }),
       (req: wire.ElectLeadersRequest__Output) => ops.electLeaders(req),
     ),
+    AlterPartitionReassignments: unary(
+      deps.logger,
+      (e) => ({ results: [], error: errorInfo(e) }),
+      (req: wire.AlterPartitionReassignmentsRequest__Output) => ops.alterPartitionReassignments(req),
+    ),
+    ListPartitionReassignments: unary(
+      deps.logger,
+      (e) => ({ reassignments: [], throttleBytesPerSecond: 0, error: errorInfo(e) }),
+      (req: wire.ListPartitionReassignmentsRequest__Output) => ops.listPartitionReassignments(req),
+    ),
+    DescribeLogDirs: unary(
+      deps.logger,
+      (e) => ({
+        brokerId: -1,
+        logDir: "",
+        replicas: [],
+        totalBytes: 0,
+        usableBytes: -1,
+        capacityBytes: -1,
+        error: errorInfo(e),
+      }),
+      async () => ops.describeLogDirs(),
+    ),
   };
 }

@@ -86,6 +86,7 @@ export function createGrpcServer(deps: BrokerGrpcDeps): grpc.Server {
         freshImage: deps.freshImage,
         controller,
         logDefaults: deps.logDefaults,
+        logDirs: () => deps.replicas.logDirInfo(),
         logger: logger.child({ component: "admin" }),
       }),
     ),

@@ -19,6 +19,7 @@ import { metricsRoutes } from "../http/metrics-routes.js";
 import { topicRoutes } from "../http/topic-routes.js";
 import { transactionRoutes } from "../http/transaction-routes.js";
 import type { BrokerMetrics } from "../metrics/broker-metrics.js";
+import type { LogDirInfo } from "../replication/replica-manager.js";
 import type { BrokerConfig } from "./config.js";
 
 export interface BrokerHttpDeps {
@@ -28,6 +29,8 @@ export interface BrokerHttpDeps {
   readonly image: () => MetadataImage;
   readonly freshImage: () => Promise<MetadataImage>;
   readonly controller: Controller;
+  /** This broker's logs (ReplicaManager.logDirInfo). */
+  readonly logDirs: () => LogDirInfo;
   readonly readiness: () => Readiness;
   readonly metrics: BrokerMetrics;
   readonly logger: Logger;
@@ -48,6 +51,7 @@ export function createBrokerHttp(deps: BrokerHttpDeps): BrokerHttp {
     freshImage,
     controller: deps.controller,
     logDefaults: config.logDefaults,
+    logDirs: deps.logDirs,
   });
   const httpClient = new HttpAdminClient(`${config.advertisedHost}:${deps.grpcPort}`, config.brokerId, logger);
   const forwarder = new ControllerForwarder(image, freshImage);

@@ -179,6 +179,7 @@ export class Broker {
       groups: () => groups.loadedGroups(),
       partition: (topic, partition) => replicas.get({ topic, partition }),
       nowMs: () => clock.nowMs(),
+      reassignmentBytesOut: () => replicas.reassignmentQuota.throttledBytesTotal,
     });
     groups.start();
     transactions.start();
@@ -207,6 +208,7 @@ export class Broker {
       image: () => watch.image,
       freshImage,
       controller,
+      logDirs: () => replicas.logDirInfo(),
       readiness: () =>
         readiness(config.brokerId, session, watch.isSynced, watch.image, replicas.all(), logManager.health.state),
       metrics,

@@ -191,6 +191,11 @@ export class LogManager {
     return this.files.openCount;
   }
 
+  /** The log directory. */
+  get dataDir(): string {
+    return this.options.dataDir;
+  }
+
   get logCount(): number {
     return this.logs.size;
   }

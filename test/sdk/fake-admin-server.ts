@@ -15,7 +15,7 @@ import { createServer } from "node:net";
 import type { TestContext } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { TidelogError } from "@tidelog/client";
-import { loadTidelogProto, type wire } from "@tidelog/client/protocol";
+import { errorInfo, loadTidelogProto, NO_ERROR, type wire } from "@tidelog/client/protocol";
 import { type ControllerCheck, FakeCluster } from "./fake-cluster-model.js";
 import { bindLoopback, stopFake } from "./fake-grpc-server.js";
 
@@ -98,6 +98,25 @@ export class FakeBroker {
       ElectLeaders: this.unary("ElectLeaders", (req: wire.ElectLeadersRequest__Output) =>
         c.electLeaders(req, asController),
       ),
+      // Reassignments and log directories are tested against real brokers (test/cluster/reassignment.test.ts).
+      AlterPartitionReassignments: this.unary("AlterPartitionReassignments", () => ({
+        results: [],
+        error: errorInfo("UNSUPPORTED_VERSION", "the fake admin server does not reassign"),
+      })),
+      ListPartitionReassignments: this.unary("ListPartitionReassignments", () => ({
+        reassignments: [],
+        throttleBytesPerSecond: 0,
+        error: NO_ERROR,
+      })),
+      DescribeLogDirs: this.unary("DescribeLogDirs", () => ({
+        brokerId: this.id,
+        logDir: "",
+        replicas: [],
+        totalBytes: 0,
+        usableBytes: -1,
+        capacityBytes: -1,
+        error: NO_ERROR,
+      })),
     };
   }
 

@@ -63,6 +63,14 @@ import {
 } from "./group-admin.js";
 import { callPartitionLeader } from "./leader-call.js";
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, lookUpOffsets, type OffsetAnswer, offsetKey } from "./offset-lookup.js";
+import {
+  type AlterReassignmentsOptions,
+  type BrokerLogDirs,
+  type PartitionReassignment,
+  ReassignmentAdmin,
+  type ReassignmentListing,
+  type ReassignmentResult,
+} from "./reassignment-admin.js";
 import type { Attempt } from "./retry.js";
 import type { AdminRpcs } from "./rpc.js";
 import { TransactionAdmin } from "./transaction-admin.js";
@@ -80,10 +88,12 @@ interface ElectionItem {
 export class Admin {
   private readonly groups: GroupAdmin;
   private readonly transactions: TransactionAdmin;
+  private readonly reassignments: ReassignmentAdmin;
 
   /** Made by Client.admin(). */
   constructor(private readonly ctx: ClientContext) {
     this.groups = new GroupAdmin(ctx);
+    this.reassignments = new ReassignmentAdmin(ctx);
     this.transactions = new TransactionAdmin(ctx, (names) => this.describeTopics(names));
   }
 
@@ -121,6 +131,30 @@ export class Admin {
     options: { execute?: boolean } = {},
   ): Promise<OffsetResetPlan[]> {
     return this.groups.resetOffsets(groupId, topics, spec, options);
+  }
+
+  // ------------------------------------------------------------------ reassignments (see reassignment-admin.ts)
+
+  /**
+   * Moves partitions to new replica lists (preferred leader first), or cancels moves
+   * (`replicas: null`); one result per partition. The controller completes each move once
+   * its new replicas are in sync; follow them with listPartitionReassignments.
+   */
+  alterPartitionReassignments(
+    reassignments: readonly PartitionReassignment[],
+    options: AlterReassignmentsOptions = {},
+  ): Promise<ReassignmentResult[]> {
+    return this.reassignments.alterPartitionReassignments(reassignments, options);
+  }
+
+  /** The moves in progress (of `topics`, or all) and the reassignment throttle. */
+  listPartitionReassignments(topics: readonly string[] = []): Promise<ReassignmentListing> {
+    return this.reassignments.listPartitionReassignments(topics);
+  }
+
+  /** What each broker holds on disk: its logs with sizes and offsets, and its free space. */
+  describeLogDirs(brokerIds: readonly number[] = []): Promise<BrokerLogDirs[]> {
+    return this.reassignments.describeLogDirs(brokerIds);
   }
 
   // ------------------------------------------------------------------ transactions (see transaction-admin.ts)

@@ -95,6 +95,14 @@ export type {
   ProducerOptions,
   ProducerRecord,
 } from "./producer-types.js";
+export type {
+  AlterReassignmentsOptions,
+  BrokerLogDirs,
+  OngoingReassignment,
+  PartitionReassignment,
+  ReassignmentListing,
+  ReassignmentResult,
+} from "./reassignment-admin.js";
 // The types an application's records use. The codec itself (encode, decode, control
 // batches, builders) is `@tidelog/client/record`, for tools and brokers.
 export {

@@ -135,6 +135,12 @@ export interface AdminRpcs {
   describeConfigs: [wire.DescribeConfigsRequest, wire.DescribeConfigsResponse__Output];
   alterConfigs: [wire.AlterConfigsRequest, wire.AlterConfigsResponse__Output];
   electLeaders: [wire.ElectLeadersRequest, wire.ElectLeadersResponse__Output];
+  alterPartitionReassignments: [
+    wire.AlterPartitionReassignmentsRequest,
+    wire.AlterPartitionReassignmentsResponse__Output,
+  ];
+  listPartitionReassignments: [wire.ListPartitionReassignmentsRequest, wire.ListPartitionReassignmentsResponse__Output];
+  describeLogDirs: [wire.DescribeLogDirsRequest, wire.DescribeLogDirsResponse__Output];
 }
 
 export function callAdmin<M extends keyof AdminRpcs>(

@@ -11,6 +11,8 @@ export type { AddPartitionsToTxnResponse, AddPartitionsToTxnResponse__Output } f
 export type { AdminClient, AdminHandlers, AdminDefinition } from "./generated/tidelog/v1/Admin.js";
 export type { AlterConfigsRequest, AlterConfigsRequest__Output } from "./generated/tidelog/v1/AlterConfigsRequest.js";
 export type { AlterConfigsResponse, AlterConfigsResponse__Output } from "./generated/tidelog/v1/AlterConfigsResponse.js";
+export type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output } from "./generated/tidelog/v1/AlterPartitionReassignmentsRequest.js";
+export type { AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output } from "./generated/tidelog/v1/AlterPartitionReassignmentsResponse.js";
 export type { BrokerClient, BrokerHandlers, BrokerDefinition } from "./generated/tidelog/v1/Broker.js";
 export type { BrokerInfo, BrokerInfo__Output } from "./generated/tidelog/v1/BrokerInfo.js";
 export type { ConfigEntry, ConfigEntry__Output } from "./generated/tidelog/v1/ConfigEntry.js";
@@ -31,6 +33,8 @@ export type { DescribeConfigsRequest, DescribeConfigsRequest__Output } from "./g
 export type { DescribeConfigsResponse, DescribeConfigsResponse__Output } from "./generated/tidelog/v1/DescribeConfigsResponse.js";
 export type { DescribeGroupsRequest, DescribeGroupsRequest__Output } from "./generated/tidelog/v1/DescribeGroupsRequest.js";
 export type { DescribeGroupsResponse, DescribeGroupsResponse__Output } from "./generated/tidelog/v1/DescribeGroupsResponse.js";
+export type { DescribeLogDirsRequest, DescribeLogDirsRequest__Output } from "./generated/tidelog/v1/DescribeLogDirsRequest.js";
+export type { DescribeLogDirsResponse, DescribeLogDirsResponse__Output } from "./generated/tidelog/v1/DescribeLogDirsResponse.js";
 export type { DescribeProducersRequest, DescribeProducersRequest__Output } from "./generated/tidelog/v1/DescribeProducersRequest.js";
 export type { DescribeProducersResponse, DescribeProducersResponse__Output } from "./generated/tidelog/v1/DescribeProducersResponse.js";
 export type { DescribeProducersTopic, DescribeProducersTopic__Output } from "./generated/tidelog/v1/DescribeProducersTopic.js";
@@ -65,6 +69,8 @@ export type { ListGroupsRequest, ListGroupsRequest__Output } from "./generated/t
 export type { ListGroupsResponse, ListGroupsResponse__Output } from "./generated/tidelog/v1/ListGroupsResponse.js";
 export type { ListOffsetsRequest, ListOffsetsRequest__Output } from "./generated/tidelog/v1/ListOffsetsRequest.js";
 export type { ListOffsetsResponse, ListOffsetsResponse__Output } from "./generated/tidelog/v1/ListOffsetsResponse.js";
+export type { ListPartitionReassignmentsRequest, ListPartitionReassignmentsRequest__Output } from "./generated/tidelog/v1/ListPartitionReassignmentsRequest.js";
+export type { ListPartitionReassignmentsResponse, ListPartitionReassignmentsResponse__Output } from "./generated/tidelog/v1/ListPartitionReassignmentsResponse.js";
 export type { ListTopicsRequest, ListTopicsRequest__Output } from "./generated/tidelog/v1/ListTopicsRequest.js";
 export type { ListTopicsResponse, ListTopicsResponse__Output } from "./generated/tidelog/v1/ListTopicsResponse.js";
 export type { ListTransactionsRequest, ListTransactionsRequest__Output } from "./generated/tidelog/v1/ListTransactionsRequest.js";
@@ -83,6 +89,7 @@ export type { OffsetFetchPartition, OffsetFetchPartition__Output } from "./gener
 export type { OffsetFetchRequest, OffsetFetchRequest__Output } from "./generated/tidelog/v1/OffsetFetchRequest.js";
 export type { OffsetFetchResponse, OffsetFetchResponse__Output } from "./generated/tidelog/v1/OffsetFetchResponse.js";
 export type { OffsetFetchTopic, OffsetFetchTopic__Output } from "./generated/tidelog/v1/OffsetFetchTopic.js";
+export type { OngoingReassignment, OngoingReassignment__Output } from "./generated/tidelog/v1/OngoingReassignment.js";
 export type { OpenTransaction, OpenTransaction__Output } from "./generated/tidelog/v1/OpenTransaction.js";
 export type { PartitionDescription, PartitionDescription__Output } from "./generated/tidelog/v1/PartitionDescription.js";
 export type { PartitionFetchData, PartitionFetchData__Output } from "./generated/tidelog/v1/PartitionFetchData.js";
@@ -93,15 +100,18 @@ export type { PartitionMetadata, PartitionMetadata__Output } from "./generated/t
 export type { PartitionProduceData, PartitionProduceData__Output } from "./generated/tidelog/v1/PartitionProduceData.js";
 export type { PartitionProduceResponse, PartitionProduceResponse__Output } from "./generated/tidelog/v1/PartitionProduceResponse.js";
 export type { PartitionProducers, PartitionProducers__Output } from "./generated/tidelog/v1/PartitionProducers.js";
+export type { PartitionReassignment, PartitionReassignment__Output } from "./generated/tidelog/v1/PartitionReassignment.js";
 export type { PartitionsIncrease, PartitionsIncrease__Output } from "./generated/tidelog/v1/PartitionsIncrease.js";
 export type { ProduceRequest, ProduceRequest__Output } from "./generated/tidelog/v1/ProduceRequest.js";
 export type { ProduceResponse, ProduceResponse__Output } from "./generated/tidelog/v1/ProduceResponse.js";
+export type { ReassignmentResult, ReassignmentResult__Output } from "./generated/tidelog/v1/ReassignmentResult.js";
 export type { ReplicaAssignment, ReplicaAssignment__Output } from "./generated/tidelog/v1/ReplicaAssignment.js";
 export type { ReplicaFetchPartition, ReplicaFetchPartition__Output } from "./generated/tidelog/v1/ReplicaFetchPartition.js";
 export type { ReplicaFetchPartitionData, ReplicaFetchPartitionData__Output } from "./generated/tidelog/v1/ReplicaFetchPartitionData.js";
 export type { ReplicaFetchRequest, ReplicaFetchRequest__Output } from "./generated/tidelog/v1/ReplicaFetchRequest.js";
 export type { ReplicaFetchResponse, ReplicaFetchResponse__Output } from "./generated/tidelog/v1/ReplicaFetchResponse.js";
 export type { ReplicaLogEnd, ReplicaLogEnd__Output } from "./generated/tidelog/v1/ReplicaLogEnd.js";
+export type { ReplicaLogInfo, ReplicaLogInfo__Output } from "./generated/tidelog/v1/ReplicaLogInfo.js";
 export type { ReplicationClient, ReplicationHandlers, ReplicationDefinition } from "./generated/tidelog/v1/Replication.js";
 export type { TopicConfigAlteration, TopicConfigAlteration__Output } from "./generated/tidelog/v1/TopicConfigAlteration.js";
 export type { TopicConfigs, TopicConfigs__Output } from "./generated/tidelog/v1/TopicConfigs.js";

@@ -4,6 +4,8 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 import type { AdminClient as _tidelog_v1_AdminClient, AdminDefinition as _tidelog_v1_AdminDefinition } from './tidelog/v1/Admin.js';
 import type { AlterConfigsRequest as _tidelog_v1_AlterConfigsRequest, AlterConfigsRequest__Output as _tidelog_v1_AlterConfigsRequest__Output } from './tidelog/v1/AlterConfigsRequest.js';
 import type { AlterConfigsResponse as _tidelog_v1_AlterConfigsResponse, AlterConfigsResponse__Output as _tidelog_v1_AlterConfigsResponse__Output } from './tidelog/v1/AlterConfigsResponse.js';
+import type { AlterPartitionReassignmentsRequest as _tidelog_v1_AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output as _tidelog_v1_AlterPartitionReassignmentsRequest__Output } from './tidelog/v1/AlterPartitionReassignmentsRequest.js';
+import type { AlterPartitionReassignmentsResponse as _tidelog_v1_AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output as _tidelog_v1_AlterPartitionReassignmentsResponse__Output } from './tidelog/v1/AlterPartitionReassignmentsResponse.js';
 import type { BrokerInfo as _tidelog_v1_BrokerInfo, BrokerInfo__Output as _tidelog_v1_BrokerInfo__Output } from './tidelog/v1/BrokerInfo.js';
 import type { ConfigEntry as _tidelog_v1_ConfigEntry, ConfigEntry__Output as _tidelog_v1_ConfigEntry__Output } from './tidelog/v1/ConfigEntry.js';
 import type { CreatePartitionsRequest as _tidelog_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _tidelog_v1_CreatePartitionsRequest__Output } from './tidelog/v1/CreatePartitionsRequest.js';
@@ -16,18 +18,26 @@ import type { DescribeClusterRequest as _tidelog_v1_DescribeClusterRequest, Desc
 import type { DescribeClusterResponse as _tidelog_v1_DescribeClusterResponse, DescribeClusterResponse__Output as _tidelog_v1_DescribeClusterResponse__Output } from './tidelog/v1/DescribeClusterResponse.js';
 import type { DescribeConfigsRequest as _tidelog_v1_DescribeConfigsRequest, DescribeConfigsRequest__Output as _tidelog_v1_DescribeConfigsRequest__Output } from './tidelog/v1/DescribeConfigsRequest.js';
 import type { DescribeConfigsResponse as _tidelog_v1_DescribeConfigsResponse, DescribeConfigsResponse__Output as _tidelog_v1_DescribeConfigsResponse__Output } from './tidelog/v1/DescribeConfigsResponse.js';
+import type { DescribeLogDirsRequest as _tidelog_v1_DescribeLogDirsRequest, DescribeLogDirsRequest__Output as _tidelog_v1_DescribeLogDirsRequest__Output } from './tidelog/v1/DescribeLogDirsRequest.js';
+import type { DescribeLogDirsResponse as _tidelog_v1_DescribeLogDirsResponse, DescribeLogDirsResponse__Output as _tidelog_v1_DescribeLogDirsResponse__Output } from './tidelog/v1/DescribeLogDirsResponse.js';
 import type { DescribeTopicsRequest as _tidelog_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _tidelog_v1_DescribeTopicsRequest__Output } from './tidelog/v1/DescribeTopicsRequest.js';
 import type { DescribeTopicsResponse as _tidelog_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _tidelog_v1_DescribeTopicsResponse__Output } from './tidelog/v1/DescribeTopicsResponse.js';
 import type { ElectLeadersRequest as _tidelog_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _tidelog_v1_ElectLeadersRequest__Output } from './tidelog/v1/ElectLeadersRequest.js';
 import type { ElectLeadersResponse as _tidelog_v1_ElectLeadersResponse, ElectLeadersResponse__Output as _tidelog_v1_ElectLeadersResponse__Output } from './tidelog/v1/ElectLeadersResponse.js';
 import type { ElectionResult as _tidelog_v1_ElectionResult, ElectionResult__Output as _tidelog_v1_ElectionResult__Output } from './tidelog/v1/ElectionResult.js';
 import type { ErrorInfo as _tidelog_v1_ErrorInfo, ErrorInfo__Output as _tidelog_v1_ErrorInfo__Output } from './tidelog/v1/ErrorInfo.js';
+import type { ListPartitionReassignmentsRequest as _tidelog_v1_ListPartitionReassignmentsRequest, ListPartitionReassignmentsRequest__Output as _tidelog_v1_ListPartitionReassignmentsRequest__Output } from './tidelog/v1/ListPartitionReassignmentsRequest.js';
+import type { ListPartitionReassignmentsResponse as _tidelog_v1_ListPartitionReassignmentsResponse, ListPartitionReassignmentsResponse__Output as _tidelog_v1_ListPartitionReassignmentsResponse__Output } from './tidelog/v1/ListPartitionReassignmentsResponse.js';
 import type { ListTopicsRequest as _tidelog_v1_ListTopicsRequest, ListTopicsRequest__Output as _tidelog_v1_ListTopicsRequest__Output } from './tidelog/v1/ListTopicsRequest.js';
 import type { ListTopicsResponse as _tidelog_v1_ListTopicsResponse, ListTopicsResponse__Output as _tidelog_v1_ListTopicsResponse__Output } from './tidelog/v1/ListTopicsResponse.js';
 import type { NewTopic as _tidelog_v1_NewTopic, NewTopic__Output as _tidelog_v1_NewTopic__Output } from './tidelog/v1/NewTopic.js';
+import type { OngoingReassignment as _tidelog_v1_OngoingReassignment, OngoingReassignment__Output as _tidelog_v1_OngoingReassignment__Output } from './tidelog/v1/OngoingReassignment.js';
 import type { PartitionDescription as _tidelog_v1_PartitionDescription, PartitionDescription__Output as _tidelog_v1_PartitionDescription__Output } from './tidelog/v1/PartitionDescription.js';
+import type { PartitionReassignment as _tidelog_v1_PartitionReassignment, PartitionReassignment__Output as _tidelog_v1_PartitionReassignment__Output } from './tidelog/v1/PartitionReassignment.js';
 import type { PartitionsIncrease as _tidelog_v1_PartitionsIncrease, PartitionsIncrease__Output as _tidelog_v1_PartitionsIncrease__Output } from './tidelog/v1/PartitionsIncrease.js';
+import type { ReassignmentResult as _tidelog_v1_ReassignmentResult, ReassignmentResult__Output as _tidelog_v1_ReassignmentResult__Output } from './tidelog/v1/ReassignmentResult.js';
 import type { ReplicaAssignment as _tidelog_v1_ReplicaAssignment, ReplicaAssignment__Output as _tidelog_v1_ReplicaAssignment__Output } from './tidelog/v1/ReplicaAssignment.js';
+import type { ReplicaLogInfo as _tidelog_v1_ReplicaLogInfo, ReplicaLogInfo__Output as _tidelog_v1_ReplicaLogInfo__Output } from './tidelog/v1/ReplicaLogInfo.js';
 import type { TopicConfigAlteration as _tidelog_v1_TopicConfigAlteration, TopicConfigAlteration__Output as _tidelog_v1_TopicConfigAlteration__Output } from './tidelog/v1/TopicConfigAlteration.js';
 import type { TopicConfigs as _tidelog_v1_TopicConfigs, TopicConfigs__Output as _tidelog_v1_TopicConfigs__Output } from './tidelog/v1/TopicConfigs.js';
 import type { TopicDescription as _tidelog_v1_TopicDescription, TopicDescription__Output as _tidelog_v1_TopicDescription__Output } from './tidelog/v1/TopicDescription.js';
@@ -45,6 +55,8 @@ export interface ProtoGrpcType {
       Admin: SubtypeConstructor<typeof grpc.Client, _tidelog_v1_AdminClient> & { service: _tidelog_v1_AdminDefinition }
       AlterConfigsRequest: MessageTypeDefinition<_tidelog_v1_AlterConfigsRequest, _tidelog_v1_AlterConfigsRequest__Output>
       AlterConfigsResponse: MessageTypeDefinition<_tidelog_v1_AlterConfigsResponse, _tidelog_v1_AlterConfigsResponse__Output>
+      AlterPartitionReassignmentsRequest: MessageTypeDefinition<_tidelog_v1_AlterPartitionReassignmentsRequest, _tidelog_v1_AlterPartitionReassignmentsRequest__Output>
+      AlterPartitionReassignmentsResponse: MessageTypeDefinition<_tidelog_v1_AlterPartitionReassignmentsResponse, _tidelog_v1_AlterPartitionReassignmentsResponse__Output>
       BrokerInfo: MessageTypeDefinition<_tidelog_v1_BrokerInfo, _tidelog_v1_BrokerInfo__Output>
       ConfigEntry: MessageTypeDefinition<_tidelog_v1_ConfigEntry, _tidelog_v1_ConfigEntry__Output>
       CreatePartitionsRequest: MessageTypeDefinition<_tidelog_v1_CreatePartitionsRequest, _tidelog_v1_CreatePartitionsRequest__Output>
@@ -57,18 +69,26 @@ export interface ProtoGrpcType {
       DescribeClusterResponse: MessageTypeDefinition<_tidelog_v1_DescribeClusterResponse, _tidelog_v1_DescribeClusterResponse__Output>
       DescribeConfigsRequest: MessageTypeDefinition<_tidelog_v1_DescribeConfigsRequest, _tidelog_v1_DescribeConfigsRequest__Output>
       DescribeConfigsResponse: MessageTypeDefinition<_tidelog_v1_DescribeConfigsResponse, _tidelog_v1_DescribeConfigsResponse__Output>
+      DescribeLogDirsRequest: MessageTypeDefinition<_tidelog_v1_DescribeLogDirsRequest, _tidelog_v1_DescribeLogDirsRequest__Output>
+      DescribeLogDirsResponse: MessageTypeDefinition<_tidelog_v1_DescribeLogDirsResponse, _tidelog_v1_DescribeLogDirsResponse__Output>
       DescribeTopicsRequest: MessageTypeDefinition<_tidelog_v1_DescribeTopicsRequest, _tidelog_v1_DescribeTopicsRequest__Output>
       DescribeTopicsResponse: MessageTypeDefinition<_tidelog_v1_DescribeTopicsResponse, _tidelog_v1_DescribeTopicsResponse__Output>
       ElectLeadersRequest: MessageTypeDefinition<_tidelog_v1_ElectLeadersRequest, _tidelog_v1_ElectLeadersRequest__Output>
       ElectLeadersResponse: MessageTypeDefinition<_tidelog_v1_ElectLeadersResponse, _tidelog_v1_ElectLeadersResponse__Output>
       ElectionResult: MessageTypeDefinition<_tidelog_v1_ElectionResult, _tidelog_v1_ElectionResult__Output>
       ErrorInfo: MessageTypeDefinition<_tidelog_v1_ErrorInfo, _tidelog_v1_ErrorInfo__Output>
+      ListPartitionReassignmentsRequest: MessageTypeDefinition<_tidelog_v1_ListPartitionReassignmentsRequest, _tidelog_v1_ListPartitionReassignmentsRequest__Output>
+      ListPartitionReassignmentsResponse: MessageTypeDefinition<_tidelog_v1_ListPartitionReassignmentsResponse, _tidelog_v1_ListPartitionReassignmentsResponse__Output>
       ListTopicsRequest: MessageTypeDefinition<_tidelog_v1_ListTopicsRequest, _tidelog_v1_ListTopicsRequest__Output>
       ListTopicsResponse: MessageTypeDefinition<_tidelog_v1_ListTopicsResponse, _tidelog_v1_ListTopicsResponse__Output>
       NewTopic: MessageTypeDefinition<_tidelog_v1_NewTopic, _tidelog_v1_NewTopic__Output>
+      OngoingReassignment: MessageTypeDefinition<_tidelog_v1_OngoingReassignment, _tidelog_v1_OngoingReassignment__Output>
       PartitionDescription: MessageTypeDefinition<_tidelog_v1_PartitionDescription, _tidelog_v1_PartitionDescription__Output>
+      PartitionReassignment: MessageTypeDefinition<_tidelog_v1_PartitionReassignment, _tidelog_v1_PartitionReassignment__Output>
       PartitionsIncrease: MessageTypeDefinition<_tidelog_v1_PartitionsIncrease, _tidelog_v1_PartitionsIncrease__Output>
+      ReassignmentResult: MessageTypeDefinition<_tidelog_v1_ReassignmentResult, _tidelog_v1_ReassignmentResult__Output>
       ReplicaAssignment: MessageTypeDefinition<_tidelog_v1_ReplicaAssignment, _tidelog_v1_ReplicaAssignment__Output>
+      ReplicaLogInfo: MessageTypeDefinition<_tidelog_v1_ReplicaLogInfo, _tidelog_v1_ReplicaLogInfo__Output>
       TopicConfigAlteration: MessageTypeDefinition<_tidelog_v1_TopicConfigAlteration, _tidelog_v1_TopicConfigAlteration__Output>
       TopicConfigs: MessageTypeDefinition<_tidelog_v1_TopicConfigs, _tidelog_v1_TopicConfigs__Output>
       TopicDescription: MessageTypeDefinition<_tidelog_v1_TopicDescription, _tidelog_v1_TopicDescription__Output>
