@@ -16,6 +16,7 @@ import { healthRoutes, type Readiness } from "../http/health-routes.js";
 import { HttpAdminClient } from "../http/http-admin-client.js";
 import { createHttpServer, type HttpServer } from "../http/http-server.js";
 import { metricsRoutes } from "../http/metrics-routes.js";
+import { reassignmentRoutes } from "../http/reassignment-routes.js";
 import { topicRoutes } from "../http/topic-routes.js";
 import { transactionRoutes } from "../http/transaction-routes.js";
 import type { BrokerMetrics } from "../metrics/broker-metrics.js";
@@ -68,6 +69,7 @@ export function createBrokerHttp(deps: BrokerHttpDeps): BrokerHttp {
       topicRoutes(ops, forwarder),
       groupRoutes(() => httpClient.admin()),
       transactionRoutes(() => httpClient.admin()),
+      reassignmentRoutes(() => httpClient.admin()),
     ],
   });
   return { http, forwarder, httpClient };

@@ -10,7 +10,8 @@ import type { BrokerSession } from "./broker-session.js";
  * Ready to serve: not shutting down, registered in etcd (and not fenced), metadata read
  * completely, the local replicas reconciled with it, every partition log writable (a
  * full or failing disk says which and why), and every partition this broker follows
- * caught up into its ISR, unless its leader is gone (then waiting would not help).
+ * caught up into its ISR, unless its leader is gone (then waiting would not help) or a
+ * reassignment is adding it here.
  * A rolling restart that waits for this never takes down a second replica of a partition
  * before the first is back in its ISR.
  */
@@ -19,11 +20,24 @@ export function readiness(
   session: BrokerSession,
   synced: boolean,
   image: MetadataImage,
-  partitions: readonly { key: string; role: string; leader: number; isr: readonly number[] }[],
+  partitions: readonly {
+    key: string;
+    role: string;
+    leader: number;
+    isr: readonly number[];
+    addingReplicas: ReadonlySet<number>;
+  }[],
   storage: LogDirState,
 ): Readiness {
+  // A replica a reassignment is adding here copies the log in its own time (throttled,
+  // perhaps for hours): this broker serves meanwhile, and no rolling restart needs it.
   const behind = partitions.filter(
-    (p) => p.role === "follower" && p.leader >= 0 && image.brokers.has(p.leader) && !p.isr.includes(brokerId),
+    (p) =>
+      p.role === "follower" &&
+      p.leader >= 0 &&
+      image.brokers.has(p.leader) &&
+      !p.isr.includes(brokerId) &&
+      !p.addingReplicas.has(brokerId),
   );
   const checks = {
     running: !session.shuttingDown,

@@ -6,11 +6,13 @@ import { readFileSync } from "node:fs";
 import { Command } from "@commander-js/extra-typings";
 import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_TIMEOUT_MS } from "@tidelog/client";
 import { parseBootstrap, parsePositiveInt } from "./args.js";
+import { registerBrokerCommands } from "./commands/brokers.js";
 import { registerClusterCommands } from "./commands/cluster.js";
 import { registerConsumeCommand } from "./commands/consume.js";
 import { registerDemoCommand } from "./commands/demo.js";
 import { registerGroupCommands } from "./commands/groups.js";
 import { registerOffsetsCommand } from "./commands/offsets.js";
+import { registerPartitionCommands } from "./commands/partitions.js";
 import { registerProduceCommand } from "./commands/produce.js";
 import { registerTopicCommands } from "./commands/topics.js";
 import { registerTransactionCommands } from "./commands/transactions.js";
@@ -32,7 +34,7 @@ function createRoot(io: CliIo) {
     .name("tidelog")
     .version(cliVersion(), "-V, --version", "print the version of this tidelog CLI")
     .description(
-      "Administer a tidelog cluster (brokers, topics, partitions, topic configs, consumer groups, transactions), and produce and consume records.",
+      "Administer a tidelog cluster (brokers, topics, partitions and their moves, topic configs, consumer groups, transactions), and produce and consume records.",
     )
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .configureHelp({ showGlobalOptions: true })
@@ -53,7 +55,9 @@ export type Program = ReturnType<typeof createRoot>;
 export function createProgram(io: CliIo, session: Session): Program {
   const program = createRoot(io);
   registerClusterCommands(program, session);
+  registerBrokerCommands(program, session);
   registerTopicCommands(program, session);
+  registerPartitionCommands(program, session);
   registerGroupCommands(program, session);
   registerTransactionCommands(program, session);
   registerVerifyCommand(program, session);

@@ -427,7 +427,7 @@ ${examples("tidelog topics elect-leaders orders", "tidelog topics elect-leaders 
     });
 }
 
-function printElections(output: Output, results: readonly ElectionResult[]): ExitCode {
+export function printElections(output: Output, results: readonly ElectionResult[]): ExitCode {
   const notNeeded = (r: ElectionResult) => isTidelogError(r.error, "ELECTION_NOT_NEEDED");
   const failure = results.find((r) => r.error && !notNeeded(r))?.error ?? null;
   const sorted = [...results].sort(
