@@ -14,6 +14,7 @@ import { groupsBench } from "./groups.js";
 import { measureSteal } from "./lib/proc-stats.js";
 import { type BenchReport, type BenchRow, formatTable } from "./lib/report.js";
 import { peersBench } from "./peers.js";
+import { rollBench } from "./roll.js";
 import { storageBench } from "./storage.js";
 import { txnBench } from "./txn.js";
 
@@ -42,6 +43,11 @@ const SUITES: Record<string, { describe: string; run: Suite }> = {
     describe:
       "transactional produce (100, 1,000, 10,000 records per transaction) against plain idempotent produce, commit latency, read_committed against read_uncommitted (real etcd, 3 brokers)",
     run: txnBench,
+  },
+  roll: {
+    describe:
+      "a rolling restart of 3 brokers (SIGTERM, back in every ISR, the controller last) under acks=all idempotent produce and a group member: failed sends, lost and re-delivered records, p99 against steady state",
+    run: rollBench,
   },
   peers: {
     describe: "tidelog beside NATS JetStream and Redis Streams through their Node clients (installs them when allowed)",

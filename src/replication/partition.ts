@@ -66,6 +66,18 @@ export class Partition {
   /** The etcd mod revision of the partition state these fields came from (for ISR CAS). */
   stateModRevision = 0;
   private readonly followers = new Map<number, FollowerState>();
+  /**
+   * Followers an ISR expansion is adding while its write to etcd is in flight. They count
+   * for the high watermark from the moment the write is sent (Kafka's "maximal ISR",
+   * KIP-497): etcd may commit the wider ISR long before its answer arrives (a slow or
+   * paused etcd), and the controller may elect a joiner from it at once. Were the high
+   * watermark meanwhile computed over the narrower ISR, a record the joiner lacks could be
+   * acknowledged, and lost when the joiner leads (long verify run 8 lost coordinator
+   * state in __transaction_state this way).
+   */
+  private pendingJoiners: ReadonlySet<number> = new Set();
+  /** The state revision the pending expansion was written against: a later state settles it either way. */
+  private pendingSinceRevision = 0;
   /** acks=all produces waiting for the high watermark to pass an offset. */
   private hwWaiters: Waiter[] = [];
   /** DeleteRecords requests waiting for the in-sync followers to follow the log start. */
@@ -109,6 +121,7 @@ export class Partition {
       // A new leadership: follower positions are unknown until they fetch again, and
       // waiters from the old role can no longer be answered truthfully.
       this.followers.clear();
+      this.pendingJoiners = new Set();
       this.failWaiters(
         new TidelogError("NOT_LEADER_OR_FOLLOWER", `leadership of ${this.key} moved (epoch ${state.leaderEpoch})`),
       );
@@ -124,6 +137,9 @@ export class Partition {
     this.leaderEpoch = state.leaderEpoch;
     this.isr = [...state.isr];
     this.replicas = [...state.replicas];
+    // A later state than the one a pending expansion was written against settles it:
+    // its joiners are in this ISR now, or the expansion did not happen.
+    if (this.pendingJoiners.size > 0 && state.modRevision > this.pendingSinceRevision) this.pendingJoiners = new Set();
     this.stateModRevision = state.modRevision;
     if (role === "leader") this.maybeAdvanceHighWatermark();
     this.checkInvariants();
@@ -228,7 +244,27 @@ export class Partition {
     }
   }
 
-  /** The lowest log end offset in the ISR, if it is past the current high watermark. */
+  /**
+   * An ISR expansion adding `joining` is being written: until `endIsrExpansion`, they
+   * hold the high watermark back as members do (see `pendingJoiners`).
+   */
+  beginIsrExpansion(joining: readonly number[]): void {
+    invariant(this.role === "leader", () => `${this.key}: only a leader expands its ISR`);
+    this.pendingJoiners = new Set(joining);
+    this.pendingSinceRevision = this.stateModRevision;
+  }
+
+  /**
+   * The expansion's write was answered (applied or refused): the ISR in force alone
+   * counts again. A write whose outcome is unknown (etcd did not answer) is not ended
+   * here: the next partition state from the metadata settles it (applyState).
+   */
+  endIsrExpansion(): void {
+    this.pendingJoiners = new Set();
+    this.maybeAdvanceHighWatermark();
+  }
+
+  /** The lowest log end offset over the ISR and any pending joiners, if past the current high watermark. */
   maybeAdvanceHighWatermark(): void {
     if (this.role !== "leader") return;
     let hw = this.log.logEndOffset;
@@ -236,6 +272,10 @@ export class Partition {
       if (r === this.brokerId) continue;
       const f = this.followers.get(r);
       hw = Math.min(hw, f ? f.leo : -1);
+    }
+    for (const r of this.pendingJoiners) {
+      if (r === this.brokerId || this.isr.includes(r)) continue;
+      hw = Math.min(hw, this.followers.get(r)?.leo ?? -1);
     }
     if (hw > this.log.highWatermark) {
       this.log.updateHighWatermark(hw);

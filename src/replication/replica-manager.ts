@@ -488,6 +488,10 @@ export class ReplicaManager {
           .map((r) => [r, this.image?.incarnationAt(r, p.followerBrokerEpoch(r)) ?? null] as const)
           .filter((e): e is readonly [number, number] => e[1] !== null),
       );
+      // Joiners hold the high watermark back from now on, not from the answer
+      // (Partition.pendingJoiners). If the write throws, its outcome is unknown: they keep
+      // holding it back until the metadata shows the next state.
+      if (joining.length > 0) p.beginIsrExpansion(joining);
       const written = await this.options.writeIsr(
         p.tp.topic,
         p.tp.partition,
@@ -497,12 +501,15 @@ export class ReplicaManager {
         p.minInsyncReplicas,
       );
       this.options.logger.info(
-        { topic: p.tp.topic, partition: p.tp.partition, from: p.isr, to: isr, written },
+        { topic: p.tp.topic, partition: p.tp.partition, from: current.value.isr, to: isr, written },
         lagging.length > 0 ? "ISR shrink" : "ISR expand",
       );
       if (written) this.options.onIsrChange?.({ shrink: lagging.length > 0, expand: joining.length > 0 });
-      // Applied at once (the watch confirms shortly), so the high watermark can move now.
-      if (written)
+      // Applied at once (the watch confirms shortly), so the high watermark can move now;
+      // unless the metadata already brought this state or a later one (a later one may
+      // have changed the ISR again, or moved leadership: it is what counts).
+      const unchanged = p.role === "leader" && p.stateModRevision === current.modRevision;
+      if (written && unchanged)
         p.applyState({
           leader: p.leader,
           leaderEpoch: p.leaderEpoch,
@@ -510,6 +517,7 @@ export class ReplicaManager {
           replicas: p.replicas,
           modRevision: current.modRevision,
         });
+      if (joining.length > 0 && p.role === "leader") p.endIsrExpansion();
     }
   }
 }

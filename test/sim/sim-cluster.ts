@@ -77,6 +77,8 @@ const SEND_TIMEOUT_MS = 2_000;
 const PRODUCER_ID = 1000;
 /** A follower's fetch answer arrives 0 to this many ticks late... */
 const ANSWER_DELAY_TICKS_MAX = 3;
+/** The latest an ISR write's answer reaches its leader, with slowIsrAnswers (20 ticks: 2 s). */
+const ISR_ANSWER_DELAY_TICKS_MAX = 20;
 /** ...or is lost, with this probability; the follower asks again after LOST_ANSWER_TIMEOUT_TICKS. */
 const ANSWER_LOSS = 0.03;
 const LOST_ANSWER_TIMEOUT_TICKS = 5;
@@ -116,6 +118,14 @@ export interface SimOptions {
    * simulation's first version; seeds found with it replay with it.
    */
   readonly networkDelays?: boolean;
+  /**
+   * true: a leader's ISR write commits in etcd at once but its answer arrives up to
+   * ISR_ANSWER_DELAY_TICKS_MAX ticks later (a slow or paused etcd), so the controller and
+   * the other brokers may act on the wider ISR before the leader learns it was written.
+   * Long verify run 8 lost coordinator state in that window. Off: the answer comes within
+   * the tick, as before; seeds found that way replay that way.
+   */
+  readonly slowIsrAnswers?: boolean;
 }
 
 export interface SimResult {
@@ -162,6 +172,8 @@ class SimBroker {
   expiresAt = Number.POSITIVE_INFINITY;
   /** The last keep-alive of this process's own registration. */
   lastKeepAliveMs = Number.NEGATIVE_INFINITY;
+  /** The ISR check waiting for its write's answer (slowIsrAnswers), or null. */
+  isrCheck: Promise<void> | null = null;
   /** This follower's fetch whose answer is on its way (null answer: lost on the way). */
   inflight: {
     leaderId: number;
@@ -197,8 +209,16 @@ class SimBroker {
         sim.clock.nowMs() - this.lastKeepAliveMs > SESSION_MS,
       incarnation: () => this.incarnation,
       clock: sim.clock,
-      writeIsr: async (_topic, _partition, current, isr, joining, minIsr) =>
-        sim.casState(current.modRevision, nextIsrState(current.value, isr, joining, minIsr), `broker ${this.id} ISR`),
+      writeIsr: async (_topic, _partition, current, isr, joining, minIsr) => {
+        const written = sim.casState(
+          current.modRevision,
+          nextIsrState(current.value, isr, joining, minIsr),
+          `broker ${this.id} ISR`,
+        );
+        const delayMs = sim.isrAnswerDelayMs();
+        if (delayMs > 0) await new Promise<void>((resolve) => sim.clock.after(delayMs, resolve));
+        return written;
+      },
       replicaLagTimeMaxMs: LAG_MS,
       logManager: logs,
       logDefaults: LOG_CONFIG,
@@ -212,6 +232,7 @@ class SimBroker {
 
   /** kill -9: the objects are dropped, the files left as they are (then torn, maybe). */
   crash(): void {
+    this.isrCheck = null;
     this.replicas?.stop();
     this.logs?.abandon();
     this.replicas = null;
@@ -314,7 +335,24 @@ export class SimCluster {
     if (first) this.controller();
     await this.deliverMetadata();
     await this.fetchAll();
-    for (const b of this.brokers) if (b.reachable && b.replicas) await b.replicas.checkIsr();
+    for (const b of this.brokers) {
+      if (!b.reachable || !b.replicas || b.isrCheck) continue;
+      const check = b.replicas.checkIsr();
+      if (!this.options.slowIsrAnswers) {
+        await check;
+        continue;
+      }
+      // Runs on across ticks; a crash meanwhile drops the broker's objects, and the
+      // late answer then lands on them harmlessly (or fails on a closed log: ignored).
+      const pending: Promise<void> = check
+        .catch((e: unknown) => {
+          if (!b.down) throw e;
+        })
+        .finally(() => {
+          if (b.isrCheck === pending) b.isrCheck = null;
+        });
+      b.isrCheck = pending;
+    }
     if (!first && this.random.chance(CONTROLLER_CHANCE)) this.controller();
     await this.deliverMetadata();
     if (traffic && !this.sending) this.send();
@@ -352,6 +390,11 @@ export class SimCluster {
   private bump(): number {
     this.revision += 1;
     return this.revision;
+  }
+
+  /** How long an ISR write's answer takes to reach its leader: 0 unless slowIsrAnswers. */
+  isrAnswerDelayMs(): number {
+    return this.options.slowIsrAnswers ? this.random.int(0, ISR_ANSWER_DELAY_TICKS_MAX) * TICK_MS : 0;
   }
 
   casState(expectedMod: number, next: PartitionState, who: string): boolean {
