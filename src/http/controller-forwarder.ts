@@ -31,6 +31,8 @@ export class ControllerForwarder {
   constructor(
     private readonly image: () => MetadataImage,
     private readonly freshImage: () => Promise<MetadataImage>,
+    /** Credentials for the connection to the controller (TLS when the cluster uses it). */
+    private readonly credentials: () => grpc.ChannelCredentials = () => grpc.credentials.createInsecure(),
   ) {}
 
   async forward<Res>(method: ForwardedMethod, request: object): Promise<Res> {
@@ -63,7 +65,7 @@ export class ControllerForwarder {
     if (this.stub?.address !== address) {
       this.stub?.client.close();
       this.proto ??= loadTidelogProto(grpc);
-      const client = new this.proto.tidelog.v1.Admin(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+      const client = new this.proto.tidelog.v1.Admin(address, this.credentials(), CHANNEL_OPTIONS);
       this.stub = { address, client };
     }
     return this.stub.client;

@@ -4,7 +4,7 @@
  * first such request, bootstrapped from this broker's own gRPC address, so a broker
  * whose HTTP API is never asked about groups opens no connection at all.
  */
-import { type Admin, Client } from "@tidelog/client";
+import { type Admin, Client, type SslOptions } from "@tidelog/client";
 import type { Logger } from "../common/logger.js";
 
 /** Bounds on one HTTP request's SDK call: retries across a coordinator move fit inside. */
@@ -19,6 +19,8 @@ export class HttpAdminClient {
     private readonly selfAddress: string,
     private readonly brokerId: number,
     private readonly logger: Logger,
+    /** TLS to the brokers, as this broker's own connections use it; undefined for plaintext. */
+    private readonly ssl?: SslOptions,
   ) {}
 
   admin(): Admin {
@@ -28,6 +30,7 @@ export class HttpAdminClient {
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
       attemptTimeoutMs: ATTEMPT_TIMEOUT_MS,
       logger: this.logger.child({ component: "http-client" }),
+      ...(this.ssl ? { ssl: this.ssl } : {}),
     });
     return this.client.admin();
   }

@@ -29,6 +29,8 @@ export interface ReplicaFetcherOptions {
   readonly addressOf: (brokerId: number) => string | null;
   readonly fetchMaxBytes: number;
   readonly fetchWaitMaxMs: number;
+  /** Credentials for the connection to a leader (TLS when the cluster uses it). */
+  readonly credentials: () => grpc.ChannelCredentials;
   readonly logger: Logger;
 }
 
@@ -135,7 +137,7 @@ class LeaderFetcher {
       credentials: grpc.ChannelCredentials,
       options: grpc.ChannelOptions,
     ) => ReplicationClient;
-    this.client = new Ctor(this.address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+    this.client = new Ctor(this.address, this.options.credentials(), CHANNEL_OPTIONS);
     this.loop().catch((e: unknown) =>
       this.options.logger.error({ err: e, leader: this.leaderId }, "replica fetcher stopped"),
     );

@@ -119,11 +119,14 @@ export function createGrpcServer(deps: BrokerGrpcDeps): grpc.Server {
   return server;
 }
 
-/** Binds `server` (no TLS yet) and resolves with the port it got (`port` 0 picks a free one). */
-export function bindGrpc(server: grpc.Server, host: string, port: number): Promise<number> {
+/** Binds `server` with `credentials` and resolves with the port it got (`port` 0 picks a free one). */
+export function bindGrpc(
+  server: grpc.Server,
+  host: string,
+  port: number,
+  credentials: grpc.ServerCredentials = grpc.ServerCredentials.createInsecure(),
+): Promise<number> {
   return new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, bound) =>
-      err ? reject(err) : resolve(bound),
-    ),
+    server.bindAsync(`${host}:${port}`, credentials, (err, bound) => (err ? reject(err) : resolve(bound))),
   );
 }

@@ -22,6 +22,7 @@ import { transactionRoutes } from "../http/transaction-routes.js";
 import type { BrokerMetrics } from "../metrics/broker-metrics.js";
 import type { LogDirInfo } from "../replication/replica-manager.js";
 import type { BrokerConfig } from "./config.js";
+import type { BrokerCredentials } from "./tls-credentials.js";
 
 export interface BrokerHttpDeps {
   readonly config: BrokerConfig;
@@ -32,6 +33,8 @@ export interface BrokerHttpDeps {
   readonly controller: Controller;
   /** This broker's logs (ReplicaManager.logDirInfo). */
   readonly logDirs: () => LogDirInfo;
+  /** The broker's gRPC credentials: the HTTP API's own gRPC calls (forwarding, the SDK client) use them. */
+  readonly credentials: BrokerCredentials;
   readonly readiness: () => Readiness;
   readonly metrics: BrokerMetrics;
   readonly logger: Logger;
@@ -54,8 +57,13 @@ export function createBrokerHttp(deps: BrokerHttpDeps): BrokerHttp {
     logDefaults: config.logDefaults,
     logDirs: deps.logDirs,
   });
-  const httpClient = new HttpAdminClient(`${config.advertisedHost}:${deps.grpcPort}`, config.brokerId, logger);
-  const forwarder = new ControllerForwarder(image, freshImage);
+  const httpClient = new HttpAdminClient(
+    `${config.advertisedHost}:${deps.grpcPort}`,
+    config.brokerId,
+    logger,
+    deps.credentials.sdkSsl(),
+  );
+  const forwarder = new ControllerForwarder(image, freshImage, () => deps.credentials.channel());
   const http = createHttpServer({
     host: config.httpHost,
     port: config.httpPort,

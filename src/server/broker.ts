@@ -35,7 +35,6 @@ import { ReplicaFetcherManager } from "../replication/replica-fetcher.js";
 import { ReplicaManager } from "../replication/replica-manager.js";
 import { LogManager } from "../storage/log-manager.js";
 import type { TransactionCoordinator } from "../txn/transaction-coordinator.js";
-
 import { FRESH_READ_TIMEOUT_MS } from "./admin-service.js";
 import { bindGrpc, createGrpcServer } from "./broker-grpc.js";
 import { createBrokerHttp } from "./broker-http.js";
@@ -45,6 +44,7 @@ import { controlledShutdown } from "./controlled-shutdown.js";
 import { createCoordinators } from "./coordinators.js";
 import { PeerBrokerClient } from "./peer-broker-client.js";
 import { readiness } from "./readiness.js";
+import { brokerCredentials, isLoopback } from "./tls-credentials.js";
 
 export class Broker {
   private constructor(
@@ -121,7 +121,15 @@ export class Broker {
     watch.onChange((image) => void replicas.onMetadata(image, watch.isSynced));
     await replicas.onMetadata(watch.image, watch.isSynced);
 
+    // TLS (security.protocol=SSL) on the listener and on every connection to another broker.
+    const credentials = brokerCredentials(config.tls);
+    if (!credentials.secure && !isLoopback(config.grpcHost))
+      logger.warn(
+        { grpcHost: config.grpcHost },
+        "the gRPC listener is PLAINTEXT on a non-loopback address: anyone who reaches it can read and write every topic; set security.protocol=SSL",
+      );
     const peers = new PeerBrokerClient({
+      credentials: () => credentials.channel(),
       addressOf: (id) => {
         const b = watch.image.brokers.get(id)?.value;
         return b ? `${b.host}:${b.port}` : null;
@@ -157,6 +165,7 @@ export class Broker {
       },
       fetchMaxBytes: config.replicaFetchMaxBytes,
       fetchWaitMaxMs: config.replicaFetchWaitMaxMs,
+      credentials: () => credentials.channel(),
       logger: logger.child({ component: "replica-fetcher" }),
     });
     replicas.onReconciled(() => fetchers.replan());
@@ -200,7 +209,7 @@ export class Broker {
       metrics,
       logger,
     });
-    const grpcPort = await bindGrpc(server, config.grpcHost, config.grpcPort);
+    const grpcPort = await bindGrpc(server, config.grpcHost, config.grpcPort, credentials.server());
 
     const { http, forwarder, httpClient } = createBrokerHttp({
       config,
@@ -209,6 +218,7 @@ export class Broker {
       freshImage,
       controller,
       logDirs: () => replicas.logDirInfo(),
+      credentials,
       readiness: () =>
         readiness(config.brokerId, session, watch.isSynced, watch.image, replicas.all(), logManager.health.state),
       metrics,

@@ -84,6 +84,33 @@ export const BrokerConfigSchema = Type.Object(
     "grpc.host": str("127.0.0.1", "Address the gRPC server binds to."),
     "grpc.port": int(0, PORT_MAX, 9292, "gRPC port; 0 picks a free one (reported in the 'broker started' log line)."),
     "advertised.host": str("", "Host clients and other brokers use to reach this broker; empty for grpc.host."),
+    "security.protocol": str(
+      "PLAINTEXT",
+      "PLAINTEXT, or SSL: TLS on the gRPC listener (clients and brokers) and on this broker's connections to other brokers.",
+      "^(PLAINTEXT|SSL)$",
+    ),
+    "ssl.certificate.location": str("", "PEM file with this broker's certificate (chain); required with SSL."),
+    "ssl.key.location": str("", "PEM file with the private key of ssl.certificate.location; required with SSL."),
+    "ssl.ca.location": str(
+      "",
+      "PEM file with the CA certificate(s) this broker trusts: for other brokers' certificates and, with ssl.client.auth, clients'.",
+    ),
+    "ssl.client.auth": str(
+      "none",
+      "Whether clients present a certificate: none, requested (verified if sent) or required (mutual TLS).",
+      "^(none|requested|required)$",
+    ),
+    "ssl.endpoint.identification.algorithm": str(
+      "https",
+      "https: a broker checks that another broker's certificate names the address it connects to; empty: only that the CA signed it.",
+      "^(https|)$",
+    ),
+    "ssl.refresh.interval.ms": int(
+      1000,
+      86_400_000,
+      10_000,
+      "How often the certificate, key and CA files are read again, so a rotated certificate is used without a restart.",
+    ),
     "http.host": str("127.0.0.1", "Address the HTTP (health, metrics, admin) server binds to."),
     "http.port": int(
       0,
@@ -296,6 +323,8 @@ export interface BrokerConfig {
   readonly grpcHost: string;
   readonly grpcPort: number;
   readonly advertisedHost: string;
+  /** TLS on the gRPC listener and broker-to-broker connections (security.protocol=SSL); null for plaintext. */
+  readonly tls: TlsConfig | null;
   readonly httpHost: string;
   readonly httpPort: number;
   readonly httpBodyMaxBytes: number;
@@ -486,6 +515,7 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
   if (get<number>("max.streams.per.connection") > get<number>("max.streams")) {
     throw invalid("max.streams.per.connection must not exceed max.streams");
   }
+  const tls = tlsConfig(get);
   const grpcHost = get<string>("grpc.host");
   const advertised = get<string>("advertised.host") || (grpcHost === "0.0.0.0" ? "127.0.0.1" : grpcHost);
   return {
@@ -506,6 +536,7 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     grpcHost,
     grpcPort: get("grpc.port"),
     advertisedHost: advertised,
+    tls,
     httpHost: get("http.host"),
     httpPort: get("http.port"),
     httpBodyMaxBytes: get("http.body.max.bytes"),
@@ -590,4 +621,55 @@ export function configHelp(): string {
     lines.push(`  --${name}${def}`, `      ${s.description ?? ""}`);
   }
   return lines.join("\n");
+}
+
+export interface TlsConfig {
+  readonly certificatePath: string;
+  readonly keyPath: string;
+  /** null: trust the system's CAs (other brokers' certificates only; no client certificates). */
+  readonly caPath: string | null;
+  readonly clientAuth: "none" | "requested" | "required";
+  readonly refreshIntervalMs: number;
+  /** ssl.endpoint.identification.algorithm=https. */
+  readonly checkHostname: boolean;
+}
+
+/** The ssl.* settings when security.protocol is SSL, their files checked now: a broker never starts half secured. */
+function tlsConfig(get: <T>(key: string) => T): TlsConfig | null {
+  const ssl = ["ssl.certificate.location", "ssl.key.location", "ssl.ca.location"].filter((k) => get<string>(k) !== "");
+  if (get<string>("security.protocol") !== "SSL") {
+    if (ssl.length > 0) throw invalid(`${ssl.join(", ")} set, but security.protocol is PLAINTEXT: set it to SSL`);
+    return null;
+  }
+  const clientAuth = get<TlsConfig["clientAuth"]>("ssl.client.auth");
+  const pem = (key: string, marker: RegExp, what: string): string => {
+    const path = get<string>(key);
+    if (path === "") throw invalid(`security.protocol=SSL needs ${key} (${what})`);
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (e) {
+      throw invalid(`${key}: cannot read ${path}: ${(e as Error).message}`);
+    }
+    if (!marker.test(text)) throw invalid(`${key}: ${path} holds no PEM ${what}`);
+    return path;
+  };
+  const certificatePath = pem("ssl.certificate.location", /-----BEGIN CERTIFICATE-----/, "certificate");
+  const keyPath = pem("ssl.key.location", /-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/, "private key");
+  const caPath =
+    get<string>("ssl.ca.location") === ""
+      ? null
+      : pem("ssl.ca.location", /-----BEGIN CERTIFICATE-----/, "CA certificate");
+  if (clientAuth !== "none" && caPath === null)
+    throw invalid(
+      `ssl.client.auth=${clientAuth} needs ssl.ca.location: the CA client certificates are checked against`,
+    );
+  return {
+    certificatePath,
+    keyPath,
+    caPath,
+    clientAuth,
+    refreshIntervalMs: get("ssl.refresh.interval.ms"),
+    checkHostname: get("ssl.endpoint.identification.algorithm") === "https",
+  };
 }

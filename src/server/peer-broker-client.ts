@@ -29,6 +29,8 @@ interface TransactionStub extends grpc.Client {
 }
 
 export interface PeerBrokerClientOptions {
+  /** Credentials for connections to other brokers (TLS when the cluster uses it). */
+  readonly credentials: () => grpc.ChannelCredentials;
   /** "host:port" of a live broker, or null. */
   readonly addressOf: (brokerId: number) => string | null;
   readonly brokerId: number;
@@ -129,7 +131,7 @@ export class PeerBrokerClient {
       const make = <T>(service: unknown) =>
         new (service as new (a: string, c: grpc.ChannelCredentials, o: grpc.ChannelOptions) => T)(
           address,
-          grpc.credentials.createInsecure(),
+          this.options.credentials(),
           CHANNEL_OPTIONS,
         );
       stubs = {

@@ -47,6 +47,8 @@ const RUN_ELSEWHERE: Readonly<Record<string, string>> = {
     "an error body, not a command: test/ops checks the error shape",
   "docs/operations.md#Deploy on Kubernetes/sh/0":
     "the manifests: test/ops (kubectl kustomize, validation, the StatefulSet's command)",
+  "docs/operations.md#TLS/properties/0":
+    "broker settings, not a command: test/cluster/tls.test.ts starts brokers with them and checks each refusal",
   "docs/operations.md#Deploy on Kubernetes/sh/1":
     "kubectl needs a Kubernetes cluster; its tidelog commands (plan, execute --throttle --wait, brokers list, decommission): test/cli/reassign.test.ts",
   "docs/testing.md#Benchmarks/sh/0": "each suite's --quick run: test/bench",

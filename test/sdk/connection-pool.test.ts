@@ -2,14 +2,21 @@
 // shared by every stub for it; past the bound the least recently used one is closed;
 // after close() nothing can be used. No broker is needed: a channel connects only when
 // a call is made.
+
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import * as grpc from "@grpc/grpc-js";
 import { ConnectionPool } from "../../clients/sdk/src/connection-pool.js";
 
 const RETRY = { retries: 1, initialBackoffMs: 10, maxBackoffMs: 100 };
 
 test("one channel per address, reused, at most maxConnections, least recently used closed first", () => {
-  const pool = new ConnectionPool({ clientId: "test", maxConnections: 2, retry: RETRY });
+  const pool = new ConnectionPool({
+    clientId: "test",
+    credentials: grpc.credentials.createInsecure(),
+    maxConnections: 2,
+    retry: RETRY,
+  });
   const a = pool.admin("127.0.0.1:1001");
   assert.equal(pool.admin("127.0.0.1:1001"), a, "the same stub for the same address");
   pool.admin("127.0.0.1:1002");
@@ -23,7 +30,12 @@ test("one channel per address, reused, at most maxConnections, least recently us
 });
 
 test("after close every use throws", () => {
-  const pool = new ConnectionPool({ clientId: "test", maxConnections: 2, retry: RETRY });
+  const pool = new ConnectionPool({
+    clientId: "test",
+    credentials: grpc.credentials.createInsecure(),
+    maxConnections: 2,
+    retry: RETRY,
+  });
   pool.admin("127.0.0.1:1001");
   pool.close();
   assert.equal(pool.size, 0);

@@ -9,10 +9,12 @@
  * start`'s and the test suite's. test/cli/config-names.test.ts pins the broker list to
  * src/server/config.ts.
  */
+
 import { BOOTSTRAP_ENV, closestName } from "@tidelog/client";
+import { SSL_ENV } from "./tls-options.js";
 
 /** What the CLI itself reads. */
-const CLI_VARIABLES: readonly string[] = [BOOTSTRAP_ENV];
+const CLI_VARIABLES: readonly string[] = [BOOTSTRAP_ENV, ...Object.values(SSL_ENV)];
 
 /** `npm start`'s (scripts/start.mjs) and the test suite's. */
 const TOOL_VARIABLES: readonly string[] = [
@@ -89,7 +91,14 @@ export const BROKER_SETTINGS: readonly string[] = [
   "replica.fetch.max.bytes",
   "replica.fetch.wait.max.ms",
   "replica.lag.time.max.ms",
+  "security.protocol",
   "shutdown.timeout.ms",
+  "ssl.ca.location",
+  "ssl.certificate.location",
+  "ssl.client.auth",
+  "ssl.endpoint.identification.algorithm",
+  "ssl.key.location",
+  "ssl.refresh.interval.ms",
   "transaction.abort.timed.out.transaction.cleanup.interval.ms",
   "transaction.max.timeout.ms",
   "transaction.state.log.min.isr",

@@ -20,6 +20,7 @@ import { registerVerifyCommand } from "./commands/verify.js";
 import { PROGRAM_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
 import type { Session } from "./session.js";
+import { SSL_ENV } from "./tls-options.js";
 
 /** The version in the CLI's package.json (../package.json from both src/ and dist/). */
 function cliVersion(): string {
@@ -42,6 +43,10 @@ function createRoot(io: CliIo) {
     .showHelpAfterError("(add --help for usage)")
     .option("--bootstrap <brokers>", "brokers to connect to first, host:port[,host:port...]", parseBootstrap)
     .option("--json", "print one JSON document on stdout instead of tables")
+    .option("--ssl", "connect with TLS, trusting the system's CAs (implied by the --ssl-* files)")
+    .option("--ssl-ca <file>", `PEM CA certificate(s) to trust for the brokers' certificates (or ${SSL_ENV.ca})`)
+    .option("--ssl-cert <file>", `PEM client certificate, for brokers that require one (or ${SSL_ENV.cert})`)
+    .option("--ssl-key <file>", `PEM key of --ssl-cert (or ${SSL_ENV.key})`)
     .option(
       "--timeout <ms>",
       `give up on a request after this many milliseconds, retries included (default: ${DEFAULT_REQUEST_TIMEOUT_MS})`,

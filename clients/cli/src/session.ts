@@ -11,8 +11,9 @@ import { environmentWarnings } from "./environment.js";
 import { ExitCode, exitCodeFor, UsageError } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { errorJson, Output } from "./output.js";
+import { type SslFlags, sslFor } from "./tls-options.js";
 
-export interface GlobalOptions {
+export interface GlobalOptions extends SslFlags {
   readonly bootstrap?: string;
   readonly json?: true;
   readonly timeout?: number;
@@ -101,7 +102,13 @@ export class Session {
     try {
       const resolved = resolveBootstrap({ brokers: bootstrap, env: this.io.env, cwd: this.io.cwd });
       this.bootstrapOrigin = resolved.source === "option" ? "--bootstrap" : resolved.origin;
-      return new Client({ brokers: resolved.brokers, clientId: "tidelog-cli", requestTimeoutMs: timeout });
+      const ssl = sslFor(this.globals, this.io.env, this.io.cwd, resolved.source === "file" ? resolved.origin : null);
+      return new Client({
+        brokers: resolved.brokers,
+        clientId: "tidelog-cli",
+        requestTimeoutMs: timeout,
+        ...(ssl === undefined ? {} : { ssl }),
+      });
     } catch (e) {
       if (e instanceof TidelogError) throw new UsageError(e.message.replace(/^INVALID_CONFIG: /, ""), { cause: e });
       throw e;

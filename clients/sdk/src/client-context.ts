@@ -35,6 +35,8 @@ export interface ClientContextOptions {
   readonly retry: RetryOptions;
   readonly logger: Logger;
   readonly seams: RetrySeams;
+  /** Channel credentials: insecure, or TLS (client-tls.ts). */
+  readonly credentials: grpc.ChannelCredentials;
 }
 
 /** The gRPC metadata key that carries the client id, for brokers' logs. */
@@ -68,6 +70,7 @@ export class ClientContext {
       clientId: options.clientId,
       maxConnections: MAX_CONNECTIONS,
       retry: options.retry,
+      credentials: options.credentials,
     });
     this.retrier = new Retrier(
       options.retry,

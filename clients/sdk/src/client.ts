@@ -17,6 +17,7 @@
 import { Admin } from "./admin.js";
 import { resolveBootstrap } from "./bootstrap.js";
 import { ClientContext } from "./client-context.js";
+import { channelCredentials, type SslOptions } from "./client-tls.js";
 import { Consumer } from "./consumer.js";
 import type { ConsumerOptions } from "./consumer-types.js";
 import { TidelogError } from "./errors.js";
@@ -38,6 +39,12 @@ export interface ClientOptions {
   readonly attemptTimeoutMs?: number;
   readonly retry?: Partial<RetryOptions>;
   readonly logger?: Logger;
+  /**
+   * TLS to brokers whose `security.protocol` is SSL: `true` trusts the system's CAs; an
+   * object gives PEM contents (a CA bundle to trust, and for mutual TLS a client
+   * certificate and its key). Omitted: plaintext.
+   */
+  readonly ssl?: true | SslOptions;
 }
 
 const CLIENT_ID = /^[\x21-\x7e]{1,255}$/;
@@ -68,6 +75,7 @@ export class Client {
       ...limits,
       logger: options.logger ?? silentLogger,
       seams: systemSeams,
+      credentials: channelCredentials(options.ssl),
     });
   }
 

@@ -25,6 +25,8 @@ export interface ConnectionPoolOptions {
   readonly maxConnections: number;
   /** grpc-js reconnects on its own schedule; keeping it within the retry policy's means a retry finds a fresh connection attempt instead of a channel still backing off. */
   readonly retry: RetryOptions;
+  /** Credentials for every channel: insecure, or TLS (client-tls.ts). */
+  readonly credentials: grpc.ChannelCredentials;
 }
 
 export class ConnectionPool {
@@ -52,7 +54,7 @@ export class ConnectionPool {
     const connection = this.connection(address);
     if (connection.admin === null) {
       const Admin = this.loadProto().tidelog.v1.Admin;
-      connection.admin = new Admin(address, grpc.credentials.createInsecure(), {
+      connection.admin = new Admin(address, this.options.credentials, {
         ...this.channelOptions,
         channelOverride: connection.channel,
       });
@@ -65,7 +67,7 @@ export class ConnectionPool {
     const connection = this.connection(address);
     if (connection.broker === null) {
       const Broker = this.loadProto().tidelog.v1.Broker;
-      connection.broker = new Broker(address, grpc.credentials.createInsecure(), {
+      connection.broker = new Broker(address, this.options.credentials, {
         ...this.channelOptions,
         channelOverride: connection.channel,
       });
@@ -78,7 +80,7 @@ export class ConnectionPool {
     const connection = this.connection(address);
     if (connection.group === null) {
       const Group = this.loadProto().tidelog.v1.Group;
-      connection.group = new Group(address, grpc.credentials.createInsecure(), {
+      connection.group = new Group(address, this.options.credentials, {
         ...this.channelOptions,
         channelOverride: connection.channel,
       });
@@ -91,7 +93,7 @@ export class ConnectionPool {
     const connection = this.connection(address);
     if (connection.transaction === null) {
       const Transaction = this.loadProto().tidelog.v1.Transaction;
-      connection.transaction = new Transaction(address, grpc.credentials.createInsecure(), {
+      connection.transaction = new Transaction(address, this.options.credentials, {
         ...this.channelOptions,
         channelOverride: connection.channel,
       });
@@ -114,7 +116,7 @@ export class ConnectionPool {
       return existing;
     }
     this.evictBeyond(this.options.maxConnections - 1);
-    const channel = new grpc.Channel(address, grpc.credentials.createInsecure(), this.channelOptions);
+    const channel = new grpc.Channel(address, this.options.credentials, this.channelOptions);
     const created: Connection = { channel, admin: null, broker: null, group: null, transaction: null };
     this.connections.set(address, created);
     return created;

@@ -58,6 +58,7 @@ export {
   RetriesExhaustedError,
   TransportError,
 } from "./client-errors.js";
+export type { SslOptions } from "./client-tls.js";
 export { type CommittedPosition, Consumer } from "./consumer.js";
 export type {
   AutoOffsetReset,

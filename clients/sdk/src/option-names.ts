@@ -56,6 +56,7 @@ export const CONSUMER_OPTION_NAMES = names<ConsumerOptions>()([
 
 export const CLIENT_OPTION_NAMES = names<ClientOptions>()([
   "brokers",
+  "ssl",
   "clientId",
   "requestTimeoutMs",
   "attemptTimeoutMs",

@@ -1,0 +1,219 @@
+// TLS on the brokers' gRPC listeners and between brokers (security.protocol=SSL), with
+// certificates made here by openssl: three brokers requiring client certificates
+// (ssl.client.auth=required) replicate to each other over TLS (acks=all writes need the
+// followers); a client with a certificate from the cluster's CA produces and consumes,
+// through the SDK and the CLI; a plaintext client, a client trusting another CA, and a
+// client without a certificate are refused; a broker's certificate rotated on disk is
+// served to new connections without a restart. Bad TLS settings stop a broker at start-up.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { connect } from "node:tls";
+import { Client, type SslOptions } from "@tidelog/client";
+import { startCluster, tempDir, waitFor } from "../../scripts/harness/cluster.js";
+import { runCli } from "../cli/run-cli.js";
+
+function openssl(cwd: string, ...args: string[]): void {
+  execFileSync("openssl", args, { cwd, stdio: "pipe" });
+}
+
+/** A CA, and certificates it signs for 127.0.0.1/localhost (servers and clients alike). */
+function makePki(dir: string, name: string): { ca: string; sign: (who: string) => { cert: string; key: string } } {
+  const ca = join(dir, `${name}-ca.pem`);
+  const caKey = join(dir, `${name}-ca.key`);
+  openssl(
+    dir,
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-days",
+    "2",
+    "-subj",
+    `/CN=${name} test CA`,
+    "-keyout",
+    caKey,
+    "-out",
+    ca,
+  );
+  const ext = join(dir, "san.ext");
+  writeFileSync(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n");
+  return {
+    ca,
+    sign: (who) => {
+      const key = join(dir, `${who}.key`);
+      const csr = join(dir, `${who}.csr`);
+      const cert = join(dir, `${who}.pem`);
+      openssl(
+        dir,
+        "req",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:P-256",
+        "-nodes",
+        "-subj",
+        `/CN=${who}`,
+        "-keyout",
+        key,
+        "-out",
+        csr,
+      );
+      openssl(
+        dir,
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        ca,
+        "-CAkey",
+        caKey,
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-extfile",
+        ext,
+        "-out",
+        cert,
+      );
+      return { cert, key };
+    },
+  };
+}
+
+/** The serial number of the certificate a TLS server presents now. */
+function servedSerial(port: number, ssl: { ca: string; cert: string; key: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(
+      {
+        host: "127.0.0.1",
+        port,
+        ca: readFileSync(ssl.ca),
+        cert: readFileSync(ssl.cert),
+        key: readFileSync(ssl.key),
+        ALPNProtocols: ["h2"],
+      },
+      () => {
+        const serial = socket.getPeerCertificate().serialNumber;
+        socket.end();
+        resolve(serial);
+      },
+    );
+    socket.on("error", reject);
+  });
+}
+
+test("TLS between brokers and to clients: mutual TLS required, wrong CA and plaintext refused, rotation without a restart", async (t) => {
+  const dir = tempDir(t, "tidelog-tls-");
+  const pki = makePki(dir, "cluster");
+  const broker = pki.sign("broker");
+  const client = pki.sign("client");
+  const other = makePki(dir, "other");
+  const stranger = other.sign("stranger");
+  const c = await startCluster(t, {
+    brokers: 3,
+    brokerConfig: {
+      "security.protocol": "SSL",
+      "ssl.certificate.location": broker.cert,
+      "ssl.key.location": broker.key,
+      "ssl.ca.location": pki.ca,
+      "ssl.client.auth": "required",
+      "ssl.refresh.interval.ms": "1000",
+      "min.insync.replicas": "2",
+    },
+  });
+  const ssl = (ca: string, pair?: { cert: string; key: string }): SslOptions => ({
+    ca: readFileSync(ca),
+    ...(pair ? { cert: readFileSync(pair.cert), key: readFileSync(pair.key) } : {}),
+  });
+  const good = new Client({ brokers: c.bootstrap, ssl: ssl(pki.ca, client), requestTimeoutMs: 30_000 });
+  t.after(() => good.close());
+  const admin = good.admin();
+  await waitFor(async () => (await admin.describeCluster()).brokers.length === 3, {
+    description: "three brokers over TLS",
+    timeoutMs: 30_000,
+  });
+  await admin.createTopic({ name: "secure", partitions: 2, replicationFactor: 3 });
+  await waitFor(async () => (await admin.describeTopic("secure")).partitions.every((p) => p.isr.length === 3), {
+    description: "followers in sync over TLS",
+    timeoutMs: 30_000,
+  });
+  const producer = good.producer({ acks: -1 });
+  t.after(() => producer.close());
+  for (let i = 0; i < 20; i++) await producer.send("secure", { value: `s${i}`, partition: i % 2 });
+
+  const cli = await runCli([
+    "--bootstrap",
+    c.bootstrap,
+    "--timeout",
+    "10000",
+    "--ssl-ca",
+    pki.ca,
+    "--ssl-cert",
+    client.cert,
+    "--ssl-key",
+    client.key,
+    "consume",
+    "secure",
+    "--partition",
+    "0",
+    "--from-beginning",
+    "--count",
+    "10",
+  ]);
+  assert.equal(cli.code, 0, cli.stderr);
+  assert.equal(cli.stdout.trim().split("\n").length, 10);
+
+  // Refused: plaintext, a client trusting another CA, a client certificate from another CA, none at all.
+  const refused = async (options: { ssl?: SslOptions }, why: string) => {
+    const bad = new Client({ brokers: c.bootstrap, requestTimeoutMs: 3000, attemptTimeoutMs: 1000, ...options });
+    try {
+      await assert.rejects(bad.admin().describeCluster(), why);
+    } finally {
+      await bad.close();
+    }
+  };
+  await refused({}, "plaintext");
+  await refused({ ssl: ssl(other.ca, client) }, "trusting another CA");
+  await refused({ ssl: ssl(pki.ca, stranger) }, "a certificate another CA signed");
+  await refused({ ssl: ssl(pki.ca) }, "no client certificate");
+  const plain = await runCli(["--bootstrap", c.bootstrap, "--timeout", "3000", "cluster", "describe"]);
+  assert.equal(plain.code, 3, `the CLI without TLS cannot reach the cluster: ${plain.stderr}`);
+
+  // Rotation: a new certificate written over the files is served within the refresh interval.
+  const pair = { ca: pki.ca, ...client };
+  const before = await servedSerial(c.brokers[0]!.grpcPort, pair);
+  const rotated = pki.sign("broker-rotated");
+  writeFileSync(broker.key, readFileSync(rotated.key));
+  writeFileSync(broker.cert, readFileSync(rotated.cert));
+  await waitFor(async () => (await servedSerial(c.brokers[0]!.grpcPort, pair)) !== before, {
+    description: "the rotated certificate served",
+    timeoutMs: 15_000,
+  });
+  for (let i = 20; i < 30; i++) await producer.send("secure", { value: `s${i}`, partition: i % 2 });
+  assert.equal((await admin.describeCluster()).brokers.length, 3, "the cluster kept working through the rotation");
+});
+
+test("bad TLS settings stop a broker at start-up with the setting named", async (t) => {
+  const dir = tempDir(t, "tidelog-tls-bad-");
+  const missing = join(dir, "nope.pem");
+  const notPem = join(dir, "not.pem");
+  writeFileSync(notPem, "hello");
+  for (const [config, message] of [
+    [{ "security.protocol": "SSL" }, /needs ssl.certificate.location/],
+    [{ "security.protocol": "SSL", "ssl.certificate.location": missing, "ssl.key.location": missing }, /cannot read/],
+    [
+      { "security.protocol": "SSL", "ssl.certificate.location": notPem, "ssl.key.location": notPem },
+      /holds no PEM certificate/,
+    ],
+    [{ "ssl.ca.location": notPem }, /security.protocol is PLAINTEXT/],
+  ] as const) {
+    await assert.rejects(startCluster(t, { brokers: 1, brokerConfig: config, readyTimeoutMs: 15_000 }), message);
+  }
+});
