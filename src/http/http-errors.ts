@@ -14,6 +14,7 @@ export interface ErrorBody {
 }
 
 const STATUS: Partial<Record<ErrorName, number>> = {
+  SASL_AUTHENTICATION_FAILED: 401,
   UNKNOWN_TOPIC_OR_PARTITION: 404,
   RESOURCE_NOT_FOUND: 404,
   GROUP_ID_NOT_FOUND: 404,

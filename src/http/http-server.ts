@@ -14,11 +14,14 @@
  * route), is answered as a typed JSON error (`http-errors.ts`). A refused request has
  * changed nothing: validation runs before any handler.
  */
+import type { TLSSocket } from "node:tls";
 import { TidelogError } from "@tidelog/client/record";
 import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
 import type { TSchema } from "typebox";
 import { Compile } from "typebox/compile";
+import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { PeriodicTask } from "../common/periodic-task.js";
 import { asServerError } from "../common/server-error.js";
 import { errorBody, httpStatusOf } from "./http-errors.js";
 import { RateLimiter } from "./rate-limiter.js";
@@ -33,6 +36,17 @@ export interface HttpServerOptions {
   readonly requestRateMax: number;
   readonly routes: readonly HttpRoutes[];
   readonly logger: Logger;
+  /** HTTPS instead of HTTP (security.protocol=SSL); absent: plaintext. */
+  readonly tls?: HttpTls;
+}
+
+/** The HTTPS side: PEM contents read on demand (again every refresh, for rotation). */
+export interface HttpTls {
+  readonly read: () => { key: Buffer; cert: Buffer; ca?: Buffer };
+  /** required: the admin API (`/v1/`) answers only clients with a certificate the CA signed; probes and /metrics never ask. */
+  readonly clientAuth: "none" | "requested" | "required";
+  readonly refreshIntervalMs: number;
+  readonly clock: Clock;
 }
 
 /** Longest path parameter: a topic name is at most 249 characters; longer is refused by name rules, not as a 404. */
@@ -50,7 +64,12 @@ export interface HttpServer {
 }
 
 export function createHttpServer(options: HttpServerOptions): HttpServer {
+  const tls = options.tls;
+  // A certificate is asked for but never required during the handshake: probes and
+  // /metrics must answer without one (a kubelet has none); the admin API checks it below.
+  const https = tls ? { ...tls.read(), requestCert: tls.clientAuth !== "none", rejectUnauthorized: false } : null;
   const app = Fastify({
+    ...(https ? { https } : {}),
     logger: false,
     bodyLimit: options.bodyMaxBytes,
     // Router options go under routerOptions (fastify 5 warns FSTDEP022 at the top level).
@@ -76,6 +95,18 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     };
   });
 
+  if (tls?.clientAuth === "required") {
+    app.addHook("onRequest", async (request, reply) => {
+      if (!request.url.startsWith(LIMITED_PREFIX)) return;
+      if ((request.raw.socket as TLSSocket).authorized === true) return;
+      const e = new TidelogError(
+        "SASL_AUTHENTICATION_FAILED",
+        "the admin API needs a client certificate signed by the cluster's CA (ssl.client.auth=required)",
+      );
+      return reply.code(httpStatusOf(e)).send(errorBody(e));
+    });
+  }
+
   app.addHook("onRequest", async (request, reply) => {
     if (!request.url.startsWith(LIMITED_PREFIX) || limiter.tryTake()) return;
     const e = new TidelogError("THROTTLING_QUOTA_EXCEEDED", `more than ${options.requestRateMax} requests per second`);
@@ -95,14 +126,37 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   for (const routes of options.routes) routes(app);
 
+  // Rotation: the files are read again on a timer and a changed certificate or key goes
+  // into the listener's secure context, for the connections that come next.
+  let current = https;
+  const refresh = tls
+    ? new PeriodicTask({
+        clock: tls.clock,
+        intervalMs: tls.refreshIntervalMs,
+        run: () => {
+          const next = tls.read();
+          if (current && next.key.equals(current.key) && next.cert.equals(current.cert) && sameCa(next.ca, current.ca))
+            return;
+          (app.server as unknown as { setSecureContext(o: object): void }).setSecureContext(next);
+          current = { ...next, requestCert: tls.clientAuth !== "none", rejectUnauthorized: false };
+          options.logger.info("HTTPS certificate reloaded");
+        },
+        onError: (e) => options.logger.warn({ err: (e as Error).message }, "could not reload the HTTPS certificate"),
+      })
+    : null;
+
   return {
     app,
     async listen() {
       await app.listen({ host: options.host, port: options.port });
+      refresh?.start();
       const address = app.server.address();
       return typeof address === "object" && address ? address.port : options.port;
     },
-    close: () => app.close(),
+    close: async () => {
+      await refresh?.stop();
+      await app.close();
+    },
   };
 }
 
@@ -119,4 +173,8 @@ function toTidelogError(error: FastifyError | TidelogError, logger: Logger): Tid
   if (status === 429) return new TidelogError("THROTTLING_QUOTA_EXCEEDED", error.message);
   if (status >= 400 && status < 500) return new TidelogError("INVALID_REQUEST", error.message);
   return asServerError(error, logger, "HTTP request failed unexpectedly");
+}
+
+function sameCa(a: Buffer | undefined, b: Buffer | undefined): boolean {
+  return a === undefined || b === undefined ? a === b : a.equals(b);
 }

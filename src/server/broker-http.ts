@@ -5,9 +5,12 @@
  * go through the SDK's admin client against this broker's own gRPC port, which finds
  * their coordinators.
  */
+
+import { readFileSync } from "node:fs";
 import { adminOperations } from "../admin/admin-operations.js";
 import type { Controller } from "../cluster/controller.js";
 import type { MetadataImage } from "../cluster/metadata-image.js";
+import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { clusterRoutes } from "../http/cluster-routes.js";
 import { ControllerForwarder } from "../http/controller-forwarder.js";
@@ -36,6 +39,7 @@ export interface BrokerHttpDeps {
   /** The broker's gRPC credentials: the HTTP API's own gRPC calls (forwarding, the SDK client) use them. */
   readonly credentials: BrokerCredentials;
   readonly readiness: () => Readiness;
+  readonly clock: Clock;
   readonly metrics: BrokerMetrics;
   readonly logger: Logger;
 }
@@ -64,7 +68,22 @@ export function createBrokerHttp(deps: BrokerHttpDeps): BrokerHttp {
     deps.credentials.sdkSsl(),
   );
   const forwarder = new ControllerForwarder(image, freshImage, () => deps.credentials.channel());
+  const tls = config.tls;
   const http = createHttpServer({
+    ...(tls
+      ? {
+          tls: {
+            read: () => ({
+              key: readFileSync(tls.keyPath),
+              cert: readFileSync(tls.certificatePath),
+              ...(tls.caPath === null ? {} : { ca: readFileSync(tls.caPath) }),
+            }),
+            clientAuth: tls.clientAuth,
+            refreshIntervalMs: tls.refreshIntervalMs,
+            clock: deps.clock,
+          },
+        }
+      : {}),
     host: config.httpHost,
     port: config.httpPort,
     bodyMaxBytes: config.httpBodyMaxBytes,

@@ -219,6 +219,7 @@ export class Broker {
       controller,
       logDirs: () => replicas.logDirInfo(),
       credentials,
+      clock,
       readiness: () =>
         readiness(config.brokerId, session, watch.isSynced, watch.image, replicas.all(), logManager.health.state),
       metrics,

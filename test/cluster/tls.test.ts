@@ -3,11 +3,13 @@
 // (ssl.client.auth=required) replicate to each other over TLS (acks=all writes need the
 // followers); a client with a certificate from the cluster's CA produces and consumes,
 // through the SDK and the CLI; a plaintext client, a client trusting another CA, and a
-// client without a certificate are refused; a broker's certificate rotated on disk is
+// client without a certificate are refused; the HTTP API is HTTPS, its probes open to all and
+// its admin routes only to certificate holders; a broker's certificate rotated on disk is
 // served to new connections without a restart. Bad TLS settings stop a broker at start-up.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
+import { request } from "node:https";
 import { join } from "node:path";
 import { test } from "node:test";
 import { connect } from "node:tls";
@@ -109,6 +111,31 @@ function servedSerial(port: number, ssl: { ca: string; cert: string; key: string
   });
 }
 
+function httpsGet(
+  port: number,
+  path: string,
+  files: { ca: string; cert?: string; key?: string },
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        ca: readFileSync(files.ca),
+        ...(files.cert && files.key ? { cert: readFileSync(files.cert), key: readFileSync(files.key) } : {}),
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 test("TLS between brokers and to clients: mutual TLS required, wrong CA and plaintext refused, rotation without a restart", async (t) => {
   const dir = tempDir(t, "tidelog-tls-");
   const pki = makePki(dir, "cluster");
@@ -169,6 +196,18 @@ test("TLS between brokers and to clients: mutual TLS required, wrong CA and plai
   ]);
   assert.equal(cli.code, 0, cli.stderr);
   assert.equal(cli.stdout.trim().split("\n").length, 10);
+
+  // HTTPS on the HTTP port: probes answer anyone; the admin API needs a client certificate.
+  const port = c.brokers[0]!.httpPort;
+  assert.equal((await httpsGet(port, "/healthz", { ca: pki.ca })).status, 200);
+  const anonymous = await httpsGet(port, "/v1/cluster", { ca: pki.ca });
+  assert.equal(anonymous.status, 401, anonymous.body);
+  assert.match(anonymous.body, /SASL_AUTHENTICATION_FAILED/);
+  const admitted = await httpsGet(port, "/v1/cluster", { ca: pki.ca, ...client });
+  assert.equal(admitted.status, 200, admitted.body);
+  assert.equal(JSON.parse(admitted.body).brokers.length, 3);
+  const foreign = await httpsGet(port, "/v1/cluster", { ca: pki.ca, ...stranger });
+  assert.equal(foreign.status, 401, "a certificate another CA signed is no credential");
 
   // Refused: plaintext, a client trusting another CA, a client certificate from another CA, none at all.
   const refused = async (options: { ssl?: SslOptions }, why: string) => {

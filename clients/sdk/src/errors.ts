@@ -80,6 +80,7 @@ export const ERRORS = {
   CONCURRENT_TRANSACTIONS: spec(51, true, "Another transaction for this producer is still completing."),
   TRANSACTION_COORDINATOR_FENCED: spec(52, false, "A newer transaction coordinator has taken over."),
   STORAGE_ERROR: spec(56, true, "The broker could not read or write its log directory."),
+  SASL_AUTHENTICATION_FAILED: spec(58, false, "Authentication failed: missing or wrong credentials."),
   UNKNOWN_PRODUCER_ID: spec(59, false, "The broker has no state for this producer id."),
   REASSIGNMENT_IN_PROGRESS: spec(
     60,
