@@ -248,10 +248,10 @@ export class Partition {
    * An ISR expansion adding `joining` is being written: until `endIsrExpansion`, they
    * hold the high watermark back as members do (see `pendingJoiners`).
    */
-  beginIsrExpansion(joining: readonly number[]): void {
+  beginIsrExpansion(joining: readonly number[], writtenAgainstRevision: number): void {
     invariant(this.role === "leader", () => `${this.key}: only a leader expands its ISR`);
     this.pendingJoiners = new Set(joining);
-    this.pendingSinceRevision = this.stateModRevision;
+    this.pendingSinceRevision = writtenAgainstRevision;
   }
 
   /**

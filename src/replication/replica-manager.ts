@@ -491,7 +491,7 @@ export class ReplicaManager {
       // Joiners hold the high watermark back from now on, not from the answer
       // (Partition.pendingJoiners). If the write throws, its outcome is unknown: they keep
       // holding it back until the metadata shows the next state.
-      if (joining.length > 0) p.beginIsrExpansion(joining);
+      if (joining.length > 0) p.beginIsrExpansion(joining, current.modRevision);
       const written = await this.options.writeIsr(
         p.tp.topic,
         p.tp.partition,
@@ -506,10 +506,11 @@ export class ReplicaManager {
       );
       if (written) this.options.onIsrChange?.({ shrink: lagging.length > 0, expand: joining.length > 0 });
       // Applied at once (the watch confirms shortly), so the high watermark can move now;
-      // unless the metadata already brought this state or a later one (a later one may
-      // have changed the ISR again, or moved leadership: it is what counts).
-      const unchanged = p.role === "leader" && p.stateModRevision === current.modRevision;
-      if (written && unchanged)
+      // unless the metadata already brought this state or a later one (which may have
+      // changed the ISR again, or moved leadership: it is what counts, and applying it
+      // ended the expansion). A refused write ends the expansion: nothing changed.
+      const notNewer = p.role === "leader" && p.stateModRevision <= current.modRevision;
+      if (written && notNewer)
         p.applyState({
           leader: p.leader,
           leaderEpoch: p.leaderEpoch,
@@ -517,7 +518,7 @@ export class ReplicaManager {
           replicas: p.replicas,
           modRevision: current.modRevision,
         });
-      if (joining.length > 0 && p.role === "leader") p.endIsrExpansion();
+      if (joining.length > 0 && p.role === "leader" && (!written || notNewer)) p.endIsrExpansion();
     }
   }
 }
