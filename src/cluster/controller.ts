@@ -168,7 +168,7 @@ export class Controller {
     };
     this.reassignments = new ReassignmentOperations(core, {
       watch: options.watch,
-      logDefaults: options.logDefaults,
+      minIsr: (image, topic) => this.minIsr(image, topic),
       logger: options.logger,
     });
     this.topics = new TopicOperations(core, {

@@ -12,7 +12,6 @@
 import { TidelogError } from "@tidelog/client/record";
 import type { IOperation } from "etcd3";
 import type { Logger } from "../common/logger.js";
-import type { LogConfig } from "../storage/log-config.js";
 import type { MetadataImage, Versioned } from "./metadata-image.js";
 import { keys, type PartitionState, type TopicRecord } from "./metadata-records.js";
 import type { MetadataWatch } from "./metadata-store.js";
@@ -49,7 +48,8 @@ const COMPLETIONS_PER_TXN = 50;
 
 export interface ReassignmentOperationsOptions {
   readonly watch: MetadataWatch;
-  readonly logDefaults: LogConfig;
+  /** A topic's min.insync.replicas in `image` (its config, else the broker default). */
+  readonly minIsr: (image: MetadataImage, topic: string) => number;
   readonly logger: Logger;
 }
 
@@ -170,7 +170,7 @@ export class ReassignmentOperations {
     const record: TopicRecord = structuredClone(current.value);
     const compares = [{ key: keys.topic(topic), target: "Mod" as const, value: current.modRevision }];
     const ops: IOperation[] = [];
-    const minIsr = Number(current.value.configs["min.insync.replicas"] ?? this.options.logDefaults.minInsyncReplicas);
+    const minIsr = this.options.minIsr(image, topic);
     const registered = image.liveBrokerIds();
     const inputs = (replicas: readonly number[]): ElectionInputs => ({
       replicas,

@@ -105,36 +105,8 @@ export function reassignmentRoutes(admin: () => Admin): HttpRoutes {
       );
     });
 
-    app.get("/v1/brokers", async () => {
-      const [cluster, topics, dirs] = await Promise.all([
-        admin().describeCluster(),
-        admin().describeTopics(),
-        admin().describeLogDirs(),
-      ]);
-      return {
-        brokers: cluster.brokers.map((b) => {
-          let partitions = 0;
-          let leaders = 0;
-          for (const t of topics)
-            for (const p of t.partitions) {
-              if (p.replicas.includes(b.id)) partitions++;
-              if (p.leader === b.id) leaders++;
-            }
-          const d = dirs.find((x) => x.brokerId === b.id);
-          return {
-            id: b.id,
-            host: b.host,
-            port: b.port,
-            rack: b.rack || null,
-            controller: b.id === cluster.controllerId,
-            partitions,
-            leaders,
-            bytes: d && d.error === null ? d.totalBytes : null,
-            usableBytes: d && d.error === null ? d.usableBytes : null,
-            error: d?.error ? errorBody(d.error).error : null,
-          };
-        }),
-      };
-    });
+    app.get("/v1/brokers", async () => ({
+      brokers: (await admin().listBrokers()).map((b) => ({ ...b, error: b.error ? errorBody(b.error).error : null })),
+    }));
   };
 }

@@ -7,7 +7,6 @@
 // its admin routes only to certificate holders; a broker's certificate rotated on disk is
 // served to new connections without a restart. Bad TLS settings stop a broker at start-up.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { request } from "node:https";
 import { join } from "node:path";
@@ -16,78 +15,7 @@ import { connect } from "node:tls";
 import { Client, type SslOptions } from "@tidelog/client";
 import { startCluster, tempDir, waitFor } from "../../scripts/harness/cluster.js";
 import { runCli } from "../cli/run-cli.js";
-
-function openssl(cwd: string, ...args: string[]): void {
-  execFileSync("openssl", args, { cwd, stdio: "pipe" });
-}
-
-/** A CA, and certificates it signs for 127.0.0.1/localhost (servers and clients alike). */
-function makePki(dir: string, name: string): { ca: string; sign: (who: string) => { cert: string; key: string } } {
-  const ca = join(dir, `${name}-ca.pem`);
-  const caKey = join(dir, `${name}-ca.key`);
-  openssl(
-    dir,
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-days",
-    "2",
-    "-subj",
-    `/CN=${name} test CA`,
-    "-keyout",
-    caKey,
-    "-out",
-    ca,
-  );
-  const ext = join(dir, "san.ext");
-  writeFileSync(ext, "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n");
-  return {
-    ca,
-    sign: (who) => {
-      const key = join(dir, `${who}.key`);
-      const csr = join(dir, `${who}.csr`);
-      const cert = join(dir, `${who}.pem`);
-      openssl(
-        dir,
-        "req",
-        "-newkey",
-        "ec",
-        "-pkeyopt",
-        "ec_paramgen_curve:P-256",
-        "-nodes",
-        "-subj",
-        `/CN=${who}`,
-        "-keyout",
-        key,
-        "-out",
-        csr,
-      );
-      openssl(
-        dir,
-        "x509",
-        "-req",
-        "-in",
-        csr,
-        "-CA",
-        ca,
-        "-CAkey",
-        caKey,
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        ext,
-        "-out",
-        cert,
-      );
-      return { cert, key };
-    },
-  };
-}
+import { makePki } from "./pki.js";
 
 /** The serial number of the certificate a TLS server presents now. */
 function servedSerial(port: number, ssl: { ca: string; cert: string; key: string }): Promise<string> {

@@ -2,12 +2,12 @@
 // without its key, and unknown names are INVALID_CONFIG naming the field, before any
 // connection is tried; plaintext, `true` and PEM contents make channel credentials.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Client, isTidelogError } from "@tidelog/client";
+import { makePki } from "../cluster/pki.js";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
 const KEY = "-----BEGIN PRIVATE KEY-----\nMIIB\n-----END PRIVATE KEY-----\n";
@@ -35,29 +35,9 @@ test("PEM that does not parse is INVALID_CONFIG too", () => {
 test("plaintext, system CAs and PEM contents make a client", async (t) => {
   const dir = mkdtempSync(join(tmpdir(), "tidelog-client-tls-"));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  execFileSync(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-days",
-      "1",
-      "-subj",
-      "/CN=t",
-      "-keyout",
-      "k.pem",
-      "-out",
-      "c.pem",
-    ],
-    { cwd: dir, stdio: "pipe" },
-  );
-  const cert = readFileSync(join(dir, "c.pem"));
-  const key = readFileSync(join(dir, "k.pem"));
+  const pair = makePki(dir, "sdk").sign("client");
+  const cert = readFileSync(pair.cert);
+  const key = readFileSync(pair.key);
   for (const ssl of [
     undefined,
     true as const,

@@ -65,6 +65,7 @@ import { callPartitionLeader } from "./leader-call.js";
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, lookUpOffsets, type OffsetAnswer, offsetKey } from "./offset-lookup.js";
 import {
   type AlterReassignmentsOptions,
+  type BrokerListing,
   type BrokerLogDirs,
   type PartitionReassignment,
   ReassignmentAdmin,
@@ -150,6 +151,11 @@ export class Admin {
   /** The moves in progress (of `topics`, or all) and the reassignment throttle. */
   listPartitionReassignments(topics: readonly string[] = []): Promise<ReassignmentListing> {
     return this.reassignments.listPartitionReassignments(topics);
+  }
+
+  /** Every live broker with its replica and leader counts and the bytes it holds (`tidelog brokers list`). */
+  listBrokers(): Promise<BrokerListing[]> {
+    return this.reassignments.listBrokers(() => this.describeTopics());
   }
 
   /** What each broker holds on disk: its logs with sizes and offsets, and its free space. */

@@ -98,6 +98,7 @@ export type {
 } from "./producer-types.js";
 export type {
   AlterReassignmentsOptions,
+  BrokerListing,
   BrokerLogDirs,
   OngoingReassignment,
   PartitionReassignment,

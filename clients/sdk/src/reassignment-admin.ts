@@ -7,6 +7,7 @@
  * own disk.
  */
 import { isAdminRetriable } from "./admin-retry.js";
+import type { TopicDescription } from "./admin-types.js";
 import { errorOf } from "./admin-wire.js";
 import type { ClientContext } from "./client-context.js";
 import { writeToController } from "./controller-write.js";
@@ -71,6 +72,22 @@ export interface BrokerLogDirs {
   readonly usableBytes: number | null;
   readonly capacityBytes: number | null;
   /** Set when the broker could not be asked; the figures are then empty. */
+  readonly error: TidelogError | null;
+}
+
+/** One live broker with what it holds, as `tidelog brokers list` shows it. */
+export interface BrokerListing {
+  readonly id: number;
+  readonly host: string;
+  readonly port: number;
+  readonly rack: string | null;
+  readonly controller: boolean;
+  /** Replicas assigned to it, over every topic (internal ones included). */
+  readonly partitions: number;
+  readonly leaders: number;
+  /** Bytes of its logs; null when it could not be asked (`error` says why). */
+  readonly bytes: number | null;
+  readonly usableBytes: number | null;
   readonly error: TidelogError | null;
 }
 
@@ -160,6 +177,37 @@ export class ReassignmentAdmin {
       })),
       throttleBytesPerSecond: res.throttleBytesPerSecond > 0 ? res.throttleBytesPerSecond : null,
     };
+  }
+
+  /** Every live broker with its replica and leader counts and the bytes it holds. */
+  async listBrokers(describeTopics: () => Promise<readonly TopicDescription[]>): Promise<BrokerListing[]> {
+    const [cluster, topics, dirs] = await Promise.all([
+      this.ctx.retrier.run("describeCluster", (a) => this.ctx.metadata.refresh(a.deadlineMs), isAdminRetriable),
+      describeTopics(),
+      this.describeLogDirs(),
+    ]);
+    return cluster.brokers.map((b) => {
+      let partitions = 0;
+      let leaders = 0;
+      for (const t of topics)
+        for (const p of t.partitions) {
+          if (p.replicas.includes(b.id)) partitions++;
+          if (p.leader === b.id) leaders++;
+        }
+      const d = dirs.find((x) => x.brokerId === b.id);
+      return {
+        id: b.id,
+        host: b.host,
+        port: b.port,
+        rack: b.rack === "" ? null : b.rack,
+        controller: b.id === cluster.controllerId,
+        partitions,
+        leaders,
+        bytes: d && d.error === null ? d.totalBytes : null,
+        usableBytes: d && d.error === null ? d.usableBytes : null,
+        error: d?.error ?? null,
+      };
+    });
   }
 
   /** Each live broker's logs (or those of `brokerIds`); a broker that cannot be asked carries its `error`. */

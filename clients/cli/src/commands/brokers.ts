@@ -24,34 +24,17 @@ export function registerBrokerCommands(program: Program, session: Session): void
       "after",
       examples("tidelog brokers list", "tidelog brokers decommission 4 --throttle 52428800", "tidelog brokers roll"),
     );
-  registerBrokerRoll(brokers, session);
-
   brokers
     .command("list")
     .description("Every live broker with its partition and leader counts and the bytes it holds.")
     .addHelpText("after", examples("tidelog brokers list", "tidelog brokers list --json"))
     .action(async (_options, command) => {
       const output = session.begin(command.optsWithGlobals());
-      const admin = session.admin();
-      const [cluster, topics, dirs] = await Promise.all([
-        admin.describeCluster(),
-        admin.describeTopics(),
-        admin.describeLogDirs(),
-      ]);
-      const rows = cluster.brokers.map((b) => {
-        const counts = countsFor(b.id, topics);
-        const d = dirs.find((x) => x.brokerId === b.id);
-        return {
-          id: b.id,
-          address: `${b.host}:${b.port}`,
-          rack: b.rack === "" ? null : b.rack,
-          controller: b.id === cluster.controllerId,
-          ...counts,
-          bytes: d?.error === null ? d.totalBytes : null,
-          usableBytes: d?.error === null ? d.usableBytes : null,
-          error: errorJson(d?.error ?? null),
-        };
-      });
+      const rows = (await session.admin().listBrokers()).map((b) => ({
+        ...b,
+        address: `${b.host}:${b.port}`,
+        error: errorJson(b.error),
+      }));
       if (output.json) {
         output.document({ brokers: rows });
         return;
@@ -161,19 +144,12 @@ ${examples("tidelog brokers decommission 4", "tidelog brokers decommission 4 --t
         );
       }
     });
+  registerBrokerRoll(brokers, session);
 }
 
-function countsFor(id: number, topics: readonly TopicDescription[]): { partitions: number; leaders: number } {
-  let partitions = 0;
-  let leaders = 0;
-  for (const t of topics)
-    for (const p of t.partitions) {
-      if (p.replicas.includes(id)) partitions++;
-      if (p.leader === id) leaders++;
-    }
-  return { partitions, leaders };
-}
-
+/** Replicas of every topic assigned to broker `id`. */
 function held(id: number, topics: readonly TopicDescription[]): number {
-  return countsFor(id, topics).partitions;
+  let n = 0;
+  for (const t of topics) for (const p of t.partitions) if (p.replicas.includes(id)) n++;
+  return n;
 }
