@@ -97,6 +97,20 @@ export class Session {
     }
   }
 
+  /**
+   * A separate client of `brokers` with this run's options (TLS, timeout), closed by the
+   * caller: for a command that follows brokers to new addresses (`brokers roll`).
+   */
+  connectTo(brokers: string): Client {
+    const ssl = sslFor(this.globals, this.io.env, this.io.cwd, null);
+    return new Client({
+      brokers,
+      clientId: "tidelog-cli",
+      requestTimeoutMs: this.globals.timeout,
+      ...(ssl === undefined ? {} : { ssl }),
+    });
+  }
+
   private connect(): Client {
     const { bootstrap, timeout } = this.globals;
     try {

@@ -12,7 +12,7 @@
  */
 import { readFileSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import type { Admin } from "@tidelog/client";
+import { TidelogError } from "@tidelog/client";
 import { parsePositiveInt } from "../args.js";
 import { UsageError } from "../exit-codes.js";
 import { examples } from "../help.js";
@@ -25,6 +25,8 @@ type Brokers = ReturnType<Program["command"]>;
 interface LocalCluster {
   readonly path: string;
   readonly launcherPid: number;
+  /** The brokers' current addresses: a restarted broker may listen on a new port. */
+  readonly bootstrap: string;
   readonly brokers: ReadonlyMap<number, number>;
 }
 
@@ -51,7 +53,7 @@ export function readLocalCluster(cwd: string, dataDir?: string): LocalCluster {
   } catch (e) {
     throw new UsageError(`cannot read ${path}: ${(e as Error).message}`);
   }
-  const file = parsed as { launcherPid?: unknown; brokers?: unknown };
+  const file = parsed as { launcherPid?: unknown; brokers?: unknown; bootstrap?: unknown };
   const pid = (v: unknown) => (Number.isSafeInteger(v) && (v as number) > 0 ? (v as number) : null);
   const launcherPid = pid(file.launcherPid);
   if (launcherPid === null || !Array.isArray(file.brokers))
@@ -62,7 +64,7 @@ export function readLocalCluster(cwd: string, dataDir?: string): LocalCluster {
     const p = pid(b?.pid);
     if (id !== null && p !== null) brokers.set(id, p);
   }
-  return { path, launcherPid, brokers };
+  return { path, launcherPid, brokers, bootstrap: typeof file.bootstrap === "string" ? file.bootstrap : "" };
 }
 
 function alive(pid: number): boolean {
@@ -74,20 +76,37 @@ function alive(pid: number): boolean {
   }
 }
 
+/**
+ * Polls `check` until it holds, or gives up after `timeoutMs`. A broker that is down
+ * refuses connections while the cluster is asked: such a failure means "not yet".
+ */
 async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<number> {
   const started = performance.now();
+  let last = "";
   for (;;) {
-    if (await check()) return performance.now() - started;
-    if (performance.now() - started > timeoutMs) throw new UsageError(`gave up after ${timeoutMs / 1000} s: ${what}`);
+    try {
+      if (await check()) return performance.now() - started;
+    } catch (e) {
+      if (!(e instanceof TidelogError)) throw e;
+      last = ` (last error: ${e.message})`;
+    }
+    if (performance.now() - started > timeoutMs)
+      throw new UsageError(`gave up after ${timeoutMs / 1000} s: ${what}${last}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
 
-async function allInSync(admin: Admin): Promise<boolean> {
-  const topics = await admin.describeTopics();
-  return topics.every(
-    (t) => t.error === null && t.partitions.every((p) => p.leader !== null && p.isr.length === p.replicas.length),
-  );
+/** Every partition led with its whole replica list in sync, asked of the brokers' current addresses. */
+async function allInSync(session: Session, bootstrap: string): Promise<boolean> {
+  const client = session.connectTo(bootstrap);
+  try {
+    const topics = await client.admin().describeTopics();
+    return topics.every(
+      (t) => t.error === null && t.partitions.every((p) => p.leader !== null && p.isr.length === p.replicas.length),
+    );
+  } finally {
+    await client.close();
+  }
 }
 
 export function registerBrokerRoll(brokers: Brokers, session: Session): void {
@@ -130,7 +149,7 @@ ${examples("tidelog brokers roll", "tidelog brokers roll --data /tmp/dev-cluster
         ...ids.filter((id) => id === cluster.controllerId),
       ];
       const limitMs = (options.waitSeconds ?? 120) * 1000;
-      await until(() => allInSync(admin), limitMs, "every partition in sync before the roll");
+      await until(() => allInSync(session, local.bootstrap), limitMs, "every partition in sync before the roll");
       const rolled: { broker: number; stoppedMs: number; inSyncMs: number }[] = [];
       let current = "";
       const roll = (async () => {
@@ -144,8 +163,9 @@ ${examples("tidelog brokers roll", "tidelog brokers roll --data /tmp/dev-cluster
           process.kill(local.launcherPid, "SIGUSR2");
           const backMs = await until(
             async () => {
-              const now = readLocalCluster(session.io.cwd, options.data).brokers.get(id);
-              return now !== undefined && now !== pid && (await allInSync(admin));
+              const now = readLocalCluster(session.io.cwd, options.data);
+              const newPid = now.brokers.get(id);
+              return newPid !== undefined && newPid !== pid && (await allInSync(session, now.bootstrap));
             },
             limitMs,
             `broker ${id} back and every partition in sync`,
