@@ -32,6 +32,16 @@ if (files.length === 0) {
   process.exit(1);
 }
 
+function testConcurrency() {
+  const raw = process.env.TIDELOG_TEST_CONCURRENCY ?? "2";
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 16) {
+    console.error(`TIDELOG_TEST_CONCURRENCY must be an integer from 1 to 16, got "${raw}"`);
+    process.exit(2);
+  }
+  return n;
+}
+
 const result = spawnSync(
   process.execPath,
   [
@@ -45,6 +55,10 @@ const result = spawnSync(
     // handle (a stray timer, a client) would keep it alive.
     `--test-timeout=${process.env.TIDELOG_SLOW === "1" ? 3_600_000 : 180_000}`,
     "--test-force-exit",
+    // Two files at a time: most cluster tests spend their time waiting on processes they
+    // started (elections, sessions, restarts), so two of them share two cores well.
+    // TIDELOG_TEST_CONCURRENCY=1 runs one file at a time, for timing-sensitive debugging.
+    `--test-concurrency=${testConcurrency()}`,
     ...files,
   ],
   { cwd: root, stdio: "inherit" },

@@ -38,6 +38,14 @@ export interface ScannedBatch {
   producerEpoch: number;
   baseSequence: number;
   attributes: number;
+  /**
+   * For scanHeaders only: the chunk holding the batch and where the batch starts in it,
+   * when the whole batch was read with its header (else null), so a visitor that needs a
+   * small batch's records (a transaction marker) need not read it again. Valid only
+   * during the callback.
+   */
+  chunk: Buffer | null;
+  chunkAt: number;
 }
 
 function emptyBatch(): ScannedBatch {
@@ -52,6 +60,8 @@ function emptyBatch(): ScannedBatch {
     producerEpoch: -1,
     baseSequence: -1,
     attributes: 0,
+    chunk: null,
+    chunkAt: 0,
   };
 }
 
@@ -104,6 +114,9 @@ export function scanHeaders(
     batch.producerEpoch = chunk.readInt16BE(at + PRODUCER_EPOCH_OFFSET);
     batch.baseSequence = chunk.readInt32BE(at + BASE_SEQUENCE_OFFSET);
     batch.attributes = chunk.readInt16BE(at + ATTRIBUTES_OFFSET);
+    const whole = at + batch.size <= chunkLength;
+    batch.chunk = whole ? chunk : null;
+    batch.chunkAt = whole ? at : 0;
     if (!visit(batch)) return;
     pos += batch.size;
   }

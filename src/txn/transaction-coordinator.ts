@@ -168,30 +168,42 @@ export class TransactionCoordinator {
     const started = this.deps.clock.nowMs();
     const log = partition.log;
     const end = log.logEndOffset;
-    const txns = new Map<string, TransactionMetadata>();
-    let skipped = 0;
+    // Until the cleaner has compacted it, the partition holds every state change of every
+    // transaction (several per transaction), and only the last per id matters. So the
+    // scan keeps the last record per key, and only those are parsed and validated: an
+    // hour of transactions loaded in seconds rather than tens of seconds.
+    const latest = new Map<string, { offset: number; key: Buffer | null; value: Buffer | null }>();
     for (let offset = log.logStartOffset; offset < end; ) {
       const read = log.read(offset, { maxBytes: LOAD_READ_BYTES, upperOffset: end, minOneBatch: true });
       if (read.records.length === 0) break;
       for (const batch of decodeRecordBatches(read.records)) {
         if (batch.header.attributes & 0x20) continue;
         for (const r of batch.records) {
-          try {
-            const rec = parseTransactionRecord(r.key, r.value);
-            if (rec.value) txns.set(rec.transactionalId, rec.value);
-            else txns.delete(rec.transactionalId);
-          } catch (e) {
-            skipped++;
-            this.deps.logger.warn(
-              { offset: r.offset, err: (e as Error).message },
-              "skipping unreadable transaction record",
-            );
-          }
+          // A record without a key cannot be merged with another: kept on its own, so it is reported.
+          const k = r.key === null ? `\u0000${r.offset}` : r.key.toString("latin1");
+          // Re-inserted, so the map iterates in the order of each key's last record.
+          latest.delete(k);
+          latest.set(k, { offset: r.offset, key: r.key, value: r.value });
         }
       }
       offset = read.nextOffset;
       await new Promise<void>((resolve) => setImmediate(resolve));
       if (this.shards.get(shard.partition) !== shard) return;
+    }
+    const txns = new Map<string, TransactionMetadata>();
+    let skipped = 0;
+    for (const r of latest.values()) {
+      try {
+        const rec = parseTransactionRecord(r.key, r.value);
+        if (rec.value) txns.set(rec.transactionalId, rec.value);
+        else txns.delete(rec.transactionalId);
+      } catch (e) {
+        skipped++;
+        this.deps.logger.warn(
+          { offset: r.offset, err: (e as Error).message },
+          "skipping unreadable transaction record",
+        );
+      }
     }
     for (const [id, m] of txns) shard.txns.set(id, m);
     shard.loading = false;

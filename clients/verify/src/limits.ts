@@ -36,8 +36,13 @@ export const LIMITS = {
   requestTimeoutMs: 10_000,
   /** A process's pause after an error before its next op, so a dead cluster is not spun against. */
   errorBackoffMs: 100,
-  /** After the run: how long the cluster may take to be whole again (leaders, ISR, no open transactions). */
-  settleTimeoutMs: 60_000,
+  /**
+   * After the run: how long the cluster may take to be whole again (leaders, ISR, no open
+   * transactions). After an hour of faults, healing restarts brokers whose logs take
+   * seconds each to load, then the ISR regrows and the coordinators finish or time out
+   * the transactions the last faults left open: a minute was not always enough (run 9).
+   */
+  settleTimeoutMs: 180_000,
   /** After the run: how long the final read may take. */
   finalReadTimeoutMs: 60_000,
   /** After the run (group): how long the members may take to process everything produced. */

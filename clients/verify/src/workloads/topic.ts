@@ -69,8 +69,14 @@ export async function settledEndOffsets(admin: Admin, topic: string, partitions:
       const ends: number[] = [];
       for (let p = 0; p < partitions; p++) {
         const state = found.find((f) => f.topic === topic && f.partition === p);
-        if (!state || state.error || state.highWatermark === null || state.lastStableOffset !== state.highWatermark) {
-          return null;
+        // Thrown, so a timeout names what the cluster was still missing.
+        if (!state) throw new Error(`partition ${p}: no answer`);
+        if (state.error) throw new Error(`partition ${p}: ${state.error}`);
+        if (state.highWatermark === null) throw new Error(`partition ${p}: no high watermark`);
+        if (state.lastStableOffset !== state.highWatermark) {
+          throw new Error(
+            `partition ${p}: transaction open (last stable offset ${state.lastStableOffset}, high watermark ${state.highWatermark})`,
+          );
         }
         ends.push(state.highWatermark);
       }
