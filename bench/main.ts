@@ -15,6 +15,7 @@ import { measureSteal } from "./lib/proc-stats.js";
 import { type BenchReport, type BenchRow, formatTable } from "./lib/report.js";
 import { peersBench } from "./peers.js";
 import { rollBench } from "./roll.js";
+import { scaleBench } from "./scale.js";
 import { storageBench } from "./storage.js";
 import { txnBench } from "./txn.js";
 
@@ -48,6 +49,11 @@ const SUITES: Record<string, { describe: string; run: Suite }> = {
     describe:
       "a rolling restart of 3 brokers (SIGTERM, back in every ISR, the controller last) under acks=all idempotent produce and a group member: failed sends, lost and re-delivered records, p99 against steady state",
     run: rollBench,
+  },
+  scale: {
+    describe:
+      "10,000 partitions at RF 3 on 3 brokers (TIDELOG_SCALE_PARTITIONS for another count): creation, idle CPU, memory and files per replica, etcd at rest, produce spread over them, leaders and controller after kill -9, restart and recovery",
+    run: scaleBench,
   },
   peers: {
     describe: "tidelog beside NATS JetStream and Redis Streams through their Node clients (installs them when allowed)",

@@ -38,6 +38,12 @@ import { readPartitionMetadata, writePartitionMetadata } from "../storage/partit
 import { Partition } from "./partition.js";
 import { ReplicationQuota } from "./replication-quota.js";
 
+/** The replicas being added to a partition that is not moving: shared, since most partitions are not. */
+const NO_REPLICAS: ReadonlySet<number> = new Set();
+
+/** ISR changes written to etcd at once by one check (each its own compare-and-swap). */
+const ISR_WRITES_IN_FLIGHT = 32;
+
 /** How often reconciliation is retried while a replica assigned here has no log (a full disk). */
 const UNHOSTED_RETRY_MS = 1000;
 
@@ -303,7 +309,7 @@ export class ReplicaManager {
         }
         if (this.unhosted.delete(key)) logManager.forgetFailedCreation(tp);
         const move = topic.value.reassignments?.[String(partition)];
-        hosted.addingReplicas = new Set(move ? addingReplicas(move) : []);
+        hosted.addingReplicas = move ? new Set(addingReplicas(move)) : NO_REPLICAS;
         this.applyState(hosted, replicas, state);
       }
     }
@@ -471,54 +477,65 @@ export class ReplicaManager {
    */
   async checkIsr(): Promise<void> {
     if (this.options.isFenced() || !this.image) return;
-    for (const p of this.hosted.values()) {
-      if (p.role !== "leader") continue;
-      const lagging = p.laggingFollowers(this.options.replicaLagTimeMaxMs);
-      // A broker whose storage failed, or that is shutting down, stays out: the controller
-      // would only drop it again.
-      const ineligible = this.image.ineligibleBrokers();
-      const joining = p.caughtUpOutsiders().filter((r) => !ineligible.has(r));
-      if (lagging.length === 0 && joining.length === 0) continue;
-      const current = this.image.partitionState(p.tp.topic, p.tp.partition);
-      if (!current || current.value.leader !== this.options.brokerId || current.value.leaderEpoch !== p.leaderEpoch)
-        continue;
-      const isr = [...p.isr.filter((r) => !lagging.includes(r)), ...joining];
-      const joiningEpochs = new Map(
-        joining
-          .map((r) => [r, this.image?.incarnationAt(r, p.followerBrokerEpoch(r)) ?? null] as const)
-          .filter((e): e is readonly [number, number] => e[1] !== null),
-      );
-      // Joiners hold the high watermark back from now on, not from the answer
-      // (Partition.pendingJoiners). If the write throws, its outcome is unknown: they keep
-      // holding it back until the metadata shows the next state.
-      if (joining.length > 0) p.beginIsrExpansion(joining, current.modRevision);
-      const written = await this.options.writeIsr(
-        p.tp.topic,
-        p.tp.partition,
-        current,
+    // Each partition's change is its own compare-and-swap; they are independent, so a
+    // few are in flight at once. One at a time, a broker that restarts under 3,000
+    // partitions it follows waited thousands of etcd round trips to be back in every ISR.
+    const changes = [...this.hosted.values()].filter((p) => p.role === "leader");
+    let next = 0;
+    const worker = async () => {
+      while (next < changes.length) await this.checkIsrOf(changes[next++] as Partition);
+    };
+    await Promise.all(Array.from({ length: Math.min(ISR_WRITES_IN_FLIGHT, changes.length) }, worker));
+  }
+
+  private async checkIsrOf(p: Partition): Promise<void> {
+    if (this.options.isFenced() || !this.image) return;
+    if (p.role !== "leader") return;
+    const lagging = p.laggingFollowers(this.options.replicaLagTimeMaxMs);
+    // A broker whose storage failed, or that is shutting down, stays out: the controller
+    // would only drop it again.
+    const ineligible = this.image.ineligibleBrokers();
+    const joining = p.caughtUpOutsiders().filter((r) => !ineligible.has(r));
+    if (lagging.length === 0 && joining.length === 0) return;
+    const current = this.image.partitionState(p.tp.topic, p.tp.partition);
+    if (!current || current.value.leader !== this.options.brokerId || current.value.leaderEpoch !== p.leaderEpoch)
+      return;
+    const isr = [...p.isr.filter((r) => !lagging.includes(r)), ...joining];
+    const joiningEpochs = new Map(
+      joining
+        .map((r) => [r, this.image?.incarnationAt(r, p.followerBrokerEpoch(r)) ?? null] as const)
+        .filter((e): e is readonly [number, number] => e[1] !== null),
+    );
+    // Joiners hold the high watermark back from now on, not from the answer
+    // (Partition.pendingJoiners). If the write throws, its outcome is unknown: they keep
+    // holding it back until the metadata shows the next state.
+    if (joining.length > 0) p.beginIsrExpansion(joining, current.modRevision);
+    const written = await this.options.writeIsr(
+      p.tp.topic,
+      p.tp.partition,
+      current,
+      isr,
+      joiningEpochs,
+      p.minInsyncReplicas,
+    );
+    this.options.logger.info(
+      { topic: p.tp.topic, partition: p.tp.partition, from: current.value.isr, to: isr, written },
+      lagging.length > 0 ? "ISR shrink" : "ISR expand",
+    );
+    if (written) this.options.onIsrChange?.({ shrink: lagging.length > 0, expand: joining.length > 0 });
+    // Applied at once (the watch confirms shortly), so the high watermark can move now;
+    // unless the metadata already brought this state or a later one (which may have
+    // changed the ISR again, or moved leadership: it is what counts, and applying it
+    // ended the expansion). A refused write ends the expansion: nothing changed.
+    const notNewer = p.role === "leader" && p.stateModRevision <= current.modRevision;
+    if (written && notNewer)
+      p.applyState({
+        leader: p.leader,
+        leaderEpoch: p.leaderEpoch,
         isr,
-        joiningEpochs,
-        p.minInsyncReplicas,
-      );
-      this.options.logger.info(
-        { topic: p.tp.topic, partition: p.tp.partition, from: current.value.isr, to: isr, written },
-        lagging.length > 0 ? "ISR shrink" : "ISR expand",
-      );
-      if (written) this.options.onIsrChange?.({ shrink: lagging.length > 0, expand: joining.length > 0 });
-      // Applied at once (the watch confirms shortly), so the high watermark can move now;
-      // unless the metadata already brought this state or a later one (which may have
-      // changed the ISR again, or moved leadership: it is what counts, and applying it
-      // ended the expansion). A refused write ends the expansion: nothing changed.
-      const notNewer = p.role === "leader" && p.stateModRevision <= current.modRevision;
-      if (written && notNewer)
-        p.applyState({
-          leader: p.leader,
-          leaderEpoch: p.leaderEpoch,
-          isr,
-          replicas: p.replicas,
-          modRevision: current.modRevision,
-        });
-      if (joining.length > 0 && p.role === "leader" && (!written || notNewer)) p.endIsrExpansion();
-    }
+        replicas: p.replicas,
+        modRevision: current.modRevision,
+      });
+    if (joining.length > 0 && p.role === "leader" && (!written || notNewer)) p.endIsrExpansion();
   }
 }
