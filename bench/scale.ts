@@ -21,8 +21,11 @@
  * CPU under 5% of a core. The session TTL is 3 s, as in the failover bench: no partition
  * can be re-led sooner, so that is the floor the leader rows compare with.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Client } from "@tidelog/client";
+import { projectRoot } from "../scripts/bootstrap.mjs";
+import { brokerCommand } from "../scripts/cluster-launcher.mjs";
 import {
   type BrokerHandle,
   type ClusterHandle,
@@ -46,6 +49,48 @@ const POLL_MS = 200;
 const FAILOVER_GOAL_MS = 5000;
 const IDLE_CPU_GOAL = 0.05;
 const MB = 1024 * 1024;
+
+/** A line on stderr per step, so a run of many minutes shows where it is (the report goes to stdout). */
+function stepper(): (what: string) => void {
+  const started = performance.now();
+  return (what) => process.stderr.write(`[scale] ${((performance.now() - started) / 1000).toFixed(1)} s: ${what}\n`);
+}
+
+/**
+ * TIDELOG_BENCH_CPU_PROF=<dir>: every broker runs under --cpu-prof, writing a profile to
+ * <dir> when it stops (killed brokers write none), for finding what does not scale.
+ */
+function brokerProfiling(): { command?: readonly string[] } {
+  const dir = process.env.TIDELOG_BENCH_CPU_PROF;
+  if (!dir) return {};
+  const [node, ...flags] = brokerCommand(projectRoot());
+  return { command: [node as string, "--cpu-prof", `--cpu-prof-dir=${dir}`, ...flags] };
+}
+
+/**
+ * TIDELOG_BENCH_LOG_DIR=<dir>: every broker's output lines are copied to <dir>/broker-<id>.log
+ * as they come (polled; a burst larger than the harness keeps between polls is cut).
+ */
+function copyBrokerLogs(brokers: readonly BrokerHandle[]): () => void {
+  const dir = process.env.TIDELOG_BENCH_LOG_DIR;
+  if (!dir) return () => {};
+  mkdirSync(dir, { recursive: true });
+  const seen = new Map<number, number>();
+  const copy = () => {
+    for (const b of brokers) {
+      const from = seen.get(b.id) ?? 0;
+      const fresh = b.logs.filter((r) => r.seq >= from);
+      if (fresh.length === 0) continue;
+      appendFileSync(join(dir, `broker-${b.id}.log`), `${fresh.map((r) => r.text).join("\n")}\n`);
+      seen.set(b.id, (fresh[fresh.length - 1] as { seq: number }).seq + 1);
+    }
+  };
+  const timer = setInterval(copy, 200);
+  return () => {
+    clearInterval(timer);
+    copy();
+  };
+}
 
 function partitionCount(quick: boolean): number {
   const raw = process.env.TIDELOG_SCALE_PARTITIONS;
@@ -211,26 +256,35 @@ async function restartAndRejoin(
   c: ClusterHandle,
   broker: BrokerHandle,
   topics: readonly string[],
+  step: (what: string) => void,
 ): Promise<{ readyMs: number; rejoinMs: number; loadMs: number }> {
-  const since = broker.logSeq;
+  // Watched from before the restart: the harness keeps the last lines only, and a large
+  // broker's start-up pushes this one out soon.
+  const loaded = broker.waitForLog((r) => r.json?.msg === "loaded partition logs", 300_000, broker.logSeq);
+  loaded.catch(() => {}); // not unhandled if the restart fails first: awaited below
   const started = performance.now();
   await broker.restart();
   const readyMs = performance.now() - started;
   const client = clientFor(c.brokers);
   try {
+    let reported = performance.now();
     await waitFor(
-      async () =>
-        (await client.admin().describeTopics([...topics])).every((t) =>
-          t.partitions.every((p) => p.isr.includes(broker.id)),
-        ),
+      async () => {
+        const described = await client.admin().describeTopics([...topics]);
+        const outside = described.flatMap((t) => t.partitions).filter((p) => !p.isr.includes(broker.id)).length;
+        if (performance.now() - reported > 10_000) {
+          reported = performance.now();
+          step(`broker ${broker.id} still outside ${outside} ISRs`);
+        }
+        return outside === 0;
+      },
       { description: `broker ${broker.id} back in every ISR`, timeoutMs: 300_000, intervalMs: 500 },
     );
   } finally {
     await client.close();
   }
   const rejoinMs = performance.now() - started;
-  const loaded = await broker.waitForLog((r) => r.json?.msg === "loaded partition logs", 1000, since);
-  return { readyMs, rejoinMs, loadMs: Number(loaded.json?.ms ?? Number.NaN) };
+  return { readyMs, rejoinMs, loadMs: Number((await loaded).json?.ms ?? Number.NaN) };
 }
 
 export async function scaleBench(opts: { quick: boolean }): Promise<BenchRow[]> {
@@ -239,6 +293,7 @@ export async function scaleBench(opts: { quick: boolean }): Promise<BenchRow[]> 
   const topics = plan.map((t) => t.name);
   const records = opts.quick ? 20_000 : 500_000;
   const idleMs = opts.quick ? QUICK_IDLE_MS : IDLE_MS;
+  const step = stepper();
   const scope = createScope();
   const rows: BenchRow[] = [];
   try {
@@ -251,8 +306,10 @@ export async function scaleBench(opts: { quick: boolean }): Promise<BenchRow[]> 
         "auto.leader.rebalance.enable": "false",
       },
       readyTimeoutMs: 120_000,
+      ...brokerProfiling(),
     });
     const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 120_000 });
+    const stopCopying = copyBrokerLogs(c.brokers);
     try {
       await waitFor(async () => (await client.admin().describeCluster()).brokers.length === 3, {
         description: "three brokers registered",
@@ -263,6 +320,7 @@ export async function scaleBench(opts: { quick: boolean }): Promise<BenchRow[]> 
       await new Promise((r) => setTimeout(r, idleMs));
       const empty = await idleCost(c.brokers, idleMs);
 
+      step(`creating ${total} partitions`);
       const createStarted = performance.now();
       for (const t of plan) await createOnce(client, t.name, t.partitions);
       await waitFor(
@@ -273,6 +331,7 @@ export async function scaleBench(opts: { quick: boolean }): Promise<BenchRow[]> 
         { description: `${total} partitions led and in sync`, timeoutMs: 600_000, intervalMs: 500 },
       );
       const createMs = performance.now() - createStarted;
+      step(`created and in sync in ${Math.round(createMs)} ms; measuring at rest`);
       rows.push(
         row(`create ${total.toLocaleString("en-US")} partitions (RF 3), until all led and in sync`, createMs, "ms"),
       );
@@ -321,6 +380,7 @@ export async function scaleBench(opts: { quick: boolean }): Promise<BenchRow[]> 
       );
 
       await createOnce(client, "scale-ten", 10);
+      step("producing");
       const ten = await produce(client, "scale-ten", { label: "ten", recordBytes: 100, records }, -1);
       const spread = await produce(client, topics[0] as string, { label: "all", recordBytes: 100, records }, -1);
       rows.push(row("produce 100 B acks=all over 10 partitions (baseline)", ten, "records/s"));
@@ -341,7 +401,9 @@ export async function scaleBench(opts: { quick: boolean }): Promise<BenchRow[]> 
         .filter((b) => b.id !== controllerId)
         .sort((a, b) => (ledBy.get(b.id) ?? 0) - (ledBy.get(a.id) ?? 0))[0] as BrokerHandle;
       rows.push(row("session TTL (the floor of every failover row)", SESSION_MS, "ms"));
+      step(`kill -9 of broker ${victim.id}`);
       const leaderKill = await killAndWatch(c, victim, topics);
+      step(`re-led; restarting broker ${victim.id}`);
       const lp = percentiles(leaderKill.perPartition);
       const n = leaderKill.perPartition.length;
       rows.push(row(`broker kill -9: partitions it led`, n, "partitions"));
@@ -350,13 +412,15 @@ export async function scaleBench(opts: { quick: boolean }): Promise<BenchRow[]> 
       rows.push(
         ceilingRow(`broker kill -9: all ${n} re-led`, Math.max(...leaderKill.perPartition), "ms", FAILOVER_GOAL_MS),
       );
-      const back = await restartAndRejoin(c, victim, topics);
+      const back = await restartAndRejoin(c, victim, topics, step);
       rows.push(row("restart after kill -9: process start to ready", back.readyMs, "ms"));
       rows.push(row("restart after kill -9: its logs loaded (recovery)", back.loadMs, "ms"));
       rows.push(row("restart after kill -9: back in every ISR", back.rejoinMs, "ms"));
 
       const controller = c.broker((await client.admin().describeCluster()).controllerId as number);
+      step(`kill -9 of the controller, broker ${controller.id}`);
       const controllerKill = await killAndWatch(c, controller, topics);
+      step(`re-led; restarting broker ${controller.id}`);
       const cp = percentiles(controllerKill.perPartition);
       rows.push(row("controller kill -9: a new controller named", controllerKill.controllerMs, "ms"));
       rows.push(row(`controller kill -9: partitions it led`, controllerKill.perPartition.length, "partitions"));
@@ -370,8 +434,9 @@ export async function scaleBench(opts: { quick: boolean }): Promise<BenchRow[]> 
           FAILOVER_GOAL_MS,
         ),
       );
-      await restartAndRejoin(c, controller, topics);
+      await restartAndRejoin(c, controller, topics, step);
     } finally {
+      stopCopying();
       await client.close();
     }
   } finally {

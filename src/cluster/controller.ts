@@ -496,14 +496,12 @@ export class Controller {
     const now = this.options.clock.nowMs();
     const ready: { recovery: PendingRecovery; live: number[]; timedOut: boolean }[] = [];
     const writes: StateWrite[] = [];
+    const started: PendingRecovery[] = [];
     for (const r of pending) {
       const since = this.recoveringSince.get(r.key) ?? now;
       if (!this.recoveringSince.has(r.key)) {
         this.recoveringSince.set(r.key, now);
-        this.options.logger.warn(
-          { partition: r.key, candidates: r.candidates },
-          "no replica known to hold every acknowledged record is alive: leader recovery",
-        );
+        started.push(r);
       }
       const live = r.candidates.filter((b) => r.inputs.alive.has(b));
       const timeout = this.options.uncleanRecoveryTimeoutMs;
@@ -511,6 +509,17 @@ export class Controller {
       if (live.length > 0 && (live.length === r.candidates.length || timedOut))
         ready.push({ recovery: r, live, timedOut });
       else if (r.offline) writes.push(this.stateWrite(r.key, r.compare, r.state, r.offline));
+    }
+    // One line per reconciliation, not per partition: a broker that led thousands of
+    // partitions puts them all in recovery at once.
+    if (started.length > 0) {
+      this.options.logger.warn(
+        {
+          partitions: started.length,
+          examples: started.slice(0, LOG_EXAMPLES).map((r) => ({ partition: r.key, candidates: r.candidates })),
+        },
+        "no replica known to hold every acknowledged record is alive: leader recovery",
+      );
     }
     const logs = await this.describeLogs(ready.filter((r) => r.live.length > 1));
     for (const { recovery: r, live, timedOut } of ready) {
@@ -616,6 +625,9 @@ export class Controller {
 
 /** How long stop() waits for etcd to take the resignation, and for queued work. */
 const RESIGN_TIMEOUT_MS = 3000;
+/** Partitions named in a log line about many; the rest are counted. */
+const LOG_EXAMPLES = 5;
+
 /** A failed campaign is retried after this long. */
 const CAMPAIGN_RETRY_MS = 500;
 /** How long an admin operation waits for its read of etcd's current metadata. */

@@ -52,10 +52,9 @@ export function applyFollowerData(
   if (p.role !== "follower" || p.leaderEpoch !== asked.leaderEpoch || p.log.logEndOffset !== asked.fetchOffset)
     return "stale";
   const error = errorFromInfo(data.error);
-  if (error) {
-    logger.info({ topic: p.tp.topic, partition: p.tp.partition, code: error.code }, "leader refused a replica fetch");
-    return "refused";
-  }
+  // Logged by the caller, once per answer: after a leader change it refuses every
+  // partition of the answer, thousands of lines at once on a large broker.
+  if (error) return "refused";
   const log = p.log;
   if (log.storageFailure) return "storage-failed";
   const diverging = data.divergingEpoch;

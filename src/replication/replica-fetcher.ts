@@ -17,7 +17,7 @@ import { invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
 import { tpKey } from "../common/topic-partition.js";
 import { FollowerFetchSession } from "./fetch-session.js";
-import { applyFollowerData, type FollowerAsked } from "./follower-apply.js";
+import { applyFollowerData, type FollowerApplyOutcome, type FollowerAsked } from "./follower-apply.js";
 import type { Partition } from "./partition.js";
 import type { ReplicaManager } from "./replica-manager.js";
 
@@ -43,6 +43,8 @@ const BACKOFF_MIN_MS = 50;
  * change instead stalled acks=all for seconds.
  */
 const PARK_MS = 200;
+/** Partitions named in the one log line of a refused fetch; the rest are counted. */
+const REFUSED_EXAMPLES = 5;
 /** The longest wait before a broken fetch stream is reopened. */
 const BACKOFF_MAX_MS = 2000;
 /** An answer later than this past the wait means the stream is stuck: reopen it. */
@@ -253,12 +255,18 @@ class LeaderFetcher {
     asked: ReadonlyMap<string, FollowerAsked>,
   ): void {
     const byKey = new Map(partitions.map((p) => [p.key, p]));
+    const refused = new Map<string, string[]>();
     for (const data of answer.partitions) {
       const p = byKey.get(tpKey(data));
       const from = p && asked.get(p.key);
       if (!p || !from) continue;
       try {
-        this.applyOne(p, data, from);
+        if (this.applyOne(p, data, from) === "refused") {
+          const code = errorFromInfo(data.error)?.code ?? "UNKNOWN";
+          const keys = refused.get(code) ?? [];
+          keys.push(p.key);
+          refused.set(code, keys);
+        }
       } catch (e) {
         this.options.logger.warn(
           { topic: data.topic, partition: data.partition, err: (e as Error).message },
@@ -266,11 +274,22 @@ class LeaderFetcher {
         );
       }
     }
+    for (const [code, keys] of refused) {
+      this.options.logger.info(
+        { leader: this.leaderId, code, partitions: keys.length, examples: keys.slice(0, REFUSED_EXAMPLES) },
+        "leader refused a replica fetch; those partitions wait for the metadata to move on",
+      );
+    }
   }
 
-  private applyOne(p: Partition, data: wire.ReplicaFetchPartitionData__Output, asked: FollowerAsked): void {
+  private applyOne(
+    p: Partition,
+    data: wire.ReplicaFetchPartitionData__Output,
+    asked: FollowerAsked,
+  ): FollowerApplyOutcome {
     const outcome = applyFollowerData(p, data, asked, this.options.logger);
     if (outcome === "refused" || outcome === "storage-failed")
       this.parked.set(p.key, this.options.replicas.clock.nowMs() + PARK_MS);
+    return outcome;
   }
 }

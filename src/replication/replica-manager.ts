@@ -41,6 +41,9 @@ import { ReplicationQuota } from "./replication-quota.js";
 /** The replicas being added to a partition that is not moving: shared, since most partitions are not. */
 const NO_REPLICAS: ReadonlySet<number> = new Set();
 
+/** Longest stretch of a reconciliation without yielding to the event loop. */
+const RECONCILE_SLICE_MS = 20;
+
 /** ISR changes written to etcd at once by one check (each its own compare-and-swap). */
 const ISR_WRITES_IN_FLIGHT = 32;
 
@@ -99,6 +102,15 @@ export interface LogDirInfo {
 
 export class ReplicaManager {
   private readonly hosted = new Map<string, Partition>();
+  /**
+   * What each hosted partition was last reconciled from: its topic record's and partition
+   * state's revisions and this process's incarnation. A metadata change touches a few
+   * partitions; the others are skipped, so reconciling 10,000 replicas costs a walk, not
+   * 10,000 state applications. It also keeps a state the watch has not replaced yet from
+   * being applied again over the leader's own newer ISR change (checkIsr), which applied
+   * the written ISR at once.
+   */
+  private readonly reconciledFrom = new Map<string, string>();
   private running: Promise<void> = Promise.resolve();
   private pending: { image: MetadataImage; synced: boolean } | null = null;
   private image: MetadataImage | null = null;
@@ -286,6 +298,8 @@ export class ReplicaManager {
     this.image = image;
     this.synced = synced;
     const wanted = new Set<string>();
+    const incarnation = this.options.incarnation();
+    let yieldedAt = this.options.clock.nowMs();
     for (const topic of image.topics.values()) {
       const config = this.configFor(topic.value.name, topic.value.configs);
       for (const { partition, replicas, state } of image.partitionsOf(topic.value.name)) {
@@ -293,6 +307,16 @@ export class ReplicaManager {
         const tp = { topic: topic.value.name, partition };
         const key = tpKey(tp);
         wanted.add(key);
+        const from = `${topic.modRevision}:${state?.modRevision ?? 0}:${incarnation}`;
+        const existing = this.hosted.get(key);
+        if (existing && existing.topicId === topic.value.topicId && this.reconciledFrom.get(key) === from) continue;
+        // Creating thousands of logs (a large topic) is synchronous file work: let the
+        // event loop breathe between them, or etcd keepalives and fetches wait behind it
+        // and the broker loses its session.
+        if (this.options.clock.nowMs() - yieldedAt >= RECONCILE_SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          yieldedAt = this.options.clock.nowMs();
+        }
         let hosted: Partition;
         try {
           hosted = await this.host(tp, topic.value.topicId, config);
@@ -311,8 +335,10 @@ export class ReplicaManager {
         const move = topic.value.reassignments?.[String(partition)];
         hosted.addingReplicas = move ? new Set(addingReplicas(move)) : NO_REPLICAS;
         this.applyState(hosted, replicas, state);
+        this.reconciledFrom.set(key, from);
       }
     }
+    for (const key of this.reconciledFrom.keys()) if (!wanted.has(key)) this.reconciledFrom.delete(key);
     for (const key of this.unhosted.keys()) if (!wanted.has(key)) this.unhosted.delete(key);
     for (const f of logManager.failedCreations()) if (!wanted.has(f.key)) logManager.forgetFailedCreation(f.tp);
     if (this.unhosted.size > 0 && !this.retryTimer && !this.stopped) {
