@@ -19,14 +19,15 @@ import { batchOf } from "../storage/fixtures.js";
 
 const ME = 2;
 
-function image(entries: Record<string, unknown>, revision = 10): MetadataImage {
-  const list: MetadataEntry[] = Object.entries(entries).map(([key, value], i) => ({
-    key,
-    value: JSON.stringify(value),
-    modRevision: i + 1,
-    createRevision: i + 1,
-  }));
-  return MetadataImage.fromEntries(list, revision, silentLogger);
+/** etcd gives every change its own revision; images here do too (the manager skips what it reconciled from). */
+let nextRevision = 1;
+
+function image(entries: Record<string, unknown>, revisions: Record<string, number> = {}): MetadataImage {
+  const list: MetadataEntry[] = Object.entries(entries).map(([key, value]) => {
+    const revision = revisions[key] ?? nextRevision++;
+    return { key, value: JSON.stringify(value), modRevision: revision, createRevision: revision };
+  });
+  return MetadataImage.fromEntries(list, nextRevision++, silentLogger);
 }
 
 function topic(name: string, topicId: string, assignment: number[][]) {
@@ -147,4 +148,33 @@ test("a topic recreated under the same name starts from an empty log", async (t)
   const hosted = replicas.get({ topic: "re", partition: 0 });
   assert.equal(hosted?.topicId, "new-id");
   assert.equal(hosted?.log.logEndOffset, 0, "the old incarnation's records are gone");
+});
+
+test("a reconciliation skips unchanged partitions: the leader's own ISR change stands until the watch brings a newer state", async (t) => {
+  const { replicas } = setup(t);
+  const base = topic("t", "id", [[2, 1, 3]]);
+  const revisions = { "topics/t": 1000, "partitions/t/0": 1001 };
+  await replicas.onMetadata(image({ ...base, "partitions/t/0": state("id", 2, 1, [2, 1]) }, revisions), true);
+  const hosted = replicas.get({ topic: "t", partition: 0 });
+  assert.deepEqual(hosted?.isr, [2, 1]);
+  // What checkIsr does after etcd accepted its expansion: applied at once, over the
+  // revision it was written against.
+  hosted?.applyState({ leader: 2, leaderEpoch: 1, isr: [2, 1, 3], replicas: [2, 1, 3], modRevision: 1001 });
+  // Another partition changes; this one's state is still the one the expansion replaced.
+  await replicas.onMetadata(
+    image({ ...base, "partitions/t/0": state("id", 2, 1, [2, 1]), ...topic("other", "id-2", [[1]]) }, revisions),
+    true,
+  );
+  assert.deepEqual(hosted?.isr, [2, 1, 3], "not taken back by the state it replaced");
+  // The watch brings the written state (a newer revision), then a later shrink: both apply.
+  await replicas.onMetadata(
+    image({ ...base, "partitions/t/0": state("id", 2, 1, [2, 1, 3]) }, { "topics/t": 1000, "partitions/t/0": 1002 }),
+    true,
+  );
+  assert.deepEqual(hosted?.isr, [2, 1, 3]);
+  await replicas.onMetadata(
+    image({ ...base, "partitions/t/0": state("id", 2, 1, [2, 3]) }, { "topics/t": 1000, "partitions/t/0": 1003 }),
+    true,
+  );
+  assert.deepEqual(hosted?.isr, [2, 3]);
 });
