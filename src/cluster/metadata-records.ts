@@ -19,7 +19,7 @@
  * (written by hand, or by a newer version) is reported and skipped, never trusted.
  */
 import Type from "typebox";
-import Value from "typebox/value";
+import { Compile, type Validator } from "typebox/compile";
 
 export const BrokerRecordSchema = Type.Object({
   id: Type.Integer({ minimum: 0 }),
@@ -143,22 +143,31 @@ export function parsePartitionStateKey(key: string): { topic: string; partition:
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; why: string };
 
-function parseWith<T>(schema: Type.TSchema, raw: string): ParseResult<T> {
-  let data: unknown;
-  try {
-    data = JSON.parse(raw);
-  } catch (e) {
-    return { ok: false, why: `not JSON: ${(e as Error).message}` };
-  }
-  if (!Value.Check(schema, data)) {
-    const first = [...Value.Errors(schema, data)][0];
-    return { ok: false, why: first ? `${first.instancePath || "/"} ${first.message}` : "does not match the schema" };
-  }
-  return { ok: true, value: data as T };
+/**
+ * A parser for one record kind. The schema is compiled once, on first use: a broker
+ * parses every key of the metadata on each full read (thousands of partition states in a
+ * large cluster), and the interpreted check took most of a second for 10,000 of them,
+ * with the event loop held.
+ */
+function parserFor<T>(schema: Type.TSchema): (raw: string) => ParseResult<T> {
+  let validator: Validator | null = null;
+  return (raw) => {
+    let data: unknown;
+    try {
+      data = JSON.parse(raw);
+    } catch (e) {
+      return { ok: false, why: `not JSON: ${(e as Error).message}` };
+    }
+    validator ??= Compile(schema);
+    if (!validator.Check(data)) {
+      const first = validator.Errors(data)[0];
+      return { ok: false, why: first ? `${first.instancePath || "/"} ${first.message}` : "does not match the schema" };
+    }
+    return { ok: true, value: data as T };
+  };
 }
 
-export const parseBrokerRecord = (raw: string) => parseWith<BrokerRecord>(BrokerRecordSchema, raw);
-export const parseTopicRecord = (raw: string) => parseWith<TopicRecord>(TopicRecordSchema, raw);
-export const parsePartitionState = (raw: string) => parseWith<PartitionState>(PartitionStateSchema, raw);
-export const parseReassignmentThrottle = (raw: string) =>
-  parseWith<ReassignmentThrottle>(ReassignmentThrottleSchema, raw);
+export const parseBrokerRecord = parserFor<BrokerRecord>(BrokerRecordSchema);
+export const parseTopicRecord = parserFor<TopicRecord>(TopicRecordSchema);
+export const parsePartitionState = parserFor<PartitionState>(PartitionStateSchema);
+export const parseReassignmentThrottle = parserFor<ReassignmentThrottle>(ReassignmentThrottleSchema);

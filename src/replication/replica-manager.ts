@@ -403,7 +403,7 @@ export class ReplicaManager {
     }
     if (!log) log = logManager.getOrCreateLog(tp, config);
     log.updateConfig(config);
-    writePartitionMetadata(log.dir, topicId);
+    await writePartitionMetadata(log.dir, topicId);
     const partition = new Partition(tp, topicId, log, this.options.brokerId, this.options.clock);
     this.hosted.set(key, partition);
     return partition;
