@@ -149,6 +149,13 @@ export class Controller {
   private readonly reassignments: ReassignmentOperations;
   /** When each partition in leader recovery started waiting for its candidates, by key. */
   private readonly recoveringSince = new Map<string, number>();
+  /**
+   * Partitions found needing nothing, by key, with what that was decided from (topic
+   * record and partition state revisions, and the brokers' registrations). Reconciliation
+   * runs on every metadata change; at 10,000 partitions deciding each again held the event
+   * loop for seconds while a restarted broker's ISR changes streamed in.
+   */
+  private readonly settledFrom = new Map<string, string>();
 
   constructor(private readonly options: ControllerOptions) {
     this.prefix = `/tidelog/${options.store.options.clusterId}/`;
@@ -394,10 +401,17 @@ export class Controller {
     const epochs = image.brokerIncarnations();
     const writes: StateWrite[] = [];
     const recoveries: PendingRecovery[] = [];
+    const brokersFrom = [...image.brokers].map(([id, b]) => `${id}@${b.modRevision}`).join(",");
+    const settled = new Set<string>();
     for (const topic of image.topics.values()) {
       const minIsr = this.minIsr(image, topic.value.name);
       for (const { partition, replicas, state } of image.partitionsOf(topic.value.name)) {
         const key = keys.partition(topic.value.name, partition);
+        const from = state ? `${topic.modRevision}:${state.modRevision}:${brokersFrom}` : null;
+        if (from !== null && this.settledFrom.get(key) === from) {
+          settled.add(key);
+          continue;
+        }
         const existing = image.partitions.get(topicPartitionKey(topic.value.name, partition));
         const compare = existing
           ? { target: "Mod" as const, value: existing.modRevision }
@@ -416,8 +430,13 @@ export class Controller {
         }
         this.recoveringSince.delete(key);
         if (decision.kind === "changed") writes.push(this.stateWrite(key, compare, state.value, decision.state));
+        else if (from !== null) {
+          this.settledFrom.set(key, from);
+          settled.add(key);
+        }
       }
     }
+    for (const key of this.settledFrom.keys()) if (!settled.has(key)) this.settledFrom.delete(key);
     const recovering = new Set(recoveries.map((r) => r.key));
     for (const key of this.recoveringSince.keys()) if (!recovering.has(key)) this.recoveringSince.delete(key);
     writes.push(...(await this.recover(recoveries)));

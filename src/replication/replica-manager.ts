@@ -31,7 +31,7 @@ import type { Clock, Timer } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { PeriodicTask } from "../common/periodic-task.js";
 import { rethrowIfInvariantViolation } from "../common/server-error.js";
-import { type TopicPartition, tpKey } from "../common/topic-partition.js";
+import { type TopicPartition, topicPartitionKey, tpKey } from "../common/topic-partition.js";
 import { type LogConfig, logConfigFromProperties } from "../storage/log-config.js";
 import type { LogManager } from "../storage/log-manager.js";
 import { readPartitionMetadata, writePartitionMetadata } from "../storage/partition-metadata-file.js";
@@ -40,6 +40,12 @@ import { ReplicationQuota } from "./replication-quota.js";
 
 /** The replicas being added to a partition that is not moving: shared, since most partitions are not. */
 const NO_REPLICAS: ReadonlySet<number> = new Set();
+
+interface AssignedHere {
+  readonly modRevision: number;
+  readonly config: LogConfig;
+  readonly partitions: readonly { readonly partition: number; readonly replicas: number[]; readonly key: string }[];
+}
 
 /** Longest stretch of a reconciliation without yielding to the event loop. */
 const RECONCILE_SLICE_MS = 20;
@@ -110,7 +116,9 @@ export class ReplicaManager {
    * being applied again over the leader's own newer ISR change (checkIsr), which applied
    * the written ISR at once.
    */
-  private readonly reconciledFrom = new Map<string, string>();
+  private readonly reconciledFrom = new Map<string, { topic: number; state: number; incarnation: number }>();
+  /** The partitions of each topic assigned here, as of its record's revision (recomputed when it changes). */
+  private readonly assignedHere = new Map<string, AssignedHere>();
   private running: Promise<void> = Promise.resolve();
   private pending: { image: MetadataImage; synced: boolean } | null = null;
   private image: MetadataImage | null = null;
@@ -301,15 +309,35 @@ export class ReplicaManager {
     const incarnation = this.options.incarnation();
     let yieldedAt = this.options.clock.nowMs();
     for (const topic of image.topics.values()) {
-      const config = this.configFor(topic.value.name, topic.value.configs);
-      for (const { partition, replicas, state } of image.partitionsOf(topic.value.name)) {
-        if (!replicas.includes(brokerId)) continue;
-        const tp = { topic: topic.value.name, partition };
-        const key = tpKey(tp);
+      let assigned = this.assignedHere.get(topic.value.name);
+      if (!assigned || assigned.modRevision !== topic.modRevision) {
+        assigned = {
+          modRevision: topic.modRevision,
+          config: this.configFor(topic.value.name, topic.value.configs),
+          partitions: topic.value.assignment.flatMap((replicas, partition) =>
+            replicas.includes(brokerId)
+              ? [{ partition, replicas, key: topicPartitionKey(topic.value.name, partition) }]
+              : [],
+          ),
+        };
+        this.assignedHere.set(topic.value.name, assigned);
+      }
+      const config = assigned.config;
+      for (const { partition, replicas, key } of assigned.partitions) {
         wanted.add(key);
-        const from = `${topic.modRevision}:${state?.modRevision ?? 0}:${incarnation}`;
+        const found = image.partitions.get(key);
+        const state = found?.value.topicId === topic.value.topicId ? found : undefined;
         const existing = this.hosted.get(key);
-        if (existing && existing.topicId === topic.value.topicId && this.reconciledFrom.get(key) === from) continue;
+        const last = this.reconciledFrom.get(key);
+        if (
+          existing &&
+          existing.topicId === topic.value.topicId &&
+          last?.topic === topic.modRevision &&
+          last.state === (state?.modRevision ?? 0) &&
+          last.incarnation === incarnation
+        )
+          continue;
+        const tp = { topic: topic.value.name, partition };
         // Creating thousands of logs (a large topic) is synchronous file work: let the
         // event loop breathe between them, or etcd keepalives and fetches wait behind it
         // and the broker loses its session.
@@ -335,10 +363,11 @@ export class ReplicaManager {
         const move = topic.value.reassignments?.[String(partition)];
         hosted.addingReplicas = move ? new Set(addingReplicas(move)) : NO_REPLICAS;
         this.applyState(hosted, replicas, state);
-        this.reconciledFrom.set(key, from);
+        this.reconciledFrom.set(key, { topic: topic.modRevision, state: state?.modRevision ?? 0, incarnation });
       }
     }
     for (const key of this.reconciledFrom.keys()) if (!wanted.has(key)) this.reconciledFrom.delete(key);
+    for (const name of this.assignedHere.keys()) if (!image.topics.has(name)) this.assignedHere.delete(name);
     for (const key of this.unhosted.keys()) if (!wanted.has(key)) this.unhosted.delete(key);
     for (const f of logManager.failedCreations()) if (!wanted.has(f.key)) logManager.forgetFailedCreation(f.tp);
     if (this.unhosted.size > 0 && !this.retryTimer && !this.stopped) {
