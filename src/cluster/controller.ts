@@ -38,8 +38,8 @@ import { PeriodicTask } from "../common/periodic-task.js";
 import { parseTpKey, type TopicPartition, topicPartitionKey } from "../common/topic-partition.js";
 import type { LogConfig } from "../storage/log-config.js";
 import { imbalancedPartitions } from "./leader-balance.js";
-import type { MetadataImage } from "./metadata-image.js";
-import { keys, type PartitionState } from "./metadata-records.js";
+import type { ChangeCursor, MetadataImage, Versioned } from "./metadata-image.js";
+import { keys, type PartitionState, parsePartitionStateKey, type TopicRecord } from "./metadata-records.js";
 import { type MetadataStore, type MetadataWatch, unavailableOnError } from "./metadata-store.js";
 import {
   decideLeadership,
@@ -156,6 +156,10 @@ export class Controller {
    * loop for seconds while a restarted broker's ISR changes streamed in.
    */
   private readonly settledFrom = new Map<string, string>();
+  /** The image the last reconciliation looked at, and where its change feed stood. */
+  private followed: { image: MetadataImage; cursor: ChangeCursor } | null = null;
+  /** The next reconciliation looks at every partition (the timer's, or after a failure). */
+  private fullReconcileDue = true;
 
   constructor(private readonly options: ControllerOptions) {
     this.prefix = `/tidelog/${options.store.options.clusterId}/`;
@@ -171,7 +175,7 @@ export class Controller {
       deletePrefix: (prefix) => client.delete().prefix(this.full(prefix)),
       awaitImage: (revision) => this.awaitImage(revision),
       adminImage: () => this.adminImage(),
-      reconcile: () => this.reconcile(),
+      reconcile: () => this.reconcile(false),
     };
     this.reassignments = new ReassignmentOperations(core, {
       watch: options.watch,
@@ -207,7 +211,7 @@ export class Controller {
     this.reconciler = new PeriodicTask({
       clock: this.options.clock,
       intervalMs: this.options.reconcileIntervalMs,
-      run: () => this.scheduleReconcile(),
+      run: () => this.scheduleReconcile(true),
       onError: (e) => this.options.logger.warn({ err: e }, "scheduling reconciliation failed"),
     });
     this.reconciler.start();
@@ -380,12 +384,21 @@ export class Controller {
 
   // ------------------------------------------------------------------ reconciliation
 
-  scheduleReconcile(): void {
+  /**
+   * Queues a reconciliation. On a metadata change it looks only at the partitions whose
+   * states changed since the last one, when nothing else did (`MetadataImage`'s change
+   * feed); the timer's, and any after a failure, look at every partition.
+   */
+  scheduleReconcile(full = false): void {
+    if (full) this.fullReconcileDue = true;
     if (!this.active || this.reconcileQueued) return;
     this.reconcileQueued = true;
     this.enqueue(async () => {
       this.reconcileQueued = false;
-      if (this.active) await this.reconcile();
+      if (!this.active) return;
+      const full = this.fullReconcileDue;
+      this.fullReconcileDue = false;
+      await this.reconcile(full);
     }).catch((e: unknown) => {
       const level = e instanceof TidelogError && e.retriable ? "warn" : "error";
       this.options.logger[level]({ err: e instanceof Error ? e.message : e }, "reconciliation failed; will retry");
@@ -393,7 +406,7 @@ export class Controller {
   }
 
   /** Writes every partition state that differs from what the image says it should be. */
-  private async reconcile(): Promise<void> {
+  private async reconcile(full: boolean): Promise<void> {
     const image = this.options.watch.image;
     if (!this.options.watch.isSynced) return;
     const alive = image.liveBrokerIds();
@@ -402,45 +415,49 @@ export class Controller {
     const writes: StateWrite[] = [];
     const recoveries: PendingRecovery[] = [];
     const brokersFrom = [...image.brokers].map(([id, b]) => `${id}@${b.modRevision}`).join(",");
-    const settled = new Set<string>();
-    for (const topic of image.topics.values()) {
-      const minIsr = this.minIsr(image, topic.value.name);
-      for (const { partition, replicas, state } of image.partitionsOf(topic.value.name)) {
-        const key = keys.partition(topic.value.name, partition);
-        const from = state ? `${topic.modRevision}:${state.modRevision}:${brokersFrom}` : null;
-        if (from !== null && this.settledFrom.get(key) === from) {
-          settled.add(key);
-          continue;
-        }
-        const existing = image.partitions.get(topicPartitionKey(topic.value.name, partition));
-        const compare = existing
-          ? { target: "Mod" as const, value: existing.modRevision }
-          : { target: "Create" as const, value: 0 };
-        if (!state) {
-          const next = stampBrokerEpochs(initialPartitionState(topic.value.topicId, replicas, alive, failed), epochs);
-          writes.push({ key, compare, op: this.put(key, next), what: `create ${key} leader ${next.leader}` });
-          continue;
-        }
-        const inputs: ElectionInputs = { replicas, alive, storageFailed: failed, brokerEpochs: epochs, minIsr };
-        const decision = decideLeadership(state.value, inputs);
-        if (decision.kind === "recover") {
-          const tp = { topic: topic.value.name, partition };
-          recoveries.push({ key, tp, state: state.value, inputs, ...decision, compare });
-          continue;
-        }
-        this.recoveringSince.delete(key);
-        if (decision.kind === "changed") writes.push(this.stateWrite(key, compare, state.value, decision.state));
-        else if (from !== null) {
-          this.settledFrom.set(key, from);
-          settled.add(key);
-        }
+    const last = this.followed;
+    const changed = !full && last && last.image === image ? image.partitionChangesSince(last.cursor) : null;
+    // Followed from here only if this one succeeds: what failed to be written is found
+    // again only by a look at everything.
+    const cursor = image.changeCursor;
+    this.followed = null;
+    const minIsrs = new Map<string, number>();
+    const evaluate = (topic: Versioned<TopicRecord>, partition: number): void => {
+      const replicas = topic.value.assignment[partition];
+      if (!replicas) return;
+      let minIsr = minIsrs.get(topic.value.name);
+      if (minIsr === undefined) {
+        minIsr = this.minIsr(image, topic.value.name);
+        minIsrs.set(topic.value.name, minIsr);
       }
-    }
-    for (const key of this.settledFrom.keys()) if (!settled.has(key)) this.settledFrom.delete(key);
-    const recovering = new Set(recoveries.map((r) => r.key));
-    for (const key of this.recoveringSince.keys()) if (!recovering.has(key)) this.recoveringSince.delete(key);
-    writes.push(...(await this.recover(recoveries)));
-    for (const [pk, state] of image.partitions) {
+      const key = keys.partition(topic.value.name, partition);
+      const existing = image.partitions.get(topicPartitionKey(topic.value.name, partition));
+      const state = existing?.value.topicId === topic.value.topicId ? existing : undefined;
+      const from = state ? `${topic.modRevision}:${state.modRevision}:${brokersFrom}` : null;
+      if (from !== null && this.settledFrom.get(key) === from) return;
+      const compare = existing
+        ? { target: "Mod" as const, value: existing.modRevision }
+        : { target: "Create" as const, value: 0 };
+      this.settledFrom.delete(key);
+      if (!state) {
+        const next = stampBrokerEpochs(initialPartitionState(topic.value.topicId, replicas, alive, failed), epochs);
+        writes.push({ key, compare, op: this.put(key, next), what: `create ${key} leader ${next.leader}` });
+        return;
+      }
+      const inputs: ElectionInputs = { replicas, alive, storageFailed: failed, brokerEpochs: epochs, minIsr };
+      const decision = decideLeadership(state.value, inputs);
+      if (decision.kind === "recover") {
+        const tp = { topic: topic.value.name, partition };
+        recoveries.push({ key, tp, state: state.value, inputs, ...decision, compare });
+        return;
+      }
+      this.recoveringSince.delete(key);
+      if (decision.kind === "changed") writes.push(this.stateWrite(key, compare, state.value, decision.state));
+      else if (from !== null) this.settledFrom.set(key, from);
+    };
+    const orphan = (pk: string): void => {
+      const state = image.partitions.get(pk);
+      if (!state) return;
       const { topic, partition: p } = parseTpKey(pk);
       const record = image.topics.get(topic)?.value;
       if (!record || p >= record.assignment.length) {
@@ -452,7 +469,35 @@ export class Controller {
           what: `delete orphan ${key}`,
         });
       }
+    };
+    if (changed) {
+      // Only partition states changed: those, and the partitions waiting in leader
+      // recovery (their wait has a clock).
+      const keysToCheck = new Set(changed);
+      for (const key of this.recoveringSince.keys()) {
+        const tp = parsePartitionStateKey(key);
+        if (tp) keysToCheck.add(topicPartitionKey(tp.topic, tp.partition));
+      }
+      for (const pk of keysToCheck) {
+        const { topic: name, partition } = parseTpKey(pk);
+        const topic = image.topics.get(name);
+        if (topic) evaluate(topic, partition);
+        orphan(pk);
+      }
+    } else {
+      for (const topic of image.topics.values()) {
+        for (let partition = 0; partition < topic.value.assignment.length; partition++) evaluate(topic, partition);
+      }
+      for (const key of this.settledFrom.keys()) {
+        const tp = parsePartitionStateKey(key);
+        const topic = tp && image.topics.get(tp.topic);
+        if (!topic || !tp || tp.partition >= topic.value.assignment.length) this.settledFrom.delete(key);
+      }
+      for (const pk of image.partitions.keys()) orphan(pk);
     }
+    const recovering = new Set(recoveries.map((r) => r.key));
+    for (const key of this.recoveringSince.keys()) if (!recovering.has(key)) this.recoveringSince.delete(key);
+    writes.push(...(await this.recover(recoveries)));
     let conflicts = 0;
     for (let i = 0; i < writes.length; i += STATES_PER_TXN) {
       const batch = writes.slice(i, i + STATES_PER_TXN);
@@ -482,6 +527,7 @@ export class Controller {
     }
     // A conflict means our image was behind: read again; the change listener reconciles anew.
     if (conflicts > 0) await this.options.watch.resync();
+    else this.followed = { image, cursor };
   }
 
   private minIsr(image: MetadataImage, topic: string): number {

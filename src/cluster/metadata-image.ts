@@ -37,6 +37,15 @@ export interface MetadataEntry {
   readonly createRevision: number;
 }
 
+/** A position in a MetadataImage's change feed. */
+export interface ChangeCursor {
+  readonly partitions: number;
+  readonly others: number;
+}
+
+/** Partition changes an image keeps for incremental consumers (each a key string). */
+const CHANGES_KEPT = 65_536;
+
 export class MetadataImage {
   readonly brokers = new Map<number, Versioned<BrokerRecord>>();
   readonly topics = new Map<string, Versioned<TopicRecord>>();
@@ -49,6 +58,15 @@ export class MetadataImage {
   /** The throttle key's mod revision (0 when absent), for compare-and-swap. */
   reassignmentThrottleRevision = 0;
   revision = 0;
+  /**
+   * The change feed, for a consumer that follows this image incrementally: keys of the
+   * partition states `apply` changed, oldest first (`changedBase` is the position of the
+   * first kept), and a count of every other change (brokers, topics, elections, the
+   * throttle), after which a consumer must look at everything again.
+   */
+  private readonly changedPartitions: string[] = [];
+  private changedBase = 0;
+  private otherChanges = 0;
 
   constructor(private readonly logger: Logger) {}
 
@@ -56,11 +74,43 @@ export class MetadataImage {
     const image = new MetadataImage(logger);
     for (const e of entries) image.apply(e);
     image.revision = revision;
+    // A fresh image is read whole by its consumers: its feed starts empty.
+    image.changedBase += image.changedPartitions.length;
+    image.changedPartitions.length = 0;
     return image;
+  }
+
+  /** Where this image's change feed is now: give it to `partitionChangesSince` later. */
+  get changeCursor(): ChangeCursor {
+    return { partitions: this.changedBase + this.changedPartitions.length, others: this.otherChanges };
+  }
+
+  /**
+   * The partition keys (as in `partitions`) changed since `cursor`, possibly repeated; null
+   * when something else changed meanwhile or the feed no longer reaches back that far
+   * (then look at everything).
+   */
+  partitionChangesSince(cursor: ChangeCursor): readonly string[] | null {
+    if (cursor.others !== this.otherChanges || cursor.partitions < this.changedBase) return null;
+    return this.changedPartitions.slice(cursor.partitions - this.changedBase);
   }
 
   apply(e: MetadataEntry): void {
     if (e.modRevision > this.revision) this.revision = e.modRevision;
+    if (e.key.startsWith(keys.partitionsPrefix)) {
+      const tp = parsePartitionStateKey(e.key);
+      if (tp) {
+        const key = topicPartitionKey(tp.topic, tp.partition);
+        this.changedPartitions.push(key);
+        if (this.changedPartitions.length > CHANGES_KEPT) {
+          // Bounded: a consumer this far behind reads everything instead.
+          const dropped = this.changedPartitions.splice(0, CHANGES_KEPT / 2).length;
+          this.changedBase += dropped;
+        }
+      }
+    } else {
+      this.otherChanges++;
+    }
     if (e.key.startsWith(keys.brokersPrefix)) {
       const id = Number(e.key.slice(keys.brokersPrefix.length));
       if (!Number.isSafeInteger(id)) {

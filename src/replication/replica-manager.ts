@@ -24,14 +24,14 @@
 import { statfsSync } from "node:fs";
 import { TidelogError } from "@tidelog/client/record";
 import type { IsrWriter } from "../cluster/isr-writer.js";
-import type { MetadataImage, Versioned } from "../cluster/metadata-image.js";
-import { NO_LEADER, type PartitionState } from "../cluster/metadata-records.js";
+import type { ChangeCursor, MetadataImage, Versioned } from "../cluster/metadata-image.js";
+import { NO_LEADER, type PartitionState, type TopicRecord } from "../cluster/metadata-records.js";
 import { addingReplicas } from "../cluster/partition-reassignment.js";
 import type { Clock, Timer } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { PeriodicTask } from "../common/periodic-task.js";
 import { rethrowIfInvariantViolation } from "../common/server-error.js";
-import { type TopicPartition, topicPartitionKey, tpKey } from "../common/topic-partition.js";
+import { parseTpKey, type TopicPartition, topicPartitionKey, tpKey } from "../common/topic-partition.js";
 import { type LogConfig, logConfigFromProperties } from "../storage/log-config.js";
 import type { LogManager } from "../storage/log-manager.js";
 import { readPartitionMetadata, writePartitionMetadata } from "../storage/partition-metadata-file.js";
@@ -41,11 +41,20 @@ import { ReplicationQuota } from "./replication-quota.js";
 /** The replicas being added to a partition that is not moving: shared, since most partitions are not. */
 const NO_REPLICAS: ReadonlySet<number> = new Set();
 
+interface AssignedPartition {
+  readonly partition: number;
+  readonly replicas: number[];
+  readonly key: string;
+}
+
 interface AssignedHere {
   readonly modRevision: number;
   readonly config: LogConfig;
-  readonly partitions: readonly { readonly partition: number; readonly replicas: number[]; readonly key: string }[];
+  readonly byPartition: ReadonlyMap<number, AssignedPartition>;
 }
+
+/** Partitions a reconciliation hosts at once (their new logs' files are written on the I/O threads). */
+const HOSTING_IN_FLIGHT = 16;
 
 /** Longest stretch of a reconciliation without yielding to the event loop. */
 const RECONCILE_SLICE_MS = 20;
@@ -119,6 +128,8 @@ export class ReplicaManager {
   private readonly reconciledFrom = new Map<string, { topic: number; state: number; incarnation: number }>();
   /** The partitions of each topic assigned here, as of its record's revision (recomputed when it changes). */
   private readonly assignedHere = new Map<string, AssignedHere>();
+  /** The image last reconciled, and where its change feed stood then. */
+  private followed: { image: MetadataImage; synced: boolean; incarnation: number; cursor: ChangeCursor } | null = null;
   private running: Promise<void> = Promise.resolve();
   private pending: { image: MetadataImage; synced: boolean } | null = null;
   private image: MetadataImage | null = null;
@@ -302,70 +313,51 @@ export class ReplicaManager {
   }
 
   private async reconcile(image: MetadataImage, synced: boolean): Promise<void> {
-    const { brokerId, logManager } = this.options;
+    const { logManager } = this.options;
+    const incarnation = this.options.incarnation();
+    const slice = { at: this.options.clock.nowMs() };
+    // Incremental when only partition states changed since the last reconciliation of
+    // this same image: a restarted broker rejoining 10,000 ISRs sends a watch event per
+    // few changes, and walking every partition for each held the event loop for seconds.
+    const last = this.followed;
+    const changed =
+      last &&
+      last.image === image &&
+      last.synced === synced &&
+      last.incarnation === incarnation &&
+      this.unhosted.size === 0
+        ? image.partitionChangesSince(last.cursor)
+        : null;
     this.image = image;
     this.synced = synced;
-    const wanted = new Set<string>();
-    const incarnation = this.options.incarnation();
-    let yieldedAt = this.options.clock.nowMs();
-    for (const topic of image.topics.values()) {
-      let assigned = this.assignedHere.get(topic.value.name);
-      if (!assigned || assigned.modRevision !== topic.modRevision) {
-        assigned = {
-          modRevision: topic.modRevision,
-          config: this.configFor(topic.value.name, topic.value.configs),
-          partitions: topic.value.assignment.flatMap((replicas, partition) =>
-            replicas.includes(brokerId)
-              ? [{ partition, replicas, key: topicPartitionKey(topic.value.name, partition) }]
-              : [],
-          ),
-        };
-        this.assignedHere.set(topic.value.name, assigned);
+    this.followed = { image, synced, incarnation, cursor: image.changeCursor };
+    if (changed) {
+      for (const key of new Set(changed)) {
+        const { topic: name, partition } = parseTpKey(key);
+        const topic = image.topics.get(name);
+        const entry = this.assignedHere.get(name)?.byPartition.get(partition);
+        if (topic && entry) await this.reconcilePartition(image, topic, entry, incarnation, slice);
       }
-      const config = assigned.config;
-      for (const { partition, replicas, key } of assigned.partitions) {
-        wanted.add(key);
-        const found = image.partitions.get(key);
-        const state = found?.value.topicId === topic.value.topicId ? found : undefined;
-        const existing = this.hosted.get(key);
-        const last = this.reconciledFrom.get(key);
-        if (
-          existing &&
-          existing.topicId === topic.value.topicId &&
-          last?.topic === topic.modRevision &&
-          last.state === (state?.modRevision ?? 0) &&
-          last.incarnation === incarnation
-        )
-          continue;
-        const tp = { topic: topic.value.name, partition };
-        // Creating thousands of logs (a large topic) is synchronous file work: let the
-        // event loop breathe between them, or etcd keepalives and fetches wait behind it
-        // and the broker loses its session.
-        if (this.options.clock.nowMs() - yieldedAt >= RECONCILE_SLICE_MS) {
-          await new Promise<void>((resolve) => setImmediate(resolve));
-          yieldedAt = this.options.clock.nowMs();
-        }
-        let hosted: Partition;
-        try {
-          hosted = await this.host(tp, topic.value.topicId, config);
-        } catch (e) {
-          rethrowIfInvariantViolation(e);
-          if (!this.unhosted.has(key)) {
-            this.options.logger.error(
-              { topic: tp.topic, partition: tp.partition, err: (e as Error).message },
-              "cannot host a replica assigned here; retried when the log directory takes writes again",
-            );
-          }
-          this.unhosted.set(key, logManager.creationFailed(tp, config, e));
-          continue;
-        }
-        if (this.unhosted.delete(key)) logManager.forgetFailedCreation(tp);
-        const move = topic.value.reassignments?.[String(partition)];
-        hosted.addingReplicas = move ? new Set(addingReplicas(move)) : NO_REPLICAS;
-        this.applyState(hosted, replicas, state);
-        this.reconciledFrom.set(key, { topic: topic.modRevision, state: state?.modRevision ?? 0, incarnation });
+      return;
+    }
+    const wanted = new Set<string>();
+    const work: { topic: Versioned<TopicRecord>; entry: AssignedPartition }[] = [];
+    for (const topic of image.topics.values()) {
+      for (const entry of this.assignedOf(topic).byPartition.values()) {
+        wanted.add(entry.key);
+        work.push({ topic, entry });
       }
     }
+    // A few at once: a new log's partition.metadata is fsynced on the I/O threads, and
+    // one at a time a 10,000-partition topic took half a minute to be hosted.
+    let next = 0;
+    const worker = async () => {
+      while (next < work.length) {
+        const { topic, entry } = work[next++] as (typeof work)[number];
+        await this.reconcilePartition(image, topic, entry, incarnation, slice);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(HOSTING_IN_FLIGHT, work.length) }, worker));
     for (const key of this.reconciledFrom.keys()) if (!wanted.has(key)) this.reconciledFrom.delete(key);
     for (const name of this.assignedHere.keys()) if (!image.topics.has(name)) this.assignedHere.delete(name);
     for (const key of this.unhosted.keys()) if (!wanted.has(key)) this.unhosted.delete(key);
@@ -393,6 +385,79 @@ export class ReplicaManager {
         "deleted the log of a partition no longer hosted here",
       );
     }
+  }
+
+  /** The partitions of `topic` assigned here, recomputed when its record changes. */
+  private assignedOf(topic: Versioned<TopicRecord>): AssignedHere {
+    const name = topic.value.name;
+    const known = this.assignedHere.get(name);
+    if (known && known.modRevision === topic.modRevision) return known;
+    const byPartition = new Map<number, AssignedPartition>();
+    topic.value.assignment.forEach((replicas, partition) => {
+      if (replicas.includes(this.options.brokerId))
+        byPartition.set(partition, { partition, replicas, key: topicPartitionKey(name, partition) });
+    });
+    const assigned = {
+      modRevision: topic.modRevision,
+      config: this.configFor(name, topic.value.configs),
+      byPartition,
+    };
+    this.assignedHere.set(name, assigned);
+    return assigned;
+  }
+
+  /**
+   * Hosts one partition assigned here and applies its state, unless it was reconciled from
+   * these very revisions already.
+   */
+  private async reconcilePartition(
+    image: MetadataImage,
+    topic: Versioned<TopicRecord>,
+    entry: AssignedPartition,
+    incarnation: number,
+    slice: { at: number },
+  ): Promise<void> {
+    const { partition, replicas, key } = entry;
+    const found = image.partitions.get(key);
+    const state = found?.value.topicId === topic.value.topicId ? found : undefined;
+    const existing = this.hosted.get(key);
+    const last = this.reconciledFrom.get(key);
+    if (
+      existing &&
+      existing.topicId === topic.value.topicId &&
+      last?.topic === topic.modRevision &&
+      last.state === (state?.modRevision ?? 0) &&
+      last.incarnation === incarnation
+    )
+      return;
+    const tp = { topic: topic.value.name, partition };
+    // Creating thousands of logs (a large topic) is synchronous file work: let the
+    // event loop breathe between them, or etcd keepalives and fetches wait behind it
+    // and the broker loses its session.
+    if (this.options.clock.nowMs() - slice.at >= RECONCILE_SLICE_MS) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      slice.at = this.options.clock.nowMs();
+    }
+    const config = this.assignedOf(topic).config;
+    let hosted: Partition;
+    try {
+      hosted = await this.host(tp, topic.value.topicId, config);
+    } catch (e) {
+      rethrowIfInvariantViolation(e);
+      if (!this.unhosted.has(key)) {
+        this.options.logger.error(
+          { topic: tp.topic, partition: tp.partition, err: (e as Error).message },
+          "cannot host a replica assigned here; retried when the log directory takes writes again",
+        );
+      }
+      this.unhosted.set(key, this.options.logManager.creationFailed(tp, config, e));
+      return;
+    }
+    if (this.unhosted.delete(key)) this.options.logManager.forgetFailedCreation(tp);
+    const move = topic.value.reassignments?.[String(partition)];
+    hosted.addingReplicas = move ? new Set(addingReplicas(move)) : NO_REPLICAS;
+    this.applyState(hosted, replicas, state);
+    this.reconciledFrom.set(key, { topic: topic.modRevision, state: state?.modRevision ?? 0, incarnation });
   }
 
   private configFor(topic: string, configs: Readonly<Record<string, string>>): LogConfig {

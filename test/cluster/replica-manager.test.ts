@@ -178,3 +178,33 @@ test("a reconciliation skips unchanged partitions: the leader's own ISR change s
   );
   assert.deepEqual(hosted?.isr, [2, 3]);
 });
+
+test("an image moved forward by watch events is followed incrementally: a changed state applies, a new topic is hosted", async (t) => {
+  const { replicas } = setup(t);
+  const live = image({
+    ...topic("t", "id", [
+      [2, 1],
+      [1, 2],
+    ]),
+    "partitions/t/0": state("id", 2, 1, [2, 1]),
+    "partitions/t/1": state("id", 1, 1, [1, 2]),
+  });
+  await replicas.onMetadata(live, true);
+  const cursor = live.changeCursor;
+  const put = (key: string, value: unknown) =>
+    live.apply({ key, value: JSON.stringify(value), modRevision: nextRevision, createRevision: nextRevision++ });
+  // Only partition states change: the feed names them, and the manager applies them.
+  put("partitions/t/1", state("id", 2, 2, [2, 1]));
+  assert.deepEqual(live.partitionChangesSince(cursor), ["t-1"]);
+  await replicas.onMetadata(live, true);
+  assert.deepEqual(
+    [replicas.get({ topic: "t", partition: 1 })?.role, replicas.get({ topic: "t", partition: 1 })?.leaderEpoch],
+    ["leader", 2],
+  );
+  // A topic appears: the feed cannot say what that means for partitions; everything is looked at.
+  put("topics/u", { name: "u", topicId: "id-u", assignment: [[2]], configs: {}, internal: false });
+  put("partitions/u/0", state("id-u", 2, 0, [2]));
+  assert.equal(live.partitionChangesSince(cursor), null);
+  await replicas.onMetadata(live, true);
+  assert.equal(replicas.get({ topic: "u", partition: 0 })?.role, "leader");
+});
