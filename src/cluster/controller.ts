@@ -127,8 +127,12 @@ interface StateWrite {
   readonly election?: boolean;
 }
 
-/** Partition states per etcd transaction, well under etcd's default of 128 operations. */
-const STATES_PER_TXN = 50;
+/**
+ * Partition states per etcd transaction: etcd allows 128 operations and 128 compares in
+ * one by default (--max-txn-ops), and each state write is one of each, beside the fence's
+ * compare. Fewer, larger transactions move a dead broker's thousands of partitions sooner.
+ */
+const STATES_PER_TXN = 100;
 
 interface Active {
   readonly fenceKey: string;
@@ -499,6 +503,9 @@ export class Controller {
     for (const key of this.recoveringSince.keys()) if (!recovering.has(key)) this.recoveringSince.delete(key);
     writes.push(...(await this.recover(recoveries)));
     let conflicts = 0;
+    // Partitions without a leader first: after a broker dies, thousands of its partitions
+    // wait for a leader while thousands of others only lose it from their ISR.
+    writes.sort((a, b) => Number(b.election === true) - Number(a.election === true));
     for (let i = 0; i < writes.length; i += STATES_PER_TXN) {
       const batch = writes.slice(i, i + STATES_PER_TXN);
       const res = await this.fencedTxn(
@@ -581,7 +588,7 @@ export class Controller {
       this.options.logger.warn(
         {
           partitions: started.length,
-          examples: started.slice(0, LOG_EXAMPLES).map((r) => ({ partition: r.key, candidates: r.candidates })),
+          examples: started.slice(0, LOG_EXAMPLES_MAX).map((r) => ({ partition: r.key, candidates: r.candidates })),
         },
         "no replica known to hold every acknowledged record is alive: leader recovery",
       );
@@ -691,7 +698,7 @@ export class Controller {
 /** How long stop() waits for etcd to take the resignation, and for queued work. */
 const RESIGN_TIMEOUT_MS = 3000;
 /** Partitions named in a log line about many; the rest are counted. */
-const LOG_EXAMPLES = 5;
+const LOG_EXAMPLES_MAX = 5;
 
 /** A failed campaign is retried after this long. */
 const CAMPAIGN_RETRY_MS = 500;

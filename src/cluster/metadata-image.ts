@@ -44,7 +44,7 @@ export interface ChangeCursor {
 }
 
 /** Partition changes an image keeps for incremental consumers (each a key string). */
-const CHANGES_KEPT = 65_536;
+const PARTITION_CHANGES_MAX = 65_536;
 
 export class MetadataImage {
   readonly brokers = new Map<number, Versioned<BrokerRecord>>();
@@ -102,9 +102,9 @@ export class MetadataImage {
       if (tp) {
         const key = topicPartitionKey(tp.topic, tp.partition);
         this.changedPartitions.push(key);
-        if (this.changedPartitions.length > CHANGES_KEPT) {
+        if (this.changedPartitions.length > PARTITION_CHANGES_MAX) {
           // Bounded: a consumer this far behind reads everything instead.
-          const dropped = this.changedPartitions.splice(0, CHANGES_KEPT / 2).length;
+          const dropped = this.changedPartitions.splice(0, PARTITION_CHANGES_MAX / 2).length;
           this.changedBase += dropped;
         }
       }

@@ -44,7 +44,7 @@ const BACKOFF_MIN_MS = 50;
  */
 const PARK_MS = 200;
 /** Partitions named in the one log line of a refused fetch; the rest are counted. */
-const REFUSED_EXAMPLES = 5;
+const REFUSED_EXAMPLES_MAX = 5;
 /** The longest wait before a broken fetch stream is reopened. */
 const BACKOFF_MAX_MS = 2000;
 /** An answer later than this past the wait means the stream is stuck: reopen it. */
@@ -276,7 +276,7 @@ class LeaderFetcher {
     }
     for (const [code, keys] of refused) {
       this.options.logger.info(
-        { leader: this.leaderId, code, partitions: keys.length, examples: keys.slice(0, REFUSED_EXAMPLES) },
+        { leader: this.leaderId, code, partitions: keys.length, examples: keys.slice(0, REFUSED_EXAMPLES_MAX) },
         "leader refused a replica fetch; those partitions wait for the metadata to move on",
       );
     }

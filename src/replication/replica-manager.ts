@@ -54,13 +54,13 @@ interface AssignedHere {
 }
 
 /** Partitions a reconciliation hosts at once (their new logs' files are written on the I/O threads). */
-const HOSTING_IN_FLIGHT = 16;
+const HOSTING_IN_FLIGHT_MAX = 16;
 
 /** Longest stretch of a reconciliation without yielding to the event loop. */
 const RECONCILE_SLICE_MS = 20;
 
 /** ISR changes written to etcd at once by one check (each its own compare-and-swap). */
-const ISR_WRITES_IN_FLIGHT = 32;
+const ISR_WRITES_IN_FLIGHT_MAX = 32;
 
 /** How often reconciliation is retried while a replica assigned here has no log (a full disk). */
 const UNHOSTED_RETRY_MS = 1000;
@@ -357,7 +357,7 @@ export class ReplicaManager {
         await this.reconcilePartition(image, topic, entry, incarnation, slice);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(HOSTING_IN_FLIGHT, work.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(HOSTING_IN_FLIGHT_MAX, work.length) }, worker));
     for (const key of this.reconciledFrom.keys()) if (!wanted.has(key)) this.reconciledFrom.delete(key);
     for (const name of this.assignedHere.keys()) if (!image.topics.has(name)) this.assignedHere.delete(name);
     for (const key of this.unhosted.keys()) if (!wanted.has(key)) this.unhosted.delete(key);
@@ -605,7 +605,7 @@ export class ReplicaManager {
     const worker = async () => {
       while (next < changes.length) await this.checkIsrOf(changes[next++] as Partition);
     };
-    await Promise.all(Array.from({ length: Math.min(ISR_WRITES_IN_FLIGHT, changes.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(ISR_WRITES_IN_FLIGHT_MAX, changes.length) }, worker));
   }
 
   private async checkIsrOf(p: Partition): Promise<void> {
