@@ -39,6 +39,7 @@ import {
   expireTransaction,
   initProducer,
   isPreparing,
+  markerIdentity,
   needsNewProducerId,
   type TransactionMetadata,
   type TxnState,
@@ -489,8 +490,7 @@ export class TransactionCoordinator {
       [...byLeader].map(async ([leader, partitions]) => {
         try {
           const results = await this.deps.writeMarkers(leader, {
-            producerId: m.producerId,
-            producerEpoch: m.producerEpoch,
+            ...markerIdentity(m),
             commit: m.state === "PrepareCommit",
             coordinatorEpoch,
             partitions,

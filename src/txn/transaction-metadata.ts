@@ -130,6 +130,24 @@ function bumped(
   return { producerId: m.producerId, previousProducerId: m.previousProducerId, producerEpoch: m.producerEpoch + 1 };
 }
 
+/**
+ * Whom a Prepare state's markers are for. Normally the producer id and the bumped epoch
+ * the transaction ends at. But when the bump exhausted the epoch, the state already holds
+ * a new producer id at epoch 0, while the partitions hold the transaction's data under the
+ * old id: its markers go to the old id, at the epoch after the last (as Kafka writes them),
+ * or nothing would ever close that transaction there and its last stable offset would
+ * stay put for good (long run 10 ended so, after about 33,000 transactions per id). Only a
+ * rollover makes a Prepare state at epoch 0 with a previous id: a transaction of the new id
+ * ends at epoch 1 or later.
+ */
+export function markerIdentity(m: TransactionMetadata): { producerId: number; producerEpoch: number } {
+  invariant(isPreparing(m.state), () => `${m.transactionalId}: markers for a ${m.state} state`);
+  if (m.producerEpoch === 0 && m.previousProducerId >= 0) {
+    return { producerId: m.previousProducerId, producerEpoch: PRODUCER_EPOCH_MAX + 1 };
+  }
+  return { producerId: m.producerId, producerEpoch: m.producerEpoch };
+}
+
 export type TxnResult =
   /** Write `next` to the transaction log, then answer (or act). */
   | { readonly kind: "write"; readonly next: TransactionMetadata }
