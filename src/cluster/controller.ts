@@ -159,7 +159,7 @@ export class Controller {
    * runs on every metadata change; at 10,000 partitions deciding each again held the event
    * loop for seconds while a restarted broker's ISR changes streamed in.
    */
-  private readonly settledFrom = new Map<string, string>();
+  private readonly settledFrom = new Map<string, { topic: number; state: number; brokers: string }>();
   /** The image the last reconciliation looked at, and where its change feed stood. */
   private followed: { image: MetadataImage; cursor: ChangeCursor } | null = null;
   /** The next reconciliation looks at every partition (the timer's, or after a failure). */
@@ -437,8 +437,14 @@ export class Controller {
       const key = keys.partition(topic.value.name, partition);
       const existing = image.partitions.get(topicPartitionKey(topic.value.name, partition));
       const state = existing?.value.topicId === topic.value.topicId ? existing : undefined;
-      const from = state ? `${topic.modRevision}:${state.modRevision}:${brokersFrom}` : null;
-      if (from !== null && this.settledFrom.get(key) === from) return;
+      const settled = this.settledFrom.get(key);
+      if (
+        state &&
+        settled?.topic === topic.modRevision &&
+        settled.state === state.modRevision &&
+        settled.brokers === brokersFrom
+      )
+        return;
       const compare = existing
         ? { target: "Mod" as const, value: existing.modRevision }
         : { target: "Create" as const, value: 0 };
@@ -457,7 +463,7 @@ export class Controller {
       }
       this.recoveringSince.delete(key);
       if (decision.kind === "changed") writes.push(this.stateWrite(key, compare, state.value, decision.state));
-      else if (from !== null) this.settledFrom.set(key, from);
+      else this.settledFrom.set(key, { topic: topic.modRevision, state: state.modRevision, brokers: brokersFrom });
     };
     const orphan = (pk: string): void => {
       const state = image.partitions.get(pk);

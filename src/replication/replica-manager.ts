@@ -27,6 +27,7 @@ import type { IsrWriter } from "../cluster/isr-writer.js";
 import type { ChangeCursor, MetadataImage, Versioned } from "../cluster/metadata-image.js";
 import { NO_LEADER, type PartitionState, type TopicRecord } from "../cluster/metadata-records.js";
 import { addingReplicas } from "../cluster/partition-reassignment.js";
+import { forEachBounded } from "../common/bounded-parallel.js";
 import type { Clock, Timer } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { PeriodicTask } from "../common/periodic-task.js";
@@ -330,7 +331,10 @@ export class ReplicaManager {
         : null;
     this.image = image;
     this.synced = synced;
-    this.followed = { image, synced, incarnation, cursor: image.changeCursor };
+    // Followed from here only once this pass is done: a pass that fails part-way leaves
+    // the next one to look at everything.
+    const cursor = image.changeCursor;
+    this.followed = null;
     if (changed) {
       for (const key of new Set(changed)) {
         const { topic: name, partition } = parseTpKey(key);
@@ -338,6 +342,7 @@ export class ReplicaManager {
         const entry = this.assignedHere.get(name)?.byPartition.get(partition);
         if (topic && entry) await this.reconcilePartition(image, topic, entry, incarnation, slice);
       }
+      this.followed = { image, synced, incarnation, cursor };
       return;
     }
     const wanted = new Set<string>();
@@ -350,14 +355,10 @@ export class ReplicaManager {
     }
     // A few at once: a new log's partition.metadata is fsynced on the I/O threads, and
     // one at a time a 10,000-partition topic took half a minute to be hosted.
-    let next = 0;
-    const worker = async () => {
-      while (next < work.length) {
-        const { topic, entry } = work[next++] as (typeof work)[number];
-        await this.reconcilePartition(image, topic, entry, incarnation, slice);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(HOSTING_IN_FLIGHT_MAX, work.length) }, worker));
+    await forEachBounded(work, HOSTING_IN_FLIGHT_MAX, ({ topic, entry }) =>
+      this.reconcilePartition(image, topic, entry, incarnation, slice),
+    );
+    this.followed = { image, synced, incarnation, cursor };
     for (const key of this.reconciledFrom.keys()) if (!wanted.has(key)) this.reconciledFrom.delete(key);
     for (const name of this.assignedHere.keys()) if (!image.topics.has(name)) this.assignedHere.delete(name);
     for (const key of this.unhosted.keys()) if (!wanted.has(key)) this.unhosted.delete(key);
@@ -600,12 +601,8 @@ export class ReplicaManager {
     // Each partition's change is its own compare-and-swap; they are independent, so a
     // few are in flight at once. One at a time, a broker that restarts under 3,000
     // partitions it follows waited thousands of etcd round trips to be back in every ISR.
-    const changes = [...this.hosted.values()].filter((p) => p.role === "leader");
-    let next = 0;
-    const worker = async () => {
-      while (next < changes.length) await this.checkIsrOf(changes[next++] as Partition);
-    };
-    await Promise.all(Array.from({ length: Math.min(ISR_WRITES_IN_FLIGHT_MAX, changes.length) }, worker));
+    const led = [...this.hosted.values()].filter((p) => p.role === "leader");
+    await forEachBounded(led, ISR_WRITES_IN_FLIGHT_MAX, (p) => this.checkIsrOf(p));
   }
 
   private async checkIsrOf(p: Partition): Promise<void> {
