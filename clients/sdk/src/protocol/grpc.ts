@@ -19,17 +19,19 @@ import type { ErrorInfo__Output } from "./generated/tidelog/v1/ErrorInfo.js";
 import type { ProtoGrpcType as TxnProto } from "./generated/txn.js";
 
 /**
- * Where the .proto files are: the package's own copy (`proto/` beside `dist/`, put there
- * when the package is packed, so an installed SDK carries them), else `proto/` at the
- * repository root, for the SDK used from source in this repository. The same relative
- * depth from src/protocol and dist/protocol.
+ * Where the .proto files are: `proto/` at the repository root, for the SDK used from this
+ * repository, else the package's own copy (`proto/` beside `dist/`, put there when the
+ * package is packed, so an installed SDK carries them). The same relative depth from
+ * src/protocol and dist/protocol. The repository comes first: inside it the package's
+ * copy exists only while `npm pack` runs, and a process that chose it then found it
+ * deleted by the pack's end (two test files at once, one of them packing the SDK).
  */
 export const PROTO_ROOT = protoRoot();
 
 function protoRoot(): string {
-  const packaged = fileURLToPath(new URL("../../proto", import.meta.url));
-  if (existsSync(`${packaged}/tidelog/v1/broker.proto`)) return packaged;
-  return fileURLToPath(new URL("../../../../proto", import.meta.url));
+  const repository = fileURLToPath(new URL("../../../../proto", import.meta.url));
+  if (existsSync(`${repository}/tidelog/v1/broker.proto`)) return repository;
+  return fileURLToPath(new URL("../../proto", import.meta.url));
 }
 
 export const LOADER_OPTIONS: protoLoader.Options = {
