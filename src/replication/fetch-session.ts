@@ -5,7 +5,9 @@
  */
 import type { wire } from "@tidelog/client/protocol";
 import { tpKey } from "../common/topic-partition.js";
+import { type FollowerFetchPartition, type FollowerFetchResult, NO_DIVERGENCE } from "./follower-fetch.js";
 import type { Partition } from "./partition.js";
+import type { ReplicaManager } from "./replica-manager.js";
 
 /** What a follower's request says about one partition it follows. */
 export type FetchedReplica = Pick<Partition, "key" | "tp" | "leaderEpoch"> & {
@@ -17,30 +19,139 @@ export type FetchedReplica = Pick<Partition, "key" | "tp" | "leaderEpoch"> & {
 };
 
 /**
+ * One partition of a leader's session: the follower's latest word on it, and what the
+ * leader last made of it. follower-fetch.ts reads it again only when one of the two
+ * moved, so an idle partition costs a few comparisons per request, not a read.
+ */
+export class SessionPartition {
+  /** Named by the current request: the follower's position moved, and must be recorded. */
+  listed = true;
+  /** The hosted partition as last resolved; undefined until a read found it led here. */
+  partition: Partition | undefined = undefined;
+  /**
+   * The last read owed the follower nothing (no error, records, divergence or log start
+   * to follow) and found it at the log end; `seen*` is the partition as it left it.
+   */
+  private settled = false;
+  private seenStateModRevision = 0;
+  private seenLogEndOffset = 0;
+  private seenHighWatermark = 0;
+  private seenLogStartOffset = 0;
+  /** What the last answer sent said; -1 when none was, or it was an error (the next one goes out). */
+  private sentHighWatermark = -1;
+  private sentLogStartOffset = -1;
+
+  constructor(public request: FollowerFetchPartition) {}
+
+  /** Notes a full read: whether it settled the partition, and the partition as it left it. */
+  noteRead(settled: boolean): void {
+    this.listed = false;
+    const p = this.partition;
+    this.settled = settled && p !== undefined;
+    if (!p) return;
+    this.seenStateModRevision = p.stateModRevision;
+    this.seenLogEndOffset = p.log.logEndOffset;
+    this.seenHighWatermark = p.log.highWatermark;
+    this.seenLogStartOffset = p.log.logStartOffset;
+  }
+
+  /**
+   * Whether a read now would answer what the last one did: the follower said nothing new,
+   * the last read settled, this broker still leads the partition, and nothing the answer
+   * depends on moved (a partition state from the metadata, an append or truncation, the
+   * high watermark, the log start). Fencing and the hosted set are the caller's to check.
+   */
+  unchangedSinceRead(): boolean {
+    const p = this.partition;
+    return (
+      this.settled &&
+      !this.listed &&
+      p !== undefined &&
+      p.role === "leader" &&
+      p.stateModRevision === this.seenStateModRevision &&
+      p.log.logEndOffset === this.seenLogEndOffset &&
+      p.log.highWatermark === this.seenHighWatermark &&
+      p.log.logStartOffset === this.seenLogStartOffset
+    );
+  }
+
+  /** Points at the partition now hosted under this key; a different one is read afresh. */
+  rehost(partition: Partition | undefined): void {
+    if (partition === this.partition) return;
+    this.partition = partition;
+    this.settled = false;
+  }
+
+  /**
+   * Whether `answer` must go out, remembering what it says. One with no records, no
+   * error, no divergence and the high watermark and log start offset last sent is left
+   * out (Kafka's incremental fetch sessions save the same bytes): the follower applies
+   * only what is listed, so an omitted partition simply stays as it was.
+   */
+  worthSending(answer: FollowerFetchResult): boolean {
+    const failed = answer.error.code !== 0;
+    if (
+      !failed &&
+      answer.records.length === 0 &&
+      answer.divergingEpoch === NO_DIVERGENCE &&
+      answer.highWatermark === this.sentHighWatermark &&
+      answer.logStartOffset === this.sentLogStartOffset
+    )
+      return false;
+    this.sentHighWatermark = failed ? -1 : answer.highWatermark;
+    this.sentLogStartOffset = failed ? -1 : answer.logStartOffset;
+    return true;
+  }
+}
+
+/**
  * The leader's half: every partition the follower fetches, as its latest request about
- * it said. A full request replaces it; an incremental one lists only the partitions whose
- * fetch state changed, so idle partitions are neither encoded by the follower nor decoded
- * here on every round trip. Each answer still covers the whole session: idle partitions
- * keep being read for new data and keep counting as caught up for the ISR.
+ * it said. A full request replaces the set; an incremental one lists only the partitions
+ * whose fetch state changed, so idle partitions are neither encoded by the follower nor
+ * decoded here on every round trip. A partition a full request names again keeps what
+ * was last sent of it, as the follower keeps what it applied.
  */
 export class LeaderFetchSession {
-  private partitions: wire.ReplicaFetchPartition__Output[] = [];
-  private readonly indexOf = new Map<string, number>();
+  private entries: SessionPartition[] = [];
+  /** Position in `entries` by tpKey: consulted only for the partitions a request lists. */
+  private indexOf = new Map<string, number>();
+  /** The ReplicaManager hosting generation the entries' partitions were resolved at. */
+  private resolvedAt = -1;
 
-  update(req: wire.ReplicaFetchRequest__Output): readonly wire.ReplicaFetchPartition__Output[] {
-    if (!req.incremental) {
-      this.partitions = [];
-      this.indexOf.clear();
+  get partitions(): readonly SessionPartition[] {
+    return this.entries;
+  }
+
+  update(req: { readonly incremental: boolean; readonly partitions: readonly FollowerFetchPartition[] }): void {
+    const before = req.incremental ? null : { entries: this.entries, indexOf: this.indexOf };
+    if (before) {
+      this.entries = [];
+      this.indexOf = new Map();
     }
     for (const p of req.partitions) {
       const key = tpKey(p);
       const i = this.indexOf.get(key);
-      if (i === undefined) {
-        this.indexOf.set(key, this.partitions.length);
-        this.partitions.push(p);
-      } else this.partitions[i] = p;
+      let entry = i === undefined ? undefined : this.entries[i];
+      if (!entry) {
+        const j = before?.indexOf.get(key);
+        entry = (j === undefined ? undefined : before?.entries[j]) ?? new SessionPartition(p);
+        this.indexOf.set(key, this.entries.length);
+        this.entries.push(entry);
+      }
+      entry.request = p;
+      entry.listed = true;
     }
-    return this.partitions;
+  }
+
+  /**
+   * Resolves every entry's partition again when the broker's hosted set changed since the
+   * last look (a partition created, deleted or recreated here: rare), so a cached one is
+   * never a partition the broker no longer hosts.
+   */
+  resolve(replicas: Pick<ReplicaManager, "hostingGeneration" | "get">): void {
+    if (replicas.hostingGeneration === this.resolvedAt) return;
+    this.resolvedAt = replicas.hostingGeneration;
+    for (const entry of this.entries) entry.rehost(replicas.get(entry.request));
   }
 }
 

@@ -11,12 +11,20 @@
  * follower's position (which may move the high watermark and, later, bring it back into
  * the ISR), sends batches from there, and holds the request (delayed-fetch.ts) up to
  * `maxWaitMs` when there is nothing new.
+ *
+ * An answer costs what changed, not the session's size: a partition the follower did not
+ * list, whose last read owed it nothing and found it at the log end, and whose state and
+ * log have not moved since, would be answered the same, so it is not read again; the
+ * follower is only noted as still caught up (Partition.followerStillCaughtUp). With
+ * 3,333 partitions led per broker and a 500 ms long poll per follower, reading all of
+ * them on every request was most of an idle broker's CPU (issue 26).
  */
 import { errorInfo, NO_ERROR } from "@tidelog/client/protocol";
 import { TidelogError } from "@tidelog/client/record";
 import { rethrowIfInvariantViolation } from "../common/server-error.js";
 import { UNDEFINED_EPOCH } from "../storage/leader-epoch-cache.js";
 import { awaitChange } from "./delayed-fetch.js";
+import type { LeaderFetchSession, SessionPartition } from "./fetch-session.js";
 import type { Partition } from "./partition.js";
 import type { ReplicaManager } from "./replica-manager.js";
 
@@ -55,13 +63,17 @@ export interface FollowerFetchResult {
   readonly divergingEpoch: { readonly epoch: number; readonly endOffset: number };
 }
 
-/** Reads for `replicaId`, holding the request until something is new or `maxWaitMs` passes. */
+/**
+ * Answers `replicaId`'s latest request on `session` (already updated with it), holding it
+ * until something is new or `maxWaitMs` passes. Returns only the answers that must go
+ * out (SessionPartition.worthSending).
+ */
 export async function fetchForFollower(
   replicas: ReplicaManager,
   replicaId: number,
   /** The broker epoch the follower fetches under (its registration, checked by the caller). */
   brokerEpoch: number,
-  partitions: readonly FollowerFetchPartition[],
+  session: LeaderFetchSession,
   maxWaitMs: number,
   maxBytesRequested: number,
 ): Promise<FollowerFetchResult[]> {
@@ -71,91 +83,129 @@ export async function fetchForFollower(
     maxBytesRequested > 0 ? maxBytesRequested : FOLLOWER_FETCH_LIMITS.responseBytesMax,
     FOLLOWER_FETCH_LIMITS.responseBytesMax,
   );
+  // The latest answer of each partition read: one read before a wait and skipped after
+  // (nothing changed) still owes the follower what it said, a moved high watermark say.
+  const answers = new Map<SessionPartition, FollowerFetchResult>();
   for (;;) {
-    const results = readForFollower(replicas, replicaId, brokerEpoch, partitions, maxBytes);
-    // News: data, an error, a divergence, or a log start the follower has not followed
-    // yet (DeleteRecords waits for it).
-    const hasNews = results.some(
-      (r, i) =>
-        r.records.length > 0 ||
-        r.error.code !== 0 ||
-        r.divergingEpoch.epoch >= 0 ||
-        r.logStartOffset > Number((partitions[i] as FollowerFetchPartition).logStartOffset),
-    );
+    session.resolve(replicas);
+    const hasNews = readForFollower(replicas, replicaId, brokerEpoch, session, maxBytes, answers);
     const remaining = deadline - clock.nowMs();
-    if (hasNews || remaining <= 0) return results;
-    const led = partitions.flatMap((p) => {
-      const partition = replicas.get(p);
-      return partition && partition.role === "leader" ? [partition] : [];
-    });
-    if (led.length === 0) return results;
+    if (hasNews || remaining <= 0) break;
+    const led: Partition[] = [];
+    for (const entry of session.partitions) if (entry.partition?.role === "leader") led.push(entry.partition);
+    if (led.length === 0) break;
     // Nothing was read above and nothing can have been appended since (no await between):
     // wait for the next append to any of them.
     await awaitChange(clock, led, "append", remaining);
   }
+  const out: FollowerFetchResult[] = [];
+  for (const [entry, answer] of answers) if (entry.worthSending(answer)) out.push(answer);
+  return out;
 }
 
+/**
+ * One pass over the session; returns whether some answer is news. A partition is read
+ * only when the follower listed it or something it depends on changed since its last
+ * read (SessionPartition.unchangedSinceRead): an idle one would be answered the same, so
+ * it is only noted as still caught up, which the ISR check needs. Fenced, every partition
+ * is read, so each is answered with its error as leaderFor gives it.
+ */
 function readForFollower(
   replicas: ReplicaManager,
   replicaId: number,
   brokerEpoch: number,
-  fetched: readonly FollowerFetchPartition[],
+  session: LeaderFetchSession,
   maxBytes: number,
-): FollowerFetchResult[] {
-  // Called for every partition of the session on every request, idle ones included: one
-  // object per answer, built in one place, so all answers share a shape.
-  let budget = maxBytes;
-  const answers: FollowerFetchResult[] = new Array(fetched.length);
-  for (let i = 0; i < fetched.length; i++) {
-    const p = fetched[i]!;
-    try {
-      const partition = leaderFor(replicas, p);
-      if (replicaId === partition.leader || !partition.replicas.includes(replicaId)) {
-        throw new TidelogError(
-          "REPLICA_NOT_AVAILABLE",
-          `broker ${replicaId} is not a follower of ${partition.key} (replicas ${partition.replicas.join(",")})`,
-        );
-      }
-      const log = partition.log;
-      if (p.lastFetchedEpoch >= 0) {
-        const end = log.epochs.endOffsetFor(p.lastFetchedEpoch, log.logEndOffset);
-        if (end.epoch === UNDEFINED_EPOCH) {
-          // This log knows no epoch that old: the follower keeps nothing, from our log start.
-          const diverging = { epoch: UNDEFINED_EPOCH, endOffset: log.logStartOffset };
-          answers[i] = result(p, log.highWatermark, log.logStartOffset, NO_ERROR, NO_RECORDS, diverging);
-          continue;
-        }
-        if (end.epoch !== p.lastFetchedEpoch || p.fetchOffset > end.endOffset) {
-          answers[i] = result(p, log.highWatermark, log.logStartOffset, NO_ERROR, NO_RECORDS, end);
-          continue;
-        }
-      }
-      if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
-        throw new TidelogError(
-          "OFFSET_OUT_OF_RANGE",
-          `${partition.key}: follower offset ${p.fetchOffset} outside [${log.logStartOffset}, ${log.logEndOffset}]`,
-        );
-      }
-      partition.onFollowerFetch(replicaId, p.fetchOffset, Number(p.logStartOffset), brokerEpoch);
-      let records: Buffer = NO_RECORDS;
-      // A replica a reassignment is adding is sent only what the reassignment throttle allows.
-      const throttled = partition.addingReplicas.has(replicaId);
-      const allowed = throttled ? replicas.reassignmentQuota.allowance() : budget;
-      if (p.fetchOffset < log.logEndOffset && allowed > 0) {
-        const partitionBytes = Math.min(p.maxBytes > 0 ? p.maxBytes : budget, budget, allowed);
-        records = log.read(p.fetchOffset, { maxBytes: partitionBytes, minOneBatch: true }).records;
-        budget = Math.max(0, budget - records.length);
-        if (throttled) replicas.reassignmentQuota.record(records.length);
-      }
-      // The high watermark after onFollowerFetch, which may just have moved it.
-      answers[i] = result(p, log.highWatermark, log.logStartOffset, NO_ERROR, records, NO_DIVERGENCE);
-    } catch (e) {
-      rethrowIfInvariantViolation(e);
-      const err = e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", (e as Error).message);
-      answers[i] = result(p, -1, -1, errorInfo(err), NO_RECORDS, NO_DIVERGENCE);
-    }
+  answers: Map<SessionPartition, FollowerFetchResult>,
+): boolean {
+  const nowMs = replicas.clock.nowMs();
+  const fenced = replicas.isFenced();
+  const budget = { bytes: maxBytes };
+  let hasNews = false;
+  for (const entry of session.partitions) {
+    const p = entry.request;
+    if (
+      !fenced &&
+      entry.unchangedSinceRead() &&
+      entry.partition?.followerStillCaughtUp(replicaId, p.fetchOffset, Number(p.logStartOffset), brokerEpoch, nowMs)
+    )
+      continue;
+    const answer = readPartition(replicas, replicaId, brokerEpoch, entry, budget);
+    answers.set(entry, answer);
+    // News: data, an error, a divergence, or a log start the follower has not followed
+    // yet (DeleteRecords waits for it).
+    const news =
+      answer.records.length > 0 ||
+      answer.error.code !== 0 ||
+      answer.divergingEpoch.epoch >= 0 ||
+      answer.logStartOffset > Number(p.logStartOffset);
+    hasNews ||= news;
+    // Settled: nothing is owed to the follower and it is at the log end. A divergence
+    // with epoch -1 (the follower keeps nothing) is not news above, but is owed.
+    const settled =
+      !news &&
+      answer.divergingEpoch === NO_DIVERGENCE &&
+      entry.partition !== undefined &&
+      p.fetchOffset >= entry.partition.log.logEndOffset;
+    entry.noteRead(settled);
   }
-  return answers;
+  return hasNews;
+}
+
+/** Reads one partition for the follower, exactly as its request about it says; never throws but for a violated invariant. */
+function readPartition(
+  replicas: ReplicaManager,
+  replicaId: number,
+  brokerEpoch: number,
+  entry: SessionPartition,
+  budget: { bytes: number },
+): FollowerFetchResult {
+  const p = entry.request;
+  try {
+    const partition = leaderFor(replicas, p);
+    entry.partition = partition;
+    if (replicaId === partition.leader || !partition.replicas.includes(replicaId)) {
+      throw new TidelogError(
+        "REPLICA_NOT_AVAILABLE",
+        `broker ${replicaId} is not a follower of ${partition.key} (replicas ${partition.replicas.join(",")})`,
+      );
+    }
+    const log = partition.log;
+    if (p.lastFetchedEpoch >= 0) {
+      const end = log.epochs.endOffsetFor(p.lastFetchedEpoch, log.logEndOffset);
+      if (end.epoch === UNDEFINED_EPOCH) {
+        // This log knows no epoch that old: the follower keeps nothing, from our log start.
+        const diverging = { epoch: UNDEFINED_EPOCH, endOffset: log.logStartOffset };
+        return result(p, log.highWatermark, log.logStartOffset, NO_ERROR, NO_RECORDS, diverging);
+      }
+      if (end.epoch !== p.lastFetchedEpoch || p.fetchOffset > end.endOffset) {
+        return result(p, log.highWatermark, log.logStartOffset, NO_ERROR, NO_RECORDS, end);
+      }
+    }
+    if (p.fetchOffset < log.logStartOffset || p.fetchOffset > log.logEndOffset) {
+      throw new TidelogError(
+        "OFFSET_OUT_OF_RANGE",
+        `${partition.key}: follower offset ${p.fetchOffset} outside [${log.logStartOffset}, ${log.logEndOffset}]`,
+      );
+    }
+    partition.onFollowerFetch(replicaId, p.fetchOffset, Number(p.logStartOffset), brokerEpoch);
+    let records: Buffer = NO_RECORDS;
+    // A replica a reassignment is adding is sent only what the reassignment throttle allows.
+    const throttled = partition.addingReplicas.has(replicaId);
+    const allowed = throttled ? replicas.reassignmentQuota.allowance() : budget.bytes;
+    if (p.fetchOffset < log.logEndOffset && allowed > 0) {
+      const partitionBytes = Math.min(p.maxBytes > 0 ? p.maxBytes : budget.bytes, budget.bytes, allowed);
+      records = log.read(p.fetchOffset, { maxBytes: partitionBytes, minOneBatch: true }).records;
+      budget.bytes = Math.max(0, budget.bytes - records.length);
+      if (throttled) replicas.reassignmentQuota.record(records.length);
+    }
+    // The high watermark after onFollowerFetch, which may just have moved it.
+    return result(p, log.highWatermark, log.logStartOffset, NO_ERROR, records, NO_DIVERGENCE);
+  } catch (e) {
+    rethrowIfInvariantViolation(e);
+    const err = e instanceof TidelogError ? e : new TidelogError("UNKNOWN_SERVER_ERROR", (e as Error).message);
+    return result(p, -1, -1, errorInfo(err), NO_RECORDS, NO_DIVERGENCE);
+  }
 }
 
 function result(

@@ -186,6 +186,36 @@ export class Partition {
   }
 
   /**
+   * Records a fetch that the leader did not read (follower-fetch.ts skips a partition
+   * neither side changed since its last read): the follower is still caught up, which the
+   * ISR check needs. Only when this fetch would record nothing else: the position, log
+   * start and broker epoch already recorded are the fetch's, and at the log end (its log
+   * end offset changes only when it says so, and this log's only grows), so the high
+   * watermark and the waiters have nothing new to look at. Otherwise (another position
+   * recorded since, or none after a leadership change) it returns false, recording
+   * nothing: the fetch must be recorded in full (onFollowerFetch).
+   */
+  followerStillCaughtUp(
+    replicaId: number,
+    fetchOffset: number,
+    logStartOffset: number,
+    brokerEpoch: number,
+    nowMs: number,
+  ): boolean {
+    const state = this.followers.get(replicaId);
+    if (
+      state === undefined ||
+      state.leo !== fetchOffset ||
+      state.logStartOffset !== logStartOffset ||
+      state.brokerEpoch !== brokerEpoch ||
+      fetchOffset < this.log.logEndOffset
+    )
+      return false;
+    state.lastCaughtUpMs = nowMs;
+    return true;
+  }
+
+  /**
    * The low watermark: the smallest log start offset of the in-sync replicas (this
    * leader's included); -1 while some in-sync follower has not said its own. Records below
    * it are gone from every in-sync copy, so no later leader can serve them again.

@@ -119,6 +119,11 @@ export interface LogDirInfo {
 export class ReplicaManager {
   private readonly hosted = new Map<string, Partition>();
   /**
+   * Bumped whenever `hosted` gains, loses or replaces a partition: a follower's fetch
+   * session caches Partition references and resolves them again when it moved.
+   */
+  private hostedChanges = 0;
+  /**
    * What each hosted partition was last reconciled from: its topic record's and partition
    * state's revisions and this process's incarnation. A metadata change touches a few
    * partitions; the others are skipped, so reconciling 10,000 replicas costs a walk, not
@@ -154,6 +159,11 @@ export class ReplicaManager {
   /** The clock every wait of the read and write paths is measured on. */
   get clock(): Clock {
     return this.options.clock;
+  }
+
+  /** Changes whenever the set of hosted Partition objects does (see `hostedChanges`). */
+  get hostingGeneration(): number {
+    return this.hostedChanges;
   }
 
   get(tp: TopicPartition): Partition | undefined {
@@ -380,6 +390,7 @@ export class ReplicaManager {
         .get(tpKey(tp))
         ?.failWaiters(new TidelogError("NOT_LEADER_OR_FOLLOWER", `${tpKey(tp)} is no longer hosted on this broker`));
       this.hosted.delete(tpKey(tp));
+      this.hostedChanges++;
       await logManager.deleteLog(tp);
       this.options.logger.info(
         { topic: tp.topic, partition: tp.partition },
@@ -492,6 +503,7 @@ export class ReplicaManager {
           "topic was recreated; deleting the old log",
         );
         this.hosted.delete(key);
+        this.hostedChanges++;
         await logManager.deleteLog(tp);
         log = undefined;
       }
@@ -501,6 +513,7 @@ export class ReplicaManager {
     await writePartitionMetadata(log.dir, topicId);
     const partition = new Partition(tp, topicId, log, this.options.brokerId, this.options.clock);
     this.hosted.set(key, partition);
+    this.hostedChanges++;
     return partition;
   }
 

@@ -2,10 +2,11 @@
  * The leader's side of replication over gRPC: the Replication.ReplicaFetch stream a
  * follower broker opens to this one, carrying every partition it follows here.
  *
- * This service checks who is asking (a live broker registration, see refuseFollower),
- * keeps the stream's fetch session (fetch-session.ts) and leaves out of each answer what
- * the follower already knows (KIP-227); what is read and recorded for each partition is
- * the replication layer's (replication/follower-fetch.ts).
+ * This service checks who is asking (a live broker registration, see refuseFollower) and
+ * keeps the stream's fetch session (fetch-session.ts: what the follower last said of each
+ * partition and what it was last told, so an answer leaves out what it already knows,
+ * KIP-227); what is read and recorded for each partition is the replication layer's
+ * (replication/follower-fetch.ts).
  */
 import type * as grpc from "@grpc/grpc-js";
 import { errorInfo, type wire } from "@tidelog/client/protocol";
@@ -13,7 +14,7 @@ import { TidelogError } from "@tidelog/client/record";
 import type { Logger } from "../common/logger.js";
 import { asServerError } from "../common/server-error.js";
 import { LeaderFetchSession } from "../replication/fetch-session.js";
-import { type FollowerFetchResult, fetchForFollower, NO_DIVERGENCE } from "../replication/follower-fetch.js";
+import { fetchForFollower } from "../replication/follower-fetch.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
 
 export interface ReplicationServiceDeps {
@@ -132,21 +133,11 @@ function refuseBroker(id: number, epoch: number, what: string, deps: Replication
   return error;
 }
 
-/**
- * What this stream last told the follower of each partition: a partition with no records,
- * no error, no divergence and the same high watermark and log start offset is left out of
- * the next answer (Kafka's incremental fetch sessions, KIP-227, save the same bytes). The
- * follower applies only what is listed, so an omitted partition simply stays as it was.
- * Scoped to one stream: a reconnecting follower starts from a full answer.
- */
-type SentState = Map<string, { highWatermark: number; logStartOffset: number }>;
-
 function serveFollower(
   call: grpc.ServerDuplexStream<wire.ReplicaFetchRequest__Output, wire.ReplicaFetchResponse>,
   deps: ReplicationServiceDeps,
 ): void {
   let chain: Promise<void> = Promise.resolve();
-  const sent: SentState = new Map();
   const session = new LeaderFetchSession();
   // A stream speaks for one replica: its session and follower positions are that replica's.
   let replicaId: number | null = null;
@@ -154,7 +145,7 @@ function serveFollower(
     replicaId ??= req.replicaId;
     const refusal = refuseFollower(req, replicaId, deps);
     chain = chain
-      .then(() => refusal ?? answer(req, session.update(req), deps, sent))
+      .then(() => refusal ?? answer(req, session, deps))
       .then((res) => {
         if (!call.cancelled) call.write(res);
       })
@@ -203,39 +194,17 @@ function refuseFollower(
 
 async function answer(
   req: wire.ReplicaFetchRequest__Output,
-  fetched: readonly wire.ReplicaFetchPartition__Output[],
+  session: LeaderFetchSession,
   deps: ReplicationServiceDeps,
-  sent: SentState,
 ): Promise<wire.ReplicaFetchResponse> {
+  session.update(req);
   const partitions = await fetchForFollower(
     deps.replicas,
     req.replicaId,
     Number(req.brokerEpoch),
-    fetched,
+    session,
     req.maxWaitMs,
     req.maxBytes,
   );
-  return { partitions: changedOnly(partitions, sent), keepsSessions: true };
-}
-
-/** The answers the follower needs (see SentState), remembering what they say. */
-function changedOnly(partitions: FollowerFetchResult[], sent: SentState): FollowerFetchResult[] {
-  return partitions.filter((p) => {
-    const key = `${p.topic}-${p.partition}`;
-    const highWatermark = Number(p.highWatermark ?? -1);
-    const logStartOffset = Number(p.logStartOffset ?? -1);
-    const failed = (p.error?.code ?? 0) !== 0;
-    const last = sent.get(key);
-    const quiet =
-      !failed &&
-      p.records.length === 0 &&
-      p.divergingEpoch === NO_DIVERGENCE &&
-      last !== undefined &&
-      last.highWatermark === highWatermark &&
-      last.logStartOffset === logStartOffset;
-    if (quiet) return false;
-    if (failed) sent.delete(key);
-    else sent.set(key, { highWatermark, logStartOffset });
-    return true;
-  });
+  return { partitions, keepsSessions: true };
 }

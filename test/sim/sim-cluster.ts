@@ -57,6 +57,7 @@ import {
 import { ManualClock } from "../../src/common/clock.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { fetchForConsumer } from "../../src/replication/consumer-fetch.js";
+import { LeaderFetchSession } from "../../src/replication/fetch-session.js";
 import { applyFollowerData, type FollowerAsked } from "../../src/replication/follower-apply.js";
 import { type FollowerFetchResult, fetchForFollower } from "../../src/replication/follower-fetch.js";
 import type { Partition } from "../../src/replication/partition.js";
@@ -507,11 +508,11 @@ export class SimCluster {
       if (!reg || reg.incarnation !== f.incarnation) continue;
       const log = p.log;
       const asked = { leaderEpoch: p.leaderEpoch, fetchOffset: log.logEndOffset };
-      const [answer] = await fetchForFollower(
-        leader.replicas,
-        f.id,
-        reg.epoch,
-        [
+      // A full request on a new session each time: every fetch is read and answered.
+      const session = new LeaderFetchSession();
+      session.update({
+        incremental: false,
+        partitions: [
           {
             ...TP,
             fetchOffset: log.logEndOffset,
@@ -521,9 +522,8 @@ export class SimCluster {
             logStartOffset: log.logStartOffset,
           },
         ],
-        0,
-        64 * 1024,
-      );
+      });
+      const [answer] = await fetchForFollower(leader.replicas, f.id, reg.epoch, session, 0, 64 * 1024);
       if (!answer) continue;
       if (this.options.networkDelays === false) {
         this.applied(f, p, answer, asked);
