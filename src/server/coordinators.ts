@@ -1,18 +1,20 @@
 /**
  * The coordinators a broker runs for the partitions of the internal topics it leads:
  * consumer groups (__consumer_offsets) and transactions (__transaction_state), the client
- * that carries transaction markers and partition verification to other brokers, and the
- * verifier that checks a partition joined its transaction before its first transactional
- * batch is appended (KIP-890). Each follows the replica manager's reconciliations.
+ * that carries transaction markers and partition joins to other brokers, and the
+ * verifier that has a partition join its transaction at the coordinator before its first
+ * transactional batch is appended (KIP-890 part 2). Each follows the replica manager's reconciliations.
  */
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { ProducerIdManager } from "../cluster/producer-id-manager.js";
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { asServerError } from "../common/server-error.js";
 import { GroupCoordinator } from "../group/group-coordinator.js";
 import { OFFSETS_TOPIC } from "../group/group-partition.js";
 import type { BrokerMetrics } from "../metrics/broker-metrics.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
+import { writeMarkersHere } from "../txn/marker-writes.js";
 import { TransactionCoordinator } from "../txn/transaction-coordinator.js";
 import { TransactionVerifier } from "../txn/transaction-verifier.js";
 import type { BrokerConfig } from "./config.js";
@@ -54,7 +56,10 @@ export function createCoordinators(deps: CoordinatorDeps): Coordinators {
     replicas,
     image,
     newProducerId: () => deps.producerIds.nextProducerId(),
-    writeMarkers: (leaderId, request) => deps.peers.writeMarkers(leaderId, request),
+    writeMarkers: (leaderId, request) =>
+      leaderId === config.brokerId
+        ? writeMarkersHere(replicas, request, (e) => asServerError(e, logger))
+        : deps.peers.writeMarkers(leaderId, request),
     config: config.transactions,
     onEnded: (outcome, durationMs) => metrics.transactionEnded(outcome, durationMs),
   });
@@ -67,18 +72,12 @@ export function createCoordinators(deps: CoordinatorDeps): Coordinators {
   const verifier = new TransactionVerifier({
     brokerId: config.brokerId,
     image,
-    verifyAt: async (coordinatorId, request) => {
-      if (coordinatorId === config.brokerId) {
-        transactions.verifyPartition(
-          request.transactionalId,
-          request.producerId,
-          request.producerEpoch,
-          request.partition,
-        );
-      } else {
-        await deps.peers.verifyPartition(coordinatorId, request);
-      }
-    },
+    joinAt: (coordinatorId, request) =>
+      coordinatorId === config.brokerId
+        ? transactions.addPartitionsToTxn(request.transactionalId, request.producerId, request.producerEpoch, [
+            request.partition,
+          ])
+        : deps.peers.joinPartition(coordinatorId, request),
   });
   return { groups, transactions, verifier };
 }

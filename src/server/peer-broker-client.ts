@@ -1,6 +1,6 @@
 /**
  * This broker's unary calls to other brokers: a transaction coordinator's
- * WriteTxnMarkers to partition leaders, a partition leader's VerifyTxnPartition to a
+ * WriteTxnMarkers to partition leaders, a partition leader's JoinTxnPartition to a
  * coordinator, and the controller's DescribeReplicaLogs for leader recovery. One gRPC
  * channel per broker address, opened on first use and replaced when the address a
  * broker id registers under changes; every call has a deadline.
@@ -25,7 +25,7 @@ interface ReplicationStub extends grpc.Client {
 }
 
 interface TransactionStub extends grpc.Client {
-  VerifyTxnPartition: Unary<wire.VerifyTxnPartitionRequest, wire.VerifyTxnPartitionResponse__Output>;
+  JoinTxnPartition: Unary<wire.JoinTxnPartitionRequest, wire.JoinTxnPartitionResponse__Output>;
 }
 
 export interface PeerBrokerClientOptions {
@@ -39,8 +39,8 @@ export interface PeerBrokerClientOptions {
 
 /** How long a coordinator waits for one broker to write its transaction markers. */
 const MARKER_TIMEOUT_MS = 35_000;
-/** How long a leader waits for a coordinator to confirm a partition joined its transaction. */
-const VERIFY_TIMEOUT_MS = 5000;
+/** How long a leader waits for a coordinator to add its partition to a transaction (a replicated write). */
+const JOIN_TIMEOUT_MS = 5000;
 /** How long the controller waits for a broker to describe its logs' ends; leader recovery retries after. */
 const DESCRIBE_LOGS_TIMEOUT_MS = 3000;
 
@@ -78,13 +78,13 @@ export class PeerBrokerClient {
     );
   }
 
-  /** VerifyTxnPartition at `coordinatorId`: throws the coordinator's refusal. */
-  async verifyPartition(
+  /** JoinTxnPartition at `coordinatorId`: resolves once the partition is in the transaction; throws the coordinator's refusal. */
+  async joinPartition(
     coordinatorId: number,
     request: { transactionalId: string; producerId: number; producerEpoch: number; partition: TopicPartition },
   ): Promise<void> {
     const stubs = this.stubsFor(coordinatorId);
-    const res = await call(stubs.transaction, stubs.transaction.VerifyTxnPartition, VERIFY_TIMEOUT_MS, {
+    const res = await call(stubs.transaction, stubs.transaction.JoinTxnPartition, JOIN_TIMEOUT_MS, {
       transactionalId: request.transactionalId,
       producerId: request.producerId,
       producerEpoch: request.producerEpoch,

@@ -146,13 +146,15 @@ export function transactionHandlers(deps: TransactionServiceDeps): wire.Transact
       },
     ),
 
-    VerifyTxnPartition: unary(logger, onlyError, (req: wire.VerifyTxnPartitionRequest__Output) => {
+    JoinTxnPartition: unary(logger, onlyError, async (req: wire.JoinTxnPartitionRequest__Output) => {
       checkTransactionalId(req.transactionalId);
       checkProducer(req.producerId, req.producerEpoch);
-      coordinator.verifyPartition(req.transactionalId, req.producerId, req.producerEpoch, {
-        topic: req.topic,
-        partition: req.partition,
-      });
+      if (req.topic === TRANSACTION_TOPIC) {
+        throw new TidelogError("INVALID_TOPIC_EXCEPTION", `${TRANSACTION_TOPIC} cannot be written in a transaction`);
+      }
+      await coordinator.addPartitionsToTxn(req.transactionalId, req.producerId, req.producerEpoch, [
+        { topic: req.topic, partition: req.partition },
+      ]);
       return { error: NO_ERROR };
     }),
 

@@ -192,9 +192,14 @@ export class ProducerStateManager {
     return out.sort((a, b) => a.firstOffset - b.firstOffset);
   }
 
-  /** Whether `producerId` has an open transaction here. */
-  inTransaction(producerId: number): boolean {
-    return (this.producers.get(producerId)?.txnFirstOffset ?? -1) >= 0;
+  /**
+   * Whether `producerId` has an open transaction here at `epoch`. One at an older epoch is
+   * the previous transaction, whose marker has not arrived yet: a batch of the next one
+   * must not join it (the marker would end both).
+   */
+  inTransaction(producerId: number, epoch: number): boolean {
+    const entry = this.producers.get(producerId);
+    return entry !== undefined && entry.txnFirstOffset >= 0 && entry.epoch === epoch;
   }
 
   private evictIfFull(): void {

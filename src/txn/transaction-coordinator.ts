@@ -43,7 +43,6 @@ import {
   needsNewProducerId,
   type TransactionMetadata,
   type TxnState,
-  verifyPartition,
 } from "./transaction-metadata.js";
 import { parseTransactionRecord, TRANSACTION_TOPIC, transactionKey, transactionValue } from "./transaction-records.js";
 
@@ -323,12 +322,6 @@ export class TransactionCoordinator {
     });
   }
 
-  /** A partition leader's question before a transaction's first batch there (KIP-890 part 1). */
-  verifyPartition(transactionalId: string, producerId: number, producerEpoch: number, tp: TopicPartition): void {
-    const { shard } = this.locate(transactionalId);
-    verifyPartition(shard.txns.get(transactionalId), { transactionalId, producerId, producerEpoch, partition: tp });
-  }
-
   /** Aborts an ongoing transaction as a timeout would (an operator's `transactions abort`). */
   async abortTransaction(transactionalId: string): Promise<void> {
     await this.withId(transactionalId, async (shard, partition) => {
@@ -410,7 +403,7 @@ export class TransactionCoordinator {
 
   /**
    * Waits (at most COMPLETION_WAIT_MS) for a completion of `transactionalId` in progress
-   * here: the producer's next request (the next transaction's first AddPartitionsToTxn,
+   * here: the producer's next request (the next transaction's first partition join,
    * typically) would otherwise be answered CONCURRENT_TRANSACTIONS and retried after a
    * client backoff; the markers usually take a few milliseconds.
    */

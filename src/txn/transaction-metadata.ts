@@ -312,20 +312,6 @@ export function addPartitions(
   };
 }
 
-/** Whether `tp` is in the ongoing transaction of (producerId, epoch): a partition leader's check (KIP-890) before a transaction's first batch. */
-export function verifyPartition(
-  current: TransactionMetadata | undefined,
-  request: { transactionalId: string; producerId: number; producerEpoch: number; partition: TopicPartition },
-): void {
-  const m = checkProducer(current, request.transactionalId, request.producerId, request.producerEpoch);
-  if (m.state !== "Ongoing" || !m.partitions.some((tp) => tpKey(tp) === tpKey(request.partition))) {
-    throw new TidelogError(
-      "INVALID_TXN_STATE",
-      `${tpKey(request.partition)} is not part of an ongoing transaction of ${m.transactionalId} (state ${m.state}); add it to the transaction first`,
-    );
-  }
-}
-
 // ------------------------------------------------------------------ EndTxn
 
 export type EndResult =

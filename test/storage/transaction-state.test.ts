@@ -65,8 +65,20 @@ test("a producer with an open transaction is never evicted", () => {
   state.observe(2, 0, seq(1, 1), false);
   state.observe(3, 0, seq(2, 2), false);
   state.observe(4, 0, seq(3, 3), false);
-  assert.equal(state.inTransaction(1), true);
+  assert.equal(state.inTransaction(1, 0), true);
   assert.equal(state.firstUnstableOffset(), 0);
+});
+
+test("an open transaction counts only at its own epoch: the next transaction's first batch joins anew", () => {
+  const state = new ProducerStateManager(10);
+  state.observe(1, 3, seq(0, 0), true);
+  assert.equal(state.inTransaction(1, 3), true);
+  // Epoch 4 is the next transaction (the epoch moves at every end): until epoch 3's marker
+  // arrives, a batch at epoch 4 must go through its coordinator, not join epoch 3's records.
+  assert.equal(state.inTransaction(1, 4), false);
+  assert.equal(state.inTransaction(2, 3), false);
+  state.observeMarker(1, 4, 1, true);
+  assert.equal(state.inTransaction(1, 4), false);
 });
 
 test("the aborted-transaction index round-trips Kafka's 34-byte entries and refuses a torn file", (t) => {

@@ -109,7 +109,6 @@ export class Producer {
         flush: () => this.flush(),
         failUnsent: (error) => sender?.failUnsent(error),
         startOver: () => sender?.startOver(),
-        wake: () => sender?.wake(),
         fatal: (error) => this.fenced(error),
       });
     }

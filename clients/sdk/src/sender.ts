@@ -72,15 +72,15 @@ export interface SenderOptions {
   readonly deliveryTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly maxRequestBytes: number;
-  /** A transactional producer's transaction: gates what may be sent (partitions join first). */
+  /** A transactional producer's transaction: gates what may be sent (only inside one). */
   readonly transaction?: SenderTransaction;
 }
 
 /** What the Sender asks of a transactional producer's transaction manager. */
 export interface SenderTransaction {
   readonly transactionalId: string;
-  /** Whether batches of this partition may go out now; when not, it asks for the partition to join and wakes the sender after. */
-  mayDrain(topic: string, partition: number): boolean;
+  /** Whether batches may go out now (a transaction is open or committing). */
+  mayDrain(): boolean;
   /** A batch failed for good: the transaction can no longer commit. */
   batchFailed(error: TidelogError): void;
 }
@@ -129,9 +129,6 @@ export class Sender {
     // Node, which was half of an acks=all answer's median at 5,000 records/s.
     if (this.options.lingerMs <= 0) this.wake();
     else this.wakeTimer.arm(batch.createdAtMs + this.options.lingerMs);
-    // In a transaction the partition starts joining now (as Kafka's producer does on
-    // send), so AddPartitionsToTxn overlaps the linger instead of following it.
-    this.options.transaction?.mayDrain(batch.topic, batch.partition);
     if (this.tickTimer === null) this.tickTimer = setInterval(() => this.tick(), PRODUCER_TICK_MS);
   }
 
@@ -201,7 +198,7 @@ export class Sender {
         continue;
       }
       if (!this.sequenceReady(queue)) continue;
-      if (this.options.transaction && !this.options.transaction.mayDrain(queue.topic, queue.partition)) continue;
+      if (this.options.transaction && !this.options.transaction.mayDrain()) continue;
       const leader = this.options.ctx.topicMetadata.leader(queue.topic, queue.partition);
       if (leader === null) continue;
       const list = byLeader.get(leader.address!);

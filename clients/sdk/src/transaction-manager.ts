@@ -9,10 +9,12 @@
  *
  * `init` finds the transactional id's coordinator and asks it for the producer id and
  * epoch (InitProducerId with the id), which fences every older instance. In a
- * transaction, a partition's batches go out only after the partition joined the
- * transaction (AddPartitionsToTxn, batched: every partition waiting at that moment joins
- * in one request). `commit` sends what is held, then EndTxn; the answer carries the epoch
- * for the next transaction, under which every partition's sequences start again at 0.
+ * transaction, batches go straight to their partitions' leaders: a leader adds its
+ * partition to the transaction at the coordinator before it appends the first batch
+ * there (KIP-890 part 2), so the producer sends no AddPartitionsToTxn of its own and a
+ * transaction costs one request and one round trip less. `commit` sends what is held,
+ * then EndTxn; the answer carries the epoch for the next transaction, under which every
+ * partition's sequences start again at 0.
  * `abort` drops what is not sent yet, waits for what is in flight, then EndTxn.
  *
  * Errors: retriable ones (the coordinator moved or is loading, CONCURRENT_TRANSACTIONS
@@ -76,8 +78,6 @@ export interface TransactionHooks {
   failUnsent(error: TidelogError): void;
   /** Every partition starts its sequences again under the producer's new id/epoch. */
   startOver(): void;
-  /** Runs the sender soon (partitions joined). */
-  wake(): void;
   /** The producer cannot go on: close it with `error`. */
   fatal(error: TidelogError): void;
 }
@@ -94,9 +94,6 @@ export interface TransactionOffsets {
 export class TransactionManager {
   state: TransactionState = "uninitialized";
   private coordinatorAddress: string | null = null;
-  private readonly added = new Set<string>();
-  private readonly waitingToJoin = new Map<string, { topic: string; partition: number }>();
-  private joining = false;
   /** The operation running now, named in refusals. */
   private running: string | null = null;
   private sendError: TidelogError | null = null;
@@ -141,7 +138,6 @@ export class TransactionManager {
   begin(): void {
     this.enter("beginTransaction", ["ready"]);
     this.running = null;
-    this.added.clear();
     this.sendError = null;
     this.move("in_transaction");
   }
@@ -152,15 +148,13 @@ export class TransactionManager {
     throw this.refusal("send", ["in_transaction"]);
   }
 
-  /** The Sender's gate: a partition's batches go out once it joined the transaction. */
-  mayDrain(topic: string, partition: number): boolean {
-    if (this.state === "fatal_error") return false;
-    const key = `${topic}\u0000${partition}`;
-    if (this.added.has(key)) return true;
-    if (this.state !== "in_transaction" && this.state !== "committing") return false;
-    this.waitingToJoin.set(key, { topic, partition });
-    this.scheduleJoin();
-    return false;
+  /**
+   * The Sender's gate: batches go out only inside a transaction that may still commit (or
+   * while it is committing, which sends what is held). The leader joins the partition to
+   * the transaction itself.
+   */
+  mayDrain(): boolean {
+    return this.state === "in_transaction" || this.state === "committing";
   }
 
   batchFailed(error: TidelogError): void {
@@ -290,58 +284,9 @@ export class TransactionManager {
       );
       return { error: errorFromInfo(r.error), value: r };
     });
-    this.added.clear();
     this.sendError = null;
     this.producerIds.assign({ producerId: res.producerId, producerEpoch: res.producerEpoch });
     this.hooks.startOver();
-  }
-
-  /** AddPartitionsToTxn for every partition waiting to join, one request at a time. */
-  private join(): void {
-    if (this.waitingToJoin.size === 0 || this.state === "fatal_error") {
-      this.joining = false;
-      return;
-    }
-    const batch = [...this.waitingToJoin.entries()];
-    this.waitingToJoin.clear();
-    const byTopic = new Map<string, number[]>();
-    for (const [, tp] of batch) byTopic.set(tp.topic, [...(byTopic.get(tp.topic) ?? []), tp.partition]);
-    const ids = this.identity();
-    this.onCoordinator("AddPartitionsToTxn", async (address, deadlineMs) => {
-      const r = await this.ctx.callTransaction(
-        address,
-        "addPartitionsToTxn",
-        {
-          transactionalId: this.transactionalId,
-          ...ids,
-          topics: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
-        },
-        deadlineMs,
-      );
-      return { error: errorFromInfo(r.error), value: r };
-    }).then(
-      () => {
-        for (const [key] of batch) this.added.add(key);
-        this.joining = false;
-        this.hooks.wake();
-        if (this.waitingToJoin.size > 0) this.scheduleJoin();
-      },
-      (e: unknown) => {
-        this.joining = false;
-        const error = this.failed(e);
-        // The partitions' batches cannot be written in this transaction.
-        this.batchFailed(error);
-        this.hooks.failUnsent(error);
-        this.hooks.wake();
-      },
-    );
-  }
-
-  /** One AddPartitionsToTxn at a time, gathering every partition that asked meanwhile. */
-  private scheduleJoin(): void {
-    if (this.joining) return;
-    this.joining = true;
-    queueMicrotask(() => this.join());
   }
 
   private identity(): { producerId: number; producerEpoch: number } {

@@ -65,6 +65,8 @@ export type { GroupMemberDescription, GroupMemberDescription__Output } from "./g
 export type { GroupTopicPartitions, GroupTopicPartitions__Output } from "./generated/tidelog/v1/GroupTopicPartitions.js";
 export type { InitProducerIdRequest, InitProducerIdRequest__Output } from "./generated/tidelog/v1/InitProducerIdRequest.js";
 export type { InitProducerIdResponse, InitProducerIdResponse__Output } from "./generated/tidelog/v1/InitProducerIdResponse.js";
+export type { JoinTxnPartitionRequest, JoinTxnPartitionRequest__Output } from "./generated/tidelog/v1/JoinTxnPartitionRequest.js";
+export type { JoinTxnPartitionResponse, JoinTxnPartitionResponse__Output } from "./generated/tidelog/v1/JoinTxnPartitionResponse.js";
 export type { ListGroupsRequest, ListGroupsRequest__Output } from "./generated/tidelog/v1/ListGroupsRequest.js";
 export type { ListGroupsResponse, ListGroupsResponse__Output } from "./generated/tidelog/v1/ListGroupsResponse.js";
 export type { ListOffsetsRequest, ListOffsetsRequest__Output } from "./generated/tidelog/v1/ListOffsetsRequest.js";
@@ -135,7 +137,5 @@ export type { TxnMarkerResult, TxnMarkerResult__Output } from "./generated/tidel
 export type { TxnMarkerTopic, TxnMarkerTopic__Output } from "./generated/tidelog/v1/TxnMarkerTopic.js";
 export type { TxnOffsetCommitRequest, TxnOffsetCommitRequest__Output } from "./generated/tidelog/v1/TxnOffsetCommitRequest.js";
 export type { TxnTopicPartitions, TxnTopicPartitions__Output } from "./generated/tidelog/v1/TxnTopicPartitions.js";
-export type { VerifyTxnPartitionRequest, VerifyTxnPartitionRequest__Output } from "./generated/tidelog/v1/VerifyTxnPartitionRequest.js";
-export type { VerifyTxnPartitionResponse, VerifyTxnPartitionResponse__Output } from "./generated/tidelog/v1/VerifyTxnPartitionResponse.js";
 export type { WriteTxnMarkersRequest, WriteTxnMarkersRequest__Output } from "./generated/tidelog/v1/WriteTxnMarkersRequest.js";
 export type { WriteTxnMarkersResponse, WriteTxnMarkersResponse__Output } from "./generated/tidelog/v1/WriteTxnMarkersResponse.js";

@@ -15,14 +15,14 @@ import type { EndTxnResponse as _tidelog_v1_EndTxnResponse, EndTxnResponse__Outp
 import type { ErrorInfo as _tidelog_v1_ErrorInfo, ErrorInfo__Output as _tidelog_v1_ErrorInfo__Output } from './tidelog/v1/ErrorInfo.js';
 import type { FindTransactionCoordinatorRequest as _tidelog_v1_FindTransactionCoordinatorRequest, FindTransactionCoordinatorRequest__Output as _tidelog_v1_FindTransactionCoordinatorRequest__Output } from './tidelog/v1/FindTransactionCoordinatorRequest.js';
 import type { FindTransactionCoordinatorResponse as _tidelog_v1_FindTransactionCoordinatorResponse, FindTransactionCoordinatorResponse__Output as _tidelog_v1_FindTransactionCoordinatorResponse__Output } from './tidelog/v1/FindTransactionCoordinatorResponse.js';
+import type { JoinTxnPartitionRequest as _tidelog_v1_JoinTxnPartitionRequest, JoinTxnPartitionRequest__Output as _tidelog_v1_JoinTxnPartitionRequest__Output } from './tidelog/v1/JoinTxnPartitionRequest.js';
+import type { JoinTxnPartitionResponse as _tidelog_v1_JoinTxnPartitionResponse, JoinTxnPartitionResponse__Output as _tidelog_v1_JoinTxnPartitionResponse__Output } from './tidelog/v1/JoinTxnPartitionResponse.js';
 import type { ListTransactionsRequest as _tidelog_v1_ListTransactionsRequest, ListTransactionsRequest__Output as _tidelog_v1_ListTransactionsRequest__Output } from './tidelog/v1/ListTransactionsRequest.js';
 import type { ListTransactionsResponse as _tidelog_v1_ListTransactionsResponse, ListTransactionsResponse__Output as _tidelog_v1_ListTransactionsResponse__Output } from './tidelog/v1/ListTransactionsResponse.js';
 import type { TransactionClient as _tidelog_v1_TransactionClient, TransactionDefinition as _tidelog_v1_TransactionDefinition } from './tidelog/v1/Transaction.js';
 import type { TransactionDescription as _tidelog_v1_TransactionDescription, TransactionDescription__Output as _tidelog_v1_TransactionDescription__Output } from './tidelog/v1/TransactionDescription.js';
 import type { TransactionListing as _tidelog_v1_TransactionListing, TransactionListing__Output as _tidelog_v1_TransactionListing__Output } from './tidelog/v1/TransactionListing.js';
 import type { TxnTopicPartitions as _tidelog_v1_TxnTopicPartitions, TxnTopicPartitions__Output as _tidelog_v1_TxnTopicPartitions__Output } from './tidelog/v1/TxnTopicPartitions.js';
-import type { VerifyTxnPartitionRequest as _tidelog_v1_VerifyTxnPartitionRequest, VerifyTxnPartitionRequest__Output as _tidelog_v1_VerifyTxnPartitionRequest__Output } from './tidelog/v1/VerifyTxnPartitionRequest.js';
-import type { VerifyTxnPartitionResponse as _tidelog_v1_VerifyTxnPartitionResponse, VerifyTxnPartitionResponse__Output as _tidelog_v1_VerifyTxnPartitionResponse__Output } from './tidelog/v1/VerifyTxnPartitionResponse.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -45,14 +45,14 @@ export interface ProtoGrpcType {
       ErrorInfo: MessageTypeDefinition<_tidelog_v1_ErrorInfo, _tidelog_v1_ErrorInfo__Output>
       FindTransactionCoordinatorRequest: MessageTypeDefinition<_tidelog_v1_FindTransactionCoordinatorRequest, _tidelog_v1_FindTransactionCoordinatorRequest__Output>
       FindTransactionCoordinatorResponse: MessageTypeDefinition<_tidelog_v1_FindTransactionCoordinatorResponse, _tidelog_v1_FindTransactionCoordinatorResponse__Output>
+      JoinTxnPartitionRequest: MessageTypeDefinition<_tidelog_v1_JoinTxnPartitionRequest, _tidelog_v1_JoinTxnPartitionRequest__Output>
+      JoinTxnPartitionResponse: MessageTypeDefinition<_tidelog_v1_JoinTxnPartitionResponse, _tidelog_v1_JoinTxnPartitionResponse__Output>
       ListTransactionsRequest: MessageTypeDefinition<_tidelog_v1_ListTransactionsRequest, _tidelog_v1_ListTransactionsRequest__Output>
       ListTransactionsResponse: MessageTypeDefinition<_tidelog_v1_ListTransactionsResponse, _tidelog_v1_ListTransactionsResponse__Output>
       Transaction: SubtypeConstructor<typeof grpc.Client, _tidelog_v1_TransactionClient> & { service: _tidelog_v1_TransactionDefinition }
       TransactionDescription: MessageTypeDefinition<_tidelog_v1_TransactionDescription, _tidelog_v1_TransactionDescription__Output>
       TransactionListing: MessageTypeDefinition<_tidelog_v1_TransactionListing, _tidelog_v1_TransactionListing__Output>
       TxnTopicPartitions: MessageTypeDefinition<_tidelog_v1_TxnTopicPartitions, _tidelog_v1_TxnTopicPartitions__Output>
-      VerifyTxnPartitionRequest: MessageTypeDefinition<_tidelog_v1_VerifyTxnPartitionRequest, _tidelog_v1_VerifyTxnPartitionRequest__Output>
-      VerifyTxnPartitionResponse: MessageTypeDefinition<_tidelog_v1_VerifyTxnPartitionResponse, _tidelog_v1_VerifyTxnPartitionResponse__Output>
     }
   }
 }

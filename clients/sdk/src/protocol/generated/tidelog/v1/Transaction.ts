@@ -14,10 +14,10 @@ import type { EndTxnRequest as _tidelog_v1_EndTxnRequest, EndTxnRequest__Output 
 import type { EndTxnResponse as _tidelog_v1_EndTxnResponse, EndTxnResponse__Output as _tidelog_v1_EndTxnResponse__Output } from '../../tidelog/v1/EndTxnResponse.js';
 import type { FindTransactionCoordinatorRequest as _tidelog_v1_FindTransactionCoordinatorRequest, FindTransactionCoordinatorRequest__Output as _tidelog_v1_FindTransactionCoordinatorRequest__Output } from '../../tidelog/v1/FindTransactionCoordinatorRequest.js';
 import type { FindTransactionCoordinatorResponse as _tidelog_v1_FindTransactionCoordinatorResponse, FindTransactionCoordinatorResponse__Output as _tidelog_v1_FindTransactionCoordinatorResponse__Output } from '../../tidelog/v1/FindTransactionCoordinatorResponse.js';
+import type { JoinTxnPartitionRequest as _tidelog_v1_JoinTxnPartitionRequest, JoinTxnPartitionRequest__Output as _tidelog_v1_JoinTxnPartitionRequest__Output } from '../../tidelog/v1/JoinTxnPartitionRequest.js';
+import type { JoinTxnPartitionResponse as _tidelog_v1_JoinTxnPartitionResponse, JoinTxnPartitionResponse__Output as _tidelog_v1_JoinTxnPartitionResponse__Output } from '../../tidelog/v1/JoinTxnPartitionResponse.js';
 import type { ListTransactionsRequest as _tidelog_v1_ListTransactionsRequest, ListTransactionsRequest__Output as _tidelog_v1_ListTransactionsRequest__Output } from '../../tidelog/v1/ListTransactionsRequest.js';
 import type { ListTransactionsResponse as _tidelog_v1_ListTransactionsResponse, ListTransactionsResponse__Output as _tidelog_v1_ListTransactionsResponse__Output } from '../../tidelog/v1/ListTransactionsResponse.js';
-import type { VerifyTxnPartitionRequest as _tidelog_v1_VerifyTxnPartitionRequest, VerifyTxnPartitionRequest__Output as _tidelog_v1_VerifyTxnPartitionRequest__Output } from '../../tidelog/v1/VerifyTxnPartitionRequest.js';
-import type { VerifyTxnPartitionResponse as _tidelog_v1_VerifyTxnPartitionResponse, VerifyTxnPartitionResponse__Output as _tidelog_v1_VerifyTxnPartitionResponse__Output } from '../../tidelog/v1/VerifyTxnPartitionResponse.js';
 
 export interface TransactionClient extends grpc.Client {
   /**
@@ -53,14 +53,16 @@ export interface TransactionClient extends grpc.Client {
   addOffsetsToTxn(argument: _tidelog_v1_AddOffsetsToTxnRequest, callback: grpc.requestCallback<_tidelog_v1_AddOffsetsToTxnResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Partitions join the ongoing transaction (starting one) before any batch is sent to them.
+   * Partitions join the ongoing transaction (starting one). The SDK leaves this to the
+   * partitions' leaders (JoinTxnPartition); a client may still add partitions ahead.
    */
   AddPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
   AddPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
   AddPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
   AddPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
   /**
-   * Partitions join the ongoing transaction (starting one) before any batch is sent to them.
+   * Partitions join the ongoing transaction (starting one). The SDK leaves this to the
+   * partitions' leaders (JoinTxnPartition); a client may still add partitions ahead.
    */
   addPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
   addPartitionsToTxn(argument: _tidelog_v1_AddPartitionsToTxnRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AddPartitionsToTxnResponse__Output>): grpc.ClientUnaryCall;
@@ -111,6 +113,27 @@ export interface TransactionClient extends grpc.Client {
   findTransactionCoordinator(argument: _tidelog_v1_FindTransactionCoordinatorRequest, callback: grpc.requestCallback<_tidelog_v1_FindTransactionCoordinatorResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Broker to coordinator (KIP-890 part 2): a partition leader, before it appends a
+   * transaction's first batch there, adds its partition to (producer id, epoch)'s
+   * transaction (starting one), so no batch can open a transaction its coordinator does
+   * not know of. Refused for an old epoch (a late batch of a finished transaction).
+   */
+  JoinTxnPartition(argument: _tidelog_v1_JoinTxnPartitionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_JoinTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  JoinTxnPartition(argument: _tidelog_v1_JoinTxnPartitionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_JoinTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  JoinTxnPartition(argument: _tidelog_v1_JoinTxnPartitionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_JoinTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  JoinTxnPartition(argument: _tidelog_v1_JoinTxnPartitionRequest, callback: grpc.requestCallback<_tidelog_v1_JoinTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Broker to coordinator (KIP-890 part 2): a partition leader, before it appends a
+   * transaction's first batch there, adds its partition to (producer id, epoch)'s
+   * transaction (starting one), so no batch can open a transaction its coordinator does
+   * not know of. Refused for an old epoch (a late batch of a finished transaction).
+   */
+  joinTxnPartition(argument: _tidelog_v1_JoinTxnPartitionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_JoinTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  joinTxnPartition(argument: _tidelog_v1_JoinTxnPartitionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_JoinTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  joinTxnPartition(argument: _tidelog_v1_JoinTxnPartitionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_JoinTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  joinTxnPartition(argument: _tidelog_v1_JoinTxnPartitionRequest, callback: grpc.requestCallback<_tidelog_v1_JoinTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Administration: the transactions this broker coordinates, their state, and a
    * forced abort (the coordinator aborts as on a timeout).
    */
@@ -127,23 +150,6 @@ export interface TransactionClient extends grpc.Client {
   listTransactions(argument: _tidelog_v1_ListTransactionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
   listTransactions(argument: _tidelog_v1_ListTransactionsRequest, callback: grpc.requestCallback<_tidelog_v1_ListTransactionsResponse__Output>): grpc.ClientUnaryCall;
   
-  /**
-   * Broker to coordinator (KIP-890 part 1): is this partition in (producer id, epoch)'s
-   * ongoing transaction? Asked by a partition leader before a transaction's first batch.
-   */
-  VerifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
-  VerifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
-  VerifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
-  VerifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
-  /**
-   * Broker to coordinator (KIP-890 part 1): is this partition in (producer id, epoch)'s
-   * ongoing transaction? Asked by a partition leader before a transaction's first batch.
-   */
-  verifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
-  verifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
-  verifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
-  verifyTxnPartition(argument: _tidelog_v1_VerifyTxnPartitionRequest, callback: grpc.requestCallback<_tidelog_v1_VerifyTxnPartitionResponse__Output>): grpc.ClientUnaryCall;
-  
 }
 
 export interface TransactionHandlers extends grpc.UntypedServiceImplementation {
@@ -159,7 +165,8 @@ export interface TransactionHandlers extends grpc.UntypedServiceImplementation {
   AddOffsetsToTxn: grpc.handleUnaryCall<_tidelog_v1_AddOffsetsToTxnRequest__Output, _tidelog_v1_AddOffsetsToTxnResponse>;
   
   /**
-   * Partitions join the ongoing transaction (starting one) before any batch is sent to them.
+   * Partitions join the ongoing transaction (starting one). The SDK leaves this to the
+   * partitions' leaders (JoinTxnPartition); a client may still add partitions ahead.
    */
   AddPartitionsToTxn: grpc.handleUnaryCall<_tidelog_v1_AddPartitionsToTxnRequest__Output, _tidelog_v1_AddPartitionsToTxnResponse>;
   
@@ -178,16 +185,18 @@ export interface TransactionHandlers extends grpc.UntypedServiceImplementation {
   FindTransactionCoordinator: grpc.handleUnaryCall<_tidelog_v1_FindTransactionCoordinatorRequest__Output, _tidelog_v1_FindTransactionCoordinatorResponse>;
   
   /**
+   * Broker to coordinator (KIP-890 part 2): a partition leader, before it appends a
+   * transaction's first batch there, adds its partition to (producer id, epoch)'s
+   * transaction (starting one), so no batch can open a transaction its coordinator does
+   * not know of. Refused for an old epoch (a late batch of a finished transaction).
+   */
+  JoinTxnPartition: grpc.handleUnaryCall<_tidelog_v1_JoinTxnPartitionRequest__Output, _tidelog_v1_JoinTxnPartitionResponse>;
+  
+  /**
    * Administration: the transactions this broker coordinates, their state, and a
    * forced abort (the coordinator aborts as on a timeout).
    */
   ListTransactions: grpc.handleUnaryCall<_tidelog_v1_ListTransactionsRequest__Output, _tidelog_v1_ListTransactionsResponse>;
-  
-  /**
-   * Broker to coordinator (KIP-890 part 1): is this partition in (producer id, epoch)'s
-   * ongoing transaction? Asked by a partition leader before a transaction's first batch.
-   */
-  VerifyTxnPartition: grpc.handleUnaryCall<_tidelog_v1_VerifyTxnPartitionRequest__Output, _tidelog_v1_VerifyTxnPartitionResponse>;
   
 }
 
@@ -198,6 +207,6 @@ export interface TransactionDefinition extends grpc.ServiceDefinition {
   DescribeTransactions: MethodDefinition<_tidelog_v1_DescribeTransactionsRequest, _tidelog_v1_DescribeTransactionsResponse, _tidelog_v1_DescribeTransactionsRequest__Output, _tidelog_v1_DescribeTransactionsResponse__Output>
   EndTxn: MethodDefinition<_tidelog_v1_EndTxnRequest, _tidelog_v1_EndTxnResponse, _tidelog_v1_EndTxnRequest__Output, _tidelog_v1_EndTxnResponse__Output>
   FindTransactionCoordinator: MethodDefinition<_tidelog_v1_FindTransactionCoordinatorRequest, _tidelog_v1_FindTransactionCoordinatorResponse, _tidelog_v1_FindTransactionCoordinatorRequest__Output, _tidelog_v1_FindTransactionCoordinatorResponse__Output>
+  JoinTxnPartition: MethodDefinition<_tidelog_v1_JoinTxnPartitionRequest, _tidelog_v1_JoinTxnPartitionResponse, _tidelog_v1_JoinTxnPartitionRequest__Output, _tidelog_v1_JoinTxnPartitionResponse__Output>
   ListTransactions: MethodDefinition<_tidelog_v1_ListTransactionsRequest, _tidelog_v1_ListTransactionsResponse, _tidelog_v1_ListTransactionsRequest__Output, _tidelog_v1_ListTransactionsResponse__Output>
-  VerifyTxnPartition: MethodDefinition<_tidelog_v1_VerifyTxnPartitionRequest, _tidelog_v1_VerifyTxnPartitionResponse, _tidelog_v1_VerifyTxnPartitionRequest__Output, _tidelog_v1_VerifyTxnPartitionResponse__Output>
 }

@@ -2,7 +2,7 @@
 
 import type { Long } from '@grpc/proto-loader';
 
-export interface VerifyTxnPartitionRequest {
+export interface JoinTxnPartitionRequest {
   'transactionalId'?: (string);
   'producerId'?: (number | string | Long);
   'producerEpoch'?: (number);
@@ -10,7 +10,7 @@ export interface VerifyTxnPartitionRequest {
   'partition'?: (number);
 }
 
-export interface VerifyTxnPartitionRequest__Output {
+export interface JoinTxnPartitionRequest__Output {
   'transactionalId': (string);
   'producerId': (number);
   'producerEpoch': (number);

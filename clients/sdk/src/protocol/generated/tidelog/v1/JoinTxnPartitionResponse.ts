@@ -2,10 +2,10 @@
 
 import type { ErrorInfo as _tidelog_v1_ErrorInfo, ErrorInfo__Output as _tidelog_v1_ErrorInfo__Output } from '../../tidelog/v1/ErrorInfo.js';
 
-export interface VerifyTxnPartitionResponse {
+export interface JoinTxnPartitionResponse {
   'error'?: (_tidelog_v1_ErrorInfo | null);
 }
 
-export interface VerifyTxnPartitionResponse__Output {
+export interface JoinTxnPartitionResponse__Output {
   'error': (_tidelog_v1_ErrorInfo__Output | null);
 }
