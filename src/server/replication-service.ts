@@ -16,6 +16,7 @@ import { asServerError } from "../common/server-error.js";
 import { LeaderFetchSession } from "../replication/fetch-session.js";
 import { fetchForFollower } from "../replication/follower-fetch.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
+import { writeMarkersHere } from "../txn/marker-writes.js";
 
 export interface ReplicationServiceDeps {
   readonly replicas: ReplicaManager;
@@ -43,8 +44,6 @@ export function replicationHandlers(deps: ReplicationServiceDeps): wire.Replicat
   };
 }
 
-/** How long one marker may wait for the in-sync replicas; the coordinator retries after. */
-const MARKER_TIMEOUT_MS = 30_000;
 /** Markers and partitions one request may carry. */
 const MARKER_PARTITIONS_MAX = 10_000;
 
@@ -69,32 +68,14 @@ async function writeMarkers(
     };
   }
   const markers = await Promise.all(
-    req.markers.map(async (m) => ({
-      producerId: m.producerId,
-      partitions: (
-        await Promise.all(
-          m.topics.flatMap((t) =>
-            t.partitions.map(async (partition) => {
-              try {
-                await deps.replicas.writeTxnMarker(
-                  { topic: t.topic, partition },
-                  {
-                    producerId: m.producerId,
-                    producerEpoch: m.producerEpoch,
-                    commit: m.commit,
-                    coordinatorEpoch: m.coordinatorEpoch,
-                  },
-                  MARKER_TIMEOUT_MS,
-                );
-                return { topic: t.topic, partition, error: errorInfo(null) };
-              } catch (e) {
-                return { topic: t.topic, partition, error: errorInfo(asServerError(e, deps.logger)) };
-              }
-            }),
-          ),
-        )
-      ).flat(),
-    })),
+    req.markers.map(async (m) => {
+      const partitions = m.topics.flatMap((t) => t.partitions.map((partition) => ({ topic: t.topic, partition })));
+      const errors = await writeMarkersHere(deps.replicas, { ...m, partitions }, (e) => asServerError(e, deps.logger));
+      return {
+        producerId: m.producerId,
+        partitions: partitions.map((tp, i) => ({ ...tp, error: errorInfo(errors[i] ?? null) })),
+      };
+    }),
   );
   return { error: errorInfo(null), markers };
 }
