@@ -1,9 +1,10 @@
 /**
- * The one wait of a long-poll fetch (Kafka's DelayedFetch), for consumers and followers
- * alike: resolves on the first `event` on any of `partitions` (an append for a follower,
- * the high watermark moving for a consumer; a failure or leadership change wakes both),
- * or after `timeoutMs`. One callback and one timer per waiting fetch, however many
- * partitions it covers. The caller re-reads after it resolves; nothing is read here.
+ * The wait of a consumer's long-poll fetch (Kafka's DelayedFetch): resolves on the first
+ * `event` on any of `partitions` (the high watermark moving; a failure or leadership
+ * change wakes it too), or after `timeoutMs`. One callback and one timer per waiting
+ * fetch, however many partitions it covers. The caller re-reads after it resolves;
+ * nothing is read here. Follower fetches, whose sessions cover thousands of partitions,
+ * wait on one bell per follower instead (follower-bell.ts).
  */
 import type { Clock } from "../common/clock.js";
 import type { Partition, PartitionEvent } from "./partition.js";

@@ -161,14 +161,35 @@ export class LeaderFetchSession {
  * lists every partition when the set differs from the last one sent (a partition parked,
  * joined or left), and otherwise only those whose log end offset, log start offset or epochs moved.
  */
+/** One partition of a request, as the follower built it. */
+interface SentFetch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly fetchOffset: number;
+  readonly currentLeaderEpoch: number;
+  readonly lastFetchedEpoch: number;
+  readonly maxBytes: number;
+  readonly logStartOffset: number;
+}
+
 export class FollowerFetchSession {
-  private readonly sent = new Map<string, wire.ReplicaFetchPartition>();
+  private readonly sent = new Map<string, SentFetch>();
   /** Whether the leader said it keeps sessions; until then every request is full. */
   private leaderKeepsSessions = false;
 
   /** Notes what the leader's latest answer said about sessions. */
   answered(answer: { readonly keepsSessions: boolean }): void {
     this.leaderKeepsSessions = answer.keepsSessions;
+  }
+
+  /**
+   * The state partition `key` was fetched from in the latest request (its log end and
+   * leader epoch then: unchanged partitions are left out of a request only while these
+   * are what was last sent), or undefined when the request did not cover it.
+   */
+  asked(key: string): { readonly leaderEpoch: number; readonly fetchOffset: number } | undefined {
+    const last = this.sent.get(key);
+    return last && { leaderEpoch: last.currentLeaderEpoch, fetchOffset: last.fetchOffset };
   }
 
   next(
@@ -193,7 +214,7 @@ export class FollowerFetchSession {
         last.logStartOffset === logStartOffset
       )
         continue;
-      const entry = {
+      const entry: SentFetch = {
         topic: p.tp.topic,
         partition: p.tp.partition,
         fetchOffset,

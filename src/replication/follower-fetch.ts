@@ -9,7 +9,7 @@
  * follower has records this leader never had, and is told where to truncate
  * (`divergingEpoch`) instead of being sent data. Otherwise the leader records the
  * follower's position (which may move the high watermark and, later, bring it back into
- * the ISR), sends batches from there, and holds the request (delayed-fetch.ts) up to
+ * the ISR), sends batches from there, and holds the request (follower-bell.ts) up to
  * `maxWaitMs` when there is nothing new.
  *
  * An answer costs what changed, not the session's size: a partition the follower did not
@@ -23,7 +23,6 @@ import { errorInfo, NO_ERROR } from "@tidelog/client/protocol";
 import { TidelogError } from "@tidelog/client/record";
 import { rethrowIfInvariantViolation } from "../common/server-error.js";
 import { UNDEFINED_EPOCH } from "../storage/leader-epoch-cache.js";
-import { awaitChange } from "./delayed-fetch.js";
 import type { LeaderFetchSession, SessionPartition } from "./fetch-session.js";
 import type { Partition } from "./partition.js";
 import type { ReplicaManager } from "./replica-manager.js";
@@ -91,12 +90,14 @@ export async function fetchForFollower(
     const hasNews = readForFollower(replicas, replicaId, brokerEpoch, session, maxBytes, answers);
     const remaining = deadline - clock.nowMs();
     if (hasNews || remaining <= 0) break;
-    const led: Partition[] = [];
-    for (const entry of session.partitions) if (entry.partition?.role === "leader") led.push(entry.partition);
-    if (led.length === 0) break;
+    if (!session.partitions.some((entry) => entry.partition?.role === "leader")) break;
     // Nothing was read above and nothing can have been appended since (no await between):
-    // wait for the next append to any of them.
-    await awaitChange(clock, led, "append", remaining);
+    // wait for the next append to a partition the follower replicates.
+    const rung = await replicas.followerBell.wait(replicaId, remaining);
+    // Appends of the same turn of the event loop (a produce request's partitions, the
+    // requests read in one poll) go out in one answer rather than one round trip each:
+    // under load a round trip per append was most of the replication cost.
+    if (rung) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const out: FollowerFetchResult[] = [];
   for (const [entry, answer] of answers) if (entry.worthSending(answer)) out.push(answer);

@@ -90,16 +90,19 @@ export class Partition {
    */
   private readonly watchers: Record<PartitionEvent, Set<() => void>> = { append: new Set(), highWatermark: new Set() };
 
+  /** "topic-partition", built once: the replication loops look partitions up by it every round. */
+  readonly key: string;
+
   constructor(
     readonly tp: TopicPartition,
     readonly topicId: string,
     readonly log: PartitionLog,
     private readonly brokerId: number,
     private readonly clock: Clock,
-  ) {}
-
-  get key(): string {
-    return tpKey(this.tp);
+    /** Told of every append, failure or leadership change while this replica leads (follower-bell.ts). */
+    private readonly onLeaderNews: (p: Partition) => void = () => {},
+  ) {
+    this.key = tpKey(tp);
   }
 
   get minInsyncReplicas(): number {
@@ -424,6 +427,7 @@ export class Partition {
 
   private notify(event: PartitionEvent): void {
     for (const wake of this.watchers[event]) wake();
+    if (event === "append" && this.role === "leader") this.onLeaderNews(this);
   }
 
   private wait(list: Waiter[], until: number, timeoutMs: number): Promise<void> {

@@ -104,6 +104,7 @@ export class ReplicaFetcherManager {
 
 class LeaderFetcher {
   private partitions: Partition[] = [];
+  private byKey = new Map<string, Partition>();
   private running = false;
   private client: ReplicationClient | null = null;
   private stream: grpc.ClientDuplexStream<wire.ReplicaFetchRequest, wire.ReplicaFetchResponse__Output> | null = null;
@@ -129,6 +130,7 @@ class LeaderFetcher {
   setPartitions(partitions: Partition[]): void {
     invariant(this.running, () => `fetcher for leader ${this.leaderId} reused after it was stopped`);
     this.partitions = partitions;
+    this.byKey = new Map(partitions.map((p) => [p.key, p]));
     this.parked.clear();
   }
 
@@ -192,16 +194,12 @@ class LeaderFetcher {
     try {
       while (this.running) {
         const active = this.partitions.filter(
-          (p) => !this.isParked(p.key) && p.role === "follower" && p.leader === this.leaderId,
+          (p) => p.role === "follower" && p.leader === this.leaderId && !(this.parked.size > 0 && this.isParked(p.key)),
         );
         if (active.length === 0) {
           await sleep(this.options.replicas.clock, this.options.fetchWaitMaxMs);
           continue;
         }
-        // What each partition asked from: an answer applies only to that state (follower-apply.ts).
-        const asked = new Map(
-          active.map((p) => [p.key, { leaderEpoch: p.leaderEpoch, fetchOffset: p.log.logEndOffset }] as const),
-        );
         stream.write(this.request(active, session));
         const answer = await new Promise<wire.ReplicaFetchResponse__Output>((resolve, reject) => {
           const timer = this.options.replicas.clock.after(this.options.fetchWaitMaxMs + ANSWER_GRACE_MS, () =>
@@ -227,7 +225,7 @@ class LeaderFetcher {
         const refused = errorFromInfo(answer.error);
         if (refused) throw refused;
         session.answered(answer);
-        this.apply(active, answer, asked);
+        this.apply(answer, session);
         this.backoffMs = BACKOFF_MIN_MS;
       }
     } finally {
@@ -249,16 +247,17 @@ class LeaderFetcher {
     };
   }
 
-  private apply(
-    partitions: Partition[],
-    answer: wire.ReplicaFetchResponse__Output,
-    asked: ReadonlyMap<string, FollowerAsked>,
-  ): void {
-    const byKey = new Map(partitions.map((p) => [p.key, p]));
+  /**
+   * Applies an answer to the request `session` last described. Only the partitions the
+   * answer lists are looked at: an idle round costs nothing per partition here.
+   */
+  private apply(answer: wire.ReplicaFetchResponse__Output, session: FollowerFetchSession): void {
     const refused = new Map<string, string[]>();
     for (const data of answer.partitions) {
-      const p = byKey.get(tpKey(data));
-      const from = p && asked.get(p.key);
+      const key = tpKey(data);
+      const p = this.byKey.get(key);
+      // What the partition asked from: an answer applies only to that state (follower-apply.ts).
+      const from = session.asked(key);
       if (!p || !from) continue;
       try {
         if (this.applyOne(p, data, from) === "refused") {

@@ -36,6 +36,7 @@ import { parseTpKey, type TopicPartition, topicPartitionKey, tpKey } from "../co
 import { type LogConfig, logConfigFromProperties } from "../storage/log-config.js";
 import type { LogManager } from "../storage/log-manager.js";
 import { readPartitionMetadata, writePartitionMetadata } from "../storage/partition-metadata-file.js";
+import { FollowerBell } from "./follower-bell.js";
 import { Partition } from "./partition.js";
 import { ReplicationQuota } from "./replication-quota.js";
 
@@ -151,9 +152,12 @@ export class ReplicaManager {
 
   /** The throttle on what this broker, as leader, sends to replicas a reassignment is adding. */
   readonly reassignmentQuota: ReplicationQuota;
+  /** Wakes the follower fetches parked here when a partition they replicate has news. */
+  readonly followerBell: FollowerBell;
 
   constructor(private readonly options: ReplicaManagerOptions) {
     this.reassignmentQuota = new ReplicationQuota(options.clock, () => this.image?.reassignmentThrottle ?? 0);
+    this.followerBell = new FollowerBell(options.clock);
   }
 
   /** The clock every wait of the read and write paths is measured on. */
@@ -511,7 +515,9 @@ export class ReplicaManager {
     if (!log) log = logManager.getOrCreateLog(tp, config);
     log.updateConfig(config);
     await writePartitionMetadata(log.dir, topicId);
-    const partition = new Partition(tp, topicId, log, this.options.brokerId, this.options.clock);
+    const partition = new Partition(tp, topicId, log, this.options.brokerId, this.options.clock, (p) =>
+      this.followerBell.ring(p.replicas),
+    );
     this.hosted.set(key, partition);
     this.hostedChanges++;
     return partition;
