@@ -94,10 +94,14 @@ export async function fetchForFollower(
     // Nothing was read above and nothing can have been appended since (no await between):
     // wait for the next append to a partition the follower replicates.
     const rung = await replicas.followerBell.wait(replicaId, remaining);
+    // Nothing rang for the whole wait: answer with what the pass above found. A high
+    // watermark that moved meanwhile (it rings nothing) goes out with the next request's
+    // answer; reading the whole session again here doubled an idle leader's work.
+    if (!rung) break;
     // Appends of the same turn of the event loop (a produce request's partitions, the
     // requests read in one poll) go out in one answer rather than one round trip each:
     // under load a round trip per append was most of the replication cost.
-    if (rung) await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
   const out: FollowerFetchResult[] = [];
   for (const [entry, answer] of answers) if (entry.worthSending(answer)) out.push(answer);
