@@ -83,10 +83,11 @@ export class Partition {
   /** DeleteRecords requests waiting for the in-sync followers to follow the log start. */
   private lowWatermarkWaiters: Waiter[] = [];
   /**
-   * Long-poll fetches waiting for something new (see delayed-fetch.ts): followers for an
-   * append, consumers for the high watermark to move; both for this partition to fail or
-   * change leadership. One callback per waiting fetch, however many partitions it covers,
-   * so a long poll over many partitions costs one timer, not one per partition.
+   * Long-poll fetches waiting for something new (see delayed-fetch.ts): consumers for the
+   * high watermark to move or this partition to fail or change leadership. One callback
+   * per waiting fetch, however many partitions it covers, so a long poll over many
+   * partitions costs one timer, not one per partition. (Follower fetches wait on the
+   * follower bell instead, rung through onLeaderNews.)
    */
   private readonly watchers: Record<PartitionEvent, Set<() => void>> = { append: new Set(), highWatermark: new Set() };
 
