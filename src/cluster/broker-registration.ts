@@ -69,7 +69,9 @@ export class BrokerRegistration {
   /** True when etcd may no longer list this broker: stop leading until re-registered. */
   isFenced(): boolean {
     if (!this.registered) return true;
-    return this.options.clock.nowMs() - this.lastKeepAliveMs > this.options.sessionTimeoutMs;
+    // Measured on the monotonic clock: a wall clock stepped forward and back would leave
+    // the last keepalive "in the future" and the broker live however long it was away.
+    return this.options.clock.monotonicMs() - this.lastKeepAliveMs > this.options.sessionTimeoutMs;
   }
 
   /**
@@ -123,9 +125,15 @@ export class BrokerRegistration {
     this.lease = lease;
     this.epoch = revision;
     this.registered = true;
-    this.lastKeepAliveMs = this.options.clock.nowMs();
+    this.lastKeepAliveMs = this.options.clock.monotonicMs();
+    // The session is known alive from when the keepalive was sent, not when its answer
+    // arrived: an answer that waited (a paused process reading it late) must not extend it.
+    let firedMs = this.lastKeepAliveMs;
+    lease.on("keepaliveFired", () => {
+      firedMs = this.options.clock.monotonicMs();
+    });
     lease.on("keepaliveSucceeded", () => {
-      this.lastKeepAliveMs = this.options.clock.nowMs();
+      this.lastKeepAliveMs = Math.max(this.lastKeepAliveMs, firedMs);
     });
     lease.on("lost", (err) => {
       if (this.lease !== lease || this.stopped) return;

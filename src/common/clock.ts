@@ -18,13 +18,22 @@ export interface TimerOptions {
 }
 
 export interface Clock {
+  /** Wall-clock milliseconds: for timestamps people and other processes read. It can jump. */
   nowMs(): number;
+  /**
+   * Milliseconds on a clock that never jumps (performance.now()): for how long something
+   * took or has been true, such as how long ago etcd last confirmed this broker's
+   * session. A wall clock stepped an hour ahead and back made a broker paused past its
+   * session still think itself live (long verify run 11).
+   */
+  monotonicMs(): number;
   /** Runs `fn` once, `ms` from now. */
   after(ms: number, fn: () => void, options?: TimerOptions): Timer;
 }
 
 export const systemClock: Clock = {
   nowMs: () => Date.now(),
+  monotonicMs: () => performance.now(),
   after(ms, fn, options) {
     const handle = setTimeout(fn, Math.max(0, ms));
     if (options?.ref === false) handle.unref();
@@ -64,6 +73,10 @@ export class ManualClock implements Clock {
   constructor(private now = 1_700_000_000_000) {}
 
   nowMs(): number {
+    return this.now;
+  }
+
+  monotonicMs(): number {
     return this.now;
   }
 

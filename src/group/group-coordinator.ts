@@ -488,7 +488,9 @@ export class GroupCoordinator {
         : {}),
     });
     try {
-      await partition.appendRecordsAsLeader(batch, ACKS_ALL, this.deps.config.writeTimeoutMs);
+      // The epoch this coordinator loaded the partition at: refused if leadership moved since.
+      const leaderEpoch = this.shards.get(partition.tp.partition)?.leaderEpoch ?? -1;
+      await partition.appendRecordsAsLeader(batch, ACKS_ALL, this.deps.config.writeTimeoutMs, leaderEpoch);
     } catch (e) {
       rethrowIfInvariantViolation(e);
       const code = e instanceof TidelogError ? e.code : "UNKNOWN_SERVER_ERROR";

@@ -102,6 +102,8 @@ export class Partition {
     private readonly clock: Clock,
     /** Told of every append, failure or leadership change while this replica leads (follower-bell.ts). */
     private readonly onLeaderNews: (p: Partition) => void = () => {},
+    /** Whether this broker lost its etcd session: it then appends nothing as leader. */
+    private readonly isFenced: () => boolean = () => false,
   ) {
     this.key = tpKey(tp);
   }
@@ -326,8 +328,10 @@ export class Partition {
     records: Buffer,
     acks: number,
     timeoutMs: number,
+    /** The leader epoch the caller found this partition led at (see appendAndWait). */
+    leaderEpoch: number,
   ): Promise<{ baseOffset: number; lastOffset: number; logStartOffset: number }> {
-    return this.appendAndWait(() => this.log.appendAsLeader(records, this.leaderEpoch), acks, timeoutMs);
+    return this.appendAndWait(() => this.log.appendAsLeader(records, this.leaderEpoch), acks, timeoutMs, leaderEpoch);
   }
 
   /**
@@ -337,16 +341,40 @@ export class Partition {
   async appendMarkerAsLeader(
     marker: { producerId: number; producerEpoch: number; commit: boolean; coordinatorEpoch: number },
     timeoutMs: number,
+    leaderEpoch: number,
   ): Promise<{ baseOffset: number; lastOffset: number; logStartOffset: number }> {
-    return this.appendAndWait(() => this.log.appendMarkerAsLeader(marker, this.leaderEpoch), ACKS_ALL, timeoutMs);
+    return this.appendAndWait(
+      () => this.log.appendMarkerAsLeader(marker, this.leaderEpoch),
+      ACKS_ALL,
+      timeoutMs,
+      leaderEpoch,
+    );
   }
 
+  /**
+   * The one way records enter this log as leader. Checked synchronously, right before the
+   * append: this replica still leads, at the epoch the caller found (`leaderEpoch`), and the
+   * broker is not fenced. A caller awaits between finding the leader and appending (the
+   * coordinator's answer before a transaction's first batch, say); if leadership moved
+   * meanwhile, appending would write on a follower, stamped with the new leader's epoch,
+   * which no divergence check can see: the replicas then differ for good (long verify
+   * run 11: a committed transaction's record lost, two records visible twice).
+   */
   private async appendAndWait(
     append: () => LogAppendInfo,
     acks: number,
     timeoutMs: number,
+    leaderEpoch: number,
   ): Promise<{ baseOffset: number; lastOffset: number; logStartOffset: number }> {
     const log = this.log;
+    const fenced = this.isFenced();
+    if (this.role !== "leader" || this.leaderEpoch !== leaderEpoch || fenced) {
+      throw new TidelogError(
+        "NOT_LEADER_OR_FOLLOWER",
+        `${this.key}: not led here at epoch ${leaderEpoch} any more (${this.role}, epoch ${this.leaderEpoch}` +
+          `${fenced ? ", this broker lost its etcd session" : ""}); nothing was written`,
+      );
+    }
     if (acks === ACKS_ALL && this.isr.length < log.logConfig.minInsyncReplicas) {
       throw new TidelogError(
         "NOT_ENOUGH_REPLICAS",

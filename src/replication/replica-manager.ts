@@ -189,7 +189,7 @@ export class ReplicaManager {
    */
   async writeTxnMarker(tp: TopicPartition, marker: TxnMarker, timeoutMs: number): Promise<number> {
     const partition = this.leaderFor(tp);
-    const written = await partition.appendMarkerAsLeader(marker, timeoutMs);
+    const written = await partition.appendMarkerAsLeader(marker, timeoutMs, partition.leaderEpoch);
     for (const listener of this.markerListeners) listener(tp, marker);
     return written.baseOffset;
   }
@@ -515,8 +515,14 @@ export class ReplicaManager {
     if (!log) log = logManager.getOrCreateLog(tp, config);
     log.updateConfig(config);
     await writePartitionMetadata(log.dir, topicId);
-    const partition = new Partition(tp, topicId, log, this.options.brokerId, this.options.clock, (p) =>
-      this.followerBell.ring(p.replicas),
+    const partition = new Partition(
+      tp,
+      topicId,
+      log,
+      this.options.brokerId,
+      this.options.clock,
+      (p) => this.followerBell.ring(p.replicas),
+      () => this.options.isFenced(),
     );
     this.hosted.set(key, partition);
     this.hostedChanges++;

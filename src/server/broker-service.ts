@@ -76,8 +76,11 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
               if (acks !== 0 && acks !== 1 && acks !== ACKS_ALL)
                 throw new TidelogError("INVALID_REQUIRED_ACKS", `acks=${acks}`);
               const partition = deps.replicas.leaderFor({ topic: t.topic, partition: p.partition });
+              // Taken before the join below awaits the coordinator: the append is refused if
+              // leadership moved meanwhile (Partition.appendAndWait).
+              const leaderEpoch = partition.leaderEpoch;
               if (isTransactional(p.records)) await deps.transactions.verify(partition, req.transactionalId, p.records);
-              const base = await partition.appendRecordsAsLeader(p.records, acks, timeoutMs);
+              const base = await partition.appendRecordsAsLeader(p.records, acks, timeoutMs, leaderEpoch);
               return {
                 partition: p.partition,
                 error: NO_ERROR,

@@ -596,7 +596,7 @@ export class TransactionCoordinator {
       defaultTimestamp: this.deps.clock.nowMs(),
     });
     try {
-      await partition.appendRecordsAsLeader(batch, ACKS_ALL, this.deps.config.writeTimeoutMs);
+      await partition.appendRecordsAsLeader(batch, ACKS_ALL, this.deps.config.writeTimeoutMs, shard.leaderEpoch);
     } catch (e) {
       rethrowIfInvariantViolation(e);
       const code = e instanceof TidelogError ? e.code : "UNKNOWN_SERVER_ERROR";

@@ -178,7 +178,7 @@ test("after an append, the answer carries that partition's records and only it",
   await fetch(everyPartitionAt([0, 0, 0]), { incremental: false });
   // A long poll, parked on the three partitions until something is appended to one.
   const parked = fetch([], { maxWaitMs: 500 });
-  await partitions[1]?.appendRecordsAsLeader(batchOf(["x"]), 1, 1000);
+  await partitions[1]?.appendRecordsAsLeader(batchOf(["x"]), 1, 1000, partitions[1]!.leaderEpoch);
   assert.deepEqual(summary(await parked), [{ partition: 1, highWatermark: 0, error: null, values: ["x"] }]);
   assert.deepEqual(reads, [1, 2, 1], "only the appended partition was read again");
 });
@@ -189,7 +189,7 @@ test("a high watermark moved by another follower is sent once, then left out aga
   const three = stream(replicas, 3);
   await two(everyPartitionAt([0, 0, 0]), { incremental: false });
   await three(everyPartitionAt([0, 0, 0]), { incremental: false });
-  await partitions[0]?.appendRecordsAsLeader(batchOf(["a", "b"]), 1, 1000);
+  await partitions[0]?.appendRecordsAsLeader(batchOf(["a", "b"]), 1, 1000, partitions[0]!.leaderEpoch);
   assert.deepEqual(summary(await two([])), [{ partition: 0, highWatermark: 0, error: null, values: ["a", "b"] }]);
   // Follower 2 has the records; the high watermark waits for follower 3.
   assert.deepEqual(summary(await two([said(0, 2)])), []);
@@ -252,8 +252,8 @@ test("a follower behind the log end is read on every request, listed or not", as
   const { replicas, partitions, reads } = await leaderOfThree(t);
   const fetch = stream(replicas, 2);
   await fetch(everyPartitionAt([0, 0, 0]), { incremental: false });
-  await partitions[0]?.appendRecordsAsLeader(batchOf(["a"]), 1, 1000);
-  await partitions[1]?.appendRecordsAsLeader(batchOf(["b"]), 1, 1000);
+  await partitions[0]?.appendRecordsAsLeader(batchOf(["a"]), 1, 1000, partitions[0]!.leaderEpoch);
+  await partitions[1]?.appendRecordsAsLeader(batchOf(["b"]), 1, 1000, partitions[1]!.leaderEpoch);
   // One byte: the first partition's batch spends the answer's budget, the second waits.
   assert.deepEqual(
     summary(await fetch([], { maxBytes: 1 })).map((a) => a.values),

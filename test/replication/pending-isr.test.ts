@@ -18,11 +18,11 @@ function leaderOf(t: import("node:test").TestContext) {
 
 test("a joiner holds the high watermark back while its expansion is written; a refused write releases it", async (t) => {
   const p = leaderOf(t);
-  await p.appendRecordsAsLeader(batchOf(["a"]), 1, 1000);
+  await p.appendRecordsAsLeader(batchOf(["a"]), 1, 1000, p.leaderEpoch);
   p.onFollowerFetch(2, 1);
   p.onFollowerFetch(3, 1);
   assert.equal(p.log.highWatermark, 1);
-  await p.appendRecordsAsLeader(batchOf(["b"]), 1, 1000);
+  await p.appendRecordsAsLeader(batchOf(["b"]), 1, 1000, p.leaderEpoch);
   p.beginIsrExpansion([3], 5);
   p.onFollowerFetch(2, 2);
   assert.equal(p.log.highWatermark, 1, "broker 3 lacks offset 1: not acknowledged while it may already be in the ISR");
@@ -32,9 +32,9 @@ test("a joiner holds the high watermark back while its expansion is written; a r
 
 test("an expansion whose answer never came is settled by the next state, either way", async (t) => {
   const p = leaderOf(t);
-  await p.appendRecordsAsLeader(batchOf(["a"]), 1, 1000);
+  await p.appendRecordsAsLeader(batchOf(["a"]), 1, 1000, p.leaderEpoch);
   p.onFollowerFetch(3, 1);
-  await p.appendRecordsAsLeader(batchOf(["b"]), 1, 1000);
+  await p.appendRecordsAsLeader(batchOf(["b"]), 1, 1000, p.leaderEpoch);
   p.beginIsrExpansion([3], 5);
   p.onFollowerFetch(2, 2);
   assert.equal(p.log.highWatermark, 1);

@@ -579,7 +579,7 @@ export class SimCluster {
         ? { records: [record], producerId: PRODUCER_ID, producerEpoch: 0, baseSequence: sequence }
         : { records: [record] },
     );
-    p.appendRecordsAsLeader(batch, -1, SEND_TIMEOUT_MS).then(
+    p.appendRecordsAsLeader(batch, -1, SEND_TIMEOUT_MS, p.leaderEpoch).then(
       (r) => {
         this.sequence = sequence + 1;
         const before = this.acked.get(r.baseOffset);
