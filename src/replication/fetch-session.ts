@@ -117,12 +117,50 @@ export class LeaderFetchSession {
   private indexOf = new Map<string, number>();
   /** The ReplicaManager hosting generation the entries' partitions were resolved at. */
   private resolvedAt = -1;
+  /** Partitions the latest request listed (0: the follower reports no change). */
+  listedInRequest = 0;
+  /** When the whole session was last read (see LeaderFetchSession.scanDue), and under which broker epoch. */
+  scannedAtMs = Number.NEGATIVE_INFINITY;
+  scannedBrokerEpoch = -1;
+  /** The follower bell's ring count when the session was last read. */
+  scannedRing = -1;
+  /** Whether that read found the broker fenced (every partition answered with an error). */
+  scannedFenced = false;
 
   get partitions(): readonly SessionPartition[] {
     return this.entries;
   }
 
+  /**
+   * Whether a request must read the session before it waits: when the follower listed a
+   * change, its bell rang since the last read (an append while no fetch was parked), the
+   * hosted set or the follower's broker epoch changed, the broker is fenced, or
+   * `intervalMs` passed since the last read. An idle follower's request otherwise goes
+   * straight to the wait: appends ring the bell, and what rings nothing (a high watermark
+   * or log start moving, a new partition state) is found by the next read, at most
+   * `intervalMs` later. The same read notes idle followers as caught up, so the interval
+   * must stay well under replica.lag.time.max.ms (ReplicaManager.followerScanIntervalMs).
+   */
+  scanDue(
+    replicas: Pick<ReplicaManager, "hostingGeneration" | "isFenced">,
+    brokerEpoch: number,
+    ring: number,
+    nowMs: number,
+    intervalMs: number,
+  ): boolean {
+    return (
+      this.listedInRequest > 0 ||
+      ring !== this.scannedRing ||
+      replicas.hostingGeneration !== this.resolvedAt ||
+      brokerEpoch !== this.scannedBrokerEpoch ||
+      replicas.isFenced() ||
+      this.scannedFenced ||
+      nowMs - this.scannedAtMs >= intervalMs
+    );
+  }
+
   update(req: { readonly incremental: boolean; readonly partitions: readonly FollowerFetchPartition[] }): void {
+    this.listedInRequest = req.partitions.length;
     const before = req.incremental ? null : { entries: this.entries, indexOf: this.indexOf };
     if (before) {
       this.entries = [];

@@ -13,12 +13,20 @@ export const FOLLOWER_WAITS_MAX = 64;
 
 export class FollowerBell {
   private readonly waiting = new Map<number, Set<() => void>>();
+  /** Rings per follower so far: a fetch that was not parked when one came still learns of it. */
+  private readonly rings = new Map<number, number>();
 
   constructor(private readonly clock: Clock) {}
+
+  /** How many times `replicaId`'s bell has rung: compare with a later count to tell whether it rang since. */
+  rung(replicaId: number): number {
+    return this.rings.get(replicaId) ?? 0;
+  }
 
   /** Wakes every fetch parked for `replicas`. */
   ring(replicas: readonly number[]): void {
     for (const r of replicas) {
+      this.rings.set(r, this.rung(r) + 1);
       const set = this.waiting.get(r);
       if (!set) continue;
       this.waiting.delete(r);
@@ -26,8 +34,9 @@ export class FollowerBell {
     }
   }
 
-  /** Resolves true when rung for `replicaId`, false after `timeoutMs`. */
-  wait(replicaId: number, timeoutMs: number): Promise<boolean> {
+  /** Resolves true when rung for `replicaId` (at once if it rang since the count `since`), false after `timeoutMs`. */
+  wait(replicaId: number, timeoutMs: number, since: number): Promise<boolean> {
+    if (this.rung(replicaId) !== since) return Promise.resolve(true);
     let set = this.waiting.get(replicaId);
     if (!set) {
       set = new Set();

@@ -85,15 +85,33 @@ export async function fetchForFollower(
   // The latest answer of each partition read: one read before a wait and skipped after
   // (nothing changed) still owes the follower what it said, a moved high watermark say.
   const answers = new Map<SessionPartition, FollowerFetchResult>();
+  // An idle follower's request waits without reading the session (LeaderFetchSession.scanDue).
+  const bell = replicas.followerBell;
+  let read = session.scanDue(
+    replicas,
+    brokerEpoch,
+    bell.rung(replicaId),
+    clock.nowMs(),
+    replicas.followerScanIntervalMs,
+  );
   for (;;) {
-    session.resolve(replicas);
-    const hasNews = readForFollower(replicas, replicaId, brokerEpoch, session, maxBytes, answers);
+    let hasNews = false;
+    if (read) {
+      // Counted before the read, which is synchronous: a ring after it is seen by the wait.
+      session.scannedRing = bell.rung(replicaId);
+      session.resolve(replicas);
+      hasNews = readForFollower(replicas, replicaId, brokerEpoch, session, maxBytes, answers);
+      session.scannedAtMs = clock.nowMs();
+      session.scannedBrokerEpoch = brokerEpoch;
+      session.scannedFenced = replicas.isFenced();
+    }
+    read = true;
     const remaining = deadline - clock.nowMs();
     if (hasNews || remaining <= 0) break;
     if (!session.partitions.some((entry) => entry.partition?.role === "leader")) break;
     // Nothing was read above and nothing can have been appended since (no await between):
     // wait for the next append to a partition the follower replicates.
-    const rung = await replicas.followerBell.wait(replicaId, remaining);
+    const rung = await bell.wait(replicaId, remaining, session.scannedRing);
     // Nothing rang for the whole wait: answer with what the pass above found. A high
     // watermark that moved meanwhile (it rings nothing) goes out with the next request's
     // answer; reading the whole session again here doubled an idle leader's work.

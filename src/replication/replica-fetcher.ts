@@ -105,6 +105,8 @@ export class ReplicaFetcherManager {
 class LeaderFetcher {
   private partitions: Partition[] = [];
   private byKey = new Map<string, Partition>();
+  /** setPartitions ran since the stream last looked at every partition. */
+  private replanned = true;
   private running = false;
   private client: ReplicationClient | null = null;
   private stream: grpc.ClientDuplexStream<wire.ReplicaFetchRequest, wire.ReplicaFetchResponse__Output> | null = null;
@@ -131,6 +133,7 @@ class LeaderFetcher {
     invariant(this.running, () => `fetcher for leader ${this.leaderId} reused after it was stopped`);
     this.partitions = partitions;
     this.byKey = new Map(partitions.map((p) => [p.key, p]));
+    this.replanned = true;
     this.parked.clear();
   }
 
@@ -191,16 +194,34 @@ class LeaderFetcher {
       failure ??= new Error("the leader closed the stream");
       wake?.();
     });
+    // An idle round (the last answer applied nothing, the plan and the parked set are as
+    // they were) asks again without looking at every partition: nothing here changed
+    // them. What can change without an answer (the log start, by retention) is looked at
+    // within followerScanIntervalMs, as the leader does.
+    let active: Partition[] = [];
+    let scannedAtMs = Number.NEGATIVE_INFINITY;
+    let idle = false;
     try {
       while (this.running) {
-        const active = this.partitions.filter(
-          (p) => p.role === "follower" && p.leader === this.leaderId && !(this.parked.size > 0 && this.isParked(p.key)),
-        );
+        const clock = this.options.replicas.clock;
+        const scan =
+          !idle ||
+          this.replanned ||
+          this.parked.size > 0 ||
+          clock.nowMs() - scannedAtMs >= this.options.replicas.followerScanIntervalMs;
+        if (scan) {
+          this.replanned = false;
+          scannedAtMs = clock.nowMs();
+          active = this.partitions.filter(
+            (p) =>
+              p.role === "follower" && p.leader === this.leaderId && !(this.parked.size > 0 && this.isParked(p.key)),
+          );
+        }
         if (active.length === 0) {
-          await sleep(this.options.replicas.clock, this.options.fetchWaitMaxMs);
+          await sleep(clock, this.options.fetchWaitMaxMs);
           continue;
         }
-        stream.write(this.request(active, session));
+        stream.write(scan ? this.request(active, session) : this.idleRequest(active));
         const answer = await new Promise<wire.ReplicaFetchResponse__Output>((resolve, reject) => {
           const timer = this.options.replicas.clock.after(this.options.fetchWaitMaxMs + ANSWER_GRACE_MS, () =>
             reject(new Error("no answer from the leader")),
@@ -226,12 +247,27 @@ class LeaderFetcher {
         if (refused) throw refused;
         session.answered(answer);
         this.apply(answer, session);
+        // Incremental sessions only: a full request must list everything every time.
+        idle = answer.partitions.length === 0 && answer.keepsSessions;
         this.backoffMs = BACKOFF_MIN_MS;
       }
     } finally {
       stream.cancel();
       this.stream = null;
     }
+  }
+
+  /** A request that reports no change to the leader's session. */
+  private idleRequest(partitions: Partition[]): wire.ReplicaFetchRequest {
+    return {
+      replicaId: this.options.brokerId,
+      brokerEpoch: this.options.brokerEpoch(),
+      maxWaitMs: this.options.fetchWaitMaxMs,
+      minBytes: 1,
+      maxBytes: this.options.fetchMaxBytes * Math.max(1, Math.min(partitions.length, 16)),
+      partitions: [],
+      incremental: true,
+    };
   }
 
   private request(partitions: Partition[], session: FollowerFetchSession): wire.ReplicaFetchRequest {

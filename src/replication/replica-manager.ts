@@ -75,6 +75,9 @@ export interface TxnMarker {
   readonly coordinatorEpoch: number;
 }
 
+/** The longest an idle follower's fetch session goes unread by its leader (see followerScanIntervalMs). */
+export const FOLLOWER_SCAN_INTERVAL_MAX_MS = 2000;
+
 export interface ReplicaManagerOptions {
   readonly brokerId: number;
   readonly clock: Clock;
@@ -158,6 +161,17 @@ export class ReplicaManager {
   constructor(private readonly options: ReplicaManagerOptions) {
     this.reassignmentQuota = new ReplicationQuota(options.clock, () => this.image?.reassignmentThrottle ?? 0);
     this.followerBell = new FollowerBell(options.clock);
+  }
+
+  /**
+   * How often a leader reads an idle follower's whole fetch session at least (follower-
+   * fetch.ts), which also notes the follower as caught up: a quarter of
+   * replica.lag.time.max.ms, so an idle in-sync follower never looks lagging, and at most
+   * FOLLOWER_SCAN_INTERVAL_MAX_MS, so a high watermark or log start that moved reaches an
+   * idle follower within that.
+   */
+  get followerScanIntervalMs(): number {
+    return Math.min(FOLLOWER_SCAN_INTERVAL_MAX_MS, Math.floor(this.options.replicaLagTimeMaxMs / 4));
   }
 
   /** The clock every wait of the read and write paths is measured on. */

@@ -184,7 +184,7 @@ test("after an append, the answer carries that partition's records and only it",
 });
 
 test("a high watermark moved by another follower is sent once, then left out again", async (t) => {
-  const { replicas, partitions, reads } = await leaderOfThree(t);
+  const { clock, replicas, partitions, reads } = await leaderOfThree(t);
   const two = stream(replicas, 2);
   const three = stream(replicas, 3);
   await two(everyPartitionAt([0, 0, 0]), { incremental: false });
@@ -196,6 +196,9 @@ test("a high watermark moved by another follower is sent once, then left out aga
   await three([]);
   await three([said(0, 2)]);
   assert.equal(partitions[0]?.log.highWatermark, 2);
+  // A moved high watermark rings nothing: it goes out at the next read of the session.
+  assert.deepEqual(await two([]), [], "not read yet");
+  clock.advance(replicas.followerScanIntervalMs);
   assert.deepEqual(summary(await two([])), [{ partition: 0, highWatermark: 2, error: null, values: [] }]);
   const readsBefore = [...reads];
   assert.deepEqual(await two([]), [], "already told");
@@ -203,7 +206,7 @@ test("a high watermark moved by another follower is sent once, then left out aga
 });
 
 test("a new leader epoch has the partition read again: the follower is told it is fenced, then answered", async (t) => {
-  const { replicas, reads } = await leaderOfThree(t);
+  const { clock, replicas, reads } = await leaderOfThree(t);
   const fetch = stream(replicas, 2);
   await fetch(everyPartitionAt([0, 0, 0]), { incremental: false });
   await replicas.onMetadata(image("id-1", [1, 2, 1]), true);
@@ -215,17 +218,20 @@ test("a new leader epoch has the partition read again: the follower is told it i
     { partition: 1, highWatermark: 0, error: null, values: [] },
   ]);
   assert.deepEqual(await fetch([]), []);
-  // Leadership moves away: refused, and refused again on every request until the follower moves.
+  // Leadership moves away: refused, and refused again at every read of the session until
+  // the follower moves (it parks the partition on the first refusal).
   await replicas.onMetadata(image("id-1", [1, 3, 1], [ME, 3, ME]), true);
-  for (let i = 0; i < 2; i++)
+  for (let i = 0; i < 2; i++) {
     assert.deepEqual(summary(await fetch([])), [
       { partition: 1, highWatermark: -1, error: "NOT_LEADER_OR_FOLLOWER", values: [] },
     ]);
+    clock.advance(replicas.followerScanIntervalMs);
+  }
   assert.deepEqual(reads, [1, 2, 1], "the other partitions were never read again");
 });
 
 test("a reassignment that drops the follower, at the same leader epoch, has it told so", async (t) => {
-  const { replicas, reads } = await leaderOfThree(t);
+  const { clock, replicas, reads } = await leaderOfThree(t);
   const fetch = stream(replicas, 2);
   await fetch(everyPartitionAt([0, 0, 0]), { incremental: false });
   // A new partition state (the controller rewrites it when a reassignment completes), no new epoch.
@@ -242,6 +248,8 @@ test("a reassignment that drops the follower, at the same leader epoch, has it t
     ),
     true,
   );
+  // A new state at the same epoch rings nothing: found at the next read of the session.
+  clock.advance(replicas.followerScanIntervalMs);
   assert.deepEqual(summary(await fetch([])), [
     { partition: 1, highWatermark: -1, error: "REPLICA_NOT_AVAILABLE", values: [] },
   ]);
