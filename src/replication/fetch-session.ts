@@ -199,19 +199,8 @@ export class LeaderFetchSession {
  * lists every partition when the set differs from the last one sent (a partition parked,
  * joined or left), and otherwise only those whose log end offset, log start offset or epochs moved.
  */
-/** One partition of a request, as the follower built it. */
-interface SentFetch {
-  readonly topic: string;
-  readonly partition: number;
-  readonly fetchOffset: number;
-  readonly currentLeaderEpoch: number;
-  readonly lastFetchedEpoch: number;
-  readonly maxBytes: number;
-  readonly logStartOffset: number;
-}
-
 export class FollowerFetchSession {
-  private readonly sent = new Map<string, SentFetch>();
+  private readonly sent = new Map<string, FollowerFetchPartition>();
   /** Whether the leader said it keeps sessions; until then every request is full. */
   private leaderKeepsSessions = false;
 
@@ -252,7 +241,7 @@ export class FollowerFetchSession {
         last.logStartOffset === logStartOffset
       )
         continue;
-      const entry: SentFetch = {
+      const entry: FollowerFetchPartition = {
         topic: p.tp.topic,
         partition: p.tp.partition,
         fetchOffset,

@@ -221,7 +221,7 @@ class LeaderFetcher {
           await sleep(clock, this.options.fetchWaitMaxMs);
           continue;
         }
-        stream.write(scan ? this.request(active, session) : this.idleRequest(active));
+        stream.write(this.request(active, scan ? session : null));
         const answer = await new Promise<wire.ReplicaFetchResponse__Output>((resolve, reject) => {
           const timer = this.options.replicas.clock.after(this.options.fetchWaitMaxMs + ANSWER_GRACE_MS, () =>
             reject(new Error("no answer from the leader")),
@@ -257,21 +257,11 @@ class LeaderFetcher {
     }
   }
 
-  /** A request that reports no change to the leader's session. */
-  private idleRequest(partitions: Partition[]): wire.ReplicaFetchRequest {
-    return {
-      replicaId: this.options.brokerId,
-      brokerEpoch: this.options.brokerEpoch(),
-      maxWaitMs: this.options.fetchWaitMaxMs,
-      minBytes: 1,
-      maxBytes: this.options.fetchMaxBytes * Math.max(1, Math.min(partitions.length, 16)),
-      partitions: [],
-      incremental: true,
-    };
-  }
-
-  private request(partitions: Partition[], session: FollowerFetchSession): wire.ReplicaFetchRequest {
-    const { incremental, changed } = session.next(partitions, this.options.fetchMaxBytes);
+  /** The next request; with no session, one that reports no change to the leader's session (an idle round). */
+  private request(partitions: Partition[], session: FollowerFetchSession | null): wire.ReplicaFetchRequest {
+    const { incremental, changed } = session
+      ? session.next(partitions, this.options.fetchMaxBytes)
+      : { incremental: true, changed: [] };
     return {
       replicaId: this.options.brokerId,
       brokerEpoch: this.options.brokerEpoch(),
