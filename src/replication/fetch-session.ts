@@ -118,14 +118,9 @@ export class LeaderFetchSession {
   /** The ReplicaManager hosting generation the entries' partitions were resolved at. */
   private resolvedAt = -1;
   /** Partitions the latest request listed (0: the follower reports no change). */
-  listedInRequest = 0;
-  /** When the whole session was last read (see LeaderFetchSession.scanDue), and under which broker epoch. */
-  scannedAtMs = Number.NEGATIVE_INFINITY;
-  scannedBrokerEpoch = -1;
-  /** The follower bell's ring count when the session was last read. */
-  scannedRing = -1;
-  /** Whether that read found the broker fenced (every partition answered with an error). */
-  scannedFenced = false;
+  private listedInRequest = 0;
+  /** The last read of the whole session: when, under which broker epoch, at which ring count, and whether fenced. */
+  private scanned = { atMs: Number.NEGATIVE_INFINITY, brokerEpoch: -1, ring: -1, fenced: false };
 
   get partitions(): readonly SessionPartition[] {
     return this.entries;
@@ -150,13 +145,23 @@ export class LeaderFetchSession {
   ): boolean {
     return (
       this.listedInRequest > 0 ||
-      ring !== this.scannedRing ||
+      ring !== this.scanned.ring ||
       replicas.hostingGeneration !== this.resolvedAt ||
-      brokerEpoch !== this.scannedBrokerEpoch ||
+      brokerEpoch !== this.scanned.brokerEpoch ||
       replicas.isFenced() ||
-      this.scannedFenced ||
-      nowMs - this.scannedAtMs >= intervalMs
+      this.scanned.fenced ||
+      nowMs - this.scanned.atMs >= intervalMs
     );
+  }
+
+  /** Notes a read of the whole session (what scanDue compares against). */
+  noteScan(scan: { atMs: number; brokerEpoch: number; ring: number; fenced: boolean }): void {
+    this.scanned = scan;
+  }
+
+  /** The follower bell's ring count at the last read: a wait returns at once if it rang since. */
+  get scannedRing(): number {
+    return this.scanned.ring;
   }
 
   update(req: { readonly incremental: boolean; readonly partitions: readonly FollowerFetchPartition[] }): void {

@@ -98,12 +98,10 @@ export async function fetchForFollower(
     let hasNews = false;
     if (read) {
       // Counted before the read, which is synchronous: a ring after it is seen by the wait.
-      session.scannedRing = bell.rung(replicaId);
+      const ring = bell.rung(replicaId);
       session.resolve(replicas);
       hasNews = readForFollower(replicas, replicaId, brokerEpoch, session, maxBytes, answers);
-      session.scannedAtMs = clock.nowMs();
-      session.scannedBrokerEpoch = brokerEpoch;
-      session.scannedFenced = replicas.isFenced();
+      session.noteScan({ atMs: clock.nowMs(), brokerEpoch, ring, fenced: replicas.isFenced() });
     }
     read = true;
     const remaining = deadline - clock.nowMs();

@@ -46,6 +46,16 @@ interface Waiter {
   readonly timer: Timer;
 }
 
+/** What a partition asks of the broker hosting it. */
+export interface PartitionHooks {
+  /** Told of every append, failure or leadership change while this replica leads (follower-bell.ts). */
+  readonly onLeaderNews: (p: Partition) => void;
+  /** Whether this broker lost its etcd session: it then appends nothing as leader. */
+  readonly isFenced: () => boolean;
+}
+
+const NO_HOOKS: PartitionHooks = { onLeaderNews: () => {}, isFenced: () => false };
+
 /** The acks value that waits for every in-sync replica. */
 export const ACKS_ALL = -1;
 
@@ -100,10 +110,7 @@ export class Partition {
     readonly log: PartitionLog,
     private readonly brokerId: number,
     private readonly clock: Clock,
-    /** Told of every append, failure or leadership change while this replica leads (follower-bell.ts). */
-    private readonly onLeaderNews: (p: Partition) => void = () => {},
-    /** Whether this broker lost its etcd session: it then appends nothing as leader. */
-    private readonly isFenced: () => boolean = () => false,
+    private readonly hooks: PartitionHooks = NO_HOOKS,
   ) {
     this.key = tpKey(tp);
   }
@@ -367,7 +374,7 @@ export class Partition {
     leaderEpoch: number,
   ): Promise<{ baseOffset: number; lastOffset: number; logStartOffset: number }> {
     const log = this.log;
-    const fenced = this.isFenced();
+    const fenced = this.hooks.isFenced();
     if (this.role !== "leader" || this.leaderEpoch !== leaderEpoch || fenced) {
       throw new TidelogError(
         "NOT_LEADER_OR_FOLLOWER",
@@ -456,7 +463,7 @@ export class Partition {
 
   private notify(event: PartitionEvent): void {
     for (const wake of this.watchers[event]) wake();
-    if (event === "append" && this.role === "leader") this.onLeaderNews(this);
+    if (event === "append" && this.role === "leader") this.hooks.onLeaderNews(this);
   }
 
   private wait(list: Waiter[], until: number, timeoutMs: number): Promise<void> {

@@ -529,15 +529,10 @@ export class ReplicaManager {
     if (!log) log = logManager.getOrCreateLog(tp, config);
     log.updateConfig(config);
     await writePartitionMetadata(log.dir, topicId);
-    const partition = new Partition(
-      tp,
-      topicId,
-      log,
-      this.options.brokerId,
-      this.options.clock,
-      (p) => this.followerBell.ring(p.replicas),
-      () => this.options.isFenced(),
-    );
+    const partition = new Partition(tp, topicId, log, this.options.brokerId, this.options.clock, {
+      onLeaderNews: (p) => this.followerBell.ring(p.replicas),
+      isFenced: () => this.options.isFenced(),
+    });
     this.hosted.set(key, partition);
     this.hostedChanges++;
     return partition;

@@ -14,15 +14,10 @@ import { batchOf, openLog, tempDir } from "../storage/fixtures.js";
 function leaderOf(t: import("node:test").TestContext, fenced: { now: boolean }) {
   const clock = new ManualClock();
   const { log } = openLog(tempDir(t), undefined, clock);
-  const p = new Partition(
-    { topic: "t", partition: 0 },
-    "id",
-    log,
-    1,
-    clock,
-    () => {},
-    () => fenced.now,
-  );
+  const p = new Partition({ topic: "t", partition: 0 }, "id", log, 1, clock, {
+    onLeaderNews: () => {},
+    isFenced: () => fenced.now,
+  });
   p.applyState({ leader: 1, leaderEpoch: 1, isr: [1], replicas: [1, 2, 3], modRevision: 5 });
   return p;
 }
