@@ -52,9 +52,14 @@ export interface PartitionHooks {
   readonly onLeaderNews: (p: Partition) => void;
   /** Whether this broker lost its etcd session: it then appends nothing as leader. */
   readonly isFenced: () => boolean;
+  /**
+   * Told when a replica outside the ISR fetched up to the high watermark while this one
+   * leads: it may join now (as Kafka expands on the fetch), not at the next periodic check.
+   */
+  readonly onFollowerCaughtUp: (p: Partition) => void;
 }
 
-const NO_HOOKS: PartitionHooks = { onLeaderNews: () => {}, isFenced: () => false };
+const NO_HOOKS: PartitionHooks = { onLeaderNews: () => {}, isFenced: () => false, onFollowerCaughtUp: () => {} };
 
 /** The acks value that waits for every in-sync replica. */
 export const ACKS_ALL = -1;
@@ -196,6 +201,16 @@ export class Partition {
     this.maybeAdvanceHighWatermark();
     this.checkInvariants();
     this.releaseLowWatermarkWaiters();
+    const hw = this.log.highWatermark;
+    if (
+      this.role === "leader" &&
+      hw >= 0 &&
+      fetchOffset >= hw &&
+      this.replicas.includes(replicaId) &&
+      !this.isr.includes(replicaId) &&
+      !this.pendingJoiners.has(replicaId)
+    )
+      this.hooks.onFollowerCaughtUp(this);
   }
 
   /**

@@ -64,6 +64,13 @@ const RECONCILE_SLICE_MS = 20;
 /** ISR changes written to etcd at once by one check (each its own compare-and-swap). */
 const ISR_WRITES_IN_FLIGHT_MAX = 32;
 
+/**
+ * The least time between two ISR expansions a partition's follower fetches start: a write
+ * etcd refused (or a follower that falls back as fast as it catches up) waits this long,
+ * or for the periodic check.
+ */
+const ISR_EXPANSION_RETRY_MS = 1000;
+
 /** How often reconciliation is retried while a replica assigned here has no log (a full disk). */
 const UNHOSTED_RETRY_MS = 1000;
 
@@ -152,6 +159,12 @@ export class ReplicaManager {
   private readonly markerListeners: ((tp: TopicPartition, marker: TxnMarker) => void)[] = [];
 
   private retryTimer: Timer | null = null;
+  /** Led partitions a caught-up outsider asked to join, written by one drain at a time. */
+  private readonly expansionsDue = new Set<Partition>();
+  private expansionDraining = false;
+  private readonly lastExpansionMs = new WeakMap<Partition, number>();
+  /** Partitions with an ISR change being written: a second check of one waits for the next round. */
+  private readonly isrWritesInFlight = new Set<Partition>();
 
   /** The throttle on what this broker, as leader, sends to replicas a reassignment is adding. */
   readonly reassignmentQuota: ReplicationQuota;
@@ -532,6 +545,7 @@ export class ReplicaManager {
     const partition = new Partition(tp, topicId, log, this.options.brokerId, this.options.clock, {
       onLeaderNews: (p) => this.followerBell.ring(p.replicas),
       isFenced: () => this.options.isFenced(),
+      onFollowerCaughtUp: (p) => this.expandSoon(p),
     });
     this.hosted.set(key, partition);
     this.hostedChanges++;
@@ -639,7 +653,45 @@ export class ReplicaManager {
     await forEachBounded(led, ISR_WRITES_IN_FLIGHT_MAX, (p) => this.checkIsrOf(p));
   }
 
+  /**
+   * Checks a led partition's ISR soon, outside the fetch that found a follower caught up
+   * (the write is an etcd round trip). At most one try per partition per
+   * ISR_EXPANSION_RETRY_MS; the periodic check still catches whatever this misses.
+   */
+  private expandSoon(p: Partition): void {
+    if (this.stopped) return;
+    const now = this.options.clock.nowMs();
+    const last = this.lastExpansionMs.get(p);
+    if (last !== undefined && now - last < ISR_EXPANSION_RETRY_MS && now >= last) return;
+    this.lastExpansionMs.set(p, now);
+    this.expansionsDue.add(p);
+    if (this.expansionDraining) return;
+    this.expansionDraining = true;
+    void (async () => {
+      await Promise.resolve();
+      while (this.expansionsDue.size > 0 && !this.stopped) {
+        const due = [...this.expansionsDue];
+        this.expansionsDue.clear();
+        await forEachBounded(due, ISR_WRITES_IN_FLIGHT_MAX, (q) => this.checkIsrOf(q));
+      }
+    })()
+      .catch((e: unknown) => this.options.logger.warn({ err: (e as Error).message }, "ISR expansion failed"))
+      .finally(() => {
+        this.expansionDraining = false;
+      });
+  }
+
   private async checkIsrOf(p: Partition): Promise<void> {
+    if (this.isrWritesInFlight.has(p)) return;
+    this.isrWritesInFlight.add(p);
+    try {
+      await this.writeIsrChangeOf(p);
+    } finally {
+      this.isrWritesInFlight.delete(p);
+    }
+  }
+
+  private async writeIsrChangeOf(p: Partition): Promise<void> {
     if (this.options.isFenced() || !this.image) return;
     if (p.role !== "leader") return;
     const lagging = p.laggingFollowers(this.options.replicaLagTimeMaxMs);

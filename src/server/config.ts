@@ -159,9 +159,14 @@ export const BrokerConfigSchema = Type.Object(
       100,
       MAX_INT,
       5000,
-      "Safety-net interval of the controller's full reconciliation.",
+      "How often the controller re-checks partitions waiting on a clock (leader recovery) and any change it has not yet handled.",
     ),
-    "metadata.resync.interval.ms": int(100, MAX_INT, 30_000, "Safety-net interval of a full metadata re-read."),
+    "metadata.resync.interval.ms": int(
+      100,
+      MAX_INT,
+      300_000,
+      "Safety-net interval of a full metadata re-read (the watch keeps metadata current between them); the controller re-checks every partition after each.",
+    ),
     "replica.lag.time.max.ms": int(
       100,
       MAX_INT,

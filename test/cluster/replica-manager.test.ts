@@ -12,7 +12,7 @@ import { isTidelogError } from "@tidelog/client/record";
 import { type MetadataEntry, MetadataImage } from "../../src/cluster/metadata-image.js";
 import { ManualClock } from "../../src/common/clock.js";
 import { silentLogger } from "../../src/common/logger.js";
-import { ReplicaManager } from "../../src/replication/replica-manager.js";
+import { ReplicaManager, type ReplicaManagerOptions } from "../../src/replication/replica-manager.js";
 import { DEFAULT_LOG_CONFIG } from "../../src/storage/log-config.js";
 import { LogManager } from "../../src/storage/log-manager.js";
 import { batchOf } from "../storage/fixtures.js";
@@ -38,7 +38,7 @@ function state(topicId: string, leader: number, leaderEpoch: number, isr: number
   return { topicId, leader, leaderEpoch, isr, partitionEpoch: leaderEpoch };
 }
 
-function setup(t: import("node:test").TestContext) {
+function setup(t: import("node:test").TestContext, overrides: Partial<ReplicaManagerOptions> = {}) {
   // Shut the manager down before its directory goes: one hook, in that order.
   const dataDir = mkdtempSync(join(tmpdir(), "tidelog-replicas-"));
   const logManager = LogManager.open({
@@ -63,6 +63,7 @@ function setup(t: import("node:test").TestContext) {
     logManager,
     logDefaults: DEFAULT_LOG_CONFIG,
     logger: silentLogger,
+    ...overrides,
   });
   return { dataDir, logManager, replicas, fence };
 }
@@ -207,4 +208,56 @@ test("an image moved forward by watch events is followed incrementally: a change
   assert.equal(live.partitionChangesSince(cursor), null);
   await replicas.onMetadata(live, true);
   assert.equal(replicas.get({ topic: "u", partition: 0 })?.role, "leader");
+});
+
+test("a follower outside the ISR that fetches up to the high watermark is added at once, not at the next periodic check", async (t) => {
+  const clock = new ManualClock();
+  const written: number[][] = [];
+  let accept = false;
+  const { replicas } = setup(t, {
+    clock,
+    writeIsr: async (_topic, _partition, _current, isr) => {
+      written.push([...isr]);
+      return accept;
+    },
+  });
+  await replicas.onMetadata(
+    image({ ...topic("t", "id", [[2, 1, 3]]), "partitions/t/0": state("id", 2, 1, [2, 1]) }),
+    true,
+  );
+  const p = replicas.get({ topic: "t", partition: 0 });
+  assert.ok(p);
+  await p.appendRecordsAsLeader(batchOf(["a", "b"]), 1, 1000, 1);
+  p.onFollowerFetch(1, 2);
+  assert.equal(p.log.highWatermark, 2);
+  const settle = () => new Promise((r) => setImmediate(r));
+
+  p.onFollowerFetch(3, 1);
+  await settle();
+  assert.deepEqual(written, [], "a follower behind the high watermark does not join");
+
+  p.onFollowerFetch(3, 2);
+  await settle();
+  assert.deepEqual(written, [[2, 1, 3]], "caught up: the expansion is written without waiting for checkIsr");
+
+  // etcd refused it: fetches in the next second do not write again...
+  p.onFollowerFetch(3, 2);
+  await settle();
+  assert.equal(written.length, 1, "at most one try per partition per second");
+  // ...a fetch after it does.
+  clock.advance(1000);
+  accept = true;
+  p.onFollowerFetch(3, 2);
+  await settle();
+  assert.deepEqual(written, [
+    [2, 1, 3],
+    [2, 1, 3],
+  ]);
+  assert.deepEqual(p.isr, [2, 1, 3], "applied once written");
+
+  // In the ISR now: fetches ask nothing more.
+  clock.advance(1000);
+  p.onFollowerFetch(3, 2);
+  await settle();
+  assert.equal(written.length, 2);
 });

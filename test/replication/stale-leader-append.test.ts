@@ -17,6 +17,7 @@ function leaderOf(t: import("node:test").TestContext, fenced: { now: boolean }) 
   const p = new Partition({ topic: "t", partition: 0 }, "id", log, 1, clock, {
     onLeaderNews: () => {},
     isFenced: () => fenced.now,
+    onFollowerCaughtUp: () => {},
   });
   p.applyState({ leader: 1, leaderEpoch: 1, isr: [1], replicas: [1, 2, 3], modRevision: 5 });
   return p;
