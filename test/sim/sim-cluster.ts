@@ -31,10 +31,12 @@
  *
  * An idempotent producer sends one acks=all record at a time to whoever the metadata says
  * leads, again (same sequence) until it is acknowledged; an acknowledged write is one
- * whose append resolved. At the end every fault is healed, every broker runs, and the
+ * whose append resolved. With heldProduces, half the appends wait up to 2 s after the
+ * leader was found, as a transactional produce awaits its coordinator (long verify run 11). At the end every fault is healed, every broker runs, and the
  * partition settles; then every acknowledged record must be at its offset with its
  * value, read by a consumer from the leader (the broker's own Fetch path) and from every
- * follower's log, and no value may be stored twice.
+ * follower's log, no value may be stored twice, and every follower's log must equal the
+ * leader's record for record.
  * Invariants (HW <= LEO, epochs monotonic, leader in its ISR, ISR and ELR apart) are
  * asserted by the code itself at every step.
  */
@@ -87,6 +89,11 @@ const LOST_ANSWER_TIMEOUT_TICKS = 5;
 const CONTROLLER_CHANCE = 0.5;
 /** Ticks the cluster gets to settle after the faults end. */
 const SETTLE_TICKS = 300;
+/**
+ * With heldProduces, a produce waits up to this many ticks between finding the leader and
+ * appending (as the broker's produce awaits the transaction coordinator between the two).
+ */
+const HOLD_TICKS_MAX = 20;
 
 const LOG_CONFIG = validateLogConfig({
   ...DEFAULT_LOG_CONFIG,
@@ -127,6 +134,20 @@ export interface SimOptions {
    * the tick, as before; seeds found that way replay that way.
    */
   readonly slowIsrAnswers?: boolean;
+  /**
+   * true: half the produces wait 1 to HOLD_TICKS_MAX ticks between finding the leader and
+   * appending, as a transactional produce awaits its coordinator (a paused broker's wait
+   * ends only when it is thawed). Long verify run 11 lost writes that way: the awaited
+   * append landed after leadership had moved. Off: the append follows at once, as before;
+   * seeds found that way replay that way.
+   */
+  readonly heldProduces?: boolean;
+  /**
+   * Negative control for heldProduces: a held append that finds leadership moved is
+   * written anyway, stamped with the replica's current epoch, and acknowledged once the
+   * replica's high watermark passes it: the produce path before run 11's fix.
+   */
+  readonly appendWithoutRecheck?: boolean;
 }
 
 export interface SimResult {
@@ -261,6 +282,13 @@ export class SimCluster {
   private recoveringSince: number | null = null;
   private tick = 0;
   private sending = false;
+  /** The produce waiting between finding its leader and appending (heldProduces), or null. */
+  private held: {
+    readonly dueTick: number;
+    readonly broker: SimBroker;
+    readonly replicas: ReplicaManager;
+    readonly append: () => void;
+  } | null = null;
   /** The idempotent producer's next sequence: the record it sends until acknowledged. */
   private sequence = 0;
   /** Sends refused or timed out, by error code. */
@@ -356,6 +384,7 @@ export class SimCluster {
     }
     if (!first && this.random.chance(CONTROLLER_CHANCE)) this.controller();
     await this.deliverMetadata();
+    this.releaseHeld();
     if (traffic && !this.sending) this.send();
     this.clock.advance(TICK_MS);
     await drain();
@@ -579,7 +608,42 @@ export class SimCluster {
         ? { records: [record], producerId: PRODUCER_ID, producerEpoch: 0, baseSequence: sequence }
         : { records: [record] },
     );
-    p.appendRecordsAsLeader(batch, -1, SEND_TIMEOUT_MS, p.leaderEpoch).then(
+    const foundEpoch = p.leaderEpoch;
+    const append = (): void => this.append(leader, p, foundEpoch, batch, sequence, value);
+    const holdTicks = this.options.heldProduces && this.random.chance(0.5) ? this.random.int(1, HOLD_TICKS_MAX) : 0;
+    if (holdTicks === 0) append();
+    else this.held = { dueTick: this.tick + holdTicks, broker: leader, replicas: leader.replicas, append };
+  }
+
+  /**
+   * Appends a held produce once its wait is over: not while its broker is paused (the
+   * process resumes its awaits when thawed), and never after the process died.
+   */
+  private releaseHeld(): void {
+    const h = this.held;
+    if (!h || h.dueTick > this.tick || h.broker.paused) return;
+    this.held = null;
+    if (h.broker.replicas !== h.replicas) {
+      this.refusals.PROCESS_DIED = (this.refusals.PROCESS_DIED ?? 0) + 1;
+      this.sending = false;
+      return;
+    }
+    h.append();
+  }
+
+  private append(
+    leader: SimBroker,
+    p: Partition,
+    foundEpoch: number,
+    batch: Buffer,
+    sequence: number,
+    value: string,
+  ): void {
+    const stale = this.options.appendWithoutRecheck && (p.role !== "leader" || p.leaderEpoch !== foundEpoch);
+    const appended = stale
+      ? this.appendUnchecked(p, batch)
+      : p.appendRecordsAsLeader(batch, -1, SEND_TIMEOUT_MS, foundEpoch);
+    appended.then(
       (r) => {
         this.sequence = sequence + 1;
         const before = this.acked.get(r.baseOffset);
@@ -597,6 +661,17 @@ export class SimCluster {
         this.sending = false;
       },
     );
+  }
+
+  /** appendWithoutRecheck: the append as it was before run 11's fix, into whatever role the replica has now. */
+  private async appendUnchecked(p: Partition, batch: Buffer): Promise<{ baseOffset: number; lastOffset: number }> {
+    const info = p.log.appendAsLeader(batch, p.leaderEpoch);
+    const deadline = this.clock.nowMs() + SEND_TIMEOUT_MS;
+    while (p.log.highWatermark <= info.lastOffset) {
+      if (this.clock.nowMs() >= deadline) throw new Error("timed out");
+      await new Promise<void>((resolve) => this.clock.after(TICK_MS, resolve));
+    }
+    return { baseOffset: info.firstOffset, lastOffset: info.lastOffset };
   }
 
   // ------------------------------------------------------------------ faults
@@ -689,11 +764,13 @@ export class SimCluster {
       return;
     }
     const leaderId = this.state?.value.leader ?? -1;
+    let leaderRecords: { offset: number; value: string }[] | null = null;
     for (const b of this.brokers) {
       const log = b.replicas?.get(TP)?.log;
       if (!log || !b.replicas) continue;
       // The leader is read as a consumer reads it (the broker's Fetch path); followers from their logs.
       const records = b.id === leaderId ? await consumeAll(b.replicas) : readAll(log);
+      if (b.id === leaderId) leaderRecords = records;
       const stored = new Map(records.map((r) => [r.offset, r.value]));
       const seen = new Map<string, number>();
       for (const r of records) {
@@ -709,6 +786,18 @@ export class SimCluster {
             `broker ${b.id}: ${value} acknowledged at ${offset}, stored there: ${found ?? "nothing"}`,
           );
       }
+    }
+    // Settled replicas hold the same log, record for record, acknowledged or not: a
+    // divergence the epochs did not reveal (run 11's) shows here even before it loses a write.
+    const leaderStored = new Map((leaderRecords ?? []).map((r) => [r.offset, r.value]));
+    for (const b of this.brokers) {
+      const log = b.replicas?.get(TP)?.log;
+      if (!log || b.id === leaderId || !leaderRecords) continue;
+      const diff = readAll(log).find((r) => leaderStored.get(r.offset) !== r.value);
+      if (diff)
+        this.anomalies.push(
+          `broker ${b.id}: holds ${diff.value} at ${diff.offset}, the leader ${leaderStored.get(diff.offset) ?? "nothing"}`,
+        );
     }
   }
 
