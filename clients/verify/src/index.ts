@@ -3,6 +3,11 @@
 export { checkerFor, checkHistoryFile, type HistoryVerdict } from "./check-history.js";
 export { checkGroup, GROUP_ANOMALIES, GroupChecker } from "./checkers/group.js";
 export { checkQueue, QUEUE_ANOMALIES, QueueChecker } from "./checkers/queue.js";
+export {
+  compareReplicaLogs,
+  type ReplicaLogReport,
+  replicaDivergenceReport,
+} from "./checkers/replica-logs.js";
 export type { AnomalyReport, Checker, CheckResult, FunctionCounts, OpCounts } from "./checkers/result.js";
 export { checkTxn, TXN_ANOMALIES, TxnChecker } from "./checkers/txn.js";
 export { CheckoutNotFoundError, findCheckoutRoot } from "./cluster/checkout.js";

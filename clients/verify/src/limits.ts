@@ -43,6 +43,13 @@ export const LIMITS = {
    * the transactions the last faults left open: a minute was not always enough (run 9).
    */
   settleTimeoutMs: 180_000,
+  /**
+   * After the final read: how long the replicas' logs may take to agree (a follower still
+   * truncating an unacknowledged tail) before a difference counts as a divergence.
+   */
+  replicaAgreementTimeoutMs: 30_000,
+  /** Between two comparisons of the replicas' logs while they may still be settling. */
+  replicaAgreementRetryMs: 2_000,
   /** After the run: how long the final read may take. */
   finalReadTimeoutMs: 60_000,
   /** After the run (group): how long the members may take to process everything produced. */

@@ -23,6 +23,7 @@ import { setMaxListeners } from "node:events";
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { Client } from "@tidelog/client";
+import { compareReplicaLogs, type ReplicaLogReport, replicaDivergenceReport } from "./checkers/replica-logs.js";
 import type { CheckResult } from "./checkers/result.js";
 import { launchLocalCluster } from "./cluster/local-cluster.js";
 import type {
@@ -249,7 +250,7 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   let cluster: ClusterUnderTest;
   let launched = false;
   // The brokers' own account of a run: what an anomaly's analysis needs beside the history.
-  const clusterLog = files.clusterLog ? new BoundedLogFile(files.clusterLog, LIMITS.clusterLogBytesMax) : null;
+  const clusterLog = files.clusterLog ? new BoundedLogFile(files.clusterLog, LIMITS.clusterLogBytesMax, nowMs) : null;
   if (options.cluster) cluster = options.cluster;
   else if (options.bootstrap) cluster = bootstrapCluster(options.bootstrap);
   else {
@@ -277,7 +278,11 @@ export async function runVerify(options: VerifyOptions): Promise<VerifyResult> {
   }
 }
 
-/** Lines appended to a file up to a byte bound, then one line saying the rest was cut. */
+/**
+ * Lines appended to a file up to a byte bound, then one line saying the rest was cut. Each
+ * line starts with the run's time in seconds, the clock of the history's startMs/endMs, so
+ * an anomaly's operations and faults can be lined up with what the brokers said then.
+ */
 class BoundedLogFile {
   private readonly fd: number;
   private bytes = 0;
@@ -286,13 +291,14 @@ class BoundedLogFile {
   constructor(
     path: string,
     private readonly maxBytes: number,
+    private readonly nowMs: () => number,
   ) {
     this.fd = openSync(path, "w");
   }
 
   write(line: string): void {
     if (this.cut) return;
-    const text = `${line}\n`;
+    const text = `${(this.nowMs() / 1000).toFixed(3).padStart(9)} ${line}\n`;
     const size = Buffer.byteLength(text);
     if (this.bytes + size > this.maxBytes) {
       this.cut = true;
@@ -369,6 +375,8 @@ async function runOn(
     await workload.finish();
     progress.phase("checking");
     check = checker.result();
+    if (cluster.dataDir)
+      check = withReplicaAgreement(check, await replicasAgree(cluster, cluster.dataDir.bind(cluster)));
   } finally {
     await client.close();
     historyFile.close();
@@ -390,6 +398,29 @@ async function runOn(
   );
   progress.phase("done");
   return { valid: check.valid, summary, check, faults: faults.length > 0 ? faults : faultLog.records(), files };
+}
+
+/**
+ * Compares the replicas' logs on disk until they agree or LIMITS.replicaAgreementTimeoutMs
+ * passed: a difference that lasts that long after the faults healed is a divergence.
+ */
+async function replicasAgree(cluster: ClusterUnderTest, dataDir: (id: number) => string): Promise<ReplicaLogReport> {
+  const dirs = new Map(cluster.brokerIds.map((id) => [id, dataDir(id)]));
+  const deadline = performance.now() + LIMITS.replicaAgreementTimeoutMs;
+  for (;;) {
+    const report = compareReplicaLogs(dirs);
+    if (report.divergences.length === 0 || performance.now() >= deadline) return report;
+    await new Promise((resolve) => setTimeout(resolve, LIMITS.replicaAgreementRetryMs));
+  }
+}
+
+function withReplicaAgreement(check: CheckResult, report: ReplicaLogReport): CheckResult {
+  return {
+    ...check,
+    valid: check.valid && report.divergences.length === 0,
+    anomalies: [...check.anomalies, replicaDivergenceReport(report)],
+    stats: { ...check.stats, replicaPartitionsCompared: report.partitions, replicaBatchesCompared: report.batches },
+  };
 }
 
 /**

@@ -47,6 +47,8 @@ export interface ClusterUnderTest {
   readonly faults: ReadonlySet<FaultKind>;
   /** Stops every process and removes what the launch created (network, data, tmpfs). Idempotent. */
   close(): Promise<void>;
+  /** A launched broker's data directory, where the run can read its logs after the faults (replica-logs.ts). */
+  dataDir?(id: number): string;
 }
 
 /**
