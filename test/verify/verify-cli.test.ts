@@ -5,12 +5,16 @@
 //   - a real run with nothing but flags: it launches its own cluster (etcd + 3 brokers of
 //     this checkout), kills and pauses brokers with the real nemesis, checks the queue
 //     workload and prints the summary as one JSON document; exit 0 when valid, with the
-//     files it names written, and nothing of the cluster left behind.
+//     files it names written, and nothing of the cluster left behind;
+//   - Ctrl-C (SIGINT) as a user presses it, in a process of its own: the run ends early,
+//     the cluster heals, the run is still checked and summarised, and nothing is left.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
+import { projectRoot } from "../../scripts/bootstrap.mjs";
 import { type CliResult, runCli } from "../cli/run-cli.js";
 
 /** Runs `tidelog <argv>` in-process, as main.ts does. */
@@ -113,5 +117,50 @@ describe("tidelog verify", () => {
     );
     assert.match(r.stderr, /^running at \d+ s: /m);
     assert.match(r.stderr, /^done at \d+ s: \d+ ops, [1-9]\d* faults$/m);
+  });
+
+  test("Ctrl-C ends the run early and it is still checked and summarised; a launched cluster is cleaned up", async (t) => {
+    const out = mkdtempSync(join(tmpdir(), "verify-cli-int-"));
+    t.after(() => rmSync(out, { recursive: true, force: true }));
+    const child = spawn(
+      process.execPath,
+      [
+        "--import",
+        "tsx",
+        "--conditions=tidelog-source",
+        join(projectRoot(), "clients", "cli", "src", "main.ts"),
+        "verify",
+        "--workload",
+        "queue",
+        "--seconds",
+        "300",
+        "--clients",
+        "2",
+        "--nemesis",
+        "none",
+        "--out",
+        out,
+        "--json",
+      ],
+      { cwd: projectRoot(), stdio: ["ignore", "pipe", "pipe"] },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => {
+      stderr += chunk.toString();
+      // Interrupted once it is running, as a user watching the progress would.
+      if (/^running at /m.test(stderr) && child.exitCode === null && !child.killed) child.kill("SIGINT");
+    });
+    const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
+    assert.equal(code, 0, `exit ${code}; stderr:\n${stderr}`);
+    assert.match(stderr, /interrupted: ending the workload/);
+    const summary = JSON.parse(stdout);
+    assert.equal(summary.valid, true);
+    assert.ok(summary.elapsedMs < 120_000, `ended early: ${summary.elapsedMs} ms`);
+    assert.ok(summary.counts.operations > 0, "it ran before the interrupt");
+    const runDir = /run directory (\S+)/.exec(readFileSync(summary.files.clusterLog, "utf8"))?.[1];
+    assert.ok(runDir, "cluster.log names the run directory");
+    assert.equal(existsSync(runDir), false, `${runDir} removed: ${existsSync(runDir) ? readdirSync(runDir) : ""}`);
   });
 });

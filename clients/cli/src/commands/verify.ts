@@ -187,11 +187,17 @@ async function verify(io: CliIo, output: Output, flags: VerifyFlags, bootstrap: 
   const progress = new ProgressLine(io);
   const interrupt = new AbortController();
   const uninstall = io.onInterrupt?.(() => {
+    if (interrupt.signal.aborted) {
+      // The second Ctrl-C: quit now. Without this handler the signal ends the process
+      // (a launched cluster's exit hook cleans up first).
+      uninstall?.();
+      process.kill(process.pid, "SIGINT");
+      return;
+    }
     progress.note(
       "interrupted: ending the workload; the nemesis heals and the run is still checked (Ctrl-C again to quit)",
     );
     interrupt.abort();
-    uninstall?.();
   });
   progress.note(
     `verify: ${flags.workload} workload for ${flags.seconds} s, ${flags.clients} clients, seed ${seed}, nemesis ${nemesis.join(",") || "none"}` +

@@ -3,8 +3,9 @@
  * network namespaces and tmpfs mounts outlive it otherwise. `close()` is the normal path;
  * this hook is the last resort on `exit` and on SIGINT/SIGTERM/SIGHUP, whose default
  * action ends the process without an `exit` event. Each hook holds its own listeners (no
- * module state): the last listener of a signal to run dies of it again, as the process
- * would have without us, unless someone else (e.g. node:test) still handles it.
+ * module state): while another listener handles the signal the hook leaves it to that
+ * one; otherwise it cleans up and the process dies of the signal again, as it would have
+ * without us.
  */
 
 /** Registers `fn` (synchronous, idempotent); returns the function that unregisters it. */
@@ -25,6 +26,10 @@ export const onProcessExit: ProcessExitRegistrar = (fn) => {
   };
   const handlers = SIGNALS.map((signal) => {
     const handler = () => {
+      // Someone else handles the signal (tidelog verify's first Ctrl-C ends the run
+      // gently, and closes the cluster itself): leave it to them. The `exit` listener
+      // still cleans up if the process ends anyway.
+      if (process.listenerCount(signal) > 1) return;
       runOnce();
       unregister();
       if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
