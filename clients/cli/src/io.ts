@@ -36,6 +36,25 @@ export interface CliIo {
 }
 
 /**
+ * For long work that stops gently (a verify run, a demo): the first interruption calls
+ * `gently`; a second ends the process as the signal would have (exit hooks clean up).
+ * Returns the uninstaller.
+ */
+export function onInterruptGentlyOnce(io: CliIo, gently: () => void): () => void {
+  let interrupted = false;
+  const uninstall = io.onInterrupt?.(() => {
+    if (!interrupted) {
+      interrupted = true;
+      gently();
+      return;
+    }
+    uninstall?.();
+    process.kill(process.pid, "SIGINT");
+  });
+  return uninstall ?? (() => {});
+}
+
+/**
  * Writes `chunk`, waiting for the stream to drain when it asks to (so a slow reader slows
  * the command, not its memory). A stream that errors or closes instead (`| head` exited)
  * ends the wait too; the command learns of it through its interrupt handler.

@@ -19,6 +19,7 @@ import { InvalidArgumentError } from "@commander-js/extra-typings";
 import { DEMO_NAMES, DemoExit, type DemoName, isDemoName, MAX_SECONDS, MIN_SECONDS, runDemo } from "@tidelog/demos";
 import { parseNonNegativeInt } from "../args.js";
 import { ExitCode } from "../exit-codes.js";
+import { onInterruptGentlyOnce } from "../io.js";
 import type { Program } from "../program.js";
 import type { Session } from "../session.js";
 
@@ -77,7 +78,7 @@ export function registerDemoCommand(program: Program, session: Session): void {
       const io = session.io;
       const narration = output.json ? io.stderr : io.stdout;
       const controller = new AbortController();
-      const uninstall = io.onInterrupt?.(() => controller.abort());
+      const uninstall = onInterruptGentlyOnce(io, () => controller.abort());
       try {
         const result = await runDemo(name, {
           ...(options.seconds === undefined ? {} : { seconds: options.seconds }),
@@ -102,7 +103,7 @@ export function registerDemoCommand(program: Program, session: Session): void {
               ? ExitCode.unreachable
               : ExitCode.clusterError;
       } finally {
-        uninstall?.();
+        uninstall();
       }
     });
 }

@@ -33,7 +33,7 @@ import {
 } from "@tidelog/verify";
 import { parseNonNegativeInt, parsePositiveInt } from "../args.js";
 import { ExitCode, UsageError } from "../exit-codes.js";
-import type { CliIo } from "../io.js";
+import { type CliIo, onInterruptGentlyOnce } from "../io.js";
 import type { Output } from "../output.js";
 import type { Program } from "../program.js";
 import type { Session } from "../session.js";
@@ -186,14 +186,7 @@ async function verify(io: CliIo, output: Output, flags: VerifyFlags, bootstrap: 
   const outDir = flags.out ?? join(io.cwd, "tidelog-verify", `${flags.workload}-${stamp(new Date())}`);
   const progress = new ProgressLine(io);
   const interrupt = new AbortController();
-  const uninstall = io.onInterrupt?.(() => {
-    if (interrupt.signal.aborted) {
-      // The second Ctrl-C: quit now. Without this handler the signal ends the process
-      // (a launched cluster's exit hook cleans up first).
-      uninstall?.();
-      process.kill(process.pid, "SIGINT");
-      return;
-    }
+  const uninstall = onInterruptGentlyOnce(io, () => {
     progress.note(
       "interrupted: ending the workload; the nemesis heals and the run is still checked (Ctrl-C again to quit)",
     );
@@ -237,7 +230,7 @@ async function verify(io: CliIo, output: Output, flags: VerifyFlags, bootstrap: 
     }
     throw e;
   } finally {
-    uninstall?.();
+    uninstall();
     progress.clear();
   }
   printSummary(output, summary);
