@@ -109,7 +109,7 @@ export async function fetchForConsumer(
     const remaining = deadline - clock.nowMs();
     if (bytes >= Math.max(req.minBytes, 1) || remaining <= 0 || failed) return results;
     if (led.length === 0) await sleep(clock, remaining);
-    else await awaitChange(clock, led, "highWatermark", remaining);
+    else await awaitChange(clock, led, remaining);
     // Never spin on already-settled waits: let produce requests run between re-reads.
     await new Promise((r) => setImmediate(r));
   }

@@ -1,18 +1,17 @@
 /**
- * The wait of a consumer's long-poll fetch (Kafka's DelayedFetch): resolves on the first
- * `event` on any of `partitions` (the high watermark moving; a failure or leadership
- * change wakes it too), or after `timeoutMs`. One callback and one timer per waiting
+ * The wait of a consumer's long-poll fetch (Kafka's DelayedFetch): resolves when the high
+ * watermark of any of `partitions` moves (a failure or leadership change wakes it too),
+ * or after `timeoutMs`. One callback and one timer per waiting
  * fetch, however many partitions it covers. The caller re-reads after it resolves;
  * nothing is read here. Follower fetches, whose sessions cover thousands of partitions,
  * wait on one bell per follower instead (follower-bell.ts).
  */
 import type { Clock } from "../common/clock.js";
-import type { Partition, PartitionEvent } from "./partition.js";
+import type { Partition } from "./partition.js";
 
 export function awaitChange(
   clock: Clock,
   partitions: readonly Partition[],
-  event: PartitionEvent,
   timeoutMs: number,
 ): Promise<void> {
   return new Promise<void>((resolve) => {
@@ -24,7 +23,7 @@ export function awaitChange(
     };
     const timer = clock.after(timeoutMs, done);
     try {
-      for (const p of partitions) unwatch.push(p.watch(event, done));
+      for (const p of partitions) unwatch.push(p.watchHighWatermark(done));
     } catch {
       // Too many watchers: wait out the timeout instead (answering now would spin).
       for (const stop of unwatch) stop();

@@ -25,7 +25,6 @@ import type { LogAppendInfo, PartitionLog } from "../storage/partition-log.js";
 export type ReplicaRole = "leader" | "follower";
 
 /** What a long-poll fetch waits for: an append (followers) or the high watermark moving (consumers). */
-export type PartitionEvent = "append" | "highWatermark";
 
 interface FollowerState {
   /** The follower's log end offset, as its last fetch said. */
@@ -104,7 +103,7 @@ export class Partition {
    * partitions costs one timer, not one per partition. (Follower fetches wait on the
    * follower bell instead, rung through onLeaderNews.)
    */
-  private readonly watchers: Record<PartitionEvent, Set<() => void>> = { append: new Set(), highWatermark: new Set() };
+  private readonly watchers = new Set<() => void>();
 
   /** "topic-partition", built once: the replication loops look partitions up by it every round. */
   readonly key: string;
@@ -267,7 +266,7 @@ export class Partition {
    */
   awaitLowWatermark(offset: number, timeoutMs: number): Promise<void> {
     if (this.lowWatermark >= offset) return Promise.resolve();
-    this.notify("append");
+    this.tellLeaderNews();
     if (this.lowWatermarkWaiters.length >= WAITERS_PER_PARTITION_MAX) {
       return Promise.reject(new TidelogError("REQUEST_TIMED_OUT", `too many requests waiting on ${this.key}`));
     }
@@ -407,7 +406,7 @@ export class Partition {
     if (!info.duplicate) {
       // Waiters wait on the high watermark, which releases them when it moves.
       this.maybeAdvanceHighWatermark();
-      this.notify("append");
+      this.tellLeaderNews();
     }
     this.checkInvariants();
     if (log.flushNeeded()) await log.flush();
@@ -464,21 +463,24 @@ export class Partition {
   }
 
   /**
-   * Calls `wake` on every `event` (and on a failure or leadership change) until the
-   * returned function is called. Refused past WAITERS_PER_PARTITION_MAX watchers.
+   * Calls `wake` whenever the high watermark moves (and on a failure or leadership
+   * change) until the returned function is called. Refused past WAITERS_PER_PARTITION_MAX.
    */
-  watch(event: PartitionEvent, wake: () => void): () => void {
-    const set = this.watchers[event];
-    if (set.size >= WAITERS_PER_PARTITION_MAX) {
+  watchHighWatermark(wake: () => void): () => void {
+    if (this.watchers.size >= WAITERS_PER_PARTITION_MAX) {
       throw new TidelogError("REQUEST_TIMED_OUT", `too many fetches waiting on ${this.key}`);
     }
-    set.add(wake);
-    return () => set.delete(wake);
+    this.watchers.add(wake);
+    return () => this.watchers.delete(wake);
   }
 
-  private notify(event: PartitionEvent): void {
-    for (const wake of this.watchers[event]) wake();
-    if (event === "append" && this.role === "leader") this.hooks.onLeaderNews(this);
+  private wakeWatchers(): void {
+    for (const wake of this.watchers) wake();
+  }
+
+  /** An append, failure or log start change the followers should hear of at once (follower-bell.ts). */
+  private tellLeaderNews(): void {
+    if (this.role === "leader") this.hooks.onLeaderNews(this);
   }
 
   private wait(list: Waiter[], until: number, timeoutMs: number): Promise<void> {
@@ -516,12 +518,12 @@ export class Partition {
       else w.resolve();
     }
     this.hwWaiters = this.hwWaiters.filter((w) => !ready(w));
-    this.notify("highWatermark");
+    this.wakeWatchers();
   }
 
   failWaiters(error: TidelogError): void {
-    this.notify("append");
-    this.notify("highWatermark");
+    this.tellLeaderNews();
+    this.wakeWatchers();
     for (const w of [...this.hwWaiters, ...this.lowWatermarkWaiters]) {
       w.timer.cancel();
       w.reject(error);
