@@ -1,7 +1,7 @@
-// The README and the operations and testing guides, read as a new user reads them: every
-// code block either runs here, as written, against a cluster found the way `npm start`'s
-// is (a .tidelog/cluster.json in the working directory, free ports), or names the test
-// that runs it. A block added to these pages without a decision below fails this test.
+// The READMEs (the project's, the SDK's, the CLI's) and the operations and testing
+// guides, read as a new user reads them: every code block either runs here, as written,
+// against a cluster found the way `npm start`'s is (a .tidelog/cluster.json in the
+// working directory, free ports), or names the test that runs it. A block added to these pages without a decision below fails this test.
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
@@ -24,7 +24,7 @@ interface Block {
 }
 
 /** The pages whose code blocks are checked. */
-const PAGES = ["README.md", "docs/operations.md", "docs/testing.md"];
+const PAGES = ["README.md", "docs/operations.md", "docs/testing.md", "clients/sdk/README.md", "clients/cli/README.md"];
 
 const QUICK_START = "README.md#Quick start/sh/1";
 const SDK = "README.md#The SDK/ts/0";
@@ -33,6 +33,7 @@ const GROUPS_CLI = "README.md#Consumer groups/sh/0";
 const TXN = "README.md#Transactions/ts/0";
 const TXN_CLI = "README.md#Transactions/sh/0";
 const HTTP = "docs/operations.md#HTTP: probes, metrics and the admin REST API/sh/0";
+const SDK_GROUP = "clients/sdk/README.md#Consumer/ts/0";
 
 /** Blocks not run here, and where each is run instead. */
 const RUN_ELSEWHERE: Readonly<Record<string, string>> = {
@@ -40,7 +41,6 @@ const RUN_ELSEWHERE: Readonly<Record<string, string>> = {
   "README.md#Quick start/sh/2": "packing and installing the tarballs: test/cli/package.test.ts",
   "README.md#Exactly-once demos and `tidelog verify`/sh/0": "each demo: test/demos",
   "README.md#Exactly-once demos and `tidelog verify`/sh/1": "each workload and fault kind: test/verify",
-  "README.md#Layout/plain/0": "a directory listing",
   "docs/operations.md#Running a broker/sh/0":
     "brokers are started exactly so by scripts/harness/cluster.ts; --help by test/cluster/broker-process.test.ts",
   "docs/operations.md#HTTP: probes, metrics and the admin REST API/json/0":
@@ -52,6 +52,16 @@ const RUN_ELSEWHERE: Readonly<Record<string, string>> = {
   "docs/operations.md#Deploy on Kubernetes/sh/1":
     "kubectl needs a Kubernetes cluster; its tidelog commands (plan, execute --throttle --wait, brokers list, decommission): test/cli/reassign.test.ts",
   "docs/testing.md#Benchmarks/sh/0": "each suite's --quick run: test/bench",
+  "clients/sdk/README.md#/sh/0": "packing and installing the SDK: test/sdk/package.test.ts",
+  "clients/sdk/README.md#Quick start/ts/0":
+    "test/sdk/package.test.ts runs it as written from the packed SDK installed outside the repository",
+  "clients/cli/README.md#Installing/sh/0": "packing and installing the CLI: test/cli/package.test.ts",
+  "clients/cli/README.md#Producing and consuming/sh/0":
+    "each command and flag: test/cli/produce-consume.test.ts and test/cli/everyday.test.ts (`tail -F` follows a file for good)",
+  "clients/cli/README.md#Transactions/sh/0":
+    "each command against open, hanging and aborted transactions: test/cli/transactions.test.ts",
+  "clients/cli/README.md#Moving partitions and brokers/sh/0":
+    "plan, execute --throttle --wait, status, decommission, brokers list: test/cli/reassign.test.ts",
 };
 
 function pageBlocks(page: string): Block[] {
@@ -93,7 +103,7 @@ test("every README code block runs as written against npm start's cluster, or na
   const blocks = PAGES.flatMap(pageBlocks);
   const run = new Map<string, Block>();
   for (const b of blocks) if (!(keyOf(b) in RUN_ELSEWHERE)) run.set(keyOf(b), b);
-  const expected = [QUICK_START, SDK, GROUPS, GROUPS_CLI, TXN, TXN_CLI, HTTP];
+  const expected = [QUICK_START, SDK, GROUPS, GROUPS_CLI, TXN, TXN_CLI, HTTP, SDK_GROUP];
   assert.deepEqual([...run.keys()], expected, "a code block is neither run here nor listed in RUN_ELSEWHERE");
   for (const key of Object.keys(RUN_ELSEWHERE)) {
     assert.ok(
@@ -201,6 +211,12 @@ test("every README code block runs as written against npm start's cluster, or na
     );
     const cli = shell(TXN_CLI);
     assert.match(cli, /orders-enricher-1/);
+  });
+
+  await t.test("the SDK README's consumer-group example reads three of orders' records as group audit and ends", async () => {
+    const out = await finish(SDK_GROUP, typescript(SDK_GROUP));
+    assert.match(out, /now reading/, out);
+    assert.equal(out.match(/^\d \d+ \{\.\.\.\}$/gm)?.length, 3, out);
   });
 
   await t.test("the HTTP examples answer from npm start's first broker", async () => {
