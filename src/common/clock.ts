@@ -70,10 +70,18 @@ export class ManualClock implements Clock {
   private readonly timers: Scheduled[] = [];
   private seq = 0;
 
+  /** How far the wall clock was stepped away from the monotonic one (jumpWallClock). */
+  private wallOffsetMs = 0;
+
   constructor(private now = 1_700_000_000_000) {}
 
   nowMs(): number {
-    return this.now;
+    return this.now + this.wallOffsetMs;
+  }
+
+  /** Steps the wall clock alone (an NTP step, faketime), as verify's clock-jump fault does. */
+  jumpWallClock(ms: number): void {
+    this.wallOffsetMs += ms;
   }
 
   monotonicMs(): number {

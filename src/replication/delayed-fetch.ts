@@ -9,11 +9,7 @@
 import type { Clock } from "../common/clock.js";
 import type { Partition } from "./partition.js";
 
-export function awaitChange(
-  clock: Clock,
-  partitions: readonly Partition[],
-  timeoutMs: number,
-): Promise<void> {
+export function awaitChange(clock: Clock, partitions: readonly Partition[], timeoutMs: number): Promise<void> {
   return new Promise<void>((resolve) => {
     const unwatch: (() => void)[] = [];
     const done = () => {

@@ -77,7 +77,7 @@ export async function fetchForFollower(
   maxBytesRequested: number,
 ): Promise<FollowerFetchResult[]> {
   const { clock } = replicas;
-  const deadline = clock.nowMs() + Math.min(Math.max(maxWaitMs, 0), FOLLOWER_FETCH_LIMITS.waitMaxMs);
+  const deadline = clock.monotonicMs() + Math.min(Math.max(maxWaitMs, 0), FOLLOWER_FETCH_LIMITS.waitMaxMs);
   const maxBytes = Math.min(
     maxBytesRequested > 0 ? maxBytesRequested : FOLLOWER_FETCH_LIMITS.responseBytesMax,
     FOLLOWER_FETCH_LIMITS.responseBytesMax,
@@ -91,7 +91,7 @@ export async function fetchForFollower(
     replicas,
     brokerEpoch,
     bell.rung(replicaId),
-    clock.nowMs(),
+    clock.monotonicMs(),
     replicas.followerScanIntervalMs,
   );
   for (;;) {
@@ -101,10 +101,10 @@ export async function fetchForFollower(
       const ring = bell.rung(replicaId);
       session.resolve(replicas);
       hasNews = readForFollower(replicas, replicaId, brokerEpoch, session, maxBytes, answers);
-      session.noteScan({ atMs: clock.nowMs(), brokerEpoch, ring, fenced: replicas.isFenced() });
+      session.noteScan({ atMs: clock.monotonicMs(), brokerEpoch, ring, fenced: replicas.isFenced() });
     }
     read = true;
-    const remaining = deadline - clock.nowMs();
+    const remaining = deadline - clock.monotonicMs();
     if (hasNews || remaining <= 0) break;
     if (!session.partitions.some((entry) => entry.partition?.role === "leader")) break;
     // Nothing was read above and nothing can have been appended since (no await between):
@@ -139,7 +139,7 @@ function readForFollower(
   maxBytes: number,
   answers: Map<SessionPartition, FollowerFetchResult>,
 ): boolean {
-  const nowMs = replicas.clock.nowMs();
+  const nowMs = replicas.clock.monotonicMs();
   const fenced = replicas.isFenced();
   const budget = { bytes: maxBytes };
   let hasNews = false;

@@ -29,7 +29,10 @@ export type ReplicaRole = "leader" | "follower";
 interface FollowerState {
   /** The follower's log end offset, as its last fetch said. */
   leo: number;
-  /** When it last fetched from the leader's log end offset. */
+  /**
+   * When it last fetched from the leader's log end offset, on the monotonic clock: a wall
+   * clock stepped forward would otherwise drop every follower from the ISR at once.
+   */
   lastCaughtUpMs: number;
   /** Its log start offset, as its last fetch said; -1 when unknown. */
   logStartOffset: number;
@@ -143,7 +146,7 @@ export class Partition {
         new TidelogError("NOT_LEADER_OR_FOLLOWER", `leadership of ${this.key} moved (epoch ${state.leaderEpoch})`),
       );
       if (role === "leader") {
-        const now = this.clock.nowMs();
+        const now = this.clock.monotonicMs();
         for (const r of state.isr)
           if (r !== this.brokerId)
             this.followers.set(r, { leo: -1, lastCaughtUpMs: now, logStartOffset: -1, brokerEpoch: -1 });
@@ -190,8 +193,13 @@ export class Partition {
    * offset (-1: not said) and the broker epoch it fetched under (-1: not said).
    */
   onFollowerFetch(replicaId: number, fetchOffset: number, logStartOffset = -1, brokerEpoch = -1): void {
-    const now = this.clock.nowMs();
-    const state = this.followers.get(replicaId) ?? { leo: -1, lastCaughtUpMs: 0, logStartOffset: -1, brokerEpoch: -1 };
+    const now = this.clock.monotonicMs();
+    const state = this.followers.get(replicaId) ?? {
+      leo: -1,
+      lastCaughtUpMs: Number.NEGATIVE_INFINITY,
+      logStartOffset: -1,
+      brokerEpoch: -1,
+    };
     state.leo = fetchOffset;
     state.logStartOffset = logStartOffset;
     state.brokerEpoch = brokerEpoch;
@@ -227,6 +235,7 @@ export class Partition {
     fetchOffset: number,
     logStartOffset: number,
     brokerEpoch: number,
+    /** On the monotonic clock, as lastCaughtUpMs. */
     nowMs: number,
   ): boolean {
     const state = this.followers.get(replicaId);
@@ -416,8 +425,11 @@ export class Partition {
 
   /** ISR followers that have not been caught up for `maxLagMs`. */
   laggingFollowers(maxLagMs: number): number[] {
-    const now = this.clock.nowMs();
-    return this.isr.filter((r) => r !== this.brokerId && now - (this.followers.get(r)?.lastCaughtUpMs ?? 0) > maxLagMs);
+    const now = this.clock.monotonicMs();
+    return this.isr.filter(
+      (r) =>
+        r !== this.brokerId && now - (this.followers.get(r)?.lastCaughtUpMs ?? Number.NEGATIVE_INFINITY) > maxLagMs,
+    );
   }
 
   /** Replicas outside the ISR that have reached the high watermark. */
