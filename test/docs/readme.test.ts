@@ -213,11 +213,14 @@ test("every README code block runs as written against npm start's cluster, or na
     assert.match(cli, /orders-enricher-1/);
   });
 
-  await t.test("the SDK README's consumer-group example reads three of orders' records as group audit and ends", async () => {
-    const out = await finish(SDK_GROUP, typescript(SDK_GROUP));
-    assert.match(out, /now reading/, out);
-    assert.equal(out.match(/^\d \d+ \{\.\.\.\}$/gm)?.length, 3, out);
-  });
+  await t.test(
+    "the SDK README's consumer-group example reads three of orders' records as group audit and ends",
+    async () => {
+      const out = await finish(SDK_GROUP, typescript(SDK_GROUP));
+      assert.match(out, /now reading/, out);
+      assert.equal(out.match(/^\d \d+ \{\.\.\.\}$/gm)?.length, 3, out);
+    },
+  );
 
   await t.test("the HTTP examples answer from npm start's first broker", async () => {
     // The consumer-group CLI examples deleted billing: the group example makes it again.
