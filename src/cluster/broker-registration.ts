@@ -19,14 +19,14 @@
  * while registered; a registration after a lost lease writes the latest record anyway.
  */
 import { TidelogError } from "@tidelog/client/record";
-import type { Lease } from "etcd3";
 import { type Clock, sleep } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import type { KvLease, MetadataKv } from "./metadata-kv.js";
 import { type BrokerRecord, keys } from "./metadata-records.js";
-import { type MetadataStore, unavailableOnError } from "./metadata-store.js";
+import { unavailableOnError } from "./metadata-store.js";
 
 export interface BrokerRegistrationOptions {
-  readonly store: MetadataStore;
+  readonly store: MetadataKv;
   readonly record: BrokerRecord;
   readonly sessionTimeoutMs: number;
   readonly clock: Clock;
@@ -37,7 +37,7 @@ export interface BrokerRegistrationOptions {
 }
 
 export class BrokerRegistration {
-  private lease: Lease | null = null;
+  private lease: KvLease | null = null;
   private lastKeepAliveMs = Number.NEGATIVE_INFINITY;
   private registered = false;
   private stopped = false;
@@ -85,16 +85,16 @@ export class BrokerRegistration {
     let attempt = 0;
     for (;;) {
       attempt++;
-      const lease = store.ns.lease(this.ttlSeconds, { autoKeepAlive: true });
+      const lease = store.lease(this.ttlSeconds);
       try {
         const leaseId = await unavailableOnError("grant lease", () => lease.grant());
         const value = JSON.stringify(this.record);
         const txn = await unavailableOnError("register", () =>
-          store.ns.if(key, "Create", "==", 0).then(store.ns.put(key).value(value).lease(leaseId)).commit(),
+          store.txn([{ key, target: "Create", value: 0 }], [{ kind: "put", key, value, leaseId }]),
         );
         if (txn.succeeded) {
           this.written = value;
-          this.adopt(lease, Number(txn.header.revision));
+          this.adopt(lease, txn.revision);
           // The first registration's epoch names this process for good (see BrokerRecord.incarnation).
           if (this.record.incarnation === undefined) this.record = { ...this.record, incarnation: this.epoch };
           logger.info({ brokerEpoch: this.epoch, incarnation: this.record.incarnation, attempt }, "registered in etcd");
@@ -121,7 +121,7 @@ export class BrokerRegistration {
     }
   }
 
-  private adopt(lease: Lease, revision: number): void {
+  private adopt(lease: KvLease, revision: number): void {
     this.lease = lease;
     this.epoch = revision;
     this.registered = true;
@@ -129,13 +129,13 @@ export class BrokerRegistration {
     // The session is known alive from when the keepalive was sent, not when its answer
     // arrived: an answer that waited (a paused process reading it late) must not extend it.
     let firedMs = this.lastKeepAliveMs;
-    lease.on("keepaliveFired", () => {
+    lease.onKeepaliveSent(() => {
       firedMs = this.options.clock.monotonicMs();
     });
-    lease.on("keepaliveSucceeded", () => {
+    lease.onKeepaliveAnswered(() => {
       this.lastKeepAliveMs = Math.max(this.lastKeepAliveMs, firedMs);
     });
-    lease.on("lost", (err) => {
+    lease.onLost((err) => {
       if (this.lease !== lease || this.stopped) return;
       this.registered = false;
       this.options.logger.warn({ err: err.message }, "lost the etcd lease; fenced until registered again");
@@ -188,7 +188,7 @@ export class BrokerRegistration {
     const epoch = this.epoch;
     void unavailableOnError("update registration", async () => {
       const leaseId = await lease.grant();
-      return store.ns.if(key, "Create", "==", epoch).then(store.ns.put(key).value(value).lease(leaseId)).commit();
+      return store.txn([{ key, target: "Create", value: epoch }], [{ kind: "put", key, value, leaseId }]);
     })
       .then((txn) => {
         // Not ours any more: the lease was lost, and registering again writes the record.

@@ -2,8 +2,8 @@
  * The controller: one broker at a time, elected through etcd, that owns topic metadata
  * and partition leadership.
  *
- * Election: every broker campaigns in an etcd3 Election (`election/controller/`); the
- * candidate whose key etcd created first wins. That key's create revision is the
+ * Election: every broker campaigns in the store's election (`election/controller/`, etcd's
+ * recipe); the candidate whose key etcd created first wins. That key's create revision is the
  * controller epoch: it grows with every election.
  *
  * Fencing: every write is an etcd transaction that first compares the controller's own
@@ -31,7 +31,6 @@
  * `ControllerCore` this class hands them.
  */
 import { TidelogError } from "@tidelog/client/record";
-import type { Campaign, Election, IOperation } from "etcd3";
 import { type Clock, sleep, type Timer } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { PeriodicTask } from "../common/periodic-task.js";
@@ -39,8 +38,9 @@ import { parseTpKey, type TopicPartition, topicPartitionKey } from "../common/to
 import type { LogConfig } from "../storage/log-config.js";
 import { imbalancedPartitions } from "./leader-balance.js";
 import type { ChangeCursor, MetadataImage, Versioned } from "./metadata-image.js";
+import type { KvCampaign, KvOp, MetadataKv } from "./metadata-kv.js";
 import { keys, type PartitionState, parsePartitionStateKey, type TopicRecord } from "./metadata-records.js";
-import { type MetadataStore, type MetadataWatch, unavailableOnError } from "./metadata-store.js";
+import { type MetadataWatch, unavailableOnError } from "./metadata-store.js";
 import {
   decideLeadership,
   describeStateChange,
@@ -66,7 +66,7 @@ export type { AdminCall, ItemResult, NewTopicSpec } from "./topic-operations.js"
 export { PARTITIONS_PER_TOPIC_MAX } from "./topic-operations.js";
 
 export interface ControllerOptions {
-  readonly store: MetadataStore;
+  readonly store: MetadataKv;
   readonly watch: MetadataWatch;
   readonly brokerId: number;
   readonly sessionTimeoutMs: number;
@@ -122,7 +122,7 @@ interface PendingRecovery {
 interface StateWrite {
   readonly key: string;
   readonly compare: { target: "Create" | "Mod"; value: number };
-  readonly op: IOperation;
+  readonly op: KvOp;
   readonly what: string;
   readonly election?: boolean;
 }
@@ -140,15 +140,13 @@ interface Active {
 }
 
 export class Controller {
-  private election: Election | null = null;
-  private campaign: Campaign | null = null;
+  private campaign: KvCampaign | null = null;
   private active: Active | null = null;
   private queue: Promise<unknown> = Promise.resolve();
   private reconcileQueued = false;
   private reconciler: PeriodicTask | null = null;
   private balancer: PeriodicTask | null = null;
   private stopped = false;
-  private readonly prefix: string;
   private readonly topics: TopicOperations;
   private readonly reassignments: ReassignmentOperations;
   /** When each partition in leader recovery started waiting for its candidates, by key. */
@@ -166,8 +164,6 @@ export class Controller {
   private fullReconcileDue = true;
 
   constructor(private readonly options: ControllerOptions) {
-    this.prefix = `/tidelog/${options.store.options.clusterId}/`;
-    const client = options.store.client;
     const core: ControllerCore = {
       enqueue: (fn) => this.enqueue(fn),
       requireActive: () => {
@@ -175,8 +171,8 @@ export class Controller {
       },
       fencedTxn: (compares, ops) => this.fencedTxn(compares, ops),
       put: (key, value) => this.put(key, value),
-      deleteKey: (key) => client.delete().key(this.full(key)),
-      deletePrefix: (prefix) => client.delete().prefix(this.full(prefix)),
+      deleteKey: (key) => ({ kind: "delete", key }),
+      deletePrefix: (prefix) => ({ kind: "deletePrefix", prefix }),
       awaitImage: (revision) => this.awaitImage(revision),
       adminImage: () => this.adminImage(),
       reconcile: () => this.reconcile(false),
@@ -206,10 +202,6 @@ export class Controller {
   }
 
   start(): void {
-    this.election = this.options.store.ns.election(
-      keys.controllerElection,
-      Math.max(1, Math.ceil(this.options.sessionTimeoutMs / 1000)),
-    );
     this.campaignAgain();
     this.options.watch.onChange(() => this.scheduleReconcile());
     this.reconciler = new PeriodicTask({
@@ -252,22 +244,29 @@ export class Controller {
   }
 
   private campaignAgain(): void {
-    if (this.stopped || !this.election) return;
-    const campaign = this.election.campaign(String(this.options.brokerId));
+    if (this.stopped) return;
+    const ttlSeconds = Math.max(1, Math.ceil(this.options.sessionTimeoutMs / 1000));
+    const campaign: KvCampaign = this.options.store.campaign(
+      keys.controllerElection,
+      ttlSeconds,
+      String(this.options.brokerId),
+      {
+        onElected: () => {
+          this.becomeActive(campaign).catch((e: unknown) => {
+            this.options.logger.error({ err: e }, "could not take over as controller");
+            this.restartCampaign(campaign);
+          });
+        },
+        onError: (err) => {
+          this.options.logger.warn({ err: err.message }, "controller campaign failed");
+          this.restartCampaign(campaign);
+        },
+      },
+    );
     this.campaign = campaign;
-    campaign.on("elected", () => {
-      this.becomeActive(campaign).catch((e: unknown) => {
-        this.options.logger.error({ err: e }, "could not take over as controller");
-        this.restartCampaign(campaign);
-      });
-    });
-    campaign.on("error", (err) => {
-      this.options.logger.warn({ err: err.message }, "controller campaign failed");
-      this.restartCampaign(campaign);
-    });
   }
 
-  private restartCampaign(campaign: Campaign): void {
+  private restartCampaign(campaign: KvCampaign): void {
     if (this.campaign !== campaign) return;
     this.stepDown("campaign ended");
     this.campaign = null;
@@ -276,10 +275,10 @@ export class Controller {
     this.options.clock.after(CAMPAIGN_RETRY_MS, () => this.campaignAgain(), { ref: false });
   }
 
-  private async becomeActive(campaign: Campaign): Promise<void> {
-    const fenceKey = await campaign.getCampaignKey();
-    const kv = await unavailableOnError("read campaign key", () => this.options.store.client.get(fenceKey).exec());
-    const created = kv.kvs[0]?.create_revision;
+  private async becomeActive(campaign: KvCampaign): Promise<void> {
+    const fenceKey = await campaign.key();
+    const entry = await unavailableOnError("read campaign key", () => this.options.store.get(fenceKey));
+    const created = entry?.createRevision;
     // Resigned meanwhile (shutting down) or replaced by a newer campaign: nothing to take over.
     if (this.stopped || this.campaign !== campaign) return;
     if (created === undefined) throw new Error("our election key expired before we could take over");
@@ -333,10 +332,6 @@ export class Controller {
 
   // ------------------------------------------------------------------ fenced writes
 
-  private full(key: string): string {
-    return this.prefix + key;
-  }
-
   /**
    * Commits `ops` if this broker is still the controller and every compare holds.
    * Returns false on a compare conflict (someone else changed the key: re-read and
@@ -344,26 +339,24 @@ export class Controller {
    */
   private async fencedTxn(
     compares: readonly { key: string; target: "Create" | "Mod"; value: number }[],
-    ops: readonly IOperation[],
+    ops: readonly KvOp[],
   ): Promise<{ ok: boolean; revision: number }> {
     const active = this.requireActive();
-    const client = this.options.store.client;
-    const txn = client.if(active.fenceKey, "Create", "==", active.epoch);
-    for (const c of compares) txn.and(this.full(c.key), c.target, "==", c.value);
-    txn.then(...ops).else(client.get(active.fenceKey));
-    const res = await unavailableOnError("write metadata", () => txn.commit());
-    const revision = Number(res.header.revision);
+    const fence = { key: active.fenceKey, target: "Create" as const, value: active.epoch };
+    const res = await unavailableOnError("write metadata", () =>
+      this.options.store.txn([fence, ...compares], ops, active.fenceKey),
+    );
+    const revision = res.revision;
     if (res.succeeded) return { ok: true, revision };
-    const fence = res.responses[0]?.response_range?.kvs[0];
-    if (!fence || Number(fence.create_revision) !== active.epoch) {
+    if (!res.elseEntry || res.elseEntry.createRevision !== active.epoch) {
       this.stepDown("fenced: a newer controller exists");
       throw new TidelogError("NOT_CONTROLLER", "this broker was deposed as controller");
     }
     return { ok: false, revision };
   }
 
-  private put(key: string, value: unknown): IOperation {
-    return this.options.store.client.put(this.full(key)).value(JSON.stringify(value));
+  private put(key: string, value: unknown): KvOp {
+    return { kind: "put", key, value: JSON.stringify(value) };
   }
 
   /** Waits until the watched image has seen `revision` (our own write), within a bound. */
@@ -481,7 +474,7 @@ export class Controller {
         writes.push({
           key,
           compare: { target: "Mod", value: state.modRevision },
-          op: this.options.store.client.delete().key(this.full(key)),
+          op: { kind: "delete", key },
           what: `delete orphan ${key}`,
         });
       }

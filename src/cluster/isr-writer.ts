@@ -10,8 +10,9 @@
  * follows the ISR by the rule in partition-leader-election.ts (`nextElr`).
  */
 import type { Versioned } from "./metadata-image.js";
+import type { MetadataKv } from "./metadata-kv.js";
 import { keys, type PartitionState } from "./metadata-records.js";
-import { type MetadataStore, unavailableOnError } from "./metadata-store.js";
+import { unavailableOnError } from "./metadata-store.js";
 import { nextElr } from "./partition-leader-election.js";
 
 export type IsrWriter = (
@@ -25,15 +26,15 @@ export type IsrWriter = (
   minIsr: number,
 ) => Promise<boolean>;
 
-export function etcdIsrWriter(store: MetadataStore): IsrWriter {
+export function etcdIsrWriter(store: MetadataKv): IsrWriter {
   return async (topic, partition, current, isr, joiningEpochs, minIsr) => {
     const key = keys.partition(topic, partition);
     const next = nextIsrState(current.value, isr, joiningEpochs, minIsr);
     const res = await unavailableOnError("write ISR", () =>
-      store.ns
-        .if(key, "Mod", "==", current.modRevision)
-        .then(store.ns.put(key).value(JSON.stringify(next)))
-        .commit(),
+      store.txn(
+        [{ key, target: "Mod", value: current.modRevision }],
+        [{ kind: "put", key, value: JSON.stringify(next) }],
+      ),
     );
     return res.succeeded;
   };

@@ -1,6 +1,7 @@
 /**
- * tidelog's door to etcd: one client, one namespace (`/tidelog/<cluster-id>/`), reads of
- * the whole metadata at one revision, and a watch that keeps a MetadataImage current.
+ * tidelog's door to etcd: `MetadataStore`, the MetadataKv seam (metadata-kv.ts) on one
+ * etcd3 client and one namespace (`/tidelog/<cluster-id>/`); and `MetadataWatch`, which
+ * keeps a MetadataImage current over any MetadataKv (etcd, or the in-memory store).
  *
  * Failure model: etcd may be unreachable for a while. Reads and writes then fail with
  * METADATA_UNAVAILABLE (retriable) instead of hanging: every call has a deadline. The
@@ -11,11 +12,23 @@
 
 import { TidelogError } from "@tidelog/client/record";
 import { ExponentialBackoff, type IBackoff, noop } from "cockatiel";
-import { Etcd3, type Namespace } from "etcd3";
+import { Etcd3, type IKeyValue, type IOperation, type Lease, type Namespace } from "etcd3";
 import { type Clock, wallClockDeadline } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { PeriodicTask } from "../common/periodic-task.js";
-import { type MetadataEntry, MetadataImage } from "./metadata-image.js";
+import { MetadataImage } from "./metadata-image.js";
+import type {
+  KvCampaign,
+  KvCampaignHandlers,
+  KvCompare,
+  KvEntry,
+  KvLease,
+  KvOp,
+  KvTxnResult,
+  KvWatch,
+  KvWatchHandlers,
+  MetadataKv,
+} from "./metadata-kv.js";
 
 export interface MetadataStoreOptions {
   readonly endpoints: readonly string[];
@@ -25,9 +38,11 @@ export interface MetadataStoreOptions {
   readonly requestTimeoutMs: number;
 }
 
-export class MetadataStore {
-  readonly client: Etcd3;
-  readonly ns: Namespace;
+/** The metadata store on a real etcd cluster (the MetadataKv seam's production side). */
+export class MetadataStore implements MetadataKv {
+  private readonly client: Etcd3;
+  private readonly ns: Namespace;
+  private readonly prefix: string;
 
   constructor(readonly options: MetadataStoreOptions) {
     this.client = new Etcd3({
@@ -45,31 +60,134 @@ export class MetadataStore {
         watchBackoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2000 }) as unknown as IBackoff<unknown>,
       },
     });
-    this.ns = this.client.namespace(`/tidelog/${options.clusterId}/`);
+    this.prefix = `/tidelog/${options.clusterId}/`;
+    this.ns = this.client.namespace(this.prefix);
   }
 
-  /** Every metadata key at one revision (within `timeoutMs`, default the request timeout). */
-  async readAll(timeoutMs = this.options.requestTimeoutMs): Promise<{ entries: MetadataEntry[]; revision: number }> {
-    const res = await unavailableOnError("read metadata", () =>
-      this.ns
-        .getAll()
-        .prefix("")
-        .options({ deadline: wallClockDeadline(timeoutMs) })
-        .exec(),
-    );
+  async getAll(
+    prefix: string,
+    timeoutMs = this.options.requestTimeoutMs,
+  ): Promise<{ entries: KvEntry[]; revision: number }> {
+    const res = await this.ns
+      .getAll()
+      .prefix(prefix)
+      .options({ deadline: wallClockDeadline(timeoutMs) })
+      .exec();
+    return { revision: Number(res.header.revision), entries: res.kvs.map((kv) => this.entryOf(kv)) };
+  }
+
+  async get(key: string): Promise<KvEntry | null> {
+    const res = await this.ns.get(key).exec();
+    const kv = res.kvs[0];
+    return kv ? this.entryOf(kv) : null;
+  }
+
+  async txn(compares: readonly KvCompare[], ops: readonly KvOp[], elseGet?: string): Promise<KvTxnResult> {
+    const [first, ...rest] = compares;
+    // etcd3 builds a transaction from its first compare; tidelog always has one.
+    if (!first) throw new Error("a metadata transaction needs at least one compare");
+    const txn = this.ns.if(first.key, first.target, "==", first.value);
+    for (const c of rest) txn.and(c.key, c.target, "==", c.value);
+    txn.then(...ops.map((op) => this.operation(op)));
+    if (elseGet !== undefined) txn.else(this.ns.get(elseGet));
+    const res = await txn.commit();
+    const result = { succeeded: res.succeeded, revision: Number(res.header.revision) };
+    if (res.succeeded || elseGet === undefined) return result;
+    const kv = res.responses[0]?.response_range?.kvs[0];
+    return { ...result, elseEntry: kv ? this.entryOf(kv) : null };
+  }
+
+  private operation(op: KvOp): IOperation {
+    switch (op.kind) {
+      case "put": {
+        const put = this.ns.put(op.key).value(op.value);
+        return op.leaseId === undefined ? put : put.lease(op.leaseId);
+      }
+      case "delete":
+        return this.ns.delete().key(op.key);
+      case "deletePrefix":
+        return this.ns.delete().prefix(op.prefix);
+    }
+  }
+
+  lease(ttlSeconds: number): KvLease {
+    return new EtcdLease(this.ns.lease(ttlSeconds, { autoKeepAlive: true }));
+  }
+
+  async watch(prefix: string, fromRevision: number, handlers: KvWatchHandlers): Promise<KvWatch> {
+    const watcher = await this.ns.watch().prefix(prefix).startRevision(String(fromRevision)).create();
+    watcher.on("data", (res) => {
+      if (res.events.length === 0) return;
+      handlers.onEvents(
+        res.events.map((ev) => ({
+          key: this.relative(ev.kv.key.toString()),
+          value: ev.type === "Delete" ? null : ev.kv.value.toString(),
+          modRevision: Number(ev.kv.mod_revision),
+          createRevision: Number(ev.kv.create_revision),
+        })),
+      );
+    });
+    watcher.on("disconnected", () => handlers.onDisconnected());
+    watcher.on("connected", () => handlers.onConnected());
+    watcher.on("error", (err) => handlers.onError(err));
+    return { cancel: () => watcher.cancel() };
+  }
+
+  campaign(election: string, ttlSeconds: number, value: string, handlers: KvCampaignHandlers): KvCampaign {
+    const campaign = this.ns.election(election, ttlSeconds).campaign(value);
+    campaign.on("elected", () => handlers.onElected());
+    campaign.on("error", (err: Error) => handlers.onError(err));
     return {
-      revision: Number(res.header.revision),
-      entries: res.kvs.map((kv) => ({
-        key: kv.key.toString(),
-        value: kv.value.toString(),
-        modRevision: Number(kv.mod_revision),
-        createRevision: Number(kv.create_revision),
-      })),
+      // etcd3 names the key in full; the seam's keys are relative to the namespace.
+      key: async () => (await campaign.getCampaignKey()).slice(this.prefix.length),
+      resign: () => campaign.resign(),
     };
   }
 
   close(): void {
     this.client.close();
+  }
+
+  /** etcd3 strips the namespace from some answers (ranges) and not from others (a get, a txn's reads). */
+  private relative(key: string): string {
+    return key.startsWith(this.prefix) ? key.slice(this.prefix.length) : key;
+  }
+
+  private entryOf(kv: IKeyValue): KvEntry {
+    return {
+      key: this.relative(kv.key.toString()),
+      value: kv.value.toString(),
+      modRevision: Number(kv.mod_revision),
+      createRevision: Number(kv.create_revision),
+    };
+  }
+}
+
+class EtcdLease implements KvLease {
+  constructor(private readonly lease: Lease) {}
+
+  grant(): Promise<string> {
+    return this.lease.grant();
+  }
+
+  revoke(): Promise<void> {
+    return this.lease.revoke();
+  }
+
+  release(): void {
+    this.lease.release();
+  }
+
+  onKeepaliveSent(fn: () => void): void {
+    this.lease.on("keepaliveFired", fn);
+  }
+
+  onKeepaliveAnswered(fn: () => void): void {
+    this.lease.on("keepaliveSucceeded", fn);
+  }
+
+  onLost(fn: (err: Error) => void): void {
+    this.lease.on("lost", fn);
   }
 }
 
@@ -102,7 +220,7 @@ export class MetadataWatch {
   private readonly listeners: ((image: MetadataImage) => void)[] = [];
 
   constructor(
-    private readonly store: MetadataStore,
+    private readonly store: MetadataKv,
     private readonly logger: Logger,
     private readonly options: MetadataWatchOptions,
   ) {
@@ -126,7 +244,7 @@ export class MetadataWatch {
    */
   async freshImage(timeoutMs: number): Promise<MetadataImage> {
     try {
-      const { entries, revision } = await this.store.readAll(timeoutMs);
+      const { entries, revision } = await unavailableOnError("read metadata", () => this.store.getAll("", timeoutMs));
       // etcd answers again while the watch still counts itself cut off: catch up now.
       if (this.stale) this.resync().catch(() => {});
       return MetadataImage.fromEntries(entries, revision, this.logger);
@@ -166,7 +284,7 @@ export class MetadataWatch {
 
   private async doResync(): Promise<void> {
     if (this.closed) return;
-    const { entries, revision } = await this.store.readAll();
+    const { entries, revision } = await unavailableOnError("read metadata", () => this.store.getAll(""));
     const image = MetadataImage.fromEntries(entries, revision, this.logger);
     await this.watcher?.cancel().catch(() => {});
     this.watcher = null;
@@ -177,38 +295,33 @@ export class MetadataWatch {
   }
 
   private async watchFrom(revision: number): Promise<void> {
-    const watcher = await this.store.ns.watch().prefix("").startRevision(String(revision)).create();
+    let watcher: KvWatch | null = null;
+    watcher = await this.store.watch("", revision, {
+      onEvents: (events) => {
+        if (this.watcher !== watcher || this.stale) return;
+        for (const ev of events) this.current.apply(ev);
+        this.notify();
+      },
+      onDisconnected: () => {
+        if (this.watcher !== watcher) return;
+        this.stale = true;
+        this.logger.warn("metadata watch disconnected from etcd; serving the last known metadata");
+      },
+      onConnected: () => {
+        if (this.watcher === watcher && this.stale) this.resync().catch(() => {});
+      },
+      onError: (err) => {
+        if (this.watcher !== watcher) return;
+        this.stale = true;
+        this.logger.warn({ err: err.message }, "metadata watch failed; re-reading everything");
+        this.resync().catch(() => {});
+      },
+    });
     if (this.closed) {
       await watcher.cancel();
       return;
     }
     this.watcher = watcher;
-    watcher.on("data", (res) => {
-      if (this.watcher !== watcher || this.stale) return;
-      for (const ev of res.events) {
-        this.current.apply({
-          key: ev.kv.key.toString(),
-          value: ev.type === "Delete" ? null : ev.kv.value.toString(),
-          modRevision: Number(ev.kv.mod_revision),
-          createRevision: Number(ev.kv.create_revision),
-        });
-      }
-      if (res.events.length > 0) this.notify();
-    });
-    watcher.on("disconnected", () => {
-      if (this.watcher !== watcher) return;
-      this.stale = true;
-      this.logger.warn("metadata watch disconnected from etcd; serving the last known metadata");
-    });
-    watcher.on("connected", () => {
-      if (this.watcher === watcher && this.stale) this.resync().catch(() => {});
-    });
-    watcher.on("error", (err) => {
-      if (this.watcher !== watcher) return;
-      this.stale = true;
-      this.logger.warn({ err: err.message }, "metadata watch failed; re-reading everything");
-      this.resync().catch(() => {});
-    });
   }
 
   private notify(): void {

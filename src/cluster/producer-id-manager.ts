@@ -7,7 +7,8 @@
  * CAS, re-reads, and claims [1000, 2000).
  */
 import { TidelogError } from "@tidelog/client/record";
-import { type MetadataStore, unavailableOnError } from "./metadata-store.js";
+import type { MetadataKv } from "./metadata-kv.js";
+import { unavailableOnError } from "./metadata-store.js";
 
 /** Producer ids a broker claims from etcd at once (one write per this many InitProducerId). */
 export const PRODUCER_ID_BLOCK = 1000;
@@ -20,7 +21,7 @@ export class ProducerIdManager {
   private end = 0;
   private claiming: Promise<void> | null = null;
 
-  constructor(private readonly store: MetadataStore) {}
+  constructor(private readonly store: MetadataKv) {}
 
   async nextProducerId(): Promise<number> {
     while (this.next >= this.end) {
@@ -33,16 +34,16 @@ export class ProducerIdManager {
   }
 
   private async claimBlock(): Promise<void> {
-    const ns = this.store.ns;
+    const store = this.store;
     for (let attempt = 0; attempt < CLAIM_ATTEMPTS_MAX; attempt++) {
-      const res = await unavailableOnError("read producer ids", () => ns.get(KEY).exec());
-      const kv = res.kvs[0];
-      const start = kv ? parseNext(kv.value.toString()) : 0;
+      const kv = await unavailableOnError("read producer ids", () => store.get(KEY));
+      const start = kv ? parseNext(kv.value) : 0;
       const next = JSON.stringify({ next: start + PRODUCER_ID_BLOCK });
-      const txn = kv
-        ? ns.if(KEY, "Mod", "==", kv.mod_revision).then(ns.put(KEY).value(next))
-        : ns.if(KEY, "Create", "==", 0).then(ns.put(KEY).value(next));
-      if ((await unavailableOnError("claim producer ids", () => txn.commit())).succeeded) {
+      const compare = kv
+        ? { key: KEY, target: "Mod" as const, value: kv.modRevision }
+        : { key: KEY, target: "Create" as const, value: 0 };
+      const claim = () => store.txn([compare], [{ kind: "put", key: KEY, value: next }]);
+      if ((await unavailableOnError("claim producer ids", claim)).succeeded) {
         this.next = start;
         this.end = start + PRODUCER_ID_BLOCK;
         return;

@@ -10,9 +10,9 @@
  * than one per partition.
  */
 import { TidelogError } from "@tidelog/client/record";
-import type { IOperation } from "etcd3";
 import type { Logger } from "../common/logger.js";
 import type { MetadataImage, Versioned } from "./metadata-image.js";
+import type { KvOp } from "./metadata-kv.js";
 import { keys, type PartitionState, type TopicRecord } from "./metadata-records.js";
 import type { MetadataWatch } from "./metadata-store.js";
 import { describeStateChange, type ElectionInputs } from "./partition-leader-election.js";
@@ -134,14 +134,13 @@ export class ReassignmentOperations {
    * and the partitions' states.
    */
   completions(image: MetadataImage, inputsFor: (topic: string, replicas: readonly number[]) => ElectionInputs) {
-    const writes: { compares: { key: string; target: "Mod"; value: number }[]; ops: IOperation[]; what: string[] }[] =
-      [];
+    const writes: { compares: { key: string; target: "Mod"; value: number }[]; ops: KvOp[]; what: string[] }[] = [];
     for (const t of image.topics.values()) {
       const moves = Object.entries(t.value.reassignments ?? {});
       if (moves.length === 0) continue;
       const record: TopicRecord = structuredClone(t.value);
       const compares = [{ key: keys.topic(t.value.name), target: "Mod" as const, value: t.modRevision }];
-      const ops: IOperation[] = [];
+      const ops: KvOp[] = [];
       const what: string[] = [];
       for (const [p, r] of moves) {
         if (what.length >= COMPLETIONS_PER_TXN) break;
@@ -169,7 +168,7 @@ export class ReassignmentOperations {
       return items.map(() => new TidelogError("UNKNOWN_TOPIC_OR_PARTITION", `topic '${topic}' does not exist`));
     const record: TopicRecord = structuredClone(current.value);
     const compares = [{ key: keys.topic(topic), target: "Mod" as const, value: current.modRevision }];
-    const ops: IOperation[] = [];
+    const ops: KvOp[] = [];
     const minIsr = this.options.minIsr(image, topic);
     const registered = image.liveBrokerIds();
     const inputs = (replicas: readonly number[]): ElectionInputs => ({
@@ -239,7 +238,7 @@ export class ReassignmentOperations {
     before: Versioned<PartitionState>,
     after: PartitionState,
     compares: { key: string; target: "Mod"; value: number }[],
-    ops: IOperation[],
+    ops: KvOp[],
   ): void {
     record.assignment[partition] = [...replicas];
     const { [String(partition)]: _done, ...rest } = record.reassignments ?? {};

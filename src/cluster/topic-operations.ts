@@ -9,10 +9,10 @@
 import { randomUUID } from "node:crypto";
 import { isInternalTopic, topicNameProblem } from "@tidelog/client/protocol";
 import { type ErrorName, TidelogError } from "@tidelog/client/record";
-import type { IOperation } from "etcd3";
 import type { Logger } from "../common/logger.js";
 import { type LogConfig, logConfigFromProperties } from "../storage/log-config.js";
 import type { MetadataImage } from "./metadata-image.js";
+import type { KvOp } from "./metadata-kv.js";
 import { keys, type PartitionState, type TopicRecord } from "./metadata-records.js";
 import type { MetadataWatch } from "./metadata-store.js";
 import {
@@ -59,11 +59,11 @@ export interface ControllerCore {
   /** Commits `ops` if still the controller and every compare holds; ok false on a conflict. */
   fencedTxn(
     compares: readonly { key: string; target: "Create" | "Mod"; value: number }[],
-    ops: readonly IOperation[],
+    ops: readonly KvOp[],
   ): Promise<{ ok: boolean; revision: number }>;
-  put(key: string, value: unknown): IOperation;
-  deleteKey(key: string): IOperation;
-  deletePrefix(prefix: string): IOperation;
+  put(key: string, value: unknown): KvOp;
+  deleteKey(key: string): KvOp;
+  deletePrefix(prefix: string): KvOp;
   /** Waits until the watched image has seen `revision`. */
   awaitImage(revision: number): Promise<MetadataImage>;
   /**

@@ -10,12 +10,11 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isTidelogError } from "@tidelog/client/record";
 import { startEtcd, waitFor } from "../../scripts/harness/cluster.js";
-import { Controller } from "../../src/cluster/controller.js";
 import { keys } from "../../src/cluster/metadata-records.js";
 import { MetadataStore, MetadataWatch } from "../../src/cluster/metadata-store.js";
 import { systemClock } from "../../src/common/clock.js";
 import { silentLogger } from "../../src/common/logger.js";
-import { DEFAULT_LOG_CONFIG } from "../../src/storage/log-config.js";
+import { testController } from "./controller-fixture.js";
 
 const CLUSTER = "fencing";
 
@@ -23,22 +22,7 @@ async function controllerFor(endpoints: readonly string[], brokerId: number) {
   const store = new MetadataStore({ endpoints, clusterId: CLUSTER, logger: silentLogger, requestTimeoutMs: 3000 });
   const watch = new MetadataWatch(store, silentLogger, { resyncIntervalMs: 60_000, clock: systemClock });
   await watch.start();
-  const controller = new Controller({
-    store,
-    watch,
-    brokerId,
-    sessionTimeoutMs: 3000,
-    reconcileIntervalMs: 60_000,
-    defaultPartitions: 1,
-    defaultReplicationFactor: 1,
-    logDefaults: DEFAULT_LOG_CONFIG,
-    clock: systemClock,
-    logger: silentLogger,
-    random: () => 0,
-    uncleanRecoveryTimeoutMs: 60_000,
-    leaderBalance: null,
-    describeReplicaLogs: async () => [],
-  });
+  const controller = testController(store, watch, brokerId, systemClock);
   const close = async () => {
     await controller.stop();
     await watch.close();
