@@ -9,8 +9,9 @@
  * Fencing: every write is an etcd transaction that first compares the controller's own
  * campaign key's create revision with its epoch. If the key is gone (the lease expired
  * while this broker was paused or cut off) or belongs to a later campaign, the write
- * fails as a whole and this broker steps down. A deposed controller can never overwrite
- * newer state, however late it wakes up. Partition states are additionally written by
+ * fails as a whole and this broker steps down, and campaigns again (as when its watch
+ * shows the key gone first). A deposed controller can never overwrite newer state, however
+ * late it wakes up. Partition states are additionally written by
  * compare-and-swap on their mod revision, so a leader's concurrent ISR change is never
  * lost either.
  *
@@ -203,7 +204,10 @@ export class Controller {
 
   start(): void {
     this.campaignAgain();
-    this.options.watch.onChange(() => this.scheduleReconcile());
+    this.options.watch.onChange((image) => {
+      this.checkStillElected(image);
+      this.scheduleReconcile();
+    });
     this.reconciler = new PeriodicTask({
       clock: this.options.clock,
       intervalMs: this.options.reconcileIntervalMs,
@@ -266,9 +270,28 @@ export class Controller {
     this.campaign = campaign;
   }
 
-  private restartCampaign(campaign: KvCampaign): void {
+  /**
+   * Steps down, and campaigns again, once the metadata shows our election key gone (its
+   * lease expired while we were paused, or someone deleted it) while we still believe we
+   * lead. Our writes are fenced either way; but without this a deposed controller that has
+   * nothing to write keeps calling itself active, and is no candidate any more: the
+   * control-plane simulation found one left so, with the next controller the last.
+   */
+  private checkStillElected(image: MetadataImage): void {
+    const active = this.active;
+    const campaign = this.campaign;
+    if (!active || !campaign || !this.options.watch.isSynced || image.revision < active.epoch) return;
+    if (image.controller()?.epoch === active.epoch) return;
+    this.options.logger.warn(
+      { controllerEpoch: active.epoch, elected: image.controller() },
+      "our election key is gone; campaigning again",
+    );
+    this.restartCampaign(campaign, "our election key is gone");
+  }
+
+  private restartCampaign(campaign: KvCampaign, why = "campaign ended"): void {
     if (this.campaign !== campaign) return;
-    this.stepDown("campaign ended");
+    this.stepDown(why);
     this.campaign = null;
     campaign.resign().catch(() => {});
     if (this.stopped) return;
@@ -349,7 +372,11 @@ export class Controller {
     const revision = res.revision;
     if (res.succeeded) return { ok: true, revision };
     if (!res.elseEntry || res.elseEntry.createRevision !== active.epoch) {
-      this.stepDown("fenced: a newer controller exists");
+      // Our key is gone or not ours: we are no candidate any more either. Campaign anew,
+      // or this broker could never lead again (the control-plane simulation left a
+      // cluster with no controller at all that way, every broker deposed in turn).
+      if (this.campaign) this.restartCampaign(this.campaign, "fenced: a newer controller exists");
+      else this.stepDown("fenced: a newer controller exists");
       throw new TidelogError("NOT_CONTROLLER", "this broker was deposed as controller");
     }
     return { ok: false, revision };

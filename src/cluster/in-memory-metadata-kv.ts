@@ -184,9 +184,13 @@ export class InMemoryEtcd {
     // etcd measures leases on its own monotonic clock: a stepped wall clock moves none.
     lease.expiresAtMs = this.clock.monotonicMs() + lease.ttlMs;
     lease.timer?.cancel();
-    lease.timer = this.clock.after(lease.ttlMs, () => {
-      if (this.clock.monotonicMs() >= lease.expiresAtMs) this.revokeLease(id);
-    });
+    lease.timer = this.clock.after(
+      lease.ttlMs,
+      () => {
+        if (this.clock.monotonicMs() >= lease.expiresAtMs) this.revokeLease(id);
+      },
+      { ref: false },
+    );
     return true;
   }
 
@@ -215,6 +219,8 @@ export class InMemoryEtcd {
 export class InMemoryMetadataKv implements MetadataKv {
   private connected = true;
   private closed = false;
+  /** How late this client's watches hear of a change (network lag between etcd and it). */
+  private watchDelayMs = 0;
   private readonly links = new Set<{ cut(): void; restore(): void }>();
 
   constructor(readonly etcd: InMemoryEtcd) {}
@@ -224,6 +230,11 @@ export class InMemoryMetadataKv implements MetadataKv {
     if (reachable === this.connected) return;
     this.connected = reachable;
     for (const link of [...this.links]) (reachable ? link.restore : link.cut)();
+  }
+
+  /** Makes this client's watches hear of every change `ms` later (in order), from now on. */
+  setWatchDelay(ms: number): void {
+    this.watchDelayMs = Math.max(0, ms);
   }
 
   get reachable(): boolean {
@@ -264,7 +275,10 @@ export class InMemoryMetadataKv implements MetadataKv {
     let live = true;
     let connected = true;
     const deliver = (events: readonly KvEvent[]) => {
-      if (live && connected) queueMicrotask(() => live && connected && handlers.onEvents(events));
+      if (!live || !connected) return;
+      const hand = () => live && connected && handlers.onEvents(events);
+      if (this.watchDelayMs > 0) this.etcd.clock.after(this.watchDelayMs, hand, { ref: false });
+      else queueMicrotask(hand);
     };
     const past = this.etcd.since(prefix, fromRevision);
     if (past === null) {
@@ -382,7 +396,9 @@ class InMemoryLease implements KvLease {
 
   private schedule(): void {
     if (this.ended) return;
-    this.timer = this.kv.etcd.clock.after(Math.max(1, Math.floor(this.ttlMs / 3)), () => this.keepAlive());
+    this.timer = this.kv.etcd.clock.after(Math.max(1, Math.floor(this.ttlMs / 3)), () => this.keepAlive(), {
+      ref: false,
+    });
   }
 
   private keepAlive(): void {

@@ -14,21 +14,22 @@ import { keys } from "../../src/cluster/metadata-records.js";
 import { MetadataStore, MetadataWatch } from "../../src/cluster/metadata-store.js";
 import { systemClock } from "../../src/common/clock.js";
 import { silentLogger } from "../../src/common/logger.js";
-import { testController } from "./controller-fixture.js";
+import { testController, withHeldWatches } from "./controller-fixture.js";
 
 const CLUSTER = "fencing";
 
 async function controllerFor(endpoints: readonly string[], brokerId: number) {
   const store = new MetadataStore({ endpoints, clusterId: CLUSTER, logger: silentLogger, requestTimeoutMs: 3000 });
-  const watch = new MetadataWatch(store, silentLogger, { resyncIntervalMs: 60_000, clock: systemClock });
+  const held = withHeldWatches(store);
+  const watch = new MetadataWatch(held.store, silentLogger, { resyncIntervalMs: 60_000, clock: systemClock });
   await watch.start();
-  const controller = testController(store, watch, brokerId, systemClock);
+  const controller = testController(held.store, watch, brokerId, systemClock);
   const close = async () => {
     await controller.stop();
     await watch.close();
     store.close();
   };
-  return { controller, watch, store, close };
+  return { controller, watch, store, held, close };
 }
 
 test("a deposed controller cannot write, steps down, and changes nothing", async (t) => {
@@ -50,7 +51,9 @@ test("a deposed controller cannot write, steps down, and changes nothing", async
     b = second;
     second.controller.start();
 
-    // Depose A behind its back: its election key disappears as if its lease had expired.
+    // Depose A behind its back: its election key disappears as if its lease had expired,
+    // and A's watch is slow to tell it (a controller that sees its key go campaigns again).
+    a.held.hold();
     const candidates = await raw
       .getAll()
       .prefix(prefix + keys.electionPrefix)

@@ -258,11 +258,15 @@ test("the real Controller on the in-memory store: a deposed controller's write i
     });
     return controller;
   };
-  const a = await controllerOn(etcd.connect(), 1, systemClock);
+  const aConnection = etcd.connect();
+  const a = await controllerOn(aConnection, 1, systemClock);
   a.start();
   await waitFor(() => a.isActive, { timeoutMs: 5000, description: "A elected" });
   const b = await controllerOn(etcd.connect(), 2, systemClock);
   b.start();
+  // A's watch is slow to tell it it was deposed (a controller that sees its key go
+  // campaigns again at once): the window in which only the fence stands.
+  aConnection.setWatchDelay(60_000);
   const candidates = await seed.getAll(keys.electionPrefix);
   const aKey = candidates.entries.find((e) => e.value === "1")?.key;
   assert.ok(aKey, "A's election key exists");

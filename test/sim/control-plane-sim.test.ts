@@ -1,0 +1,65 @@
+// The in-process simulation of the control plane (control-plane-sim.ts): the broker's own
+// registration, metadata watch and controller, three brokers on the in-memory etcd, under
+// seeded schedules of etcd cut-offs and kills. Each seed is checked at every step (one
+// controller able to write, epochs never back, leaders in their ISR) and at the end
+// (healed: one controller, every broker registered, every partition led). A negative
+// control takes the fence out of the controllers' writes and must catch a deposed one
+// writing.
+//
+// TIDELOG_CP_SIM_SEEDS=N runs N seeds (default 40, 400 with TIDELOG_SLOW=1);
+// TIDELOG_CP_SIM_SEED=S runs only seed S.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ControlPlaneSim, type ControlPlaneSimResult } from "./control-plane-sim.js";
+
+const TICKS = 400;
+const ONE = process.env.TIDELOG_CP_SIM_SEED;
+const COUNT = Number(process.env.TIDELOG_CP_SIM_SEEDS ?? (process.env.TIDELOG_SLOW === "1" ? 400 : 40));
+const SEEDS = ONE !== undefined ? [Number(ONE)] : Array.from({ length: COUNT }, (_, i) => i + 1);
+
+function failure(r: ControlPlaneSimResult): string {
+  return [
+    `seed ${r.seed}: ${r.anomalies.length} anomalies`,
+    ...r.anomalies.slice(0, 5),
+    "trace (last 40 events):",
+    ...r.trace.slice(-40),
+    `replay: TIDELOG_CP_SIM_SEED=${r.seed} node --import tsx --conditions=tidelog-source --test test/sim/control-plane-sim.test.ts`,
+  ].join("\n");
+}
+
+test(`${SEEDS.length} seeded schedules of etcd cut-offs and kills against the real controller, registration and metadata watch`, async (t) => {
+  const totals = { faults: 0, elections: 0, simulatedMs: 0 };
+  const started = performance.now();
+  for (const seed of SEEDS) {
+    const r = await new ControlPlaneSim({ seed, ticks: TICKS }).run();
+    assert.deepEqual(r.anomalies, [], failure(r));
+    totals.faults += r.faults;
+    totals.elections += r.elections;
+    totals.simulatedMs += r.simulatedMs;
+  }
+  t.diagnostic(
+    `${SEEDS.length} seeds, ${(totals.simulatedMs / 60_000).toFixed(1)} simulated minutes, ${totals.faults} faults, ` +
+      `${totals.elections} controller elections, in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  assert.ok(totals.elections > SEEDS.length, "controllers were replaced: the faults reached them");
+});
+
+test("negative control: without the fence on their writes, deposed controllers are caught writing", async (t) => {
+  const caught: number[] = [];
+  for (let seed = 1; seed <= 200 && caught.length === 0; seed++) {
+    const r = await new ControlPlaneSim({ seed, ticks: TICKS, dropFence: true }).run();
+    if (r.anomalies.some((a) => /wrote while epoch/.test(a))) caught.push(seed);
+  }
+  assert.ok(caught.length > 0, "no seed caught a deposed controller writing: the check cannot see it");
+  t.diagnostic(`seed ${caught[0]}: a deposed controller wrote without its fence`);
+});
+
+test("seed 36: controllers deposed one after another campaign again, so the cluster keeps a controller", async () => {
+  // Found by this simulation on its first day: the election keys of brokers 1, 3 and 2 were
+  // deleted behind their backs in turn (their leases alive), and each, refused at its next
+  // write, stepped down without campaigning again: no broker was a candidate any more and
+  // the cluster had no controller for good. A controller refused by its fence, or whose
+  // key the metadata shows gone, now campaigns anew.
+  const r = await new ControlPlaneSim({ seed: 36, ticks: TICKS }).run();
+  assert.deepEqual(r.anomalies, [], failure(r));
+});
