@@ -281,7 +281,9 @@ export class Controller {
     const active = this.active;
     const campaign = this.campaign;
     if (!active || !campaign || !this.options.watch.isSynced || image.revision < active.epoch) return;
-    if (image.controller()?.epoch === active.epoch) return;
+    // Our own key, not "the oldest candidate is us": an image that has not yet seen our
+    // predecessor's key go (we were elected on its deletion) still lists it first.
+    if (image.candidates.get(active.fenceKey)?.createRevision === active.epoch) return;
     this.options.logger.warn(
       { controllerEpoch: active.epoch, elected: image.controller() },
       "our election key is gone; campaigning again",

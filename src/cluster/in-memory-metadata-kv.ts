@@ -8,8 +8,9 @@
  * that broker or paused.
  *
  * What it keeps of etcd's behaviour, because the control plane depends on it:
- * - linearizable: every call applies at once, in call order, and is answered on a later
- *   microtask (a caller never sees its answer synchronously, as with a network);
+ * - linearizable: every call applies at one instant, in order, and is answered on a later
+ *   microtask or after the connection's request delay (a caller never sees its answer
+ *   synchronously, as with a network);
  * - a lease lives its TTL from its last answered keep-alive; a client keeps it alive every
  *   third of the TTL while connected, and tells its holder it is lost once the store
  *   dropped it, or (cut off) once a TTL passed without an answered keep-alive;
@@ -221,6 +222,8 @@ export class InMemoryMetadataKv implements MetadataKv {
   private closed = false;
   /** How late this client's watches hear of a change (network lag between etcd and it). */
   private watchDelayMs = 0;
+  /** How long each call takes to be answered (a round trip to etcd). */
+  private requestDelayMs = 0;
   private readonly links = new Set<{ cut(): void; restore(): void }>();
 
   constructor(readonly etcd: InMemoryEtcd) {}
@@ -232,6 +235,11 @@ export class InMemoryMetadataKv implements MetadataKv {
     for (const link of [...this.links]) (reachable ? link.restore : link.cut)();
   }
 
+  /** Makes each call of this client take `ms` on the store's clock (applied when answered). */
+  setRequestDelay(ms: number): void {
+    this.requestDelayMs = Math.max(0, ms);
+  }
+
   /** Makes this client's watches hear of every change `ms` later (in order), from now on. */
   setWatchDelay(ms: number): void {
     this.watchDelayMs = Math.max(0, ms);
@@ -241,9 +249,11 @@ export class InMemoryMetadataKv implements MetadataKv {
     return this.connected && !this.closed;
   }
 
-  /** Answers on a later microtask, as over a network; throws when cut off. */
+  /** Answers on a later microtask, or after the request delay, as over a network; throws when cut off. */
   private async call<T>(fn: () => T): Promise<T> {
-    await Promise.resolve();
+    if (this.requestDelayMs > 0)
+      await new Promise<void>((resolve) => this.etcd.clock.after(this.requestDelayMs, resolve, { ref: false }));
+    else await Promise.resolve();
     if (!this.reachable) throw new Error("etcd unreachable (in-memory store cut off)");
     return fn();
   }

@@ -43,7 +43,7 @@ import type {
 import { keys, parsePartitionStateKey } from "../../src/cluster/metadata-records.js";
 import { MetadataWatch } from "../../src/cluster/metadata-store.js";
 import { ManualClock } from "../../src/common/clock.js";
-import { silentLogger } from "../../src/common/logger.js";
+import { type Logger, silentLogger } from "../../src/common/logger.js";
 import { DEFAULT_LOG_CONFIG } from "../../src/storage/log-config.js";
 
 const BROKERS = [1, 2, 3];
@@ -54,6 +54,8 @@ const SETTLE_TICKS = 300;
 const PARTITIONS = 6;
 /** The most a broker's watch lags behind etcd. */
 const WATCH_DELAY_MS_MAX = 300;
+/** The longest round trip of a broker's etcd call. */
+const REQUEST_DELAY_MS_MAX = 60;
 
 export interface ControlPlaneSimOptions {
   readonly seed: number;
@@ -185,8 +187,10 @@ export class ControlPlaneSim {
 
   private start(id: number, incarnation: number): SimBroker {
     const raw = this.etcd.connect();
-    // Each process hears of etcd's changes a little late, as over a network.
+    // Each process hears of etcd's changes a little late, and waits for its answers, as
+    // over a network.
     raw.setWatchDelay(this.random.int(0, WATCH_DELAY_MS_MAX));
+    raw.setRequestDelay(this.random.int(0, REQUEST_DELAY_MS_MAX));
     const kv = new WatchedConnection(
       raw,
       (epoch, ops) => this.committed(id, epoch, ops),
@@ -212,7 +216,7 @@ export class ControlPlaneSim {
       defaultReplicationFactor: 3,
       logDefaults: DEFAULT_LOG_CONFIG,
       clock: this.clock,
-      logger: silentLogger,
+      logger: this.controllerLogger(id),
       random: () => this.random.int(0, 1_000_000) / 1_000_000,
       uncleanRecoveryTimeoutMs: -1,
       leaderBalance: null,
@@ -368,6 +372,25 @@ export class ControlPlaneSim {
         );
       this.epochs.set(e.key, { leaderEpoch: s.leaderEpoch, partitionEpoch: s.partitionEpoch });
     }
+  }
+
+  /**
+   * What the controller logs, checked where it states a fact about etcd: a controller
+   * that says its election key is gone must be right (a spurious step-down hands the
+   * cluster to another controller for nothing, and repeated, it keeps it without one).
+   */
+  private controllerLogger(brokerId: number): Logger {
+    const warn = (obj: object | string, msg?: string) => {
+      if (msg !== "our election key is gone; campaigning again" || typeof obj === "string") return;
+      const epoch = (obj as { controllerEpoch?: number }).controllerEpoch;
+      this.log(`broker ${brokerId}: controller in epoch ${epoch} sees its election key gone`);
+      if (this.etcd.entries(keys.electionPrefix).some((e) => e.createRevision === epoch))
+        this.anomalies.push(
+          `broker ${brokerId} stepped down as controller in epoch ${epoch} while its election key was there`,
+        );
+    };
+    const logger: Logger = { ...silentLogger, warn: warn as Logger["warn"], child: () => logger };
+    return logger;
   }
 
   /** A controller's write was committed: it must have been the controller in force then. */
