@@ -12,7 +12,7 @@
 
 import { TidelogError } from "@tidelog/client/record";
 import { ExponentialBackoff, type IBackoff, noop } from "cockatiel";
-import { Etcd3, type IKeyValue, type IOperation, type Lease, type Namespace } from "etcd3";
+import { Etcd3, type IKeyValue, type IOperation, type Lease, type Namespace, Range } from "etcd3";
 import { type Clock, wallClockDeadline } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { PeriodicTask } from "../common/periodic-task.js";
@@ -29,6 +29,9 @@ import type {
   KvWatchHandlers,
   MetadataKv,
 } from "./metadata-kv.js";
+
+/** Keys per page of a full metadata read (about 250 bytes each: well under gRPC's 4 MiB message limit). */
+export const METADATA_READ_PAGE_KEYS = 2000;
 
 export interface MetadataStoreOptions {
   readonly endpoints: readonly string[];
@@ -64,16 +67,34 @@ export class MetadataStore implements MetadataKv {
     this.ns = this.client.namespace(this.prefix);
   }
 
+  /**
+   * Every key under `prefix` at one revision, read in pages of METADATA_READ_PAGE_KEYS
+   * keys (each page at the first page's revision): at 30,000 partitions one answer was
+   * 7 MB, past gRPC's 4 MiB message limit, and a restarted broker could not start.
+   */
   async getAll(
     prefix: string,
     timeoutMs = this.options.requestTimeoutMs,
   ): Promise<{ entries: KvEntry[]; revision: number }> {
-    const res = await this.ns
-      .getAll()
-      .prefix(prefix)
-      .options({ deadline: wallClockDeadline(timeoutMs) })
-      .exec();
-    return { revision: Number(res.header.revision), entries: res.kvs.map((kv) => this.entryOf(kv)) };
+    const whole = Range.prefix(prefix);
+    const entries: KvEntry[] = [];
+    let revision: number | null = null;
+    let start: Buffer = whole.start;
+    for (;;) {
+      const page = this.ns
+        .getAll()
+        .inRange(new Range(start, whole.end))
+        .limit(METADATA_READ_PAGE_KEYS)
+        .options({ deadline: wallClockDeadline(timeoutMs) });
+      if (revision !== null) page.revision(revision);
+      const res = await page.exec();
+      revision ??= Number(res.header.revision);
+      for (const kv of res.kvs) entries.push(this.entryOf(kv));
+      const last = res.kvs.at(-1);
+      if (!res.more || !last) return { entries, revision };
+      // The next key after the last one read: itself with a zero byte appended.
+      start = Buffer.concat([Buffer.from(this.relative(last.key.toString())), Buffer.from([0])]);
+    }
   }
 
   async get(key: string): Promise<KvEntry | null> {

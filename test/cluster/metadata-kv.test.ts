@@ -12,7 +12,7 @@ import { startEtcd, waitFor } from "../../scripts/harness/cluster.js";
 import { InMemoryEtcd } from "../../src/cluster/in-memory-metadata-kv.js";
 import type { KvEvent, MetadataKv } from "../../src/cluster/metadata-kv.js";
 import { keys } from "../../src/cluster/metadata-records.js";
-import { MetadataStore, MetadataWatch } from "../../src/cluster/metadata-store.js";
+import { METADATA_READ_PAGE_KEYS, MetadataStore, MetadataWatch } from "../../src/cluster/metadata-store.js";
 import { type Clock, ManualClock, systemClock } from "../../src/common/clock.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { testController } from "./controller-fixture.js";
@@ -76,6 +76,33 @@ const CASES: readonly { readonly name: string; readonly run: (side: Side) => Pro
       assert.equal(stale.succeeded, false, "a stale mod revision refuses");
       await a.txn([{ key: "k", target: "Mod", value: cas.revision }], [{ kind: "deletePrefix", prefix: "" }]);
       assert.deepEqual((await b.getAll("")).entries, []);
+    },
+  },
+  {
+    name: "a full read returns every key at one revision, however many (MetadataStore reads in pages)",
+    run: async (side) => {
+      const { a, b } = side;
+      const count = METADATA_READ_PAGE_KEYS + 500;
+      for (let i = 0; i < count; i += 100) {
+        const ops = Array.from({ length: Math.min(100, count - i) }, (_, j) => ({
+          kind: "put" as const,
+          key: `many/${String(i + j).padStart(5, "0")}`,
+          value: "v".repeat(200),
+        }));
+        await a.txn([{ key: "many-guard", target: "Create", value: 0 }], ops);
+      }
+      await a.txn(
+        [{ key: "zz-outside", target: "Create", value: 0 }],
+        [{ kind: "put", key: "zz-outside", value: "x" }],
+      );
+      const read = await b.getAll("many/");
+      assert.equal(read.entries.length, count);
+      assert.deepEqual(
+        read.entries.map((e) => e.key),
+        Array.from({ length: count }, (_, i) => `many/${String(i).padStart(5, "0")}`),
+        "every key once, in order",
+      );
+      assert.equal((await b.getAll("")).entries.length, count + 1, "the whole namespace too");
     },
   },
   {
