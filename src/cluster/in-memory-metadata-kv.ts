@@ -60,6 +60,10 @@ interface Subscription {
   readonly deliver: (events: readonly KvEvent[]) => void;
 }
 
+function entryOf(key: string, k: StoredKey): KvEntry {
+  return { key, value: k.value, modRevision: k.modRevision, createRevision: k.createRevision };
+}
+
 /** The store: what an etcd cluster holds. */
 export class InMemoryEtcd {
   private revision = 1;
@@ -84,12 +88,12 @@ export class InMemoryEtcd {
     return [...this.keys]
       .filter(([key]) => key.startsWith(prefix))
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-      .map(([key, k]) => ({ key, value: k.value, modRevision: k.modRevision, createRevision: k.createRevision }));
+      .map(([key, k]) => entryOf(key, k));
   }
 
   entry(key: string): KvEntry | null {
     const k = this.keys.get(key);
-    return k ? { key, value: k.value, modRevision: k.modRevision, createRevision: k.createRevision } : null;
+    return k ? entryOf(key, k) : null;
   }
 
   txn(compares: readonly KvCompare[], ops: readonly KvOp[], elseGet?: string): KvTxnResult {
@@ -193,10 +197,6 @@ export class InMemoryEtcd {
       { ref: false },
     );
     return true;
-  }
-
-  hasLease(id: string): boolean {
-    return this.leases.has(id);
   }
 
   onLeaseLost(id: string, fn: () => void): void {

@@ -8,8 +8,10 @@
  *
  * Not safe for concurrent mutation; one MetadataWatch owns it.
  */
+
 import type { Logger } from "../common/logger.js";
 import { topicPartitionKey } from "../common/topic-partition.js";
+import type { KvEvent } from "./metadata-kv.js";
 import {
   type BrokerRecord,
   keys,
@@ -29,13 +31,8 @@ export interface Versioned<T> {
   readonly createRevision: number;
 }
 
-export interface MetadataEntry {
-  readonly key: string;
-  /** null for a deletion. */
-  readonly value: string | null;
-  readonly modRevision: number;
-  readonly createRevision: number;
-}
+/** A key of the metadata as read or watched: a store entry, or a change (value null: a deletion). */
+export type MetadataEntry = KvEvent;
 
 /** A position in a MetadataImage's change feed. */
 export interface ChangeCursor {

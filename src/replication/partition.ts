@@ -210,11 +210,11 @@ export class Partition {
     this.releaseLowWatermarkWaiters();
     const hw = this.log.highWatermark;
     if (
+      !this.isr.includes(replicaId) &&
       this.role === "leader" &&
       hw >= 0 &&
       fetchOffset >= hw &&
       this.replicas.includes(replicaId) &&
-      !this.isr.includes(replicaId) &&
       !this.pendingJoiners.has(replicaId)
     )
       this.hooks.onFollowerCaughtUp(this);

@@ -660,9 +660,9 @@ export class ReplicaManager {
    */
   private expandSoon(p: Partition): void {
     if (this.stopped) return;
-    const now = this.options.clock.nowMs();
+    const now = this.options.clock.monotonicMs();
     const last = this.lastExpansionMs.get(p);
-    if (last !== undefined && now - last < ISR_EXPANSION_RETRY_MS && now >= last) return;
+    if (last !== undefined && now - last < ISR_EXPANSION_RETRY_MS) return;
     this.lastExpansionMs.set(p, now);
     this.expansionsDue.add(p);
     if (this.expansionDraining) return;

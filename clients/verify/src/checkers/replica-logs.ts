@@ -46,6 +46,8 @@ const READ_CHUNK_BYTES = 1024 * 1024;
 
 /** Compares the replicas' logs under each broker's data directory (broker id -> directory). */
 export function compareReplicaLogs(dataDirs: ReadonlyMap<number, string>): ReplicaLogReport {
+  // One read buffer for every segment: only batch headers are taken from it.
+  const buf = Buffer.alloc(READ_CHUNK_BYTES);
   const byPartition = new Map<string, Map<number, string>>();
   for (const [broker, dir] of dataDirs) {
     for (const name of listDir(dir)) {
@@ -61,7 +63,7 @@ export function compareReplicaLogs(dataDirs: ReadonlyMap<number, string>): Repli
   for (const [partition, dirs] of [...byPartition].sort(([a], [b]) => a.localeCompare(b))) {
     if (dirs.size < 2) continue;
     partitions++;
-    const logs = [...dirs].map(([broker, dir]) => ({ broker, batches: readBatchIds(dir) }));
+    const logs = [...dirs].map(([broker, dir]) => ({ broker, batches: readBatchIds(dir, buf) }));
     const result = comparePartition(logs);
     batches += result.batches;
     if (result.divergence) divergences.push(`${partition}: ${result.divergence}`);
@@ -122,16 +124,16 @@ function describe(b: BatchId | undefined): string {
 }
 
 /** Every whole batch's identity in a partition directory, in offset order. */
-function readBatchIds(dir: string): BatchId[] {
+function readBatchIds(dir: string, buf: Buffer): BatchId[] {
   const segments = listDir(dir)
     .filter((f) => /^\d{20}\.log$/.test(f))
     .sort();
   const out: BatchId[] = [];
-  for (const segment of segments) readSegment(join(dir, segment), out);
+  for (const segment of segments) readSegment(join(dir, segment), buf, out);
   return out;
 }
 
-function readSegment(path: string, out: BatchId[]): void {
+function readSegment(path: string, buf: Buffer, out: BatchId[]): void {
   let fd: number;
   try {
     fd = openSync(path, "r");
@@ -140,7 +142,6 @@ function readSegment(path: string, out: BatchId[]): void {
   }
   try {
     const size = statSync(path).size;
-    const buf = Buffer.alloc(READ_CHUNK_BYTES);
     let position = 0;
     while (position + HEADER_BYTES <= size) {
       const n = readSync(fd, buf, 0, Math.min(READ_CHUNK_BYTES, size - position), position);
@@ -160,7 +161,6 @@ function readSegment(path: string, out: BatchId[]): void {
         });
         at += total;
       }
-      if (at === 0) return; // not even one header fit: the file ends in a partial header
       position += at;
     }
   } finally {
