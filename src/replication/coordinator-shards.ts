@@ -33,8 +33,8 @@ export function reconcileCoordinatorShards<S extends CoordinatorShard>(
 ): void {
   const led = new Map<number, Partition>();
   if (!options.replicas.isFenced()) {
-    for (const p of options.replicas.all()) {
-      if (p.tp.topic === options.topic && p.role === "leader") led.set(p.tp.partition, p);
+    for (const p of options.replicas.hostedOf(options.topic)) {
+      if (p.role === "leader") led.set(p.tp.partition, p);
     }
   }
   for (const [n, shard] of shards) {

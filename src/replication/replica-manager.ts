@@ -134,6 +134,14 @@ export class ReplicaManager {
    * session caches Partition references and resolves them again when it moved.
    */
   private hostedChanges = 0;
+  /** The hosted partitions of each topic: coordinators look at one internal topic's, not at all of them. */
+  private readonly hostedByTopic = new Map<string, Map<number, Partition>>();
+  /**
+   * Bumped whenever `hosted` changes or a hosted partition changes role, leader or leader
+   * epoch: what the follower's fetch plan depends on. ISR changes leave it alone, so a
+   * broker rejoining 20,000 ISRs does not re-plan its fetchers 20,000 times.
+   */
+  private leadershipChanges = 0;
   /**
    * What each hosted partition was last reconciled from: its topic record's and partition
    * state's revisions and this process's incarnation. A metadata change touches a few
@@ -195,6 +203,16 @@ export class ReplicaManager {
   /** Changes whenever the set of hosted Partition objects does (see `hostedChanges`). */
   get hostingGeneration(): number {
     return this.hostedChanges;
+  }
+
+  /** Changes whenever a hosted partition is added, removed or replaced, or changes role, leader or leader epoch. */
+  get leadershipGeneration(): number {
+    return this.leadershipChanges;
+  }
+
+  /** The hosted partitions of one topic. */
+  hostedOf(topic: string): Iterable<Partition> {
+    return this.hostedByTopic.get(topic)?.values() ?? [];
   }
 
   get(tp: TopicPartition): Partition | undefined {
@@ -420,8 +438,7 @@ export class ReplicaManager {
       this.hosted
         .get(tpKey(tp))
         ?.failWaiters(new TidelogError("NOT_LEADER_OR_FOLLOWER", `${tpKey(tp)} is no longer hosted on this broker`));
-      this.hosted.delete(tpKey(tp));
-      this.hostedChanges++;
+      this.unhost(tp);
       await logManager.deleteLog(tp);
       this.options.logger.info(
         { topic: tp.topic, partition: tp.partition },
@@ -533,8 +550,7 @@ export class ReplicaManager {
           { topic: tp.topic, partition: tp.partition, recorded, topicId },
           "topic was recreated; deleting the old log",
         );
-        this.hosted.delete(key);
-        this.hostedChanges++;
+        this.unhost(tp);
         await logManager.deleteLog(tp);
         log = undefined;
       }
@@ -548,8 +564,21 @@ export class ReplicaManager {
       onFollowerCaughtUp: (p) => this.expandSoon(p),
     });
     this.hosted.set(key, partition);
+    const ofTopic = this.hostedByTopic.get(tp.topic) ?? new Map<number, Partition>();
+    ofTopic.set(tp.partition, partition);
+    this.hostedByTopic.set(tp.topic, ofTopic);
     this.hostedChanges++;
+    this.leadershipChanges++;
     return partition;
+  }
+
+  private unhost(tp: TopicPartition): void {
+    if (!this.hosted.delete(tpKey(tp))) return;
+    const ofTopic = this.hostedByTopic.get(tp.topic);
+    ofTopic?.delete(tp.partition);
+    if (ofTopic?.size === 0) this.hostedByTopic.delete(tp.topic);
+    this.hostedChanges++;
+    this.leadershipChanges++;
   }
 
   private applyState(partition: Partition, replicas: number[], state: Versioned<PartitionState> | undefined): void {
@@ -564,6 +593,7 @@ export class ReplicaManager {
       s.leader === this.options.brokerId &&
       s.leaderBrokerEpoch !== undefined &&
       s.leaderBrokerEpoch !== this.options.incarnation();
+    const before = { role: partition.role, leader: partition.leader, leaderEpoch: partition.leaderEpoch };
     const changed = partition.applyState({
       leader: forEarlierIncarnation ? NO_LEADER : (s?.leader ?? NO_LEADER),
       leaderEpoch: state?.value.leaderEpoch ?? -1,
@@ -571,6 +601,12 @@ export class ReplicaManager {
       replicas,
       modRevision: state?.modRevision ?? 0,
     });
+    if (
+      partition.role !== before.role ||
+      partition.leader !== before.leader ||
+      partition.leaderEpoch !== before.leaderEpoch
+    )
+      this.leadershipChanges++;
     if (!changed) return;
     this.options.logger.info(
       {

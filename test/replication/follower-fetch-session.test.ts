@@ -40,6 +40,7 @@ function image(
   epochs: readonly number[],
   leaders: readonly number[] = epochs.map(() => ME),
   replicas: readonly number[][] = epochs.map(() => [1, 2, 3]),
+  isrs: readonly number[][] = replicas,
 ) {
   const entries: MetadataEntry[] = [];
   const put = (key: string, v: unknown) => {
@@ -50,7 +51,7 @@ function image(
   };
   put("topics/t", { name: "t", topicId, assignment: replicas, configs: {}, internal: false });
   epochs.forEach((leaderEpoch, i) => {
-    const isr = replicas[i];
+    const isr = isrs[i];
     put(`partitions/t/${i}`, { topicId, leader: leaders[i], leaderEpoch, isr, partitionEpoch: leaderEpoch });
   });
   return MetadataImage.fromEntries(entries, nextRevision++, silentLogger);
@@ -294,4 +295,29 @@ test("a fenced broker answers every partition with its error; a recreated topic 
     summary(await fetch([])).map((a) => a.error),
     ["FENCED_LEADER_EPOCH", "FENCED_LEADER_EPOCH", "FENCED_LEADER_EPOCH"],
   );
+});
+
+test("the leadership generation moves with hosting, leaders and epochs, not with ISR changes", async (t) => {
+  // The follower's fetch plan is rebuilt only when it moves (replica-fetcher.ts): a broker
+  // rejoining thousands of ISRs must not walk every partition per watch event.
+  const { replicas } = await leaderOfThree(t);
+  const at = replicas.leadershipGeneration;
+  const shrunk = [
+    [1, 2],
+    [1, 2, 3],
+    [1, 3],
+  ];
+  await replicas.onMetadata(image("id-1", [1, 1, 1], [ME, ME, ME], undefined, shrunk), true);
+  assert.deepEqual(replicas.get({ topic: "t", partition: 2 })?.isr, [1, 3], "the ISR change was applied");
+  assert.equal(replicas.leadershipGeneration, at, "an ISR change is not a leadership change");
+  await replicas.onMetadata(image("id-1", [1, 2, 1], [ME, 2, ME], undefined, shrunk), true);
+  const moved = replicas.leadershipGeneration;
+  assert.notEqual(moved, at, "partition 1 is led by broker 2 now");
+  assert.deepEqual(
+    [...replicas.hostedOf("t")].sort((a, b) => a.tp.partition - b.tp.partition).map((p) => p.role),
+    ["leader", "follower", "leader"],
+  );
+  await replicas.onMetadata(image("id-2", [5, 5, 5]), true);
+  assert.notEqual(replicas.leadershipGeneration, moved, "a recreated topic replaces every partition");
+  assert.deepEqual([...replicas.hostedOf("elsewhere")], []);
 });
