@@ -97,6 +97,8 @@ export class InMemoryEtcd {
   }
 
   txn(compares: readonly KvCompare[], ops: readonly KvOp[], elseGet?: string): KvTxnResult {
+    // As MetadataStore: etcd3 builds a transaction from its first compare.
+    if (compares.length === 0) throw new Error("a metadata transaction needs at least one compare");
     const holds = compares.every((c) => {
       const k = this.keys.get(c.key);
       return (k ? (c.target === "Create" ? k.createRevision : k.modRevision) : 0) === c.value;

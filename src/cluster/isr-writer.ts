@@ -15,28 +15,64 @@ import { keys, type PartitionState } from "./metadata-records.js";
 import { unavailableOnError } from "./metadata-store.js";
 import { nextElr } from "./partition-leader-election.js";
 
-export type IsrWriter = (
-  topic: string,
-  partition: number,
-  current: Versioned<PartitionState>,
-  isr: readonly number[],
+/** One partition's ISR change, as its leader asks for it. */
+export interface IsrChange {
+  readonly topic: string;
+  readonly partition: number;
+  /** The state the change is made against: written only if it is still the latest. */
+  readonly current: Versioned<PartitionState>;
+  readonly isr: readonly number[];
   /** Broker epochs of joining members, by id (absent: not known). */
-  joiningEpochs: ReadonlyMap<number, number>,
+  readonly joiningEpochs: ReadonlyMap<number, number>;
   /** The topic's min.insync.replicas: members leaving a smaller ISR become eligible leader replicas. */
-  minIsr: number,
-) => Promise<boolean>;
+  readonly minIsr: number;
+}
 
+/**
+ * Writes ISR changes of distinct partitions, each a compare-and-swap on its own state;
+ * answers, in order, whether each was written. Throws when the outcome is unknown.
+ */
+export type IsrWriter = (changes: readonly IsrChange[]) => Promise<boolean[]>;
+
+/**
+ * Partitions per etcd transaction. etcd refuses a transaction of more than
+ * --max-txn-ops operations (128 by default) in either branch or in its compares.
+ */
+export const ISR_CHANGES_PER_TXN_MAX = 64;
+
+/**
+ * Many changes go in one transaction (as Kafka's AlterPartition carries many partitions):
+ * a broker rejoining 20,000 ISRs is a few hundred etcd writes and watch events, not
+ * 20,000. A transaction is all or nothing and etcd does not say which compare failed, so
+ * when one fails its changes are written one by one to find out.
+ */
 export function etcdIsrWriter(store: MetadataKv): IsrWriter {
-  return async (topic, partition, current, isr, joiningEpochs, minIsr) => {
-    const key = keys.partition(topic, partition);
-    const next = nextIsrState(current.value, isr, joiningEpochs, minIsr);
+  const writeTogether = async (changes: readonly IsrChange[]): Promise<boolean> => {
     const res = await unavailableOnError("write ISR", () =>
       store.txn(
-        [{ key, target: "Mod", value: current.modRevision }],
-        [{ kind: "put", key, value: JSON.stringify(next) }],
+        changes.map((c) => ({
+          key: keys.partition(c.topic, c.partition),
+          target: "Mod",
+          value: c.current.modRevision,
+        })),
+        changes.map((c) => ({
+          kind: "put",
+          key: keys.partition(c.topic, c.partition),
+          value: JSON.stringify(nextIsrState(c.current.value, c.isr, c.joiningEpochs, c.minIsr)),
+        })),
       ),
     );
     return res.succeeded;
+  };
+  return async (changes) => {
+    const written: boolean[] = [];
+    for (let from = 0; from < changes.length; from += ISR_CHANGES_PER_TXN_MAX) {
+      const chunk = changes.slice(from, from + ISR_CHANGES_PER_TXN_MAX);
+      if (await writeTogether(chunk)) written.push(...chunk.map(() => true));
+      else if (chunk.length === 1) written.push(false);
+      else written.push(...(await Promise.all(chunk.map((c) => writeTogether([c])))));
+    }
+    return written;
   };
 }
 

@@ -23,12 +23,13 @@
  */
 import { statfsSync } from "node:fs";
 import { TidelogError } from "@tidelog/client/record";
-import type { IsrWriter } from "../cluster/isr-writer.js";
+import { ISR_CHANGES_PER_TXN_MAX, type IsrChange, type IsrWriter } from "../cluster/isr-writer.js";
 import type { ChangeCursor, MetadataImage, Versioned } from "../cluster/metadata-image.js";
 import { NO_LEADER, type PartitionState, type TopicRecord } from "../cluster/metadata-records.js";
 import { addingReplicas } from "../cluster/partition-reassignment.js";
 import { forEachBounded } from "../common/bounded-parallel.js";
 import type { Clock, Timer } from "../common/clock.js";
+import { invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
 import { PeriodicTask } from "../common/periodic-task.js";
 import { rethrowIfInvariantViolation } from "../common/server-error.js";
@@ -61,8 +62,8 @@ const HOSTING_IN_FLIGHT_MAX = 16;
 /** Longest stretch of a reconciliation without yielding to the event loop. */
 const RECONCILE_SLICE_MS = 20;
 
-/** ISR changes written to etcd at once by one check (each its own compare-and-swap). */
-const ISR_WRITES_IN_FLIGHT_MAX = 32;
+/** ISR writes (etcd transactions of up to ISR_CHANGES_PER_TXN_MAX partitions) in flight at once. */
+const ISR_WRITES_IN_FLIGHT_MAX = 4;
 
 /**
  * The least time between two ISR expansions a partition's follower fetches start: a write
@@ -125,6 +126,14 @@ export interface LogDirInfo {
   readonly totalBytes: number;
   readonly usableBytes: number;
   readonly capacityBytes: number;
+}
+
+/** A led partition's ISR change on its way to etcd. */
+interface PlannedIsrChange {
+  readonly partition: Partition;
+  readonly change: IsrChange;
+  readonly shrink: boolean;
+  readonly expand: boolean;
 }
 
 export class ReplicaManager {
@@ -682,17 +691,14 @@ export class ReplicaManager {
    */
   async checkIsr(): Promise<void> {
     if (this.options.isFenced() || !this.image) return;
-    // Each partition's change is its own compare-and-swap; they are independent, so a
-    // few are in flight at once. One at a time, a broker that restarts under 3,000
-    // partitions it follows waited thousands of etcd round trips to be back in every ISR.
-    const led = [...this.hosted.values()].filter((p) => p.role === "leader");
-    await forEachBounded(led, ISR_WRITES_IN_FLIGHT_MAX, (p) => this.checkIsrOf(p));
+    await this.changeIsrs([...this.hosted.values()].filter((p) => p.role === "leader"));
   }
 
   /**
    * Checks a led partition's ISR soon, outside the fetch that found a follower caught up
    * (the write is an etcd round trip). At most one try per partition per
-   * ISR_EXPANSION_RETRY_MS; the periodic check still catches whatever this misses.
+   * ISR_EXPANSION_RETRY_MS; the periodic check still catches whatever this misses. The
+   * partitions due by the time a write ends go together in the next one.
    */
   private expandSoon(p: Partition): void {
     if (this.stopped) return;
@@ -708,7 +714,7 @@ export class ReplicaManager {
       while (this.expansionsDue.size > 0 && !this.stopped) {
         const due = [...this.expansionsDue];
         this.expansionsDue.clear();
-        await forEachBounded(due, ISR_WRITES_IN_FLIGHT_MAX, (q) => this.checkIsrOf(q));
+        await this.changeIsrs(due);
       }
     })()
       .catch((e: unknown) => this.options.logger.warn({ err: (e as Error).message }, "ISR expansion failed"))
@@ -717,28 +723,52 @@ export class ReplicaManager {
       });
   }
 
-  private async checkIsrOf(p: Partition): Promise<void> {
-    if (this.isrWritesInFlight.has(p)) return;
-    this.isrWritesInFlight.add(p);
-    try {
-      await this.writeIsrChangeOf(p);
-    } finally {
-      this.isrWritesInFlight.delete(p);
+  /**
+   * Writes the ISR changes `partitions` need, many per etcd transaction and a few
+   * transactions at once (isr-writer.ts). A partition whose last change is still being
+   * written is left to the next check. Rejects with the first failed write, after the
+   * others finished.
+   */
+  private async changeIsrs(partitions: readonly Partition[]): Promise<void> {
+    const planned: PlannedIsrChange[] = [];
+    for (const p of partitions) {
+      if (this.isrWritesInFlight.has(p)) continue;
+      const plan = this.planIsrChange(p);
+      if (!plan) continue;
+      this.isrWritesInFlight.add(p);
+      planned.push(plan);
     }
+    const batches: PlannedIsrChange[][] = [];
+    for (let i = 0; i < planned.length; i += ISR_CHANGES_PER_TXN_MAX)
+      batches.push(planned.slice(i, i + ISR_CHANGES_PER_TXN_MAX));
+    let failure: unknown = null;
+    await forEachBounded(batches, ISR_WRITES_IN_FLIGHT_MAX, async (batch) => {
+      try {
+        const written = await this.options.writeIsr(batch.map((plan) => plan.change));
+        invariant(written.length === batch.length, () => `${written.length} ISR outcomes for ${batch.length} changes`);
+        for (const [i, plan] of batch.entries()) this.settleIsrChange(plan, written[i] === true);
+      } catch (e) {
+        failure ??= e;
+      } finally {
+        for (const plan of batch) this.isrWritesInFlight.delete(plan.partition);
+      }
+    });
+    if (failure) throw failure;
   }
 
-  private async writeIsrChangeOf(p: Partition): Promise<void> {
-    if (this.options.isFenced() || !this.image) return;
-    if (p.role !== "leader") return;
+  /** The ISR change a led partition needs now, if any; joiners start holding the high watermark back. */
+  private planIsrChange(p: Partition): PlannedIsrChange | null {
+    if (this.options.isFenced() || !this.image) return null;
+    if (p.role !== "leader") return null;
     const lagging = p.laggingFollowers(this.options.replicaLagTimeMaxMs);
     // A broker whose storage failed, or that is shutting down, stays out: the controller
     // would only drop it again.
     const ineligible = this.image.ineligibleBrokers();
     const joining = p.caughtUpOutsiders().filter((r) => !ineligible.has(r));
-    if (lagging.length === 0 && joining.length === 0) return;
+    if (lagging.length === 0 && joining.length === 0) return null;
     const current = this.image.partitionState(p.tp.topic, p.tp.partition);
     if (!current || current.value.leader !== this.options.brokerId || current.value.leaderEpoch !== p.leaderEpoch)
-      return;
+      return null;
     const isr = [...p.isr.filter((r) => !lagging.includes(r)), ...joining];
     const joiningEpochs = new Map(
       joining
@@ -749,32 +779,42 @@ export class ReplicaManager {
     // (Partition.pendingJoiners). If the write throws, its outcome is unknown: they keep
     // holding it back until the metadata shows the next state.
     if (joining.length > 0) p.beginIsrExpansion(joining, current.modRevision);
-    const written = await this.options.writeIsr(
-      p.tp.topic,
-      p.tp.partition,
-      current,
-      isr,
-      joiningEpochs,
-      p.minInsyncReplicas,
-    );
+    return {
+      partition: p,
+      change: {
+        topic: p.tp.topic,
+        partition: p.tp.partition,
+        current,
+        isr,
+        joiningEpochs,
+        minIsr: p.minInsyncReplicas,
+      },
+      shrink: lagging.length > 0,
+      expand: joining.length > 0,
+    };
+  }
+
+  /** Applies a written ISR change at once (the watch confirms it shortly), or ends a refused expansion. */
+  private settleIsrChange(plan: PlannedIsrChange, written: boolean): void {
+    const { partition: p, change } = plan;
     this.options.logger.info(
-      { topic: p.tp.topic, partition: p.tp.partition, from: current.value.isr, to: isr, written },
-      lagging.length > 0 ? "ISR shrink" : "ISR expand",
+      { topic: p.tp.topic, partition: p.tp.partition, from: change.current.value.isr, to: change.isr, written },
+      plan.shrink ? "ISR shrink" : "ISR expand",
     );
-    if (written) this.options.onIsrChange?.({ shrink: lagging.length > 0, expand: joining.length > 0 });
-    // Applied at once (the watch confirms shortly), so the high watermark can move now;
-    // unless the metadata already brought this state or a later one (which may have
-    // changed the ISR again, or moved leadership: it is what counts, and applying it
-    // ended the expansion). A refused write ends the expansion: nothing changed.
-    const notNewer = p.role === "leader" && p.stateModRevision <= current.modRevision;
+    if (written) this.options.onIsrChange?.({ shrink: plan.shrink, expand: plan.expand });
+    // Applied at once, so the high watermark can move now; unless the metadata already
+    // brought this state or a later one (which may have changed the ISR again, or moved
+    // leadership: it is what counts, and applying it ended the expansion). A refused
+    // write ends the expansion: nothing changed.
+    const notNewer = p.role === "leader" && p.stateModRevision <= change.current.modRevision;
     if (written && notNewer)
       p.applyState({
         leader: p.leader,
         leaderEpoch: p.leaderEpoch,
-        isr,
+        isr: [...change.isr],
         replicas: p.replicas,
-        modRevision: current.modRevision,
+        modRevision: change.current.modRevision,
       });
-    if (joining.length > 0 && p.role === "leader" && (!written || notNewer)) p.endIsrExpansion();
+    if (plan.expand && p.role === "leader" && (!written || notNewer)) p.endIsrExpansion();
   }
 }

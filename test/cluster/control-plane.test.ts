@@ -266,7 +266,7 @@ describe("failures", () => {
       resumedAt,
     );
     for (const r of old.logs.filter((l) => l.seq >= resumedAt)) {
-      assert.notEqual(r.json?.msg, "partition state", `the old controller wrote after resuming: ${r.text}`);
+      assert.notEqual(r.json?.msg, "partition states written", `the old controller wrote after resuming: ${r.text}`);
       assert.notEqual(r.json?.msg, "topic written", `the old controller wrote after resuming: ${r.text}`);
     }
     const names = (await admin().listTopics()).map((tl) => tl.name).sort();

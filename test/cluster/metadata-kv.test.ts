@@ -10,8 +10,10 @@ import { test } from "node:test";
 import { isTidelogError } from "@tidelog/client/record";
 import { startEtcd, waitFor } from "../../scripts/harness/cluster.js";
 import { InMemoryEtcd } from "../../src/cluster/in-memory-metadata-kv.js";
+import { etcdIsrWriter, ISR_CHANGES_PER_TXN_MAX } from "../../src/cluster/isr-writer.js";
+import type { Versioned } from "../../src/cluster/metadata-image.js";
 import type { KvEvent, MetadataKv } from "../../src/cluster/metadata-kv.js";
-import { keys } from "../../src/cluster/metadata-records.js";
+import { keys, type PartitionState } from "../../src/cluster/metadata-records.js";
 import { METADATA_READ_PAGE_KEYS, MetadataStore, MetadataWatch } from "../../src/cluster/metadata-store.js";
 import { type Clock, ManualClock, systemClock } from "../../src/common/clock.js";
 import { silentLogger } from "../../src/common/logger.js";
@@ -195,6 +197,72 @@ const CASES: readonly { readonly name: string; readonly run: (side: Side) => Pro
       assert.deepEqual(elected, ["first", "second"]);
       assert.ok(((await a.get(secondKey))?.createRevision ?? -1) > firstCreated, "terms grow");
       await second.resign();
+    },
+  },
+  {
+    // Not the seam itself but its largest transactions: etcd refuses more than
+    // --max-txn-ops (128) operations, and one refused compare fails them all.
+    name: "the ISR writer puts many partitions in one transaction and finds the one refused",
+    run: async (side) => {
+      const { a, b } = side;
+      const count = 2 * ISR_CHANGES_PER_TXN_MAX + 22;
+      const state = (i: number) => ({ topicId: "id", leader: 1, leaderEpoch: 1, isr: [1, 2, 3], partitionEpoch: i });
+      for (let i = 0; i < count; i += 100) {
+        const puts = Array.from({ length: Math.min(100, count - i) }, (_, j) => ({
+          kind: "put" as const,
+          key: keys.partition("t", i + j),
+          value: JSON.stringify(state(i + j)),
+        }));
+        assert.ok(
+          (
+            await a.txn(
+              puts.map((op) => ({ key: op.key, target: "Create", value: 0 })),
+              puts,
+            )
+          ).succeeded,
+        );
+      }
+      const read = async () =>
+        new Map(
+          (await b.getAll("partitions/")).entries.map((e) => [
+            e.key,
+            { value: JSON.parse(e.value) as PartitionState, modRevision: e.modRevision },
+          ]),
+        );
+      const before = await read();
+      // Someone else (the controller) changes partition 5 after the leader read it.
+      const five = before.get(keys.partition("t", 5))?.modRevision ?? -1;
+      await b.txn(
+        [{ key: keys.partition("t", 5), target: "Mod", value: five }],
+        [{ kind: "put", key: keys.partition("t", 5), value: JSON.stringify({ ...state(5), leaderEpoch: 2 }) }],
+      );
+      const changes = Array.from({ length: count }, (_, i) => ({
+        topic: "t",
+        partition: i,
+        current: before.get(keys.partition("t", i)) as Versioned<PartitionState>,
+        isr: [1, 2],
+        joiningEpochs: new Map<number, number>(),
+        minIsr: 1,
+      }));
+      const written = await etcdIsrWriter(a)(changes);
+      assert.deepEqual(
+        written.flatMap((w, i) => (w ? [] : [i])),
+        [5],
+        "only the change made against an old state is refused",
+      );
+      const after = await read();
+      const revisions = new Set<number>();
+      for (let i = 0; i < count; i++) {
+        const s = after.get(keys.partition("t", i));
+        if (i === 5) {
+          assert.equal(s?.value.leaderEpoch, 2, "the controller's write stands");
+          continue;
+        }
+        assert.deepEqual(s?.value.isr, [1, 2]);
+        assert.equal(s?.value.partitionEpoch, i + 1);
+        if (i >= ISR_CHANGES_PER_TXN_MAX) revisions.add(s?.modRevision ?? -1);
+      }
+      assert.equal(revisions.size, 2, "the batches without a refused change went in one write each");
     },
   },
 ];

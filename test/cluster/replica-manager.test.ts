@@ -58,7 +58,7 @@ function setup(t: import("node:test").TestContext, overrides: Partial<ReplicaMan
     isFenced: () => fence.fenced,
     incarnation: () => 1,
     clock: new ManualClock(),
-    writeIsr: async () => true,
+    writeIsr: async (changes) => changes.map(() => true),
     replicaLagTimeMaxMs: 30_000,
     logManager,
     logDefaults: DEFAULT_LOG_CONFIG,
@@ -216,10 +216,11 @@ test("a follower outside the ISR that fetches up to the high watermark is added 
   let accept = false;
   const { replicas } = setup(t, {
     clock,
-    writeIsr: async (_topic, _partition, _current, isr) => {
-      written.push([...isr]);
-      return accept;
-    },
+    writeIsr: async (changes) =>
+      changes.map((c) => {
+        written.push([...c.isr]);
+        return accept;
+      }),
   });
   await replicas.onMetadata(
     image({ ...topic("t", "id", [[2, 1, 3]]), "partitions/t/0": state("id", 2, 1, [2, 1]) }),

@@ -73,7 +73,7 @@ async function leaderOfThree(t: TestContext) {
     isFenced: () => fence.fenced,
     incarnation: () => 1,
     clock,
-    writeIsr: async () => true,
+    writeIsr: async (changes) => changes.map(() => true),
     replicaLagTimeMaxMs: LAG_MS,
     logManager,
     logDefaults: DEFAULT_LOG_CONFIG,

@@ -231,11 +231,13 @@ class SimBroker {
         sim.clock.nowMs() - this.lastKeepAliveMs > SESSION_MS,
       incarnation: () => this.incarnation,
       clock: sim.clock,
-      writeIsr: async (_topic, _partition, current, isr, joining, minIsr) => {
-        const written = sim.casState(
-          current.modRevision,
-          nextIsrState(current.value, isr, joining, minIsr),
-          `broker ${this.id} ISR`,
+      writeIsr: async (changes) => {
+        const written = changes.map((c) =>
+          sim.casState(
+            c.current.modRevision,
+            nextIsrState(c.current.value, c.isr, c.joiningEpochs, c.minIsr),
+            `broker ${this.id} ISR`,
+          ),
         );
         const delayMs = sim.isrAnswerDelayMs();
         if (delayMs > 0) await new Promise<void>((resolve) => sim.clock.after(delayMs, resolve));
