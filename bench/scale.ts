@@ -114,6 +114,12 @@ function topicPlan(total: number): { name: string; partitions: number }[] {
   return topics;
 }
 
+/** Log directories of `topics` in a broker's data directory (named "<topic>-<partition>"). */
+function logDirsOf(dataDir: string, topics: readonly string[]): number {
+  const prefixes = topics.map((t) => `${t}-`);
+  return readdirSync(dataDir).filter((name) => prefixes.some((p) => name.startsWith(p))).length;
+}
+
 function rssBytes(pid: number): number {
   const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
   if (!match?.[1]) throw new Error(`no VmRSS in /proc/${pid}/status`);
@@ -323,17 +329,34 @@ export async function scaleBench(opts: { quick: boolean }): Promise<BenchRow[]> 
       step(`creating ${total} partitions`);
       const createStarted = performance.now();
       for (const t of plan) await createOnce(client, t.name, t.partitions);
-      await waitFor(
-        async () =>
-          (await client.admin().describeTopics(topics)).every(
-            (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader !== null && p.isr.length === 3),
-          ),
-        { description: `${total} partitions led and in sync`, timeoutMs: 600_000, intervalMs: 500 },
-      );
+      const allInSync = async () =>
+        (await client.admin().describeTopics(topics)).every(
+          (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader !== null && p.isr.length === 3),
+        );
+      await waitFor(allInSync, {
+        description: `${total} partitions led and in sync`,
+        timeoutMs: 600_000,
+        intervalMs: 500,
+      });
       const createMs = performance.now() - createStarted;
-      step(`created and in sync in ${Math.round(createMs)} ms; measuring at rest`);
+      step(`created and in sync in ${Math.round(createMs)} ms; waiting for every replica's log`);
       rows.push(
         row(`create ${total.toLocaleString("en-US")} partitions (RF 3), until all led and in sync`, createMs, "ms"),
+      );
+      // A new partition's ISR is its whole replica set from the start, so "in sync" comes
+      // before the brokers have created the logs: the idle window must not begin while
+      // they still are (at 30,000 partitions that took a minute, and the followers that
+      // had no log yet left and rejoined ISRs inside the window).
+      await waitFor(() => c.brokers.every((b) => logDirsOf(b.dataDir, topics) >= total), {
+        description: `every replica's log created on every broker`,
+        timeoutMs: 600_000,
+        intervalMs: 1000,
+      });
+      const hostedMs = performance.now() - createStarted;
+      await waitFor(allInSync, { description: "in sync again", timeoutMs: 600_000, intervalMs: 2000 });
+      step(`every replica's log created in ${Math.round(hostedMs)} ms; measuring at rest`);
+      rows.push(
+        row(`create ${total.toLocaleString("en-US")} partitions: until every replica's log exists`, hostedMs, "ms"),
       );
 
       await new Promise((r) => setTimeout(r, idleMs));
