@@ -38,6 +38,16 @@ export interface HttpServerOptions {
   readonly logger: Logger;
   /** HTTPS instead of HTTP (security.protocol=SSL); absent: plaintext. */
   readonly tls?: HttpTls;
+  /**
+   * With an authorizer: whether the caller (by its client certificate) may use the admin
+   * API; the refusal to answer with, or null to let it through.
+   */
+  readonly authorizeAdmin?: (request: {
+    method: string;
+    url: string;
+    peer: string;
+    certificate: { raw?: Buffer; fingerprint256?: string } | undefined;
+  }) => TidelogError | null;
 }
 
 /** The HTTPS side: PEM contents read on demand (again every refresh, for rotation). */
@@ -104,6 +114,21 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
         "the admin API needs a client certificate signed by the cluster's CA (ssl.client.auth=required)",
       );
       return reply.code(httpStatusOf(e)).send(errorBody(e));
+    });
+  }
+
+  const authorizeAdmin = options.authorizeAdmin;
+  if (authorizeAdmin) {
+    app.addHook("onRequest", async (request, reply) => {
+      if (!request.url.startsWith(LIMITED_PREFIX)) return;
+      const socket = request.raw.socket as TLSSocket;
+      const e = authorizeAdmin({
+        method: request.method,
+        url: request.url,
+        peer: `${socket.remoteAddress}:${socket.remotePort}`,
+        certificate: socket.authorized === true ? socket.getPeerCertificate() : undefined,
+      });
+      if (e) return reply.code(httpStatusOf(e)).send(errorBody(e));
     });
   }
 

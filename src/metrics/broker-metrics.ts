@@ -130,6 +130,12 @@ export class BrokerMetrics {
     labelNames: ["api", "reason"] as const,
     registers: [this.registry],
   });
+  private readonly authorizationRefusals = new Counter({
+    name: "tidelog_authorization_failures_total",
+    help: "Requests refused by the authorizer or for a certificate no principal mapping rule matches, by service, method and error code.",
+    labelNames: ["service", "method", "code"] as const,
+    registers: [this.registry],
+  });
 
   constructor(options: { readonly processMetrics?: boolean } = {}) {
     // Process metrics describe the process, not a broker: tests that run several
@@ -219,6 +225,11 @@ export class BrokerMetrics {
   /** A request or stream refused by the request limits (server/request-limits.ts); labels bounded by API and reason. */
   requestRefused(api: string, reason: string): void {
     this.requestsRefused.inc({ api, reason });
+  }
+
+  /** A request refused by authorization (server/authorization.ts); labels bounded by the methods and codes. */
+  authorizationRefused(service: string, method: string, code: string): void {
+    this.authorizationRefusals.inc({ service, method, code });
   }
 
   /** Scrape-time gauges of what the request limits hold now. Once per broker. */

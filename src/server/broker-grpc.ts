@@ -18,6 +18,8 @@ import type { LogConfig } from "../storage/log-config.js";
 import type { TransactionCoordinator } from "../txn/transaction-coordinator.js";
 import type { TransactionVerifier } from "../txn/transaction-verifier.js";
 import { adminHandlers } from "./admin-service.js";
+import { authorizeHandlers, type RequestAuthorization, type ServiceRules } from "./authorization.js";
+import { ADMIN_RULES, BROKER_RULES, GROUP_RULES, REPLICATION_RULES, TRANSACTION_RULES } from "./authorization-rules.js";
 import { brokerHandlers } from "./broker-service.js";
 import type { BrokerConfig } from "./config.js";
 import { groupHandlers } from "./group-service.js";
@@ -37,6 +39,8 @@ export interface BrokerGrpcDeps {
   readonly verifier: TransactionVerifier;
   readonly logDefaults: LogConfig;
   readonly metrics: BrokerMetrics;
+  /** Who may call what (authorization.ts); allows everything when the authorizer is off. */
+  readonly authorization: RequestAuthorization;
   readonly logger: Logger;
 }
 
@@ -47,12 +51,23 @@ export function createGrpcServer(deps: BrokerGrpcDeps): grpc.Server {
   // Client requests and streams in progress, bounded per connection and per broker (request-limits.ts).
   const limiter = new RequestLimiter(config.requestLimits, (api, reason) => metrics.requestRefused(api, reason));
   metrics.watchRequestLimits(() => limiter);
-  const clientFacing = <T extends object>(handlers: T, rename: Readonly<Record<string, string>> = {}) =>
-    instrumentHandlers(limitHandlers(handlers, limiter), metrics, rename);
+  // Authorization before the limits: a request that may not run holds no slot.
+  const clientFacing = <T extends object>(
+    service: string,
+    handlers: T,
+    rules: ServiceRules<T>,
+    rename: Readonly<Record<string, string>> = {},
+  ) =>
+    instrumentHandlers(
+      authorizeHandlers(service, limitHandlers(handlers, limiter), rules, deps.authorization),
+      metrics,
+      rename,
+    );
 
   server.addService(
     proto.tidelog.v1.Broker.service,
     clientFacing(
+      "Broker",
       brokerHandlers({
         brokerId: config.brokerId,
         clusterId: config.clusterId,
@@ -65,20 +80,27 @@ export function createGrpcServer(deps: BrokerGrpcDeps): grpc.Server {
         },
         logger: logger.child({ component: "broker-api" }),
       }),
+      BROKER_RULES,
       { ProduceStream: "Produce" },
     ),
   );
   server.addService(
     proto.tidelog.v1.Replication.service,
-    replicationHandlers({
-      replicas,
-      brokerEpochOf: (id) => image().brokers.get(id)?.createRevision ?? null,
-      logger: logger.child({ component: "replication" }),
-    }),
+    authorizeHandlers(
+      "Replication",
+      replicationHandlers({
+        replicas,
+        brokerEpochOf: (id) => image().brokers.get(id)?.createRevision ?? null,
+        logger: logger.child({ component: "replication" }),
+      }),
+      REPLICATION_RULES,
+      deps.authorization,
+    ),
   );
   server.addService(
     proto.tidelog.v1.Admin.service,
     clientFacing(
+      "Admin",
       adminHandlers({
         brokerId: config.brokerId,
         clusterId: config.clusterId,
@@ -89,11 +111,13 @@ export function createGrpcServer(deps: BrokerGrpcDeps): grpc.Server {
         logDirs: () => deps.replicas.logDirInfo(),
         logger: logger.child({ component: "admin" }),
       }),
+      ADMIN_RULES,
     ),
   );
   server.addService(
     proto.tidelog.v1.Group.service,
     clientFacing(
+      "Group",
       groupHandlers({
         brokerId: config.brokerId,
         image,
@@ -102,11 +126,13 @@ export function createGrpcServer(deps: BrokerGrpcDeps): grpc.Server {
         config: config.groups,
         logger: logger.child({ component: "group-api" }),
       }),
+      GROUP_RULES,
     ),
   );
   server.addService(
     proto.tidelog.v1.Transaction.service,
     clientFacing(
+      "Transaction",
       transactionHandlers({
         image,
         controller,
@@ -114,6 +140,7 @@ export function createGrpcServer(deps: BrokerGrpcDeps): grpc.Server {
         config: config.transactions,
         logger: logger.child({ component: "transaction-api" }),
       }),
+      TRANSACTION_RULES,
     ),
   );
   return server;

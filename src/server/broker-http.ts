@@ -24,6 +24,7 @@ import { topicRoutes } from "../http/topic-routes.js";
 import { transactionRoutes } from "../http/transaction-routes.js";
 import type { BrokerMetrics } from "../metrics/broker-metrics.js";
 import type { LogDirInfo } from "../replication/replica-manager.js";
+import { httpAdminAuthorization, type RequestAuthorization } from "./authorization.js";
 import type { BrokerConfig } from "./config.js";
 import type { BrokerCredentials } from "./tls-credentials.js";
 
@@ -38,6 +39,8 @@ export interface BrokerHttpDeps {
   readonly logDirs: () => LogDirInfo;
   /** The broker's gRPC credentials: the HTTP API's own gRPC calls (forwarding, the SDK client) use them. */
   readonly credentials: BrokerCredentials;
+  /** The gRPC edge's authorization, applied to the admin API too. */
+  readonly authorization: RequestAuthorization;
   readonly readiness: () => Readiness;
   readonly clock: Clock;
   readonly metrics: BrokerMetrics;
@@ -84,6 +87,7 @@ export function createBrokerHttp(deps: BrokerHttpDeps): BrokerHttp {
           },
         }
       : {}),
+    ...withAdminAuthorization(httpAdminAuthorization(deps.authorization)),
     host: config.httpHost,
     port: config.httpPort,
     bodyMaxBytes: config.httpBodyMaxBytes,
@@ -100,4 +104,8 @@ export function createBrokerHttp(deps: BrokerHttpDeps): BrokerHttp {
     ],
   });
   return { http, forwarder, httpClient };
+}
+
+function withAdminAuthorization<T>(check: T | null): { authorizeAdmin?: T } {
+  return check === null ? {} : { authorizeAdmin: check };
 }

@@ -27,7 +27,7 @@ import { asServerError } from "../common/server-error.js";
 import { fetchForConsumer, type IsolationLevel, listOffset } from "../replication/consumer-fetch.js";
 import { ACKS_ALL, type Partition } from "../replication/partition.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
-import { refusableStream, refusableUnary } from "./request-limits.js";
+import { answersRefusal, refusableStream, refusableUnary } from "./request-limits.js";
 
 export interface BrokerServiceDeps {
   readonly brokerId: number;
@@ -103,18 +103,19 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
   };
 
   return {
-    Metadata: (call, callback) => {
-      try {
-        callback(null, metadata(deps, call.request));
-      } catch (e) {
-        callback(null, {
-          clusterId: deps.clusterId,
-          controllerId: -1,
-          brokers: [],
-          topics: [{ name: "", error: errorInfo(asError(e, logger)) }],
-        });
-      }
-    },
+    Metadata: answersRefusal(
+      (
+        call: grpc.ServerUnaryCall<wire.MetadataRequest__Output, wire.MetadataResponse>,
+        callback: grpc.sendUnaryData<wire.MetadataResponse>,
+      ) => {
+        try {
+          callback(null, metadata(deps, call.request));
+        } catch (e) {
+          callback(null, metadataError(deps, asError(e, logger)));
+        }
+      },
+      (_req: wire.MetadataRequest__Output, e: TidelogError) => metadataError(deps, e),
+    ),
 
     Produce: refusableUnary((call, callback) => {
       produce(call.request).then(
@@ -159,27 +160,69 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
       }),
     ),
 
-    DeleteRecords: (call, callback) => {
-      const req = call.request;
-      deps.replicas
-        .deleteRecords(
-          { topic: req.topic, partition: req.partition },
-          Number(req.offset),
-          LIMITS.deleteRecordsTimeoutMs,
-        )
-        .then(
-          (logStartOffset) => callback(null, { error: NO_ERROR, logStartOffset }),
-          (e: unknown) => callback(null, { error: errorInfo(asError(e, logger)), logStartOffset: -1 }),
-        );
-    },
+    DeleteRecords: answersRefusal(
+      (
+        call: grpc.ServerUnaryCall<wire.DeleteRecordsRequest__Output, wire.DeleteRecordsResponse>,
+        callback: grpc.sendUnaryData<wire.DeleteRecordsResponse>,
+      ) => {
+        const req = call.request;
+        deps.replicas
+          .deleteRecords(
+            { topic: req.topic, partition: req.partition },
+            Number(req.offset),
+            LIMITS.deleteRecordsTimeoutMs,
+          )
+          .then(
+            (logStartOffset) => callback(null, { error: NO_ERROR, logStartOffset }),
+            (e: unknown) => callback(null, { error: errorInfo(asError(e, logger)), logStartOffset: -1 }),
+          );
+      },
+      (_req: wire.DeleteRecordsRequest__Output, e: TidelogError): wire.DeleteRecordsResponse => ({
+        error: errorInfo(e),
+        logStartOffset: -1,
+      }),
+    ),
 
-    DescribeProducers: (call, callback) => {
-      callback(null, describeProducers(deps, call.request));
-    },
+    DescribeProducers: answersRefusal(
+      (
+        call: grpc.ServerUnaryCall<wire.DescribeProducersRequest__Output, wire.DescribeProducersResponse>,
+        callback: grpc.sendUnaryData<wire.DescribeProducersResponse>,
+      ) => {
+        callback(null, describeProducers(deps, call.request));
+      },
+      (req: wire.DescribeProducersRequest__Output, e: TidelogError): wire.DescribeProducersResponse => ({
+        partitions: req.topics.flatMap((t) =>
+          t.partitions.map((partition) => ({
+            topic: t.topic,
+            partition,
+            error: errorInfo(e),
+            highWatermark: -1,
+            lastStableOffset: -1,
+          })),
+        ),
+      }),
+    ),
 
-    ListOffsets: (call, callback) => {
-      callback(null, listOffsets(deps, call.request));
-    },
+    ListOffsets: answersRefusal(
+      (
+        call: grpc.ServerUnaryCall<wire.ListOffsetsRequest__Output, wire.ListOffsetsResponse>,
+        callback: grpc.sendUnaryData<wire.ListOffsetsResponse>,
+      ) => {
+        callback(null, listOffsets(deps, call.request));
+      },
+      (req: wire.ListOffsetsRequest__Output, e: TidelogError): wire.ListOffsetsResponse => ({
+        topics: req.topics.map((t) => ({
+          topic: t.topic,
+          partitions: t.partitions.map((p) => ({
+            partition: p.partition,
+            error: errorInfo(e),
+            timestamp: -1,
+            offset: -1,
+            leaderEpoch: -1,
+          })),
+        })),
+      }),
+    ),
 
     InitProducerId: refusableUnary(
       (call, callback) => {
@@ -205,6 +248,11 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
 }
 
 /** A produce request refused by the request limits: every partition it names gets the error. */
+/** A metadata answer that is only an error (the SDK reads the first topic's error). */
+function metadataError(deps: BrokerServiceDeps, e: TidelogError): wire.MetadataResponse {
+  return { clusterId: deps.clusterId, controllerId: -1, brokers: [], topics: [{ name: "", error: errorInfo(e) }] };
+}
+
 function produceRefusal(req: wire.ProduceRequest__Output, e: TidelogError): wire.ProduceResponse {
   const error = errorInfo(e);
   return {

@@ -33,9 +33,11 @@ import type { HttpServer } from "../http/http-server.js";
 import { BrokerMetrics } from "../metrics/broker-metrics.js";
 import { ReplicaFetcherManager } from "../replication/replica-fetcher.js";
 import { ReplicaManager } from "../replication/replica-manager.js";
+import { ALLOW_ALL, standardAuthorizer } from "../security/authorizer.js";
 import { LogManager } from "../storage/log-manager.js";
 import type { TransactionCoordinator } from "../txn/transaction-coordinator.js";
 import { FRESH_READ_TIMEOUT_MS } from "./admin-service.js";
+import { PrincipalResolver, type RequestAuthorization, refusalReporter } from "./authorization.js";
 import { bindGrpc, createGrpcServer } from "./broker-grpc.js";
 import { createBrokerHttp } from "./broker-http.js";
 import { BrokerSession } from "./broker-session.js";
@@ -195,6 +197,13 @@ export class Broker {
     replicas.startIsrChecks(Math.max(100, Math.floor(config.replicaLagTimeMaxMs / 2)));
 
     const freshImage = () => watch.freshImage(FRESH_READ_TIMEOUT_MS);
+    const authorization: RequestAuthorization = {
+      authorizer: config.superUsers ? standardAuthorizer(config.superUsers) : ALLOW_ALL,
+      principals: new PrincipalResolver(config.principalMappingRules),
+      onRefused: refusalReporter(logger.child({ component: "authorizer" }), (service, method, code) =>
+        metrics.authorizationRefused(service, method, code),
+      ),
+    };
     const server = createGrpcServer({
       config,
       image: () => watch.image,
@@ -207,6 +216,7 @@ export class Broker {
       verifier,
       logDefaults: config.logDefaults,
       metrics,
+      authorization,
       logger,
     });
     const grpcPort = await bindGrpc(server, config.grpcHost, config.grpcPort, credentials.server());
@@ -219,6 +229,7 @@ export class Broker {
       controller,
       logDirs: () => replicas.logDirInfo(),
       credentials,
+      authorization,
       clock,
       readiness: () =>
         readiness(config.brokerId, session, watch.isSynced, watch.image, replicas.all(), logManager.health.state),

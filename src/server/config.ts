@@ -14,6 +14,12 @@ import { readFileSync } from "node:fs";
 import { TidelogError } from "@tidelog/client/record";
 import Type from "typebox";
 import Value from "typebox/value";
+import {
+  type Principal,
+  type PrincipalMappingRule,
+  parsePrincipalList,
+  parsePrincipalMappingRules,
+} from "../security/principal.js";
 import { DEFAULT_LOG_CONFIG, type LogConfig, logConfigFromProperties } from "../storage/log-config.js";
 
 const int = (min: number, max: number, def: number, description: string) =>
@@ -110,6 +116,19 @@ export const BrokerConfigSchema = Type.Object(
       86_400_000,
       10_000,
       "How often the certificate, key and CA files are read again, so a rotated certificate is used without a restart.",
+    ),
+    "ssl.principal.mapping.rules": str(
+      "DEFAULT",
+      "How a client certificate's subject (RFC 2253, e.g. CN=app,O=Acme) becomes a principal User:<name>: RULE:<pattern>/<replacement>/[L|U] entries and DEFAULT (the subject unchanged), separated by commas, first match wins.",
+    ),
+    "authorizer.class.name": str(
+      "",
+      "StandardAuthorizer: every request is checked against the principal's rights (super.users may do everything; with no ACL, nothing else is allowed). Empty: no authorization. Needs security.protocol=SSL with ssl.client.auth.",
+      "^(|StandardAuthorizer|org\\.apache\\.kafka\\.metadata\\.authorizer\\.StandardAuthorizer)$",
+    ),
+    "super.users": str(
+      "",
+      "Principals allowed everything when the authorizer is on, separated by semicolons (User:CN=broker-1;User:CN=ops). Brokers' own principals belong here.",
     ),
     "http.host": str("127.0.0.1", "Address the HTTP (health, metrics, admin) server binds to."),
     "http.port": int(
@@ -330,6 +349,10 @@ export interface BrokerConfig {
   readonly advertisedHost: string;
   /** TLS on the gRPC listener and broker-to-broker connections (security.protocol=SSL); null for plaintext. */
   readonly tls: TlsConfig | null;
+  /** How a client certificate's subject becomes a principal (ssl.principal.mapping.rules). */
+  readonly principalMappingRules: readonly PrincipalMappingRule[];
+  /** The super users when authorizer.class.name is set; null when requests are not authorized. */
+  readonly superUsers: readonly Principal[] | null;
   readonly httpHost: string;
   readonly httpPort: number;
   readonly httpBodyMaxBytes: number;
@@ -521,6 +544,7 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     throw invalid("max.streams.per.connection must not exceed max.streams");
   }
   const tls = tlsConfig(get);
+  const { principalMappingRules, superUsers } = authorizationConfig(get, tls);
   const grpcHost = get<string>("grpc.host");
   const advertised = get<string>("advertised.host") || (grpcHost === "0.0.0.0" ? "127.0.0.1" : grpcHost);
   return {
@@ -542,6 +566,8 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     grpcPort: get("grpc.port"),
     advertisedHost: advertised,
     tls,
+    principalMappingRules,
+    superUsers,
     httpHost: get("http.host"),
     httpPort: get("http.port"),
     httpBodyMaxBytes: get("http.body.max.bytes"),
@@ -637,6 +663,34 @@ export interface TlsConfig {
   readonly refreshIntervalMs: number;
   /** ssl.endpoint.identification.algorithm=https. */
   readonly checkHostname: boolean;
+}
+
+/**
+ * The principal mapping and the authorizer's super users. The authorizer needs principals
+ * a client cannot choose, so it needs client certificates (SCRAM comes later).
+ */
+function authorizationConfig(
+  get: <T>(key: string) => T,
+  tls: TlsConfig | null,
+): { principalMappingRules: PrincipalMappingRule[]; superUsers: Principal[] | null } {
+  let principalMappingRules: PrincipalMappingRule[];
+  let superUsers: Principal[];
+  try {
+    principalMappingRules = parsePrincipalMappingRules(get("ssl.principal.mapping.rules"));
+    superUsers = parsePrincipalList(get("super.users"), "super.users");
+  } catch (e) {
+    throw invalid((e as Error).message);
+  }
+  if (get<string>("authorizer.class.name") === "") return { principalMappingRules, superUsers: null };
+  if (tls === null || tls.clientAuth === "none")
+    throw invalid(
+      "authorizer.class.name needs principals from client certificates: set security.protocol=SSL and ssl.client.auth=required (or requested)",
+    );
+  if (superUsers.length === 0)
+    throw invalid(
+      "authorizer.class.name is set but super.users is empty: list the brokers' own principals there, or they cannot replicate from each other",
+    );
+  return { principalMappingRules, superUsers };
 }
 
 /** The ssl.* settings when security.protocol is SSL, their files checked now: a broker never starts half secured. */

@@ -17,6 +17,7 @@ import { LeaderFetchSession } from "../replication/fetch-session.js";
 import { fetchForFollower } from "../replication/follower-fetch.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
 import { writeMarkersHere } from "../txn/marker-writes.js";
+import { answersRefusal } from "./request-limits.js";
 
 export interface ReplicationServiceDeps {
   readonly replicas: ReplicaManager;
@@ -30,17 +31,43 @@ export interface ReplicationServiceDeps {
 
 export function replicationHandlers(deps: ReplicationServiceDeps): wire.ReplicationHandlers {
   return {
-    ReplicaFetch: (call) => serveFollower(call, deps),
-    DescribeReplicaLogs: (call, callback) => callback(null, describeReplicaLogs(call.request, deps)),
-    WriteTxnMarkers: (call, callback) => {
-      writeMarkers(call.request, deps).then(
-        (res) => callback(null, res),
-        (e: unknown) => {
-          const err = asServerError(e, deps.logger, "writing transaction markers failed unexpectedly");
-          callback(null, { error: errorInfo(err), markers: [] });
-        },
-      );
-    },
+    ReplicaFetch: answersRefusal(
+      (call: grpc.ServerDuplexStream<wire.ReplicaFetchRequest__Output, wire.ReplicaFetchResponse>) =>
+        serveFollower(call, deps),
+      (_req: wire.ReplicaFetchRequest__Output, e: TidelogError): wire.ReplicaFetchResponse => ({
+        partitions: [],
+        keepsSessions: true,
+        error: errorInfo(e),
+      }),
+    ),
+    DescribeReplicaLogs: answersRefusal(
+      (
+        call: grpc.ServerUnaryCall<wire.DescribeReplicaLogsRequest__Output, wire.DescribeReplicaLogsResponse>,
+        callback: grpc.sendUnaryData<wire.DescribeReplicaLogsResponse>,
+      ) => callback(null, describeReplicaLogs(call.request, deps)),
+      (_req: wire.DescribeReplicaLogsRequest__Output, e: TidelogError): wire.DescribeReplicaLogsResponse => ({
+        error: errorInfo(e),
+        logs: [],
+      }),
+    ),
+    WriteTxnMarkers: answersRefusal(
+      (
+        call: grpc.ServerUnaryCall<wire.WriteTxnMarkersRequest__Output, wire.WriteTxnMarkersResponse>,
+        callback: grpc.sendUnaryData<wire.WriteTxnMarkersResponse>,
+      ) => {
+        writeMarkers(call.request, deps).then(
+          (res) => callback(null, res),
+          (e: unknown) => {
+            const err = asServerError(e, deps.logger, "writing transaction markers failed unexpectedly");
+            callback(null, { error: errorInfo(err), markers: [] });
+          },
+        );
+      },
+      (_req: wire.WriteTxnMarkersRequest__Output, e: TidelogError): wire.WriteTxnMarkersResponse => ({
+        error: errorInfo(e),
+        markers: [],
+      }),
+    ),
   };
 }
 

@@ -218,6 +218,17 @@ export function refusableStream<Req, Res>(
   return refusable(handler, refuse, "stream");
 }
 
+/**
+ * Gives `handler` its answer to a refused request without counting it against the
+ * request limits (a request authorization refuses; see authorization.ts).
+ */
+export function answersRefusal<H extends object, Req, Res>(
+  handler: H,
+  refuse: Refuse<Req, Res>,
+): H & { refuse: Refuse<Req, Res> } {
+  return Object.assign(handler, { refuse });
+}
+
 type Handler = ((...args: never[]) => void) & {
   readonly refuse?: Refuse<unknown, unknown>;
   readonly limitedAs?: AdmissionKind;
@@ -234,8 +245,9 @@ export function limitHandlers<H extends object>(handlers: H, limiter: RequestLim
   for (const [name, handler] of Object.entries(handlers as Record<string, Handler>)) {
     const { refuse, limitedAs } = handler;
     if (refuse === undefined || limitedAs === undefined) out[name] = handler;
-    else if (limitedAs === "request") out[name] = limitUnary(name, handler, refuse, limiter);
-    else out[name] = limitStream(name, handler, refuse, limiter);
+    // The refusal stays on the wrapper: authorization (outside the limits) answers with it.
+    else if (limitedAs === "request") out[name] = answersRefusal(limitUnary(name, handler, refuse, limiter), refuse);
+    else out[name] = answersRefusal(limitStream(name, handler, refuse, limiter), refuse);
   }
   return out as H;
 }
@@ -307,7 +319,7 @@ function limitStream(
  * opens a new stream after its backoff. A stream that sends nothing is ended after
  * REFUSED_STREAM_WAIT_MS.
  */
-function refuseStream(
+export function refuseStream(
   call: grpc.ServerDuplexStream<unknown, unknown>,
   refuse: Refuse<unknown, unknown>,
   error: TidelogError,

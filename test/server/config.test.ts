@@ -1,9 +1,13 @@
 // Broker configuration at the edge: precedence (defaults < file < env < flags), Kafka
 // names translated once, and every bad input refused with a message naming the setting.
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
 import { isTidelogError } from "@tidelog/client/record";
 import { configHelp, loadBrokerConfig } from "../../src/server/config.js";
+import { makePki } from "../cluster/pki.js";
 
 test("flags override the environment, which overrides the file, which overrides defaults", () => {
   const config = loadBrokerConfig({
@@ -55,6 +59,41 @@ for (const [argv, pattern] of [
     );
   });
 }
+
+test("the authorizer needs client certificates and super users; bad principal settings are refused", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tidelog-config-tls-"));
+  try {
+    const pki = makePki(dir, "config");
+    const broker = pki.sign("broker");
+    const ssl = [
+      "--security.protocol=SSL",
+      `--ssl.certificate.location=${broker.cert}`,
+      `--ssl.key.location=${broker.key}`,
+      `--ssl.ca.location=${pki.ca}`,
+    ];
+    const load = (...argv: string[]) => loadBrokerConfig({ argv: ["--broker.id=1", ...argv], env: {} });
+    const refused = (argv: string[], pattern: RegExp) =>
+      assert.throws(
+        () => load(...argv),
+        (e) => isTidelogError(e, "INVALID_CONFIG") && pattern.test(e.message),
+      );
+    const on = ["--authorizer.class.name=StandardAuthorizer", "--super.users=User:CN=broker"];
+    refused(on, /needs principals from client certificates/);
+    refused([...ssl, ...on], /needs principals from client certificates/);
+    refused(
+      [...ssl, "--ssl.client.auth=required", "--authorizer.class.name=StandardAuthorizer"],
+      /super.users is empty/,
+    );
+    refused(["--authorizer.class.name=AclAuthorizer"], /authorizer.class.name: must match/);
+    refused(["--super.users=CN=broker"], /super.users: "CN=broker" is not a principal/);
+    refused(["--ssl.principal.mapping.rules=RULE:^CN=(.*)$"], /ssl.principal.mapping.rules: .* misses a "\/"/);
+    const config = load(...ssl, "--ssl.client.auth=required", ...on);
+    assert.deepEqual(config.superUsers, ["User:CN=broker"]);
+    assert.equal(load().superUsers, null, "no authorizer: nothing is checked");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test("--help lists every setting with its default", () => {
   const help = configHelp();

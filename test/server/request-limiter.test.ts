@@ -327,7 +327,8 @@ test("every limited call of the Broker, Group and Admin services answers a refus
   const id = answer(broker.InitProducerId, { transactionalId: "" }) as wire.InitProducerIdResponse;
   assert.equal(id.error?.code, LIMIT_CODE);
   assert.equal(id.producerId, -1);
-  // Metadata and ListOffsets are answered from memory and never refused: they are not wrapped.
-  assert.equal("refuse" in (broker.Metadata as object), false);
-  assert.equal("refuse" in (broker.ListOffsets as object), false);
+  // Metadata and ListOffsets are answered from memory and never limited: they carry a
+  // refusal (for the authorizer) but are not counted.
+  assert.equal("limitedAs" in (broker.Metadata as object), false);
+  assert.equal("limitedAs" in (broker.ListOffsets as object), false);
 });
