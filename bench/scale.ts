@@ -34,6 +34,10 @@ import {
   startCluster,
   waitFor,
 } from "../scripts/harness/cluster.js";
+import { MetadataImage } from "../src/cluster/metadata-image.js";
+import { silentLogger } from "../src/common/logger.js";
+import { BrokerMetrics } from "../src/metrics/broker-metrics.js";
+import type { Partition } from "../src/replication/partition.js";
 import { produce } from "./e2e.js";
 import { percentiles } from "./lib/latency.js";
 import { cpuSeconds } from "./lib/proc-stats.js";
@@ -293,6 +297,52 @@ async function restartAndRejoin(
   return { readyMs, rejoinMs, loadMs: Number((await loaded).json?.ms ?? Number.NaN) };
 }
 
+/**
+ * What a /metrics scrape costs a broker hosting `count` partitions, per partition
+ * (the default) against summed per topic (metrics.partition.level=topic), measured in
+ * this process on stand-in partitions (the gauges read only these fields).
+ */
+async function scrapeCost(count: number): Promise<BenchRow[]> {
+  const hosted = Array.from(
+    { length: count },
+    (_, i) =>
+      ({
+        tp: { topic: `scale-${Math.floor(i / TOPIC_PARTITIONS_MAX)}`, partition: i % TOPIC_PARTITIONS_MAX },
+        role: i % 3 === 0 ? "leader" : "follower",
+        isr: [],
+        replicas: [],
+        log: { logEndOffset: i, highWatermark: i, lastStableOffset: i, sizeBytes: 1000, segmentCount: 1 },
+      }) as unknown as Partition,
+  );
+  const sources = {
+    partitions: () => hosted,
+    image: () => MetadataImage.fromEntries([], 0, silentLogger),
+    isController: () => false,
+    controllerEpoch: () => -1,
+  };
+  const cost = async (partitionLevel: "partition" | "topic") => {
+    const metrics = new BrokerMetrics({ processMetrics: false, partitionLevel });
+    metrics.attach(sources);
+    await metrics.scrape(); // warm-up
+    const started = performance.now();
+    const { body } = await metrics.scrape();
+    return {
+      ms: performance.now() - started,
+      series: body.split("\n").filter((l) => l !== "" && !l.startsWith("#")).length,
+    };
+  };
+  const perPartition = await cost("partition");
+  const perTopic = await cost("topic");
+  const n = count.toLocaleString("en-US");
+  return [
+    row(`/metrics scrape, ${n} partitions, gauges per partition (baseline)`, perPartition.ms, "ms"),
+    row(`/metrics series, ${n} partitions, gauges per partition`, perPartition.series, "series"),
+    row(`/metrics scrape, ${n} partitions, summed per topic`, perTopic.ms, "ms"),
+    row(`/metrics series, ${n} partitions, summed per topic`, perTopic.series, "series"),
+    row("/metrics scrape per topic / per partition", perTopic.ms / perPartition.ms, "x"),
+  ];
+}
+
 export async function scaleBench(opts: { quick: boolean }): Promise<BenchRow[]> {
   const total = partitionCount(opts.quick);
   const plan = topicPlan(total);
@@ -392,6 +442,7 @@ export async function scaleBench(opts: { quick: boolean }): Promise<BenchRow[]> 
           row(`broker ${b.id} open file descriptors, ${total.toLocaleString("en-US")} replicas`, f.openFiles, "fds"),
         );
       }
+      rows.push(...(await scrapeCost(total)));
       rows.push(row("etcd keys at rest", etcdAfter.keys, "keys"));
       rows.push(row("etcd database in use", etcdAfter.dbBytes / MB, "MiB"));
       rows.push(

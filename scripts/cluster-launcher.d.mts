@@ -89,6 +89,13 @@ export interface EtcdPorts {
   readonly peerPort: number;
 }
 
+/** PEM files for an etcd that speaks TLS to its clients and requires their certificates. */
+export interface EtcdTls {
+  readonly cert: string;
+  readonly key: string;
+  readonly ca: string;
+}
+
 export function etcdArgs(options: {
   name: string;
   dataDir: string;
@@ -96,8 +103,9 @@ export function etcdArgs(options: {
   clientPort: number;
   peerPort: number;
   logLevel?: string;
+  tls?: EtcdTls;
 }): string[];
-export function etcdHealthy(endpoint: string, timeoutMs?: number): Promise<boolean>;
+export function etcdHealthy(endpoint: string, timeoutMs?: number, tls?: EtcdTls): Promise<boolean>;
 export function launchEtcd(options: {
   bin: string;
   name?: string;
@@ -115,6 +123,8 @@ export function launchEtcd(options: {
   pickPorts?: (count: number) => Promise<number[]>;
   /** A command etcd runs under, which execs it in place (e.g. ["ip", "netns", "exec", ns]). */
   wrap?: readonly string[];
+  /** TLS to clients (https:// endpoint, client certificates required). */
+  tls?: EtcdTls;
 }): Promise<EtcdPorts & { proc: Proc; endpoint: string }>;
 
 export type BrokerEntry = "source" | "dist";

@@ -7,6 +7,7 @@
 // Every wait has a deadline and every buffer a size; the bounds are named in LIMITS.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { request as httpsRequest } from "node:https";
 import { createConnection, createServer } from "node:net";
 import { join } from "node:path";
 
@@ -306,8 +307,13 @@ export function probeTcp(host, port, timeoutMs = 2_000) {
 // etcd
 
 /** The command-line flags of a single-member etcd cluster on `host`. */
-export function etcdArgs({ name, dataDir, host = "127.0.0.1", clientPort, peerPort, logLevel = "info" }) {
-  const client = `http://${host}:${clientPort}`;
+/**
+ * etcd's flags for a single-member cluster. With `tls` ({ cert, key, ca } PEM paths) its
+ * client URL is https:// and it requires a client certificate the CA signed
+ * (--client-cert-auth); peers stay plaintext on loopback.
+ */
+export function etcdArgs({ name, dataDir, host = "127.0.0.1", clientPort, peerPort, logLevel = "info", tls }) {
+  const client = `${tls ? "https" : "http"}://${host}:${clientPort}`;
   const peer = `http://${host}:${peerPort}`;
   return [
     `--name=${name}`,
@@ -321,29 +327,64 @@ export function etcdArgs({ name, dataDir, host = "127.0.0.1", clientPort, peerPo
     `--initial-cluster=${name}=${peer}`,
     `--initial-cluster-token=${name}`,
     "--initial-cluster-state=new",
+    ...(tls
+      ? [`--cert-file=${tls.cert}`, `--key-file=${tls.key}`, `--trusted-ca-file=${tls.ca}`, "--client-cert-auth"]
+      : []),
   ];
 }
 
-/** Whether etcd at `endpoint` says it is healthy (it has a leader and no alarms). */
-export async function etcdHealthy(endpoint, timeoutMs = LIMITS.healthRequestTimeoutMs) {
+/**
+ * Whether etcd at `endpoint` says it is healthy (it has a leader and no alarms). An
+ * https:// endpoint is asked with `tls` ({ cert, key, ca } PEM paths).
+ */
+export async function etcdHealthy(endpoint, timeoutMs = LIMITS.healthRequestTimeoutMs, tls = undefined) {
   try {
-    const response = await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(timeoutMs) });
-    if (!response.ok) return false;
-    const body = await response.json();
+    const body = endpoint.startsWith("https://")
+      ? await httpsJson(`${endpoint}/health`, tls, timeoutMs)
+      : await fetch(`${endpoint}/health`, { signal: AbortSignal.timeout(timeoutMs) }).then((r) =>
+          r.ok ? r.json() : null,
+        );
     return body?.health === "true" || body?.health === true;
   } catch {
     return false;
   }
 }
 
+/** GET `url` over TLS with the given PEM files; the parsed body, or null for a non-200 answer. */
+function httpsJson(url, tls, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        ...(tls ? { ca: readFileSync(tls.ca), cert: readFileSync(tls.cert), key: readFileSync(tls.key) } : {}),
+        timeout: timeoutMs,
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk) => (text += chunk));
+        res.on("end", () => {
+          try {
+            resolve(res.statusCode === 200 ? JSON.parse(text) : null);
+          } catch (e) {
+            reject(e);
+          }
+        });
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("error", reject);
+    req.end();
+  });
+}
+
 /** Polls until etcd answers healthy ("healthy"), the process exits ("exited"), or the deadline ("timeout"). */
-async function awaitEtcdHealthy(endpoint, proc, timeoutMs) {
+async function awaitEtcdHealthy(endpoint, proc, timeoutMs, tls) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (proc.exit) return "exited";
     const remaining = deadline - Date.now();
     if (remaining <= 0) return "timeout";
-    if (await etcdHealthy(endpoint, Math.min(LIMITS.healthRequestTimeoutMs, remaining))) return "healthy";
+    if (await etcdHealthy(endpoint, Math.min(LIMITS.healthRequestTimeoutMs, remaining), tls)) return "healthy";
     await withTimeout(proc.exited, Math.min(LIMITS.pollIntervalMs, Math.max(0, deadline - Date.now())));
   }
 }
@@ -384,19 +425,20 @@ export async function launchEtcd({
   readyTimeoutMs = LIMITS.etcdReadyTimeoutMs,
   pickPorts = (count) => pickFreePorts(count, host),
   wrap = [],
+  tls = undefined,
 }) {
   const fresh = isEmptyDir(dataDir);
   const tries = ports ? 1 : attempts;
   const failures = [];
   for (let attempt = 1; attempt <= tries; attempt++) {
     const [clientPort, peerPort] = ports ? [ports.clientPort, ports.peerPort] : await pickPorts(2);
-    const endpoint = `http://${host}:${clientPort}`;
+    const endpoint = `${tls ? "https" : "http"}://${host}:${clientPort}`;
     const since = logs.seq;
-    const args = etcdArgs({ name, dataDir, host, clientPort, peerPort, logLevel });
+    const args = etcdArgs({ name, dataDir, host, clientPort, peerPort, logLevel, tls });
     const [command, ...prefix] = [...wrap, bin];
     const proc = spawnProcess({ name: "etcd", command, args: [...prefix, ...args], env, logs, onLine, detached });
     onSpawn?.(proc);
-    const outcome = await awaitEtcdHealthy(endpoint, proc, readyTimeoutMs);
+    const outcome = await awaitEtcdHealthy(endpoint, proc, readyTimeoutMs, tls);
     if (outcome === "healthy") return { proc, endpoint, clientPort, peerPort };
     if (outcome === "timeout") {
       await stopProcess(proc, { signal: "SIGKILL" });

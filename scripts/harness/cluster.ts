@@ -22,7 +22,7 @@
  * plus the ones named below.
  */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
@@ -34,6 +34,7 @@ import {
   brokerArgs,
   brokerCommand,
   childEnv,
+  type EtcdTls,
   type ExitInfo,
   LIMITS,
   type LogRecord,
@@ -51,7 +52,7 @@ import {
 } from "../cluster-launcher.mjs";
 
 export { etcdHealthy, isAlive, pickFreePorts, probeTcp, processState } from "../cluster-launcher.mjs";
-export type { BrokerEntry, ExitInfo, LogRecord, StopResult };
+export type { BrokerEntry, EtcdTls, ExitInfo, LogRecord, StopResult };
 
 /** Default deadline of `waitFor` and `waitForLog`. */
 const WAIT_TIMEOUT_MS = 10_000;
@@ -461,6 +462,8 @@ export interface EtcdOptions {
   readyTimeoutMs?: number;
   /** Where ports come from; default free ones from the kernel. A seam for testing the retry. */
   pickPorts?: (count: number) => Promise<number[]>;
+  /** TLS to clients: an https:// endpoint that requires a client certificate the CA signed. */
+  tls?: EtcdTls;
 }
 
 export interface EtcdHandle extends ProcessHandle {
@@ -498,6 +501,7 @@ export async function startEtcd(scope: CleanupScope, options: EtcdOptions = {}):
     ...(options.readyTimeoutMs === undefined ? {} : { readyTimeoutMs: options.readyTimeoutMs }),
     ...(options.pickPorts === undefined ? {} : { pickPorts: options.pickPorts }),
     ...(options.host === undefined ? {} : { host: options.host }),
+    ...(options.tls === undefined ? {} : { tls: options.tls }),
   };
   register(scope, TIER.etcd, managed);
   const started = await launchEtcd(settings);
@@ -513,7 +517,19 @@ export async function startEtcd(scope: CleanupScope, options: EtcdOptions = {}):
       await launchEtcd({ ...settings, ports });
     },
     client(): Etcd3 {
-      const client = new Etcd3({ hosts: [started.endpoint] });
+      const tls = options.tls;
+      const client = new Etcd3({
+        hosts: [started.endpoint],
+        ...(tls
+          ? {
+              credentials: {
+                rootCertificate: readFileSync(tls.ca),
+                privateKey: readFileSync(tls.key),
+                certChain: readFileSync(tls.cert),
+              },
+            }
+          : {}),
+      });
       defer(scope, TIER.clients, () => client.close());
       return client;
     },

@@ -39,6 +39,10 @@ export interface MetadataStoreOptions {
   readonly logger: Logger;
   /** Deadline of every unary etcd call. */
   readonly requestTimeoutMs: number;
+  /** TLS to etcd (https:// endpoints): a CA to trust and a client certificate, PEM contents. */
+  readonly tls?: { readonly ca?: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
+  /** etcd's user/password authentication. */
+  readonly auth?: { readonly username: string; readonly password: string };
 }
 
 /** The metadata store on a real etcd cluster (the MetadataKv seam's production side). */
@@ -48,9 +52,13 @@ export class MetadataStore implements MetadataKv {
   private readonly prefix: string;
 
   constructor(readonly options: MetadataStoreOptions) {
+    const { tls, auth } = options;
     this.client = new Etcd3({
       hosts: [...options.endpoints],
       dialTimeout: options.requestTimeoutMs,
+      // etcd3 types the CA as required, but grpc-js takes the system's CAs without one.
+      ...(tls ? { credentials: { rootCertificate: tls.ca as Buffer, privateKey: tls.key, certChain: tls.cert } } : {}),
+      ...(auth ? { auth: { username: auth.username, password: auth.password } } : {}),
       defaultCallOptions: (context) =>
         context.isStream ? {} : { deadline: wallClockDeadline(options.requestTimeoutMs) },
       faultHandling: {

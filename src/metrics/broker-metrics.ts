@@ -137,11 +137,17 @@ export class BrokerMetrics {
     registers: [this.registry],
   });
 
-  constructor(options: { readonly processMetrics?: boolean } = {}) {
+  constructor(
+    options: {
+      readonly processMetrics?: boolean;
+      /** "topic": the per-partition gauges are summed per topic (metrics.partition.level). */
+      readonly partitionLevel?: "partition" | "topic";
+    } = {},
+  ) {
     // Process metrics describe the process, not a broker: tests that run several
     // brokers in one process turn them off.
     if (options.processMetrics ?? true) this.processMetrics();
-    this.partitionGauges();
+    this.partitionGauges(options.partitionLevel ?? "partition");
     this.clusterGauges();
     this.groupGauges();
     this.storageGauges();
@@ -283,22 +289,41 @@ export class BrokerMetrics {
     return t;
   }
 
-  /** Per-partition gauges, rebuilt from the hosted partitions at every scrape. */
-  private partitionGauges(): void {
+  /**
+   * Per-partition gauges, rebuilt from the hosted partitions at every scrape. At
+   * `level` "topic" each is the sum over the topic's hosted partitions, labelled by topic
+   * only (as Redpanda's aggregate_metrics does): seven series per topic instead of seven
+   * per partition, for brokers with many thousands of partitions.
+   */
+  private partitionGauges(level: "partition" | "topic"): void {
     const self = this;
     const perPartition = (name: string, help: string, read: (p: Partition) => number) =>
-      new Gauge({
-        name,
-        help,
-        labelNames: ["topic", "partition"] as const,
-        registers: [this.registry],
-        collect() {
-          // Reset first: a partition moved away or deleted must disappear, not freeze.
-          this.reset();
-          for (const p of self.sources?.partitions() ?? [])
-            this.set({ topic: p.tp.topic, partition: String(p.tp.partition) }, read(p));
-        },
-      });
+      level === "partition"
+        ? new Gauge({
+            name,
+            help,
+            labelNames: ["topic", "partition"] as const,
+            registers: [this.registry],
+            collect() {
+              // Reset first: a partition moved away or deleted must disappear, not freeze.
+              this.reset();
+              for (const p of self.sources?.partitions() ?? [])
+                this.set({ topic: p.tp.topic, partition: String(p.tp.partition) }, read(p));
+            },
+          })
+        : new Gauge({
+            name,
+            help: `${help} Summed over the topic's partitions hosted here (metrics.partition.level=topic).`,
+            labelNames: ["topic"] as const,
+            registers: [this.registry],
+            collect() {
+              this.reset();
+              const sums = new Map<string, number>();
+              for (const p of self.sources?.partitions() ?? [])
+                sums.set(p.tp.topic, (sums.get(p.tp.topic) ?? 0) + read(p));
+              for (const [topic, sum] of sums) this.set({ topic }, sum);
+            },
+          });
     perPartition(
       "tidelog_partition_log_end_offset",
       "Log end offset of a hosted partition.",

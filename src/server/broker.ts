@@ -18,11 +18,12 @@
  * serving, stop watching, and close the logs (fsync, checkpoints, clean-shutdown marker).
  * Every step is bounded by shutdown.timeout.ms.
  */
+import { readFileSync } from "node:fs";
 import type * as grpc from "@grpc/grpc-js";
 import type { BrokerRegistration } from "../cluster/broker-registration.js";
 import { Controller } from "../cluster/controller.js";
 import { etcdIsrWriter } from "../cluster/isr-writer.js";
-import { MetadataStore, MetadataWatch } from "../cluster/metadata-store.js";
+import { MetadataStore, type MetadataStoreOptions, MetadataWatch } from "../cluster/metadata-store.js";
 import { ProducerIdManager } from "../cluster/producer-id-manager.js";
 import { type Clock, sleep } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
@@ -41,7 +42,7 @@ import { PrincipalResolver, type RequestAuthorization, refusalReporter } from ".
 import { bindGrpc, createGrpcServer } from "./broker-grpc.js";
 import { createBrokerHttp } from "./broker-http.js";
 import { BrokerSession } from "./broker-session.js";
-import type { BrokerConfig } from "./config.js";
+import type { BrokerConfig, EtcdSecurity } from "./config.js";
 import { controlledShutdown } from "./controlled-shutdown.js";
 import { createCoordinators } from "./coordinators.js";
 import { PeerBrokerClient } from "./peer-broker-client.js";
@@ -74,7 +75,7 @@ export class Broker {
   ) {}
 
   static async start(config: BrokerConfig, logger: Logger, clock: Clock, random: () => number): Promise<Broker> {
-    const metrics = new BrokerMetrics();
+    const metrics = new BrokerMetrics({ partitionLevel: config.metricsPartitionLevel });
     const logManager = LogManager.open({
       dataDir: config.dataDir,
       defaultConfig: config.logDefaults,
@@ -89,11 +90,20 @@ export class Broker {
       cleanerDedupeBufferBytes: config.cleanerDedupeBufferBytes,
     });
     logManager.start();
+    const plaintextEtcd = config.etcdSecurity.tls
+      ? []
+      : config.etcdEndpoints.filter((e) => !isLoopback(new URL(e).hostname));
+    if (plaintextEtcd.length > 0)
+      logger.warn(
+        { endpoints: plaintextEtcd, withPassword: config.etcdSecurity.auth !== null },
+        "etcd is reached in PLAINTEXT over the network: anyone on the path can read the cluster's metadata (and the etcd password); use https:// endpoints",
+      );
     const store = new MetadataStore({
       endpoints: config.etcdEndpoints,
       clusterId: config.clusterId,
       logger: logger.child({ component: "etcd" }),
       requestTimeoutMs: config.etcdRequestTimeoutMs,
+      ...etcdCredentials(config.etcdSecurity),
     });
     const watch = new MetadataWatch(store, logger.child({ component: "metadata" }), {
       resyncIntervalMs: config.metadataResyncIntervalMs,
@@ -371,4 +381,23 @@ async function retryUntil(
       await sleep(clock, Math.min(2000, 200 * attempt));
     }
   }
+}
+
+/**
+ * The etcd client's TLS files, read once at start (a rotated etcd client certificate
+ * needs a broker restart; see docs/operations.md), and its password authentication.
+ */
+function etcdCredentials(security: EtcdSecurity): Pick<MetadataStoreOptions, "tls" | "auth"> {
+  const { tls, auth } = security;
+  const read = (path: string | null) => (path === null ? undefined : readFileSync(path));
+  const files = tls
+    ? {
+        tls: {
+          ...(tls.caPath ? { ca: read(tls.caPath) as Buffer } : {}),
+          ...(tls.certificatePath ? { cert: read(tls.certificatePath) as Buffer } : {}),
+          ...(tls.keyPath ? { key: read(tls.keyPath) as Buffer } : {}),
+        },
+      }
+    : {};
+  return { ...files, ...(auth ? { auth } : {}) };
 }

@@ -63,6 +63,20 @@ export const BrokerConfigSchema = Type.Object(
     ),
     "etcd.endpoints": str("http://127.0.0.1:2379", "Comma-separated etcd client URLs."),
     "etcd.request.timeout.ms": int(100, 120_000, 5000, "Deadline of every etcd request."),
+    "etcd.ssl.ca.location": str(
+      "",
+      "PEM file with the CA that signed etcd's server certificate; empty trusts the system's CAs. Only with https:// etcd.endpoints.",
+    ),
+    "etcd.ssl.certificate.location": str(
+      "",
+      "PEM client certificate this broker presents to etcd (etcd's --client-cert-auth); with etcd.ssl.key.location.",
+    ),
+    "etcd.ssl.key.location": str("", "PEM private key of etcd.ssl.certificate.location."),
+    "etcd.username": str("", "etcd user (etcd's auth); empty: no password authentication."),
+    "etcd.password": str(
+      "",
+      "Password of etcd.username. Prefer the environment (TIDELOG_ETCD_PASSWORD) or a config file only the broker can read over a flag, which other users can see in the process list.",
+    ),
     "etcd.startup.timeout.ms": int(1000, MAX_INT, 120_000, "How long start-up waits for etcd before giving up."),
     "log.dirs": str("./data", "Directory holding this broker's partition logs."),
     "log.open.files.max": int(16, 1_000_000, 1024, "Most segment files held open at once."),
@@ -129,6 +143,11 @@ export const BrokerConfigSchema = Type.Object(
     "super.users": str(
       "",
       "Principals allowed everything when the authorizer is on, separated by semicolons (User:CN=broker-1;User:CN=ops). Brokers' own principals belong here.",
+    ),
+    "metrics.partition.level": str(
+      "partition",
+      "partition: seven /metrics gauges per hosted partition; topic: the same gauges summed per topic (for brokers with thousands of partitions, where a scrape would be tens of thousands of series).",
+      "^(partition|topic)$",
     ),
     "http.host": str("127.0.0.1", "Address the HTTP (health, metrics, admin) server binds to."),
     "http.port": int(
@@ -334,6 +353,8 @@ export interface BrokerConfig {
   readonly rack: string | null;
   readonly clusterId: string;
   readonly etcdEndpoints: string[];
+  /** TLS and password authentication to etcd; null parts are not used. */
+  readonly etcdSecurity: EtcdSecurity;
   readonly etcdRequestTimeoutMs: number;
   readonly etcdStartupTimeoutMs: number;
   readonly dataDir: string;
@@ -353,6 +374,8 @@ export interface BrokerConfig {
   readonly principalMappingRules: readonly PrincipalMappingRule[];
   /** The super users when authorizer.class.name is set; null when requests are not authorized. */
   readonly superUsers: readonly Principal[] | null;
+  /** Per-partition /metrics gauges, or summed per topic (metrics.partition.level). */
+  readonly metricsPartitionLevel: "partition" | "topic";
   readonly httpHost: string;
   readonly httpPort: number;
   readonly httpBodyMaxBytes: number;
@@ -552,6 +575,7 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     rack: get<string>("broker.rack") || null,
     clusterId: get("cluster.id"),
     etcdEndpoints: endpoints,
+    etcdSecurity: etcdSecurity(get, endpoints),
     etcdRequestTimeoutMs: get("etcd.request.timeout.ms"),
     etcdStartupTimeoutMs: get("etcd.startup.timeout.ms"),
     dataDir: get("log.dirs"),
@@ -568,6 +592,7 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     tls,
     principalMappingRules,
     superUsers,
+    metricsPartitionLevel: get("metrics.partition.level"),
     httpHost: get("http.host"),
     httpPort: get("http.port"),
     httpBodyMaxBytes: get("http.body.max.bytes"),
@@ -652,6 +677,61 @@ export function configHelp(): string {
     lines.push(`  --${name}${def}`, `      ${s.description ?? ""}`);
   }
   return lines.join("\n");
+}
+
+export interface EtcdSecurity {
+  /** With https:// endpoints: the PEM files to use (null: the system's CAs, no client certificate). */
+  readonly tls: {
+    readonly caPath: string | null;
+    readonly certificatePath: string | null;
+    readonly keyPath: string | null;
+  } | null;
+  readonly auth: { readonly username: string; readonly password: string } | null;
+}
+
+/**
+ * How the broker reaches etcd securely: TLS when the endpoints are https:// (all of them),
+ * with a CA and a client certificate from files, and etcd's user/password auth.
+ */
+function etcdSecurity(get: <T>(key: string) => T, endpoints: readonly string[]): EtcdSecurity {
+  const secure = endpoints.filter((e) => e.startsWith("https://")).length;
+  if (secure > 0 && secure < endpoints.length)
+    throw invalid("etcd.endpoints mixes http:// and https://: use one scheme for every endpoint");
+  const files = ["etcd.ssl.ca.location", "etcd.ssl.certificate.location", "etcd.ssl.key.location"];
+  const set = files.filter((k) => get<string>(k) !== "");
+  if (secure === 0 && set.length > 0)
+    throw invalid(`${set.join(", ")} set, but etcd.endpoints are http://: use https:// endpoints for TLS to etcd`);
+  const cert = get<string>("etcd.ssl.certificate.location");
+  const key = get<string>("etcd.ssl.key.location");
+  if ((cert === "") !== (key === ""))
+    throw invalid("etcd.ssl.certificate.location and etcd.ssl.key.location go together: set both or neither");
+  const pem = (setting: string, marker: RegExp, what: string): string | null => {
+    const path = get<string>(setting);
+    if (path === "") return null;
+    let text: string;
+    try {
+      text = readFileSync(path, "utf8");
+    } catch (e) {
+      throw invalid(`${setting}: cannot read ${path}: ${(e as Error).message}`);
+    }
+    if (!marker.test(text)) throw invalid(`${setting}: ${path} holds no PEM ${what}`);
+    return path;
+  };
+  const username = get<string>("etcd.username");
+  const password = get<string>("etcd.password");
+  if (username === "" && password !== "") throw invalid("etcd.password is set but etcd.username is empty");
+  if (username !== "" && password === "") throw invalid(`etcd.username ${username} needs etcd.password`);
+  return {
+    tls:
+      secure === 0
+        ? null
+        : {
+            caPath: pem("etcd.ssl.ca.location", /-----BEGIN CERTIFICATE-----/, "CA certificate"),
+            certificatePath: pem("etcd.ssl.certificate.location", /-----BEGIN CERTIFICATE-----/, "certificate"),
+            keyPath: pem("etcd.ssl.key.location", /-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/, "private key"),
+          },
+    auth: username === "" ? null : { username, password },
+  };
 }
 
 export interface TlsConfig {

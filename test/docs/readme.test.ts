@@ -49,6 +49,10 @@ const RUN_ELSEWHERE: Readonly<Record<string, string>> = {
     "the manifests: test/ops (kubectl kustomize, validation, the StatefulSet's command)",
   "docs/operations.md#TLS/properties/0":
     "broker settings, not a command: test/cluster/tls.test.ts starts brokers with them and checks each refusal",
+  "docs/operations.md#TLS/properties/1":
+    "authorizer settings, not a command: test/cluster/authorization.test.ts starts brokers with them; the mapping rule in it is checked in test/security/principal.test.ts",
+  "docs/operations.md#TLS/properties/2":
+    "etcd security settings, not a command: test/cluster/etcd-security.test.ts starts brokers with them against a TLS, password-protected etcd",
   "docs/operations.md#Deploy on Kubernetes/sh/1":
     "kubectl needs a Kubernetes cluster; its tidelog commands (plan, execute --throttle --wait, brokers list, decommission): test/cli/reassign.test.ts",
   "docs/testing.md#Benchmarks/sh/0": "each suite's --quick run: test/bench",

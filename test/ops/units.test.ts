@@ -5,11 +5,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { encodeRecordBatch, TidelogError } from "@tidelog/client/record";
+import { MetadataImage } from "../../src/cluster/metadata-image.js";
+import { silentLogger } from "../../src/common/logger.js";
 import { errorBody, httpStatusOf } from "../../src/http/http-errors.js";
 import { RateLimiter } from "../../src/http/rate-limiter.js";
 import { countRecords } from "../../src/metrics/batch-records.js";
 import { BrokerMetrics } from "../../src/metrics/broker-metrics.js";
 import { firstErrorCode } from "../../src/metrics/grpc-instrumentation.js";
+import type { Partition } from "../../src/replication/partition.js";
 
 test("the rate limiter allows a one-second burst, then the configured rate", () => {
   let now = 0;
@@ -65,4 +68,32 @@ test("each broker has its own registry", async () => {
   assert.match(textA, /tidelog_topic_records_in_total\{topic="t"\} 1/);
   assert.doesNotMatch(textB, /topic="t"/);
   assert.match(textA, /tidelog_request_duration_seconds_count\{api="Produce",error="NONE"\} 1/);
+});
+
+test("metrics.partition.level=topic sums the partition gauges per topic, without a partition label", async () => {
+  const fake = (topic: string, partition: number, leo: number, leader: boolean) =>
+    ({
+      tp: { topic, partition },
+      role: leader ? "leader" : "follower",
+      isr: [],
+      replicas: [],
+      log: { logEndOffset: leo, highWatermark: leo, lastStableOffset: leo, sizeBytes: 100, segmentCount: 1 },
+    }) as unknown as Partition;
+  const hosted = [fake("a", 0, 5, true), fake("a", 1, 7, false), fake("b", 0, 1, true)];
+  const sources = {
+    partitions: () => hosted,
+    image: () => MetadataImage.fromEntries([], 0, silentLogger),
+    isController: () => false,
+    controllerEpoch: () => -1,
+  };
+  const perTopic = new BrokerMetrics({ processMetrics: false, partitionLevel: "topic" });
+  perTopic.attach(sources);
+  const text = (await perTopic.scrape()).body;
+  assert.match(text, /tidelog_partition_log_end_offset\{topic="a"\} 12/);
+  assert.match(text, /tidelog_partition_leader\{topic="a"\} 1/);
+  assert.match(text, /tidelog_partition_log_size_bytes\{topic="b"\} 100/);
+  assert.doesNotMatch(text, /partition="/);
+  const perPartition = new BrokerMetrics({ processMetrics: false });
+  perPartition.attach(sources);
+  assert.match((await perPartition.scrape()).body, /tidelog_partition_log_end_offset\{topic="a",partition="1"\} 7/);
 });

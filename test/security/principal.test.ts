@@ -25,6 +25,8 @@ test("DEFAULT keeps the distinguished name; rules match the whole name, first ma
   assert.equal(map(rules, "CN=duke,OU=JavaSoft,O=Sun,L=Santa Clara,ST=CA,C=US"), "User:duke@JavaSoft");
   assert.equal(map(rules, "CN=other,O=Acme"), "User:CN=other,O=Acme", "the DEFAULT at the end");
   assert.equal(map("RULE:^CN=([^,]*).*$/$1/U", "CN=app,O=Acme"), "User:APP");
+  // docs/operations.md's example, as written there.
+  assert.equal(map("RULE:^CN=([^,]*),.*$/$1/L,DEFAULT", "CN=App,O=Acme"), "User:app");
   assert.equal(
     map("RULE:^CN=app$/x/", "CN=app,O=Acme"),
     null,
