@@ -11,6 +11,7 @@
  */
 import type * as grpc from "@grpc/grpc-js";
 import { TidelogError } from "@tidelog/client/record";
+import type { Clock } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
 import { type AclOperation, type Authorizer, authorizationError, type ResourceType } from "../security/authorizer.js";
@@ -167,13 +168,44 @@ export function authorizeHandlers<H extends object>(
   return out as H;
 }
 
-/** Logs a refusal with the peer's address; `count` feeds the metrics. */
+/** Refusal log lines per source address per REFUSAL_LOG_INTERVAL_MS; the rest are counted into the next line. */
+const REFUSAL_LOG_INTERVAL_MS = 1000;
+/** Source addresses whose refusal logging is remembered at once. */
+const REFUSAL_LOG_SOURCES_MAX = 1024;
+
+/**
+ * Counts every refusal (`count` feeds the metrics) and logs it with the peer's address,
+ * at most one line a second per source host, which says how many it stands for: a client
+ * retrying without rights must not flood the log.
+ */
 export function refusalReporter(
   logger: Logger,
+  clock: Pick<Clock, "monotonicMs">,
   count: (service: string, method: string, code: string) => void,
 ): RequestAuthorization["onRefused"] {
+  const sources = new Map<string, { loggedAtMs: number; suppressed: number }>();
   return ({ service, method, principal, peer, error }) => {
     count(service, method, error.code);
-    logger.warn({ service, method, principal, peer, code: error.code }, "request refused: not authorized");
+    const host = peer.replace(/:\d+$/, "");
+    const now = clock.monotonicMs();
+    const source = sources.get(host);
+    if (source && now - source.loggedAtMs < REFUSAL_LOG_INTERVAL_MS) {
+      source.suppressed++;
+      return;
+    }
+    if (!source && sources.size >= REFUSAL_LOG_SOURCES_MAX) sources.clear();
+    const suppressed = source?.suppressed ?? 0;
+    sources.set(host, { loggedAtMs: now, suppressed: 0 });
+    logger.warn(
+      {
+        service,
+        method,
+        principal,
+        peer,
+        code: error.code,
+        ...(suppressed > 0 ? { alsoRefusedSinceLastLine: suppressed } : {}),
+      },
+      "request refused: not authorized",
+    );
   };
 }

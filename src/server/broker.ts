@@ -210,7 +210,7 @@ export class Broker {
     const authorization: RequestAuthorization = {
       authorizer: config.superUsers ? standardAuthorizer(config.superUsers) : ALLOW_ALL,
       principals: new PrincipalResolver(config.principalMappingRules),
-      onRefused: refusalReporter(logger.child({ component: "authorizer" }), (service, method, code) =>
+      onRefused: refusalReporter(logger.child({ component: "authorizer" }), clock, (service, method, code) =>
         metrics.authorizationRefused(service, method, code),
       ),
     };

@@ -679,6 +679,18 @@ export function configHelp(): string {
   return lines.join("\n");
 }
 
+/** `path`, once it is known to hold a PEM `what` (its `marker` line); else the error names `setting`. */
+function pemFile(setting: string, path: string, marker: RegExp, what: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (e) {
+    throw invalid(`${setting}: cannot read ${path}: ${(e as Error).message}`);
+  }
+  if (!marker.test(text)) throw invalid(`${setting}: ${path} holds no PEM ${what}`);
+  return path;
+}
+
 export interface EtcdSecurity {
   /** With https:// endpoints: the PEM files to use (null: the system's CAs, no client certificate). */
   readonly tls: {
@@ -705,18 +717,8 @@ function etcdSecurity(get: <T>(key: string) => T, endpoints: readonly string[]):
   const key = get<string>("etcd.ssl.key.location");
   if ((cert === "") !== (key === ""))
     throw invalid("etcd.ssl.certificate.location and etcd.ssl.key.location go together: set both or neither");
-  const pem = (setting: string, marker: RegExp, what: string): string | null => {
-    const path = get<string>(setting);
-    if (path === "") return null;
-    let text: string;
-    try {
-      text = readFileSync(path, "utf8");
-    } catch (e) {
-      throw invalid(`${setting}: cannot read ${path}: ${(e as Error).message}`);
-    }
-    if (!marker.test(text)) throw invalid(`${setting}: ${path} holds no PEM ${what}`);
-    return path;
-  };
+  const pem = (setting: string, marker: RegExp, what: string): string | null =>
+    get<string>(setting) === "" ? null : pemFile(setting, get<string>(setting), marker, what);
   const username = get<string>("etcd.username");
   const password = get<string>("etcd.password");
   if (username === "" && password !== "") throw invalid("etcd.password is set but etcd.username is empty");
@@ -784,14 +786,7 @@ function tlsConfig(get: <T>(key: string) => T): TlsConfig | null {
   const pem = (key: string, marker: RegExp, what: string): string => {
     const path = get<string>(key);
     if (path === "") throw invalid(`security.protocol=SSL needs ${key} (${what})`);
-    let text: string;
-    try {
-      text = readFileSync(path, "utf8");
-    } catch (e) {
-      throw invalid(`${key}: cannot read ${path}: ${(e as Error).message}`);
-    }
-    if (!marker.test(text)) throw invalid(`${key}: ${path} holds no PEM ${what}`);
-    return path;
+    return pemFile(key, path, marker, what);
   };
   const certificatePath = pem("ssl.certificate.location", /-----BEGIN CERTIFICATE-----/, "certificate");
   const keyPath = pem("ssl.key.location", /-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/, "private key");

@@ -8,10 +8,9 @@
 // acknowledged on its word. The HTTP admin API follows the same rule.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
-import { request } from "node:https";
 import { test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
-import { Client, type SslOptions } from "@tidelog/client";
+import { Client } from "@tidelog/client";
 import { CHANNEL_OPTIONS, loadTidelogProto } from "@tidelog/client/protocol";
 import { ERRORS, isTidelogError } from "@tidelog/client/record";
 import { type ClusterHandle, startCluster, tempDir, waitFor } from "../../scripts/harness/cluster.js";
@@ -23,7 +22,7 @@ import {
   REPLICATION_RULES,
   TRANSACTION_RULES,
 } from "../../src/server/authorization-rules.js";
-import { makePki } from "./pki.js";
+import { httpsGet, makePki, sslOptions } from "./pki.js";
 
 const proto = loadTidelogProto(grpc) as unknown as {
   tidelog: { v1: Record<string, { type?: { field: Field[] }; service?: Record<string, MethodDefinition> }> };
@@ -121,27 +120,6 @@ const SERVICES: Record<string, Readonly<Record<string, MethodRule>>> = {
   Transaction: TRANSACTION_RULES,
 };
 
-function httpsGet(port: number, path: string, files: { ca: string; cert?: string; key?: string }) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port,
-        path,
-        ca: readFileSync(files.ca),
-        ...(files.cert && files.key ? { cert: readFileSync(files.cert), key: readFileSync(files.key) } : {}),
-      },
-      (res) => {
-        let body = "";
-        res.on("data", (chunk) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
-}
-
 async function brokerEpoch(c: ClusterHandle, id: number): Promise<number> {
   const res = await c.etcd.client().get(`/tidelog/${c.clusterId}/brokers/${id}`).exec();
   assert.ok(res.kvs[0], `broker ${id} registered`);
@@ -169,10 +147,7 @@ test("the authorizer: brokers replicate as super users; every method refuses oth
       "replica.lag.time.max.ms": "4000",
     },
   });
-  const ssl = (pair?: { cert: string; key: string }): SslOptions => ({
-    ca: readFileSync(pki.ca),
-    ...(pair ? { cert: readFileSync(pair.cert), key: readFileSync(pair.key) } : {}),
-  });
+  const ssl = (pair?: { cert: string; key: string }) => sslOptions(pki.ca, pair);
   const opsClient = new Client({ brokers: c.bootstrap, ssl: ssl(ops), requestTimeoutMs: 30_000 });
   t.after(() => opsClient.close());
   const admin = opsClient.admin();

@@ -3,8 +3,10 @@
  * 127.0.0.1 and localhost, good for servers and clients alike (two days).
  */
 import { execFileSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { request } from "node:https";
 import { join } from "node:path";
+import type { SslOptions } from "@tidelog/client";
 
 function openssl(cwd: string, ...args: string[]): void {
   execFileSync("openssl", args, { cwd, stdio: "pipe" });
@@ -79,4 +81,35 @@ export function makePki(
       return { cert, key };
     },
   };
+}
+
+/** GET `path` from a broker's HTTPS port, trusting `files.ca`, with a client certificate when given. */
+export function httpsGet(
+  port: number,
+  path: string,
+  files: { ca: string; cert?: string; key?: string },
+): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        ca: readFileSync(files.ca),
+        ...(files.cert && files.key ? { cert: readFileSync(files.cert), key: readFileSync(files.key) } : {}),
+      },
+      (res) => {
+        let body = "";
+        res.on("data", (chunk) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+/** The SDK's `ssl` option from PEM files: the CA to trust, and a client certificate when given. */
+export function sslOptions(ca: string, pair?: { cert: string; key: string }): SslOptions {
+  return { ca: readFileSync(ca), ...(pair ? { cert: readFileSync(pair.cert), key: readFileSync(pair.key) } : {}) };
 }

@@ -8,14 +8,13 @@
 // served to new connections without a restart. Bad TLS settings stop a broker at start-up.
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
-import { request } from "node:https";
 import { join } from "node:path";
 import { test } from "node:test";
 import { connect } from "node:tls";
 import { Client, type SslOptions } from "@tidelog/client";
 import { startCluster, tempDir, waitFor } from "../../scripts/harness/cluster.js";
 import { runCli } from "../cli/run-cli.js";
-import { makePki } from "./pki.js";
+import { httpsGet, makePki, sslOptions } from "./pki.js";
 
 /** The serial number of the certificate a TLS server presents now. */
 function servedSerial(port: number, ssl: { ca: string; cert: string; key: string }): Promise<string> {
@@ -39,31 +38,6 @@ function servedSerial(port: number, ssl: { ca: string; cert: string; key: string
   });
 }
 
-function httpsGet(
-  port: number,
-  path: string,
-  files: { ca: string; cert?: string; key?: string },
-): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: "127.0.0.1",
-        port,
-        path,
-        ca: readFileSync(files.ca),
-        ...(files.cert && files.key ? { cert: readFileSync(files.cert), key: readFileSync(files.key) } : {}),
-      },
-      (res) => {
-        let body = "";
-        res.on("data", (chunk) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
-    req.on("error", reject);
-    req.end();
-  });
-}
-
 test("TLS between brokers and to clients: mutual TLS required, wrong CA and plaintext refused, rotation without a restart", async (t) => {
   const dir = tempDir(t, "tidelog-tls-");
   const pki = makePki(dir, "cluster");
@@ -83,10 +57,7 @@ test("TLS between brokers and to clients: mutual TLS required, wrong CA and plai
       "min.insync.replicas": "2",
     },
   });
-  const ssl = (ca: string, pair?: { cert: string; key: string }): SslOptions => ({
-    ca: readFileSync(ca),
-    ...(pair ? { cert: readFileSync(pair.cert), key: readFileSync(pair.key) } : {}),
-  });
+  const ssl = sslOptions;
   const good = new Client({ brokers: c.bootstrap, ssl: ssl(pki.ca, client), requestTimeoutMs: 30_000 });
   t.after(() => good.close());
   const admin = good.admin();
