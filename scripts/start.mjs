@@ -30,6 +30,7 @@ import {
   stopProcess,
   writeStateFile,
 } from "./cluster-launcher.mjs";
+import { LOCAL_ADMIN_CN, LOCAL_BROKER_CN, localPki } from "./local-pki.mjs";
 
 /** Brokers in a local cluster; each is a Node process of roughly 60-100 MB. */
 const BROKERS_MAX = 16;
@@ -46,6 +47,11 @@ Options:
   --source               run the brokers from TypeScript source through tsx; no build
   --broker-command CMD   run CMD instead of the broker; words split on spaces, flags follow
   --no-setup             skip the dependency and build checks
+  --secure               TLS on every broker listener with client certificates required,
+                         and the authorizer on: a throwaway CA and certificates in
+                         DIR/pki (kept between runs), the brokers' and an admin's
+                         principals as super users; cluster.json names the admin's
+                         certificate, so the CLI connects as it
   --restart-stopped      ask the cluster already running from the data directory to
                          restart the brokers that exited (after a kill -9, say), on
                          the same data; cluster.json is updated when they are back
@@ -94,6 +100,7 @@ function parseArguments(argv) {
     command: undefined,
     setup: true,
     restartStopped: false,
+    secure: false,
     config: {},
   };
   for (let i = 0; i < argv.length; i++) {
@@ -114,6 +121,7 @@ function parseArguments(argv) {
     else if (flag === "--broker-command") options.command = value().split(/\s+/).filter(Boolean);
     else if (flag === "--no-setup") options.setup = false;
     else if (flag === "--restart-stopped") options.restartStopped = true;
+    else if (flag === "--secure") options.secure = true;
     else if (/^--[a-z0-9]+(\.[a-z0-9-]+)+$/i.test(flag) && inline !== undefined) options.config[flag.slice(2)] = inline;
     else usageError(`unknown option ${arg}`);
   }
@@ -214,6 +222,8 @@ class Launcher {
   stoppedBrokers = new Set();
   restarting = false;
   firstSignalAt = 0;
+  /** The certificates, with --secure (made by the first broker start). */
+  pki = undefined;
 
   constructor(options, printer) {
     this.options = options;
@@ -311,10 +321,27 @@ class Launcher {
       .join(",");
   }
 
+  /** With --secure: the certificates (made on first use) and the broker settings that use them. */
+  secureConfig() {
+    if (!this.options.secure) return {};
+    this.pki ??= localPki(join(this.dataDir, "pki"));
+    return {
+      "security.protocol": "SSL",
+      "ssl.certificate.location": this.pki.broker.cert,
+      "ssl.key.location": this.pki.broker.key,
+      "ssl.ca.location": this.pki.ca,
+      "ssl.client.auth": "required",
+      "authorizer.class.name": "StandardAuthorizer",
+      "super.users": `User:CN=${LOCAL_BROKER_CN};User:CN=${LOCAL_ADMIN_CN}`,
+    };
+  }
+
   writeClusterFile() {
     writeStateFile(this.statePath, {
       clusterId: this.clusterId,
       bootstrap: this.bootstrap(),
+      // What the CLI connects with (tls-options.ts reads this block): the admin's certificate.
+      ...(this.pki ? { ssl: { ca: this.pki.ca, cert: this.pki.admin.cert, key: this.pki.admin.key } } : {}),
       etcd: this.etcdEndpoints,
       brokers: this.brokers().map((b) => ({
         id: b.id,
@@ -372,6 +399,7 @@ class Launcher {
         // brokers, up to Kafka's usual 3 (the broker's own default, 1, suits one broker).
         config: {
           "default.replication.factor": String(Math.min(3, this.options.brokers)),
+          ...this.secureConfig(),
           ...this.options.config,
         },
       }),
@@ -420,6 +448,12 @@ class Launcher {
       [
         `Cluster "${this.clusterId}" ready: ${this.brokers().length} brokers at ${bootstrap}, etcd at ${this.etcdEndpoints}`,
         `Try:  npx tidelog cluster describe   (${where} export TIDELOG_BOOTSTRAP=${bootstrap})`,
+        ...(this.pki
+          ? [
+              `Secured: TLS with client certificates, the authorizer on (super users: the brokers and ${LOCAL_ADMIN_CN}).`,
+              `The CLI connects as ${LOCAL_ADMIN_CN} through cluster.json; elsewhere use --ssl-ca ${show(this.pki.ca)} --ssl-cert ${show(this.pki.admin.cert)} --ssl-key ${show(this.pki.admin.key)}`,
+            ]
+          : []),
         "Ctrl-C stops the cluster.",
       ].join("\n"),
     );

@@ -22,6 +22,7 @@ import {
   tempDir,
   waitFor,
 } from "../../scripts/harness/cluster.js";
+import { runCli } from "../cli/run-cli.js";
 
 const ROOT = projectRoot();
 const FAKE_BROKER = `${process.execPath} --import tsx ${join(ROOT, "test", "cluster", "fake-broker.ts")}`;
@@ -273,4 +274,41 @@ test("--help, and a wrong option", async (t) => {
   });
   assert.equal((await wrong.waitForExit()).code, 2);
   assert.match(output(wrong), /unknown option --borkers=3/);
+});
+
+test("npm start --secure: TLS with client certificates and the authorizer on; the CLI connects as the admin through cluster.json", async (t) => {
+  // Proves: a secured local cluster in one command (issue 25): the certificates are made
+  // in DIR/pki and kept, cluster.json carries the admin's, the CLI from that directory
+  // connects with it, and a client without a certificate is refused.
+  const home = tempDir(t);
+  const dataDir = join(home, ".tidelog");
+  const etcdBin = findEtcd();
+  const launcher = startProcess(t, {
+    name: "npm-start-secure",
+    command: process.execPath,
+    args: ["scripts/start.mjs", "--no-setup", "--data", dataDir, "--brokers", "1", "--secure"],
+    env: { TIDELOG_NO_INSTALL: "1", ...(etcdBin ? { TIDELOG_ETCD_BIN: etcdBin } : {}) },
+    stopGraceMs: 20_000,
+  });
+  killLeftoversAfter(t, dataDir);
+  const cluster = (await awaitClusterFile(dataDir, launcher)) as ClusterFile & {
+    ssl?: { ca: string; cert: string; key: string };
+  };
+  assert.ok(cluster.ssl, "cluster.json names the admin's certificate");
+  for (const file of [cluster.ssl.ca, cluster.ssl.cert, cluster.ssl.key]) assert.ok(existsSync(file), file);
+  assert.match(output(launcher), /Secured: TLS with client certificates, the authorizer on/);
+
+  const described = await runCli(["--timeout", "20000", "cluster", "describe", "--json"], { cwd: home });
+  assert.equal(described.code, 0, described.stderr);
+  assert.equal(JSON.parse(described.stdout).brokers.length, 1);
+  const created = await runCli(["--timeout", "20000", "topics", "create", "secured", "--partitions", "1"], {
+    cwd: home,
+  });
+  assert.equal(created.code, 0, created.stderr);
+
+  const plain = await runCli(["--bootstrap", cluster.bootstrap, "--timeout", "3000", "cluster", "describe"], {
+    cwd: tempDir(t),
+  });
+  assert.notEqual(plain.code, 0, "plaintext is refused");
+  assert.equal((await launcher.stop("SIGTERM")).code, 0);
 });
