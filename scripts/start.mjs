@@ -222,7 +222,7 @@ class Launcher {
   stoppedBrokers = new Set();
   restarting = false;
   firstSignalAt = 0;
-  /** The certificates, with --secure (made by the first broker start). */
+  /** The certificates, with --secure (made or reused before the brokers start). */
   pki = undefined;
 
   constructor(options, printer) {
@@ -323,8 +323,7 @@ class Launcher {
 
   /** With --secure: the certificates (made on first use) and the broker settings that use them. */
   secureConfig() {
-    if (!this.options.secure) return {};
-    this.pki ??= localPki(join(this.dataDir, "pki"));
+    if (!this.pki) return {};
     return {
       "security.protocol": "SSL",
       "ssl.certificate.location": this.pki.broker.cert,
@@ -423,6 +422,21 @@ class Launcher {
     this.installSignalHandlers();
     process.on("exit", () => this.killEverythingNow());
     this.startedAt = new Date().toISOString();
+    if (this.options.secure) {
+      try {
+        this.pki = localPki(join(this.dataDir, "pki"));
+      } catch (e) {
+        const missing = e?.code === "ENOENT";
+        this.printer.say(
+          missing
+            ? "--secure makes its certificates with openssl, which is not installed: apt-get install openssl"
+            : `--secure could not make its certificates in ${show(join(this.dataDir, "pki"))}: ${e.message}`,
+        );
+        await this.shutdown(1);
+        return;
+      }
+      if (this.pki.made) this.printer.say(`made a throwaway CA and certificates in ${show(join(this.dataDir, "pki"))}`);
+    }
 
     await this.startEtcd(etcdBin);
     if (this.stopping) return;
