@@ -21,23 +21,36 @@ export function httpsGet(
   path: string,
   files: { ca: string; cert?: string; key?: string },
 ): Promise<{ status: number; body: string }> {
+  return httpsCall(port, "GET", path, files);
+}
+
+/** `method` on `path` at a broker's HTTPS port (a JSON `{}` body for methods that carry one). */
+export function httpsCall(
+  port: number,
+  method: string,
+  path: string,
+  files: { ca: string; cert?: string; key?: string },
+): Promise<{ status: number; body: string }> {
+  const body = method === "GET" || method === "HEAD" || method === "DELETE" ? null : "{}";
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: "127.0.0.1",
         port,
         path,
+        method,
+        ...(body === null ? {} : { headers: { "content-type": "application/json" } }),
         ca: readFileSync(files.ca),
         ...(files.cert && files.key ? { cert: readFileSync(files.cert), key: readFileSync(files.key) } : {}),
       },
       (res) => {
-        let body = "";
-        res.on("data", (chunk) => (body += chunk));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        let text = "";
+        res.on("data", (chunk) => (text += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
       },
     );
     req.on("error", reject);
-    req.end();
+    req.end(body ?? undefined);
   });
 }
 
