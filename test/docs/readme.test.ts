@@ -1,5 +1,5 @@
-// The READMEs (the project's, the SDK's, the CLI's) and the operations and testing
-// guides, read as a new user reads them: every code block either runs here, as written,
+// The READMEs (the project's, the SDK's, the CLI's), the tutorial, and the operations
+// and testing guides, read as a new user reads them: every code block either runs here, as written,
 // against a cluster found the way `npm start`'s is (a .tidelog/cluster.json in the
 // working directory, free ports), or names the test that runs it. A block added to these pages without a decision below fails this test.
 import assert from "node:assert/strict";
@@ -24,14 +24,21 @@ interface Block {
 }
 
 /** The pages whose code blocks are checked. */
-const PAGES = ["README.md", "docs/operations.md", "docs/testing.md", "clients/sdk/README.md", "clients/cli/README.md"];
+const PAGES = [
+  "README.md",
+  "docs/operations.md",
+  "docs/testing.md",
+  "docs/tutorial.md",
+  "clients/sdk/README.md",
+  "clients/cli/README.md",
+];
 
 const QUICK_START = "README.md#Quick start/sh/1";
 const SDK = "README.md#The SDK/ts/0";
-const GROUPS = "README.md#Consumer groups/ts/0";
-const GROUPS_CLI = "README.md#Consumer groups/sh/0";
-const TXN = "README.md#Transactions/ts/0";
-const TXN_CLI = "README.md#Transactions/sh/0";
+const GROUPS = "docs/tutorial.md#Consumer groups/ts/0";
+const GROUPS_CLI = "docs/tutorial.md#Consumer groups/sh/0";
+const TXN = "docs/tutorial.md#Transactions/ts/0";
+const TXN_CLI = "docs/tutorial.md#Transactions/sh/0";
 const HTTP = "docs/operations.md#HTTP: probes, metrics and the admin REST API/sh/0";
 const SDK_GROUP = "clients/sdk/README.md#Consumer/ts/0";
 
@@ -107,7 +114,7 @@ test("every README code block runs as written against npm start's cluster, or na
   const blocks = PAGES.flatMap(pageBlocks);
   const run = new Map<string, Block>();
   for (const b of blocks) if (!(keyOf(b) in RUN_ELSEWHERE)) run.set(keyOf(b), b);
-  const expected = [QUICK_START, SDK, GROUPS, GROUPS_CLI, TXN, TXN_CLI, HTTP, SDK_GROUP];
+  const expected = [QUICK_START, SDK, HTTP, GROUPS, GROUPS_CLI, TXN, TXN_CLI, SDK_GROUP];
   assert.deepEqual([...run.keys()], expected, "a code block is neither run here nor listed in RUN_ELSEWHERE");
   for (const key of Object.keys(RUN_ELSEWHERE)) {
     assert.ok(
