@@ -1,14 +1,15 @@
 // The authorizer on real brokers (authorizer.class.name=StandardAuthorizer, principals
 // from client certificates, no ACLs yet: only super.users get in). Three brokers whose
 // own principal is a super user replicate to each other; then every gRPC method of every
-// service is called with no certificate, with a certificate of a principal that is not a
-// super user, and as a super user: the first two are refused with the method's Kafka
-// authorization code, the last is not. A client posing as the frozen followers with a
-// valid certificate (the attack issue 25 describes) is refused, and no write is
-// acknowledged on its word. Every HTTP admin route follows the same rule, in the same
-// three columns.
+// service is called with no certificate, with a super user's name on a certificate
+// another CA signed, with a certificate of a principal that is not a super user, and as
+// a super user: the first three are refused with the method's Kafka authorization code,
+// the last is not. A client posing as the frozen followers with a valid certificate (the
+// attack issue 25 describes) is refused, and no write is acknowledged on its word. Every
+// HTTP admin route follows the same rule, in the same four columns.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { Client } from "@tidelog/client";
@@ -139,6 +140,9 @@ test("the authorizer: brokers replicate as super users; every method refuses oth
   const broker = pki.sign("broker");
   const ops = pki.sign("ops");
   const app = pki.sign("app");
+  // A certificate another CA signed, naming a super user: with ssl.client.auth=requested it
+  // still connects, but an unverified certificate names nobody (User:ANONYMOUS).
+  const forged = makePki(join(dir, "forger"), "forger").sign("broker"); // its own directory: same file names
   const c = await startCluster(t, {
     brokers: 3,
     brokerConfig: {
@@ -186,6 +190,7 @@ test("the authorizer: brokers replicate as super users; every method refuses oth
     );
   const as = {
     anonymous: new grpc.Client(address, channel(), CHANNEL_OPTIONS),
+    forged: new grpc.Client(address, channel(forged), CHANNEL_OPTIONS),
     app: new grpc.Client(address, channel(app), CHANNEL_OPTIONS),
     ops: new grpc.Client(address, channel(ops), CHANNEL_OPTIONS),
   };
@@ -198,7 +203,7 @@ test("the authorizer: brokers replicate as super users; every method refuses oth
     assert.deepEqual(Object.keys(rules).sort(), Object.keys(methods).sort(), `${service}: a rule for every method`);
     for (const [method, rule] of Object.entries(rules)) {
       const def = methods[method] as MethodDefinition;
-      for (const who of ["anonymous", "app"] as const) {
+      for (const who of ["anonymous", "forged", "app"] as const) {
         const codes = codesIn(await call(as[who], def));
         assert.ok(
           codes.length > 0 && codes.every((code) => code === REFUSAL[rule.resource]),
@@ -240,7 +245,7 @@ test("the authorizer: brokers replicate as super users; every method refuses oth
   const httpPort = c.brokers[0]!.httpPort;
   for (const { method, url } of adminRoutes) {
     const path = url.replace(/:[a-zA-Z]+/g, "matrix");
-    for (const who of [{}, app]) {
+    for (const who of [{}, forged, app]) {
       const refused = await httpsCall(httpPort, method, path, { ca: pki.ca, ...who });
       assert.equal(refused.status, 403, `${method} ${url} without rights: ${refused.body}`);
       assert.match(refused.body, /CLUSTER_AUTHORIZATION_FAILED/);
@@ -256,7 +261,7 @@ test("the authorizer: brokers replicate as super users; every method refuses oth
   // HTTP: probes open; the admin API only to super users.
   const port = c.brokers[0]!.httpPort;
   assert.equal((await httpsGet(port, "/healthz", { ca: pki.ca })).status, 200);
-  for (const who of [{}, app]) {
+  for (const who of [{}, forged, app]) {
     const refused = await httpsGet(port, "/v1/cluster", { ca: pki.ca, ...who });
     assert.equal(refused.status, 403, refused.body);
     assert.match(refused.body, /CLUSTER_AUTHORIZATION_FAILED/);
