@@ -42,12 +42,14 @@ export interface HttpServerOptions {
    * With an authorizer: whether the caller (by its client certificate) may use the admin
    * API; the refusal to answer with, or null to let it through.
    */
-  readonly authorizeAdmin?: (request: {
-    method: string;
-    url: string;
-    peer: string;
-    certificate: { raw?: Buffer; fingerprint256?: string } | undefined;
-  }) => TidelogError | null;
+  readonly authorizeAdmin?:
+    | ((request: {
+        method: string;
+        url: string;
+        peer: string;
+        certificate: { raw?: Buffer; fingerprint256?: string } | undefined;
+      }) => TidelogError | null)
+    | undefined;
 }
 
 /** The HTTPS side: PEM contents read on demand (again every refresh, for rotation). */

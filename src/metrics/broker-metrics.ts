@@ -297,33 +297,28 @@ export class BrokerMetrics {
    */
   private partitionGauges(level: "partition" | "topic"): void {
     const self = this;
+    const byTopic = level === "topic";
     const perPartition = (name: string, help: string, read: (p: Partition) => number) =>
-      level === "partition"
-        ? new Gauge({
-            name,
-            help,
-            labelNames: ["topic", "partition"] as const,
-            registers: [this.registry],
-            collect() {
-              // Reset first: a partition moved away or deleted must disappear, not freeze.
-              this.reset();
-              for (const p of self.sources?.partitions() ?? [])
-                this.set({ topic: p.tp.topic, partition: String(p.tp.partition) }, read(p));
-            },
-          })
-        : new Gauge({
-            name,
-            help: `${help} Summed over the topic's partitions hosted here (metrics.partition.level=topic).`,
-            labelNames: ["topic"] as const,
-            registers: [this.registry],
-            collect() {
-              this.reset();
-              const sums = new Map<string, number>();
-              for (const p of self.sources?.partitions() ?? [])
-                sums.set(p.tp.topic, (sums.get(p.tp.topic) ?? 0) + read(p));
-              for (const [topic, sum] of sums) this.set({ topic }, sum);
-            },
-          });
+      new Gauge({
+        name,
+        help: byTopic
+          ? `${help} Summed over the topic's partitions hosted here (metrics.partition.level=topic).`
+          : help,
+        labelNames: byTopic ? ["topic"] : ["topic", "partition"],
+        registers: [this.registry],
+        collect() {
+          // Reset first: a partition moved away or deleted must disappear, not freeze.
+          this.reset();
+          const partitions = self.sources?.partitions() ?? [];
+          if (!byTopic) {
+            for (const p of partitions) this.set({ topic: p.tp.topic, partition: String(p.tp.partition) }, read(p));
+            return;
+          }
+          const sums = new Map<string, number>();
+          for (const p of partitions) sums.set(p.tp.topic, (sums.get(p.tp.topic) ?? 0) + read(p));
+          for (const [topic, sum] of sums) this.set({ topic }, sum);
+        },
+      });
     perPartition(
       "tidelog_partition_log_end_offset",
       "Log end offset of a hosted partition.",

@@ -14,6 +14,7 @@ import { TidelogError } from "@tidelog/client/record";
 import type { Clock } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
+import type { HttpServerOptions } from "../http/http-server.js";
 import { type AclOperation, type Authorizer, authorizationError, type ResourceType } from "../security/authorizer.js";
 import {
   ANONYMOUS,
@@ -86,31 +87,34 @@ interface PeerCertificate {
  * the broker's own gRPC client, so the caller's principal is checked here, as the gRPC
  * edge would check it: reads need Describe on the cluster, changes Alter.
  */
-export function httpAdminAuthorization(
+export function httpAdminAuthorization(auth: RequestAuthorization): HttpServerOptions["authorizeAdmin"] {
+  if (!auth.authorizer.enabled) return undefined;
+  return ({ method, url, peer, certificate }) =>
+    refusal(
+      auth,
+      auth.principals.ofCertificate(certificate),
+      { operation: method === "GET" || method === "HEAD" ? "Describe" : "Alter", resource: "Cluster" },
+      { service: "HTTP", method, peer, what: `${method} ${url.split("?")[0]}` },
+    );
+}
+
+/** Why `principal` may not do what `rule` names (reported to `onRefused`), or null when it may. */
+function refusal(
   auth: RequestAuthorization,
-):
-  | ((request: {
-      method: string;
-      url: string;
-      peer: string;
-      certificate: PeerCertificate | undefined;
-    }) => TidelogError | null)
-  | null {
-  if (!auth.authorizer.enabled) return null;
-  return ({ method, url, peer, certificate }) => {
-    const principal = auth.principals.ofCertificate(certificate);
-    const operation: AclOperation = method === "GET" || method === "HEAD" ? "Describe" : "Alter";
-    let error: TidelogError | null = null;
-    if (principal === null)
-      error = new TidelogError(
-        "SASL_AUTHENTICATION_FAILED",
-        "the client certificate's subject matches no ssl.principal.mapping.rules",
-      );
-    else if (!auth.authorizer.authorize(principal, operation, "Cluster"))
-      error = authorizationError(principal, operation, "Cluster", `${method} ${url.split("?")[0]}`);
-    if (error) auth.onRefused({ service: "HTTP", method, principal, peer, error });
-    return error;
-  };
+  principal: Principal | null,
+  rule: { readonly operation: AclOperation; readonly resource: ResourceType },
+  request: { readonly service: string; readonly method: string; readonly peer: string; readonly what: string },
+): TidelogError | null {
+  let error: TidelogError | null = null;
+  if (principal === null)
+    error = new TidelogError(
+      "SASL_AUTHENTICATION_FAILED",
+      "the client certificate's subject matches no ssl.principal.mapping.rules",
+    );
+  else if (!auth.authorizer.authorize(principal, rule.operation, rule.resource))
+    error = authorizationError(principal, rule.operation, rule.resource, request.what);
+  if (error) auth.onRefused({ service: request.service, method: request.method, principal, peer: request.peer, error });
+  return error;
 }
 
 /**
@@ -132,25 +136,19 @@ export function authorizeHandlers<H extends object>(
     const rule = table[method] as MethodRule;
     const refuse = handler.refuse;
     invariant(refuse !== undefined, () => `${service}.${method} cannot answer a refusal`);
-    const refusal = (
+    const refused = (
       call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>,
-    ): TidelogError | null => {
-      const principal = auth.principals.of(call);
-      let error: TidelogError | null = null;
-      if (principal === null)
-        error = new TidelogError(
-          "SASL_AUTHENTICATION_FAILED",
-          "the client certificate's subject matches no ssl.principal.mapping.rules",
-        );
-      else if (!auth.authorizer.authorize(principal, rule.operation, rule.resource))
-        error = authorizationError(principal, rule.operation, rule.resource, `${service}.${method}`);
-      if (error) auth.onRefused({ service, method, principal, peer: call.getPeer(), error });
-      return error;
-    };
+    ): TidelogError | null =>
+      refusal(auth, auth.principals.of(call), rule, {
+        service,
+        method,
+        peer: call.getPeer(),
+        what: `${service}.${method}`,
+      });
     if (rule.stream) {
       const stream = handler as unknown as grpc.handleBidiStreamingCall<unknown, unknown>;
       const wrapped: grpc.handleBidiStreamingCall<unknown, unknown> = (call) => {
-        const error = refusal(call);
+        const error = refused(call);
         if (error) refuseStream(call, refuse, error);
         else stream(call);
       };
@@ -158,7 +156,7 @@ export function authorizeHandlers<H extends object>(
     } else {
       const unary = handler as unknown as grpc.handleUnaryCall<unknown, unknown>;
       const wrapped: grpc.handleUnaryCall<unknown, unknown> = (call, callback) => {
-        const error = refusal(call);
+        const error = refused(call);
         if (error) callback(null, refuse(call.request, error));
         else unary(call, callback);
       };

@@ -87,7 +87,7 @@ export function createBrokerHttp(deps: BrokerHttpDeps): BrokerHttp {
           },
         }
       : {}),
-    ...withAdminAuthorization(httpAdminAuthorization(deps.authorization)),
+    authorizeAdmin: httpAdminAuthorization(deps.authorization),
     host: config.httpHost,
     port: config.httpPort,
     bodyMaxBytes: config.httpBodyMaxBytes,
@@ -104,8 +104,4 @@ export function createBrokerHttp(deps: BrokerHttpDeps): BrokerHttp {
     ],
   });
   return { http, forwarder, httpClient };
-}
-
-function withAdminAuthorization<T>(check: T | null): { authorizeAdmin?: T } {
-  return check === null ? {} : { authorizeAdmin: check };
 }

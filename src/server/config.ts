@@ -679,6 +679,10 @@ export function configHelp(): string {
   return lines.join("\n");
 }
 
+/** The first line of a PEM certificate, and of a PEM private key. */
+const PEM_CERTIFICATE = /-----BEGIN CERTIFICATE-----/;
+const PEM_PRIVATE_KEY = /-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/;
+
 /** `path`, once it is known to hold a PEM `what` (its `marker` line); else the error names `setting`. */
 function pemFile(setting: string, path: string, marker: RegExp, what: string): string {
   let text: string;
@@ -728,9 +732,9 @@ function etcdSecurity(get: <T>(key: string) => T, endpoints: readonly string[]):
       secure === 0
         ? null
         : {
-            caPath: pem("etcd.ssl.ca.location", /-----BEGIN CERTIFICATE-----/, "CA certificate"),
-            certificatePath: pem("etcd.ssl.certificate.location", /-----BEGIN CERTIFICATE-----/, "certificate"),
-            keyPath: pem("etcd.ssl.key.location", /-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/, "private key"),
+            caPath: pem("etcd.ssl.ca.location", PEM_CERTIFICATE, "CA certificate"),
+            certificatePath: pem("etcd.ssl.certificate.location", PEM_CERTIFICATE, "certificate"),
+            keyPath: pem("etcd.ssl.key.location", PEM_PRIVATE_KEY, "private key"),
           },
     auth: username === "" ? null : { username, password },
   };
@@ -788,12 +792,10 @@ function tlsConfig(get: <T>(key: string) => T): TlsConfig | null {
     if (path === "") throw invalid(`security.protocol=SSL needs ${key} (${what})`);
     return pemFile(key, path, marker, what);
   };
-  const certificatePath = pem("ssl.certificate.location", /-----BEGIN CERTIFICATE-----/, "certificate");
-  const keyPath = pem("ssl.key.location", /-----BEGIN (RSA |EC |ENCRYPTED )?PRIVATE KEY-----/, "private key");
+  const certificatePath = pem("ssl.certificate.location", PEM_CERTIFICATE, "certificate");
+  const keyPath = pem("ssl.key.location", PEM_PRIVATE_KEY, "private key");
   const caPath =
-    get<string>("ssl.ca.location") === ""
-      ? null
-      : pem("ssl.ca.location", /-----BEGIN CERTIFICATE-----/, "CA certificate");
+    get<string>("ssl.ca.location") === "" ? null : pem("ssl.ca.location", PEM_CERTIFICATE, "CA certificate");
   if (clientAuth !== "none" && caPath === null)
     throw invalid(
       `ssl.client.auth=${clientAuth} needs ssl.ca.location: the CA client certificates are checked against`,

@@ -29,7 +29,8 @@ export interface BrokerCredentials {
 
 /** Whether `host` is a loopback address (or a name only this machine resolves so). */
 export function isLoopback(host: string): boolean {
-  return host === "localhost" || host === "::1" || host.startsWith("127.");
+  const h = host.replace(/^\[(.*)\]$/, "$1"); // a URL's hostname brackets IPv6
+  return h === "localhost" || h === "::1" || h.startsWith("127.");
 }
 
 export function brokerCredentials(tls: TlsConfig | null): BrokerCredentials {
