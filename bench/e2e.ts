@@ -9,9 +9,16 @@
  *   one broker, replication factor 1, acks=1       100 B and 1 KiB records
  *   three brokers, replication factor 3, acks=all  100 B and 1 KiB records
  *   three brokers, RF 3, acks=all, 5,000 records/s publish-to-acknowledge p50/p99
+ *   the same three-broker rows (100 B) with TLS on every connection, client certificates
+ *   required and the authorizer on, beside the plaintext ones (goal: throughput >= 0.8x,
+ *   p99 within 1 ms)
  */
-import { Client } from "@tidelog/client";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Client, type ClientOptions } from "@tidelog/client";
 import { createScope, startCluster, waitFor } from "../scripts/harness/cluster.js";
+import { LOCAL_ADMIN_CN, LOCAL_BROKER_CN, localPki } from "../scripts/local-pki.mjs";
 import { grpcCeilingMBps, grpcEchoLatency } from "./ceiling/grpc-ceiling.js";
 import { fixedRateLatency, LATENCY_WARMUP_SECONDS, type Percentiles } from "./lib/latency.js";
 import { type BenchRow, ceilingRow, row, targetRow } from "./lib/report.js";
@@ -103,6 +110,21 @@ export async function latency(
   }
 }
 
+/** A secured cluster's broker settings and the client's `ssl` option (secureSetup). */
+interface Secured {
+  readonly brokerConfig: Readonly<Record<string, string>>;
+  readonly ssl: NonNullable<ClientOptions["ssl"]>;
+}
+
+/** What one cluster's run measured, for the rows that compare runs. */
+interface ClusterFigures {
+  readonly rows: BenchRow[];
+  /** Per workload label. */
+  readonly produced: Map<string, number>;
+  readonly consumed: Map<string, number>;
+  readonly p99: number | null;
+}
+
 async function runCluster(
   brokers: number,
   rf: number,
@@ -111,18 +133,31 @@ async function runCluster(
   ceilingMBps: number,
   withLatency: boolean,
   quick: boolean,
-): Promise<BenchRow[]> {
+  secured: Secured | null = null,
+): Promise<ClusterFigures> {
   const scope = createScope();
   const rows: BenchRow[] = [];
+  const produced = new Map<string, number>();
+  const consumed = new Map<string, number>();
+  let p99: number | null = null;
   try {
-    const c = await startCluster(scope, { brokers, brokerConfig: { "min.insync.replicas": String(Math.min(2, rf)) } });
-    const client = new Client({ brokers: c.bootstrap, requestTimeoutMs: 60_000 });
+    const c = await startCluster(scope, {
+      brokers,
+      brokerConfig: { "min.insync.replicas": String(Math.min(2, rf)), ...secured?.brokerConfig },
+    });
+    const client = new Client({
+      brokers: c.bootstrap,
+      requestTimeoutMs: 60_000,
+      ...(secured ? { ssl: secured.ssl } : {}),
+    });
     try {
       await waitFor(async () => (await client.admin().describeCluster()).brokers.length === brokers, {
         description: "brokers registered",
         timeoutMs: 30_000,
       });
-      const setup = `${brokers} broker${brokers > 1 ? "s" : ""}, RF ${rf}, acks=${acks === -1 ? "all" : "1"}`;
+      const setup =
+        `${brokers} broker${brokers > 1 ? "s" : ""}, RF ${rf}, acks=${acks === -1 ? "all" : "1"}` +
+        (secured ? ", TLS + client certificates + authorizer" : "");
       // An unmeasured warm-up, as the peers suite and OpenMessaging's harness do: a fresh
       // broker's first hundred thousand records run in V8's interpreter and baseline tiers
       // and measured 13-23% below the rounds after it (RF 3 acks=all, 2026-12-03).
@@ -137,19 +172,21 @@ async function runCluster(
       for (const w of workloads) {
         const topic = `bench-${rf}-${w.recordBytes}`;
         await client.admin().createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: rf });
-        const produced = await produce(client, topic, w, acks);
-        const consumed = (await consume(client, topic, w.records)).perSecond;
-        const target = (goal: number) => (w.recordBytes === 100 ? goal : undefined);
+        const produceRate = await produce(client, topic, w, acks);
+        const consumeRate = (await consume(client, topic, w.records)).perSecond;
+        produced.set(w.label, produceRate);
+        consumed.set(w.label, consumeRate);
+        const target = (goal: number) => (w.recordBytes === 100 && !secured ? goal : undefined);
         const produceGoal = target(rf === 1 ? 1_000_000 : 400_000);
         const consumeGoal = target(rf === 1 ? 1_500_000 : 0);
         rows.push(
           produceGoal
-            ? targetRow(`produce ${w.label}, ${setup}`, produced, "records/s", produceGoal)
-            : row(`produce ${w.label}, ${setup}`, produced, "records/s"),
-          row(`produce ${w.label}, ${setup} / gRPC ceiling`, (produced * w.recordBytes) / MB / ceilingMBps, "x"),
+            ? targetRow(`produce ${w.label}, ${setup}`, produceRate, "records/s", produceGoal)
+            : row(`produce ${w.label}, ${setup}`, produceRate, "records/s"),
+          row(`produce ${w.label}, ${setup} / gRPC ceiling`, (produceRate * w.recordBytes) / MB / ceilingMBps, "x"),
           consumeGoal
-            ? targetRow(`consume ${w.label}, ${setup}`, consumed, "records/s", consumeGoal)
-            : row(`consume ${w.label}, ${setup}`, consumed, "records/s"),
+            ? targetRow(`consume ${w.label}, ${setup}`, consumeRate, "records/s", consumeGoal)
+            : row(`consume ${w.label}, ${setup}`, consumeRate, "records/s"),
         );
       }
       if (withLatency) {
@@ -171,6 +208,7 @@ async function runCluster(
         );
         rows.push(row(`publish-to-ack p50 at 5,000 records/s, ${setup}`, lat.p50, "ms"));
         rows.push(ceilingRow(`publish-to-ack p99 at 5,000 records/s, ${setup}`, lat.p99, "ms", 5));
+        p99 = lat.p99;
       }
     } finally {
       await client.close();
@@ -178,7 +216,31 @@ async function runCluster(
   } finally {
     await scope.close();
   }
-  return rows;
+  return { rows, produced, consumed, p99 };
+}
+
+/**
+ * A cluster as `npm start -- --secure` runs it: TLS on every connection, client
+ * certificates required, the authorizer on (every request checked), with a throwaway CA.
+ */
+function secureSetup(dir: string): Secured {
+  const pki = localPki(dir);
+  return {
+    brokerConfig: {
+      "security.protocol": "SSL",
+      "ssl.certificate.location": pki.broker.cert,
+      "ssl.key.location": pki.broker.key,
+      "ssl.ca.location": pki.ca,
+      "ssl.client.auth": "required",
+      "authorizer.class.name": "StandardAuthorizer",
+      "super.users": `User:CN=${LOCAL_BROKER_CN};User:CN=${LOCAL_ADMIN_CN}`,
+    },
+    ssl: {
+      ca: readFileSync(pki.ca, "utf8"),
+      cert: readFileSync(pki.admin.cert, "utf8"),
+      key: readFileSync(pki.admin.key, "utf8"),
+    },
+  };
 }
 
 export async function e2eBench(opts: { quick: boolean }): Promise<BenchRow[]> {
@@ -198,7 +260,31 @@ export async function e2eBench(opts: { quick: boolean }): Promise<BenchRow[]> {
     row("raw gRPC echo p50 at 5,000 messages/s (100 B, another process)", echo.p50, "ms"),
     row("raw gRPC echo p99 at 5,000 messages/s (100 B, another process)", echo.p99, "ms"),
   ];
-  rows.push(...(await runCluster(1, 1, workloads, 1, ceiling, false, opts.quick)));
-  rows.push(...(await runCluster(3, 3, workloads, -1, ceiling, true, opts.quick)));
+  rows.push(...(await runCluster(1, 1, workloads, 1, ceiling, false, opts.quick)).rows);
+  const plain = await runCluster(3, 3, workloads, -1, ceiling, true, opts.quick);
+  rows.push(...plain.rows);
+  const small = workloads.filter((w) => w.recordBytes === 100);
+  const pkiDir = mkdtempSync(join(tmpdir(), "tidelog-bench-pki-"));
+  const secured = await runCluster(3, 3, small, -1, ceiling, true, opts.quick, secureSetup(pkiDir)).finally(() =>
+    rmSync(pkiDir, { recursive: true, force: true }),
+  );
+  rows.push(...secured.rows);
+  const label = small[0]!.label;
+  const ratio = (a: Map<string, number>, b: Map<string, number>) => (a.get(label) ?? 0) / (b.get(label) ?? 1);
+  rows.push(
+    targetRow(
+      `produce ${label}, RF 3 acks=all: secured / plaintext`,
+      ratio(secured.produced, plain.produced),
+      "x",
+      0.8,
+    ),
+    targetRow(`consume ${label}, RF 3: secured / plaintext`, ratio(secured.consumed, plain.consumed), "x", 0.8),
+    ceilingRow(
+      "publish-to-ack p99 at 5,000 records/s, RF 3 acks=all: secured minus plaintext",
+      (secured.p99 ?? 0) - (plain.p99 ?? 0),
+      "ms",
+      1,
+    ),
+  );
   return rows;
 }

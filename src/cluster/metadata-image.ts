@@ -1,6 +1,6 @@
 /**
- * An in-memory copy of the cluster metadata at one etcd revision: brokers, topics and
- * partition states, each with the etcd revisions needed for compare-and-swap.
+ * An in-memory copy of the cluster metadata at one etcd revision: brokers, topics,
+ * partition states and ACL bindings, each with the etcd revisions needed for compare-and-swap.
  *
  * Built from a full read (`fromEntries`) and moved forward by watch events (`apply`).
  * A value that fails validation is logged and left out, so a hand-edited key cannot
@@ -13,15 +13,19 @@ import type { Logger } from "../common/logger.js";
 import { topicPartitionKey } from "../common/topic-partition.js";
 import type { KvEvent } from "./metadata-kv.js";
 import {
+  type AclRecord,
   type BrokerRecord,
   keys,
   type ParseResult,
   type PartitionState,
+  parseAclRecord,
   parseBrokerRecord,
   parsePartitionState,
   parsePartitionStateKey,
+  parseQuotaRecord,
   parseReassignmentThrottle,
   parseTopicRecord,
+  type QuotaRecord,
   type TopicRecord,
 } from "./metadata-records.js";
 
@@ -54,6 +58,17 @@ export class MetadataImage {
   reassignmentThrottle = 0;
   /** The throttle key's mod revision (0 when absent), for compare-and-swap. */
   reassignmentThrottleRevision = 0;
+  /** ACL bindings by id (the `acls/<id>` key's last part). */
+  readonly acls = new Map<string, Versioned<AclRecord>>();
+  /**
+   * Bumped by every change to `acls`, so the authorizer rebuilds its index only when the
+   * ACLs changed (security/acl-cache.ts), not at every partition change.
+   */
+  aclsVersion = 0;
+  /** Client quotas by entity id (the `quotas/<entity>` key's last part). */
+  readonly quotas = new Map<string, Versioned<QuotaRecord>>();
+  /** Bumped by every change to `quotas`, as `aclsVersion` is for the ACLs. */
+  quotasVersion = 0;
   revision = 0;
   /**
    * The change feed, for a consumer that follows this image incrementally: keys of the
@@ -105,6 +120,12 @@ export class MetadataImage {
           this.changedBase += dropped;
         }
       }
+    } else if (e.key.startsWith(keys.aclsPrefix)) {
+      // Not an "other" change: consumers that re-read everything after one (replicas,
+      // coordinators) have nothing to do for an ACL, which only the authorizer reads.
+      this.aclsVersion++;
+    } else if (e.key.startsWith(keys.quotasPrefix)) {
+      this.quotasVersion++;
     } else {
       this.otherChanges++;
     }
@@ -115,6 +136,10 @@ export class MetadataImage {
         return;
       }
       this.put(this.brokers, id, e, parseBrokerRecord);
+    } else if (e.key.startsWith(keys.aclsPrefix)) {
+      this.put(this.acls, e.key.slice(keys.aclsPrefix.length), e, parseAclRecord);
+    } else if (e.key.startsWith(keys.quotasPrefix)) {
+      this.put(this.quotas, e.key.slice(keys.quotasPrefix.length), e, parseQuotaRecord);
     } else if (e.key.startsWith(keys.topicsPrefix)) {
       this.put(this.topics, e.key.slice(keys.topicsPrefix.length), e, parseTopicRecord);
     } else if (e.key.startsWith(keys.electionPrefix)) {

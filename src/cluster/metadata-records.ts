@@ -9,11 +9,23 @@
  *                              by the controller (leader changes) and the leader (ISR changes)
  *   reassignment-throttle      ReassignmentThrottle: bytes/s a leader may send to replicas
  *                              being added by a reassignment, written by the controller
+ *   acls/<id>                  AclRecord, one ACL binding; <id> is 32 hex digits of the SHA-256
+ *                              of the canonical binding (security/acl.ts), so adding a binding
+ *                              twice writes the same key and removing it deletes that key.
+ *                              Written by the broker that received CreateAcls/DeleteAcls,
+ *                              not the controller: bindings are independent of each other
+ *                              and of all other metadata, so no ordering is needed
+ *   quotas/<entity>            QuotaRecord, the client quotas of one entity (security/client-quota.ts:
+ *                              `user=alice`, `client-id=<default>`, `user=alice|client-id=app`),
+ *                              written by the broker that received AlterClientQuotas, as ACLs are
  *   election/controller/...    the etcd3 election; the winner's key create revision is the
  *                              controller epoch
  *
  * e.g. `/tidelog/local/partitions/orders/0` =
  *   {"topicId":"9f1c...","leader":2,"leaderEpoch":3,"isr":[2,3],"partitionEpoch":7}
+ * and `/tidelog/local/acls/5d0c1e...` =
+ *   {"principal":"User:alice","host":"*","resourceType":"Topic","resourceName":"orders-",
+ *    "patternType":"PREFIXED","operation":"Write","permission":"ALLOW"}
  *
  * Values are JSON. Anything read back from etcd is validated: a value that does not fit
  * (written by hand, or by a newer version) is reported and skipped, never trusted.
@@ -25,6 +37,11 @@ export const BrokerRecordSchema = Type.Object({
   id: Type.Integer({ minimum: 0 }),
   host: Type.String({ minLength: 1 }),
   port: Type.Integer({ minimum: 1, maximum: 65535 }),
+  /**
+   * The listener other brokers replicate from (replication.port), when it is not `port`.
+   * Optional: records written before it, and brokers without one, replicate over `port`.
+   */
+  replicationPort: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535 })),
   httpPort: Type.Integer({ minimum: 0, maximum: 65535 }),
   rack: Type.Union([Type.String(), Type.Null()]),
   startedAtMs: Type.Integer(),
@@ -119,6 +136,55 @@ export const ReassignmentThrottleSchema = Type.Object({
 });
 export type ReassignmentThrottle = Type.Static<typeof ReassignmentThrottleSchema>;
 
+/**
+ * One ACL binding (security/acl.ts has the model). The schema checks the shape and the
+ * vocabularies; the rules between fields (no ClusterAction on a topic, ...) are checked
+ * where bindings are written, and a hand-written key that breaks them only grants what it says.
+ */
+export const AclRecordSchema = Type.Object({
+  principal: Type.String({ pattern: "^User:.+$", maxLength: 1029 }),
+  host: Type.String({ minLength: 1, maxLength: 64 }),
+  resourceType: Type.Union([
+    Type.Literal("Topic"),
+    Type.Literal("Group"),
+    Type.Literal("Cluster"),
+    Type.Literal("TransactionalId"),
+  ]),
+  resourceName: Type.String({ minLength: 1, maxLength: 1024 }),
+  patternType: Type.Union([Type.Literal("LITERAL"), Type.Literal("PREFIXED")]),
+  operation: Type.Union([
+    Type.Literal("Read"),
+    Type.Literal("Write"),
+    Type.Literal("Create"),
+    Type.Literal("Delete"),
+    Type.Literal("Alter"),
+    Type.Literal("Describe"),
+    Type.Literal("DescribeConfigs"),
+    Type.Literal("AlterConfigs"),
+    Type.Literal("ClusterAction"),
+    Type.Literal("IdempotentWrite"),
+    Type.Literal("All"),
+  ]),
+  permission: Type.Union([Type.Literal("ALLOW"), Type.Literal("DENY")]),
+});
+export type AclRecord = Type.Static<typeof AclRecordSchema>;
+
+/** A rate a quota sets: above zero (a quota of zero would stop a client for good; remove it instead). */
+const quotaRate = Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1e15 }));
+
+/**
+ * The client quotas of one entity (security/client-quota.ts), keyed by its entity id. The
+ * entity is in the key; the record repeats it so a value read alone says what it is for.
+ */
+export const QuotaRecordSchema = Type.Object({
+  entity: Type.String({ minLength: 1, maxLength: 8192 }),
+  values: Type.Object(
+    { producer_byte_rate: quotaRate, consumer_byte_rate: quotaRate, request_rate: quotaRate },
+    { additionalProperties: false },
+  ),
+});
+export type QuotaRecord = Type.Static<typeof QuotaRecordSchema>;
+
 export const NO_LEADER = -1;
 
 export const keys = {
@@ -130,6 +196,10 @@ export const keys = {
   topicPartitionsPrefix: (topic: string) => `partitions/${topic}/`,
   partition: (topic: string, partition: number) => `partitions/${topic}/${partition}`,
   reassignmentThrottle: "reassignment-throttle",
+  aclsPrefix: "acls/",
+  acl: (id: string) => `acls/${id}`,
+  quotasPrefix: "quotas/",
+  quota: (entityId: string) => `quotas/${entityId}`,
   controllerElection: "controller",
   /** Where etcd3's Election keeps the candidates of `controllerElection`. */
   electionPrefix: "election/controller/",
@@ -171,3 +241,5 @@ export const parseBrokerRecord = parserFor<BrokerRecord>(BrokerRecordSchema);
 export const parseTopicRecord = parserFor<TopicRecord>(TopicRecordSchema);
 export const parsePartitionState = parserFor<PartitionState>(PartitionStateSchema);
 export const parseReassignmentThrottle = parserFor<ReassignmentThrottle>(ReassignmentThrottleSchema);
+export const parseAclRecord = parserFor<AclRecord>(AclRecordSchema);
+export const parseQuotaRecord = parserFor<QuotaRecord>(QuotaRecordSchema);

@@ -39,17 +39,28 @@ export interface HttpServerOptions {
   /** HTTPS instead of HTTP (security.protocol=SSL); absent: plaintext. */
   readonly tls?: HttpTls;
   /**
-   * With an authorizer: whether the caller (by its client certificate) may use the admin
-   * API; the refusal to answer with, or null to let it through.
+   * With an authorizer: whether the caller (by its client certificate) may use each admin
+   * route (`/v1/`), checked before the body is validated.
    */
-  readonly authorizeAdmin?:
-    | ((request: {
-        method: string;
-        url: string;
-        peer: string;
-        certificate: { raw?: Buffer; fingerprint256?: string } | undefined;
-      }) => TidelogError | null)
-    | undefined;
+  readonly authorizeAdmin?: AdminAuthorization | undefined;
+}
+
+/** The admin API's authorization (server/authorization.ts builds it from its route rules). */
+export interface AdminAuthorization {
+  /** Whether a route has a rule: registering a `/v1/` route without one throws, so none goes unchecked. */
+  covers(method: string, url: string): boolean;
+  /** The refusal to answer with, or null; and, for a list the caller may see only part of, what to leave out. */
+  check(request: {
+    method: string;
+    url: string;
+    /** The matched route's pattern ("/v1/topics/:name"); undefined when no route matches. */
+    route: string | undefined;
+    params: Readonly<Record<string, string | undefined>>;
+    query: Readonly<Record<string, unknown>>;
+    body: unknown;
+    peer: string;
+    certificate: { raw?: Buffer; fingerprint256?: string } | undefined;
+  }): { error: TidelogError | null; filter?: (payload: unknown) => unknown };
 }
 
 /** The HTTPS side: PEM contents read on demand (again every refresh, for rotation). */
@@ -121,16 +132,35 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
 
   const authorizeAdmin = options.authorizeAdmin;
   if (authorizeAdmin) {
-    app.addHook("onRequest", async (request, reply) => {
+    app.addHook("onRoute", (route) => {
+      if (!route.url.startsWith(LIMITED_PREFIX)) return;
+      for (const method of [route.method].flat())
+        if (method !== "HEAD" && !authorizeAdmin.covers(method, route.url))
+          throw new Error(`${method} ${route.url} has no authorization rule`);
+    });
+    // Filters of lists, by request: set when the check passes, applied to the answer.
+    const filters = new WeakMap<object, (payload: unknown) => unknown>();
+    // preValidation: after the body is parsed (POST /v1/topics names its topic there),
+    // before it is validated, so a caller without rights learns nothing from its errors.
+    app.addHook("preValidation", async (request, reply) => {
       if (!request.url.startsWith(LIMITED_PREFIX)) return;
       const socket = request.raw.socket as TLSSocket;
-      const e = authorizeAdmin({
-        method: request.method,
+      const { error, filter } = authorizeAdmin.check({
+        method: request.method === "HEAD" ? "GET" : request.method,
         url: request.url,
+        route: request.routeOptions.url,
+        params: (request.params ?? {}) as Record<string, string | undefined>,
+        query: (request.query ?? {}) as Record<string, unknown>,
+        body: request.body,
         peer: `${socket.remoteAddress}:${socket.remotePort}`,
         certificate: socket.authorized === true ? socket.getPeerCertificate() : undefined,
       });
-      if (e) return reply.code(httpStatusOf(e)).send(errorBody(e));
+      if (error) return reply.code(httpStatusOf(error)).send(errorBody(error));
+      if (filter) filters.set(request, filter);
+    });
+    app.addHook("preSerialization", async (request, reply, payload) => {
+      const filter = filters.get(request);
+      return filter && reply.statusCode < 300 ? filter(payload) : payload;
     });
   }
 

@@ -136,6 +136,19 @@ export class BrokerMetrics {
     labelNames: ["service", "method", "code"] as const,
     registers: [this.registry],
   });
+  private readonly throttledAnswers = new Counter({
+    name: "tidelog_quota_throttled_total",
+    help: "Answers held back because the client was over a client quota, by the quota that held them longest.",
+    labelNames: ["quota"] as const,
+    registers: [this.registry],
+  });
+  private readonly throttleTime = new Histogram({
+    name: "tidelog_quota_throttle_time_ms",
+    help: "How long throttled answers were held back (ms), by quota.",
+    labelNames: ["quota"] as const,
+    buckets: [1, 10, 50, 100, 500, 1000, 5000, 11000],
+    registers: [this.registry],
+  });
 
   constructor(
     options: {
@@ -236,6 +249,12 @@ export class BrokerMetrics {
   /** A request refused by authorization (server/authorization.ts); labels bounded by the methods and codes. */
   authorizationRefused(service: string, method: string, code: string): void {
     this.authorizationRefusals.inc({ service, method, code });
+  }
+
+  /** An answer held back by a client quota (server/quota-enforcement.ts); labels bounded by the three quotas. */
+  quotaThrottled(quota: string, throttleMs: number): void {
+    this.throttledAnswers.inc({ quota });
+    this.throttleTime.observe({ quota }, throttleMs);
   }
 
   /** Scrape-time gauges of what the request limits hold now. Once per broker. */

@@ -11,11 +11,17 @@ import { errorInfo, type wire } from "@tidelog/client/protocol";
 import type { TidelogError } from "@tidelog/client/record";
 import { type AdminOperationsDeps, adminOperations } from "../admin/admin-operations.js";
 import type { Logger } from "../common/logger.js";
+import type { AclStore } from "../security/acl-store.js";
+import type { QuotaStore } from "../security/quota-store.js";
 import { unary } from "./unary-handler.js";
 
 export { FRESH_READ_TIMEOUT_MS, ITEMS_PER_REQUEST_MAX } from "../admin/admin-operations.js";
 
 export interface AdminServiceDeps extends AdminOperationsDeps {
+  /** ACLs in etcd: CreateAcls, DeleteAcls and DescribeAcls are answered by any broker. */
+  readonly acls: AclStore;
+  /** Client quotas in etcd: DescribeClientQuotas and AlterClientQuotas are answered by any broker. */
+  readonly quotas: QuotaStore;
   readonly logger: Logger;
 }
 
@@ -110,6 +116,31 @@ export function adminHandlers(deps: AdminServiceDeps): wire.AdminHandlers {
         error: errorInfo(e),
       }),
       async () => ops.describeLogDirs(),
+    ),
+    CreateAcls: unary(
+      deps.logger,
+      (e) => ({ results: [], error: errorInfo(e) }),
+      (req: wire.CreateAclsRequest__Output) => deps.acls.createAcls(req),
+    ),
+    DeleteAcls: unary(
+      deps.logger,
+      (e) => ({ results: [], error: errorInfo(e) }),
+      (req: wire.DeleteAclsRequest__Output) => deps.acls.deleteAcls(req),
+    ),
+    DescribeAcls: unary(
+      deps.logger,
+      (e) => ({ bindings: [], error: errorInfo(e) }),
+      (req: wire.DescribeAclsRequest__Output) => deps.acls.describeAcls(req),
+    ),
+    DescribeClientQuotas: unary(
+      deps.logger,
+      (e) => ({ entries: [], error: errorInfo(e) }),
+      (req: wire.DescribeClientQuotasRequest__Output) => deps.quotas.describe(req),
+    ),
+    AlterClientQuotas: unary(
+      deps.logger,
+      (e) => ({ results: [], error: errorInfo(e) }),
+      (req: wire.AlterClientQuotasRequest__Output) => deps.quotas.alter(req),
     ),
   };
 }

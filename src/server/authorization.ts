@@ -1,20 +1,24 @@
 /**
- * Authorization at the gRPC edge: every method of every service names the operation and
- * resource type it needs (Kafka's: Produce needs Write on Topic, ReplicaFetch needs
- * ClusterAction on Cluster, ...), and a request whose principal may not is answered with
- * the method's own refusal (its response shape, a typed error such as
- * CLUSTER_AUTHORIZATION_FAILED) before the handler sees it. A service whose table misses
- * a method does not start: a new method cannot go unchecked by accident.
+ * Authorization at the gRPC edge: every method of every service names, from its request,
+ * the resources it touches and the operation it needs on each (Kafka's: Produce needs
+ * Write on each topic it writes, ReplicaFetch ClusterAction on the cluster, ...), and a
+ * request whose principal may not is answered with the method's own refusal (its
+ * response shape, a typed error such as TOPIC_AUTHORIZATION_FAILED) before the handler
+ * sees it. A service whose table misses a method does not start: a new method cannot go
+ * unchecked by accident. The HTTP admin API is checked the same way, per route
+ * (`httpAdminAuthorization`).
  *
  * The principal comes from the client certificate of the connection (principal.ts); a
- * certificate whose subject no mapping rule matches is refused as unauthenticated.
+ * certificate whose subject no mapping rule matches is refused as unauthenticated. The
+ * host an ACL may name is the connection's peer IP.
  */
 import type * as grpc from "@grpc/grpc-js";
 import { TidelogError } from "@tidelog/client/record";
 import type { Clock } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
 import type { Logger } from "../common/logger.js";
-import type { HttpServerOptions } from "../http/http-server.js";
+import type { AdminAuthorization } from "../http/http-server.js";
+import { peerHost } from "../security/acl.js";
 import { type AclOperation, type Authorizer, authorizationError, type ResourceType } from "../security/authorizer.js";
 import {
   ANONYMOUS,
@@ -25,14 +29,52 @@ import {
 } from "../security/principal.js";
 import { type Refuse, refuseStream } from "./request-limits.js";
 
-export interface MethodRule {
+/** One resource a request touches, and what it does to it. */
+export interface ResourceCheck {
   readonly operation: AclOperation;
   readonly resource: ResourceType;
-  /** A bidirectional stream whose every request gets one answer (ReplicaFetch, ProduceStream). */
-  readonly stream?: true;
+  /** The resource's name; null: any one resource of the type will do (Kafka's authorizeByResourceType). */
+  readonly name: string | null;
+  /** Enough instead, as Kafka accepts it (Create on the cluster for CreateTopics); the refusal names the first. */
+  readonly orElse?: ResourceCheck;
 }
 
-export type ServiceRules<H> = { readonly [K in keyof H]: MethodRule };
+/** Whether the caller may do `operation` on the resource named (checked against the ACLs, per resource). */
+export type May = (operation: AclOperation, resource: ResourceType, name: string) => boolean;
+
+export interface MethodRule<Req = never, Res = never> {
+  /**
+   * What the request touches, in the order Kafka checks it: the first check the caller
+   * fails names the refusal's code (a transactional produce refused for its
+   * transactional id is TRANSACTIONAL_ID_AUTHORIZATION_FAILED, not a topic's).
+   */
+  readonly checks: (request: Req) => readonly ResourceCheck[];
+  /**
+   * A bidirectional stream whose every request gets one answer, in order: "open" is
+   * checked once, when it opens (its checks must not read a request: ReplicaFetch);
+   * "each" checks every request it carries and answers a refused one in its place
+   * (ProduceStream, whose requests each name their topics).
+   */
+  readonly stream?: "open" | "each";
+  /**
+   * For answers that leave out what the caller may not see instead of refusing
+   * (Kafka's Metadata: topics the caller may not Describe are hidden).
+   */
+  readonly filter?: (request: Req, response: Res, may: May) => Res;
+}
+
+type RequestOf<F> = F extends (call: grpc.ServerUnaryCall<infer Req, infer _Res>, cb: never) => void
+  ? Req
+  : F extends (call: grpc.ServerDuplexStream<infer Req, infer _Res>) => void
+    ? Req
+    : never;
+type ResponseOf<F> = F extends (call: grpc.ServerUnaryCall<infer _Req, infer Res>, cb: never) => void
+  ? Res
+  : F extends (call: grpc.ServerDuplexStream<infer _Req, infer Res>) => void
+    ? Res
+    : never;
+
+export type ServiceRules<H> = { readonly [K in keyof H]: MethodRule<RequestOf<H[K]>, ResponseOf<H[K]>> };
 
 export interface RequestAuthorization {
   readonly authorizer: Authorizer;
@@ -82,28 +124,72 @@ interface PeerCertificate {
   readonly fingerprint256?: string;
 }
 
-/**
- * The HTTP admin API's check (`/v1/` routes) when the authorizer is on: it acts through
- * the broker's own gRPC client, so the caller's principal is checked here, as the gRPC
- * edge would check it: reads need Describe on the cluster, changes Alter.
- */
-export function httpAdminAuthorization(auth: RequestAuthorization): HttpServerOptions["authorizeAdmin"] {
-  if (!auth.authorizer.enabled) return undefined;
-  return ({ method, url, peer, certificate }) =>
-    refusal(
-      auth,
-      auth.principals.ofCertificate(certificate),
-      { operation: method === "GET" || method === "HEAD" ? "Describe" : "Alter", resource: "Cluster" },
-      { service: "HTTP", method, peer, what: `${method} ${url.split("?")[0]}` },
-    );
+/** What an HTTP admin route needs: its checks from the request's path parameters, query and (unvalidated) body. */
+export interface HttpRouteRule {
+  readonly checks: (request: HttpRouteRequest) => readonly ResourceCheck[];
+  /** Leaves out of the answer what the caller may not see (lists). */
+  readonly filter?: (payload: unknown, may: May) => unknown;
 }
 
-/** Why `principal` may not do what `rule` names (reported to `onRefused`), or null when it may. */
+export interface HttpRouteRequest {
+  readonly params: Readonly<Record<string, string | undefined>>;
+  readonly query: Readonly<Record<string, unknown>>;
+  /** Parsed but not yet validated: read it defensively. */
+  readonly body: unknown;
+}
+
+/** An unknown admin path (a 404 to be) is checked as a cluster read: it reveals nothing more. */
+const UNKNOWN_ROUTE: HttpRouteRule = {
+  checks: () => [{ operation: "Describe", resource: "Cluster", name: "kafka-cluster" }],
+};
+
+/**
+ * The HTTP admin API's check (`/v1/` routes) when the authorizer is on: each route names
+ * its resources (`rules`, keyed "METHOD /url/:pattern"), checked for the caller's
+ * principal as the gRPC edge checks a method. The routes act through the broker's own
+ * clients, so this is the only check their callers meet.
+ */
+export function httpAdminAuthorization(
+  auth: RequestAuthorization,
+  rules: Readonly<Record<string, HttpRouteRule>>,
+): AdminAuthorization | undefined {
+  if (!auth.authorizer.enabled) return undefined;
+  return {
+    covers: (method, url) => rules[`${method} ${url}`] !== undefined,
+    check: ({ method, url, route, params, query, body, peer, certificate }) => {
+      const rule = (route === undefined ? undefined : rules[`${method} ${route}`]) ?? UNKNOWN_ROUTE;
+      const principal = auth.principals.ofCertificate(certificate);
+      const what = `${method} ${url.split("?")[0]}`;
+      const error = refusal(auth, principal, peer, rule.checks({ params, query, body }), {
+        service: "HTTP",
+        method,
+        what,
+      });
+      if (error || !rule.filter || principal === null) return { error };
+      const filter = rule.filter;
+      const may = mayFor(auth.authorizer, principal, peerHost(peer));
+      return { error: null, filter: (payload) => filter(payload, may) };
+    },
+  };
+}
+
+function mayFor(authorizer: Authorizer, principal: Principal, host: string): May {
+  return (operation, resource, name) => authorizer.authorize(principal, host, operation, resource, name);
+}
+
+function allowed(authorizer: Authorizer, principal: Principal, host: string, c: ResourceCheck): boolean {
+  return c.name === null
+    ? authorizer.authorizeAny(principal, host, c.operation, c.resource)
+    : authorizer.authorize(principal, host, c.operation, c.resource, c.name);
+}
+
+/** Why `principal` may not do what `checks` name (reported to `onRefused`), or null when it may. */
 function refusal(
   auth: RequestAuthorization,
   principal: Principal | null,
-  rule: { readonly operation: AclOperation; readonly resource: ResourceType },
-  request: { readonly service: string; readonly method: string; readonly peer: string; readonly what: string },
+  peer: string,
+  checks: readonly ResourceCheck[],
+  request: { readonly service: string; readonly method: string; readonly what: string },
 ): TidelogError | null {
   let error: TidelogError | null = null;
   if (principal === null)
@@ -111,9 +197,16 @@ function refusal(
       "SASL_AUTHENTICATION_FAILED",
       "the client certificate's subject matches no ssl.principal.mapping.rules",
     );
-  else if (!auth.authorizer.authorize(principal, rule.operation, rule.resource))
-    error = authorizationError(principal, rule.operation, rule.resource, request.what);
-  if (error) auth.onRefused({ service: request.service, method: request.method, principal, peer: request.peer, error });
+  else {
+    const host = peerHost(peer);
+    const refused = checks.find(
+      (c) =>
+        !allowed(auth.authorizer, principal, host, c) &&
+        !(c.orElse && allowed(auth.authorizer, principal, host, c.orElse)),
+    );
+    if (refused) error = authorizationError(principal, refused.operation, refused.resource, refused.name, request.what);
+  }
+  if (error) auth.onRefused({ service: request.service, method: request.method, principal, peer, error });
   return error;
 }
 
@@ -127,43 +220,120 @@ export function authorizeHandlers<H extends object>(
   rules: ServiceRules<H>,
   auth: RequestAuthorization,
 ): H {
-  const table = rules as Readonly<Record<string, MethodRule | undefined>>;
+  const table = rules as unknown as Readonly<Record<string, MethodRule<unknown, unknown> | undefined>>;
   for (const method of Object.keys(handlers))
     invariant(table[method] !== undefined, () => `${service}.${method} has no authorization rule`);
   if (!auth.authorizer.enabled) return handlers;
   const out: Record<string, Handler> = {};
   for (const [method, handler] of Object.entries(handlers as Record<string, Handler>)) {
-    const rule = table[method] as MethodRule;
+    const rule = table[method] as MethodRule<unknown, unknown>;
     const refuse = handler.refuse;
     invariant(refuse !== undefined, () => `${service}.${method} cannot answer a refusal`);
+    const what = `${service}.${method}`;
     const refused = (
       call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>,
-    ): TidelogError | null =>
-      refusal(auth, auth.principals.of(call), rule, {
-        service,
-        method,
-        peer: call.getPeer(),
-        what: `${service}.${method}`,
-      });
+      principal: Principal | null,
+      request: unknown,
+    ): TidelogError | null => refusal(auth, principal, call.getPeer(), rule.checks(request), { service, method, what });
+    let wrapped: Handler;
     if (rule.stream) {
       const stream = handler as unknown as grpc.handleBidiStreamingCall<unknown, unknown>;
-      const wrapped: grpc.handleBidiStreamingCall<unknown, unknown> = (call) => {
-        const error = refused(call);
+      const each = rule.stream === "each";
+      const bidi: grpc.handleBidiStreamingCall<unknown, unknown> = (call) => {
+        const principal = auth.principals.of(call);
+        if (each) {
+          stream(checkEachRequest(call, refuse, (request) => refused(call, principal, request)));
+          return;
+        }
+        // An "open" rule's checks do not read a request (there is none yet).
+        const error = refused(call, principal, undefined);
         if (error) refuseStream(call, refuse, error);
         else stream(call);
       };
-      out[method] = Object.assign(wrapped, { refuse }) as unknown as Handler;
+      wrapped = bidi as unknown as Handler;
     } else {
       const unary = handler as unknown as grpc.handleUnaryCall<unknown, unknown>;
-      const wrapped: grpc.handleUnaryCall<unknown, unknown> = (call, callback) => {
-        const error = refused(call);
+      const filter = rule.filter;
+      const single: grpc.handleUnaryCall<unknown, unknown> = (call, callback) => {
+        const principal = auth.principals.of(call);
+        const error = refused(call, principal, call.request);
         if (error) callback(null, refuse(call.request, error));
-        else unary(call, callback);
+        else if (!filter || principal === null) unary(call, callback);
+        else {
+          const may = mayFor(auth.authorizer, principal, peerHost(call.getPeer()));
+          unary(call, (e, res, ...rest) =>
+            callback(e, e || res === undefined || res === null ? res : filter(call.request, res, may), ...rest),
+          );
+        }
       };
-      out[method] = Object.assign(wrapped, { refuse }) as unknown as Handler;
+      wrapped = single as unknown as Handler;
     }
+    out[method] = Object.assign(wrapped, { refuse }) as unknown as Handler;
   }
   return out as H;
+}
+
+/**
+ * The call a stream handler sees when every request is checked: refused requests never
+ * reach it; they are answered in their place in the order of the stream (the handler
+ * answers its requests in order, and the client pairs answers with requests by position),
+ * so a refused request's answer waits for the answers to the requests before it.
+ */
+function checkEachRequest(
+  call: grpc.ServerDuplexStream<unknown, unknown>,
+  refuse: Refuse<unknown, unknown>,
+  refused: (request: unknown) => TidelogError | null,
+): grpc.ServerDuplexStream<unknown, unknown> {
+  // One slot per request, in arrival order; `answer` is set when it is known.
+  const slots: { answer: unknown; answered: boolean }[] = [];
+  // Slots of the requests the handler got, in order: its k-th write answers the k-th.
+  const handlerSlots: { answer: unknown; answered: boolean }[] = [];
+  let endWanted = false;
+  const flush = () => {
+    while (slots[0]?.answered) {
+      const slot = slots.shift() as { answer: unknown };
+      if (!call.cancelled) call.write(slot.answer);
+    }
+    if (endWanted && slots.length === 0 && !call.cancelled) call.end();
+  };
+  const onData = (listener: (request: unknown) => void) => (request: unknown) => {
+    const error = refused(request);
+    if (error) {
+      slots.push({ answer: refuse(request, error), answered: true });
+      flush();
+      return;
+    }
+    const slot = { answer: undefined as unknown, answered: false };
+    slots.push(slot);
+    handlerSlots.push(slot);
+    listener(request);
+  };
+  const proxy: grpc.ServerDuplexStream<unknown, unknown> = new Proxy(call, {
+    get(target, property) {
+      if (property === "on" || property === "addListener")
+        return (event: string, listener: (...args: unknown[]) => void) => {
+          target.on(event, event === "data" ? onData(listener) : listener);
+          return proxy;
+        };
+      if (property === "write")
+        return (answer: unknown) => {
+          const slot = handlerSlots.shift();
+          invariant(slot !== undefined, () => "a stream handler answered more requests than it was given");
+          slot.answer = answer;
+          slot.answered = true;
+          flush();
+          return true;
+        };
+      if (property === "end")
+        return () => {
+          endWanted = true;
+          flush();
+        };
+      const value = Reflect.get(target, property, target) as unknown;
+      return typeof value === "function" ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return proxy;
 }
 
 /** Refusal log lines per source address per REFUSAL_LOG_INTERVAL_MS; the rest are counted into the next line. */

@@ -12,6 +12,7 @@ import type { Controller } from "../cluster/controller.js";
 import type { MetadataImage } from "../cluster/metadata-image.js";
 import type { Clock } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
+import { aclRoutes } from "../http/acl-routes.js";
 import { clusterRoutes } from "../http/cluster-routes.js";
 import { ControllerForwarder } from "../http/controller-forwarder.js";
 import { groupRoutes } from "../http/group-routes.js";
@@ -24,7 +25,9 @@ import { topicRoutes } from "../http/topic-routes.js";
 import { transactionRoutes } from "../http/transaction-routes.js";
 import type { BrokerMetrics } from "../metrics/broker-metrics.js";
 import type { LogDirInfo } from "../replication/replica-manager.js";
+import type { AclStore } from "../security/acl-store.js";
 import { httpAdminAuthorization, type RequestAuthorization } from "./authorization.js";
+import { HTTP_RULES } from "./authorization-rules.js";
 import type { BrokerConfig } from "./config.js";
 import type { BrokerCredentials } from "./tls-credentials.js";
 
@@ -41,6 +44,8 @@ export interface BrokerHttpDeps {
   readonly credentials: BrokerCredentials;
   /** The gRPC edge's authorization, applied to the admin API too. */
   readonly authorization: RequestAuthorization;
+  /** ACL bindings in etcd, for `/v1/acls`. */
+  readonly acls: AclStore;
   readonly readiness: () => Readiness;
   readonly clock: Clock;
   readonly metrics: BrokerMetrics;
@@ -87,7 +92,7 @@ export function createBrokerHttp(deps: BrokerHttpDeps): BrokerHttp {
           },
         }
       : {}),
-    authorizeAdmin: httpAdminAuthorization(deps.authorization),
+    authorizeAdmin: httpAdminAuthorization(deps.authorization, HTTP_RULES),
     host: config.httpHost,
     port: config.httpPort,
     bodyMaxBytes: config.httpBodyMaxBytes,
@@ -101,6 +106,7 @@ export function createBrokerHttp(deps: BrokerHttpDeps): BrokerHttp {
       groupRoutes(() => httpClient.admin()),
       transactionRoutes(() => httpClient.admin()),
       reassignmentRoutes(() => httpClient.admin()),
+      aclRoutes(deps.acls),
     ],
   });
   return { http, forwarder, httpClient };

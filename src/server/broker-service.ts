@@ -41,6 +41,13 @@ export interface BrokerServiceDeps {
     /** InitProducerId with a transactional id, at its coordinator. */
     initProducerId(transactionalId: string, timeoutMs: number): Promise<{ producerId: number; producerEpoch: number }>;
   };
+  /**
+   * Client quotas on a produce stream (quota-enforcement.ts produceStreamThrottle): per
+   * stream, what holds each request's answer back, or null when nothing is throttled.
+   */
+  readonly produceStreamThrottle?: (
+    call: grpc.ServerDuplexStream<wire.ProduceRequest__Output, wire.ProduceResponse>,
+  ) => ((req: wire.ProduceRequest__Output) => Promise<number> | null) | null;
   readonly logger: Logger;
 }
 
@@ -127,7 +134,10 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
       );
     }, produceRefusal),
 
-    ProduceStream: refusableStream((call) => produceStream(call, produce, logger), produceRefusal),
+    ProduceStream: refusableStream(
+      (call) => produceStream(call, produce, deps.produceStreamThrottle?.(call) ?? null, logger),
+      produceRefusal,
+    ),
 
     Fetch: refusableUnary((call, callback) => {
       fetch(deps, call.request).then(
@@ -287,6 +297,7 @@ function fetchRefusal(req: wire.FetchRequest__Output, e: TidelogError): wire.Fet
 function produceStream(
   call: grpc.ServerDuplexStream<wire.ProduceRequest__Output, wire.ProduceResponse>,
   produce: (req: wire.ProduceRequest__Output) => Promise<wire.ProduceResponse>,
+  throttle: ((req: wire.ProduceRequest__Output) => Promise<number> | null) | null,
   logger: Logger,
 ): void {
   let chain: Promise<void> = Promise.resolve();
@@ -299,8 +310,12 @@ function produceStream(
     inFlight++;
     if (inFlight >= LIMITS.produceStreamInFlightMax) call.pause();
     const response = produce(req);
+    // Over a quota: the answer waits out its throttle (counted in flight meanwhile, so the
+    // stream stops reading, as Kafka mutes a throttled connection).
+    const held = throttle?.(req) ?? null;
     chain = chain
       .then(() => response)
+      .then((res) => (held ? held.then((throttleTimeMs) => ({ ...res, throttleTimeMs })) : res))
       .then((res) => {
         if (!call.cancelled) call.write(res);
       })

@@ -23,6 +23,7 @@ import type * as grpc from "@grpc/grpc-js";
 import type { BrokerRegistration } from "../cluster/broker-registration.js";
 import { Controller } from "../cluster/controller.js";
 import { etcdIsrWriter } from "../cluster/isr-writer.js";
+import type { MetadataImage } from "../cluster/metadata-image.js";
 import { MetadataStore, type MetadataStoreOptions, MetadataWatch } from "../cluster/metadata-store.js";
 import { ProducerIdManager } from "../cluster/producer-id-manager.js";
 import { type Clock, sleep } from "../common/clock.js";
@@ -34,18 +35,23 @@ import type { HttpServer } from "../http/http-server.js";
 import { BrokerMetrics } from "../metrics/broker-metrics.js";
 import { ReplicaFetcherManager } from "../replication/replica-fetcher.js";
 import { ReplicaManager } from "../replication/replica-manager.js";
+import { aclIndexOf } from "../security/acl-cache.js";
+import { AclStore } from "../security/acl-store.js";
 import { ALLOW_ALL, standardAuthorizer } from "../security/authorizer.js";
+import { ClientQuotaManager } from "../security/client-quota-manager.js";
+import { QuotaStore, quotaIndexOf } from "../security/quota-store.js";
 import { LogManager } from "../storage/log-manager.js";
 import type { TransactionCoordinator } from "../txn/transaction-coordinator.js";
 import { FRESH_READ_TIMEOUT_MS } from "./admin-service.js";
 import { PrincipalResolver, type RequestAuthorization, refusalReporter } from "./authorization.js";
-import { bindGrpc, createGrpcServer } from "./broker-grpc.js";
+import { bindGrpc, createGrpcServers } from "./broker-grpc.js";
 import { createBrokerHttp } from "./broker-http.js";
 import { BrokerSession } from "./broker-session.js";
 import type { BrokerConfig, EtcdSecurity } from "./config.js";
 import { controlledShutdown } from "./controlled-shutdown.js";
 import { createCoordinators } from "./coordinators.js";
 import { PeerBrokerClient } from "./peer-broker-client.js";
+import type { QuotaEnforcement } from "./quota-enforcement.js";
 import { readiness } from "./readiness.js";
 import { brokerCredentials, isLoopback } from "./tls-credentials.js";
 
@@ -63,7 +69,7 @@ export class Broker {
     private readonly logManager: LogManager,
     private readonly store: MetadataStore,
     private readonly watch: MetadataWatch,
-    private readonly server: grpc.Server,
+    private readonly servers: readonly grpc.Server[],
     private readonly registration: BrokerRegistration,
     readonly controller: Controller,
     readonly replicas: ReplicaManager,
@@ -142,10 +148,7 @@ export class Broker {
       );
     const peers = new PeerBrokerClient({
       credentials: () => credentials.channel(),
-      addressOf: (id) => {
-        const b = watch.image.brokers.get(id)?.value;
-        return b ? `${b.host}:${b.port}` : null;
-      },
+      addressOf: (id) => brokerToBrokerAddress(watch.image, id),
       brokerId: config.brokerId,
       brokerEpoch: () => session.brokerEpoch,
     });
@@ -171,10 +174,7 @@ export class Broker {
       brokerId: config.brokerId,
       brokerEpoch: () => session.brokerEpoch,
       replicas,
-      addressOf: (id) => {
-        const b = watch.image.brokers.get(id)?.value;
-        return b ? `${b.host}:${b.port}` : null;
-      },
+      addressOf: (id) => brokerToBrokerAddress(watch.image, id),
       fetchMaxBytes: config.replicaFetchMaxBytes,
       fetchWaitMaxMs: config.replicaFetchWaitMaxMs,
       credentials: () => credentials.channel(),
@@ -207,14 +207,29 @@ export class Broker {
     replicas.startIsrChecks(Math.max(100, Math.floor(config.replicaLagTimeMaxMs / 2)));
 
     const freshImage = () => watch.freshImage(FRESH_READ_TIMEOUT_MS);
+    const acls = new AclStore({ kv: store, enabled: config.superUsers !== null });
     const authorization: RequestAuthorization = {
-      authorizer: config.superUsers ? standardAuthorizer(config.superUsers) : ALLOW_ALL,
+      // ACLs from the watched metadata: a change in etcd applies with the next watch event.
+      authorizer: config.superUsers
+        ? standardAuthorizer(
+            config.superUsers,
+            aclIndexOf(() => watch.image),
+          )
+        : ALLOW_ALL,
       principals: new PrincipalResolver(config.principalMappingRules),
       onRefused: refusalReporter(logger.child({ component: "authorizer" }), clock, (service, method, code) =>
         metrics.authorizationRefused(service, method, code),
       ),
     };
-    const server = createGrpcServer({
+    const quotas = quotaIndexOf(() => watch.image);
+    const quotaEnforcement: QuotaEnforcement = {
+      quotas,
+      manager: new ClientQuotaManager({ clock, ...config.quotaWindow, quotas }),
+      principals: authorization.principals,
+      clock,
+      onThrottled: (kind, ms) => metrics.quotaThrottled(kind, ms),
+    };
+    const servers = createGrpcServers({
       config,
       image: () => watch.image,
       freshImage,
@@ -227,9 +242,15 @@ export class Broker {
       logDefaults: config.logDefaults,
       metrics,
       authorization,
+      acls,
+      quotas: new QuotaStore(store),
+      quotaEnforcement,
       logger,
     });
-    const grpcPort = await bindGrpc(server, config.grpcHost, config.grpcPort, credentials.server());
+    const grpcPort = await bindGrpc(servers.client, config.grpcHost, config.grpcPort, credentials.server());
+    const replicationPort = servers.replication
+      ? await bindGrpc(servers.replication, config.grpcHost, config.replicationPort, credentials.server())
+      : null;
 
     const { http, forwarder, httpClient } = createBrokerHttp({
       config,
@@ -240,6 +261,7 @@ export class Broker {
       logDirs: () => replicas.logDirInfo(),
       credentials,
       authorization,
+      acls,
       clock,
       readiness: () =>
         readiness(config.brokerId, session, watch.isSynced, watch.image, replicas.all(), logManager.health.state),
@@ -255,6 +277,7 @@ export class Broker {
         id: config.brokerId,
         host: config.advertisedHost,
         port: grpcPort,
+        ...(replicationPort === null ? {} : { replicationPort }),
         httpPort,
         rack: config.rack,
         startedAtMs: clock.nowMs(),
@@ -286,7 +309,7 @@ export class Broker {
       logManager,
       store,
       watch,
-      server,
+      servers.replication ? [servers.client, servers.replication] : [servers.client],
       registration,
       controller,
       replicas,
@@ -296,7 +319,16 @@ export class Broker {
       peers,
       clock,
     );
-    logger.info({ host: config.advertisedHost, grpcPort, httpPort, dataDir: config.dataDir }, "broker started");
+    logger.info(
+      {
+        host: config.advertisedHost,
+        grpcPort,
+        ...(replicationPort === null ? {} : { replicationPort }),
+        httpPort,
+        dataDir: config.dataDir,
+      },
+      "broker started",
+    );
     return broker;
   }
 
@@ -324,7 +356,9 @@ export class Broker {
     this.peers.close();
     this.replicas.stop();
     await step(logger, "close the HTTP API's client", () => this.httpClient.close());
-    await step(logger, "stop gRPC", () => stopServer(this.clock, this.server, SERVER_GRACE_MS));
+    await step(logger, "stop gRPC", async () => {
+      await Promise.all(this.servers.map((server) => stopServer(this.clock, server, SERVER_GRACE_MS)));
+    });
     this.forwarder.close();
     await step(logger, "stop HTTP", () => this.http.close());
     await step(logger, "stop metadata watch", () => this.watch.close());
@@ -349,6 +383,12 @@ async function step(logger: Logger, what: string, fn: () => Promise<void>): Prom
  * Waiting out those (5 s before) made every broker of a rolling restart take 5 s to exit.
  */
 const SERVER_GRACE_MS = 1000;
+
+/** Where other brokers reach broker `id`: its replication listener when it has one, else its gRPC port. */
+function brokerToBrokerAddress(image: MetadataImage, id: number): string | null {
+  const b = image.brokers.get(id)?.value;
+  return b ? `${b.host}:${b.replicationPort ?? b.port}` : null;
+}
 
 function stopServer(clock: Clock, server: grpc.Server, graceMs: number): Promise<void> {
   return new Promise((resolve) => {

@@ -103,6 +103,12 @@ export const BrokerConfigSchema = Type.Object(
     ),
     "grpc.host": str("127.0.0.1", "Address the gRPC server binds to."),
     "grpc.port": int(0, PORT_MAX, 9292, "gRPC port; 0 picks a free one (reported in the 'broker started' log line)."),
+    "replication.port": int(
+      -1,
+      PORT_MAX,
+      -1,
+      "-1: brokers replicate over the gRPC port. A port (0 picks a free one): a second listener on grpc.host, with the same TLS, for what only brokers call (replica fetches, transaction markers, partitions joining transactions); the gRPC port then stops serving replication, so a firewall or NetworkPolicy can keep everyone but brokers off this one, as Kafka's inter.broker.listener.name does.",
+    ),
     "advertised.host": str("", "Host clients and other brokers use to reach this broker; empty for grpc.host."),
     "security.protocol": str(
       "PLAINTEXT",
@@ -143,6 +149,18 @@ export const BrokerConfigSchema = Type.Object(
     "super.users": str(
       "",
       "Principals allowed everything when the authorizer is on, separated by semicolons (User:CN=broker-1;User:CN=ops). Brokers' own principals belong here.",
+    ),
+    "quota.window.num": int(
+      2,
+      100,
+      11,
+      "Samples a client's rate against its quotas is measured over (Kafka's quota.window.num).",
+    ),
+    "quota.window.size.seconds": int(
+      1,
+      3600,
+      1,
+      "Length of each quota sample (Kafka's quota.window.size.seconds); a throttle never exceeds the whole window.",
     ),
     "metrics.partition.level": str(
       "partition",
@@ -367,6 +385,8 @@ export interface BrokerConfig {
   readonly cleanerDedupeBufferBytes: number;
   readonly grpcHost: string;
   readonly grpcPort: number;
+  /** The broker-to-broker listener's port (replication.port); -1 when replication shares grpcPort. */
+  readonly replicationPort: number;
   readonly advertisedHost: string;
   /** TLS on the gRPC listener and broker-to-broker connections (security.protocol=SSL); null for plaintext. */
   readonly tls: TlsConfig | null;
@@ -376,6 +396,8 @@ export interface BrokerConfig {
   readonly superUsers: readonly Principal[] | null;
   /** Per-partition /metrics gauges, or summed per topic (metrics.partition.level). */
   readonly metricsPartitionLevel: "partition" | "topic";
+  /** Client quotas' measurement window: `samples` of `windowMs` (quota.window.num, quota.window.size.seconds). */
+  readonly quotaWindow: { readonly samples: number; readonly windowMs: number };
   readonly httpHost: string;
   readonly httpPort: number;
   readonly httpBodyMaxBytes: number;
@@ -588,11 +610,13 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     cleanerDedupeBufferBytes: get("log.cleaner.dedupe.buffer.size"),
     grpcHost,
     grpcPort: get("grpc.port"),
+    replicationPort: get("replication.port"),
     advertisedHost: advertised,
     tls,
     principalMappingRules,
     superUsers,
     metricsPartitionLevel: get("metrics.partition.level"),
+    quotaWindow: { samples: get("quota.window.num"), windowMs: get<number>("quota.window.size.seconds") * 1000 },
     httpHost: get("http.host"),
     httpPort: get("http.port"),
     httpBodyMaxBytes: get("http.body.max.bytes"),

@@ -1,32 +1,38 @@
 // The authorizer on real brokers (authorizer.class.name=StandardAuthorizer, principals
-// from client certificates, no ACLs yet: only super.users get in). Three brokers whose
-// own principal is a super user replicate to each other; then every gRPC method of every
-// service is called with no certificate, with a super user's name on a certificate
-// another CA signed, with a certificate of a principal that is not a super user, and as
-// a super user: the first three are refused with the method's Kafka authorization code,
-// the last is not. A client posing as the frozen followers with a valid certificate (the
-// attack issue 25 describes) is refused, and no write is acknowledged on its word. Every
-// HTTP admin route follows the same rule, in the same four columns.
+// from client certificates, ACLs in etcd). Three brokers whose own principal is a super
+// user replicate to each other; then every gRPC method of every service is called with
+// no certificate, with a super user's name on a certificate another CA signed, with a
+// certificate of a principal that holds no ACL, with one that holds exactly the ACLs the
+// method's rule names for the request, with one that holds those and a DENY of the same,
+// and as a super user: the first three and the fifth are refused with the method's Kafka
+// authorization code, the fourth and the last are not. Every HTTP admin route follows
+// the same rule, in the same six columns. A client posing as the frozen followers with a
+// valid certificate (the attack issue 25 describes) is refused, and no write is
+// acknowledged on its word. The second test proves the ACLs' behaviour: a change applies
+// within a second on every broker, metadata hides undescribable topics, prefixes work.
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
-import { Client } from "@tidelog/client";
+import { type AclBinding, Client } from "@tidelog/client";
 import { CHANNEL_OPTIONS, loadTidelogProto } from "@tidelog/client/protocol";
 import { ERRORS, isTidelogError } from "@tidelog/client/record";
 import Fastify from "fastify";
 import { type ClusterHandle, startCluster, tempDir, waitFor } from "../../scripts/harness/cluster.js";
+import { forEachBounded } from "../../src/common/bounded-parallel.js";
+import { aclRoutes } from "../../src/http/acl-routes.js";
 import { clusterRoutes } from "../../src/http/cluster-routes.js";
 import { groupRoutes } from "../../src/http/group-routes.js";
 import { reassignmentRoutes } from "../../src/http/reassignment-routes.js";
 import { topicRoutes } from "../../src/http/topic-routes.js";
 import { transactionRoutes } from "../../src/http/transaction-routes.js";
-import type { MethodRule } from "../../src/server/authorization.js";
+import type { HttpRouteRule, ResourceCheck } from "../../src/server/authorization.js";
 import {
   ADMIN_RULES,
   BROKER_RULES,
   GROUP_RULES,
+  HTTP_RULES,
   REPLICATION_RULES,
   TRANSACTION_RULES,
 } from "../../src/server/authorization-rules.js";
@@ -48,6 +54,7 @@ interface MethodDefinition {
   readonly requestStream: boolean;
   readonly responseStream: boolean;
   readonly requestSerialize: (v: unknown) => Buffer;
+  readonly requestDeserialize: (b: Buffer) => unknown;
   readonly responseDeserialize: (b: Buffer) => unknown;
   readonly requestType: { type: { field: Field[] } };
 }
@@ -119,8 +126,21 @@ const REFUSAL = {
   TransactionalId: ERRORS.TRANSACTIONAL_ID_AUTHORIZATION_FAILED.code,
 } as const;
 const AUTHORIZATION_CODES = new Set<number>(Object.values(REFUSAL));
+/** Methods (and routes) whose cells are checked at once: the cells are mostly waits on one broker. */
+const CELLS_IN_PARALLEL = 8;
+const REFUSAL_NAME = {
+  Cluster: "CLUSTER_AUTHORIZATION_FAILED",
+  Topic: "TOPIC_AUTHORIZATION_FAILED",
+  Group: "GROUP_AUTHORIZATION_FAILED",
+  TransactionalId: "TRANSACTIONAL_ID_AUTHORIZATION_FAILED",
+} as const;
 
-const SERVICES: Record<string, Readonly<Record<string, MethodRule>>> = {
+/** What the matrix reads of a method's rule: the checks a request needs (its request type erased). */
+interface MatrixRule {
+  readonly checks: (request: never) => readonly ResourceCheck[];
+}
+
+const SERVICES: Record<string, Readonly<Record<string, MatrixRule>>> = {
   Broker: BROKER_RULES,
   Replication: REPLICATION_RULES,
   Admin: ADMIN_RULES,
@@ -128,13 +148,46 @@ const SERVICES: Record<string, Readonly<Record<string, MethodRule>>> = {
   Transaction: TRANSACTION_RULES,
 };
 
+/**
+ * The ACLs that grant exactly what `checks` need: one ALLOW per check, on the name the
+ * request gives (a check on "any" resource of a type, or on a name the request leaves
+ * empty, is granted on "matrix", the name every sample uses). Methods that answer per
+ * topic instead of refusing (Metadata, DescribeTopics) check nothing up front; the
+ * matrix's sample names topic "matrix", which they need to Describe.
+ */
+function exactAcls(principal: string, checks: readonly ResourceCheck[], describes: boolean): AclBinding[] {
+  const granted = checks.map((c) => (c.name === "" && c.orElse ? c.orElse : c));
+  if (describes) granted.push({ operation: "Describe", resource: "Topic", name: "matrix" });
+  return granted.map((c) => ({
+    principal,
+    resourceType: c.resource,
+    resourceName: c.name === null || c.name === "" ? "matrix" : c.name,
+    operation: c.operation,
+    permission: "ALLOW",
+  }));
+}
+
+/** The exact ACLs, each with a DENY of the same beside it: DENY wins. */
+function deniedAcls(principal: string, checks: readonly ResourceCheck[], describes: boolean): AclBinding[] {
+  const allows = exactAcls(principal, checks, describes);
+  return [...allows, ...allows.map((a) => ({ ...a, permission: "DENY" as const }))];
+}
+
+/** The code a refused call answers: its first check's resource's, or a topic's for per-topic answers. */
+function refusalOf(checks: readonly ResourceCheck[]): keyof typeof REFUSAL {
+  return checks[0]?.resource ?? "Topic";
+}
+
+/** Methods that check nothing up front and answer a named topic the caller may not Describe in its place. */
+const DESCRIBES_PER_TOPIC = new Set(["Broker.Metadata", "Admin.DescribeTopics"]);
+
 async function brokerEpoch(c: ClusterHandle, id: number): Promise<number> {
   const res = await c.etcd.client().get(`/tidelog/${c.clusterId}/brokers/${id}`).exec();
   assert.ok(res.kvs[0], `broker ${id} registered`);
   return Number(res.kvs[0].create_revision);
 }
 
-test("the authorizer: brokers replicate as super users; every method refuses other principals with Kafka's codes; a posing replica is refused", async (t) => {
+test("the authorizer: brokers replicate as super users; every method and route admits exactly what its ACLs allow, refuses the rest with Kafka's codes; a posing replica is refused", async (t) => {
   const dir = tempDir(t, "tidelog-authz-");
   const pki = makePki(dir, "authz");
   const broker = pki.sign("broker");
@@ -171,7 +224,8 @@ test("the authorizer: brokers replicate as super users; every method refuses oth
     description: "followers in sync: brokers may replicate (ClusterAction as super users)",
     timeoutMs: 30_000,
   });
-  const producer = opsClient.producer({ acks: -1 });
+  // A short delivery timeout: the attack below waits for its one write to fail, not be acknowledged.
+  const producer = opsClient.producer({ acks: -1, requestTimeoutMs: 4000, deliveryTimeoutMs: 8000 });
   t.after(() => producer.close());
   for (let i = 0; i < 5; i++) await producer.send("guarded", { value: `ok${i}` });
 
@@ -180,7 +234,12 @@ test("the authorizer: brokers replicate as super users; every method refuses oth
   t.after(() => appClient.close());
   await assert.rejects(appClient.admin().describeCluster(), (e) => isTidelogError(e, "CLUSTER_AUTHORIZATION_FAILED"));
 
-  // The matrix: every method x {no certificate, not a super user, super user}.
+  // The matrix's ACL columns: for each method (and each REST route below), one principal
+  // with exactly the ACLs its rule names for the sample request, and one with those and
+  // a DENY of each. Their certificates and ACLs are made up front; the ACLs are added in
+  // one call, the DENYing principals' first, so once the last exact one is in force on
+  // broker 0 (the exact column waits for that), every ACL before it is too (a watch
+  // applies etcd's changes in order) and the deny column cannot pass for want of an ACL.
   const address = c.brokers[0]!.address;
   const channel = (pair?: { cert: string; key: string }) =>
     grpc.credentials.createSsl(
@@ -197,33 +256,41 @@ test("the authorizer: brokers replicate as super users; every method refuses oth
   t.after(() => {
     for (const client of Object.values(as)) client.close();
   });
-  let cells = 0;
+  interface GrpcCell {
+    readonly service: string;
+    readonly method: string;
+    readonly def: MethodDefinition;
+    readonly checks: readonly ResourceCheck[];
+    readonly exact: grpc.Client;
+    readonly denied: grpc.Client;
+  }
+  const grpcCells: GrpcCell[] = [];
+  const exactBindings: AclBinding[] = [];
+  const deniedBindings: AclBinding[] = [];
   for (const [service, rules] of Object.entries(SERVICES)) {
     const methods = proto.tidelog.v1[service]?.service as Record<string, MethodDefinition>;
     assert.deepEqual(Object.keys(rules).sort(), Object.keys(methods).sort(), `${service}: a rule for every method`);
     for (const [method, rule] of Object.entries(rules)) {
       const def = methods[method] as MethodDefinition;
-      for (const who of ["anonymous", "forged", "app"] as const) {
-        const codes = codesIn(await call(as[who], def));
-        assert.ok(
-          codes.length > 0 && codes.every((code) => code === REFUSAL[rule.resource]),
-          `${service}.${method} as ${who}: expected ${REFUSAL[rule.resource]}, got ${JSON.stringify(codes)}`,
-        );
-        cells++;
-      }
-      const codes = codesIn(await call(as.ops, def));
-      assert.ok(
-        codes.every((code) => !AUTHORIZATION_CODES.has(code)),
-        `${service}.${method} as a super user: refused ${JSON.stringify(codes)}`,
-      );
-      cells++;
+      // The request as the broker's handler sees it (defaults filled in, camelCase).
+      const request = def.requestDeserialize(def.requestSerialize(sample(def.requestType.type.field)));
+      const checks = rule.checks(request as never);
+      const describes = DESCRIBES_PER_TOPIC.has(`${service}.${method}`);
+      const exact = pki.sign(`exact-${service}.${method}`);
+      const denied = pki.sign(`denied-${service}.${method}`);
+      exactBindings.push(...exactAcls(`User:CN=exact-${service}.${method}`, checks, describes));
+      deniedBindings.push(...deniedAcls(`User:CN=denied-${service}.${method}`, checks, describes));
+      const exactClient = new grpc.Client(address, channel(exact), CHANNEL_OPTIONS);
+      const deniedClient = new grpc.Client(address, channel(denied), CHANNEL_OPTIONS);
+      t.after(() => {
+        exactClient.close();
+        deniedClient.close();
+      });
+      grpcCells.push({ service, method, def, checks, exact: exactClient, denied: deniedClient });
     }
   }
-  t.diagnostic(`${cells} cells of the gRPC authorization matrix checked`);
-
-  // HTTP: every admin route x {no certificate, not a super user, super user}. The routes
-  // are collected by registering the broker's admin route modules on a bare Fastify (their
-  // dependencies are only used when a request is handled).
+  // REST: every admin route, collected by registering the broker's admin route modules on
+  // a bare Fastify (their dependencies are only used when a request is handled).
   const routes: { method: string; url: string }[] = [];
   const registry = Fastify();
   registry.addHook("onRoute", (r) => {
@@ -236,27 +303,86 @@ test("the authorizer: brokers replicate as super users; every method refuses oth
     groupRoutes(() => unused),
     transactionRoutes(() => unused),
     reassignmentRoutes(() => unused),
+    aclRoutes(unused),
   ])
     register(registry);
   await registry.ready();
   const adminRoutes = routes.filter((r) => r.url.startsWith("/v1/"));
-  assert.ok(adminRoutes.length >= 15, `the admin routes were collected: ${adminRoutes.length}`);
+  assert.ok(adminRoutes.length >= 18, `the admin routes were collected: ${adminRoutes.length}`);
+  const restCellsToCheck = adminRoutes.map(({ method, url }, i) => {
+    const rule = HTTP_RULES[`${method} ${url}`] as HttpRouteRule;
+    assert.ok(rule, `${method} ${url} has a rule`);
+    const params = Object.fromEntries([...url.matchAll(/:([a-zA-Z]+)/g)].map((m) => [m[1] as string, "matrix"]));
+    const checks = rule.checks({ params, query: {}, body: method === "GET" || method === "DELETE" ? undefined : {} });
+    const exact = pki.sign(`rest-exact-${i}`);
+    const denied = pki.sign(`rest-denied-${i}`);
+    exactBindings.push(...exactAcls(`User:CN=rest-exact-${i}`, checks, false));
+    deniedBindings.push(...deniedAcls(`User:CN=rest-denied-${i}`, checks, false));
+    return { method, url, path: url.replace(/:[a-zA-Z]+/g, "matrix"), checks, exact, denied };
+  });
+  await registry.close();
+  await admin.createAcls([...deniedBindings, ...exactBindings]);
+
+  // Methods are checked CELLS_IN_PARALLEL at a time: each cell only tells an authorization
+  // refusal from anything else, so what another method's admitted call changes (a topic
+  // deleted, a group joined) cannot turn one cell into another.
+  let cells = 0;
+  await forEachBounded(grpcCells, CELLS_IN_PARALLEL, async ({ service, method, def, checks, exact, denied }) => {
+    const expected = REFUSAL[refusalOf(checks)];
+    for (const who of ["anonymous", "forged", "app"] as const) {
+      const codes = codesIn(await call(as[who], def));
+      assert.ok(
+        codes.length > 0 && codes.every((code) => code === expected),
+        `${service}.${method} as ${who}: expected ${expected}, got ${JSON.stringify(codes)}`,
+      );
+      cells++;
+    }
+    // The exact ACLs: admitted (waiting, the first time, for the ACLs to reach broker 0).
+    await waitFor(
+      async () => {
+        const codes = codesIn(await call(exact, def));
+        return codes.every((code) => !AUTHORIZATION_CODES.has(code)) || { refused: codes };
+      },
+      { description: `${service}.${method} with exactly the ACLs it needs`, timeoutMs: 10_000, intervalMs: 50 },
+    ).then(
+      (ok) => assert.equal(ok, true, `${service}.${method} with the exact ACLs: refused ${JSON.stringify(ok)}`),
+      (e: unknown) => assert.fail(`${service}.${method} with the exact ACLs: ${(e as Error).message}`),
+    );
+    cells++;
+    const deniedCodes = codesIn(await call(denied, def));
+    assert.ok(
+      deniedCodes.length > 0 && deniedCodes.every((code) => code === expected),
+      `${service}.${method} with the ACLs and a DENY of each: expected ${expected}, got ${JSON.stringify(deniedCodes)}`,
+    );
+    cells++;
+    const codes = codesIn(await call(as.ops, def));
+    assert.ok(
+      codes.every((code) => !AUTHORIZATION_CODES.has(code)),
+      `${service}.${method} as a super user: refused ${JSON.stringify(codes)}`,
+    );
+    cells++;
+  });
+  t.diagnostic(`${cells} cells of the gRPC authorization matrix checked (${grpcCells.length} methods x 6)`);
+
   let restCells = 0;
   const httpPort = c.brokers[0]!.httpPort;
-  for (const { method, url } of adminRoutes) {
-    const path = url.replace(/:[a-zA-Z]+/g, "matrix");
-    for (const who of [{}, forged, app]) {
+  await forEachBounded(restCellsToCheck, CELLS_IN_PARALLEL, async ({ method, url, path, checks, exact, denied }) => {
+    const expected = REFUSAL_NAME[refusalOf(checks)];
+    for (const who of [{}, forged, app, denied]) {
       const refused = await httpsCall(httpPort, method, path, { ca: pki.ca, ...who });
       assert.equal(refused.status, 403, `${method} ${url} without rights: ${refused.body}`);
-      assert.match(refused.body, /CLUSTER_AUTHORIZATION_FAILED/);
+      assert.match(refused.body, new RegExp(expected));
       restCells++;
     }
-    const admitted = await httpsCall(httpPort, method, path, { ca: pki.ca, ...ops });
-    assert.notEqual(admitted.status, 403, `${method} ${url} as a super user: ${admitted.body}`);
-    restCells++;
-  }
-  await registry.close();
-  t.diagnostic(`${restCells} cells of the REST authorization matrix checked (${adminRoutes.length} routes)`);
+    for (const who of [exact, ops]) {
+      const admitted = await httpsCall(httpPort, method, path, { ca: pki.ca, ...who });
+      assert.notEqual(admitted.status, 403, `${method} ${url} as ${who.cert}: ${admitted.body}`);
+      restCells++;
+    }
+  });
+  t.diagnostic(
+    `${restCells} cells of the REST authorization matrix checked (${restCellsToCheck.length} routes x 6); ${cells + restCells} in all`,
+  );
 
   // HTTP: probes open; the admin API only to super users.
   const port = c.brokers[0]!.httpPort;
@@ -323,4 +449,192 @@ test("the authorizer: brokers replicate as super users; every method refuses oth
     assert.deepEqual(codesIn(answer), [REFUSAL.Cluster], `posing as broker ${f.id}`);
   }
   await assert.rejects(pending, "a write with one live copy is not acknowledged");
+});
+
+/** DescribeTopics as `client` sees it at one broker: each topic's name and error code. */
+function describeTopicsAt(client: grpc.Client, topics: string[]): Promise<{ name: string; code: number }[]> {
+  const def = proto.tidelog.v1.Admin?.service?.DescribeTopics as MethodDefinition;
+  return new Promise((resolve, reject) =>
+    client.makeUnaryRequest(
+      def.path,
+      def.requestSerialize,
+      def.responseDeserialize,
+      { topics },
+      { deadline: Date.now() + 5000 },
+      (e, res) =>
+        e
+          ? reject(e)
+          : resolve(
+              (res as { topics: { name: string; error?: { code: number } }[] }).topics.map((t) => ({
+                name: t.name,
+                code: t.error?.code ?? 0,
+              })),
+            ),
+    ),
+  );
+}
+
+/** Metadata as `client` sees it: the topics listed, with their error codes. */
+function metadataAt(client: grpc.Client, topics: string[]): Promise<{ name: string; code: number }[]> {
+  const def = proto.tidelog.v1.Broker?.service?.Metadata as MethodDefinition;
+  return new Promise((resolve, reject) =>
+    client.makeUnaryRequest(
+      def.path,
+      def.requestSerialize,
+      def.responseDeserialize,
+      { topics },
+      { deadline: Date.now() + 5000 },
+      (e, res) =>
+        e
+          ? reject(e)
+          : resolve(
+              (res as { topics: { name: string; error?: { code: number } }[] }).topics.map((t) => ({
+                name: t.name,
+                code: t.error?.code ?? 0,
+              })),
+            ),
+    ),
+  );
+}
+
+/** Until `allowed(broker)` holds on every broker; each broker's wait in ms. */
+async function untilEveryBroker(
+  brokers: readonly grpc.Client[],
+  allowed: (client: grpc.Client) => Promise<boolean>,
+  limitMs: number,
+): Promise<number[]> {
+  const started = performance.now();
+  return Promise.all(
+    brokers.map(async (client) => {
+      for (;;) {
+        if (await allowed(client)) return performance.now() - started;
+        if (performance.now() - started > limitMs * 5) return Number.POSITIVE_INFINITY;
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }),
+  );
+}
+
+test("ACLs: a change applies within a second on every broker; metadata hides what a principal may not describe; prefixes match", async (t) => {
+  const dir = tempDir(t, "tidelog-acls-");
+  const pki = makePki(dir, "acls");
+  const broker = pki.sign("broker");
+  const ops = pki.sign("ops");
+  const reader = pki.sign("reader");
+  const writer = pki.sign("writer");
+  const c = await startCluster(t, {
+    brokers: 3,
+    brokerConfig: {
+      "security.protocol": "SSL",
+      "ssl.certificate.location": broker.cert,
+      "ssl.key.location": broker.key,
+      "ssl.ca.location": pki.ca,
+      "ssl.client.auth": "required",
+      "authorizer.class.name": "StandardAuthorizer",
+      "super.users": "User:CN=broker;User:CN=ops",
+    },
+  });
+  const opsClient = new Client({ brokers: c.bootstrap, ssl: sslOptions(pki.ca, ops), requestTimeoutMs: 30_000 });
+  t.after(() => opsClient.close());
+  const admin = opsClient.admin();
+  await waitFor(async () => (await admin.describeCluster()).brokers.length === 3, {
+    description: "three brokers",
+    timeoutMs: 30_000,
+  });
+  await admin.createTopic({ name: "visible", partitions: 1, replicationFactor: 1 });
+  await admin.createTopic({ name: "hidden", partitions: 1, replicationFactor: 1 });
+  const credentials = grpc.credentials.createSsl(
+    readFileSync(pki.ca),
+    readFileSync(reader.key),
+    readFileSync(reader.cert),
+  );
+  const readers = c.brokers.map((b) => new grpc.Client(b.address, credentials, CHANNEL_OPTIONS));
+  t.after(() => {
+    for (const r of readers) r.close();
+  });
+  const mayDescribe = async (client: grpc.Client) => (await describeTopicsAt(client, ["visible"]))[0]?.code === 0;
+  for (const r of readers) assert.equal(await mayDescribe(r), false, "no ACL: refused");
+
+  // An ACL added at one broker is in force at every broker within a second.
+  const grant = {
+    principal: "User:CN=reader",
+    resourceType: "Topic",
+    resourceName: "visible",
+    operation: "Describe",
+    permission: "ALLOW",
+  } as const;
+  await admin.createAcls([grant]);
+  const addedMs = await untilEveryBroker(readers, mayDescribe, 1000);
+  t.diagnostic(`ACL in force after ${addedMs.map((ms) => ms.toFixed(0)).join(", ")} ms`);
+  assert.ok(
+    addedMs.every((ms) => ms < 1000),
+    `in force on every broker within a second: ${addedMs.join(", ")}`,
+  );
+  assert.deepEqual(
+    (await admin.describeAcls({ principal: "User:CN=reader" })).map((b) => b.resourceName),
+    ["visible"],
+  );
+
+  // Metadata and listings hide the topic the reader may not Describe; naming it is refused.
+  for (const r of readers) {
+    const all = await metadataAt(r, []);
+    assert.deepEqual(
+      all.map((tp) => tp.name),
+      ["visible"],
+      "every topic: only the describable one",
+    );
+    assert.deepEqual(await metadataAt(r, ["hidden"]), [
+      { name: "hidden", code: ERRORS.TOPIC_AUTHORIZATION_FAILED.code },
+    ]);
+    assert.deepEqual(await describeTopicsAt(r, ["visible", "hidden"]), [
+      { name: "visible", code: 0 },
+      { name: "hidden", code: ERRORS.TOPIC_AUTHORIZATION_FAILED.code },
+    ]);
+  }
+  const readerClient = new Client({ brokers: c.bootstrap, ssl: sslOptions(pki.ca, reader), requestTimeoutMs: 5000 });
+  t.after(() => readerClient.close());
+  assert.deepEqual(
+    (await readerClient.admin().listTopics()).map((tp) => tp.name),
+    ["visible"],
+  );
+
+  // A removal is in force everywhere within a second too; the delete answers what it removed.
+  const [removed] = await admin.deleteAcls([{ principal: "User:CN=reader", resourceType: "Topic" }]);
+  assert.deepEqual(
+    removed?.map((b) => b.resourceName),
+    ["visible"],
+  );
+  const removedMs = await untilEveryBroker(readers, async (r) => !(await mayDescribe(r)), 1000);
+  assert.ok(
+    removedMs.every((ms) => ms < 1000),
+    `removed on every broker within a second: ${removedMs.join(", ")}`,
+  );
+
+  // A prefixed ACL: Write on every topic named "vis..." lets the writer produce there
+  // (IdempotentWrite and Describe follow from Write), and nowhere else.
+  await admin.createAcls([
+    {
+      principal: "User:CN=writer",
+      resourceType: "Topic",
+      resourceName: "vis",
+      patternType: "PREFIXED",
+      operation: "Write",
+      permission: "ALLOW",
+    },
+  ]);
+  const writerClient = new Client({ brokers: c.bootstrap, ssl: sslOptions(pki.ca, writer), requestTimeoutMs: 5000 });
+  t.after(() => writerClient.close());
+  const producer = writerClient.producer();
+  t.after(() => producer.close());
+  await waitFor(
+    () =>
+      producer.send("visible", { value: "by prefix" }).then(
+        () => true,
+        () => false,
+      ),
+    { description: "the prefixed ACL lets the writer produce to 'visible'", timeoutMs: 10_000 },
+  );
+  await assert.rejects(producer.send("hidden", { value: "no" }), (e) =>
+    isTidelogError(e, "TOPIC_AUTHORIZATION_FAILED"),
+  );
 });

@@ -41,6 +41,7 @@ const TXN = "docs/tutorial.md#Transactions/ts/0";
 const TXN_CLI = "docs/tutorial.md#Transactions/sh/0";
 const HTTP = "docs/operations.md#HTTP: probes, metrics and the admin REST API/sh/0";
 const SDK_GROUP = "clients/sdk/README.md#Consumer/ts/0";
+const CERTS = "docs/operations.md#Deploy on Kubernetes/sh/2";
 
 /** Blocks not run here, and where each is run instead. */
 const RUN_ELSEWHERE: Readonly<Record<string, string>> = {
@@ -58,10 +59,16 @@ const RUN_ELSEWHERE: Readonly<Record<string, string>> = {
     "broker settings, not a command: test/cluster/tls.test.ts starts brokers with them and checks each refusal",
   "docs/operations.md#TLS/properties/1":
     "authorizer settings, not a command: test/cluster/authorization.test.ts starts brokers with them; the mapping rule in it is checked in test/security/principal.test.ts",
+  "docs/operations.md#TLS/sh/0":
+    "needs a cluster with the authorizer on: test/cli/acls.test.ts runs add, list (match), remove with these options against one; the ACL rules: test/security/acl.test.ts",
   "docs/operations.md#TLS/properties/2":
     "etcd security settings, not a command: test/cluster/etcd-security.test.ts starts brokers with them against a TLS, password-protected etcd",
   "docs/operations.md#Deploy on Kubernetes/sh/1":
     "kubectl needs a Kubernetes cluster; its tidelog commands (plan, execute --throttle --wait, brokers list, decommission): test/cli/reassign.test.ts",
+  "docs/operations.md#Deploy on Kubernetes/sh/3":
+    "kubectl needs a Kubernetes cluster; the overlay it applies: test/ops/deploy.test.ts; the CLI's TLS options: test/cluster/tls.test.ts",
+  "docs/operations.md#Client quotas/sh/0":
+    "each command, its output and its usage errors: test/cluster/quotas.test.ts (which also runs clients over the quotas)",
   "docs/testing.md#Benchmarks/sh/0": "each suite's --quick run: test/bench",
   "clients/sdk/README.md#/sh/0": "packing and installing the SDK: test/sdk/package.test.ts",
   "clients/sdk/README.md#Quick start/ts/0":
@@ -114,7 +121,7 @@ test("every README code block runs as written against npm start's cluster, or na
   const blocks = PAGES.flatMap(pageBlocks);
   const run = new Map<string, Block>();
   for (const b of blocks) if (!(keyOf(b) in RUN_ELSEWHERE)) run.set(keyOf(b), b);
-  const expected = [QUICK_START, SDK, HTTP, GROUPS, GROUPS_CLI, TXN, TXN_CLI, SDK_GROUP];
+  const expected = [QUICK_START, SDK, HTTP, CERTS, GROUPS, GROUPS_CLI, TXN, TXN_CLI, SDK_GROUP];
   assert.deepEqual([...run.keys()], expected, "a code block is neither run here nor listed in RUN_ELSEWHERE");
   for (const key of Object.keys(RUN_ELSEWHERE)) {
     assert.ok(
@@ -230,6 +237,25 @@ test("every README code block runs as written against npm start's cluster, or na
       const out = await finish(SDK_GROUP, typescript(SDK_GROUP));
       assert.match(out, /now reading/, out);
       assert.equal(out.match(/^\d \d+ \{\.\.\.\}$/gm)?.length, 3, out);
+    },
+  );
+
+  await t.test(
+    "the secured overlay's certificate recipe: two CAs, each certificate verifies only against its own",
+    () => {
+      shell(CERTS);
+      const openssl = (...args: string[]) => spawnSync("openssl", args, { cwd: app, encoding: "utf8" });
+      assert.match(openssl("x509", "-in", "broker.crt", "-noout", "-subject").stdout, /CN ?= ?tidelog-broker/);
+      assert.match(
+        openssl("x509", "-in", "broker.crt", "-noout", "-ext", "subjectAltName").stdout,
+        /DNS:\*\.tidelog-headless\.tidelog\.svc\.cluster\.local/,
+      );
+      assert.notEqual(
+        openssl("verify", "-CAfile", "ca.crt", "etcd-client.crt").status,
+        0,
+        "no client CA cert opens etcd",
+      );
+      assert.notEqual(openssl("verify", "-CAfile", "etcd-ca.crt", "admin.crt").status, 0);
     },
   );
 

@@ -12,6 +12,7 @@ import { describe, test } from "node:test";
 import { projectRoot } from "../../scripts/bootstrap.mjs";
 import { BROKER_ENV, BROKER_NODE_FLAGS, brokerCommand } from "../../scripts/cluster-launcher.mjs";
 import { startEtcd, startProcess, tempDir, waitFor } from "../../scripts/harness/cluster.js";
+import { parsePrincipalList, parsePrincipalMappingRules, principalFromName } from "../../src/security/principal.js";
 import type { HttpAnswer } from "./helpers.js";
 import { find, type K8sObject, kubectl, kustomizations, modelFor, render } from "./kubernetes.js";
 
@@ -66,7 +67,9 @@ describe("deploy/kubernetes", { skip: SKIP }, () => {
       assert.equal(find(objects, "PodDisruptionBudget", "tidelog").spec.maxUnavailable, 1);
 
       // Probes on the HTTP endpoints, through a declared port.
-      const ports = new Map(container.ports.map((p: { name: string; containerPort: number }) => [p.name, p]));
+      const ports = new Map<string, { name: string; containerPort: number }>(
+        container.ports.map((p: { name: string; containerPort: number }) => [p.name, p]),
+      );
       assert.equal(container.readinessProbe.httpGet.path, "/readyz");
       assert.equal(container.livenessProbe.httpGet.path, "/healthz");
       for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe])
@@ -81,11 +84,106 @@ describe("deploy/kubernetes", { skip: SKIP }, () => {
       assert.equal(sts.spec.template.spec.securityContext.runAsNonRoot, true);
       assert.ok(sts.spec.template.spec.affinity.podAntiAffinity);
 
+      // Broker-to-broker traffic on its own port, which only brokers may reach.
+      assert.equal(ports.get("replication")?.containerPort, Number(env.TIDELOG_REPLICATION_PORT));
+      const policy = find(objects, "NetworkPolicy", "tidelog-broker");
+      assert.ok(matches(policy.spec.podSelector.matchLabels), "the policy selects the broker pods");
+      for (const rule of policy.spec.ingress as { from?: K8sObject[]; ports: { port: string }[] }[]) {
+        for (const { port } of rule.ports) assert.ok(ports.has(port), `policy port ${port} is declared`);
+        if (rule.ports.some((p) => p.port === "replication")) {
+          assert.equal(rule.from?.length, 1, "replication: one source");
+          assert.ok(matches(rule.from![0]!.podSelector.matchLabels), "replication only from broker pods");
+        } else assert.equal(rule.from, undefined, "client ports open to clients");
+      }
+
       // Graceful termination: the broker's shutdown bound fits inside the pod's grace period.
       const shutdownMs = Number(env.TIDELOG_SHUTDOWN_TIMEOUT_MS);
       assert.ok(shutdownMs > 0 && shutdownMs + 5000 <= sts.spec.template.spec.terminationGracePeriodSeconds * 1000);
     });
   }
+
+  for (const dir of kustomizations()) {
+    test(`${dir}: every $(VAR) in a container's env names an entry above it (all Kubernetes expands)`, () => {
+      for (const o of render(dir).filter((x) => x.kind === "StatefulSet")) {
+        for (const c of o.spec.template.spec.containers as K8sObject[]) {
+          const defined = new Set<string>();
+          for (const e of (c.env ?? []) as { name: string; value?: string }[]) {
+            for (const [, name] of (e.value ?? "").matchAll(/\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g))
+              assert.ok(
+                defined.has(name!),
+                `${dir} ${o.metadata.name}/${c.name}: ${e.name} uses $(${name}) before it is set`,
+              );
+            defined.add(e.name);
+          }
+        }
+      }
+    });
+  }
+
+  test("etcd takes client connections from brokers only, peer connections from its members only", () => {
+    const brokerLabels = brokerContainer(render("base")).sts.spec.template.metadata.labels;
+    for (const dir of kustomizations().filter((d) =>
+      render(d).some((o) => o.kind === "StatefulSet" && o.metadata.name === "etcd"),
+    )) {
+      const objects = render(dir);
+      const etcd = find(objects, "StatefulSet", "etcd");
+      const policy = find(objects, "NetworkPolicy", "etcd");
+      assert.deepEqual(policy.spec.podSelector.matchLabels, etcd.spec.template.metadata.labels);
+      const sources = new Map(
+        (policy.spec.ingress as { from: K8sObject[]; ports: { port: string }[] }[]).map((r) => [
+          r.ports.map((p) => p.port).join(","),
+          r.from.map((f) => f.podSelector.matchLabels),
+        ]),
+      );
+      assert.deepEqual(sources.get("client"), [brokerLabels], dir);
+      assert.deepEqual(sources.get("peer"), [etcd.spec.template.metadata.labels], dir);
+    }
+  });
+
+  test("the secured overlay: TLS everywhere from Secrets, client certificates required, brokers super users, etcd over TLS", () => {
+    const objects = render("overlays/secured");
+    const env = configEnv(objects);
+    const { sts, container } = brokerContainer(objects);
+    assert.equal(env.TIDELOG_SECURITY_PROTOCOL, "SSL");
+    assert.equal(env.TIDELOG_SSL_CLIENT_AUTH, "required");
+    assert.equal(env.TIDELOG_AUTHORIZER_CLASS_NAME, "StandardAuthorizer");
+    // Every certificate and key the broker reads is in a mounted Secret.
+    const secretMounts = (container.volumeMounts as { name: string; mountPath: string }[]).filter((m) =>
+      (sts.spec.template.spec.volumes as { name: string; secret?: unknown }[]).some(
+        (v) => v.name === m.name && v.secret,
+      ),
+    );
+    const files = Object.entries(env).filter(([k]) => k.endsWith("_LOCATION"));
+    assert.equal(files.length, 6, "broker and etcd-client certificate, key and CA");
+    for (const [k, path] of files)
+      assert.ok(
+        secretMounts.some((m) => path.startsWith(`${m.mountPath}/`)),
+        `${k}=${path} is in a mounted Secret`,
+      );
+    // The brokers' own certificate (CN=tidelog-broker) maps to a super user, or they could not replicate.
+    const brokerPrincipal = principalFromName(
+      "CN=tidelog-broker",
+      parsePrincipalMappingRules(env.TIDELOG_SSL_PRINCIPAL_MAPPING_RULES!),
+    );
+    assert.ok(brokerPrincipal && parsePrincipalList(env.TIDELOG_SUPER_USERS!, "super.users").includes(brokerPrincipal));
+    // Certificates can name the advertised host (a pod IP they could not).
+    const pod = podEnv(objects, container, "tidelog-0", "10.0.0.7", {});
+    assert.equal(pod.TIDELOG_ADVERTISED_HOST, "tidelog-0.tidelog-headless.tidelog.svc.cluster.local");
+    for (const probe of [container.readinessProbe, container.livenessProbe, container.startupProbe])
+      assert.equal(probe.httpGet.scheme, "HTTPS");
+    // etcd: https only, client certificates required, probes on the plain metrics listener.
+    assert.ok(env.TIDELOG_ETCD_ENDPOINTS!.split(",").every((e) => e.startsWith("https://")));
+    const etcd = find(objects, "StatefulSet", "etcd").spec.template.spec.containers[0];
+    const etcdEnv = Object.fromEntries((etcd.env as { name: string; value?: string }[]).map((e) => [e.name, e.value]));
+    for (const k of ["ETCD_LISTEN_CLIENT_URLS", "ETCD_ADVERTISE_CLIENT_URLS", "ETCD_LISTEN_PEER_URLS"])
+      assert.ok(etcdEnv[k]!.startsWith("https://"), k);
+    assert.equal(etcdEnv.ETCD_CLIENT_CERT_AUTH, "true");
+    assert.equal(etcdEnv.ETCD_PEER_CLIENT_CERT_AUTH, "true");
+    const metrics = (etcd.ports as { name: string; containerPort: number }[]).find((p) => p.name === "metrics");
+    assert.equal(etcdEnv.ETCD_LISTEN_METRICS_URLS, `http://0.0.0.0:${metrics?.containerPort}`);
+    assert.equal(etcd.livenessProbe.httpGet.port, "metrics");
+    assert.equal(etcd.readinessProbe.httpGet.port, "metrics");
+  });
 
   test("the example overlay runs a three-member etcd the brokers point at, spread over nodes", () => {
     const objects = render("overlays/example");
@@ -136,6 +234,7 @@ describe("deploy/kubernetes", { skip: SKIP }, () => {
       assert.equal(line.json?.brokerId, ordinal, "the broker id is the pod ordinal");
       assert.equal(line.json?.host, pods[ordinal]!.ip, "the broker advertises its pod IP");
       assert.equal(line.json?.httpPort, httpPort, "the manifest's HTTP port");
+      assert.equal(line.json?.replicationPort, Number(configEnv(objects).TIDELOG_REPLICATION_PORT));
     });
 
     const probe = (pod: { ip: string }, path: string) =>

@@ -117,6 +117,12 @@ export class FakeBroker {
         capacityBytes: -1,
         error: NO_ERROR,
       })),
+      // ACLs are tested against real brokers (test/cluster/authorization.test.ts).
+      CreateAcls: this.unary("CreateAcls", () => ({ results: [], error: errorInfo("SECURITY_DISABLED") })),
+      DeleteAcls: this.unary("DeleteAcls", () => ({ results: [], error: errorInfo("SECURITY_DISABLED") })),
+      DescribeAcls: this.unary("DescribeAcls", () => ({ bindings: [], error: errorInfo("SECURITY_DISABLED") })),
+      DescribeClientQuotas: this.unary("DescribeClientQuotas", () => ({ entries: [], error: NO_ERROR })),
+      AlterClientQuotas: this.unary("AlterClientQuotas", () => ({ results: [], error: NO_ERROR })),
     };
   }
 

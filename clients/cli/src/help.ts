@@ -40,7 +40,8 @@ Examples (inside the clone with \`npm start\` running, no --bootstrap is needed)
   $ tidelog groups describe billing
   $ tidelog offsets orders --time 2024-05-01T12:00:00Z
   $ tidelog transactions list --state Ongoing
-  $ tidelog transactions find-hanging`;
+  $ tidelog transactions find-hanging
+  $ tidelog acls add --allow-principal User:alice --operation Read --topic orders`;
 
 /** The text after a command's own help: its examples, then a pointer to the rest. */
 export function examples(...lines: readonly string[]): string {

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import { Command } from "@commander-js/extra-typings";
 import { DEFAULT_REQUEST_TIMEOUT_MS, MAX_REQUEST_TIMEOUT_MS } from "@tidelog/client";
 import { parseBootstrap, parsePositiveInt } from "./args.js";
+import { registerAclCommands } from "./commands/acls.js";
 import { registerBrokerCommands } from "./commands/brokers.js";
 import { registerClusterCommands } from "./commands/cluster.js";
 import { registerConsumeCommand } from "./commands/consume.js";
@@ -14,6 +15,7 @@ import { registerGroupCommands } from "./commands/groups.js";
 import { registerOffsetsCommand } from "./commands/offsets.js";
 import { registerPartitionCommands } from "./commands/partitions.js";
 import { registerProduceCommand } from "./commands/produce.js";
+import { registerQuotaCommands } from "./commands/quotas.js";
 import { registerTopicCommands } from "./commands/topics.js";
 import { registerTransactionCommands } from "./commands/transactions.js";
 import { registerVerifyCommand } from "./commands/verify.js";
@@ -35,7 +37,7 @@ function createRoot(io: CliIo) {
     .name("tidelog")
     .version(cliVersion(), "-V, --version", "print the version of this tidelog CLI")
     .description(
-      "Administer a tidelog cluster (brokers, topics, partitions and their moves, topic configs, consumer groups, transactions), and produce and consume records.",
+      "Administer a tidelog cluster (brokers, topics, partitions and their moves, topic configs, consumer groups, transactions, ACLs, client quotas), and produce and consume records.",
     )
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .configureHelp({ showGlobalOptions: true })
@@ -65,6 +67,8 @@ export function createProgram(io: CliIo, session: Session): Program {
   registerPartitionCommands(program, session);
   registerGroupCommands(program, session);
   registerTransactionCommands(program, session);
+  registerAclCommands(program, session);
+  registerQuotaCommands(program, session);
   registerVerifyCommand(program, session);
   registerDemoCommand(program, session);
   registerProduceCommand(program, session);

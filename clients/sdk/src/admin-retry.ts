@@ -6,8 +6,11 @@
  * but to an admin call it is the answer; and the election codes, which describe the
  * replicas' state rather than a passing condition worth a blind wait.
  */
+import { errorOf } from "./admin-wire.js";
+import type { ClientContext } from "./client-context.js";
 import { TransportError } from "./client-errors.js";
 import type { ErrorName, TidelogError } from "./errors.js";
+import type { AdminRpcs } from "./rpc.js";
 
 export const ADMIN_RETRIED_CODES: ReadonlySet<ErrorName> = new Set<ErrorName>([
   "NOT_CONTROLLER",
@@ -19,4 +22,25 @@ export const ADMIN_RETRIED_CODES: ReadonlySet<ErrorName> = new Set<ErrorName>([
 
 export function isAdminRetriable(e: TidelogError): boolean {
   return e instanceof TransportError || (e.retriable && ADMIN_RETRIED_CODES.has(e.code));
+}
+
+/**
+ * One Admin call at any broker, retried; a response-level error is thrown inside the
+ * attempt so that the retriable ones are retried too.
+ */
+export function callAnyBroker<M extends keyof AdminRpcs>(
+  ctx: ClientContext,
+  method: M,
+  request: AdminRpcs[M][0],
+): Promise<AdminRpcs[M][1]> {
+  return ctx.retrier.run(
+    method,
+    async (a) => {
+      const response = await ctx.callAdmin(ctx.metadata.nextAddress(), method, request, a.deadlineMs);
+      const error = "error" in response ? errorOf((response as { error?: Parameters<typeof errorOf>[0] }).error) : null;
+      if (error) throw error;
+      return response;
+    },
+    isAdminRetriable,
+  );
 }

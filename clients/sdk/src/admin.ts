@@ -9,9 +9,11 @@
  * throw the item's error instead. Safe to use concurrently.
  *
  * Consumer groups are in group-admin.ts, transactions (list, describe, abort, the
- * partition leaders' open transactions, hanging ones) in transaction-admin.ts.
+ * partition leaders' open transactions, hanging ones) in transaction-admin.ts, ACLs in
+ * acl-admin.ts.
  */
-import { isAdminRetriable } from "./admin-retry.js";
+import { AclAdmin, type AclBinding, type AclBindingFilter, type AclDescription } from "./acl-admin.js";
+import { callAnyBroker, isAdminRetriable } from "./admin-retry.js";
 import type {
   ClusterDescription,
   ConfigAlteration,
@@ -63,6 +65,7 @@ import {
 } from "./group-admin.js";
 import { callPartitionLeader } from "./leader-call.js";
 import { EARLIEST_TIMESTAMP, LATEST_TIMESTAMP, lookUpOffsets, type OffsetAnswer, offsetKey } from "./offset-lookup.js";
+import { QuotaAdmin, type QuotaAlteration, type QuotaDescription, type QuotaFilter } from "./quota-admin.js";
 import {
   type AlterReassignmentsOptions,
   type BrokerListing,
@@ -72,7 +75,6 @@ import {
   type ReassignmentListing,
   type ReassignmentResult,
 } from "./reassignment-admin.js";
-import type { Attempt } from "./retry.js";
 import type { AdminRpcs } from "./rpc.js";
 import { TransactionAdmin } from "./transaction-admin.js";
 
@@ -90,12 +92,45 @@ export class Admin {
   private readonly groups: GroupAdmin;
   private readonly transactions: TransactionAdmin;
   private readonly reassignments: ReassignmentAdmin;
+  private readonly acls: AclAdmin;
+  private readonly quotas: QuotaAdmin;
 
   /** Made by Client.admin(). */
   constructor(private readonly ctx: ClientContext) {
+    this.acls = new AclAdmin(ctx);
+    this.quotas = new QuotaAdmin(ctx);
     this.groups = new GroupAdmin(ctx);
     this.reassignments = new ReassignmentAdmin(ctx);
     this.transactions = new TransactionAdmin(ctx, (names) => this.describeTopics(names));
+  }
+
+  // ------------------------------------------------------------------ ACLs (see acl-admin.ts)
+
+  /** Adds ACL bindings (one that exists is left as it is); SECURITY_DISABLED when the brokers run no authorizer. */
+  createAcls(bindings: readonly AclBinding[]): Promise<void> {
+    return this.acls.createAcls(bindings);
+  }
+
+  /** Removes the ACLs each filter matches; answers, per filter, the ACLs it removed. */
+  deleteAcls(filters: readonly AclBindingFilter[]): Promise<AclDescription[][]> {
+    return this.acls.deleteAcls(filters);
+  }
+
+  /** The ACLs the filter matches; all of them without one. */
+  describeAcls(filter: AclBindingFilter = {}): Promise<AclDescription[]> {
+    return this.acls.describeAcls(filter);
+  }
+
+  // ------------------------------------------------------------------ client quotas (see quota-admin.ts)
+
+  /** Sets and removes client quotas (producer_byte_rate, consumer_byte_rate, request_rate). */
+  alterClientQuotas(alterations: readonly QuotaAlteration[], options: { validateOnly?: boolean } = {}): Promise<void> {
+    return this.quotas.alterClientQuotas(alterations, options);
+  }
+
+  /** The client quotas of the entities the filter matches; all of them without one. */
+  describeClientQuotas(filter: QuotaFilter = {}): Promise<QuotaDescription[]> {
+    return this.quotas.describeClientQuotas(filter);
   }
 
   // ------------------------------------------------------------------ consumer groups (see group-admin.ts)
@@ -441,18 +476,12 @@ export class Admin {
     });
   }
 
-  /** A read at any broker, retried; a response-level error is thrown inside the attempt so it can be retried. */
+  /** A read at any broker, retried. */
   private read<M extends "listTopics" | "describeTopics" | "describeConfigs">(
     method: M,
     request: AdminRpcs[M][0],
   ): Promise<AdminRpcs[M][1]> {
-    const attempt = async (a: Attempt) => {
-      const response = await this.call(this.ctx.metadata.nextAddress(), method, request, a.deadlineMs);
-      const error = "error" in response ? errorOf(response.error) : null;
-      if (error) throw error;
-      return response;
-    };
-    return this.ctx.retrier.run(method, attempt, isAdminRetriable);
+    return callAnyBroker(this.ctx, method, request);
   }
 
   private call<M extends keyof AdminRpcs>(address: string, method: M, request: AdminRpcs[M][0], deadlineMs: number) {

@@ -87,6 +87,7 @@ export const ERRORS = {
     false,
     "The principal is not authorized for this operation on the transactional id.",
   ),
+  SECURITY_DISABLED: spec(54, false, "The broker runs no authorizer, so ACLs cannot be managed."),
   STORAGE_ERROR: spec(56, true, "The broker could not read or write its log directory."),
   SASL_AUTHENTICATION_FAILED: spec(58, false, "Authentication failed: missing or wrong credentials."),
   UNKNOWN_PRODUCER_ID: spec(59, false, "The broker has no state for this producer id."),

@@ -6,6 +6,18 @@
  * tests and the broker.
  */
 
+export {
+  ACL_CLUSTER_NAME,
+  ACL_OPERATIONS,
+  ACL_RESOURCE_TYPES,
+  type AclBinding,
+  type AclBindingFilter,
+  type AclDescription,
+  type AclOperation,
+  type AclPatternType,
+  type AclPermission,
+  type AclResourceType,
+} from "./acl-admin.js";
 export { Admin } from "./admin.js";
 export type {
   BrokerDescription,
@@ -96,6 +108,13 @@ export type {
   ProducerOptions,
   ProducerRecord,
 } from "./producer-types.js";
+export type {
+  QuotaAlteration,
+  QuotaDescription,
+  QuotaEntity,
+  QuotaFilter,
+  QuotaKind,
+} from "./quota-admin.js";
 export type {
   AlterReassignmentsOptions,
   BrokerListing,

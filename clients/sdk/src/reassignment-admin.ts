@@ -6,7 +6,7 @@
  * asks any broker; log directories are asked of every broker, since each answers for its
  * own disk.
  */
-import { isAdminRetriable } from "./admin-retry.js";
+import { callAnyBroker, isAdminRetriable } from "./admin-retry.js";
 import type { TopicDescription } from "./admin-types.js";
 import { errorOf } from "./admin-wire.js";
 import type { ClientContext } from "./client-context.js";
@@ -148,21 +148,7 @@ export class ReassignmentAdmin {
   }
 
   async listPartitionReassignments(topics: readonly string[] = []): Promise<ReassignmentListing> {
-    const res = await this.ctx.retrier.run(
-      "listPartitionReassignments",
-      async (a) => {
-        const answer = await this.ctx.callAdmin(
-          this.ctx.metadata.nextAddress(),
-          "listPartitionReassignments",
-          { topics: [...topics] },
-          a.deadlineMs,
-        );
-        const error = errorOf(answer.error);
-        if (error) throw error;
-        return answer;
-      },
-      isAdminRetriable,
-    );
+    const res = await callAnyBroker(this.ctx, "listPartitionReassignments", { topics: [...topics] });
     return {
       reassignments: res.reassignments.map((r) => ({
         topic: r.topic,

@@ -141,6 +141,11 @@ export interface AdminRpcs {
   ];
   listPartitionReassignments: [wire.ListPartitionReassignmentsRequest, wire.ListPartitionReassignmentsResponse__Output];
   describeLogDirs: [wire.DescribeLogDirsRequest, wire.DescribeLogDirsResponse__Output];
+  createAcls: [wire.CreateAclsRequest, wire.CreateAclsResponse__Output];
+  deleteAcls: [wire.DeleteAclsRequest, wire.DeleteAclsResponse__Output];
+  describeAcls: [wire.DescribeAclsRequest, wire.DescribeAclsResponse__Output];
+  describeClientQuotas: [wire.DescribeClientQuotasRequest, wire.DescribeClientQuotasResponse__Output];
+  alterClientQuotas: [wire.AlterClientQuotasRequest, wire.AlterClientQuotasResponse__Output];
 }
 
 export function callAdmin<M extends keyof AdminRpcs>(

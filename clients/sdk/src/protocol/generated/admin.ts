@@ -1,19 +1,36 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AclBinding as _tidelog_v1_AclBinding, AclBinding__Output as _tidelog_v1_AclBinding__Output } from './tidelog/v1/AclBinding.js';
+import type { AclBindingFilter as _tidelog_v1_AclBindingFilter, AclBindingFilter__Output as _tidelog_v1_AclBindingFilter__Output } from './tidelog/v1/AclBindingFilter.js';
+import type { AclCreationResult as _tidelog_v1_AclCreationResult, AclCreationResult__Output as _tidelog_v1_AclCreationResult__Output } from './tidelog/v1/AclCreationResult.js';
 import type { AdminClient as _tidelog_v1_AdminClient, AdminDefinition as _tidelog_v1_AdminDefinition } from './tidelog/v1/Admin.js';
+import type { AlterClientQuotasRequest as _tidelog_v1_AlterClientQuotasRequest, AlterClientQuotasRequest__Output as _tidelog_v1_AlterClientQuotasRequest__Output } from './tidelog/v1/AlterClientQuotasRequest.js';
+import type { AlterClientQuotasResponse as _tidelog_v1_AlterClientQuotasResponse, AlterClientQuotasResponse__Output as _tidelog_v1_AlterClientQuotasResponse__Output } from './tidelog/v1/AlterClientQuotasResponse.js';
+import type { AlterClientQuotasResult as _tidelog_v1_AlterClientQuotasResult, AlterClientQuotasResult__Output as _tidelog_v1_AlterClientQuotasResult__Output } from './tidelog/v1/AlterClientQuotasResult.js';
 import type { AlterConfigsRequest as _tidelog_v1_AlterConfigsRequest, AlterConfigsRequest__Output as _tidelog_v1_AlterConfigsRequest__Output } from './tidelog/v1/AlterConfigsRequest.js';
 import type { AlterConfigsResponse as _tidelog_v1_AlterConfigsResponse, AlterConfigsResponse__Output as _tidelog_v1_AlterConfigsResponse__Output } from './tidelog/v1/AlterConfigsResponse.js';
 import type { AlterPartitionReassignmentsRequest as _tidelog_v1_AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output as _tidelog_v1_AlterPartitionReassignmentsRequest__Output } from './tidelog/v1/AlterPartitionReassignmentsRequest.js';
 import type { AlterPartitionReassignmentsResponse as _tidelog_v1_AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output as _tidelog_v1_AlterPartitionReassignmentsResponse__Output } from './tidelog/v1/AlterPartitionReassignmentsResponse.js';
 import type { BrokerInfo as _tidelog_v1_BrokerInfo, BrokerInfo__Output as _tidelog_v1_BrokerInfo__Output } from './tidelog/v1/BrokerInfo.js';
+import type { ClientQuotaAlteration as _tidelog_v1_ClientQuotaAlteration, ClientQuotaAlteration__Output as _tidelog_v1_ClientQuotaAlteration__Output } from './tidelog/v1/ClientQuotaAlteration.js';
+import type { ClientQuotaEntry as _tidelog_v1_ClientQuotaEntry, ClientQuotaEntry__Output as _tidelog_v1_ClientQuotaEntry__Output } from './tidelog/v1/ClientQuotaEntry.js';
 import type { ConfigEntry as _tidelog_v1_ConfigEntry, ConfigEntry__Output as _tidelog_v1_ConfigEntry__Output } from './tidelog/v1/ConfigEntry.js';
+import type { CreateAclsRequest as _tidelog_v1_CreateAclsRequest, CreateAclsRequest__Output as _tidelog_v1_CreateAclsRequest__Output } from './tidelog/v1/CreateAclsRequest.js';
+import type { CreateAclsResponse as _tidelog_v1_CreateAclsResponse, CreateAclsResponse__Output as _tidelog_v1_CreateAclsResponse__Output } from './tidelog/v1/CreateAclsResponse.js';
 import type { CreatePartitionsRequest as _tidelog_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _tidelog_v1_CreatePartitionsRequest__Output } from './tidelog/v1/CreatePartitionsRequest.js';
 import type { CreatePartitionsResponse as _tidelog_v1_CreatePartitionsResponse, CreatePartitionsResponse__Output as _tidelog_v1_CreatePartitionsResponse__Output } from './tidelog/v1/CreatePartitionsResponse.js';
 import type { CreateTopicsRequest as _tidelog_v1_CreateTopicsRequest, CreateTopicsRequest__Output as _tidelog_v1_CreateTopicsRequest__Output } from './tidelog/v1/CreateTopicsRequest.js';
 import type { CreateTopicsResponse as _tidelog_v1_CreateTopicsResponse, CreateTopicsResponse__Output as _tidelog_v1_CreateTopicsResponse__Output } from './tidelog/v1/CreateTopicsResponse.js';
+import type { DeleteAclsFilterResult as _tidelog_v1_DeleteAclsFilterResult, DeleteAclsFilterResult__Output as _tidelog_v1_DeleteAclsFilterResult__Output } from './tidelog/v1/DeleteAclsFilterResult.js';
+import type { DeleteAclsRequest as _tidelog_v1_DeleteAclsRequest, DeleteAclsRequest__Output as _tidelog_v1_DeleteAclsRequest__Output } from './tidelog/v1/DeleteAclsRequest.js';
+import type { DeleteAclsResponse as _tidelog_v1_DeleteAclsResponse, DeleteAclsResponse__Output as _tidelog_v1_DeleteAclsResponse__Output } from './tidelog/v1/DeleteAclsResponse.js';
 import type { DeleteTopicsRequest as _tidelog_v1_DeleteTopicsRequest, DeleteTopicsRequest__Output as _tidelog_v1_DeleteTopicsRequest__Output } from './tidelog/v1/DeleteTopicsRequest.js';
 import type { DeleteTopicsResponse as _tidelog_v1_DeleteTopicsResponse, DeleteTopicsResponse__Output as _tidelog_v1_DeleteTopicsResponse__Output } from './tidelog/v1/DeleteTopicsResponse.js';
+import type { DescribeAclsRequest as _tidelog_v1_DescribeAclsRequest, DescribeAclsRequest__Output as _tidelog_v1_DescribeAclsRequest__Output } from './tidelog/v1/DescribeAclsRequest.js';
+import type { DescribeAclsResponse as _tidelog_v1_DescribeAclsResponse, DescribeAclsResponse__Output as _tidelog_v1_DescribeAclsResponse__Output } from './tidelog/v1/DescribeAclsResponse.js';
+import type { DescribeClientQuotasRequest as _tidelog_v1_DescribeClientQuotasRequest, DescribeClientQuotasRequest__Output as _tidelog_v1_DescribeClientQuotasRequest__Output } from './tidelog/v1/DescribeClientQuotasRequest.js';
+import type { DescribeClientQuotasResponse as _tidelog_v1_DescribeClientQuotasResponse, DescribeClientQuotasResponse__Output as _tidelog_v1_DescribeClientQuotasResponse__Output } from './tidelog/v1/DescribeClientQuotasResponse.js';
 import type { DescribeClusterRequest as _tidelog_v1_DescribeClusterRequest, DescribeClusterRequest__Output as _tidelog_v1_DescribeClusterRequest__Output } from './tidelog/v1/DescribeClusterRequest.js';
 import type { DescribeClusterResponse as _tidelog_v1_DescribeClusterResponse, DescribeClusterResponse__Output as _tidelog_v1_DescribeClusterResponse__Output } from './tidelog/v1/DescribeClusterResponse.js';
 import type { DescribeConfigsRequest as _tidelog_v1_DescribeConfigsRequest, DescribeConfigsRequest__Output as _tidelog_v1_DescribeConfigsRequest__Output } from './tidelog/v1/DescribeConfigsRequest.js';
@@ -35,6 +52,10 @@ import type { OngoingReassignment as _tidelog_v1_OngoingReassignment, OngoingRea
 import type { PartitionDescription as _tidelog_v1_PartitionDescription, PartitionDescription__Output as _tidelog_v1_PartitionDescription__Output } from './tidelog/v1/PartitionDescription.js';
 import type { PartitionReassignment as _tidelog_v1_PartitionReassignment, PartitionReassignment__Output as _tidelog_v1_PartitionReassignment__Output } from './tidelog/v1/PartitionReassignment.js';
 import type { PartitionsIncrease as _tidelog_v1_PartitionsIncrease, PartitionsIncrease__Output as _tidelog_v1_PartitionsIncrease__Output } from './tidelog/v1/PartitionsIncrease.js';
+import type { QuotaEntityPart as _tidelog_v1_QuotaEntityPart, QuotaEntityPart__Output as _tidelog_v1_QuotaEntityPart__Output } from './tidelog/v1/QuotaEntityPart.js';
+import type { QuotaFilterPart as _tidelog_v1_QuotaFilterPart, QuotaFilterPart__Output as _tidelog_v1_QuotaFilterPart__Output } from './tidelog/v1/QuotaFilterPart.js';
+import type { QuotaOp as _tidelog_v1_QuotaOp, QuotaOp__Output as _tidelog_v1_QuotaOp__Output } from './tidelog/v1/QuotaOp.js';
+import type { QuotaValue as _tidelog_v1_QuotaValue, QuotaValue__Output as _tidelog_v1_QuotaValue__Output } from './tidelog/v1/QuotaValue.js';
 import type { ReassignmentResult as _tidelog_v1_ReassignmentResult, ReassignmentResult__Output as _tidelog_v1_ReassignmentResult__Output } from './tidelog/v1/ReassignmentResult.js';
 import type { ReplicaAssignment as _tidelog_v1_ReplicaAssignment, ReplicaAssignment__Output as _tidelog_v1_ReplicaAssignment__Output } from './tidelog/v1/ReplicaAssignment.js';
 import type { ReplicaLogInfo as _tidelog_v1_ReplicaLogInfo, ReplicaLogInfo__Output as _tidelog_v1_ReplicaLogInfo__Output } from './tidelog/v1/ReplicaLogInfo.js';
@@ -52,19 +73,36 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   tidelog: {
     v1: {
+      AclBinding: MessageTypeDefinition<_tidelog_v1_AclBinding, _tidelog_v1_AclBinding__Output>
+      AclBindingFilter: MessageTypeDefinition<_tidelog_v1_AclBindingFilter, _tidelog_v1_AclBindingFilter__Output>
+      AclCreationResult: MessageTypeDefinition<_tidelog_v1_AclCreationResult, _tidelog_v1_AclCreationResult__Output>
       Admin: SubtypeConstructor<typeof grpc.Client, _tidelog_v1_AdminClient> & { service: _tidelog_v1_AdminDefinition }
+      AlterClientQuotasRequest: MessageTypeDefinition<_tidelog_v1_AlterClientQuotasRequest, _tidelog_v1_AlterClientQuotasRequest__Output>
+      AlterClientQuotasResponse: MessageTypeDefinition<_tidelog_v1_AlterClientQuotasResponse, _tidelog_v1_AlterClientQuotasResponse__Output>
+      AlterClientQuotasResult: MessageTypeDefinition<_tidelog_v1_AlterClientQuotasResult, _tidelog_v1_AlterClientQuotasResult__Output>
       AlterConfigsRequest: MessageTypeDefinition<_tidelog_v1_AlterConfigsRequest, _tidelog_v1_AlterConfigsRequest__Output>
       AlterConfigsResponse: MessageTypeDefinition<_tidelog_v1_AlterConfigsResponse, _tidelog_v1_AlterConfigsResponse__Output>
       AlterPartitionReassignmentsRequest: MessageTypeDefinition<_tidelog_v1_AlterPartitionReassignmentsRequest, _tidelog_v1_AlterPartitionReassignmentsRequest__Output>
       AlterPartitionReassignmentsResponse: MessageTypeDefinition<_tidelog_v1_AlterPartitionReassignmentsResponse, _tidelog_v1_AlterPartitionReassignmentsResponse__Output>
       BrokerInfo: MessageTypeDefinition<_tidelog_v1_BrokerInfo, _tidelog_v1_BrokerInfo__Output>
+      ClientQuotaAlteration: MessageTypeDefinition<_tidelog_v1_ClientQuotaAlteration, _tidelog_v1_ClientQuotaAlteration__Output>
+      ClientQuotaEntry: MessageTypeDefinition<_tidelog_v1_ClientQuotaEntry, _tidelog_v1_ClientQuotaEntry__Output>
       ConfigEntry: MessageTypeDefinition<_tidelog_v1_ConfigEntry, _tidelog_v1_ConfigEntry__Output>
+      CreateAclsRequest: MessageTypeDefinition<_tidelog_v1_CreateAclsRequest, _tidelog_v1_CreateAclsRequest__Output>
+      CreateAclsResponse: MessageTypeDefinition<_tidelog_v1_CreateAclsResponse, _tidelog_v1_CreateAclsResponse__Output>
       CreatePartitionsRequest: MessageTypeDefinition<_tidelog_v1_CreatePartitionsRequest, _tidelog_v1_CreatePartitionsRequest__Output>
       CreatePartitionsResponse: MessageTypeDefinition<_tidelog_v1_CreatePartitionsResponse, _tidelog_v1_CreatePartitionsResponse__Output>
       CreateTopicsRequest: MessageTypeDefinition<_tidelog_v1_CreateTopicsRequest, _tidelog_v1_CreateTopicsRequest__Output>
       CreateTopicsResponse: MessageTypeDefinition<_tidelog_v1_CreateTopicsResponse, _tidelog_v1_CreateTopicsResponse__Output>
+      DeleteAclsFilterResult: MessageTypeDefinition<_tidelog_v1_DeleteAclsFilterResult, _tidelog_v1_DeleteAclsFilterResult__Output>
+      DeleteAclsRequest: MessageTypeDefinition<_tidelog_v1_DeleteAclsRequest, _tidelog_v1_DeleteAclsRequest__Output>
+      DeleteAclsResponse: MessageTypeDefinition<_tidelog_v1_DeleteAclsResponse, _tidelog_v1_DeleteAclsResponse__Output>
       DeleteTopicsRequest: MessageTypeDefinition<_tidelog_v1_DeleteTopicsRequest, _tidelog_v1_DeleteTopicsRequest__Output>
       DeleteTopicsResponse: MessageTypeDefinition<_tidelog_v1_DeleteTopicsResponse, _tidelog_v1_DeleteTopicsResponse__Output>
+      DescribeAclsRequest: MessageTypeDefinition<_tidelog_v1_DescribeAclsRequest, _tidelog_v1_DescribeAclsRequest__Output>
+      DescribeAclsResponse: MessageTypeDefinition<_tidelog_v1_DescribeAclsResponse, _tidelog_v1_DescribeAclsResponse__Output>
+      DescribeClientQuotasRequest: MessageTypeDefinition<_tidelog_v1_DescribeClientQuotasRequest, _tidelog_v1_DescribeClientQuotasRequest__Output>
+      DescribeClientQuotasResponse: MessageTypeDefinition<_tidelog_v1_DescribeClientQuotasResponse, _tidelog_v1_DescribeClientQuotasResponse__Output>
       DescribeClusterRequest: MessageTypeDefinition<_tidelog_v1_DescribeClusterRequest, _tidelog_v1_DescribeClusterRequest__Output>
       DescribeClusterResponse: MessageTypeDefinition<_tidelog_v1_DescribeClusterResponse, _tidelog_v1_DescribeClusterResponse__Output>
       DescribeConfigsRequest: MessageTypeDefinition<_tidelog_v1_DescribeConfigsRequest, _tidelog_v1_DescribeConfigsRequest__Output>
@@ -86,6 +124,10 @@ export interface ProtoGrpcType {
       PartitionDescription: MessageTypeDefinition<_tidelog_v1_PartitionDescription, _tidelog_v1_PartitionDescription__Output>
       PartitionReassignment: MessageTypeDefinition<_tidelog_v1_PartitionReassignment, _tidelog_v1_PartitionReassignment__Output>
       PartitionsIncrease: MessageTypeDefinition<_tidelog_v1_PartitionsIncrease, _tidelog_v1_PartitionsIncrease__Output>
+      QuotaEntityPart: MessageTypeDefinition<_tidelog_v1_QuotaEntityPart, _tidelog_v1_QuotaEntityPart__Output>
+      QuotaFilterPart: MessageTypeDefinition<_tidelog_v1_QuotaFilterPart, _tidelog_v1_QuotaFilterPart__Output>
+      QuotaOp: MessageTypeDefinition<_tidelog_v1_QuotaOp, _tidelog_v1_QuotaOp__Output>
+      QuotaValue: MessageTypeDefinition<_tidelog_v1_QuotaValue, _tidelog_v1_QuotaValue__Output>
       ReassignmentResult: MessageTypeDefinition<_tidelog_v1_ReassignmentResult, _tidelog_v1_ReassignmentResult__Output>
       ReplicaAssignment: MessageTypeDefinition<_tidelog_v1_ReplicaAssignment, _tidelog_v1_ReplicaAssignment__Output>
       ReplicaLogInfo: MessageTypeDefinition<_tidelog_v1_ReplicaLogInfo, _tidelog_v1_ReplicaLogInfo__Output>

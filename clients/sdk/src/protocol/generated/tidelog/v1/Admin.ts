@@ -2,16 +2,26 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { AlterClientQuotasRequest as _tidelog_v1_AlterClientQuotasRequest, AlterClientQuotasRequest__Output as _tidelog_v1_AlterClientQuotasRequest__Output } from '../../tidelog/v1/AlterClientQuotasRequest.js';
+import type { AlterClientQuotasResponse as _tidelog_v1_AlterClientQuotasResponse, AlterClientQuotasResponse__Output as _tidelog_v1_AlterClientQuotasResponse__Output } from '../../tidelog/v1/AlterClientQuotasResponse.js';
 import type { AlterConfigsRequest as _tidelog_v1_AlterConfigsRequest, AlterConfigsRequest__Output as _tidelog_v1_AlterConfigsRequest__Output } from '../../tidelog/v1/AlterConfigsRequest.js';
 import type { AlterConfigsResponse as _tidelog_v1_AlterConfigsResponse, AlterConfigsResponse__Output as _tidelog_v1_AlterConfigsResponse__Output } from '../../tidelog/v1/AlterConfigsResponse.js';
 import type { AlterPartitionReassignmentsRequest as _tidelog_v1_AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output as _tidelog_v1_AlterPartitionReassignmentsRequest__Output } from '../../tidelog/v1/AlterPartitionReassignmentsRequest.js';
 import type { AlterPartitionReassignmentsResponse as _tidelog_v1_AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output as _tidelog_v1_AlterPartitionReassignmentsResponse__Output } from '../../tidelog/v1/AlterPartitionReassignmentsResponse.js';
+import type { CreateAclsRequest as _tidelog_v1_CreateAclsRequest, CreateAclsRequest__Output as _tidelog_v1_CreateAclsRequest__Output } from '../../tidelog/v1/CreateAclsRequest.js';
+import type { CreateAclsResponse as _tidelog_v1_CreateAclsResponse, CreateAclsResponse__Output as _tidelog_v1_CreateAclsResponse__Output } from '../../tidelog/v1/CreateAclsResponse.js';
 import type { CreatePartitionsRequest as _tidelog_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _tidelog_v1_CreatePartitionsRequest__Output } from '../../tidelog/v1/CreatePartitionsRequest.js';
 import type { CreatePartitionsResponse as _tidelog_v1_CreatePartitionsResponse, CreatePartitionsResponse__Output as _tidelog_v1_CreatePartitionsResponse__Output } from '../../tidelog/v1/CreatePartitionsResponse.js';
 import type { CreateTopicsRequest as _tidelog_v1_CreateTopicsRequest, CreateTopicsRequest__Output as _tidelog_v1_CreateTopicsRequest__Output } from '../../tidelog/v1/CreateTopicsRequest.js';
 import type { CreateTopicsResponse as _tidelog_v1_CreateTopicsResponse, CreateTopicsResponse__Output as _tidelog_v1_CreateTopicsResponse__Output } from '../../tidelog/v1/CreateTopicsResponse.js';
+import type { DeleteAclsRequest as _tidelog_v1_DeleteAclsRequest, DeleteAclsRequest__Output as _tidelog_v1_DeleteAclsRequest__Output } from '../../tidelog/v1/DeleteAclsRequest.js';
+import type { DeleteAclsResponse as _tidelog_v1_DeleteAclsResponse, DeleteAclsResponse__Output as _tidelog_v1_DeleteAclsResponse__Output } from '../../tidelog/v1/DeleteAclsResponse.js';
 import type { DeleteTopicsRequest as _tidelog_v1_DeleteTopicsRequest, DeleteTopicsRequest__Output as _tidelog_v1_DeleteTopicsRequest__Output } from '../../tidelog/v1/DeleteTopicsRequest.js';
 import type { DeleteTopicsResponse as _tidelog_v1_DeleteTopicsResponse, DeleteTopicsResponse__Output as _tidelog_v1_DeleteTopicsResponse__Output } from '../../tidelog/v1/DeleteTopicsResponse.js';
+import type { DescribeAclsRequest as _tidelog_v1_DescribeAclsRequest, DescribeAclsRequest__Output as _tidelog_v1_DescribeAclsRequest__Output } from '../../tidelog/v1/DescribeAclsRequest.js';
+import type { DescribeAclsResponse as _tidelog_v1_DescribeAclsResponse, DescribeAclsResponse__Output as _tidelog_v1_DescribeAclsResponse__Output } from '../../tidelog/v1/DescribeAclsResponse.js';
+import type { DescribeClientQuotasRequest as _tidelog_v1_DescribeClientQuotasRequest, DescribeClientQuotasRequest__Output as _tidelog_v1_DescribeClientQuotasRequest__Output } from '../../tidelog/v1/DescribeClientQuotasRequest.js';
+import type { DescribeClientQuotasResponse as _tidelog_v1_DescribeClientQuotasResponse, DescribeClientQuotasResponse__Output as _tidelog_v1_DescribeClientQuotasResponse__Output } from '../../tidelog/v1/DescribeClientQuotasResponse.js';
 import type { DescribeClusterRequest as _tidelog_v1_DescribeClusterRequest, DescribeClusterRequest__Output as _tidelog_v1_DescribeClusterRequest__Output } from '../../tidelog/v1/DescribeClusterRequest.js';
 import type { DescribeClusterResponse as _tidelog_v1_DescribeClusterResponse, DescribeClusterResponse__Output as _tidelog_v1_DescribeClusterResponse__Output } from '../../tidelog/v1/DescribeClusterResponse.js';
 import type { DescribeConfigsRequest as _tidelog_v1_DescribeConfigsRequest, DescribeConfigsRequest__Output as _tidelog_v1_DescribeConfigsRequest__Output } from '../../tidelog/v1/DescribeConfigsRequest.js';
@@ -28,6 +38,15 @@ import type { ListTopicsRequest as _tidelog_v1_ListTopicsRequest, ListTopicsRequ
 import type { ListTopicsResponse as _tidelog_v1_ListTopicsResponse, ListTopicsResponse__Output as _tidelog_v1_ListTopicsResponse__Output } from '../../tidelog/v1/ListTopicsResponse.js';
 
 export interface AdminClient extends grpc.Client {
+  AlterClientQuotas(argument: _tidelog_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  AlterClientQuotas(argument: _tidelog_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  AlterClientQuotas(argument: _tidelog_v1_AlterClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  AlterClientQuotas(argument: _tidelog_v1_AlterClientQuotasRequest, callback: grpc.requestCallback<_tidelog_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _tidelog_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _tidelog_v1_AlterClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _tidelog_v1_AlterClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  alterClientQuotas(argument: _tidelog_v1_AlterClientQuotasRequest, callback: grpc.requestCallback<_tidelog_v1_AlterClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  
   AlterConfigs(argument: _tidelog_v1_AlterConfigsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AlterConfigsResponse__Output>): grpc.ClientUnaryCall;
   AlterConfigs(argument: _tidelog_v1_AlterConfigsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AlterConfigsResponse__Output>): grpc.ClientUnaryCall;
   AlterConfigs(argument: _tidelog_v1_AlterConfigsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AlterConfigsResponse__Output>): grpc.ClientUnaryCall;
@@ -54,6 +73,23 @@ export interface AdminClient extends grpc.Client {
   alterPartitionReassignments(argument: _tidelog_v1_AlterPartitionReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
   alterPartitionReassignments(argument: _tidelog_v1_AlterPartitionReassignmentsRequest, callback: grpc.requestCallback<_tidelog_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * ACLs (Kafka's CreateAcls, DeleteAcls, DescribeAcls): served by any broker, written to
+   * etcd directly; every broker's authorizer follows within a second.
+   */
+  CreateAcls(argument: _tidelog_v1_CreateAclsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_CreateAclsResponse__Output>): grpc.ClientUnaryCall;
+  CreateAcls(argument: _tidelog_v1_CreateAclsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_CreateAclsResponse__Output>): grpc.ClientUnaryCall;
+  CreateAcls(argument: _tidelog_v1_CreateAclsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_CreateAclsResponse__Output>): grpc.ClientUnaryCall;
+  CreateAcls(argument: _tidelog_v1_CreateAclsRequest, callback: grpc.requestCallback<_tidelog_v1_CreateAclsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * ACLs (Kafka's CreateAcls, DeleteAcls, DescribeAcls): served by any broker, written to
+   * etcd directly; every broker's authorizer follows within a second.
+   */
+  createAcls(argument: _tidelog_v1_CreateAclsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_CreateAclsResponse__Output>): grpc.ClientUnaryCall;
+  createAcls(argument: _tidelog_v1_CreateAclsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_CreateAclsResponse__Output>): grpc.ClientUnaryCall;
+  createAcls(argument: _tidelog_v1_CreateAclsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_CreateAclsResponse__Output>): grpc.ClientUnaryCall;
+  createAcls(argument: _tidelog_v1_CreateAclsRequest, callback: grpc.requestCallback<_tidelog_v1_CreateAclsResponse__Output>): grpc.ClientUnaryCall;
+  
   CreatePartitions(argument: _tidelog_v1_CreatePartitionsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_CreatePartitionsResponse__Output>): grpc.ClientUnaryCall;
   CreatePartitions(argument: _tidelog_v1_CreatePartitionsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_CreatePartitionsResponse__Output>): grpc.ClientUnaryCall;
   CreatePartitions(argument: _tidelog_v1_CreatePartitionsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_CreatePartitionsResponse__Output>): grpc.ClientUnaryCall;
@@ -72,6 +108,15 @@ export interface AdminClient extends grpc.Client {
   createTopics(argument: _tidelog_v1_CreateTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_CreateTopicsResponse__Output>): grpc.ClientUnaryCall;
   createTopics(argument: _tidelog_v1_CreateTopicsRequest, callback: grpc.requestCallback<_tidelog_v1_CreateTopicsResponse__Output>): grpc.ClientUnaryCall;
   
+  DeleteAcls(argument: _tidelog_v1_DeleteAclsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DeleteAclsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteAcls(argument: _tidelog_v1_DeleteAclsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DeleteAclsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteAcls(argument: _tidelog_v1_DeleteAclsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DeleteAclsResponse__Output>): grpc.ClientUnaryCall;
+  DeleteAcls(argument: _tidelog_v1_DeleteAclsRequest, callback: grpc.requestCallback<_tidelog_v1_DeleteAclsResponse__Output>): grpc.ClientUnaryCall;
+  deleteAcls(argument: _tidelog_v1_DeleteAclsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DeleteAclsResponse__Output>): grpc.ClientUnaryCall;
+  deleteAcls(argument: _tidelog_v1_DeleteAclsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DeleteAclsResponse__Output>): grpc.ClientUnaryCall;
+  deleteAcls(argument: _tidelog_v1_DeleteAclsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DeleteAclsResponse__Output>): grpc.ClientUnaryCall;
+  deleteAcls(argument: _tidelog_v1_DeleteAclsRequest, callback: grpc.requestCallback<_tidelog_v1_DeleteAclsResponse__Output>): grpc.ClientUnaryCall;
+  
   DeleteTopics(argument: _tidelog_v1_DeleteTopicsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DeleteTopicsResponse__Output>): grpc.ClientUnaryCall;
   DeleteTopics(argument: _tidelog_v1_DeleteTopicsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DeleteTopicsResponse__Output>): grpc.ClientUnaryCall;
   DeleteTopics(argument: _tidelog_v1_DeleteTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DeleteTopicsResponse__Output>): grpc.ClientUnaryCall;
@@ -80,6 +125,32 @@ export interface AdminClient extends grpc.Client {
   deleteTopics(argument: _tidelog_v1_DeleteTopicsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DeleteTopicsResponse__Output>): grpc.ClientUnaryCall;
   deleteTopics(argument: _tidelog_v1_DeleteTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DeleteTopicsResponse__Output>): grpc.ClientUnaryCall;
   deleteTopics(argument: _tidelog_v1_DeleteTopicsRequest, callback: grpc.requestCallback<_tidelog_v1_DeleteTopicsResponse__Output>): grpc.ClientUnaryCall;
+  
+  DescribeAcls(argument: _tidelog_v1_DescribeAclsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeAclsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeAcls(argument: _tidelog_v1_DescribeAclsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DescribeAclsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeAcls(argument: _tidelog_v1_DescribeAclsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeAclsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeAcls(argument: _tidelog_v1_DescribeAclsRequest, callback: grpc.requestCallback<_tidelog_v1_DescribeAclsResponse__Output>): grpc.ClientUnaryCall;
+  describeAcls(argument: _tidelog_v1_DescribeAclsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeAclsResponse__Output>): grpc.ClientUnaryCall;
+  describeAcls(argument: _tidelog_v1_DescribeAclsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DescribeAclsResponse__Output>): grpc.ClientUnaryCall;
+  describeAcls(argument: _tidelog_v1_DescribeAclsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeAclsResponse__Output>): grpc.ClientUnaryCall;
+  describeAcls(argument: _tidelog_v1_DescribeAclsRequest, callback: grpc.requestCallback<_tidelog_v1_DescribeAclsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * Client quotas (Kafka's DescribeClientQuotas and AlterClientQuotas, KIP-546): served by
+   * any broker, written to etcd directly; every broker enforces a change within a second.
+   */
+  DescribeClientQuotas(argument: _tidelog_v1_DescribeClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeClientQuotas(argument: _tidelog_v1_DescribeClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeClientQuotas(argument: _tidelog_v1_DescribeClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  DescribeClientQuotas(argument: _tidelog_v1_DescribeClientQuotasRequest, callback: grpc.requestCallback<_tidelog_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Client quotas (Kafka's DescribeClientQuotas and AlterClientQuotas, KIP-546): served by
+   * any broker, written to etcd directly; every broker enforces a change within a second.
+   */
+  describeClientQuotas(argument: _tidelog_v1_DescribeClientQuotasRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  describeClientQuotas(argument: _tidelog_v1_DescribeClientQuotasRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  describeClientQuotas(argument: _tidelog_v1_DescribeClientQuotasRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
+  describeClientQuotas(argument: _tidelog_v1_DescribeClientQuotasRequest, callback: grpc.requestCallback<_tidelog_v1_DescribeClientQuotasResponse__Output>): grpc.ClientUnaryCall;
   
   DescribeCluster(argument: _tidelog_v1_DescribeClusterRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeClusterResponse__Output>): grpc.ClientUnaryCall;
   DescribeCluster(argument: _tidelog_v1_DescribeClusterRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DescribeClusterResponse__Output>): grpc.ClientUnaryCall;
@@ -159,6 +230,8 @@ export interface AdminClient extends grpc.Client {
 }
 
 export interface AdminHandlers extends grpc.UntypedServiceImplementation {
+  AlterClientQuotas: grpc.handleUnaryCall<_tidelog_v1_AlterClientQuotasRequest__Output, _tidelog_v1_AlterClientQuotasResponse>;
+  
   AlterConfigs: grpc.handleUnaryCall<_tidelog_v1_AlterConfigsRequest__Output, _tidelog_v1_AlterConfigsResponse>;
   
   /**
@@ -167,11 +240,27 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
    */
   AlterPartitionReassignments: grpc.handleUnaryCall<_tidelog_v1_AlterPartitionReassignmentsRequest__Output, _tidelog_v1_AlterPartitionReassignmentsResponse>;
   
+  /**
+   * ACLs (Kafka's CreateAcls, DeleteAcls, DescribeAcls): served by any broker, written to
+   * etcd directly; every broker's authorizer follows within a second.
+   */
+  CreateAcls: grpc.handleUnaryCall<_tidelog_v1_CreateAclsRequest__Output, _tidelog_v1_CreateAclsResponse>;
+  
   CreatePartitions: grpc.handleUnaryCall<_tidelog_v1_CreatePartitionsRequest__Output, _tidelog_v1_CreatePartitionsResponse>;
   
   CreateTopics: grpc.handleUnaryCall<_tidelog_v1_CreateTopicsRequest__Output, _tidelog_v1_CreateTopicsResponse>;
   
+  DeleteAcls: grpc.handleUnaryCall<_tidelog_v1_DeleteAclsRequest__Output, _tidelog_v1_DeleteAclsResponse>;
+  
   DeleteTopics: grpc.handleUnaryCall<_tidelog_v1_DeleteTopicsRequest__Output, _tidelog_v1_DeleteTopicsResponse>;
+  
+  DescribeAcls: grpc.handleUnaryCall<_tidelog_v1_DescribeAclsRequest__Output, _tidelog_v1_DescribeAclsResponse>;
+  
+  /**
+   * Client quotas (Kafka's DescribeClientQuotas and AlterClientQuotas, KIP-546): served by
+   * any broker, written to etcd directly; every broker enforces a change within a second.
+   */
+  DescribeClientQuotas: grpc.handleUnaryCall<_tidelog_v1_DescribeClientQuotasRequest__Output, _tidelog_v1_DescribeClientQuotasResponse>;
   
   DescribeCluster: grpc.handleUnaryCall<_tidelog_v1_DescribeClusterRequest__Output, _tidelog_v1_DescribeClusterResponse>;
   
@@ -196,11 +285,16 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface AdminDefinition extends grpc.ServiceDefinition {
+  AlterClientQuotas: MethodDefinition<_tidelog_v1_AlterClientQuotasRequest, _tidelog_v1_AlterClientQuotasResponse, _tidelog_v1_AlterClientQuotasRequest__Output, _tidelog_v1_AlterClientQuotasResponse__Output>
   AlterConfigs: MethodDefinition<_tidelog_v1_AlterConfigsRequest, _tidelog_v1_AlterConfigsResponse, _tidelog_v1_AlterConfigsRequest__Output, _tidelog_v1_AlterConfigsResponse__Output>
   AlterPartitionReassignments: MethodDefinition<_tidelog_v1_AlterPartitionReassignmentsRequest, _tidelog_v1_AlterPartitionReassignmentsResponse, _tidelog_v1_AlterPartitionReassignmentsRequest__Output, _tidelog_v1_AlterPartitionReassignmentsResponse__Output>
+  CreateAcls: MethodDefinition<_tidelog_v1_CreateAclsRequest, _tidelog_v1_CreateAclsResponse, _tidelog_v1_CreateAclsRequest__Output, _tidelog_v1_CreateAclsResponse__Output>
   CreatePartitions: MethodDefinition<_tidelog_v1_CreatePartitionsRequest, _tidelog_v1_CreatePartitionsResponse, _tidelog_v1_CreatePartitionsRequest__Output, _tidelog_v1_CreatePartitionsResponse__Output>
   CreateTopics: MethodDefinition<_tidelog_v1_CreateTopicsRequest, _tidelog_v1_CreateTopicsResponse, _tidelog_v1_CreateTopicsRequest__Output, _tidelog_v1_CreateTopicsResponse__Output>
+  DeleteAcls: MethodDefinition<_tidelog_v1_DeleteAclsRequest, _tidelog_v1_DeleteAclsResponse, _tidelog_v1_DeleteAclsRequest__Output, _tidelog_v1_DeleteAclsResponse__Output>
   DeleteTopics: MethodDefinition<_tidelog_v1_DeleteTopicsRequest, _tidelog_v1_DeleteTopicsResponse, _tidelog_v1_DeleteTopicsRequest__Output, _tidelog_v1_DeleteTopicsResponse__Output>
+  DescribeAcls: MethodDefinition<_tidelog_v1_DescribeAclsRequest, _tidelog_v1_DescribeAclsResponse, _tidelog_v1_DescribeAclsRequest__Output, _tidelog_v1_DescribeAclsResponse__Output>
+  DescribeClientQuotas: MethodDefinition<_tidelog_v1_DescribeClientQuotasRequest, _tidelog_v1_DescribeClientQuotasResponse, _tidelog_v1_DescribeClientQuotasRequest__Output, _tidelog_v1_DescribeClientQuotasResponse__Output>
   DescribeCluster: MethodDefinition<_tidelog_v1_DescribeClusterRequest, _tidelog_v1_DescribeClusterResponse, _tidelog_v1_DescribeClusterRequest__Output, _tidelog_v1_DescribeClusterResponse__Output>
   DescribeConfigs: MethodDefinition<_tidelog_v1_DescribeConfigsRequest, _tidelog_v1_DescribeConfigsResponse, _tidelog_v1_DescribeConfigsRequest__Output, _tidelog_v1_DescribeConfigsResponse__Output>
   DescribeLogDirs: MethodDefinition<_tidelog_v1_DescribeLogDirsRequest, _tidelog_v1_DescribeLogDirsResponse, _tidelog_v1_DescribeLogDirsRequest__Output, _tidelog_v1_DescribeLogDirsResponse__Output>

@@ -4,8 +4,18 @@ import type { TopicFetchResponse as _tidelog_v1_TopicFetchResponse, TopicFetchRe
 
 export interface FetchResponse {
   'topics'?: (_tidelog_v1_TopicFetchResponse)[];
+  /**
+   * How long the broker held this answer back because the client was over a quota
+   * (consumer_byte_rate or request_rate); 0 when it was not.
+   */
+  'throttleTimeMs'?: (number);
 }
 
 export interface FetchResponse__Output {
   'topics': (_tidelog_v1_TopicFetchResponse__Output)[];
+  /**
+   * How long the broker held this answer back because the client was over a quota
+   * (consumer_byte_rate or request_rate); 0 when it was not.
+   */
+  'throttleTimeMs': (number);
 }

@@ -6,9 +6,19 @@ import type { Long } from '@grpc/proto-loader';
 export interface ProduceResponse {
   'correlationId'?: (number | string | Long);
   'topics'?: (_tidelog_v1_TopicProduceResponse)[];
+  /**
+   * How long the broker held this answer back because the client was over a quota
+   * (producer_byte_rate or request_rate); 0 when it was not.
+   */
+  'throttleTimeMs'?: (number);
 }
 
 export interface ProduceResponse__Output {
   'correlationId': (number);
   'topics': (_tidelog_v1_TopicProduceResponse__Output)[];
+  /**
+   * How long the broker held this answer back because the client was over a quota
+   * (producer_byte_rate or request_rate); 0 when it was not.
+   */
+  'throttleTimeMs': (number);
 }
