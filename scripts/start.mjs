@@ -47,10 +47,11 @@ Options:
   --source               run the brokers from TypeScript source through tsx; no build
   --broker-command CMD   run CMD instead of the broker; words split on spaces, flags follow
   --no-setup             skip the dependency and build checks
-  --secure               TLS on every broker listener with client certificates required,
-                         and the authorizer on: a throwaway CA and certificates in
-                         DIR/pki (kept between runs), the brokers' and an admin's
-                         principals as super users; cluster.json names the admin's
+  --secure               TLS on every broker listener, the authorizer on and SCRAM:
+                         a throwaway CA and certificates in DIR/pki (kept between
+                         runs), the brokers' and an admin's principals as super users
+                         (clients without a certificate are anonymous until they
+                         authenticate with SCRAM); cluster.json names the admin's
                          certificate, so the CLI connects as it
   --restart-stopped      ask the cluster already running from the data directory to
                          restart the brokers that exited (after a kill -9, say), on
@@ -329,9 +330,11 @@ class Launcher {
       "ssl.certificate.location": this.pki.broker.cert,
       "ssl.key.location": this.pki.broker.key,
       "ssl.ca.location": this.pki.ca,
-      "ssl.client.auth": "required",
+      // Requested: brokers and the admin present certificates; applications may use SCRAM instead.
+      "ssl.client.auth": "requested",
       "authorizer.class.name": "StandardAuthorizer",
       "super.users": `User:CN=${LOCAL_BROKER_CN};User:CN=${LOCAL_ADMIN_CN}`,
+      "sasl.enabled.mechanisms": "SCRAM-SHA-256,SCRAM-SHA-512",
     };
   }
 
@@ -464,7 +467,7 @@ class Launcher {
         `Try:  npx tidelog cluster describe   (${where} export TIDELOG_BOOTSTRAP=${bootstrap})`,
         ...(this.pki
           ? [
-              `Secured: TLS with client certificates, the authorizer on (super users: the brokers and ${LOCAL_ADMIN_CN}).`,
+              `Secured: TLS with client certificates, the authorizer on (super users: the brokers and ${LOCAL_ADMIN_CN}), SCRAM users (npx tidelog users create <name>).`,
               `The CLI connects as ${LOCAL_ADMIN_CN} through cluster.json; elsewhere use --ssl-ca ${show(this.pki.ca)} --ssl-cert ${show(this.pki.admin.cert)} --ssl-key ${show(this.pki.admin.key)}`,
             ]
           : []),

@@ -25,8 +25,10 @@ import {
   parseQuotaRecord,
   parseReassignmentThrottle,
   parseTopicRecord,
+  parseUserRecord,
   type QuotaRecord,
   type TopicRecord,
+  type UserRecord,
 } from "./metadata-records.js";
 
 export interface Versioned<T> {
@@ -69,6 +71,8 @@ export class MetadataImage {
   readonly quotas = new Map<string, Versioned<QuotaRecord>>();
   /** Bumped by every change to `quotas`, as `aclsVersion` is for the ACLs. */
   quotasVersion = 0;
+  /** SCRAM credentials by user name (decoded from the `users/<name>` key). */
+  readonly users = new Map<string, Versioned<UserRecord>>();
   revision = 0;
   /**
    * The change feed, for a consumer that follows this image incrementally: keys of the
@@ -126,6 +130,8 @@ export class MetadataImage {
       this.aclsVersion++;
     } else if (e.key.startsWith(keys.quotasPrefix)) {
       this.quotasVersion++;
+    } else if (e.key.startsWith(keys.usersPrefix)) {
+      // Only authentication reads users: nothing for the replicas and coordinators to redo.
     } else {
       this.otherChanges++;
     }
@@ -140,6 +146,15 @@ export class MetadataImage {
       this.put(this.acls, e.key.slice(keys.aclsPrefix.length), e, parseAclRecord);
     } else if (e.key.startsWith(keys.quotasPrefix)) {
       this.put(this.quotas, e.key.slice(keys.quotasPrefix.length), e, parseQuotaRecord);
+    } else if (e.key.startsWith(keys.usersPrefix)) {
+      let name: string;
+      try {
+        name = decodeURIComponent(e.key.slice(keys.usersPrefix.length));
+      } catch {
+        this.skip(e.key, "user name is not URI-encoded");
+        return;
+      }
+      this.put(this.users, name, e, parseUserRecord);
     } else if (e.key.startsWith(keys.topicsPrefix)) {
       this.put(this.topics, e.key.slice(keys.topicsPrefix.length), e, parseTopicRecord);
     } else if (e.key.startsWith(keys.electionPrefix)) {

@@ -18,6 +18,9 @@
  *   quotas/<entity>            QuotaRecord, the client quotas of one entity (security/client-quota.ts:
  *                              `user=alice`, `client-id=<default>`, `user=alice|client-id=app`),
  *                              written by the broker that received AlterClientQuotas, as ACLs are
+ *   users/<name>               UserRecord, a user's SCRAM credentials (salt, iterations, StoredKey,
+ *                              ServerKey per mechanism; never a password), written by the broker
+ *                              that received AlterUserScramCredentials, as ACLs are
  *   election/controller/...    the etcd3 election; the winner's key create revision is the
  *                              controller epoch
  *
@@ -185,6 +188,25 @@ export const QuotaRecordSchema = Type.Object({
 });
 export type QuotaRecord = Type.Static<typeof QuotaRecordSchema>;
 
+const scramCredential = Type.Optional(
+  Type.Object({
+    salt: Type.String({ minLength: 1, maxLength: 1024 }),
+    iterations: Type.Integer({ minimum: 1 }),
+    storedKey: Type.String({ minLength: 1, maxLength: 1024 }),
+    serverKey: Type.String({ minLength: 1, maxLength: 1024 }),
+  }),
+);
+
+/** A user's SCRAM credentials by mechanism; the byte fields are base64. */
+export const UserRecordSchema = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 1024 }),
+  mechanisms: Type.Object(
+    { "SCRAM-SHA-256": scramCredential, "SCRAM-SHA-512": scramCredential },
+    { additionalProperties: false },
+  ),
+});
+export type UserRecord = Type.Static<typeof UserRecordSchema>;
+
 export const NO_LEADER = -1;
 
 export const keys = {
@@ -200,6 +222,8 @@ export const keys = {
   acl: (id: string) => `acls/${id}`,
   quotasPrefix: "quotas/",
   quota: (entityId: string) => `quotas/${entityId}`,
+  usersPrefix: "users/",
+  user: (name: string) => `users/${encodeURIComponent(name)}`,
   controllerElection: "controller",
   /** Where etcd3's Election keeps the candidates of `controllerElection`. */
   electionPrefix: "election/controller/",
@@ -243,3 +267,4 @@ export const parsePartitionState = parserFor<PartitionState>(PartitionStateSchem
 export const parseReassignmentThrottle = parserFor<ReassignmentThrottle>(ReassignmentThrottleSchema);
 export const parseAclRecord = parserFor<AclRecord>(AclRecordSchema);
 export const parseQuotaRecord = parserFor<QuotaRecord>(QuotaRecordSchema);
+export const parseUserRecord = parserFor<UserRecord>(UserRecordSchema);

@@ -136,6 +136,12 @@ export class BrokerMetrics {
     labelNames: ["service", "method", "code"] as const,
     registers: [this.registry],
   });
+  private readonly saslAuthentications = new Counter({
+    name: "tidelog_sasl_authentications_total",
+    help: "SCRAM authentications that ended, by mechanism and result (success or failure).",
+    labelNames: ["mechanism", "result"] as const,
+    registers: [this.registry],
+  });
   private readonly throttledAnswers = new Counter({
     name: "tidelog_quota_throttled_total",
     help: "Answers held back because the client was over a client quota, by the quota that held them longest.",
@@ -249,6 +255,12 @@ export class BrokerMetrics {
   /** A request refused by authorization (server/authorization.ts); labels bounded by the methods and codes. */
   authorizationRefused(service: string, method: string, code: string): void {
     this.authorizationRefusals.inc({ service, method, code });
+  }
+
+  /** A SCRAM exchange that ended; the mechanism label is bounded (anything unknown counts as "other"). */
+  saslAuthenticated(mechanism: string, ok: boolean): void {
+    const known = mechanism === "SCRAM-SHA-256" || mechanism === "SCRAM-SHA-512" ? mechanism : "other";
+    this.saslAuthentications.inc({ mechanism: known, result: ok ? "success" : "failure" });
   }
 
   /** An answer held back by a client quota (server/quota-enforcement.ts); labels bounded by the three quotas. */

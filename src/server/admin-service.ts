@@ -13,6 +13,7 @@ import { type AdminOperationsDeps, adminOperations } from "../admin/admin-operat
 import type { Logger } from "../common/logger.js";
 import type { AclStore } from "../security/acl-store.js";
 import type { QuotaStore } from "../security/quota-store.js";
+import type { ScramStore } from "../security/scram-store.js";
 import { unary } from "./unary-handler.js";
 
 export { FRESH_READ_TIMEOUT_MS, ITEMS_PER_REQUEST_MAX } from "../admin/admin-operations.js";
@@ -22,6 +23,8 @@ export interface AdminServiceDeps extends AdminOperationsDeps {
   readonly acls: AclStore;
   /** Client quotas in etcd: DescribeClientQuotas and AlterClientQuotas are answered by any broker. */
   readonly quotas: QuotaStore;
+  /** SCRAM credentials in etcd: AlterUserScramCredentials and DescribeUserScramCredentials. */
+  readonly scram: ScramStore;
   readonly logger: Logger;
 }
 
@@ -141,6 +144,16 @@ export function adminHandlers(deps: AdminServiceDeps): wire.AdminHandlers {
       deps.logger,
       (e) => ({ results: [], error: errorInfo(e) }),
       (req: wire.AlterClientQuotasRequest__Output) => deps.quotas.alter(req),
+    ),
+    AlterUserScramCredentials: unary(
+      deps.logger,
+      (e) => ({ results: [], error: errorInfo(e) }),
+      (req: wire.AlterUserScramCredentialsRequest__Output) => deps.scram.alter(req),
+    ),
+    DescribeUserScramCredentials: unary(
+      deps.logger,
+      (e) => ({ users: [], error: errorInfo(e) }),
+      (req: wire.DescribeUserScramCredentialsRequest__Output) => deps.scram.describe(req),
     ),
   };
 }

@@ -49,6 +49,8 @@ const hiddenTopicError = (name: string): wire.ErrorInfo => {
 };
 
 export const BROKER_RULES: ServiceRules<wire.BrokerHandlers> = {
+  // Anyone may try to authenticate (Kafka's SaslAuthenticate needs no ACL).
+  SaslAuthenticate: { checks: () => [] },
   Metadata: {
     checks: () => [],
     filter: (req, res, may) => ({
@@ -176,6 +178,9 @@ export const ADMIN_RULES: ServiceRules<wire.AdminHandlers> = {
   // Kafka: AlterConfigs / DescribeConfigs on the cluster.
   DescribeClientQuotas: { checks: () => [cluster("DescribeConfigs")] },
   AlterClientQuotas: { checks: () => [cluster("AlterConfigs")] },
+  // Kafka: Alter / Describe on the cluster.
+  AlterUserScramCredentials: { checks: () => [cluster("Alter")] },
+  DescribeUserScramCredentials: { checks: () => [cluster("Describe")] },
 };
 
 export const GROUP_RULES: ServiceRules<wire.GroupHandlers> = {

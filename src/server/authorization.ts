@@ -13,6 +13,7 @@
  * host an ACL may name is the connection's peer IP.
  */
 import type * as grpc from "@grpc/grpc-js";
+import { status } from "@grpc/grpc-js";
 import { TidelogError } from "@tidelog/client/record";
 import type { Clock } from "../common/clock.js";
 import { invariant } from "../common/invariant.js";
@@ -92,15 +93,47 @@ export interface RequestAuthorization {
 /** Certificates remembered (by fingerprint) with the principal they map to. */
 const PRINCIPAL_CACHE_MAX = 1024;
 
-/** The principal of a call's connection: from its client certificate, User:ANONYMOUS without one. */
+/** The metadata key a SASL session's token travels in: `authorization: Bearer <token>`. */
+const AUTHORIZATION_HEADER = "authorization";
+
+interface CallIdentity {
+  getAuthContext(): { sslPeerCertificate?: PeerCertificate };
+  readonly metadata: grpc.Metadata;
+}
+
+/**
+ * The principal of a call: the user of the SASL session its token names, else its
+ * connection's client certificate, else User:ANONYMOUS.
+ */
 export class PrincipalResolver {
   private readonly cache = new Map<string, Principal | null>();
 
-  constructor(private readonly rules: readonly PrincipalMappingRule[]) {}
+  constructor(
+    private readonly rules: readonly PrincipalMappingRule[],
+    /** SASL sessions (sasl-authenticator.ts), or null when SASL is off (a token is then ignored). */
+    readonly sessions: { principalOf(token: string): Principal | null } | null = null,
+  ) {}
 
-  /** null when the certificate's subject matches no mapping rule (not authenticated). */
-  of(call: { getAuthContext(): { sslPeerCertificate?: PeerCertificate } }): Principal | null {
+  /** null when not authenticated: a certificate whose subject no rule maps, or a token naming no live session. */
+  of(call: CallIdentity): Principal | null {
+    const session = this.session(call);
+    if (session) return "principal" in session ? session.principal : null;
     return this.ofCertificate(call.getAuthContext().sslPeerCertificate);
+  }
+
+  /** The SASL session a call's token names, why it names none, or null when the call carries no token. */
+  session(call: Pick<CallIdentity, "metadata">): { principal: Principal } | { invalid: string } | null {
+    if (!this.sessions) return null;
+    const header = call.metadata.get(AUTHORIZATION_HEADER)[0];
+    if (header === undefined) return null;
+    const token = /^Bearer (\S+)$/.exec(String(header))?.[1];
+    const principal = token ? this.sessions.principalOf(token) : null;
+    return principal
+      ? { principal }
+      : {
+          invalid:
+            "the SASL session is unknown or expired (a restarted broker, a changed credential): authenticate again",
+        };
   }
 
   /** The same for a TLS socket's peer certificate (an empty object or none: anonymous). */
@@ -195,7 +228,7 @@ function refusal(
   if (principal === null)
     error = new TidelogError(
       "SASL_AUTHENTICATION_FAILED",
-      "the client certificate's subject matches no ssl.principal.mapping.rules",
+      "not authenticated: the client certificate's subject matches no ssl.principal.mapping.rules",
     );
   else {
     const host = peerHost(peer);
@@ -223,7 +256,20 @@ export function authorizeHandlers<H extends object>(
   const table = rules as unknown as Readonly<Record<string, MethodRule<unknown, unknown> | undefined>>;
   for (const method of Object.keys(handlers))
     invariant(table[method] !== undefined, () => `${service}.${method} has no authorization rule`);
-  if (!auth.authorizer.enabled) return handlers;
+  const authorizing = auth.authorizer.enabled;
+  // With SASL on, a call whose token names no session is answered UNAUTHENTICATED, the
+  // authorizer on or off: the client then authenticates again and retries.
+  if (!authorizing && !auth.principals.sessions) return handlers;
+  const unauthenticated = (
+    call: grpc.ServerUnaryCall<unknown, unknown> | grpc.ServerDuplexStream<unknown, unknown>,
+    method: string,
+  ) => {
+    const session = auth.principals.session(call);
+    if (!session || !("invalid" in session)) return null;
+    const error = new TidelogError("SASL_AUTHENTICATION_FAILED", session.invalid);
+    auth.onRefused({ service, method, principal: null, peer: call.getPeer(), error });
+    return Object.assign(new Error(session.invalid), { code: status.UNAUTHENTICATED, details: session.invalid });
+  };
   const out: Record<string, Handler> = {};
   for (const [method, handler] of Object.entries(handlers as Record<string, Handler>)) {
     const rule = table[method] as MethodRule<unknown, unknown>;
@@ -240,6 +286,15 @@ export function authorizeHandlers<H extends object>(
       const stream = handler as unknown as grpc.handleBidiStreamingCall<unknown, unknown>;
       const each = rule.stream === "each";
       const bidi: grpc.handleBidiStreamingCall<unknown, unknown> = (call) => {
+        const bad = unauthenticated(call, method);
+        if (bad) {
+          call.emit("error", bad);
+          return;
+        }
+        if (!authorizing) {
+          stream(call);
+          return;
+        }
         const principal = auth.principals.of(call);
         if (each) {
           stream(checkEachRequest(call, refuse, (request) => refused(call, principal, request)));
@@ -255,6 +310,15 @@ export function authorizeHandlers<H extends object>(
       const unary = handler as unknown as grpc.handleUnaryCall<unknown, unknown>;
       const filter = rule.filter;
       const single: grpc.handleUnaryCall<unknown, unknown> = (call, callback) => {
+        const bad = unauthenticated(call, method);
+        if (bad) {
+          callback(bad);
+          return;
+        }
+        if (!authorizing) {
+          unary(call, callback);
+          return;
+        }
         const principal = auth.principals.of(call);
         const error = refused(call, principal, call.request);
         if (error) callback(null, refuse(call.request, error));
@@ -373,7 +437,7 @@ export function refusalReporter(
         code: error.code,
         ...(suppressed > 0 ? { alsoRefusedSinceLastLine: suppressed } : {}),
       },
-      "request refused: not authorized",
+      error.code === "SASL_AUTHENTICATION_FAILED" ? "authentication failed" : "request refused: not authorized",
     );
   };
 }

@@ -22,6 +22,8 @@ import { instrumentHandlers } from "../metrics/grpc-instrumentation.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
 import type { AclStore } from "../security/acl-store.js";
 import type { QuotaStore } from "../security/quota-store.js";
+import type { SaslAuthenticator } from "../security/sasl-authenticator.js";
+import type { ScramStore } from "../security/scram-store.js";
 import type { LogConfig } from "../storage/log-config.js";
 import type { TransactionCoordinator } from "../txn/transaction-coordinator.js";
 import type { TransactionVerifier } from "../txn/transaction-verifier.js";
@@ -56,6 +58,10 @@ export interface BrokerGrpcDeps {
   readonly quotas: QuotaStore;
   /** Holds back the answers of clients over their quotas (quota-enforcement.ts). */
   readonly quotaEnforcement: QuotaEnforcement;
+  /** SCRAM credentials in etcd, for the Admin service's credential calls. */
+  readonly scram: ScramStore;
+  /** SaslAuthenticate's exchanges and sessions. */
+  readonly sasl: SaslAuthenticator;
   readonly logger: Logger;
 }
 
@@ -109,6 +115,7 @@ export function createGrpcServers(deps: BrokerGrpcDeps): BrokerGrpcServers {
           initProducerId: (transactionalId, timeoutMs) => deps.transactions.initProducerId(transactionalId, timeoutMs),
         },
         produceStreamThrottle: produceStreamThrottle(deps.quotaEnforcement),
+        sasl: deps.sasl,
         logger: logger.child({ component: "broker-api" }),
       }),
       BROKER_RULES,
@@ -143,6 +150,7 @@ export function createGrpcServers(deps: BrokerGrpcDeps): BrokerGrpcServers {
         logDirs: () => deps.replicas.logDirInfo(),
         acls: deps.acls,
         quotas: deps.quotas,
+        scram: deps.scram,
         logger: logger.child({ component: "admin" }),
       }),
       ADMIN_RULES,

@@ -48,7 +48,15 @@ export interface BrokerServiceDeps {
   readonly produceStreamThrottle?: (
     call: grpc.ServerDuplexStream<wire.ProduceRequest__Output, wire.ProduceResponse>,
   ) => ((req: wire.ProduceRequest__Output) => Promise<number> | null) | null;
+  /** SCRAM authentication (security/sasl-authenticator.ts). */
+  readonly sasl: {
+    authenticate(req: wire.SaslAuthenticateRequest__Output, peer: string): Promise<wire.SaslAuthenticateResponse>;
+  };
   readonly logger: Logger;
+}
+
+function saslRefusal(_req: wire.SaslAuthenticateRequest__Output, e: TidelogError): wire.SaslAuthenticateResponse {
+  return { error: errorInfo(e), sessionId: "", authBytes: Buffer.alloc(0), token: "", sessionLifetimeMs: 0 };
 }
 
 /** Bounds on what one request may ask for. */
@@ -122,6 +130,16 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
         }
       },
       (_req: wire.MetadataRequest__Output, e: TidelogError) => metadataError(deps, e),
+    ),
+
+    SaslAuthenticate: refusableUnary(
+      (call, callback) => {
+        deps.sasl.authenticate(call.request, call.getPeer()).then(
+          (res) => callback(null, res),
+          (e: unknown) => callback(null, saslRefusal(call.request, asError(e, logger))),
+        );
+      },
+      (req: wire.SaslAuthenticateRequest__Output, e: TidelogError) => saslRefusal(req, e),
     ),
 
     Produce: refusableUnary((call, callback) => {

@@ -40,6 +40,8 @@ import { AclStore } from "../security/acl-store.js";
 import { ALLOW_ALL, standardAuthorizer } from "../security/authorizer.js";
 import { ClientQuotaManager } from "../security/client-quota-manager.js";
 import { QuotaStore, quotaIndexOf } from "../security/quota-store.js";
+import { SaslAuthenticator } from "../security/sasl-authenticator.js";
+import { ScramStore, scramCredentialOf } from "../security/scram-store.js";
 import { LogManager } from "../storage/log-manager.js";
 import type { TransactionCoordinator } from "../txn/transaction-coordinator.js";
 import { FRESH_READ_TIMEOUT_MS } from "./admin-service.js";
@@ -208,6 +210,19 @@ export class Broker {
 
     const freshImage = () => watch.freshImage(FRESH_READ_TIMEOUT_MS);
     const acls = new AclStore({ kv: store, enabled: config.superUsers !== null });
+    const sasl = new SaslAuthenticator({
+      mechanisms: config.sasl.mechanisms,
+      credentialOf: scramCredentialOf(() => watch.image),
+      clock,
+      sessionLifetimeMs: config.sasl.sessionLifetimeMs,
+      failureDelayMs: config.sasl.failedAuthenticationDelayMs,
+      onResult: ({ mechanism, user, peer, error }) => {
+        metrics.saslAuthenticated(mechanism, error === null);
+        if (error)
+          authorization.onRefused({ service: "Broker", method: "SaslAuthenticate", principal: null, peer, error });
+        else logger.debug({ mechanism, user, peer }, "SASL authentication succeeded");
+      },
+    });
     const authorization: RequestAuthorization = {
       // ACLs from the watched metadata: a change in etcd applies with the next watch event.
       authorizer: config.superUsers
@@ -216,7 +231,7 @@ export class Broker {
             aclIndexOf(() => watch.image),
           )
         : ALLOW_ALL,
-      principals: new PrincipalResolver(config.principalMappingRules),
+      principals: new PrincipalResolver(config.principalMappingRules, sasl.enabled ? sasl : null),
       onRefused: refusalReporter(logger.child({ component: "authorizer" }), clock, (service, method, code) =>
         metrics.authorizationRefused(service, method, code),
       ),
@@ -245,6 +260,8 @@ export class Broker {
       acls,
       quotas: new QuotaStore(store),
       quotaEnforcement,
+      scram: new ScramStore(store),
+      sasl,
       logger,
     });
     const grpcPort = await bindGrpc(servers.client, config.grpcHost, config.grpcPort, credentials.server());

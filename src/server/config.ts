@@ -150,6 +150,23 @@ export const BrokerConfigSchema = Type.Object(
       "",
       "Principals allowed everything when the authorizer is on, separated by semicolons (User:CN=broker-1;User:CN=ops). Brokers' own principals belong here.",
     ),
+    "sasl.enabled.mechanisms": str(
+      "",
+      "SCRAM mechanisms clients may authenticate with, comma-separated (SCRAM-SHA-256, SCRAM-SHA-512); empty: no SASL. Needs security.protocol=SSL: the exchange and the session token must not travel in the clear.",
+      "^((SCRAM-SHA-256|SCRAM-SHA-512)(,(SCRAM-SHA-256|SCRAM-SHA-512))*)?$",
+    ),
+    "sasl.session.lifetime.ms": int(
+      10_000,
+      MAX_INT,
+      3_600_000,
+      "How long a SASL session (its token) lasts; clients authenticate again before it ends (Kafka's connections.max.reauth.ms).",
+    ),
+    "sasl.failed.authentication.delay.ms": int(
+      0,
+      10_000,
+      100,
+      "How long a failed authentication's answer is held back, so guessing passwords is slow (Kafka's connection.failed.authentication.delay.ms).",
+    ),
     "quota.window.num": int(
       2,
       100,
@@ -396,6 +413,12 @@ export interface BrokerConfig {
   readonly superUsers: readonly Principal[] | null;
   /** Per-partition /metrics gauges, or summed per topic (metrics.partition.level). */
   readonly metricsPartitionLevel: "partition" | "topic";
+  /** SASL (SCRAM) authentication: the mechanisms enabled (empty: off), session lifetime, failure delay. */
+  readonly sasl: {
+    readonly mechanisms: readonly ("SCRAM-SHA-256" | "SCRAM-SHA-512")[];
+    readonly sessionLifetimeMs: number;
+    readonly failedAuthenticationDelayMs: number;
+  };
   /** Client quotas' measurement window: `samples` of `windowMs` (quota.window.num, quota.window.size.seconds). */
   readonly quotaWindow: { readonly samples: number; readonly windowMs: number };
   readonly httpHost: string;
@@ -617,6 +640,7 @@ function toBrokerConfig(c: Record<string, unknown>): BrokerConfig {
     superUsers,
     metricsPartitionLevel: get("metrics.partition.level"),
     quotaWindow: { samples: get("quota.window.num"), windowMs: get<number>("quota.window.size.seconds") * 1000 },
+    sasl: saslConfig(get, tls),
     httpHost: get("http.host"),
     httpPort: get("http.port"),
     httpBodyMaxBytes: get("http.body.max.bytes"),
@@ -777,7 +801,8 @@ export interface TlsConfig {
 
 /**
  * The principal mapping and the authorizer's super users. The authorizer needs principals
- * a client cannot choose, so it needs client certificates (SCRAM comes later).
+ * a client cannot choose: brokers are known by their client certificates, so it needs
+ * ssl.client.auth (requested lets applications without one authenticate with SCRAM).
  */
 function authorizationConfig(
   get: <T>(key: string) => T,
@@ -801,6 +826,20 @@ function authorizationConfig(
       "authorizer.class.name is set but super.users is empty: list the brokers' own principals there, or they cannot replicate from each other",
     );
   return { principalMappingRules, superUsers };
+}
+
+function saslConfig(get: <T>(key: string) => T, tls: TlsConfig | null): BrokerConfig["sasl"] {
+  const text = get<string>("sasl.enabled.mechanisms");
+  const mechanisms = text === "" ? [] : ([...new Set(text.split(","))] as BrokerConfig["sasl"]["mechanisms"][number][]);
+  if (mechanisms.length > 0 && tls === null)
+    throw invalid(
+      "sasl.enabled.mechanisms needs security.protocol=SSL: a SASL session's token must not travel in the clear",
+    );
+  return {
+    mechanisms,
+    sessionLifetimeMs: get("sasl.session.lifetime.ms"),
+    failedAuthenticationDelayMs: get("sasl.failed.authentication.delay.ms"),
+  };
 }
 
 /** The ssl.* settings when security.protocol is SSL, their files checked now: a broker never starts half secured. */

@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Client, isTidelogError } from "@tidelog/client";
 import { startCluster, tempDir, waitFor } from "../../scripts/harness/cluster.js";
-import { makePki, sslOptions } from "../cluster/pki.js";
+import { makePki, securedBrokerConfig, sslOptions } from "../cluster/pki.js";
 import { runCli } from "./run-cli.js";
 
 test("tidelog acls add, list and remove manage what the brokers enforce", async (t) => {
@@ -23,13 +23,7 @@ test("tidelog acls add, list and remove manage what the brokers enforce", async 
   const c = await startCluster(t, {
     brokers: 1,
     brokerConfig: {
-      "security.protocol": "SSL",
-      "ssl.certificate.location": broker.cert,
-      "ssl.key.location": broker.key,
-      "ssl.ca.location": pki.ca,
-      "ssl.client.auth": "required",
-      "authorizer.class.name": "StandardAuthorizer",
-      "super.users": "User:CN=broker;User:CN=ops",
+      ...securedBrokerConfig(pki.ca, broker, "required", "User:CN=broker;User:CN=ops"),
     },
   });
   const as = (who: { cert: string; key: string }) => [

@@ -128,7 +128,7 @@ test("a TIDELOG_* variable no part of tidelog reads is warned about, with the ne
     result.stderr,
     [
       "warning: the environment variable TIDELOG_BOOSTRAP is not read by tidelog (did you mean TIDELOG_BOOTSTRAP?)",
-      "warning: the environment variable TIDELOG_BROKERS is not read by tidelog; the CLI reads TIDELOG_BOOTSTRAP, TIDELOG_SSL_CA, TIDELOG_SSL_CERT, TIDELOG_SSL_KEY",
+      "warning: the environment variable TIDELOG_BROKERS is not read by tidelog; the CLI reads TIDELOG_BOOTSTRAP, TIDELOG_SSL_CA, TIDELOG_SSL_CERT, TIDELOG_SSL_KEY, TIDELOG_SASL_USERNAME, TIDELOG_SASL_PASSWORD, TIDELOG_SASL_MECHANISM",
       "",
     ].join("\n"),
     "a broker's and npm start's variables are not warned about",

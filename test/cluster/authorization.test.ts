@@ -5,8 +5,10 @@
 // certificate of a principal that holds no ACL, with one that holds exactly the ACLs the
 // method's rule names for the request, with one that holds those and a DENY of the same,
 // and as a super user: the first three and the fifth are refused with the method's Kafka
-// authorization code, the fourth and the last are not. Every HTTP admin route follows
-// the same rule, in the same six columns. A client posing as the frozen followers with a
+// authorization code, the fourth and the last are not (SaslAuthenticate, open to all, is
+// admitted in every column). A seventh gRPC column carries a SASL session token no broker
+// issued (what a client with a wrong password would have at best): UNAUTHENTICATED for
+// every method. Every HTTP admin route follows the same rule, in the first six columns. A client posing as the frozen followers with a
 // valid certificate (the attack issue 25 describes) is refused, and no write is
 // acknowledged on its word. The second test proves the ACLs' behaviour: a change applies
 // within a second on every broker, metadata hides undescribable topics, prefixes work.
@@ -36,7 +38,7 @@ import {
   REPLICATION_RULES,
   TRANSACTION_RULES,
 } from "../../src/server/authorization-rules.js";
-import { httpsCall, httpsGet, makePki, sslOptions } from "./pki.js";
+import { httpsCall, httpsGet, makePki, securedBrokerConfig, sslOptions } from "./pki.js";
 
 const proto = loadTidelogProto(grpc) as unknown as {
   tidelog: { v1: Record<string, { type?: { field: Field[] }; service?: Record<string, MethodDefinition> }> };
@@ -90,21 +92,17 @@ function codesIn(value: unknown, out: number[] = []): number[] {
   return out;
 }
 
-/** Calls one method with a sample request (a stream: one request, its first answer). */
-function call(client: grpc.Client, def: MethodDefinition): Promise<unknown> {
+/** Calls one method with a sample request (a stream: one request, its first answer); `token`: a SASL session's. */
+function call(client: grpc.Client, def: MethodDefinition, token?: string): Promise<unknown> {
   const req = sample(def.requestType.type.field);
   const deadline = Date.now() + 10_000;
+  const metadata = new grpc.Metadata();
+  if (token !== undefined) metadata.set("authorization", `Bearer ${token}`);
   return new Promise((resolve, reject) => {
     if (def.requestStream) {
-      const stream = client.makeBidiStreamRequest(
-        def.path,
-        def.requestSerialize,
-        def.responseDeserialize,
-        new grpc.Metadata(),
-        {
-          deadline,
-        },
-      );
+      const stream = client.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, metadata, {
+        deadline,
+      });
       stream.once("data", (res) => {
         stream.cancel();
         resolve(res);
@@ -113,8 +111,14 @@ function call(client: grpc.Client, def: MethodDefinition): Promise<unknown> {
       stream.write(req);
       return;
     }
-    client.makeUnaryRequest(def.path, def.requestSerialize, def.responseDeserialize, req, { deadline }, (e, res) =>
-      e ? reject(e) : resolve(res),
+    client.makeUnaryRequest(
+      def.path,
+      def.requestSerialize,
+      def.responseDeserialize,
+      req,
+      metadata,
+      { deadline },
+      (e, res) => (e ? reject(e) : resolve(res)),
     );
   });
 }
@@ -178,6 +182,9 @@ function refusalOf(checks: readonly ResourceCheck[]): keyof typeof REFUSAL {
   return checks[0]?.resource ?? "Topic";
 }
 
+/** Methods anyone may call: authentication itself. */
+const OPEN_TO_ALL = new Set(["Broker.SaslAuthenticate"]);
+
 /** Methods that check nothing up front and answer a named topic the caller may not Describe in its place. */
 const DESCRIBES_PER_TOPIC = new Set(["Broker.Metadata", "Admin.DescribeTopics"]);
 
@@ -199,14 +206,10 @@ test("the authorizer: brokers replicate as super users; every method and route a
   const c = await startCluster(t, {
     brokers: 3,
     brokerConfig: {
-      "security.protocol": "SSL",
-      "ssl.certificate.location": broker.cert,
-      "ssl.key.location": broker.key,
-      "ssl.ca.location": pki.ca,
       // Requested, not required: a client without a certificate connects, as User:ANONYMOUS.
-      "ssl.client.auth": "requested",
-      "authorizer.class.name": "StandardAuthorizer",
-      "super.users": "User:CN=broker;User:CN=ops",
+      ...securedBrokerConfig(pki.ca, broker, "requested", "User:CN=broker;User:CN=ops"),
+      // SASL on, for the column of a forged session token (SCRAM itself: scram.test.ts).
+      "sasl.enabled.mechanisms": "SCRAM-SHA-256",
       "min.insync.replicas": "2",
       "replica.lag.time.max.ms": "4000",
     },
@@ -329,14 +332,27 @@ test("the authorizer: brokers replicate as super users; every method and route a
   let cells = 0;
   await forEachBounded(grpcCells, CELLS_IN_PARALLEL, async ({ service, method, def, checks, exact, denied }) => {
     const expected = REFUSAL[refusalOf(checks)];
+    // Open to everyone (authenticating): admitted in every column.
+    const open = OPEN_TO_ALL.has(`${service}.${method}`);
+    const refusedAs = (codes: number[]) =>
+      open
+        ? codes.every((code) => !AUTHORIZATION_CODES.has(code))
+        : codes.length > 0 && codes.every((code) => code === expected);
     for (const who of ["anonymous", "forged", "app"] as const) {
       const codes = codesIn(await call(as[who], def));
       assert.ok(
-        codes.length > 0 && codes.every((code) => code === expected),
-        `${service}.${method} as ${who}: expected ${expected}, got ${JSON.stringify(codes)}`,
+        refusedAs(codes),
+        `${service}.${method} as ${who}: expected ${open ? "admitted" : expected}, got ${JSON.stringify(codes)}`,
       );
       cells++;
     }
+    // A SASL token no broker issued (a wrong password gets none): UNAUTHENTICATED, before anything else.
+    await assert.rejects(
+      call(as.app, def, "forged-token"),
+      (e: grpc.ServiceError) => e.code === grpc.status.UNAUTHENTICATED,
+      `${service}.${method} with a forged SASL token`,
+    );
+    cells++;
     // The exact ACLs: admitted (waiting, the first time, for the ACLs to reach broker 0).
     await waitFor(
       async () => {
@@ -351,7 +367,7 @@ test("the authorizer: brokers replicate as super users; every method and route a
     cells++;
     const deniedCodes = codesIn(await call(denied, def));
     assert.ok(
-      deniedCodes.length > 0 && deniedCodes.every((code) => code === expected),
+      refusedAs(deniedCodes),
       `${service}.${method} with the ACLs and a DENY of each: expected ${expected}, got ${JSON.stringify(deniedCodes)}`,
     );
     cells++;
@@ -362,7 +378,7 @@ test("the authorizer: brokers replicate as super users; every method and route a
     );
     cells++;
   });
-  t.diagnostic(`${cells} cells of the gRPC authorization matrix checked (${grpcCells.length} methods x 6)`);
+  t.diagnostic(`${cells} cells of the gRPC authorization matrix checked (${grpcCells.length} methods x 7)`);
 
   let restCells = 0;
   const httpPort = c.brokers[0]!.httpPort;
@@ -525,13 +541,7 @@ test("ACLs: a change applies within a second on every broker; metadata hides wha
   const c = await startCluster(t, {
     brokers: 3,
     brokerConfig: {
-      "security.protocol": "SSL",
-      "ssl.certificate.location": broker.cert,
-      "ssl.key.location": broker.key,
-      "ssl.ca.location": pki.ca,
-      "ssl.client.auth": "required",
-      "authorizer.class.name": "StandardAuthorizer",
-      "super.users": "User:CN=broker;User:CN=ops",
+      ...securedBrokerConfig(pki.ca, broker, "required", "User:CN=broker;User:CN=ops"),
     },
   });
   const opsClient = new Client({ brokers: c.bootstrap, ssl: sslOptions(pki.ca, ops), requestTimeoutMs: 30_000 });

@@ -58,3 +58,23 @@ export function httpsCall(
 export function sslOptions(ca: string, pair?: { cert: string; key: string }): SslOptions {
   return { ca: readFileSync(ca), ...(pair ? { cert: readFileSync(pair.cert), key: readFileSync(pair.key) } : {}) };
 }
+
+/**
+ * Broker settings for TLS with `broker`'s certificate, trusting `ca` for client
+ * certificates (`clientAuth`), and, given super users, the authorizer on.
+ */
+export function securedBrokerConfig(
+  ca: string,
+  broker: { cert: string; key: string },
+  clientAuth: "required" | "requested",
+  superUsers?: string,
+): Record<string, string> {
+  return {
+    "security.protocol": "SSL",
+    "ssl.certificate.location": broker.cert,
+    "ssl.key.location": broker.key,
+    "ssl.ca.location": ca,
+    "ssl.client.auth": clientAuth,
+    ...(superUsers ? { "authorizer.class.name": "StandardAuthorizer", "super.users": superUsers } : {}),
+  };
+}

@@ -14,7 +14,7 @@ import { connect } from "node:tls";
 import { Client, type SslOptions } from "@tidelog/client";
 import { startCluster, tempDir, waitFor } from "../../scripts/harness/cluster.js";
 import { runCli } from "../cli/run-cli.js";
-import { httpsGet, makePki, sslOptions } from "./pki.js";
+import { httpsGet, makePki, securedBrokerConfig, sslOptions } from "./pki.js";
 
 /** The serial number of the certificate a TLS server presents now. */
 function servedSerial(port: number, ssl: { ca: string; cert: string; key: string }): Promise<string> {
@@ -48,11 +48,7 @@ test("TLS between brokers and to clients: mutual TLS required, wrong CA and plai
   const c = await startCluster(t, {
     brokers: 3,
     brokerConfig: {
-      "security.protocol": "SSL",
-      "ssl.certificate.location": broker.cert,
-      "ssl.key.location": broker.key,
-      "ssl.ca.location": pki.ca,
-      "ssl.client.auth": "required",
+      ...securedBrokerConfig(pki.ca, broker, "required"),
       "ssl.refresh.interval.ms": "1000",
       "min.insync.replicas": "2",
     },

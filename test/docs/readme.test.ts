@@ -67,6 +67,10 @@ const RUN_ELSEWHERE: Readonly<Record<string, string>> = {
     "kubectl needs a Kubernetes cluster; its tidelog commands (plan, execute --throttle --wait, brokers list, decommission): test/cli/reassign.test.ts",
   "docs/operations.md#Deploy on Kubernetes/sh/3":
     "kubectl needs a Kubernetes cluster; the overlay it applies: test/ops/deploy.test.ts; the CLI's TLS options: test/cluster/tls.test.ts",
+  "docs/operations.md#TLS/properties/3":
+    "SCRAM broker settings, not a command: test/cluster/scram.test.ts starts brokers with them",
+  "docs/operations.md#TLS/sh/1":
+    "needs a secured cluster: test/cluster/scram.test.ts runs users create (from standard input), list, delete and --sasl-username with TIDELOG_SASL_PASSWORD against one",
   "docs/operations.md#Client quotas/sh/0":
     "each command, its output and its usage errors: test/cluster/quotas.test.ts (which also runs clients over the quotas)",
   "docs/testing.md#Benchmarks/sh/0": "each suite's --quick run: test/bench",

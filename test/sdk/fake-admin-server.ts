@@ -123,6 +123,8 @@ export class FakeBroker {
       DescribeAcls: this.unary("DescribeAcls", () => ({ bindings: [], error: errorInfo("SECURITY_DISABLED") })),
       DescribeClientQuotas: this.unary("DescribeClientQuotas", () => ({ entries: [], error: NO_ERROR })),
       AlterClientQuotas: this.unary("AlterClientQuotas", () => ({ results: [], error: NO_ERROR })),
+      AlterUserScramCredentials: this.unary("AlterUserScramCredentials", () => ({ results: [], error: NO_ERROR })),
+      DescribeUserScramCredentials: this.unary("DescribeUserScramCredentials", () => ({ users: [], error: NO_ERROR })),
     };
   }
 

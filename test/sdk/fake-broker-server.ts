@@ -372,6 +372,14 @@ export class FakeDataBroker {
   private handlers(): wire.BrokerHandlers {
     return {
       Metadata: (call, callback) => this.unary("Metadata", call.request, callback, (r) => this.metadata(r)),
+      SaslAuthenticate: (_call, callback) =>
+        callback(null, {
+          error: errorInfo("UNSUPPORTED_SASL_MECHANISM", "the fake broker runs no SASL"),
+          sessionId: "",
+          authBytes: Buffer.alloc(0),
+          token: "",
+          sessionLifetimeMs: 0,
+        }),
       InitProducerId: (call, callback) =>
         this.unary("InitProducerId", call.request, callback, () => ({
           error: NO_ERROR,

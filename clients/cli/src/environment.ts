@@ -11,10 +11,11 @@
  */
 
 import { BOOTSTRAP_ENV, closestName } from "@tidelog/client";
+import { SASL_ENV } from "./sasl-options.js";
 import { SSL_ENV } from "./tls-options.js";
 
 /** What the CLI itself reads. */
-const CLI_VARIABLES: readonly string[] = [BOOTSTRAP_ENV, ...Object.values(SSL_ENV)];
+const CLI_VARIABLES: readonly string[] = [BOOTSTRAP_ENV, ...Object.values(SSL_ENV), ...Object.values(SASL_ENV)];
 
 /** `npm start`'s (scripts/start.mjs) and the test suite's. */
 const TOOL_VARIABLES: readonly string[] = [
@@ -101,6 +102,9 @@ export const BROKER_SETTINGS: readonly string[] = [
   "replica.fetch.wait.max.ms",
   "replica.lag.time.max.ms",
   "replication.port",
+  "sasl.enabled.mechanisms",
+  "sasl.failed.authentication.delay.ms",
+  "sasl.session.lifetime.ms",
   "security.protocol",
   "shutdown.timeout.ms",
   "ssl.ca.location",

@@ -29,6 +29,11 @@ export interface CliIo {
   /** Standard input as chunks; absent means empty input. */
   readonly stdin?: InputStream;
   /**
+   * Present when standard input is a terminal: asks for a secret (a password) without
+   * echoing it. Without it, secrets are read from standard input.
+   */
+  readonly readSecret?: (prompt: string) => Promise<string>;
+  /**
    * Installs `handler` for an interruption (SIGINT, SIGTERM, stdout closed) instead of the
    * default (the process ends); returns the uninstaller. Absent: nothing interrupts.
    */

@@ -45,8 +45,43 @@ export function runFromProcess(): Promise<number> {
     get stdin() {
       return process.stdin;
     },
+    ...(process.stdin.isTTY ? { readSecret } : {}),
   };
   return run(process.argv.slice(2), io);
+}
+
+/** A line typed at the terminal, not echoed (a password); Ctrl-C gives up. */
+function readSecret(prompt: string): Promise<string> {
+  const stdin = process.stdin;
+  return new Promise((resolve, reject) => {
+    let value = "";
+    const finish = () => {
+      stdin.off("data", onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      process.stderr.write("\n");
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === "\r" || ch === "\n") {
+          finish();
+          resolve(value);
+          return;
+        }
+        if (ch === "\u0003") {
+          finish();
+          reject(new Error("cancelled"));
+          return;
+        }
+        value = ch === "\u007f" || ch === "\b" ? value.slice(0, -1) : value + ch;
+      }
+    };
+    process.stderr.write(prompt);
+    stdin.setEncoding("utf8");
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.on("data", onData);
+  });
 }
 
 /** While a command has a handler installed, SIGINT, SIGTERM and a closed stdout (`| head`) call it instead of ending the process. */

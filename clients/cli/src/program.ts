@@ -18,9 +18,11 @@ import { registerProduceCommand } from "./commands/produce.js";
 import { registerQuotaCommands } from "./commands/quotas.js";
 import { registerTopicCommands } from "./commands/topics.js";
 import { registerTransactionCommands } from "./commands/transactions.js";
+import { registerUserCommands } from "./commands/users.js";
 import { registerVerifyCommand } from "./commands/verify.js";
 import { PROGRAM_HELP } from "./help.js";
 import type { CliIo } from "./io.js";
+import { SASL_ENV } from "./sasl-options.js";
 import type { Session } from "./session.js";
 import { SSL_ENV } from "./tls-options.js";
 
@@ -37,7 +39,7 @@ function createRoot(io: CliIo) {
     .name("tidelog")
     .version(cliVersion(), "-V, --version", "print the version of this tidelog CLI")
     .description(
-      "Administer a tidelog cluster (brokers, topics, partitions and their moves, topic configs, consumer groups, transactions, ACLs, client quotas), and produce and consume records.",
+      "Administer a tidelog cluster (brokers, topics, partitions and their moves, topic configs, consumer groups, transactions, ACLs, client quotas, SCRAM users), and produce and consume records.",
     )
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
     .configureHelp({ showGlobalOptions: true })
@@ -49,6 +51,11 @@ function createRoot(io: CliIo) {
     .option("--ssl-ca <file>", `PEM CA certificate(s) to trust for the brokers' certificates (or ${SSL_ENV.ca})`)
     .option("--ssl-cert <file>", `PEM client certificate, for brokers that require one (or ${SSL_ENV.cert})`)
     .option("--ssl-key <file>", `PEM key of --ssl-cert (or ${SSL_ENV.key})`)
+    .option(
+      "--sasl-username <name>",
+      `authenticate with SCRAM as this user (or ${SASL_ENV.username}); the password comes from ${SASL_ENV.password} only`,
+    )
+    .option("--sasl-mechanism <mechanism>", `SCRAM-SHA-256 (default) or SCRAM-SHA-512 (or ${SASL_ENV.mechanism})`)
     .option(
       "--timeout <ms>",
       `give up on a request after this many milliseconds, retries included (default: ${DEFAULT_REQUEST_TIMEOUT_MS})`,
@@ -69,6 +76,7 @@ export function createProgram(io: CliIo, session: Session): Program {
   registerTransactionCommands(program, session);
   registerAclCommands(program, session);
   registerQuotaCommands(program, session);
+  registerUserCommands(program, session);
   registerVerifyCommand(program, session);
   registerDemoCommand(program, session);
   registerProduceCommand(program, session);

@@ -6,14 +6,15 @@
  */
 
 import { CommanderError } from "@commander-js/extra-typings";
-import { type Admin, Client, resolveBootstrap, TidelogError } from "@tidelog/client";
+import { type Admin, Client, type ClientOptions, resolveBootstrap, TidelogError } from "@tidelog/client";
 import { environmentWarnings } from "./environment.js";
 import { ExitCode, exitCodeFor, UsageError } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { errorJson, Output } from "./output.js";
+import { type SaslFlags, saslFor } from "./sasl-options.js";
 import { type SslFlags, sslFor } from "./tls-options.js";
 
-export interface GlobalOptions extends SslFlags {
+export interface GlobalOptions extends SslFlags, SaslFlags {
   readonly bootstrap?: string;
   readonly json?: true;
   readonly timeout?: number;
@@ -102,13 +103,20 @@ export class Session {
    * caller: for a command that follows brokers to new addresses (`brokers roll`).
    */
   connectTo(brokers: string): Client {
-    const ssl = sslFor(this.globals, this.io.env, this.io.cwd, null);
     return new Client({
       brokers,
       clientId: "tidelog-cli",
       requestTimeoutMs: this.globals.timeout,
-      ...(ssl === undefined ? {} : { ssl }),
+      ...this.security(null),
     });
+  }
+
+  /** TLS and SCRAM options for this run; SCRAM needs TLS (trusting the system's CAs when no file is named). */
+  private security(clusterFile: string | null): Pick<ClientOptions, "ssl" | "sasl"> {
+    const ssl = sslFor(this.globals, this.io.env, this.io.cwd, clusterFile);
+    const sasl = saslFor(this.globals, this.io.env);
+    if (sasl === undefined) return ssl === undefined ? {} : { ssl };
+    return { ssl: ssl ?? true, sasl };
   }
 
   private connect(): Client {
@@ -116,12 +124,11 @@ export class Session {
     try {
       const resolved = resolveBootstrap({ brokers: bootstrap, env: this.io.env, cwd: this.io.cwd });
       this.bootstrapOrigin = resolved.source === "option" ? "--bootstrap" : resolved.origin;
-      const ssl = sslFor(this.globals, this.io.env, this.io.cwd, resolved.source === "file" ? resolved.origin : null);
       return new Client({
         brokers: resolved.brokers,
         clientId: "tidelog-cli",
         requestTimeoutMs: timeout,
-        ...(ssl === undefined ? {} : { ssl }),
+        ...this.security(resolved.source === "file" ? resolved.origin : null),
       });
     } catch (e) {
       if (e instanceof TidelogError) throw new UsageError(e.message.replace(/^INVALID_CONFIG: /, ""), { cause: e });

@@ -76,6 +76,7 @@ import {
   type ReassignmentResult,
 } from "./reassignment-admin.js";
 import type { AdminRpcs } from "./rpc.js";
+import { ScramAdmin, type ScramCredentialChange, type UserScramCredentials } from "./scram-admin.js";
 import { TransactionAdmin } from "./transaction-admin.js";
 
 type TopicWrite<Item> = Pick<ControllerWrite<Item, TopicResult>, "operation" | "items" | "check" | "send"> & {
@@ -94,11 +95,13 @@ export class Admin {
   private readonly reassignments: ReassignmentAdmin;
   private readonly acls: AclAdmin;
   private readonly quotas: QuotaAdmin;
+  private readonly scram: ScramAdmin;
 
   /** Made by Client.admin(). */
   constructor(private readonly ctx: ClientContext) {
     this.acls = new AclAdmin(ctx);
     this.quotas = new QuotaAdmin(ctx);
+    this.scram = new ScramAdmin(ctx);
     this.groups = new GroupAdmin(ctx);
     this.reassignments = new ReassignmentAdmin(ctx);
     this.transactions = new TransactionAdmin(ctx, (names) => this.describeTopics(names));
@@ -131,6 +134,18 @@ export class Admin {
   /** The client quotas of the entities the filter matches; all of them without one. */
   describeClientQuotas(filter: QuotaFilter = {}): Promise<QuotaDescription[]> {
     return this.quotas.describeClientQuotas(filter);
+  }
+
+  // ------------------------------------------------------------------ SCRAM users (see scram-admin.ts)
+
+  /** Sets (the password salted and iterated here) or deletes users' SCRAM credentials. */
+  alterUserScramCredentials(changes: readonly ScramCredentialChange[]): Promise<void> {
+    return this.scram.alterUserScramCredentials(changes);
+  }
+
+  /** The users with SCRAM credentials, and their mechanisms and iterations; never a secret. */
+  describeUserScramCredentials(users: readonly string[] = []): Promise<UserScramCredentials[]> {
+    return this.scram.describeUserScramCredentials(users);
   }
 
   // ------------------------------------------------------------------ consumer groups (see group-admin.ts)

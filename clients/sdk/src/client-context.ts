@@ -25,6 +25,7 @@ import {
   type ProduceStreamCall,
   type TransactionRpcs,
 } from "./rpc.js";
+import type { SaslSessions } from "./sasl-session.js";
 import { TopicMetadataCache } from "./topic-metadata.js";
 
 export interface ClientContextOptions {
@@ -37,6 +38,8 @@ export interface ClientContextOptions {
   readonly seams: RetrySeams;
   /** Channel credentials: insecure, or TLS (client-tls.ts). */
   readonly credentials: grpc.ChannelCredentials;
+  /** SCRAM authentication for every call (sasl-session.ts), or null. */
+  readonly sasl: SaslSessions | null;
 }
 
 /** The gRPC metadata key that carries the client id, for brokers' logs. */
@@ -71,6 +74,7 @@ export class ClientContext {
       maxConnections: MAX_CONNECTIONS,
       retry: options.retry,
       credentials: options.credentials,
+      ...(options.sasl ? { perBroker: options.sasl } : {}),
     });
     this.retrier = new Retrier(
       options.retry,

@@ -27,6 +27,7 @@ import { CLIENT_OPTION_NAMES, checkOptionNames } from "./option-names.js";
 import { Producer } from "./producer.js";
 import type { ProducerOptions } from "./producer-types.js";
 import { type RetryOptions, systemSeams } from "./retry.js";
+import { checkSaslOptions, type SaslOptions, SaslSessions } from "./sasl-session.js";
 
 export interface ClientOptions {
   /** `host:port` addresses, an array or comma-separated; else TIDELOG_BOOTSTRAP, else .tidelog/cluster.json. */
@@ -45,6 +46,12 @@ export interface ClientOptions {
    * certificate and its key). Omitted: plaintext.
    */
   readonly ssl?: true | SslOptions;
+  /**
+   * SCRAM authentication (brokers with `sasl.enabled.mechanisms`): the client then acts as
+   * `username` (User:<username> to the authorizer). Needs `ssl`: brokers take SASL over
+   * TLS only. The password stays in this process; only a proof of it is sent.
+   */
+  readonly sasl?: SaslOptions;
 }
 
 const CLIENT_ID = /^[\x21-\x7e]{1,255}$/;
@@ -69,14 +76,24 @@ export class Client {
       attemptTimeoutMs: options.attemptTimeoutMs ?? DEFAULT_ATTEMPT_TIMEOUT_MS,
       retry: { ...DEFAULT_RETRY, ...options.retry },
     });
+    const logger = options.logger ?? silentLogger;
     this.context = new ClientContext({
       clientId: this.clientId,
       bootstrap: this.brokers,
       ...limits,
-      logger: options.logger ?? silentLogger,
+      logger,
       seams: systemSeams,
       credentials: channelCredentials(options.ssl),
+      sasl: this.saslSessions(options, logger),
     });
+  }
+
+  private saslSessions(options: ClientOptions, logger: Logger): SaslSessions | null {
+    if (options.sasl === undefined) return null;
+    const sasl = checkSaslOptions(options.sasl);
+    if (options.ssl === undefined)
+      throw new TidelogError("INVALID_CONFIG", "sasl needs ssl: brokers take SASL authentication over TLS only");
+    return new SaslSessions(sasl, channelCredentials(options.ssl), systemSeams.nowMs, logger);
   }
 
   admin(): Admin {

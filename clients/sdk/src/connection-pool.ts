@@ -14,6 +14,7 @@ import type { RetryOptions } from "./retry.js";
 
 interface Connection {
   readonly channel: grpc.Channel;
+  readonly credentials: grpc.ChannelCredentials;
   admin: AdminClient | null;
   broker: BrokerClient | null;
   group: GroupClient | null;
@@ -25,8 +26,13 @@ export interface ConnectionPoolOptions {
   readonly maxConnections: number;
   /** grpc-js reconnects on its own schedule; keeping it within the retry policy's means a retry finds a fresh connection attempt instead of a channel still backing off. */
   readonly retry: RetryOptions;
-  /** Credentials for every channel: insecure, or TLS (client-tls.ts). */
+  /** Credentials for every channel: insecure, or TLS (client-tls.ts), with SASL tokens when set (sasl-session.ts). */
   readonly credentials: grpc.ChannelCredentials;
+  /** SASL (sasl-session.ts): each broker's channel credentials (adding its token), and its stubs' interceptors. */
+  readonly perBroker?: {
+    credentials(address: string): grpc.ChannelCredentials;
+    interceptor(address: string): grpc.Interceptor;
+  };
 }
 
 export class ConnectionPool {
@@ -54,10 +60,7 @@ export class ConnectionPool {
     const connection = this.connection(address);
     if (connection.admin === null) {
       const Admin = this.loadProto().tidelog.v1.Admin;
-      connection.admin = new Admin(address, this.options.credentials, {
-        ...this.channelOptions,
-        channelOverride: connection.channel,
-      });
+      connection.admin = new Admin(address, connection.credentials, this.stubOptions(address, connection));
     }
     return connection.admin;
   }
@@ -67,10 +70,7 @@ export class ConnectionPool {
     const connection = this.connection(address);
     if (connection.broker === null) {
       const Broker = this.loadProto().tidelog.v1.Broker;
-      connection.broker = new Broker(address, this.options.credentials, {
-        ...this.channelOptions,
-        channelOverride: connection.channel,
-      });
+      connection.broker = new Broker(address, connection.credentials, this.stubOptions(address, connection));
     }
     return connection.broker;
   }
@@ -80,10 +80,7 @@ export class ConnectionPool {
     const connection = this.connection(address);
     if (connection.group === null) {
       const Group = this.loadProto().tidelog.v1.Group;
-      connection.group = new Group(address, this.options.credentials, {
-        ...this.channelOptions,
-        channelOverride: connection.channel,
-      });
+      connection.group = new Group(address, connection.credentials, this.stubOptions(address, connection));
     }
     return connection.group;
   }
@@ -93,10 +90,7 @@ export class ConnectionPool {
     const connection = this.connection(address);
     if (connection.transaction === null) {
       const Transaction = this.loadProto().tidelog.v1.Transaction;
-      connection.transaction = new Transaction(address, this.options.credentials, {
-        ...this.channelOptions,
-        channelOverride: connection.channel,
-      });
+      connection.transaction = new Transaction(address, connection.credentials, this.stubOptions(address, connection));
     }
     return connection.transaction;
   }
@@ -116,8 +110,9 @@ export class ConnectionPool {
       return existing;
     }
     this.evictBeyond(this.options.maxConnections - 1);
-    const channel = new grpc.Channel(address, this.options.credentials, this.channelOptions);
-    const created: Connection = { channel, admin: null, broker: null, group: null, transaction: null };
+    const credentials = this.options.perBroker?.credentials(address) ?? this.options.credentials;
+    const channel = new grpc.Channel(address, credentials, this.channelOptions);
+    const created: Connection = { channel, credentials, admin: null, broker: null, group: null, transaction: null };
     this.connections.set(address, created);
     return created;
   }
@@ -128,6 +123,14 @@ export class ConnectionPool {
       connection.channel.close();
       this.connections.delete(address);
     }
+  }
+
+  private stubOptions(address: string, connection: Connection): grpc.ClientOptions {
+    return {
+      ...this.channelOptions,
+      channelOverride: connection.channel,
+      interceptors: this.options.perBroker ? [this.options.perBroker.interceptor(address)] : [],
+    };
   }
 
   /** Loaded on first use: parsing the .proto files costs tens of milliseconds. */

@@ -135,5 +135,7 @@ export {
   type RecordHeadersInput,
 } from "./record/index.js";
 export type { RetryOptions } from "./retry.js";
+export type { SaslOptions } from "./sasl-session.js";
+export type { ScramCredentialChange, UserScramCredentials } from "./scram-admin.js";
 export { isTransactionState, TRANSACTION_STATES, transactionalIdProblem } from "./transaction-admin.js";
 export type { TransactionOffsets } from "./transaction-manager.js";

@@ -57,6 +57,7 @@ export const CONSUMER_OPTION_NAMES = names<ConsumerOptions>()([
 export const CLIENT_OPTION_NAMES = names<ClientOptions>()([
   "brokers",
   "ssl",
+  "sasl",
   "clientId",
   "requestTimeoutMs",
   "attemptTimeoutMs",

@@ -4,6 +4,8 @@
  *
  *   UNAVAILABLE, CANCELLED    -> TransportError NETWORK_EXCEPTION (no answer; retriable)
  *   DEADLINE_EXCEEDED         -> TransportError REQUEST_TIMED_OUT (no answer; retriable)
+ *   UNAUTHENTICATED           -> SASL_AUTHENTICATION_FAILED when authenticating failed;
+ *                                else (a session the broker forgot) TransportError, retriable
  *   UNIMPLEMENTED             -> UNSUPPORTED_VERSION (the broker lacks the method)
  *   RESOURCE_EXHAUSTED        -> MESSAGE_TOO_LARGE (a message passed the size bound)
  *   INVALID_ARGUMENT          -> INVALID_REQUEST
@@ -25,6 +27,7 @@ import { TransportError } from "./client-errors.js";
 import { ERRORS, type ErrorName, TidelogError } from "./errors.js";
 import type * as wire from "./protocol/messages.js";
 import { backoffMs, type RetryOptions } from "./retry.js";
+import { saslFailureFromStatus } from "./sasl-session.js";
 
 /** Backoff between sends of a request a broker refused for its request limits (bounded by the call's deadline). */
 const REFUSAL_BACKOFF: RetryOptions = { retries: Number.POSITIVE_INFINITY, initialBackoffMs: 50, maxBackoffMs: 1000 };
@@ -57,6 +60,14 @@ export function errorFromStatus(e: grpc.ServiceError, address: string, method: s
   }
   if (e.code === grpc.status.DEADLINE_EXCEEDED) {
     return new TransportError("REQUEST_TIMED_OUT", address, statusName, e.details, { cause: e });
+  }
+  if (e.code === grpc.status.UNAUTHENTICATED) {
+    // Authenticating failed (a wrong password): the answer. Else the broker no longer
+    // knows the session (sasl-session.ts has forgotten it): the retry authenticates again.
+    return (
+      saslFailureFromStatus(e.details) ??
+      new TransportError("NETWORK_EXCEPTION", address, statusName, e.details, { cause: e })
+    );
   }
   const name = STATUS_ERRORS.get(e.code) ?? "UNKNOWN_SERVER_ERROR";
   return new TidelogError(name, `${address} failed ${method} (gRPC ${statusName}: ${e.details})`, { cause: e });
@@ -146,6 +157,11 @@ export interface AdminRpcs {
   describeAcls: [wire.DescribeAclsRequest, wire.DescribeAclsResponse__Output];
   describeClientQuotas: [wire.DescribeClientQuotasRequest, wire.DescribeClientQuotasResponse__Output];
   alterClientQuotas: [wire.AlterClientQuotasRequest, wire.AlterClientQuotasResponse__Output];
+  alterUserScramCredentials: [wire.AlterUserScramCredentialsRequest, wire.AlterUserScramCredentialsResponse__Output];
+  describeUserScramCredentials: [
+    wire.DescribeUserScramCredentialsRequest,
+    wire.DescribeUserScramCredentialsResponse__Output,
+  ];
 }
 
 export function callAdmin<M extends keyof AdminRpcs>(

@@ -14,5 +14,18 @@ export {
   type TidelogProto,
 } from "./grpc.js";
 export type * as wire from "./messages.js";
+export {
+  credentialFromSaltedPassword,
+  isScramMechanism,
+  SCRAM_ITERATIONS_MAX,
+  SCRAM_ITERATIONS_MIN,
+  SCRAM_MECHANISMS,
+  SCRAM_MESSAGE_MAX_BYTES,
+  ScramClient,
+  type ScramCredential,
+  type ScramMechanism,
+  ScramServerExchange,
+  saltedPassword,
+} from "./scram.js";
 export { isInternalTopic, TOPIC_NAME_MAX_LENGTH, topicNameProblem, validateTopicName } from "./topic-name.js";
 export { TRANSACTIONAL_ID_MAX_LENGTH, transactionalIdProblem } from "./transactional-id.js";

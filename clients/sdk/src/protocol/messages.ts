@@ -19,6 +19,9 @@ export type { AlterConfigsRequest, AlterConfigsRequest__Output } from "./generat
 export type { AlterConfigsResponse, AlterConfigsResponse__Output } from "./generated/tidelog/v1/AlterConfigsResponse.js";
 export type { AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output } from "./generated/tidelog/v1/AlterPartitionReassignmentsRequest.js";
 export type { AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output } from "./generated/tidelog/v1/AlterPartitionReassignmentsResponse.js";
+export type { AlterUserScramCredentialsRequest, AlterUserScramCredentialsRequest__Output } from "./generated/tidelog/v1/AlterUserScramCredentialsRequest.js";
+export type { AlterUserScramCredentialsResponse, AlterUserScramCredentialsResponse__Output } from "./generated/tidelog/v1/AlterUserScramCredentialsResponse.js";
+export type { AlterUserScramCredentialsResult, AlterUserScramCredentialsResult__Output } from "./generated/tidelog/v1/AlterUserScramCredentialsResult.js";
 export type { BrokerClient, BrokerHandlers, BrokerDefinition } from "./generated/tidelog/v1/Broker.js";
 export type { BrokerInfo, BrokerInfo__Output } from "./generated/tidelog/v1/BrokerInfo.js";
 export type { ClientQuotaAlteration, ClientQuotaAlteration__Output } from "./generated/tidelog/v1/ClientQuotaAlteration.js";
@@ -61,6 +64,8 @@ export type { DescribeTopicsRequest, DescribeTopicsRequest__Output } from "./gen
 export type { DescribeTopicsResponse, DescribeTopicsResponse__Output } from "./generated/tidelog/v1/DescribeTopicsResponse.js";
 export type { DescribeTransactionsRequest, DescribeTransactionsRequest__Output } from "./generated/tidelog/v1/DescribeTransactionsRequest.js";
 export type { DescribeTransactionsResponse, DescribeTransactionsResponse__Output } from "./generated/tidelog/v1/DescribeTransactionsResponse.js";
+export type { DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsRequest__Output } from "./generated/tidelog/v1/DescribeUserScramCredentialsRequest.js";
+export type { DescribeUserScramCredentialsResponse, DescribeUserScramCredentialsResponse__Output } from "./generated/tidelog/v1/DescribeUserScramCredentialsResponse.js";
 export type { ElectLeadersRequest, ElectLeadersRequest__Output } from "./generated/tidelog/v1/ElectLeadersRequest.js";
 export type { ElectLeadersResponse, ElectLeadersResponse__Output } from "./generated/tidelog/v1/ElectLeadersResponse.js";
 export type { ElectionResult, ElectionResult__Output } from "./generated/tidelog/v1/ElectionResult.js";
@@ -136,6 +141,11 @@ export type { ReplicaFetchResponse, ReplicaFetchResponse__Output } from "./gener
 export type { ReplicaLogEnd, ReplicaLogEnd__Output } from "./generated/tidelog/v1/ReplicaLogEnd.js";
 export type { ReplicaLogInfo, ReplicaLogInfo__Output } from "./generated/tidelog/v1/ReplicaLogInfo.js";
 export type { ReplicationClient, ReplicationHandlers, ReplicationDefinition } from "./generated/tidelog/v1/Replication.js";
+export type { SaslAuthenticateRequest, SaslAuthenticateRequest__Output } from "./generated/tidelog/v1/SaslAuthenticateRequest.js";
+export type { SaslAuthenticateResponse, SaslAuthenticateResponse__Output } from "./generated/tidelog/v1/SaslAuthenticateResponse.js";
+export type { ScramCredentialDeletion, ScramCredentialDeletion__Output } from "./generated/tidelog/v1/ScramCredentialDeletion.js";
+export type { ScramCredentialInfo, ScramCredentialInfo__Output } from "./generated/tidelog/v1/ScramCredentialInfo.js";
+export type { ScramCredentialUpsertion, ScramCredentialUpsertion__Output } from "./generated/tidelog/v1/ScramCredentialUpsertion.js";
 export type { TopicConfigAlteration, TopicConfigAlteration__Output } from "./generated/tidelog/v1/TopicConfigAlteration.js";
 export type { TopicConfigs, TopicConfigs__Output } from "./generated/tidelog/v1/TopicConfigs.js";
 export type { TopicDescription, TopicDescription__Output } from "./generated/tidelog/v1/TopicDescription.js";
@@ -158,5 +168,6 @@ export type { TxnMarkerResult, TxnMarkerResult__Output } from "./generated/tidel
 export type { TxnMarkerTopic, TxnMarkerTopic__Output } from "./generated/tidelog/v1/TxnMarkerTopic.js";
 export type { TxnOffsetCommitRequest, TxnOffsetCommitRequest__Output } from "./generated/tidelog/v1/TxnOffsetCommitRequest.js";
 export type { TxnTopicPartitions, TxnTopicPartitions__Output } from "./generated/tidelog/v1/TxnTopicPartitions.js";
+export type { UserScramCredentials, UserScramCredentials__Output } from "./generated/tidelog/v1/UserScramCredentials.js";
 export type { WriteTxnMarkersRequest, WriteTxnMarkersRequest__Output } from "./generated/tidelog/v1/WriteTxnMarkersRequest.js";
 export type { WriteTxnMarkersResponse, WriteTxnMarkersResponse__Output } from "./generated/tidelog/v1/WriteTxnMarkersResponse.js";

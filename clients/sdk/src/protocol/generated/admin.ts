@@ -12,6 +12,9 @@ import type { AlterConfigsRequest as _tidelog_v1_AlterConfigsRequest, AlterConfi
 import type { AlterConfigsResponse as _tidelog_v1_AlterConfigsResponse, AlterConfigsResponse__Output as _tidelog_v1_AlterConfigsResponse__Output } from './tidelog/v1/AlterConfigsResponse.js';
 import type { AlterPartitionReassignmentsRequest as _tidelog_v1_AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output as _tidelog_v1_AlterPartitionReassignmentsRequest__Output } from './tidelog/v1/AlterPartitionReassignmentsRequest.js';
 import type { AlterPartitionReassignmentsResponse as _tidelog_v1_AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output as _tidelog_v1_AlterPartitionReassignmentsResponse__Output } from './tidelog/v1/AlterPartitionReassignmentsResponse.js';
+import type { AlterUserScramCredentialsRequest as _tidelog_v1_AlterUserScramCredentialsRequest, AlterUserScramCredentialsRequest__Output as _tidelog_v1_AlterUserScramCredentialsRequest__Output } from './tidelog/v1/AlterUserScramCredentialsRequest.js';
+import type { AlterUserScramCredentialsResponse as _tidelog_v1_AlterUserScramCredentialsResponse, AlterUserScramCredentialsResponse__Output as _tidelog_v1_AlterUserScramCredentialsResponse__Output } from './tidelog/v1/AlterUserScramCredentialsResponse.js';
+import type { AlterUserScramCredentialsResult as _tidelog_v1_AlterUserScramCredentialsResult, AlterUserScramCredentialsResult__Output as _tidelog_v1_AlterUserScramCredentialsResult__Output } from './tidelog/v1/AlterUserScramCredentialsResult.js';
 import type { BrokerInfo as _tidelog_v1_BrokerInfo, BrokerInfo__Output as _tidelog_v1_BrokerInfo__Output } from './tidelog/v1/BrokerInfo.js';
 import type { ClientQuotaAlteration as _tidelog_v1_ClientQuotaAlteration, ClientQuotaAlteration__Output as _tidelog_v1_ClientQuotaAlteration__Output } from './tidelog/v1/ClientQuotaAlteration.js';
 import type { ClientQuotaEntry as _tidelog_v1_ClientQuotaEntry, ClientQuotaEntry__Output as _tidelog_v1_ClientQuotaEntry__Output } from './tidelog/v1/ClientQuotaEntry.js';
@@ -39,6 +42,8 @@ import type { DescribeLogDirsRequest as _tidelog_v1_DescribeLogDirsRequest, Desc
 import type { DescribeLogDirsResponse as _tidelog_v1_DescribeLogDirsResponse, DescribeLogDirsResponse__Output as _tidelog_v1_DescribeLogDirsResponse__Output } from './tidelog/v1/DescribeLogDirsResponse.js';
 import type { DescribeTopicsRequest as _tidelog_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _tidelog_v1_DescribeTopicsRequest__Output } from './tidelog/v1/DescribeTopicsRequest.js';
 import type { DescribeTopicsResponse as _tidelog_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _tidelog_v1_DescribeTopicsResponse__Output } from './tidelog/v1/DescribeTopicsResponse.js';
+import type { DescribeUserScramCredentialsRequest as _tidelog_v1_DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsRequest__Output as _tidelog_v1_DescribeUserScramCredentialsRequest__Output } from './tidelog/v1/DescribeUserScramCredentialsRequest.js';
+import type { DescribeUserScramCredentialsResponse as _tidelog_v1_DescribeUserScramCredentialsResponse, DescribeUserScramCredentialsResponse__Output as _tidelog_v1_DescribeUserScramCredentialsResponse__Output } from './tidelog/v1/DescribeUserScramCredentialsResponse.js';
 import type { ElectLeadersRequest as _tidelog_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _tidelog_v1_ElectLeadersRequest__Output } from './tidelog/v1/ElectLeadersRequest.js';
 import type { ElectLeadersResponse as _tidelog_v1_ElectLeadersResponse, ElectLeadersResponse__Output as _tidelog_v1_ElectLeadersResponse__Output } from './tidelog/v1/ElectLeadersResponse.js';
 import type { ElectionResult as _tidelog_v1_ElectionResult, ElectionResult__Output as _tidelog_v1_ElectionResult__Output } from './tidelog/v1/ElectionResult.js';
@@ -59,12 +64,16 @@ import type { QuotaValue as _tidelog_v1_QuotaValue, QuotaValue__Output as _tidel
 import type { ReassignmentResult as _tidelog_v1_ReassignmentResult, ReassignmentResult__Output as _tidelog_v1_ReassignmentResult__Output } from './tidelog/v1/ReassignmentResult.js';
 import type { ReplicaAssignment as _tidelog_v1_ReplicaAssignment, ReplicaAssignment__Output as _tidelog_v1_ReplicaAssignment__Output } from './tidelog/v1/ReplicaAssignment.js';
 import type { ReplicaLogInfo as _tidelog_v1_ReplicaLogInfo, ReplicaLogInfo__Output as _tidelog_v1_ReplicaLogInfo__Output } from './tidelog/v1/ReplicaLogInfo.js';
+import type { ScramCredentialDeletion as _tidelog_v1_ScramCredentialDeletion, ScramCredentialDeletion__Output as _tidelog_v1_ScramCredentialDeletion__Output } from './tidelog/v1/ScramCredentialDeletion.js';
+import type { ScramCredentialInfo as _tidelog_v1_ScramCredentialInfo, ScramCredentialInfo__Output as _tidelog_v1_ScramCredentialInfo__Output } from './tidelog/v1/ScramCredentialInfo.js';
+import type { ScramCredentialUpsertion as _tidelog_v1_ScramCredentialUpsertion, ScramCredentialUpsertion__Output as _tidelog_v1_ScramCredentialUpsertion__Output } from './tidelog/v1/ScramCredentialUpsertion.js';
 import type { TopicConfigAlteration as _tidelog_v1_TopicConfigAlteration, TopicConfigAlteration__Output as _tidelog_v1_TopicConfigAlteration__Output } from './tidelog/v1/TopicConfigAlteration.js';
 import type { TopicConfigs as _tidelog_v1_TopicConfigs, TopicConfigs__Output as _tidelog_v1_TopicConfigs__Output } from './tidelog/v1/TopicConfigs.js';
 import type { TopicDescription as _tidelog_v1_TopicDescription, TopicDescription__Output as _tidelog_v1_TopicDescription__Output } from './tidelog/v1/TopicDescription.js';
 import type { TopicListing as _tidelog_v1_TopicListing, TopicListing__Output as _tidelog_v1_TopicListing__Output } from './tidelog/v1/TopicListing.js';
 import type { TopicPartitions as _tidelog_v1_TopicPartitions, TopicPartitions__Output as _tidelog_v1_TopicPartitions__Output } from './tidelog/v1/TopicPartitions.js';
 import type { TopicResult as _tidelog_v1_TopicResult, TopicResult__Output as _tidelog_v1_TopicResult__Output } from './tidelog/v1/TopicResult.js';
+import type { UserScramCredentials as _tidelog_v1_UserScramCredentials, UserScramCredentials__Output as _tidelog_v1_UserScramCredentials__Output } from './tidelog/v1/UserScramCredentials.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -84,6 +93,9 @@ export interface ProtoGrpcType {
       AlterConfigsResponse: MessageTypeDefinition<_tidelog_v1_AlterConfigsResponse, _tidelog_v1_AlterConfigsResponse__Output>
       AlterPartitionReassignmentsRequest: MessageTypeDefinition<_tidelog_v1_AlterPartitionReassignmentsRequest, _tidelog_v1_AlterPartitionReassignmentsRequest__Output>
       AlterPartitionReassignmentsResponse: MessageTypeDefinition<_tidelog_v1_AlterPartitionReassignmentsResponse, _tidelog_v1_AlterPartitionReassignmentsResponse__Output>
+      AlterUserScramCredentialsRequest: MessageTypeDefinition<_tidelog_v1_AlterUserScramCredentialsRequest, _tidelog_v1_AlterUserScramCredentialsRequest__Output>
+      AlterUserScramCredentialsResponse: MessageTypeDefinition<_tidelog_v1_AlterUserScramCredentialsResponse, _tidelog_v1_AlterUserScramCredentialsResponse__Output>
+      AlterUserScramCredentialsResult: MessageTypeDefinition<_tidelog_v1_AlterUserScramCredentialsResult, _tidelog_v1_AlterUserScramCredentialsResult__Output>
       BrokerInfo: MessageTypeDefinition<_tidelog_v1_BrokerInfo, _tidelog_v1_BrokerInfo__Output>
       ClientQuotaAlteration: MessageTypeDefinition<_tidelog_v1_ClientQuotaAlteration, _tidelog_v1_ClientQuotaAlteration__Output>
       ClientQuotaEntry: MessageTypeDefinition<_tidelog_v1_ClientQuotaEntry, _tidelog_v1_ClientQuotaEntry__Output>
@@ -111,6 +123,8 @@ export interface ProtoGrpcType {
       DescribeLogDirsResponse: MessageTypeDefinition<_tidelog_v1_DescribeLogDirsResponse, _tidelog_v1_DescribeLogDirsResponse__Output>
       DescribeTopicsRequest: MessageTypeDefinition<_tidelog_v1_DescribeTopicsRequest, _tidelog_v1_DescribeTopicsRequest__Output>
       DescribeTopicsResponse: MessageTypeDefinition<_tidelog_v1_DescribeTopicsResponse, _tidelog_v1_DescribeTopicsResponse__Output>
+      DescribeUserScramCredentialsRequest: MessageTypeDefinition<_tidelog_v1_DescribeUserScramCredentialsRequest, _tidelog_v1_DescribeUserScramCredentialsRequest__Output>
+      DescribeUserScramCredentialsResponse: MessageTypeDefinition<_tidelog_v1_DescribeUserScramCredentialsResponse, _tidelog_v1_DescribeUserScramCredentialsResponse__Output>
       ElectLeadersRequest: MessageTypeDefinition<_tidelog_v1_ElectLeadersRequest, _tidelog_v1_ElectLeadersRequest__Output>
       ElectLeadersResponse: MessageTypeDefinition<_tidelog_v1_ElectLeadersResponse, _tidelog_v1_ElectLeadersResponse__Output>
       ElectionResult: MessageTypeDefinition<_tidelog_v1_ElectionResult, _tidelog_v1_ElectionResult__Output>
@@ -131,12 +145,16 @@ export interface ProtoGrpcType {
       ReassignmentResult: MessageTypeDefinition<_tidelog_v1_ReassignmentResult, _tidelog_v1_ReassignmentResult__Output>
       ReplicaAssignment: MessageTypeDefinition<_tidelog_v1_ReplicaAssignment, _tidelog_v1_ReplicaAssignment__Output>
       ReplicaLogInfo: MessageTypeDefinition<_tidelog_v1_ReplicaLogInfo, _tidelog_v1_ReplicaLogInfo__Output>
+      ScramCredentialDeletion: MessageTypeDefinition<_tidelog_v1_ScramCredentialDeletion, _tidelog_v1_ScramCredentialDeletion__Output>
+      ScramCredentialInfo: MessageTypeDefinition<_tidelog_v1_ScramCredentialInfo, _tidelog_v1_ScramCredentialInfo__Output>
+      ScramCredentialUpsertion: MessageTypeDefinition<_tidelog_v1_ScramCredentialUpsertion, _tidelog_v1_ScramCredentialUpsertion__Output>
       TopicConfigAlteration: MessageTypeDefinition<_tidelog_v1_TopicConfigAlteration, _tidelog_v1_TopicConfigAlteration__Output>
       TopicConfigs: MessageTypeDefinition<_tidelog_v1_TopicConfigs, _tidelog_v1_TopicConfigs__Output>
       TopicDescription: MessageTypeDefinition<_tidelog_v1_TopicDescription, _tidelog_v1_TopicDescription__Output>
       TopicListing: MessageTypeDefinition<_tidelog_v1_TopicListing, _tidelog_v1_TopicListing__Output>
       TopicPartitions: MessageTypeDefinition<_tidelog_v1_TopicPartitions, _tidelog_v1_TopicPartitions__Output>
       TopicResult: MessageTypeDefinition<_tidelog_v1_TopicResult, _tidelog_v1_TopicResult__Output>
+      UserScramCredentials: MessageTypeDefinition<_tidelog_v1_UserScramCredentials, _tidelog_v1_UserScramCredentials__Output>
     }
   }
 }

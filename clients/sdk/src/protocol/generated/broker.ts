@@ -40,6 +40,8 @@ import type { ReplicaFetchRequest as _tidelog_v1_ReplicaFetchRequest, ReplicaFet
 import type { ReplicaFetchResponse as _tidelog_v1_ReplicaFetchResponse, ReplicaFetchResponse__Output as _tidelog_v1_ReplicaFetchResponse__Output } from './tidelog/v1/ReplicaFetchResponse.js';
 import type { ReplicaLogEnd as _tidelog_v1_ReplicaLogEnd, ReplicaLogEnd__Output as _tidelog_v1_ReplicaLogEnd__Output } from './tidelog/v1/ReplicaLogEnd.js';
 import type { ReplicationClient as _tidelog_v1_ReplicationClient, ReplicationDefinition as _tidelog_v1_ReplicationDefinition } from './tidelog/v1/Replication.js';
+import type { SaslAuthenticateRequest as _tidelog_v1_SaslAuthenticateRequest, SaslAuthenticateRequest__Output as _tidelog_v1_SaslAuthenticateRequest__Output } from './tidelog/v1/SaslAuthenticateRequest.js';
+import type { SaslAuthenticateResponse as _tidelog_v1_SaslAuthenticateResponse, SaslAuthenticateResponse__Output as _tidelog_v1_SaslAuthenticateResponse__Output } from './tidelog/v1/SaslAuthenticateResponse.js';
 import type { TopicFetchData as _tidelog_v1_TopicFetchData, TopicFetchData__Output as _tidelog_v1_TopicFetchData__Output } from './tidelog/v1/TopicFetchData.js';
 import type { TopicFetchResponse as _tidelog_v1_TopicFetchResponse, TopicFetchResponse__Output as _tidelog_v1_TopicFetchResponse__Output } from './tidelog/v1/TopicFetchResponse.js';
 import type { TopicListOffsets as _tidelog_v1_TopicListOffsets, TopicListOffsets__Output as _tidelog_v1_TopicListOffsets__Output } from './tidelog/v1/TopicListOffsets.js';
@@ -100,6 +102,8 @@ export interface ProtoGrpcType {
       ReplicaFetchResponse: MessageTypeDefinition<_tidelog_v1_ReplicaFetchResponse, _tidelog_v1_ReplicaFetchResponse__Output>
       ReplicaLogEnd: MessageTypeDefinition<_tidelog_v1_ReplicaLogEnd, _tidelog_v1_ReplicaLogEnd__Output>
       Replication: SubtypeConstructor<typeof grpc.Client, _tidelog_v1_ReplicationClient> & { service: _tidelog_v1_ReplicationDefinition }
+      SaslAuthenticateRequest: MessageTypeDefinition<_tidelog_v1_SaslAuthenticateRequest, _tidelog_v1_SaslAuthenticateRequest__Output>
+      SaslAuthenticateResponse: MessageTypeDefinition<_tidelog_v1_SaslAuthenticateResponse, _tidelog_v1_SaslAuthenticateResponse__Output>
       TopicFetchData: MessageTypeDefinition<_tidelog_v1_TopicFetchData, _tidelog_v1_TopicFetchData__Output>
       TopicFetchResponse: MessageTypeDefinition<_tidelog_v1_TopicFetchResponse, _tidelog_v1_TopicFetchResponse__Output>
       TopicListOffsets: MessageTypeDefinition<_tidelog_v1_TopicListOffsets, _tidelog_v1_TopicListOffsets__Output>

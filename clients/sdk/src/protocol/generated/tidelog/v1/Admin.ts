@@ -8,6 +8,8 @@ import type { AlterConfigsRequest as _tidelog_v1_AlterConfigsRequest, AlterConfi
 import type { AlterConfigsResponse as _tidelog_v1_AlterConfigsResponse, AlterConfigsResponse__Output as _tidelog_v1_AlterConfigsResponse__Output } from '../../tidelog/v1/AlterConfigsResponse.js';
 import type { AlterPartitionReassignmentsRequest as _tidelog_v1_AlterPartitionReassignmentsRequest, AlterPartitionReassignmentsRequest__Output as _tidelog_v1_AlterPartitionReassignmentsRequest__Output } from '../../tidelog/v1/AlterPartitionReassignmentsRequest.js';
 import type { AlterPartitionReassignmentsResponse as _tidelog_v1_AlterPartitionReassignmentsResponse, AlterPartitionReassignmentsResponse__Output as _tidelog_v1_AlterPartitionReassignmentsResponse__Output } from '../../tidelog/v1/AlterPartitionReassignmentsResponse.js';
+import type { AlterUserScramCredentialsRequest as _tidelog_v1_AlterUserScramCredentialsRequest, AlterUserScramCredentialsRequest__Output as _tidelog_v1_AlterUserScramCredentialsRequest__Output } from '../../tidelog/v1/AlterUserScramCredentialsRequest.js';
+import type { AlterUserScramCredentialsResponse as _tidelog_v1_AlterUserScramCredentialsResponse, AlterUserScramCredentialsResponse__Output as _tidelog_v1_AlterUserScramCredentialsResponse__Output } from '../../tidelog/v1/AlterUserScramCredentialsResponse.js';
 import type { CreateAclsRequest as _tidelog_v1_CreateAclsRequest, CreateAclsRequest__Output as _tidelog_v1_CreateAclsRequest__Output } from '../../tidelog/v1/CreateAclsRequest.js';
 import type { CreateAclsResponse as _tidelog_v1_CreateAclsResponse, CreateAclsResponse__Output as _tidelog_v1_CreateAclsResponse__Output } from '../../tidelog/v1/CreateAclsResponse.js';
 import type { CreatePartitionsRequest as _tidelog_v1_CreatePartitionsRequest, CreatePartitionsRequest__Output as _tidelog_v1_CreatePartitionsRequest__Output } from '../../tidelog/v1/CreatePartitionsRequest.js';
@@ -30,6 +32,8 @@ import type { DescribeLogDirsRequest as _tidelog_v1_DescribeLogDirsRequest, Desc
 import type { DescribeLogDirsResponse as _tidelog_v1_DescribeLogDirsResponse, DescribeLogDirsResponse__Output as _tidelog_v1_DescribeLogDirsResponse__Output } from '../../tidelog/v1/DescribeLogDirsResponse.js';
 import type { DescribeTopicsRequest as _tidelog_v1_DescribeTopicsRequest, DescribeTopicsRequest__Output as _tidelog_v1_DescribeTopicsRequest__Output } from '../../tidelog/v1/DescribeTopicsRequest.js';
 import type { DescribeTopicsResponse as _tidelog_v1_DescribeTopicsResponse, DescribeTopicsResponse__Output as _tidelog_v1_DescribeTopicsResponse__Output } from '../../tidelog/v1/DescribeTopicsResponse.js';
+import type { DescribeUserScramCredentialsRequest as _tidelog_v1_DescribeUserScramCredentialsRequest, DescribeUserScramCredentialsRequest__Output as _tidelog_v1_DescribeUserScramCredentialsRequest__Output } from '../../tidelog/v1/DescribeUserScramCredentialsRequest.js';
+import type { DescribeUserScramCredentialsResponse as _tidelog_v1_DescribeUserScramCredentialsResponse, DescribeUserScramCredentialsResponse__Output as _tidelog_v1_DescribeUserScramCredentialsResponse__Output } from '../../tidelog/v1/DescribeUserScramCredentialsResponse.js';
 import type { ElectLeadersRequest as _tidelog_v1_ElectLeadersRequest, ElectLeadersRequest__Output as _tidelog_v1_ElectLeadersRequest__Output } from '../../tidelog/v1/ElectLeadersRequest.js';
 import type { ElectLeadersResponse as _tidelog_v1_ElectLeadersResponse, ElectLeadersResponse__Output as _tidelog_v1_ElectLeadersResponse__Output } from '../../tidelog/v1/ElectLeadersResponse.js';
 import type { ListPartitionReassignmentsRequest as _tidelog_v1_ListPartitionReassignmentsRequest, ListPartitionReassignmentsRequest__Output as _tidelog_v1_ListPartitionReassignmentsRequest__Output } from '../../tidelog/v1/ListPartitionReassignmentsRequest.js';
@@ -72,6 +76,25 @@ export interface AdminClient extends grpc.Client {
   alterPartitionReassignments(argument: _tidelog_v1_AlterPartitionReassignmentsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
   alterPartitionReassignments(argument: _tidelog_v1_AlterPartitionReassignmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
   alterPartitionReassignments(argument: _tidelog_v1_AlterPartitionReassignmentsRequest, callback: grpc.requestCallback<_tidelog_v1_AlterPartitionReassignmentsResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
+   * SCRAM credentials (Kafka's AlterUserScramCredentials and DescribeUserScramCredentials,
+   * KIP-554): the client sends a salted password, never the password; brokers store the
+   * salt, iterations, StoredKey and ServerKey in etcd.
+   */
+  AlterUserScramCredentials(argument: _tidelog_v1_AlterUserScramCredentialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AlterUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  AlterUserScramCredentials(argument: _tidelog_v1_AlterUserScramCredentialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AlterUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  AlterUserScramCredentials(argument: _tidelog_v1_AlterUserScramCredentialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AlterUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  AlterUserScramCredentials(argument: _tidelog_v1_AlterUserScramCredentialsRequest, callback: grpc.requestCallback<_tidelog_v1_AlterUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * SCRAM credentials (Kafka's AlterUserScramCredentials and DescribeUserScramCredentials,
+   * KIP-554): the client sends a salted password, never the password; brokers store the
+   * salt, iterations, StoredKey and ServerKey in etcd.
+   */
+  alterUserScramCredentials(argument: _tidelog_v1_AlterUserScramCredentialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AlterUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  alterUserScramCredentials(argument: _tidelog_v1_AlterUserScramCredentialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_AlterUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  alterUserScramCredentials(argument: _tidelog_v1_AlterUserScramCredentialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_AlterUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  alterUserScramCredentials(argument: _tidelog_v1_AlterUserScramCredentialsRequest, callback: grpc.requestCallback<_tidelog_v1_AlterUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
    * ACLs (Kafka's CreateAcls, DeleteAcls, DescribeAcls): served by any broker, written to
@@ -194,6 +217,15 @@ export interface AdminClient extends grpc.Client {
   describeTopics(argument: _tidelog_v1_DescribeTopicsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeTopicsResponse__Output>): grpc.ClientUnaryCall;
   describeTopics(argument: _tidelog_v1_DescribeTopicsRequest, callback: grpc.requestCallback<_tidelog_v1_DescribeTopicsResponse__Output>): grpc.ClientUnaryCall;
   
+  DescribeUserScramCredentials(argument: _tidelog_v1_DescribeUserScramCredentialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeUserScramCredentials(argument: _tidelog_v1_DescribeUserScramCredentialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DescribeUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeUserScramCredentials(argument: _tidelog_v1_DescribeUserScramCredentialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  DescribeUserScramCredentials(argument: _tidelog_v1_DescribeUserScramCredentialsRequest, callback: grpc.requestCallback<_tidelog_v1_DescribeUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  describeUserScramCredentials(argument: _tidelog_v1_DescribeUserScramCredentialsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  describeUserScramCredentials(argument: _tidelog_v1_DescribeUserScramCredentialsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_DescribeUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  describeUserScramCredentials(argument: _tidelog_v1_DescribeUserScramCredentialsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_DescribeUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  describeUserScramCredentials(argument: _tidelog_v1_DescribeUserScramCredentialsRequest, callback: grpc.requestCallback<_tidelog_v1_DescribeUserScramCredentialsResponse__Output>): grpc.ClientUnaryCall;
+  
   ElectLeaders(argument: _tidelog_v1_ElectLeadersRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
   ElectLeaders(argument: _tidelog_v1_ElectLeadersRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
   ElectLeaders(argument: _tidelog_v1_ElectLeadersRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ElectLeadersResponse__Output>): grpc.ClientUnaryCall;
@@ -241,6 +273,13 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   AlterPartitionReassignments: grpc.handleUnaryCall<_tidelog_v1_AlterPartitionReassignmentsRequest__Output, _tidelog_v1_AlterPartitionReassignmentsResponse>;
   
   /**
+   * SCRAM credentials (Kafka's AlterUserScramCredentials and DescribeUserScramCredentials,
+   * KIP-554): the client sends a salted password, never the password; brokers store the
+   * salt, iterations, StoredKey and ServerKey in etcd.
+   */
+  AlterUserScramCredentials: grpc.handleUnaryCall<_tidelog_v1_AlterUserScramCredentialsRequest__Output, _tidelog_v1_AlterUserScramCredentialsResponse>;
+  
+  /**
    * ACLs (Kafka's CreateAcls, DeleteAcls, DescribeAcls): served by any broker, written to
    * etcd directly; every broker's authorizer follows within a second.
    */
@@ -273,6 +312,8 @@ export interface AdminHandlers extends grpc.UntypedServiceImplementation {
   
   DescribeTopics: grpc.handleUnaryCall<_tidelog_v1_DescribeTopicsRequest__Output, _tidelog_v1_DescribeTopicsResponse>;
   
+  DescribeUserScramCredentials: grpc.handleUnaryCall<_tidelog_v1_DescribeUserScramCredentialsRequest__Output, _tidelog_v1_DescribeUserScramCredentialsResponse>;
+  
   ElectLeaders: grpc.handleUnaryCall<_tidelog_v1_ElectLeadersRequest__Output, _tidelog_v1_ElectLeadersResponse>;
   
   /**
@@ -288,6 +329,7 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   AlterClientQuotas: MethodDefinition<_tidelog_v1_AlterClientQuotasRequest, _tidelog_v1_AlterClientQuotasResponse, _tidelog_v1_AlterClientQuotasRequest__Output, _tidelog_v1_AlterClientQuotasResponse__Output>
   AlterConfigs: MethodDefinition<_tidelog_v1_AlterConfigsRequest, _tidelog_v1_AlterConfigsResponse, _tidelog_v1_AlterConfigsRequest__Output, _tidelog_v1_AlterConfigsResponse__Output>
   AlterPartitionReassignments: MethodDefinition<_tidelog_v1_AlterPartitionReassignmentsRequest, _tidelog_v1_AlterPartitionReassignmentsResponse, _tidelog_v1_AlterPartitionReassignmentsRequest__Output, _tidelog_v1_AlterPartitionReassignmentsResponse__Output>
+  AlterUserScramCredentials: MethodDefinition<_tidelog_v1_AlterUserScramCredentialsRequest, _tidelog_v1_AlterUserScramCredentialsResponse, _tidelog_v1_AlterUserScramCredentialsRequest__Output, _tidelog_v1_AlterUserScramCredentialsResponse__Output>
   CreateAcls: MethodDefinition<_tidelog_v1_CreateAclsRequest, _tidelog_v1_CreateAclsResponse, _tidelog_v1_CreateAclsRequest__Output, _tidelog_v1_CreateAclsResponse__Output>
   CreatePartitions: MethodDefinition<_tidelog_v1_CreatePartitionsRequest, _tidelog_v1_CreatePartitionsResponse, _tidelog_v1_CreatePartitionsRequest__Output, _tidelog_v1_CreatePartitionsResponse__Output>
   CreateTopics: MethodDefinition<_tidelog_v1_CreateTopicsRequest, _tidelog_v1_CreateTopicsResponse, _tidelog_v1_CreateTopicsRequest__Output, _tidelog_v1_CreateTopicsResponse__Output>
@@ -299,6 +341,7 @@ export interface AdminDefinition extends grpc.ServiceDefinition {
   DescribeConfigs: MethodDefinition<_tidelog_v1_DescribeConfigsRequest, _tidelog_v1_DescribeConfigsResponse, _tidelog_v1_DescribeConfigsRequest__Output, _tidelog_v1_DescribeConfigsResponse__Output>
   DescribeLogDirs: MethodDefinition<_tidelog_v1_DescribeLogDirsRequest, _tidelog_v1_DescribeLogDirsResponse, _tidelog_v1_DescribeLogDirsRequest__Output, _tidelog_v1_DescribeLogDirsResponse__Output>
   DescribeTopics: MethodDefinition<_tidelog_v1_DescribeTopicsRequest, _tidelog_v1_DescribeTopicsResponse, _tidelog_v1_DescribeTopicsRequest__Output, _tidelog_v1_DescribeTopicsResponse__Output>
+  DescribeUserScramCredentials: MethodDefinition<_tidelog_v1_DescribeUserScramCredentialsRequest, _tidelog_v1_DescribeUserScramCredentialsResponse, _tidelog_v1_DescribeUserScramCredentialsRequest__Output, _tidelog_v1_DescribeUserScramCredentialsResponse__Output>
   ElectLeaders: MethodDefinition<_tidelog_v1_ElectLeadersRequest, _tidelog_v1_ElectLeadersResponse, _tidelog_v1_ElectLeadersRequest__Output, _tidelog_v1_ElectLeadersResponse__Output>
   ListPartitionReassignments: MethodDefinition<_tidelog_v1_ListPartitionReassignmentsRequest, _tidelog_v1_ListPartitionReassignmentsResponse, _tidelog_v1_ListPartitionReassignmentsRequest__Output, _tidelog_v1_ListPartitionReassignmentsResponse__Output>
   ListTopics: MethodDefinition<_tidelog_v1_ListTopicsRequest, _tidelog_v1_ListTopicsResponse, _tidelog_v1_ListTopicsRequest__Output, _tidelog_v1_ListTopicsResponse__Output>

@@ -18,6 +18,8 @@ import type { MetadataRequest as _tidelog_v1_MetadataRequest, MetadataRequest__O
 import type { MetadataResponse as _tidelog_v1_MetadataResponse, MetadataResponse__Output as _tidelog_v1_MetadataResponse__Output } from '../../tidelog/v1/MetadataResponse.js';
 import type { ProduceRequest as _tidelog_v1_ProduceRequest, ProduceRequest__Output as _tidelog_v1_ProduceRequest__Output } from '../../tidelog/v1/ProduceRequest.js';
 import type { ProduceResponse as _tidelog_v1_ProduceResponse, ProduceResponse__Output as _tidelog_v1_ProduceResponse__Output } from '../../tidelog/v1/ProduceResponse.js';
+import type { SaslAuthenticateRequest as _tidelog_v1_SaslAuthenticateRequest, SaslAuthenticateRequest__Output as _tidelog_v1_SaslAuthenticateRequest__Output } from '../../tidelog/v1/SaslAuthenticateRequest.js';
+import type { SaslAuthenticateResponse as _tidelog_v1_SaslAuthenticateResponse, SaslAuthenticateResponse__Output as _tidelog_v1_SaslAuthenticateResponse__Output } from '../../tidelog/v1/SaslAuthenticateResponse.js';
 
 export interface BrokerClient extends grpc.Client {
   /**
@@ -129,16 +131,10 @@ export interface BrokerClient extends grpc.Client {
   metadata(argument: _tidelog_v1_MetadataRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
   metadata(argument: _tidelog_v1_MetadataRequest, callback: grpc.requestCallback<_tidelog_v1_MetadataResponse__Output>): grpc.ClientUnaryCall;
   
-  /**
-   * One produce request, answered once every partition is done (per `acks`).
-   */
   Produce(argument: _tidelog_v1_ProduceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
   Produce(argument: _tidelog_v1_ProduceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
   Produce(argument: _tidelog_v1_ProduceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
   Produce(argument: _tidelog_v1_ProduceRequest, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
-  /**
-   * One produce request, answered once every partition is done (per `acks`).
-   */
   produce(argument: _tidelog_v1_ProduceRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
   produce(argument: _tidelog_v1_ProduceRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
   produce(argument: _tidelog_v1_ProduceRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_ProduceResponse__Output>): grpc.ClientUnaryCall;
@@ -156,6 +152,31 @@ export interface BrokerClient extends grpc.Client {
    */
   produceStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tidelog_v1_ProduceRequest, _tidelog_v1_ProduceResponse__Output>;
   produceStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tidelog_v1_ProduceRequest, _tidelog_v1_ProduceResponse__Output>;
+  
+  /**
+   * One produce request, answered once every partition is done (per `acks`).
+   * SCRAM-SHA-256/512 authentication (Kafka's SaslAuthenticate), in two calls: the first
+   * carries the client-first message and is answered with the server-first and a
+   * session_id; the second carries that session_id and the client-final, and is answered
+   * with the server-final and a token. Later calls to this broker carry the token as
+   * "authorization: Bearer <token>" and act as that user.
+   */
+  SaslAuthenticate(argument: _tidelog_v1_SaslAuthenticateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_SaslAuthenticateResponse__Output>): grpc.ClientUnaryCall;
+  SaslAuthenticate(argument: _tidelog_v1_SaslAuthenticateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_SaslAuthenticateResponse__Output>): grpc.ClientUnaryCall;
+  SaslAuthenticate(argument: _tidelog_v1_SaslAuthenticateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_SaslAuthenticateResponse__Output>): grpc.ClientUnaryCall;
+  SaslAuthenticate(argument: _tidelog_v1_SaslAuthenticateRequest, callback: grpc.requestCallback<_tidelog_v1_SaslAuthenticateResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * One produce request, answered once every partition is done (per `acks`).
+   * SCRAM-SHA-256/512 authentication (Kafka's SaslAuthenticate), in two calls: the first
+   * carries the client-first message and is answered with the server-first and a
+   * session_id; the second carries that session_id and the client-final, and is answered
+   * with the server-final and a token. Later calls to this broker carry the token as
+   * "authorization: Bearer <token>" and act as that user.
+   */
+  saslAuthenticate(argument: _tidelog_v1_SaslAuthenticateRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_SaslAuthenticateResponse__Output>): grpc.ClientUnaryCall;
+  saslAuthenticate(argument: _tidelog_v1_SaslAuthenticateRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_tidelog_v1_SaslAuthenticateResponse__Output>): grpc.ClientUnaryCall;
+  saslAuthenticate(argument: _tidelog_v1_SaslAuthenticateRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_tidelog_v1_SaslAuthenticateResponse__Output>): grpc.ClientUnaryCall;
+  saslAuthenticate(argument: _tidelog_v1_SaslAuthenticateRequest, callback: grpc.requestCallback<_tidelog_v1_SaslAuthenticateResponse__Output>): grpc.ClientUnaryCall;
   
 }
 
@@ -197,9 +218,6 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
    */
   Metadata: grpc.handleUnaryCall<_tidelog_v1_MetadataRequest__Output, _tidelog_v1_MetadataResponse>;
   
-  /**
-   * One produce request, answered once every partition is done (per `acks`).
-   */
   Produce: grpc.handleUnaryCall<_tidelog_v1_ProduceRequest__Output, _tidelog_v1_ProduceResponse>;
   
   /**
@@ -207,6 +225,16 @@ export interface BrokerHandlers extends grpc.UntypedServiceImplementation {
    * correlation_id, in the order the requests were sent.
    */
   ProduceStream: grpc.handleBidiStreamingCall<_tidelog_v1_ProduceRequest__Output, _tidelog_v1_ProduceResponse>;
+  
+  /**
+   * One produce request, answered once every partition is done (per `acks`).
+   * SCRAM-SHA-256/512 authentication (Kafka's SaslAuthenticate), in two calls: the first
+   * carries the client-first message and is answered with the server-first and a
+   * session_id; the second carries that session_id and the client-final, and is answered
+   * with the server-final and a token. Later calls to this broker carry the token as
+   * "authorization: Bearer <token>" and act as that user.
+   */
+  SaslAuthenticate: grpc.handleUnaryCall<_tidelog_v1_SaslAuthenticateRequest__Output, _tidelog_v1_SaslAuthenticateResponse>;
   
 }
 
@@ -220,4 +248,5 @@ export interface BrokerDefinition extends grpc.ServiceDefinition {
   Metadata: MethodDefinition<_tidelog_v1_MetadataRequest, _tidelog_v1_MetadataResponse, _tidelog_v1_MetadataRequest__Output, _tidelog_v1_MetadataResponse__Output>
   Produce: MethodDefinition<_tidelog_v1_ProduceRequest, _tidelog_v1_ProduceResponse, _tidelog_v1_ProduceRequest__Output, _tidelog_v1_ProduceResponse__Output>
   ProduceStream: MethodDefinition<_tidelog_v1_ProduceRequest, _tidelog_v1_ProduceResponse, _tidelog_v1_ProduceRequest__Output, _tidelog_v1_ProduceResponse__Output>
+  SaslAuthenticate: MethodDefinition<_tidelog_v1_SaslAuthenticateRequest, _tidelog_v1_SaslAuthenticateResponse, _tidelog_v1_SaslAuthenticateRequest__Output, _tidelog_v1_SaslAuthenticateResponse__Output>
 }
