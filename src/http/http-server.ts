@@ -51,6 +51,8 @@ export interface AdminAuthorization {
   covers(method: string, url: string): boolean;
   /** The refusal to answer with, or null; and, for a list the caller may see only part of, what to leave out. */
   check(request: {
+    /** The Authorization header: a SASL session's Bearer token, or Basic credentials of a SCRAM user (HTTPS only). */
+    authorization: string | undefined;
     method: string;
     url: string;
     /** The matched route's pattern ("/v1/topics/:name"); undefined when no route matches. */
@@ -60,7 +62,7 @@ export interface AdminAuthorization {
     body: unknown;
     peer: string;
     certificate: { raw?: Buffer; fingerprint256?: string } | undefined;
-  }): { error: TidelogError | null; filter?: (payload: unknown) => unknown };
+  }): Promise<{ error: TidelogError | null; filter?: (payload: unknown) => unknown }>;
 }
 
 /** The HTTPS side: PEM contents read on demand (again every refresh, for rotation). */
@@ -145,7 +147,9 @@ export function createHttpServer(options: HttpServerOptions): HttpServer {
     app.addHook("preValidation", async (request, reply) => {
       if (!request.url.startsWith(LIMITED_PREFIX)) return;
       const socket = request.raw.socket as TLSSocket;
-      const { error, filter } = authorizeAdmin.check({
+      const { error, filter } = await authorizeAdmin.check({
+        // Credentials in a header only over HTTPS: in the clear they would be anyone's.
+        authorization: tls ? request.headers.authorization : undefined,
         method: request.method === "HEAD" ? "GET" : request.method,
         url: request.url,
         route: request.routeOptions.url,

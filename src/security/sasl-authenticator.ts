@@ -13,10 +13,12 @@
  * passwords over one connection is slow; an unknown user fails exactly like a wrong
  * password.
  */
-import { randomBytes } from "node:crypto";
+import { createHash, pbkdf2, randomBytes, timingSafeEqual } from "node:crypto";
 import {
+  credentialFromSaltedPassword,
   errorInfo,
   isScramMechanism,
+  SCRAM_MECHANISMS,
   SCRAM_MESSAGE_MAX_BYTES,
   type ScramCredential,
   type ScramMechanism,
@@ -33,6 +35,10 @@ export const SASL_EXCHANGES_MAX = 10_000;
 export const SASL_EXCHANGE_TIMEOUT_MS = 10_000;
 /** Sessions held at once; past it the oldest is dropped (its client authenticates again). */
 export const SASL_SESSIONS_MAX = 100_000;
+/** How long a password checked good (HTTP Basic) is taken without checking it again. */
+export const PASSWORD_CHECKS_CACHED_MS = 60_000;
+/** Passwords checked good remembered at once. */
+export const PASSWORD_CHECKS_MAX = 10_000;
 
 export interface SaslAuthenticatorOptions {
   /** The mechanisms clients may use (sasl.enabled.mechanisms); empty: SASL is off. */
@@ -72,6 +78,8 @@ interface Session {
 export class SaslAuthenticator {
   private readonly pending = new Map<string, Pending>();
   private readonly sessions = new Map<string, Session>();
+  /** Passwords checked good (HTTP Basic), by mechanism, user, credential revision and password hash: until when. */
+  private readonly verified = new Map<string, number>();
 
   constructor(private readonly options: SaslAuthenticatorOptions) {}
 
@@ -101,6 +109,47 @@ export class SaslAuthenticator {
       token: outcome.token,
       sessionLifetimeMs: outcome.token ? this.options.sessionLifetimeMs : 0,
     };
+  }
+
+  /**
+   * Whether `password` is `user`'s (HTTP Basic over TLS): checked against the user's
+   * credential of an enabled mechanism as SCRAM would, off the event loop (PBKDF2); a
+   * success is remembered for PASSWORD_CHECKS_CACHED_MS so a client sending the same
+   * header on every request does not pay it each time. A failure is answered after the
+   * failure delay (and reported by the caller, which knows the peer).
+   */
+  async verifyPassword(user: string, password: string): Promise<boolean> {
+    const now = this.options.clock.monotonicMs();
+    for (const mechanism of this.options.mechanisms) {
+      const found = this.options.credentialOf(user, mechanism);
+      if (!found) continue;
+      const key = `${mechanism}\u0000${user}\u0000${found.revision}\u0000${createHash("sha256").update(password).digest("base64")}`;
+      const cached = this.verified.get(key);
+      if (cached !== undefined && cached > now) return true;
+      const { hash, bytes } = SCRAM_MECHANISMS[mechanism];
+      const salted = await new Promise<Buffer>((resolve, reject) =>
+        pbkdf2(password.normalize("NFKC"), found.credential.salt, found.credential.iterations, bytes, hash, (e, k) =>
+          e ? reject(e) : resolve(k),
+        ),
+      );
+      const storedKey = credentialFromSaltedPassword(
+        mechanism,
+        salted,
+        found.credential.salt,
+        found.credential.iterations,
+      ).storedKey;
+      if (
+        storedKey.length === found.credential.storedKey.length &&
+        timingSafeEqual(storedKey, found.credential.storedKey)
+      ) {
+        this.makeRoom(this.verified, PASSWORD_CHECKS_MAX, now, (v) => v);
+        this.verified.set(key, now + PASSWORD_CHECKS_CACHED_MS);
+        return true;
+      }
+      break;
+    }
+    await new Promise<void>((resolve) => this.options.clock.after(this.options.failureDelayMs, resolve));
+    return false;
   }
 
   /**
@@ -189,9 +238,14 @@ export class SaslAuthenticator {
   }
 
   /** Drops what expired, then the oldest, until `map` has room for one more. */
-  private makeRoom<V extends { readonly expiresAtMs: number }>(map: Map<string, V>, max: number, now: number): void {
+  private makeRoom<V>(
+    map: Map<string, V>,
+    max: number,
+    now: number,
+    expiresAtMs: (v: V) => number = (v) => (v as { expiresAtMs: number }).expiresAtMs,
+  ): void {
     if (map.size < max) return;
-    for (const [k, v] of map) if (v.expiresAtMs <= now) map.delete(k);
+    for (const [k, v] of map) if (expiresAtMs(v) <= now) map.delete(k);
     while (map.size >= max) map.delete(map.keys().next().value as string);
   }
 }

@@ -111,7 +111,11 @@ export class PrincipalResolver {
   constructor(
     private readonly rules: readonly PrincipalMappingRule[],
     /** SASL sessions (sasl-authenticator.ts), or null when SASL is off (a token is then ignored). */
-    readonly sessions: { principalOf(token: string): Principal | null } | null = null,
+    readonly sessions: {
+      principalOf(token: string): Principal | null;
+      /** Whether `password` is `user`'s, by the user's SCRAM credential (HTTP Basic). */
+      verifyPassword(user: string, password: string): Promise<boolean>;
+    } | null = null,
   ) {}
 
   /** null when not authenticated: a certificate whose subject no rule maps, or a token naming no live session. */
@@ -119,6 +123,24 @@ export class PrincipalResolver {
     const session = this.session(call);
     if (session) return "principal" in session ? session.principal : null;
     return this.ofCertificate(call.getAuthContext().sslPeerCertificate);
+  }
+
+  /**
+   * The principal of an HTTP request: its Authorization header when it has one (a SASL
+   * session's Bearer token, or Basic credentials checked against the user's SCRAM
+   * credential), else its client certificate; null when not authenticated.
+   */
+  async ofHttp(authorization: string | undefined, certificate: PeerCertificate | undefined): Promise<Principal | null> {
+    if (authorization === undefined || !this.sessions) return this.ofCertificate(certificate);
+    const bearer = /^Bearer (\S+)$/.exec(authorization)?.[1];
+    if (bearer) return this.sessions.principalOf(bearer);
+    const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(authorization)?.[1];
+    if (!basic) return null;
+    const decoded = Buffer.from(basic, "base64").toString("utf8");
+    const colon = decoded.indexOf(":");
+    if (colon <= 0) return null;
+    const user = decoded.slice(0, colon);
+    return (await this.sessions.verifyPassword(user, decoded.slice(colon + 1))) ? (`User:${user}` as Principal) : null;
   }
 
   /** The SASL session a call's token names, why it names none, or null when the call carries no token. */
@@ -189,9 +211,9 @@ export function httpAdminAuthorization(
   if (!auth.authorizer.enabled) return undefined;
   return {
     covers: (method, url) => rules[`${method} ${url}`] !== undefined,
-    check: ({ method, url, route, params, query, body, peer, certificate }) => {
+    check: async ({ authorization, method, url, route, params, query, body, peer, certificate }) => {
       const rule = (route === undefined ? undefined : rules[`${method} ${route}`]) ?? UNKNOWN_ROUTE;
-      const principal = auth.principals.ofCertificate(certificate);
+      const principal = await auth.principals.ofHttp(authorization, certificate);
       const what = `${method} ${url.split("?")[0]}`;
       const error = refusal(auth, principal, peer, rule.checks({ params, query, body }), {
         service: "HTTP",
@@ -228,7 +250,7 @@ function refusal(
   if (principal === null)
     error = new TidelogError(
       "SASL_AUTHENTICATION_FAILED",
-      "not authenticated: the client certificate's subject matches no ssl.principal.mapping.rules",
+      "not authenticated: a client certificate whose subject no ssl.principal.mapping.rules rule maps, or credentials (a session token, a user and password) that do not hold",
     );
   else {
     const host = peerHost(peer);

@@ -8,7 +8,8 @@
 // authorization code, the fourth and the last are not (SaslAuthenticate, open to all, is
 // admitted in every column). A seventh gRPC column carries a SASL session token no broker
 // issued (what a client with a wrong password would have at best): UNAUTHENTICATED for
-// every method. Every HTTP admin route follows the same rule, in the first six columns. A client posing as the frozen followers with a
+// every method. Every HTTP admin route follows the same rule in the first six columns, and
+// a seventh sends a SCRAM user's name with a wrong password (Basic): 401. A client posing as the frozen followers with a
 // valid certificate (the attack issue 25 describes) is refused, and no write is
 // acknowledged on its word. The second test proves the ACLs' behaviour: a change applies
 // within a second on every broker, metadata hides undescribable topics, prefixes work.
@@ -382,8 +383,15 @@ test("the authorizer: brokers replicate as super users; every method and route a
 
   let restCells = 0;
   const httpPort = c.brokers[0]!.httpPort;
+  // The seventh REST column: a SCRAM user's name with a wrong password (Basic, over HTTPS).
+  await admin.alterUserScramCredentials([{ user: "matrix-user", mechanism: "SCRAM-SHA-256", password: "right" }]);
+  const wrongPassword = { headers: { authorization: `Basic ${Buffer.from("matrix-user:wrong").toString("base64")}` } };
   await forEachBounded(restCellsToCheck, CELLS_IN_PARALLEL, async ({ method, url, path, checks, exact, denied }) => {
     const expected = REFUSAL_NAME[refusalOf(checks)];
+    const unauthenticated = await httpsCall(httpPort, method, path, { ca: pki.ca, ...wrongPassword });
+    assert.equal(unauthenticated.status, 401, `${method} ${url} with a wrong password: ${unauthenticated.body}`);
+    assert.match(unauthenticated.body, /SASL_AUTHENTICATION_FAILED/);
+    restCells++;
     for (const who of [{}, forged, app, denied]) {
       const refused = await httpsCall(httpPort, method, path, { ca: pki.ca, ...who });
       assert.equal(refused.status, 403, `${method} ${url} without rights: ${refused.body}`);
@@ -397,7 +405,7 @@ test("the authorizer: brokers replicate as super users; every method and route a
     }
   });
   t.diagnostic(
-    `${restCells} cells of the REST authorization matrix checked (${restCellsToCheck.length} routes x 6); ${cells + restCells} in all`,
+    `${restCells} cells of the REST authorization matrix checked (${restCellsToCheck.length} routes x 7); ${cells + restCells} in all`,
   );
 
   // HTTP: probes open; the admin API only to super users.

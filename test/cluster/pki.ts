@@ -19,7 +19,7 @@ export function makePki(
 export function httpsGet(
   port: number,
   path: string,
-  files: { ca: string; cert?: string; key?: string },
+  files: { ca: string; cert?: string; key?: string; headers?: Record<string, string> },
 ): Promise<{ status: number; body: string }> {
   return httpsCall(port, "GET", path, files);
 }
@@ -29,7 +29,7 @@ export function httpsCall(
   port: number,
   method: string,
   path: string,
-  files: { ca: string; cert?: string; key?: string },
+  files: { ca: string; cert?: string; key?: string; headers?: Record<string, string> },
 ): Promise<{ status: number; body: string }> {
   const body = method === "GET" || method === "HEAD" || method === "DELETE" ? null : "{}";
   return new Promise((resolve, reject) => {
@@ -39,7 +39,7 @@ export function httpsCall(
         port,
         path,
         method,
-        ...(body === null ? {} : { headers: { "content-type": "application/json" } }),
+        headers: { ...(body === null ? {} : { "content-type": "application/json" }), ...files.headers },
         ca: readFileSync(files.ca),
         ...(files.cert && files.key ? { cert: readFileSync(files.cert), key: readFileSync(files.key) } : {}),
       },

@@ -202,6 +202,18 @@ test("SCRAM users act as themselves within their ACLs; bad credentials and stale
   const wrong = await cli([...asCarol, "cluster", "describe"], { TIDELOG_SASL_PASSWORD: "nope" });
   assert.equal(wrong.code, 1, wrong.stderr);
   assert.match(wrong.stderr, /SASL_AUTHENTICATION_FAILED/);
+  // HTTPS admin API: Basic credentials of a SCRAM user, checked against the same credential.
+  const http = (authorization: string) =>
+    httpsGet(c.brokers[0]!.httpPort, "/v1/cluster", { ca: pki.ca, headers: { authorization } });
+  const basic = (user: string, password: string) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+  assert.equal((await http(basic("carol", "carol-pw"))).status, 200, "carol may describe the cluster");
+  assert.equal((await http(basic("carol", "carol-pw"))).status, 200, "again, from the cache of checked passwords");
+  for (const refused of [basic("carol", "nope"), basic("nobody", "carol-pw"), "Bearer forged", "Basic %%%"]) {
+    const answer = await http(refused);
+    assert.equal(answer.status, 401, `${refused}: ${answer.body}`);
+    assert.match(answer.body, /SASL_AUTHENTICATION_FAILED/);
+  }
+  assert.equal((await http(basic("alice", "rotated"))).status, 403, "alice is known, but may not describe the cluster");
   assert.equal((await cli([...asOps, "users", "delete", "carol"])).code, 0);
 
   // Deleting bob's credential: bob is refused.
