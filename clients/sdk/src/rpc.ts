@@ -2,7 +2,8 @@
  * The one place where grpc-js's loosely typed call surface meets typed code. `unary`
  * turns a callback call into a promise and a failed status into a TidelogError:
  *
- *   UNAVAILABLE, CANCELLED    -> TransportError NETWORK_EXCEPTION (no answer; retriable)
+ *   UNAVAILABLE, CANCELLED    -> TransportError NETWORK_EXCEPTION (no answer; retriable), but a
+ *                                TLS handshake refused over a certificate -> SASL_AUTHENTICATION_FAILED
  *   DEADLINE_EXCEEDED         -> TransportError REQUEST_TIMED_OUT (no answer; retriable)
  *   UNAUTHENTICATED           -> SASL_AUTHENTICATION_FAILED when authenticating failed;
  *                                else (a session the broker forgot) TransportError, retriable
@@ -52,10 +53,45 @@ const STATUS_ERRORS: ReadonlyMap<grpc.status, ErrorName> = new Map([
   [grpc.status.INVALID_ARGUMENT, "INVALID_REQUEST"],
 ]);
 
+/**
+ * What a failed TLS handshake means, from OpenSSL's words in grpc-js's details, or null
+ * for anything else. A certificate problem does not pass with a retry: it is an
+ * authentication failure (as Kafka's SslAuthenticationException), said plainly, not a
+ * network error retried until the deadline.
+ */
+const TLS_REFUSALS: readonly [RegExp, string][] = [
+  [
+    /alert certificate required/,
+    "the broker requires a client certificate (ssl.cert and ssl.key; the CLI's --ssl-cert and --ssl-key)",
+  ],
+  [
+    /alert (unknown ca|bad certificate|certificate unknown|unsupported certificate|access denied)/,
+    "the broker does not accept this client certificate (signed by a CA it does not trust, or not made for client use)",
+  ],
+  [/certificate (has )?expired|alert certificate expired/, "a certificate has expired"],
+  [/alert certificate revoked/, "the broker has revoked this client certificate"],
+  [
+    /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate|certificate verify failed/,
+    "the broker's certificate is not signed by a CA this client trusts (ssl.ca; the CLI's --ssl-ca)",
+  ],
+  [
+    /Hostname\/IP does not match|ERR_TLS_CERT_ALTNAME_INVALID|does not match certificate's altnames/,
+    "the broker's certificate does not name the address connected to (ssl.checkHostname: false skips that check)",
+  ],
+];
+
+function tlsRefusal(details: string): string | null {
+  for (const [pattern, meaning] of TLS_REFUSALS) if (pattern.test(details)) return meaning;
+  return null;
+}
+
 /** The TidelogError for a failed gRPC status from `address`. */
 export function errorFromStatus(e: grpc.ServiceError, address: string, method: string): TidelogError {
   const statusName = grpc.status[e.code] ?? String(e.code);
   if (e.code === grpc.status.UNAVAILABLE || e.code === grpc.status.CANCELLED) {
+    const tls = tlsRefusal(e.details);
+    if (tls)
+      return new TidelogError("SASL_AUTHENTICATION_FAILED", `${address}: TLS handshake failed: ${tls}`, { cause: e });
     return new TransportError("NETWORK_EXCEPTION", address, statusName, e.details, { cause: e });
   }
   if (e.code === grpc.status.DEADLINE_EXCEEDED) {
