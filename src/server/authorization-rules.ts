@@ -218,7 +218,14 @@ export const GROUP_RULES: ServiceRules<wire.GroupHandlers> = {
     ],
   },
   // Every group at once: the cluster's Describe (tidelog lists groups from every coordinator).
-  ListGroups: { checks: () => [cluster("Describe")] },
+  // Kafka: Describe on the cluster lists every group; else the groups the caller may Describe.
+  ListGroups: {
+    checks: () => [{ operation: "Describe", resource: "Group", name: null, orElse: cluster("Describe") }],
+    filter: (_req, res, may) =>
+      may("Describe", "Cluster", CLUSTER_NAME)
+        ? res
+        : { ...res, groups: (res.groups ?? []).filter((g) => may("Describe", "Group", g.groupId ?? "")) },
+  },
   DescribeGroups: { checks: (req) => req.groupIds.map((id) => on("Describe", "Group", id)) },
   DeleteGroups: { checks: (req) => req.groupIds.map((id) => on("Delete", "Group", id)) },
 };
@@ -297,7 +304,11 @@ export const HTTP_RULES: Readonly<Record<string, HttpRouteRule>> = {
   "GET /v1/topics/:name/configs": { checks: (r) => [on("DescribeConfigs", "Topic", param(r, "name"))] },
   "PATCH /v1/topics/:name/configs": { checks: (r) => [on("AlterConfigs", "Topic", param(r, "name"))] },
   "POST /v1/topics/:name/partitions": { checks: (r) => [on("Alter", "Topic", param(r, "name"))] },
-  "GET /v1/groups": { checks: () => [cluster("Describe")] },
+  "GET /v1/groups": {
+    checks: () => [{ operation: "Describe", resource: "Group", name: null, orElse: cluster("Describe") }],
+    filter: (payload, may) =>
+      may("Describe", "Cluster", CLUSTER_NAME) ? payload : listFilter("groups", "groupId", "Group")?.(payload, may),
+  },
   "GET /v1/groups/:groupId": { checks: (r) => [on("Describe", "Group", param(r, "groupId"))] },
   // Resetting offsets commits them for the group: Read on the group and on each topic (kafka-consumer-groups).
   "POST /v1/groups/:groupId/offsets/reset": {

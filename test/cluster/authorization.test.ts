@@ -616,6 +616,27 @@ test("ACLs: a change applies within a second on every broker; metadata hides wha
     ["visible"],
   );
 
+  // Groups are listed as Kafka lists them: all with Describe on the cluster, else those the caller may Describe.
+  for (const groupId of ["g-visible", "g-hidden"]) {
+    const member = opsClient.consumer({ groupId });
+    member.assign([{ topic: "visible", partition: 0 }]);
+    await member.commit([{ topic: "visible", partition: 0, offset: 0 }]);
+    await member.close();
+  }
+  await admin.createAcls([{ ...grant, resourceType: "Group", resourceName: "g-visible" }]);
+  const groupsOf = async (client: Client) => (await client.admin().listGroups()).groups.map((g) => g.groupId).sort();
+  await waitFor(
+    async () => {
+      const listed = await groupsOf(readerClient).catch((e: Error) => [e.message]);
+      return JSON.stringify(listed) === JSON.stringify(["g-visible"]) || { listed, all: await groupsOf(opsClient) };
+    },
+    {
+      description: "the reader lists only the group it may describe",
+      timeoutMs: 10_000,
+    },
+  );
+  assert.deepEqual(await groupsOf(opsClient), ["g-hidden", "g-visible"], "a super user lists them all");
+
   // A removal is in force everywhere within a second too; the delete answers what it removed.
   const [removed] = await admin.deleteAcls([{ principal: "User:CN=reader", resourceType: "Topic" }]);
   assert.deepEqual(
