@@ -42,6 +42,13 @@ async function main(): Promise<void> {
   const config = readConfig();
   const logger = pino({ level: config.logLevel, base: { brokerId: config.brokerId } });
   warnWithoutHeapHeadroom(logger);
+  // Node's warnings as log lines, like everything else the broker says; DEP0123 (grpc-js
+  // gives a peer broker's IP as the TLS server name, on every connection to it) is noise:
+  // the address is still checked against the certificate.
+  process.removeAllListeners("warning");
+  process.on("warning", (w: Error & { code?: string }) => {
+    if (w.code !== "DEP0123") logger.warn({ code: w.code, warning: w.name }, w.message);
+  });
   process.on("uncaughtException", (e) => {
     logger.fatal({ err: e }, "uncaught exception");
     process.exit(1);

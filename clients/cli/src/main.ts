@@ -30,6 +30,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
 export function runFromProcess(): Promise<number> {
   const { stdout, stderr, env } = process;
+  quietIpServerNameWarning();
   // A reader that went away (`tidelog --help | head`) is no failure: what is left to
   // print is dropped (produce and consume also stop, through onInterrupt).
   stdout.on("error", (e: NodeJS.ErrnoException) => {
@@ -48,6 +49,19 @@ export function runFromProcess(): Promise<number> {
     ...(process.stdin.isTTY ? { readSecret } : {}),
   };
   return run(process.argv.slice(2), io);
+}
+
+/**
+ * grpc-js gives a broker's IP address as the TLS server name, which Node deprecates
+ * (DEP0123) with a warning on every run that connects to brokers by IP over TLS: noise a
+ * user can do nothing about (the address is verified against the certificate all the
+ * same). Every other warning is still printed, as Node prints it.
+ */
+function quietIpServerNameWarning(): void {
+  process.removeAllListeners("warning");
+  process.on("warning", (w: Error & { code?: string }) => {
+    if (w.code !== "DEP0123") process.stderr.write(`(node:${process.pid}) ${w.name}: ${w.message}\n`);
+  });
 }
 
 /** A line typed at the terminal, not echoed (a password); Ctrl-C gives up. */
