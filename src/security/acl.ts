@@ -25,26 +25,21 @@
  */
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
+import {
+  ACL_CLUSTER_NAME,
+  ACL_OPERATIONS,
+  ACL_RESOURCE_TYPES,
+  type AclOperation,
+  type AclResourceType,
+} from "@tidelog/client/protocol";
 import { TidelogError } from "@tidelog/client/record";
 
-export const RESOURCE_TYPES = ["Topic", "Group", "Cluster", "TransactionalId"] as const;
-export type AclResourceType = (typeof RESOURCE_TYPES)[number];
+export const RESOURCE_TYPES = ACL_RESOURCE_TYPES;
+export type { AclResourceType };
 
-export const OPERATIONS = [
-  "Read",
-  "Write",
-  "Create",
-  "Delete",
-  "Alter",
-  "Describe",
-  "DescribeConfigs",
-  "AlterConfigs",
-  "ClusterAction",
-  "IdempotentWrite",
-  "All",
-] as const;
+export const OPERATIONS = ACL_OPERATIONS;
 /** Every operation an ACL may name; a request needs one of them, never All itself. */
-export type AclOperationName = (typeof OPERATIONS)[number];
+export type AclOperationName = AclOperation;
 
 export const PATTERN_TYPES = ["LITERAL", "PREFIXED"] as const;
 export type AclPatternType = (typeof PATTERN_TYPES)[number];
@@ -53,7 +48,7 @@ export const PERMISSIONS = ["ALLOW", "DENY"] as const;
 export type AclPermission = (typeof PERMISSIONS)[number];
 
 /** The one cluster resource's name, as Kafka's. */
-export const CLUSTER_NAME = "kafka-cluster";
+export const CLUSTER_NAME = ACL_CLUSTER_NAME;
 /** The resource name, principal and host that match every one. */
 export const WILDCARD = "*";
 export const WILDCARD_PRINCIPAL = "User:*";
@@ -111,20 +106,19 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: s
   throw invalid(`${field} must be one of ${allowed.join(", ")}, got ${JSON.stringify(value)}`);
 }
 
+/** An ACL binding or filter as it arrives at an edge (gRPC, REST, CLI): nothing checked yet. */
+type RawAcl = Readonly<
+  Partial<
+    Record<"principal" | "host" | "resourceType" | "resourceName" | "patternType" | "operation" | "permission", unknown>
+  >
+>;
+
 /**
  * A binding as given at an edge (gRPC, REST, CLI), checked whole: every field present and
  * known, the operation meaningful for the resource type, the cluster named kafka-cluster
  * and literal, a prefix never "*". Throws INVALID_REQUEST naming the first problem.
  */
-export function validateAclBinding(raw: {
-  readonly principal?: unknown;
-  readonly host?: unknown;
-  readonly resourceType?: unknown;
-  readonly resourceName?: unknown;
-  readonly patternType?: unknown;
-  readonly operation?: unknown;
-  readonly permission?: unknown;
-}): AclBinding {
+export function validateAclBinding(raw: RawAcl): AclBinding {
   const principal = raw.principal;
   if (typeof principal !== "string" || !/^User:.+$/s.test(principal) || principal.length > ACL_PRINCIPAL_LENGTH_MAX)
     throw invalid(`principal must be like User:alice or User:* (at most ${ACL_PRINCIPAL_LENGTH_MAX} characters)`);
@@ -194,15 +188,7 @@ export interface AclBindingFilter {
 const FILTER_PATTERN_TYPES = ["ANY", "MATCH", ...PATTERN_TYPES] as const;
 
 /** A filter as given at an edge; empty strings mean "any". Throws INVALID_REQUEST. */
-export function validateAclFilter(raw: {
-  readonly principal?: unknown;
-  readonly host?: unknown;
-  readonly resourceType?: unknown;
-  readonly resourceName?: unknown;
-  readonly patternType?: unknown;
-  readonly operation?: unknown;
-  readonly permission?: unknown;
-}): AclBindingFilter {
+export function validateAclFilter(raw: RawAcl): AclBindingFilter {
   const given = (v: unknown): boolean => v !== undefined && v !== null && v !== "";
   const text = (v: unknown, field: string, max: number): string => {
     if (typeof v !== "string" || v.length > max) throw invalid(`${field} must be text of at most ${max} characters`);

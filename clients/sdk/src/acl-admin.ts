@@ -12,29 +12,19 @@ import { callAnyBroker } from "./admin-retry.js";
 import { errorOf } from "./admin-wire.js";
 import type { ClientContext } from "./client-context.js";
 import { TidelogError } from "./errors.js";
+import {
+  ACL_CLUSTER_NAME,
+  ACL_OPERATIONS,
+  ACL_RESOURCE_TYPES,
+  type AclOperation,
+  type AclResourceType,
+} from "./protocol/acl-names.js";
 import type * as wire from "./protocol/messages.js";
 import type { AdminRpcs } from "./rpc.js";
 
-export const ACL_RESOURCE_TYPES = ["Topic", "Group", "Cluster", "TransactionalId"] as const;
-export type AclResourceType = (typeof ACL_RESOURCE_TYPES)[number];
-export const ACL_OPERATIONS = [
-  "Read",
-  "Write",
-  "Create",
-  "Delete",
-  "Alter",
-  "Describe",
-  "DescribeConfigs",
-  "AlterConfigs",
-  "ClusterAction",
-  "IdempotentWrite",
-  "All",
-] as const;
-export type AclOperation = (typeof ACL_OPERATIONS)[number];
 export type AclPatternType = "LITERAL" | "PREFIXED";
 export type AclPermission = "ALLOW" | "DENY";
-/** The cluster resource's one name, as Kafka's. */
-export const ACL_CLUSTER_NAME = "kafka-cluster";
+export { ACL_CLUSTER_NAME, ACL_OPERATIONS, ACL_RESOURCE_TYPES, type AclOperation, type AclResourceType };
 
 /** One ACL: `principal` may (ALLOW) or may not (DENY) do `operation` to the resources the pattern names. */
 export interface AclBinding {

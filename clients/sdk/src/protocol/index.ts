@@ -2,6 +2,14 @@
  * `@tidelog/client/protocol`: the gRPC wire definitions shared by the clients and the
  * broker. Applications use the Client API instead.
  */
+
+export {
+  ACL_CLUSTER_NAME,
+  ACL_OPERATIONS,
+  ACL_RESOURCE_TYPES,
+  type AclOperation,
+  type AclResourceType,
+} from "./acl-names.js";
 export {
   CHANNEL_OPTIONS,
   errorFromInfo,
