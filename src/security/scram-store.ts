@@ -35,15 +35,26 @@ const ALTER_ATTEMPTS_MAX = 5;
 
 type Mechanisms = UserRecord["mechanisms"];
 
-/** A user's credential for a mechanism from the watched image, or null. */
+/**
+ * A user's credential for a mechanism from the watched image, or null. Every call with a
+ * session token asks (to see that the credential has not changed), so each stored
+ * credential is decoded once per revision, not once per call.
+ */
 export function scramCredentialOf(
   image: () => MetadataImage,
 ): (user: string, mechanism: ScramMechanism) => { credential: ScramCredential; revision: number } | null {
+  const decoded = new Map<string, { credential: ScramCredential; revision: number }>();
   return (user, mechanism) => {
     const stored = image().users.get(user);
     const c = stored?.value.mechanisms[mechanism];
-    if (!stored || !c) return null;
-    return {
+    const key = `${mechanism}\u0000${user}`;
+    if (!stored || !c) {
+      decoded.delete(key);
+      return null;
+    }
+    const known = decoded.get(key);
+    if (known?.revision === stored.modRevision) return known;
+    const fresh = {
       credential: {
         salt: Buffer.from(c.salt, "base64"),
         iterations: c.iterations,
@@ -52,6 +63,10 @@ export function scramCredentialOf(
       },
       revision: stored.modRevision,
     };
+    // Users deleted since are dropped when next asked for; churn past the bound starts over.
+    if (decoded.size >= 2 * SCRAM_USERS_MAX) decoded.clear();
+    decoded.set(key, fresh);
+    return fresh;
   };
 }
 

@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { Client } from "@tidelog/client";
-import { run as runCli } from "../../clients/cli/src/main.js";
 import { startCluster, waitFor } from "../../scripts/harness/cluster.js";
+import { runCli } from "../cli/run-cli.js";
 
 const RECORD_BYTES = 1000;
 const RECORDS = 300;
@@ -122,17 +122,7 @@ test("client quotas slow a client down to its rate, touch no one else, and lift 
 
 test("tidelog quotas set, describe and remove, with readable and JSON output and usage errors", async (t) => {
   const c = await startCluster(t, { brokers: 1 });
-  const cli = async (...argv: string[]) => {
-    let stdout = "";
-    let stderr = "";
-    const code = await runCli(["--bootstrap", c.bootstrap, "--timeout", "15000", ...argv], {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
-      env: {},
-      cwd: "/",
-    });
-    return { code, stdout, stderr };
-  };
+  const cli = (...argv: string[]) => runCli(["--bootstrap", c.bootstrap, "--timeout", "15000", ...argv]);
   const set = await cli("quotas", "set", "--user", "alice", "--producer-byte-rate", "1MiB", "--request-rate", "200");
   assert.equal(set.code, 0, set.stderr);
   assert.match(set.stdout, /Set producer_byte_rate=1048576, request_rate=200 for user alice/);

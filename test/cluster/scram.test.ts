@@ -10,8 +10,8 @@ import { test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { Client, isTidelogError } from "@tidelog/client";
 import { CHANNEL_OPTIONS, loadTidelogProto } from "@tidelog/client/protocol";
-import { run as runCli } from "../../clients/cli/src/main.js";
 import { startCluster, tempDir, waitFor } from "../../scripts/harness/cluster.js";
+import { runCli } from "../cli/run-cli.js";
 import { httpsGet, makePki, securedBrokerConfig, sslOptions } from "./pki.js";
 
 test("SCRAM users act as themselves within their ACLs; bad credentials and stale sessions are refused", async (t) => {
@@ -154,14 +154,9 @@ test("SCRAM users act as themselves within their ACLs; bad credentials and stale
   await rotated.producer({ acks: -1 }).send("payments", { value: "new password" });
 
   // The CLI: users from standard input (never argv), and connecting as a SCRAM user.
-  const cli = async (argv: string[], env: Record<string, string> = {}, stdin?: string) => {
-    let stdout = "";
-    let stderr = "";
-    const code = await runCli(["--bootstrap", c.bootstrap, "--timeout", "15000", ...argv], {
-      stdout: { write: (s: string) => (stdout += s) },
-      stderr: { write: (s: string) => (stderr += s) },
+  const cli = (argv: string[], env: Record<string, string> = {}, stdin?: string) =>
+    runCli(["--bootstrap", c.bootstrap, "--timeout", "15000", ...argv], {
       env,
-      cwd: "/",
       ...(stdin === undefined
         ? {}
         : {
@@ -170,8 +165,6 @@ test("SCRAM users act as themselves within their ACLs; bad credentials and stale
             })(),
           }),
     });
-    return { code, stdout, stderr };
-  };
   const asOps = ["--ssl-ca", pki.ca, "--ssl-cert", ops.cert, "--ssl-key", ops.key];
   const created = await cli([...asOps, "users", "create", "carol", "--mechanism", "SCRAM-SHA-512"], {}, "carol-pw\n");
   assert.equal(created.code, 0, created.stderr);
