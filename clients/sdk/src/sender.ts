@@ -412,8 +412,29 @@ export class Sender {
     const waitMs = backoffMs(Math.max(1, batch.attempts), this.options.ctx.retry, this.options.ctx.seams.random);
     const deadlineMs = batch.createdAtMs + this.options.deliveryTimeoutMs;
     if (retriable && this.aborted === null && nowMs + waitMs < deadlineMs) this.requeue(queue, batch, nowMs + waitMs);
-    else if (retriable) this.fail(queue, batch, this.aborted ?? this.expired(batch, nowMs));
+    else if (retriable) this.giveUp(queue, batch, nowMs);
     else this.fail(queue, batch, error);
+  }
+
+  /**
+   * Fails a batch out of time (or aborted). An earlier-numbered batch of its partition may
+   * wait in the queue for its own retry; it is older, so out of time too, and it fails
+   * first: the partition's sequence breaks at its earliest failed batch, and later ones
+   * name that batch as their cause, whatever order the answers came back in.
+   */
+  private giveUp(queue: PartitionQueue, batch: ProducerBatch, nowMs: number): void {
+    const earlier = queue.broken
+      ? undefined
+      : queue.batches.find(
+          (b) => b.baseSequence >= 0 && b.producerId === queue.producerId && b.drainOrder < batch.drainOrder,
+        );
+    if (earlier !== undefined && batch.baseSequence >= 0 && batch.producerId === queue.producerId) {
+      queue.batches.splice(queue.batches.indexOf(earlier), 1);
+      this.fail(queue, earlier, this.aborted ?? this.expired(earlier, nowMs));
+      this.fail(queue, batch, this.behindBreak(queue, queue.brokenBy!, batch));
+      return;
+    }
+    this.fail(queue, batch, this.aborted ?? this.expired(batch, nowMs));
   }
 
   /** Back to the front of its queue, in first-sent order; the partition waits for its in-flight batches and the backoff. */
