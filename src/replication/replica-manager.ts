@@ -764,17 +764,23 @@ export class ReplicaManager {
     // A broker whose storage failed, or that is shutting down, stays out: the controller
     // would only drop it again.
     const ineligible = this.image.ineligibleBrokers();
-    const joining = p.caughtUpOutsiders().filter((r) => !ineligible.has(r));
+    // A joiner is recorded with the incarnation of the process that fetched (KIP-903), so
+    // that a restart after it joined shows. One whose fetches came under a registration
+    // the metadata no longer has (it died, or restarted since) cannot be recorded, and
+    // stays out: joined unrecorded, the controller would record whatever incarnation it
+    // registered next, and trust a restarted replica that lost its tail (the simulation's
+    // seed 186 elected one and lost an acknowledged write).
+    const joiningEpochs = new Map<number, number>();
+    for (const r of p.caughtUpOutsiders()) {
+      const incarnation = this.image.incarnationAt(r, p.followerBrokerEpoch(r));
+      if (!ineligible.has(r) && incarnation !== null) joiningEpochs.set(r, incarnation);
+    }
+    const joining = [...joiningEpochs.keys()];
     if (lagging.length === 0 && joining.length === 0) return null;
     const current = this.image.partitionState(p.tp.topic, p.tp.partition);
     if (!current || current.value.leader !== this.options.brokerId || current.value.leaderEpoch !== p.leaderEpoch)
       return null;
     const isr = [...p.isr.filter((r) => !lagging.includes(r)), ...joining];
-    const joiningEpochs = new Map(
-      joining
-        .map((r) => [r, this.image?.incarnationAt(r, p.followerBrokerEpoch(r)) ?? null] as const)
-        .filter((e): e is readonly [number, number] => e[1] !== null),
-    );
     // Joiners hold the high watermark back from now on, not from the answer
     // (Partition.pendingJoiners). If the write throws, its outcome is unknown: they keep
     // holding it back until the metadata shows the next state.

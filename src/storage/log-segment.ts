@@ -169,6 +169,8 @@ export class LogSegment {
   ): LogSegment {
     const segment = new LogSegment(dir, baseOffset, config, files, clock);
     segment.sizeBytes = statSync(segment.logPath).size;
+    // Written by a process that did not stop cleanly: maybe only in the page cache.
+    segment.dirty = true;
     return segment;
   }
 

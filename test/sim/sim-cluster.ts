@@ -28,6 +28,13 @@
  *   nothing. With one tear at a time, every acknowledged record (on at least
  *   min.insync.replicas = 2 replicas when acknowledged) always has an untorn copy, and a
  *   loss is the protocol's.
+ * - With powerLoss, a power cut too (sim-disk.ts): every file of the broker keeps what it
+ *   held at its last fsync, as the fsync calls themselves say, and may lose, tear or zero
+ *   any of the rest, index and snapshot files included; under the same one-at-a-time
+ *   rule. The brokers then run their fsync and checkpoint duties on the simulated clock,
+ *   and segments are small enough to roll every dozen batches.
+ * - With lateDuplicates, the network delivers copies of the producer's recent requests
+ *   late, to any broker that believes it leads; idempotence must keep each record once.
  *
  * An idempotent producer sends one acks=all record at a time to whoever the metadata says
  * leads, again (same sequence) until it is acknowledged; an acknowledged write is one
@@ -64,9 +71,10 @@ import { applyFollowerData, type FollowerAsked } from "../../src/replication/fol
 import { type FollowerFetchResult, fetchForFollower } from "../../src/replication/follower-fetch.js";
 import type { Partition } from "../../src/replication/partition.js";
 import { ReplicaManager } from "../../src/replication/replica-manager.js";
-import { DEFAULT_LOG_CONFIG, validateLogConfig } from "../../src/storage/log-config.js";
+import { DEFAULT_LOG_CONFIG, type LogConfig, validateLogConfig } from "../../src/storage/log-config.js";
 import { LogManager } from "../../src/storage/log-manager.js";
 import { readAll, valuesIn } from "../storage/fixtures.js";
+import { SimDisk } from "./sim-disk.js";
 
 const TOPIC = "sim";
 const TP = { topic: TOPIC, partition: 0 };
@@ -87,6 +95,14 @@ const ANSWER_LOSS = 0.03;
 const LOST_ANSWER_TIMEOUT_TICKS = 5;
 /** The controller reconciles in a given tick with this probability (its lag). */
 const CONTROLLER_CHANCE = 0.5;
+/** With powerLoss, a broker fsyncs its log about once in this many ticks (flush.ms)... */
+const FLUSH_TICKS = 5;
+/** ...and writes its checkpoints (the recovery point among them) every this many. */
+const CHECKPOINT_TICKS = 10;
+/** With lateDuplicates, a copy of a recent request arrives late in a tick with this chance... */
+const LATE_DUPLICATE_CHANCE = 0.1;
+/** ...chosen among the producer's last this many requests (Kafka dedupes the last 5 batches). */
+const RECENT_REQUESTS_MAX = 5;
 /** Ticks the cluster gets to settle after the faults end. */
 const SETTLE_TICKS = 300;
 /**
@@ -102,8 +118,19 @@ const LOG_CONFIG = validateLogConfig({
   maxMessageBytes: 2048,
   minInsyncReplicas: MIN_ISR,
 });
+/**
+ * With powerLoss, segments of about a dozen batches: a schedule then rolls segments
+ * (an fsync of the old one, producer snapshots, sealed indexes), so a power cut meets
+ * several files in every state.
+ */
+const SMALL_SEGMENTS_CONFIG = validateLogConfig({
+  ...LOG_CONFIG,
+  segmentBytes: 1024,
+  indexIntervalBytes: 128,
+  maxMessageBytes: 1024,
+});
 
-export type SimFaultKind = "kill" | "torn-tail" | "pause" | "cut-pair" | "cut-etcd";
+export type SimFaultKind = "kill" | "torn-tail" | "power-loss" | "pause" | "cut-pair" | "cut-etcd";
 
 export interface SimOptions {
   readonly seed: number;
@@ -148,6 +175,23 @@ export interface SimOptions {
    * replica's high watermark passes it: the produce path before run 11's fix.
    */
   readonly appendWithoutRecheck?: boolean;
+  /**
+   * true: a broker may lose power (sim-disk.ts): every file keeps what it held at its last
+   * fsync and may lose, tear or zero any of the rest, as the fsync calls (not the log's
+   * own recovery point) say. The brokers then also run their fsync and checkpoint duties
+   * (flush.ms, the recovery-point checkpoint) on the simulated clock. Off: no power cuts
+   * and no duties, as before; seeds found that way replay that way.
+   */
+  readonly powerLoss?: boolean;
+  /** Negative control for powerLoss: a power cut may take fsynced bytes too (a disk that lies about fsync). */
+  readonly fsyncLies?: boolean;
+  /**
+   * true: the network delivers copies of the producer's recent requests late (a request
+   * the client gave up on, retried elsewhere, and that still arrives), to whichever
+   * broker it picks. The producer never hears of them; idempotence must keep each
+   * record once. Off: each request arrives once, as before.
+   */
+  readonly lateDuplicates?: boolean;
 }
 
 export interface SimResult {
@@ -157,6 +201,8 @@ export interface SimResult {
   readonly acknowledged: number;
   readonly faults: Readonly<Record<SimFaultKind, number>>;
   readonly leaderRecoveries: number;
+  /** Copies of earlier requests delivered late (lateDuplicates). */
+  readonly lateDeliveries: number;
   /** Sends refused or timed out (then sent again), by error code. */
   readonly refusals: Readonly<Record<string, number>>;
   /** Anomalies: each a sentence naming the offset and what was found there. */
@@ -216,7 +262,7 @@ class SimBroker {
   start(sim: SimCluster): void {
     const logs = LogManager.open({
       dataDir: this.dir,
-      defaultConfig: LOG_CONFIG,
+      defaultConfig: sim.logConfig,
       clock: sim.clock,
       logger: silentLogger,
       openFilesMax: 64,
@@ -245,7 +291,7 @@ class SimBroker {
       },
       replicaLagTimeMaxMs: LAG_MS,
       logManager: logs,
-      logDefaults: LOG_CONFIG,
+      logDefaults: sim.logConfig,
       logger: silentLogger,
     });
     this.down = false;
@@ -300,19 +346,27 @@ export class SimCluster {
   private readonly faultCounts: Record<SimFaultKind, number> = {
     kill: 0,
     "torn-tail": 0,
+    "power-loss": 0,
     pause: 0,
     "cut-pair": 0,
     "cut-etcd": 0,
   };
   private recoveries = 0;
+  /** The producer's last requests, for lateDuplicates. */
+  private readonly recentRequests: { batch: Buffer; value: string }[] = [];
+  private lateDeliveries = 0;
   private readonly anomalies: string[] = [];
   private readonly trace: string[] = [];
   private readonly cuts = new Set<string>();
   /** The last torn broker, until it is back in the ISR (so holds every acknowledged record again). */
   private torn: { id: number; incarnation: number } | null = null;
+  readonly logConfig: LogConfig;
+  /** What each file held at its last fsync, with powerLoss; else null. */
+  private disk: SimDisk | null = null;
 
   constructor(private readonly options: SimOptions) {
     this.random = Random.seeded(options.seed);
+    this.logConfig = options.powerLoss ? SMALL_SEGMENTS_CONFIG : LOG_CONFIG;
   }
 
   registration(id: number): Registration | undefined {
@@ -320,6 +374,7 @@ export class SimCluster {
   }
 
   async run(): Promise<SimResult> {
+    this.disk = this.options.powerLoss ? SimDisk.install(this.root) : null;
     try {
       for (const b of this.brokers) b.start(this);
       for (this.tick = 0; this.tick < this.options.ticks; this.tick++) {
@@ -336,12 +391,14 @@ export class SimCluster {
         acknowledged: this.acked.size,
         faults: { ...this.faultCounts },
         leaderRecoveries: this.recoveries,
+        lateDeliveries: this.lateDeliveries,
         refusals: { ...this.refusals },
         anomalies: this.anomalies,
         trace: this.trace,
       };
     } finally {
       for (const b of this.brokers) b.crash();
+      this.disk?.uninstall();
       rmSync(this.root, { recursive: true, force: true });
     }
   }
@@ -366,6 +423,7 @@ export class SimCluster {
     if (first) this.controller();
     await this.deliverMetadata();
     await this.fetchAll();
+    if (this.disk) await this.storageDuties();
     for (const b of this.brokers) {
       if (!b.reachable || !b.replicas || b.isrCheck) continue;
       const check = b.replicas.checkIsr();
@@ -388,8 +446,23 @@ export class SimCluster {
     await this.deliverMetadata();
     this.releaseHeld();
     if (traffic && !this.sending) this.send();
+    if (traffic && this.options.lateDuplicates && this.random.chance(LATE_DUPLICATE_CHANCE)) this.deliverLate();
     this.clock.advance(TICK_MS);
     await drain();
+  }
+
+  /**
+   * What LogManager.start runs on timers in a broker: an fsync when flush.ms is due (here
+   * at random, about every FLUSH_TICKS), and the checkpoints (recovery points, high
+   * watermarks) every CHECKPOINT_TICKS. Awaited within the tick, so a seed replays.
+   */
+  private async storageDuties(): Promise<void> {
+    for (const b of this.brokers) {
+      const log = b.reachable ? b.logs?.getLog(TP) : undefined;
+      if (!log || !b.logs) continue;
+      if (this.random.chance(1 / FLUSH_TICKS)) await log.flush().catch(() => {});
+      if (this.tick % CHECKPOINT_TICKS === b.id) b.logs.writeCheckpoints();
+    }
   }
 
   /** Registrations: expiry of the silent, registration of the live. */
@@ -610,11 +683,38 @@ export class SimCluster {
         ? { records: [record], producerId: PRODUCER_ID, producerEpoch: 0, baseSequence: sequence }
         : { records: [record] },
     );
+    if (this.options.lateDuplicates) {
+      this.recentRequests.push({ batch, value });
+      if (this.recentRequests.length > RECENT_REQUESTS_MAX) this.recentRequests.shift();
+    }
     const foundEpoch = p.leaderEpoch;
     const append = (): void => this.append(leader, p, foundEpoch, batch, sequence, value);
     const holdTicks = this.options.heldProduces && this.random.chance(0.5) ? this.random.int(1, HOLD_TICKS_MAX) : 0;
     if (holdTicks === 0) append();
     else this.held = { dueTick: this.tick + holdTicks, broker: leader, replicas: leader.replicas, append };
+  }
+
+  /**
+   * A copy of one of the producer's recent requests arrives at a broker now. Only a
+   * broker that believes it leads takes it (as the produce path checks leaderFor); the
+   * producer, which has moved on, never sees the answer.
+   */
+  private deliverLate(): void {
+    const request = this.recentRequests.length > 0 ? this.random.pick(this.recentRequests) : undefined;
+    const broker = this.random.pick(this.brokers);
+    if (!request || !broker.reachable || !broker.replicas) return;
+    let p: ReturnType<ReplicaManager["leaderFor"]>;
+    try {
+      p = broker.replicas.leaderFor(TP);
+    } catch {
+      return;
+    }
+    this.lateDeliveries++;
+    p.appendRecordsAsLeader(request.batch, -1, SEND_TIMEOUT_MS, p.leaderEpoch).then(
+      (r) => this.log(`late copy of ${request.value} answered by broker ${broker.id} with offset ${r.baseOffset}`),
+      (e: unknown) =>
+        this.log(`late copy of ${request.value} refused by broker ${broker.id}: ${isTidelogError(e) ? e.code : e}`),
+    );
   }
 
   /**
@@ -684,7 +784,9 @@ export class SimCluster {
 
   private maybeFault(): void {
     if (this.faults.length >= 3 || !this.random.chance(0.1)) return;
-    const kind = this.random.pick<SimFaultKind>(["kill", "torn-tail", "pause", "cut-pair", "cut-etcd"]);
+    const kinds: SimFaultKind[] = ["kill", "torn-tail", "pause", "cut-pair", "cut-etcd"];
+    if (this.disk) kinds.push("power-loss");
+    const kind = this.random.pick(kinds);
     const busy = new Set(this.faults.flatMap((f) => [f.kind]));
     const free = this.brokers.filter((b) => b.reachable && !b.cutFromEtcd);
     if (free.length === 0) return;
@@ -708,6 +810,18 @@ export class SimCluster {
         const cut = tearTail(join(target.dir, `${TOPIC}-0`), this.random.int(1, 60));
         add(() => this.restart(target));
         this.log(`broker ${target.id} lost ${cut} bytes of its tail`);
+        return;
+      }
+      case "power-loss": {
+        // A power cut loses what was not fsynced: one at a time, as a torn tail (see the header).
+        if (busy.has("torn-tail") || busy.has("power-loss") || this.torn !== null || !this.disk) return;
+        target.crash();
+        this.torn = { id: target.id, incarnation: target.incarnation };
+        const damage = this.disk.losePower(join(target.dir, `${TOPIC}-0`), this.random, this.options.fsyncLies);
+        add(() => this.restart(target));
+        this.log(
+          `broker ${target.id} lost power: ${damage.length === 0 ? "every file was on disk" : damage.join("; ")}`,
+        );
         return;
       }
       case "pause":
@@ -801,6 +915,16 @@ export class SimCluster {
           `broker ${b.id}: holds ${diff.value} at ${diff.offset}, the leader ${leaderStored.get(diff.offset) ?? "nothing"}`,
         );
     }
+    // A failing seed's report ends with what each replica holds.
+    if (this.anomalies.length > 0)
+      for (const b of this.brokers) {
+        const log = b.replicas?.get(TP)?.log;
+        if (!log) continue;
+        const records = readAll(log).map((r) => `${r.offset}:${r.value}`);
+        this.log(
+          `broker ${b.id} holds from ${log.logStartOffset} to ${log.logEndOffset}: ${records.slice(0, 60).join(" ")}`,
+        );
+      }
   }
 
   /** Each broker's replica as it sees itself, for a report. */
