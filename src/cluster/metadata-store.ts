@@ -13,7 +13,7 @@
 import { TidelogError } from "@tidelog/client/record";
 import { ExponentialBackoff, type IBackoff, noop } from "cockatiel";
 import { Etcd3, type IKeyValue, type IOperation, type Lease, type Namespace, Range } from "etcd3";
-import { type Clock, wallClockDeadline } from "../common/clock.js";
+import { type Clock, type Timer, wallClockDeadline } from "../common/clock.js";
 import type { Logger } from "../common/logger.js";
 import { PeriodicTask } from "../common/periodic-task.js";
 import { MetadataImage } from "./metadata-image.js";
@@ -29,6 +29,9 @@ import type {
   KvWatchHandlers,
   MetadataKv,
 } from "./metadata-kv.js";
+
+/** After a resync that left no watch (etcd cut off mid-way), the next try comes this soon. */
+const WATCH_RETRY_MS = 1_000;
 
 /** Keys per page of a full metadata read (about 250 bytes each: well under gRPC's 4 MiB message limit). */
 export const METADATA_READ_PAGE_KEYS = 2000;
@@ -246,6 +249,8 @@ export class MetadataWatch {
   private closed = false;
   private resyncing: Promise<void> | null = null;
   private resyncTask: PeriodicTask | null = null;
+  /** A resync retried soon after one that left no watch; null when none is due. */
+  private retry: Timer | null = null;
   private readonly listeners: ((image: MetadataImage) => void)[] = [];
 
   constructor(
@@ -305,10 +310,29 @@ export class MetadataWatch {
   /** Replaces the image with a full read, then watches from that revision. Calls are merged. */
   resync(): Promise<void> {
     if (this.resyncing) return this.resyncing;
-    this.resyncing = this.doResync().finally(() => {
-      this.resyncing = null;
-    });
+    this.resyncing = this.doResync()
+      .catch((e: unknown) => {
+        // Without a watch nothing calls back when etcd answers again (no onConnected):
+        // try again soon rather than at the safety-net interval, minutes away.
+        if (this.watcher === null) this.retrySoon();
+        throw e;
+      })
+      .finally(() => {
+        this.resyncing = null;
+      });
     return this.resyncing;
+  }
+
+  private retrySoon(): void {
+    if (this.closed || this.retry !== null) return;
+    this.retry = this.options.clock.after(
+      WATCH_RETRY_MS,
+      () => {
+        this.retry = null;
+        this.resync().catch(() => {});
+      },
+      { ref: false },
+    );
   }
 
   private async doResync(): Promise<void> {
@@ -320,7 +344,18 @@ export class MetadataWatch {
     this.current = image;
     this.stale = false;
     this.notify();
-    await this.watchFrom(revision + 1);
+    try {
+      await this.watchFrom(revision + 1);
+    } catch (e) {
+      // The read succeeded but the watch did not start (etcd cut off in between): this
+      // image would never hear of a later change while claiming to be in sync. The
+      // whole-broker simulation found a leader that did so after a cut from etcd, and
+      // refused its followers' fetches as stale until the next safety-net resync. (The
+      // in-memory store fails such a call at once; etcd3's watch waits for the
+      // connection instead, but may still fail, e.g. on a compacted revision.)
+      this.stale = true;
+      throw e;
+    }
   }
 
   private async watchFrom(revision: number): Promise<void> {
@@ -365,6 +400,7 @@ export class MetadataWatch {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.retry?.cancel();
     void this.resyncTask?.stop();
     await this.watcher?.cancel().catch(() => {});
   }

@@ -383,3 +383,50 @@ test("the real Controller on the in-memory store: a deposed controller's write i
     description: "B created both partition states",
   });
 });
+
+test("MetadataWatch: a resync whose read succeeded but whose watch could not start is stale, and tries again soon", async (t) => {
+  // The whole-broker simulation found a leader whose watch had re-read everything after a
+  // cut from etcd, then failed to start watching (cut again in between), and still called
+  // itself in sync: its image froze until the safety-net resync, minutes later, and it
+  // refused its followers' fetches as coming from registrations it did not know.
+  const clock = new ManualClock();
+  const etcd = new InMemoryEtcd(clock);
+  const writer = etcd.connect();
+  const conn = etcd.connect();
+  conn.setRequestDelay(10);
+  const watch = new MetadataWatch(conn, silentLogger, { resyncIntervalMs: 300_000, clock });
+  t.after(() => watch.close());
+  const started = watch.start();
+  await clock.advanceAsync(30, 5);
+  await started;
+  assert.equal(watch.isSynced, true);
+  const put = async (key: string, value: string) => {
+    await writer.txn([{ key, target: "Create", value: 0 }], [{ kind: "put", key, value }]);
+    await settle();
+  };
+  // Resync: the read is answered at +10 ms; the watch's own call would be at +20 ms, and
+  // the connection is cut at +15 ms.
+  const resync = watch.resync();
+  resync.catch(() => {});
+  await clock.advanceAsync(15, 5);
+  conn.setReachable(false);
+  await clock.advanceAsync(10, 5);
+  await assert.rejects(resync, /unreachable/);
+  assert.equal(watch.isSynced, false, "no watch: not in sync");
+  conn.setReachable(true);
+  await put(
+    keys.topic("late"),
+    JSON.stringify({ name: "late", topicId: "t", assignment: [[1]], configs: {}, internal: false }),
+  );
+  await clock.advanceAsync(1_100, 50);
+  await settle();
+  assert.equal(watch.isSynced, true, "tried again within a second");
+  assert.ok(watch.image.topics.has("late"), "and the image has what changed meanwhile");
+  await put(
+    keys.topic("later"),
+    JSON.stringify({ name: "later", topicId: "u", assignment: [[1]], configs: {}, internal: false }),
+  );
+  await clock.advanceAsync(50, 10);
+  await settle();
+  assert.ok(watch.image.topics.has("later"), "the watch runs again");
+});

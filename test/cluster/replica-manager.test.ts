@@ -222,8 +222,14 @@ test("a follower outside the ISR that fetches up to the high watermark is added 
         return accept;
       }),
   });
+  // Broker 3 is registered (broker epoch 50) and fetches under that epoch: a joiner is
+  // recorded with its incarnation, so one the metadata cannot name does not join.
+  const broker3 = { id: 3, host: "h", port: 1, httpPort: 0, rack: null, startedAtMs: 0, incarnation: 50 };
   await replicas.onMetadata(
-    image({ ...topic("t", "id", [[2, 1, 3]]), "partitions/t/0": state("id", 2, 1, [2, 1]) }),
+    image(
+      { ...topic("t", "id", [[2, 1, 3]]), "partitions/t/0": state("id", 2, 1, [2, 1]), "brokers/3": broker3 },
+      { "brokers/3": 50 },
+    ),
     true,
   );
   const p = replicas.get({ topic: "t", partition: 0 });
@@ -233,22 +239,22 @@ test("a follower outside the ISR that fetches up to the high watermark is added 
   assert.equal(p.log.highWatermark, 2);
   const settle = () => new Promise((r) => setImmediate(r));
 
-  p.onFollowerFetch(3, 1);
+  p.onFollowerFetch(3, 1, -1, 50);
   await settle();
   assert.deepEqual(written, [], "a follower behind the high watermark does not join");
 
-  p.onFollowerFetch(3, 2);
+  p.onFollowerFetch(3, 2, -1, 50);
   await settle();
   assert.deepEqual(written, [[2, 1, 3]], "caught up: the expansion is written without waiting for checkIsr");
 
   // etcd refused it: fetches in the next second do not write again...
-  p.onFollowerFetch(3, 2);
+  p.onFollowerFetch(3, 2, -1, 50);
   await settle();
   assert.equal(written.length, 1, "at most one try per partition per second");
   // ...a fetch after it does.
   clock.advance(1000);
   accept = true;
-  p.onFollowerFetch(3, 2);
+  p.onFollowerFetch(3, 2, -1, 50);
   await settle();
   assert.deepEqual(written, [
     [2, 1, 3],
@@ -258,7 +264,7 @@ test("a follower outside the ISR that fetches up to the high watermark is added 
 
   // In the ISR now: fetches ask nothing more.
   clock.advance(1000);
-  p.onFollowerFetch(3, 2);
+  p.onFollowerFetch(3, 2, -1, 50);
   await settle();
   assert.equal(written.length, 2);
 });

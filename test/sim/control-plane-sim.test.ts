@@ -11,6 +11,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { ControlPlaneSim, type ControlPlaneSimResult } from "./control-plane-sim.js";
+import { seedFailure } from "./sim-report.js";
 
 const TICKS = 400;
 const ONE = process.env.TIDELOG_CP_SIM_SEED;
@@ -18,13 +19,8 @@ const COUNT = Number(process.env.TIDELOG_CP_SIM_SEEDS ?? (process.env.TIDELOG_SL
 const SEEDS = ONE !== undefined ? [Number(ONE)] : Array.from({ length: COUNT }, (_, i) => i + 1);
 
 function failure(r: ControlPlaneSimResult): string {
-  return [
-    `seed ${r.seed}: ${r.anomalies.length} anomalies`,
-    ...r.anomalies.slice(0, 5),
-    "trace (last 40 events):",
-    ...r.trace.slice(-40),
-    `replay: TIDELOG_CP_SIM_SEED=${r.seed} node --import tsx --conditions=tidelog-source --test test/sim/control-plane-sim.test.ts`,
-  ].join("\n");
+  const replay = `TIDELOG_CP_SIM_SEED=${r.seed} node --import tsx --conditions=tidelog-source --test test/sim/control-plane-sim.test.ts`;
+  return seedFailure(r, replay, 40);
 }
 
 test(`${SEEDS.length} seeded schedules of etcd cut-offs and kills against the real controller, registration and metadata watch`, async (t) => {

@@ -84,7 +84,7 @@ export interface ControlPlaneSimResult {
  * against the controller epoch in force when it commits (a deposed controller must never
  * write), and with dropFence the fence is taken out of it first.
  */
-class WatchedConnection implements MetadataKv {
+export class WatchedConnection implements MetadataKv {
   constructor(
     readonly kv: InMemoryMetadataKv,
     private readonly onCommit: (fenceEpoch: number, ops: readonly KvOp[]) => void,

@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { replayCommand, SimCluster, type SimResult } from "./sim-cluster.js";
+import { seedFailure } from "./sim-report.js";
 
 const TICKS = Number(process.env.TIDELOG_SIM_TICKS ?? 300);
 const ONE = process.env.TIDELOG_SIM_SEED;
@@ -23,13 +24,7 @@ const EVERY_FAULT = { slowIsrAnswers: true, heldProduces: true, powerLoss: true,
 const NEGATIVE_SEEDS = 400;
 
 function failure(r: SimResult): string {
-  return [
-    `seed ${r.seed}: ${r.anomalies.length} anomalies`,
-    ...r.anomalies.slice(0, 10),
-    "trace (last 60 events):",
-    ...r.trace.slice(-60),
-    `replay: ${replayCommand(r.seed, TICKS)}`,
-  ].join("\n");
+  return seedFailure(r, replayCommand(r.seed, TICKS));
 }
 
 test(`${SEEDS.length} seeded fault schedules of ${TICKS} ticks: no acknowledged record lost on any replica`, async (t) => {

@@ -65,6 +65,7 @@ import {
 } from "../../src/cluster/partition-leader-election.js";
 import { ManualClock } from "../../src/common/clock.js";
 import { silentLogger } from "../../src/common/logger.js";
+import type { TopicPartition } from "../../src/common/topic-partition.js";
 import { fetchForConsumer } from "../../src/replication/consumer-fetch.js";
 import { LeaderFetchSession } from "../../src/replication/fetch-session.js";
 import { applyFollowerData, type FollowerAsked } from "../../src/replication/follower-apply.js";
@@ -966,7 +967,10 @@ function tearTail(dir: string, bytes: number): number {
 }
 
 /** Every record a consumer reads from the leader, read_uncommitted, from offset 0 to the high watermark. */
-async function consumeAll(replicas: ReplicaManager): Promise<{ offset: number; value: string }[]> {
+export async function consumeAll(
+  replicas: ReplicaManager,
+  tp: TopicPartition = TP,
+): Promise<{ offset: number; value: string }[]> {
   const out: { offset: number; value: string }[] = [];
   for (let offset = 0; ; ) {
     const [answer] = await fetchForConsumer(
@@ -976,7 +980,7 @@ async function consumeAll(replicas: ReplicaManager): Promise<{ offset: number; v
         minBytes: 1,
         maxBytes: 1 << 20,
         isolation: "read_uncommitted",
-        partitions: [{ ...TP, fetchOffset: offset, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }],
+        partitions: [{ ...tp, fetchOffset: offset, partitionMaxBytes: 1 << 20, currentLeaderEpoch: -1 }],
       },
       silentLogger,
     );

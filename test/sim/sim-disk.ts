@@ -20,6 +20,7 @@
  * fsynced is cut to anything from nothing to all of it).
  */
 import fs from "node:fs";
+import fsPromises from "node:fs/promises";
 import { syncBuiltinESMExports } from "node:module";
 import { join } from "node:path";
 import type { Random } from "../../clients/verify/src/random.js";
@@ -57,6 +58,8 @@ export class SimDisk {
     Wrapped
   >;
 
+  private readonly promiseOriginals = { open: fsPromises.open, rename: fsPromises.rename };
+
   private constructor(private readonly root: string) {}
 
   /** Starts following fsyncs under `root`; one tracker at a time per process. */
@@ -70,6 +73,7 @@ export class SimDisk {
 
   uninstall(): void {
     Object.assign(fs, this.originals);
+    Object.assign(fsPromises, this.promiseOriginals);
     syncBuiltinESMExports();
     installed = null;
   }
@@ -190,6 +194,28 @@ export class SimDisk {
       },
     };
     Object.assign(fs, patched);
+    // The few promise-based writes (partition.metadata) run synchronously under the root,
+    // through the wrapped calls above: I/O finishing on the thread pool at its own pace
+    // would make a seed's schedule depend on the machine's load, and not replay.
+    const promised = this.promiseOriginals;
+    Object.assign(fsPromises, {
+      open(path: fs.PathLike, flags?: string, mode?: fs.Mode) {
+        if (!disk.follows(path)) return promised.open(path, flags, mode);
+        const fd = fs.openSync(path, flags ?? "r", mode);
+        const handle = {
+          fd,
+          writeFile: async (data: string | Uint8Array) => void fs.writeFileSync(fd, data),
+          sync: async () => fs.fsyncSync(fd),
+          close: async () => fs.closeSync(fd),
+        };
+        return Promise.resolve(handle);
+      },
+      rename(from: fs.PathLike, to: fs.PathLike) {
+        if (!disk.follows(from)) return promised.rename(from, to);
+        fs.renameSync(from, to);
+        return Promise.resolve();
+      },
+    });
     syncBuiltinESMExports();
   }
 }
