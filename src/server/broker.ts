@@ -8,7 +8,8 @@
  *
  * The parts are built by their own modules: the gRPC services (broker-grpc.ts), the
  * HTTP probes, metrics and REST API (broker-http.ts), the group and transaction
- * coordinators (coordinators.ts), the fence that keeps a broker etcd may have dropped
+ * coordinators (coordinators.ts), request security: principals, ACLs, quotas and SCRAM
+ * (broker-security.ts), the fence that keeps a broker etcd may have dropped
  * from leading (broker-session.ts) and what /readyz checks (readiness.ts). The metrics
  * registry (`BrokerMetrics`) is created here and handed to every part that reports
  * into it.
@@ -35,25 +36,20 @@ import type { HttpServer } from "../http/http-server.js";
 import { BrokerMetrics } from "../metrics/broker-metrics.js";
 import { ReplicaFetcherManager } from "../replication/replica-fetcher.js";
 import { ReplicaManager } from "../replication/replica-manager.js";
-import { aclIndexOf } from "../security/acl-cache.js";
 import { AclStore } from "../security/acl-store.js";
-import { ALLOW_ALL, standardAuthorizer } from "../security/authorizer.js";
-import { ClientQuotaManager } from "../security/client-quota-manager.js";
-import { QuotaStore, quotaIndexOf } from "../security/quota-store.js";
-import { SaslAuthenticator } from "../security/sasl-authenticator.js";
-import { ScramStore, scramCredentialOf } from "../security/scram-store.js";
+import { QuotaStore } from "../security/quota-store.js";
+import { ScramStore } from "../security/scram-store.js";
 import { LogManager } from "../storage/log-manager.js";
 import type { TransactionCoordinator } from "../txn/transaction-coordinator.js";
 import { FRESH_READ_TIMEOUT_MS } from "./admin-service.js";
-import { PrincipalResolver, type RequestAuthorization, refusalReporter } from "./authorization.js";
 import { bindGrpc, createGrpcServers } from "./broker-grpc.js";
 import { createBrokerHttp } from "./broker-http.js";
+import { createBrokerSecurity } from "./broker-security.js";
 import { BrokerSession } from "./broker-session.js";
 import type { BrokerConfig, EtcdSecurity } from "./config.js";
 import { controlledShutdown } from "./controlled-shutdown.js";
 import { createCoordinators } from "./coordinators.js";
 import { PeerBrokerClient } from "./peer-broker-client.js";
-import type { QuotaEnforcement } from "./quota-enforcement.js";
 import { readiness } from "./readiness.js";
 import { brokerCredentials, isLoopback } from "./tls-credentials.js";
 
@@ -210,40 +206,13 @@ export class Broker {
 
     const freshImage = () => watch.freshImage(FRESH_READ_TIMEOUT_MS);
     const acls = new AclStore({ kv: store, enabled: config.superUsers !== null });
-    const sasl = new SaslAuthenticator({
-      mechanisms: config.sasl.mechanisms,
-      credentialOf: scramCredentialOf(() => watch.image),
+    const { authorization, quotaEnforcement, sasl } = createBrokerSecurity({
+      config,
+      image: () => watch.image,
       clock,
-      sessionLifetimeMs: config.sasl.sessionLifetimeMs,
-      failureDelayMs: config.sasl.failedAuthenticationDelayMs,
-      onResult: ({ mechanism, user, peer, error }) => {
-        metrics.saslAuthenticated(mechanism, error === null);
-        if (error)
-          authorization.onRefused({ service: "Broker", method: "SaslAuthenticate", principal: null, peer, error });
-        else logger.debug({ mechanism, user, peer }, "SASL authentication succeeded");
-      },
+      metrics,
+      logger,
     });
-    const authorization: RequestAuthorization = {
-      // ACLs from the watched metadata: a change in etcd applies with the next watch event.
-      authorizer: config.superUsers
-        ? standardAuthorizer(
-            config.superUsers,
-            aclIndexOf(() => watch.image),
-          )
-        : ALLOW_ALL,
-      principals: new PrincipalResolver(config.principalMappingRules, sasl.enabled ? sasl : null),
-      onRefused: refusalReporter(logger.child({ component: "authorizer" }), clock, (service, method, code) =>
-        metrics.authorizationRefused(service, method, code),
-      ),
-    };
-    const quotas = quotaIndexOf(() => watch.image);
-    const quotaEnforcement: QuotaEnforcement = {
-      quotas,
-      manager: new ClientQuotaManager({ clock, ...config.quotaWindow, quotas }),
-      principals: authorization.principals,
-      clock,
-      onThrottled: (kind, ms) => metrics.quotaThrottled(kind, ms),
-    };
     const servers = createGrpcServers({
       config,
       image: () => watch.image,
