@@ -19,11 +19,18 @@ export interface SessionRegistrationOptions extends Omit<BrokerRegistrationOptio
   readonly registerTimeoutMs: number;
 }
 
+/** A reconcile after registering that failed (etcd away again) is tried again after this long, doubling... */
+const RECONCILE_RETRY_MIN_MS = 200;
+/** ...up to this. */
+const RECONCILE_RETRY_MAX_MS = 5_000;
+
 export class BrokerSession {
   registration: BrokerRegistration | null = null;
   /** True once the replicas were reconciled with metadata read after the last registration. */
   reconciled = false;
   shuttingDown = false;
+  /** Bumped by every registration and loss: a reconcile of an older one must not lift the fence. */
+  private generation = 0;
 
   isFenced(): boolean {
     return !this.registration || this.registration.isFenced() || !this.reconciled;
@@ -37,21 +44,44 @@ export class BrokerSession {
    */
   async register(options: SessionRegistrationOptions): Promise<BrokerRegistration> {
     const { reconcile, onFenceChange, storage, registerTimeoutMs, ...registrationOptions } = options;
+    // The fence lifts only after a reconcile that follows this registration. One that
+    // fails (etcd away again right after the broker registered) is retried until it
+    // succeeds or the registration is lost: left failed, the broker stayed registered,
+    // alive to the controller and fenced, so every partition it led refused every
+    // request for good (the whole-broker simulation's seed 215).
+    const reconcileAfterRegistering = (generation: number, retryMs: number): void => {
+      reconcile()
+        .then(() => {
+          if (generation !== this.generation) return;
+          this.reconciled = true;
+          onFenceChange();
+        })
+        .catch((e: unknown) => {
+          if (generation !== this.generation || this.shuttingDown) return;
+          options.logger.warn(
+            { err: (e as Error).message, retryMs },
+            "re-reading metadata after registering failed; trying again",
+          );
+          options.clock.after(
+            retryMs,
+            () => {
+              if (generation === this.generation)
+                reconcileAfterRegistering(generation, Math.min(retryMs * 2, RECONCILE_RETRY_MAX_MS));
+            },
+            { ref: false },
+          );
+        });
+    };
     const registration = new BrokerRegistration({
       ...registrationOptions,
       onLost: () => {
+        this.generation++;
         this.reconciled = false;
         onFenceChange();
       },
       onRegistered: () => {
-        reconcile()
-          .then(() => {
-            this.reconciled = true;
-            onFenceChange();
-          })
-          .catch((e: unknown) =>
-            options.logger.warn({ err: (e as Error).message }, "re-reading metadata after registering failed"),
-          );
+        this.generation++;
+        reconcileAfterRegistering(this.generation, RECONCILE_RETRY_MIN_MS);
       },
     });
     this.registration = registration;

@@ -66,3 +66,14 @@ test("seed 143: a broker whose watch could not restart after a cut from etcd doe
   const r = await new BrokerSim({ seed: 143, ticks: 300 }).run();
   assert.deepEqual(r.anomalies, [], failure(r));
 });
+
+test("seed 215: a broker whose reconcile failed right after it registered does not stay fenced for good", async () => {
+  // Found by this simulation's first 1,000-seed run (also seeds 388 and 2414): broker 2
+  // registered again after a cut from etcd, and the metadata re-read that lifts its
+  // fence failed (cut again at once). Nothing tried it again: broker 2 stayed
+  // registered, so the controller kept it leading, and fenced, so it refused its
+  // followers and producers, and the partitions it led never moved again. The session
+  // now retries that reconcile with a backoff (test/server/broker-session.test.ts).
+  const r = await new BrokerSim({ seed: 215, ticks: 300 }).run();
+  assert.deepEqual(r.anomalies, [], failure(r));
+});

@@ -451,7 +451,12 @@ export class BrokerSim {
     for (const answer of fetch.answers ?? []) {
       const p = f.replicas.get(answer);
       const asked = fetch.asked.get(tpKey(answer));
-      if (p && asked) applyFollowerData(p, answer, asked, silentLogger);
+      if (!p || !asked) continue;
+      const outcome = applyFollowerData(p, answer, asked, silentLogger);
+      if (outcome !== "applied")
+        this.log(
+          `broker ${f.id}: ${tpKey(answer)} answer ${outcome} (asked at ${asked.fetchOffset} in epoch ${asked.leaderEpoch}, error ${answer.error.code}, diverging ${JSON.stringify(answer.divergingEpoch)}); LEO now ${p.log.logEndOffset}`,
+        );
     }
   }
 
@@ -704,7 +709,7 @@ export class BrokerSim {
     const processes = [...this.processes.values()].map(
       (p) =>
         `broker ${p.id}: ${p.dead ? "dead" : p.started ? "live" : "starting"}${p.controller.isActive ? ", controller" : ""}, ` +
-        `epoch ${p.session.brokerEpoch}, sees brokers ${[...p.watch.image.brokers].map(([id, b]) => `${id}@${b.createRevision}`)} (synced ${p.watch.isSynced}), ` +
+        `epoch ${p.session.brokerEpoch}${p.session.isFenced() ? " (fenced)" : ""}, sees brokers ${[...p.watch.image.brokers].map(([id, b]) => `${id}@${b.createRevision}`)} (synced ${p.watch.isSynced}), ` +
         p.replicas
           .all()
           .map(
