@@ -20,6 +20,7 @@ import { existsSync, fsync, ftruncateSync, readSync, rmSync, statSync, writeFile
 import { join } from "node:path";
 import {
   BASE_OFFSET_OFFSET,
+  BATCH_HEADER_SIZE,
   BATCH_LENGTH_OFFSET,
   LAST_OFFSET_DELTA_OFFSET,
   LOG_OVERHEAD,
@@ -315,6 +316,13 @@ export class LogSegment {
     let nextOffset = first.baseOffset;
     while (pos + LOG_OVERHEAD <= got) {
       const size = buf.readInt32BE(pos + BATCH_LENGTH_OFFSET) + LOG_OVERHEAD;
+      // Below the recovery point nothing was scanned on opening: bytes a disk lost there
+      // (a write cache that acknowledged an fsync it had not done) show up here.
+      if (size < BATCH_HEADER_SIZE)
+        throw new TidelogError(
+          "CORRUPT_MESSAGE",
+          `${this.logPath}: the batch at byte ${first.position + pos} claims ${size} bytes, less than a batch header; the segment is damaged`,
+        );
       if (pos + size > got) break;
       const last = readInt64(buf, pos + BASE_OFFSET_OFFSET) + buf.readInt32BE(pos + LAST_OFFSET_DELTA_OFFSET);
       if (last >= upperOffset) break;

@@ -13,6 +13,7 @@ import assert from "node:assert/strict";
 import { appendFileSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
+import { isTidelogError } from "@tidelog/client/record";
 import fc from "fast-check";
 import { segmentFileName } from "../../src/storage/log-segment.js";
 import { SimDisk } from "../sim/sim-disk.js";
@@ -220,5 +221,27 @@ test("after an unclean stop the recovery point stays at the checkpoint until a f
   }
   const clean = opened.reopen({ cleanShutdown: true });
   assert.equal(clean.recoveryPoint, 20, "after a clean stop everything was fsynced");
+  opened.files.closeAll();
+});
+
+test("bytes lost below the recovery point (a disk that lied about fsync) are read as CORRUPT_MESSAGE, not a crash", async (t) => {
+  // Only the segment holding the recovery point is scanned on opening; older ones are
+  // trusted. Zeroed bytes in one of those must fail a read with a typed error.
+  const dir = tempDir(t);
+  const opened = openLog(dir, smallConfig({ segmentBytes: 1024 }));
+  for (let i = 0; i < 20; i++) opened.log.appendAsLeader(batchOf([`v${i}`.padEnd(100, ".")]), 1);
+  await opened.log.flush();
+  assert.ok(opened.log.segmentBaseOffsets.length > 2, "several segments");
+  const third = opened.log.read(2, { maxBytes: 1 << 20, upperOffset: 20 });
+  const path = join(dir, segmentFileName(0, ".log"));
+  const bytes = readFileSync(path);
+  const at = bytes.indexOf(third.records.subarray(0, 61));
+  writeFileSync(path, Buffer.concat([bytes.subarray(0, at), Buffer.alloc(bytes.length - at)]));
+  const log = opened.reopen({ recoveryPoint: 20 });
+  log.updateHighWatermark(20);
+  assert.throws(
+    () => log.read(0, { maxBytes: 1 << 20, upperOffset: 20 }),
+    (e: unknown) => isTidelogError(e, "CORRUPT_MESSAGE") && /damaged/.test((e as Error).message),
+  );
   opened.files.closeAll();
 });
