@@ -63,6 +63,7 @@ import { SimDisk } from "./sim-disk.js";
 
 const BROKERS = [1, 2, 3];
 const TOPIC = "sim";
+/** Partitions of the topic, unless BrokerSimOptions.partitions says otherwise. */
 const PARTITIONS = 3;
 const MIN_ISR = 2;
 const TICK_MS = 100;
@@ -79,7 +80,7 @@ const ANSWER_LOSS = 0.03;
 /** ...and then the follower asks again after this many ticks. */
 const LOST_ANSWER_TIMEOUT_TICKS = 5;
 const FETCH_MAX_BYTES = 64 * 1024;
-/** Faults at once, at most. */
+/** Faults at once, at most, unless BrokerSimOptions.faultsMax says otherwise. */
 const FAULTS_MAX = 2;
 const FAULT_CHANCE = 0.08;
 const LATE_COPY_CHANCE = 0.1;
@@ -104,6 +105,10 @@ export interface BrokerSimOptions {
   readonly ticks: number;
   /** Negative control: a power cut may take fsynced bytes too (sim-disk.ts). */
   readonly fsyncLies?: boolean;
+  /** Partitions of the topic (default PARTITIONS), one producer each. */
+  readonly partitions?: number;
+  /** Faults in force at once, at most (default FAULTS_MAX). */
+  readonly faultsMax?: number;
 }
 
 export interface BrokerSimResult {
@@ -170,13 +175,8 @@ export class BrokerSim {
   private readonly random: Random;
   private readonly root = mkdtempSync(join(tmpdir(), "tidelog-broker-sim-"));
   private readonly processes = new Map<number, SimProcess>();
-  private readonly producers: Producer[] = Array.from({ length: PARTITIONS }, (_, partition) => ({
-    tp: { topic: TOPIC, partition },
-    producerId: 1000 + partition,
-    sequence: 0,
-    sending: false,
-    recent: [],
-  }));
+  private readonly partitionCount: number;
+  private readonly producers: Producer[];
   /** Acknowledged values by partition, then offset. */
   private readonly acked = new Map<string, Map<number, string>>();
   private readonly refusals: Record<string, number> = {};
@@ -199,6 +199,14 @@ export class BrokerSim {
 
   constructor(private readonly options: BrokerSimOptions) {
     this.random = Random.seeded(options.seed);
+    this.partitionCount = options.partitions ?? PARTITIONS;
+    this.producers = Array.from({ length: this.partitionCount }, (_, partition) => ({
+      tp: { topic: TOPIC, partition },
+      producerId: 1000 + partition,
+      sequence: 0,
+      sending: false,
+      recent: [],
+    }));
   }
 
   async run(): Promise<BrokerSimResult> {
@@ -213,7 +221,7 @@ export class BrokerSim {
           [
             {
               name: TOPIC,
-              partitions: PARTITIONS,
+              partitions: this.partitionCount,
               replicationFactor: 3,
               configs: { "min.insync.replicas": String(MIN_ISR) },
             },
@@ -539,7 +547,7 @@ export class BrokerSim {
   }
 
   private maybeFault(): void {
-    if (this.faults.length >= FAULTS_MAX || !this.random.chance(FAULT_CHANCE)) return;
+    if (this.faults.length >= (this.options.faultsMax ?? FAULTS_MAX) || !this.random.chance(FAULT_CHANCE)) return;
     const kind = this.random.pick<BrokerSimFaultKind>(["kill", "power-loss", "cut-etcd", "cut-pair", "depose"]);
     const busy = new Set(this.faults.map((f) => f.kind));
     const live = this.live();
@@ -613,7 +621,7 @@ export class BrokerSim {
     if (incarnation < 0) return;
     const states = this.states();
     if (
-      states.length === PARTITIONS &&
+      states.length === this.partitionCount &&
       states.every(
         ({ state }) =>
           state.isr.includes(this.powerCut as number) && state.isrBrokerEpochs?.[String(this.powerCut)] === incarnation,
@@ -660,7 +668,7 @@ export class BrokerSim {
     if (this.producers.some((p) => p.sending)) return false;
     const states = this.states();
     return (
-      states.length === PARTITIONS &&
+      states.length === this.partitionCount &&
       states.every(({ tp, state }) => {
         if (state.leader < 0 || state.isr.length !== BROKERS.length) return false;
         const leader = this.processes.get(state.leader)?.replicas.get(tp);
