@@ -49,17 +49,18 @@ import { MetadataWatch } from "../../src/cluster/metadata-store.js";
 import { ManualClock } from "../../src/common/clock.js";
 import { silentLogger } from "../../src/common/logger.js";
 import { type TopicPartition, tpKey } from "../../src/common/topic-partition.js";
-import { LeaderFetchSession } from "../../src/replication/fetch-session.js";
 import { applyFollowerData, type FollowerAsked } from "../../src/replication/follower-apply.js";
-import { type FollowerFetchResult, fetchForFollower } from "../../src/replication/follower-fetch.js";
+import type { FollowerFetchResult } from "../../src/replication/follower-fetch.js";
 import { ReplicaManager } from "../../src/replication/replica-manager.js";
 import { BrokerSession } from "../../src/server/broker-session.js";
 import { DEFAULT_LOG_CONFIG, validateLogConfig } from "../../src/storage/log-config.js";
 import { LogManager } from "../../src/storage/log-manager.js";
 import { readAll } from "../storage/fixtures.js";
 import { WatchedConnection } from "./control-plane-sim.js";
+import { type ReplicaRecords, replicaAnomalies } from "./replica-check.js";
 import { consumeAll } from "./sim-cluster.js";
 import { SimDisk } from "./sim-disk.js";
+import { followerFetch } from "./sim-fetch.js";
 
 const BROKERS = [1, 2, 3];
 const TOPIC = "sim";
@@ -79,7 +80,6 @@ const ANSWER_DELAY_TICKS_MAX = 3;
 const ANSWER_LOSS = 0.03;
 /** ...and then the follower asks again after this many ticks. */
 const LOST_ANSWER_TIMEOUT_TICKS = 5;
-const FETCH_MAX_BYTES = 64 * 1024;
 /** Faults at once, at most, unless BrokerSimOptions.faultsMax says otherwise. */
 const FAULTS_MAX = 2;
 const FAULT_CHANCE = 0.08;
@@ -421,27 +421,8 @@ export class BrokerSim {
         // replication-service.ts admits only the follower's live registration's epoch.
         const brokerEpoch = f.session.brokerEpoch;
         if (brokerEpoch < 0 || leader.watch.image.brokers.get(f.id)?.createRevision !== brokerEpoch) continue;
-        const asked = new Map<string, FollowerAsked>();
-        const session = new LeaderFetchSession();
-        session.update({
-          incremental: false,
-          partitions: tps.flatMap((tp) => {
-            const p = f.replicas.get(tp);
-            if (!p) return [];
-            asked.set(tpKey(tp), { leaderEpoch: p.leaderEpoch, fetchOffset: p.log.logEndOffset });
-            return [
-              {
-                ...tp,
-                fetchOffset: p.log.logEndOffset,
-                currentLeaderEpoch: p.leaderEpoch,
-                lastFetchedEpoch: p.log.epochs.latestEpoch,
-                maxBytes: FETCH_MAX_BYTES,
-                logStartOffset: p.log.logStartOffset,
-              },
-            ];
-          }),
-        });
-        const answers = await fetchForFollower(leader.replicas, f.id, brokerEpoch, session, 0, FETCH_MAX_BYTES);
+        const partitions = tps.flatMap((tp) => f.replicas.get(tp) ?? []);
+        const { answers, asked } = await followerFetch(leader.replicas, f.id, brokerEpoch, partitions);
         const lost = this.random.chance(ANSWER_LOSS);
         const fetch = {
           deliverAt: this.tick + (lost ? LOST_ANSWER_TIMEOUT_TICKS : this.random.int(0, ANSWER_DELAY_TICKS_MAX)),
@@ -683,33 +664,18 @@ export class BrokerSim {
 
   private async checkLogs(): Promise<void> {
     for (const { tp, state } of this.states()) {
-      const key = tpKey(tp);
-      const leader = this.processes.get(state.leader);
-      if (!leader) continue;
-      const leaderRecords = await consumeAll(leader.replicas, tp);
-      const leaderStored = new Map(leaderRecords.map((r) => [r.offset, r.value]));
+      const replicas: ReplicaRecords[] = [];
       for (const p of this.live()) {
         const log = p.replicas.get(tp)?.log;
         if (!log) continue;
-        const records = p === leader ? leaderRecords : readAll(log);
-        const stored = new Map(records.map((r) => [r.offset, r.value]));
-        const seen = new Map<string, number>();
-        for (const r of records) {
-          const first = seen.get(r.value);
-          if (first !== undefined)
-            this.anomalies.push(`${key}, broker ${p.id}: ${r.value} stored twice, at ${first} and ${r.offset}`);
-          seen.set(r.value, r.offset);
-          if (p !== leader && leaderStored.get(r.offset) !== r.value)
-            this.anomalies.push(
-              `${key}, broker ${p.id}: holds ${r.value} at ${r.offset}, the leader ${leaderStored.get(r.offset) ?? "nothing"}`,
-            );
-        }
-        for (const [offset, value] of this.acked.get(key) ?? [])
-          if (stored.get(offset) !== value)
-            this.anomalies.push(
-              `${key}, broker ${p.id}: ${value} acknowledged at ${offset}, stored there: ${stored.get(offset) ?? "nothing"}`,
-            );
+        // The leader is read as a consumer reads it (the broker's Fetch path); followers from their logs.
+        replicas.push({
+          brokerId: p.id,
+          records: p.id === state.leader ? await consumeAll(p.replicas, tp) : readAll(log),
+        });
       }
+      const acked = this.acked.get(tpKey(tp)) ?? new Map<number, string>();
+      this.anomalies.push(...replicaAnomalies(state.leader, replicas, acked, `${tpKey(tp)}, `));
     }
   }
 

@@ -65,17 +65,18 @@ import {
 } from "../../src/cluster/partition-leader-election.js";
 import { ManualClock } from "../../src/common/clock.js";
 import { silentLogger } from "../../src/common/logger.js";
-import type { TopicPartition } from "../../src/common/topic-partition.js";
+import { type TopicPartition, tpKey } from "../../src/common/topic-partition.js";
 import { fetchForConsumer } from "../../src/replication/consumer-fetch.js";
-import { LeaderFetchSession } from "../../src/replication/fetch-session.js";
 import { applyFollowerData, type FollowerAsked } from "../../src/replication/follower-apply.js";
-import { type FollowerFetchResult, fetchForFollower } from "../../src/replication/follower-fetch.js";
+import type { FollowerFetchResult } from "../../src/replication/follower-fetch.js";
 import type { Partition } from "../../src/replication/partition.js";
 import { ReplicaManager } from "../../src/replication/replica-manager.js";
 import { DEFAULT_LOG_CONFIG, type LogConfig, validateLogConfig } from "../../src/storage/log-config.js";
 import { LogManager } from "../../src/storage/log-manager.js";
 import { readAll, valuesIn } from "../storage/fixtures.js";
+import { type ReplicaRecords, replicaAnomalies } from "./replica-check.js";
 import { SimDisk } from "./sim-disk.js";
+import { followerFetch } from "./sim-fetch.js";
 
 const TOPIC = "sim";
 const TP = { topic: TOPIC, partition: 0 };
@@ -611,25 +612,10 @@ export class SimCluster {
       // The leader's service admits only a live registration's epoch (as replication-service.ts does).
       const reg = this.registrations.get(f.id);
       if (!reg || reg.incarnation !== f.incarnation) continue;
-      const log = p.log;
-      const asked = { leaderEpoch: p.leaderEpoch, fetchOffset: log.logEndOffset };
-      // A full request on a new session each time: every fetch is read and answered.
-      const session = new LeaderFetchSession();
-      session.update({
-        incremental: false,
-        partitions: [
-          {
-            ...TP,
-            fetchOffset: log.logEndOffset,
-            currentLeaderEpoch: p.leaderEpoch,
-            lastFetchedEpoch: log.epochs.latestEpoch,
-            maxBytes: 64 * 1024,
-            logStartOffset: log.logStartOffset,
-          },
-        ],
-      });
-      const [answer] = await fetchForFollower(leader.replicas, f.id, reg.epoch, session, 0, 64 * 1024);
-      if (!answer) continue;
+      const fetched = await followerFetch(leader.replicas, f.id, reg.epoch, [p]);
+      const [answer] = fetched.answers;
+      const asked = fetched.asked.get(tpKey(TP));
+      if (!answer || !asked) continue;
       if (this.options.networkDelays === false) {
         this.applied(f, p, answer, asked);
         continue;
@@ -881,41 +867,14 @@ export class SimCluster {
       return;
     }
     const leaderId = this.state?.value.leader ?? -1;
-    let leaderRecords: { offset: number; value: string }[] | null = null;
+    const replicas: ReplicaRecords[] = [];
     for (const b of this.brokers) {
       const log = b.replicas?.get(TP)?.log;
       if (!log || !b.replicas) continue;
       // The leader is read as a consumer reads it (the broker's Fetch path); followers from their logs.
-      const records = b.id === leaderId ? await consumeAll(b.replicas) : readAll(log);
-      if (b.id === leaderId) leaderRecords = records;
-      const stored = new Map(records.map((r) => [r.offset, r.value]));
-      const seen = new Map<string, number>();
-      for (const r of records) {
-        const first = seen.get(r.value);
-        if (first !== undefined)
-          this.anomalies.push(`broker ${b.id}: ${r.value} stored twice, at ${first} and ${r.offset}`);
-        seen.set(r.value, r.offset);
-      }
-      for (const [offset, value] of this.acked) {
-        const found = stored.get(offset);
-        if (found !== value)
-          this.anomalies.push(
-            `broker ${b.id}: ${value} acknowledged at ${offset}, stored there: ${found ?? "nothing"}`,
-          );
-      }
+      replicas.push({ brokerId: b.id, records: b.id === leaderId ? await consumeAll(b.replicas) : readAll(log) });
     }
-    // Settled replicas hold the same log, record for record, acknowledged or not: a
-    // divergence the epochs did not reveal (run 11's) shows here even before it loses a write.
-    const leaderStored = new Map((leaderRecords ?? []).map((r) => [r.offset, r.value]));
-    for (const b of this.brokers) {
-      const log = b.replicas?.get(TP)?.log;
-      if (!log || b.id === leaderId || !leaderRecords) continue;
-      const diff = readAll(log).find((r) => leaderStored.get(r.offset) !== r.value);
-      if (diff)
-        this.anomalies.push(
-          `broker ${b.id}: holds ${diff.value} at ${diff.offset}, the leader ${leaderStored.get(diff.offset) ?? "nothing"}`,
-        );
-    }
+    this.anomalies.push(...replicaAnomalies(leaderId, replicas, this.acked));
     // A failing seed's report ends with what each replica holds.
     if (this.anomalies.length > 0)
       for (const b of this.brokers) {

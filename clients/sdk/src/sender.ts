@@ -423,18 +423,16 @@ export class Sender {
    * name that batch as their cause, whatever order the answers came back in.
    */
   private giveUp(queue: PartitionQueue, batch: ProducerBatch, nowMs: number): void {
-    const earlier = queue.broken
-      ? undefined
-      : queue.batches.find(
-          (b) => b.baseSequence >= 0 && b.producerId === queue.producerId && b.drainOrder < batch.drainOrder,
-        );
-    if (earlier !== undefined && batch.baseSequence >= 0 && batch.producerId === queue.producerId) {
-      queue.batches.splice(queue.batches.indexOf(earlier), 1);
-      this.fail(queue, earlier, this.aborted ?? this.expired(earlier, nowMs));
-      this.fail(queue, batch, this.behindBreak(queue, queue.brokenBy!, batch));
+    const numbered = (b: ProducerBatch) => b.baseSequence >= 0 && b.producerId === queue.producerId;
+    const at = numbered(batch) ? queue.batches.findIndex((b) => numbered(b) && b.drainOrder < batch.drainOrder) : -1;
+    if (at < 0) {
+      this.fail(queue, batch, this.aborted ?? this.expired(batch, nowMs));
       return;
     }
-    this.fail(queue, batch, this.aborted ?? this.expired(batch, nowMs));
+    const [earlier] = queue.batches.splice(at, 1) as [ProducerBatch];
+    // Breaks the sequence (the partition was not broken: its queue still held a numbered batch).
+    this.fail(queue, earlier, this.aborted ?? this.expired(earlier, nowMs));
+    this.fail(queue, batch, this.behindBreak(queue, queue.brokenBy!, batch));
   }
 
   /** Back to the front of its queue, in first-sent order; the partition waits for its in-flight batches and the backoff. */
