@@ -116,6 +116,7 @@ export const REPLICATION_RULES: ServiceRules<wire.ReplicationHandlers> = {
   ReplicaFetch: { checks: () => CLUSTER_ACTION, stream: "open" },
   WriteTxnMarkers: { checks: () => CLUSTER_ACTION },
   DescribeReplicaLogs: { checks: () => CLUSTER_ACTION },
+  PeerStream: { checks: () => CLUSTER_ACTION, stream: "open" },
 };
 
 /** Leaves out topics the caller may not Describe; a named one is answered TOPIC_AUTHORIZATION_FAILED. */

@@ -36,7 +36,7 @@ import { groupHandlers } from "./group-service.js";
 import { type Charge, produceStreamThrottle, type QuotaEnforcement, throttleHandlers } from "./quota-enforcement.js";
 import { replicationHandlers } from "./replication-service.js";
 import { limitHandlers, RequestLimiter } from "./request-limits.js";
-import { transactionHandlers } from "./transaction-service.js";
+import { joinTxnPartition, transactionHandlers } from "./transaction-service.js";
 
 export interface BrokerGrpcDeps {
   readonly config: BrokerConfig;
@@ -130,6 +130,7 @@ export function createGrpcServers(deps: BrokerGrpcDeps): BrokerGrpcServers {
       replicationHandlers({
         replicas,
         brokerEpochOf: (id) => image().brokers.get(id)?.createRevision ?? null,
+        joinTxnPartition: (req) => joinTxnPartition(deps.transactions, req),
         logger: logger.child({ component: "replication" }),
       }),
       REPLICATION_RULES,

@@ -1,9 +1,10 @@
 /**
- * This broker's unary calls to other brokers: a transaction coordinator's
- * WriteTxnMarkers to partition leaders, a partition leader's JoinTxnPartition to a
- * coordinator, and the controller's DescribeReplicaLogs for leader recovery. One gRPC
+ * This broker's calls to other brokers: a transaction coordinator's WriteTxnMarkers to
+ * partition leaders and a partition leader's JoinTxnPartition to a coordinator, as
+ * messages on one PeerStream per broker (peer-stream.ts; the unary calls for a broker
+ * without it), and the controller's DescribeReplicaLogs for leader recovery. One gRPC
  * channel per broker address, opened on first use and replaced when the address a
- * broker id registers under changes; every call has a deadline.
+ * broker id registers under changes; every request has a deadline.
  */
 import * as grpc from "@grpc/grpc-js";
 import { CHANNEL_OPTIONS, errorFromInfo, loadTidelogProto, type wire } from "@tidelog/client/protocol";
@@ -12,6 +13,7 @@ import type { ReplicaLogInfo } from "../cluster/controller.js";
 import { wallClockDeadline } from "../common/clock.js";
 import { type TopicPartition, tpKey } from "../common/topic-partition.js";
 import type { TxnMarkerRequest } from "../txn/transaction-coordinator.js";
+import { PeerStream, type PeerStreamCall, PeerStreamUnsupported } from "./peer-stream.js";
 
 type Unary<Req, Res> = (
   req: Req,
@@ -22,6 +24,13 @@ type Unary<Req, Res> = (
 interface ReplicationStub extends grpc.Client {
   WriteTxnMarkers: Unary<wire.WriteTxnMarkersRequest, wire.WriteTxnMarkersResponse__Output>;
   DescribeReplicaLogs: Unary<wire.DescribeReplicaLogsRequest, wire.DescribeReplicaLogsResponse__Output>;
+  PeerStream: () => PeerStreamCall;
+}
+
+interface Stubs {
+  readonly replication: ReplicationStub;
+  readonly transaction: TransactionStub;
+  readonly peer: PeerStream;
 }
 
 interface TransactionStub extends grpc.Client {
@@ -46,7 +55,7 @@ const DESCRIBE_LOGS_TIMEOUT_MS = 3000;
 
 export class PeerBrokerClient {
   private readonly proto = loadTidelogProto(grpc);
-  private readonly channels = new Map<string, { replication: ReplicationStub; transaction: TransactionStub }>();
+  private readonly channels = new Map<string, Stubs>();
   private closed = false;
 
   constructor(private readonly options: PeerBrokerClientOptions) {}
@@ -54,7 +63,7 @@ export class PeerBrokerClient {
   /** WriteTxnMarkers at `leaderId`; per partition, null for written or the error. */
   async writeMarkers(leaderId: number, request: TxnMarkerRequest): Promise<(TidelogError | null)[]> {
     const stubs = this.stubsFor(leaderId);
-    const res = await call(stubs.replication, stubs.replication.WriteTxnMarkers, MARKER_TIMEOUT_MS, {
+    const req: wire.WriteTxnMarkersRequest = {
       brokerId: this.options.brokerId,
       brokerEpoch: this.options.brokerEpoch(),
       markers: [
@@ -66,7 +75,14 @@ export class PeerBrokerClient {
           topics: byTopic(request.partitions),
         },
       ],
-    });
+    };
+    const res = await viaPeerStream(
+      stubs.peer,
+      { writeTxnMarkers: req },
+      MARKER_TIMEOUT_MS,
+      (answer) => answer.writeTxnMarkers,
+      () => call(stubs.replication, stubs.replication.WriteTxnMarkers, MARKER_TIMEOUT_MS, req),
+    );
     const whole = errorFromInfo(res.error);
     if (whole) throw whole;
     const results = new Map<string, TidelogError | null>();
@@ -84,13 +100,20 @@ export class PeerBrokerClient {
     request: { transactionalId: string; producerId: number; producerEpoch: number; partition: TopicPartition },
   ): Promise<void> {
     const stubs = this.stubsFor(coordinatorId);
-    const res = await call(stubs.transaction, stubs.transaction.JoinTxnPartition, JOIN_TIMEOUT_MS, {
+    const req: wire.JoinTxnPartitionRequest = {
       transactionalId: request.transactionalId,
       producerId: request.producerId,
       producerEpoch: request.producerEpoch,
       topic: request.partition.topic,
       partition: request.partition.partition,
-    });
+    };
+    const res = await viaPeerStream(
+      stubs.peer,
+      { joinTxnPartition: req },
+      JOIN_TIMEOUT_MS,
+      (answer) => answer.joinTxnPartition,
+      () => call(stubs.transaction, stubs.transaction.JoinTxnPartition, JOIN_TIMEOUT_MS, req),
+    );
     const error = errorFromInfo(res.error);
     if (error) throw error;
   }
@@ -116,13 +139,14 @@ export class PeerBrokerClient {
   close(): void {
     this.closed = true;
     for (const c of this.channels.values()) {
+      c.peer.close();
       c.replication.close();
       c.transaction.close();
     }
     this.channels.clear();
   }
 
-  private stubsFor(brokerId: number): { replication: ReplicationStub; transaction: TransactionStub } {
+  private stubsFor(brokerId: number): Stubs {
     if (this.closed) throw new TidelogError("BROKER_NOT_AVAILABLE", "the broker is shutting down");
     const address = this.options.addressOf(brokerId);
     if (!address) throw new TidelogError("BROKER_NOT_AVAILABLE", `broker ${brokerId} is not registered`);
@@ -134,9 +158,11 @@ export class PeerBrokerClient {
           this.options.credentials(),
           CHANNEL_OPTIONS,
         );
+      const replication = make<ReplicationStub>(this.proto.tidelog.v1.Replication);
       stubs = {
-        replication: make<ReplicationStub>(this.proto.tidelog.v1.Replication),
+        replication,
         transaction: make<TransactionStub>(this.proto.tidelog.v1.Transaction),
+        peer: new PeerStream(() => replication.PeerStream(), `broker ${brokerId} at ${address}`),
       };
       this.channels.set(address, stubs);
     }
@@ -153,6 +179,31 @@ function byTopic(partitions: readonly TopicPartition[]): { topic: string; partit
     else grouped.set(tp.topic, [tp.partition]);
   }
   return [...grouped].map(([topic, ps]) => ({ topic, partitions: ps }));
+}
+
+/**
+ * `body` on the PeerStream, its answer picked by `pick`; with `unary` instead when the
+ * destination has no PeerStream. A refusal of the whole request becomes its error.
+ */
+async function viaPeerStream<Res>(
+  peer: PeerStream,
+  body: Pick<wire.PeerRequest, "joinTxnPartition" | "writeTxnMarkers">,
+  timeoutMs: number,
+  pick: (answer: wire.PeerResponse__Output) => Res | null | undefined,
+  unary: () => Promise<Res>,
+): Promise<Res> {
+  let answer: wire.PeerResponse__Output;
+  try {
+    answer = await peer.request(body, timeoutMs);
+  } catch (e) {
+    if (e instanceof PeerStreamUnsupported) return unary();
+    throw e;
+  }
+  const refused = errorFromInfo(answer.error);
+  if (refused) throw refused;
+  const res = pick(answer);
+  if (!res) throw new TidelogError("UNKNOWN_SERVER_ERROR", "a peer answer without the body asked for");
+  return res;
 }
 
 function call<Req, Res>(stub: grpc.Client, fn: Unary<Req, Res>, timeoutMs: number, req: Req): Promise<Res> {

@@ -1,6 +1,8 @@
 /**
  * The leader's side of replication over gRPC: the Replication.ReplicaFetch stream a
- * follower broker opens to this one, carrying every partition it follows here.
+ * follower broker opens to this one, carrying every partition it follows here; and the
+ * other broker-to-broker calls (transaction markers, log ends for leader recovery, and
+ * the PeerStream that carries a transaction's joins and markers between two brokers).
  *
  * This service checks who is asking (a live broker registration, see refuseFollower) and
  * keeps the stream's fetch session (fetch-session.ts: what the follower last said of each
@@ -26,6 +28,8 @@ export interface ReplicationServiceDeps {
    * this broker's metadata shows it; null when it is not registered.
    */
   readonly brokerEpochOf: (id: number) => number | null;
+  /** JoinTxnPartition at this broker's transaction coordinator (transaction-service.ts). */
+  readonly joinTxnPartition: (req: wire.JoinTxnPartitionRequest__Output) => Promise<wire.JoinTxnPartitionResponse>;
   readonly logger: Logger;
 }
 
@@ -50,6 +54,13 @@ export function replicationHandlers(deps: ReplicationServiceDeps): wire.Replicat
         logs: [],
       }),
     ),
+    PeerStream: answersRefusal(
+      (call: grpc.ServerDuplexStream<wire.PeerRequest__Output, wire.PeerResponse>) => servePeer(call, deps),
+      (req: wire.PeerRequest__Output, e: TidelogError): wire.PeerResponse => ({
+        correlationId: req.correlationId,
+        error: errorInfo(e),
+      }),
+    ),
     WriteTxnMarkers: answersRefusal(
       (
         call: grpc.ServerUnaryCall<wire.WriteTxnMarkersRequest__Output, wire.WriteTxnMarkersResponse>,
@@ -69,6 +80,73 @@ export function replicationHandlers(deps: ReplicationServiceDeps): wire.Replicat
       }),
     ),
   };
+}
+
+/**
+ * Requests one PeerStream may have in flight. A coordinator sends a leader at most one
+ * marker request per transaction it is completing, a leader a coordinator one join per
+ * transaction starting on its partitions; past this the stream is misbehaving, and each
+ * further request is answered at once with a retriable error.
+ */
+export const PEER_REQUESTS_IN_FLIGHT_MAX = 4096;
+
+/**
+ * A PeerStream: each request is handled as its unary twin would be (the markers' broker
+ * epoch check included) and answered under its correlation id when done, in any order.
+ */
+function servePeer(
+  call: grpc.ServerDuplexStream<wire.PeerRequest__Output, wire.PeerResponse>,
+  deps: ReplicationServiceDeps,
+): void {
+  let inFlight = 0;
+  let ended = false;
+  const answer = (res: wire.PeerResponse) => {
+    inFlight--;
+    if (!call.cancelled && !call.destroyed) call.write(res);
+    if (ended && inFlight === 0) call.end();
+  };
+  call.on("data", (req: wire.PeerRequest__Output) => {
+    inFlight++;
+    const correlationId = req.correlationId;
+    if (inFlight > PEER_REQUESTS_IN_FLIGHT_MAX) {
+      const error = new TidelogError(
+        "THROTTLING_QUOTA_EXCEEDED",
+        `more than ${PEER_REQUESTS_IN_FLIGHT_MAX} requests in flight on one peer stream`,
+      );
+      answer({ correlationId, error: errorInfo(error) });
+      return;
+    }
+    handlePeerRequest(req, deps).then(
+      (res) => answer({ correlationId, error: errorInfo(null), ...res }),
+      (e: unknown) => {
+        const err = asServerError(e, deps.logger, "a peer request failed unexpectedly");
+        answer({ correlationId, error: errorInfo(err) });
+      },
+    );
+  });
+  call.on("end", () => {
+    ended = true;
+    if (inFlight === 0) call.end();
+  });
+  call.on("error", () => {});
+}
+
+async function handlePeerRequest(
+  req: wire.PeerRequest__Output,
+  deps: ReplicationServiceDeps,
+): Promise<Pick<wire.PeerResponse, "joinTxnPartition" | "writeTxnMarkers">> {
+  if (req.body === "joinTxnPartition" && req.joinTxnPartition) {
+    try {
+      return { joinTxnPartition: await deps.joinTxnPartition(req.joinTxnPartition) };
+    } catch (e) {
+      // As the unary JoinTxnPartition answers: the coordinator's refusal in the body.
+      return { joinTxnPartition: { error: errorInfo(asServerError(e, deps.logger)) } };
+    }
+  }
+  if (req.body === "writeTxnMarkers" && req.writeTxnMarkers) {
+    return { writeTxnMarkers: await writeMarkers(req.writeTxnMarkers, deps) };
+  }
+  throw new TidelogError("INVALID_REQUEST", "a peer request without a body this broker knows");
 }
 
 /** Markers and partitions one request may carry. */

@@ -92,6 +92,25 @@ function toTopics(partitions: readonly TopicPartition[]): wire.TxnTopicPartition
   return [...byTopic].map(([topic, ps]) => ({ topic, partitions: ps }));
 }
 
+/**
+ * JoinTxnPartition, a partition leader adding its partition to a producer's transaction
+ * before the first batch (transaction-verifier.ts): as a unary call or on a PeerStream.
+ */
+export async function joinTxnPartition(
+  coordinator: TransactionCoordinator,
+  req: wire.JoinTxnPartitionRequest__Output,
+): Promise<wire.JoinTxnPartitionResponse> {
+  checkTransactionalId(req.transactionalId);
+  checkProducer(req.producerId, req.producerEpoch);
+  if (req.topic === TRANSACTION_TOPIC) {
+    throw new TidelogError("INVALID_TOPIC_EXCEPTION", `${TRANSACTION_TOPIC} cannot be written in a transaction`);
+  }
+  await coordinator.addPartitionsToTxn(req.transactionalId, req.producerId, req.producerEpoch, [
+    { topic: req.topic, partition: req.partition },
+  ]);
+  return { error: NO_ERROR };
+}
+
 export function transactionHandlers(deps: TransactionServiceDeps): wire.TransactionHandlers {
   const { logger, coordinator } = deps;
   const onlyError = (e: TidelogError) => ({ error: errorInfo(e) });
@@ -146,17 +165,9 @@ export function transactionHandlers(deps: TransactionServiceDeps): wire.Transact
       },
     ),
 
-    JoinTxnPartition: unary(logger, onlyError, async (req: wire.JoinTxnPartitionRequest__Output) => {
-      checkTransactionalId(req.transactionalId);
-      checkProducer(req.producerId, req.producerEpoch);
-      if (req.topic === TRANSACTION_TOPIC) {
-        throw new TidelogError("INVALID_TOPIC_EXCEPTION", `${TRANSACTION_TOPIC} cannot be written in a transaction`);
-      }
-      await coordinator.addPartitionsToTxn(req.transactionalId, req.producerId, req.producerEpoch, [
-        { topic: req.topic, partition: req.partition },
-      ]);
-      return { error: NO_ERROR };
-    }),
+    JoinTxnPartition: unary(logger, onlyError, (req: wire.JoinTxnPartitionRequest__Output) =>
+      joinTxnPartition(coordinator, req),
+    ),
 
     ListTransactions: unary(
       logger,

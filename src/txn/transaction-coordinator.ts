@@ -90,6 +90,8 @@ interface Completion {
   markersDone: boolean;
   /** Requests waiting for this completion, which may write the Complete state merged with their own. */
   waiters: number;
+  /** Called when a request starts waiting: the Complete state's write waits for one (see writeAllMarkers). */
+  onWaiter: (() => void) | null;
 }
 
 interface Shard {
@@ -109,6 +111,12 @@ const MARKER_BACKOFF_MIN_MS = 50;
 const MARKER_BACKOFF_MAX_MS = 2000;
 /** How long a request waits for the previous transaction's markers before CONCURRENT_TRANSACTIONS. */
 const COMPLETION_WAIT_MS = 1000;
+/**
+ * How long the Complete state waits, once the markers are written, for the producer's
+ * next request to write it with (see writeAllMarkers). A producer in a loop sends its
+ * next transaction's first batch a few milliseconds after its commit returned.
+ */
+const COMPLETE_MERGE_WAIT_MS = 20;
 
 export function transactionPartitionFor(transactionalId: string, partitionCount: number): number {
   // Kafka's Utils.abs maps Integer.MIN_VALUE to 0 rather than overflowing.
@@ -297,6 +305,10 @@ export class TransactionCoordinator {
     producerEpoch: number,
     commit: boolean,
   ): Promise<InitAnswer> {
+    // The previous transaction's markers are written and its Complete state is waiting for
+    // a request to go with (writeAllMarkers): this one. Waiting for it is one write, where
+    // the state machine would answer CONCURRENT_TRANSACTIONS and the client back off.
+    if (this.completing.get(transactionalId)?.markersDone) await this.afterCompletion(transactionalId);
     const fresh = await this.producerIdSource(transactionalId);
     return this.withId(transactionalId, async (shard, partition) => {
       const result = endTransaction(
@@ -389,6 +401,7 @@ export class TransactionCoordinator {
       done: Promise.resolve(),
       markersDone: false,
       waiters: 0,
+      onWaiter: null,
     };
     this.completing.set(transactionalId, completion);
     completion.done = this.writeAllMarkers(transactionalId, completion, markersWritten)
@@ -412,6 +425,7 @@ export class TransactionCoordinator {
     if (!completion) return;
     let timer: Timer | undefined;
     completion.waiters++;
+    completion.onWaiter?.();
     try {
       await Promise.race([
         options.markersSuffice ? completion.markersWritten : completion.done,
@@ -446,16 +460,35 @@ export class TransactionCoordinator {
     }
     completion.markersDone = true;
     markersWritten();
-    // A request waiting for the markers writes the Complete state with its own change: let
-    // it queue first (its continuation runs before the next turn of the event loop); the
-    // write below then finds the state no longer preparing and does nothing.
-    if (completion.waiters > 0) await new Promise<void>((r) => setImmediate(r));
+    // The Complete state is one replicated write of its own, unless a request of the same
+    // producer writes it with its own change: the next transaction's first partition
+    // joining (most often), an InitProducerId, an EndTxn. Such a request usually comes a
+    // few milliseconds after the markers, so the write waits for one, briefly: in a
+    // transaction loop that is one write of four or five saved per transaction. A
+    // producer that has gone quiet gets its Complete state COMPLETE_MERGE_WAIT_MS later.
+    if (completion.waiters === 0) await this.waitForWaiter(completion);
+    // Let the waiting request queue first (its continuation runs before the next turn of
+    // the event loop); the write below then finds the state no longer preparing.
+    await new Promise<void>((r) => setImmediate(r));
     await this.withId(transactionalId, async (shard, partition) => {
       const m = shard.txns.get(transactionalId);
       if (!m || !isPreparing(m.state)) return;
       const next = completeTransaction(m, this.deps.clock.nowMs());
       await this.write(shard, partition, next);
       this.deps.logger.debug({ transactionalId, state: next.state }, "transaction complete");
+    });
+  }
+
+  /** Resolves when a request starts waiting for `completion`, or after COMPLETE_MERGE_WAIT_MS. */
+  private waitForWaiter(completion: Completion): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        timer.cancel();
+        completion.onWaiter = null;
+        resolve();
+      };
+      const timer = this.deps.clock.after(COMPLETE_MERGE_WAIT_MS, done);
+      completion.onWaiter = done;
     });
   }
 

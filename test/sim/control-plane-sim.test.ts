@@ -7,6 +7,7 @@
 // writing.
 //
 // TIDELOG_CP_SIM_SEEDS=N runs N seeds (default 40, 400 with TIDELOG_SLOW=1);
+// TIDELOG_CP_SIM_FIRST_SEED=F starts the run at seed F (default 1);
 // TIDELOG_CP_SIM_SEED=S runs only seed S.
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -16,7 +17,8 @@ import { seedFailure } from "./sim-report.js";
 const TICKS = 400;
 const ONE = process.env.TIDELOG_CP_SIM_SEED;
 const COUNT = Number(process.env.TIDELOG_CP_SIM_SEEDS ?? (process.env.TIDELOG_SLOW === "1" ? 400 : 40));
-const SEEDS = ONE !== undefined ? [Number(ONE)] : Array.from({ length: COUNT }, (_, i) => i + 1);
+const FIRST = Number(process.env.TIDELOG_CP_SIM_FIRST_SEED ?? 1);
+const SEEDS = ONE !== undefined ? [Number(ONE)] : Array.from({ length: COUNT }, (_, i) => FIRST + i);
 
 function failure(r: ControlPlaneSimResult): string {
   const replay = `TIDELOG_CP_SIM_SEED=${r.seed} node --import tsx --conditions=tidelog-source --test test/sim/control-plane-sim.test.ts`;

@@ -4,6 +4,7 @@
 // trace and the command that replays it; keep such a seed below as a regression test.
 //
 // TIDELOG_SIM_SEEDS=N runs N seeds (default 200, 3,000 with TIDELOG_SLOW=1);
+// TIDELOG_SIM_FIRST_SEED=F starts the run at seed F (default 1), to explore seeds not tried before;
 // TIDELOG_SIM_SEED=S runs only seed S; TIDELOG_SIM_TICKS=T sets the ticks of faults per
 // seed (default 300: 30 simulated seconds). The main run has every fault kind, power
 // cuts (sim-disk.ts) and late copies of produce requests among them.
@@ -15,7 +16,8 @@ import { seedFailure } from "./sim-report.js";
 const TICKS = Number(process.env.TIDELOG_SIM_TICKS ?? 300);
 const ONE = process.env.TIDELOG_SIM_SEED;
 const COUNT = Number(process.env.TIDELOG_SIM_SEEDS ?? (process.env.TIDELOG_SLOW === "1" ? 3000 : 200));
-const SEEDS = ONE !== undefined ? [Number(ONE)] : Array.from({ length: COUNT }, (_, i) => i + 1);
+const FIRST = Number(process.env.TIDELOG_SIM_FIRST_SEED ?? 1);
+const SEEDS = ONE !== undefined ? [Number(ONE)] : Array.from({ length: COUNT }, (_, i) => FIRST + i);
 
 /** The main run's faults: every kind the simulation has (older seeds below replay with what they had). */
 const EVERY_FAULT = { slowIsrAnswers: true, heldProduces: true, powerLoss: true, lateDuplicates: true } as const;

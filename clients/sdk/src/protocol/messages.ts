@@ -126,6 +126,8 @@ export type { PartitionProduceResponse, PartitionProduceResponse__Output } from 
 export type { PartitionProducers, PartitionProducers__Output } from "./generated/tidelog/v1/PartitionProducers.js";
 export type { PartitionReassignment, PartitionReassignment__Output } from "./generated/tidelog/v1/PartitionReassignment.js";
 export type { PartitionsIncrease, PartitionsIncrease__Output } from "./generated/tidelog/v1/PartitionsIncrease.js";
+export type { PeerRequest, PeerRequest__Output } from "./generated/tidelog/v1/PeerRequest.js";
+export type { PeerResponse, PeerResponse__Output } from "./generated/tidelog/v1/PeerResponse.js";
 export type { ProduceRequest, ProduceRequest__Output } from "./generated/tidelog/v1/ProduceRequest.js";
 export type { ProduceResponse, ProduceResponse__Output } from "./generated/tidelog/v1/ProduceResponse.js";
 export type { QuotaEntityPart, QuotaEntityPart__Output } from "./generated/tidelog/v1/QuotaEntityPart.js";
