@@ -246,6 +246,7 @@ export const TRANSACTION_RULES: ServiceRules<wire.TransactionHandlers> = {
     checks: (req) => [on("Write", "TransactionalId", req.transactionalId), on("Read", "Group", req.groupId)],
   },
   EndTxn: { checks: (req) => [on("Write", "TransactionalId", req.transactionalId)] },
+  EndTxnStream: { checks: (req) => [on("Write", "TransactionalId", req.transactionalId)], stream: "each" },
   JoinTxnPartition: { checks: () => CLUSTER_ACTION },
   ListTransactions: {
     checks: () => [{ operation: "Describe", resource: "TransactionalId", name: null }],

@@ -33,7 +33,13 @@ import { ADMIN_RULES, BROKER_RULES, GROUP_RULES, REPLICATION_RULES, TRANSACTION_
 import { brokerHandlers } from "./broker-service.js";
 import type { BrokerConfig } from "./config.js";
 import { groupHandlers } from "./group-service.js";
-import { type Charge, produceStreamThrottle, type QuotaEnforcement, throttleHandlers } from "./quota-enforcement.js";
+import {
+  type Charge,
+  produceStreamThrottle,
+  type QuotaEnforcement,
+  requestStreamThrottle,
+  throttleHandlers,
+} from "./quota-enforcement.js";
 import { replicationHandlers } from "./replication-service.js";
 import { limitHandlers, RequestLimiter } from "./request-limits.js";
 import { joinTxnPartition, transactionHandlers } from "./transaction-service.js";
@@ -179,11 +185,12 @@ export function createGrpcServers(deps: BrokerGrpcDeps): BrokerGrpcServers {
       controller,
       coordinator: deps.transactions,
       config: config.transactions,
+      streamThrottle: requestStreamThrottle(deps.quotaEnforcement),
       logger: logger.child({ component: "transaction-api" }),
     }),
     TRANSACTION_RULES,
-    {},
-    { JoinTxnPartition: "exempt" },
+    { EndTxnStream: "EndTxn" },
+    { JoinTxnPartition: "exempt", EndTxnStream: "stream" },
   );
   server.addService(proto.tidelog.v1.Transaction.service, transaction);
   // Leaders call JoinTxnPartition on the coordinator's broker-to-broker listener.

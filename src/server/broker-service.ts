@@ -27,6 +27,7 @@ import { asServerError } from "../common/server-error.js";
 import { fetchForConsumer, type IsolationLevel, listOffset } from "../replication/consumer-fetch.js";
 import { ACKS_ALL, type Partition } from "../replication/partition.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
+import { serveOrderedStream } from "./ordered-stream.js";
 import { answersRefusal, refusableStream, refusableUnary } from "./request-limits.js";
 
 export interface BrokerServiceDeps {
@@ -153,7 +154,15 @@ export function brokerHandlers(deps: BrokerServiceDeps): wire.BrokerHandlers {
     }, produceRefusal),
 
     ProduceStream: refusableStream(
-      (call) => produceStream(call, produce, deps.produceStreamThrottle?.(call) ?? null, logger),
+      (call) =>
+        serveOrderedStream(call, {
+          handle: produce,
+          inFlightMax: LIMITS.produceStreamInFlightMax,
+          throttle: deps.produceStreamThrottle?.(call) ?? null,
+          withThrottle: (res, throttleTimeMs) => ({ ...res, throttleTimeMs }),
+          logger,
+          what: "produce stream",
+        }),
       produceRefusal,
     ),
 
@@ -309,46 +318,6 @@ function fetchRefusal(req: wire.FetchRequest__Output, e: TidelogError): wire.Fet
       })),
     })),
   };
-}
-
-/** Many produce requests on one stream: handled concurrently, answered in order, bounded in flight. */
-function produceStream(
-  call: grpc.ServerDuplexStream<wire.ProduceRequest__Output, wire.ProduceResponse>,
-  produce: (req: wire.ProduceRequest__Output) => Promise<wire.ProduceResponse>,
-  throttle: ((req: wire.ProduceRequest__Output) => Promise<number> | null) | null,
-  logger: Logger,
-): void {
-  let chain: Promise<void> = Promise.resolve();
-  let inFlight = 0;
-  let ended = false;
-  const finish = () => {
-    if (ended && inFlight === 0) call.end();
-  };
-  call.on("data", (req: wire.ProduceRequest__Output) => {
-    inFlight++;
-    if (inFlight >= LIMITS.produceStreamInFlightMax) call.pause();
-    const response = produce(req);
-    // Over a quota: the answer waits out its throttle (counted in flight meanwhile, so the
-    // stream stops reading, as Kafka mutes a throttled connection).
-    const held = throttle?.(req) ?? null;
-    chain = chain
-      .then(() => response)
-      .then((res) => (held ? held.then((throttleTimeMs) => ({ ...res, throttleTimeMs })) : res))
-      .then((res) => {
-        if (!call.cancelled) call.write(res);
-      })
-      .catch((e: unknown) => logger.error({ err: e }, "produce stream request failed"))
-      .finally(() => {
-        inFlight--;
-        if (inFlight < LIMITS.produceStreamInFlightMax) call.resume();
-        finish();
-      });
-  });
-  call.on("end", () => {
-    ended = true;
-    finish();
-  });
-  call.on("error", () => {});
 }
 
 function metadata(deps: BrokerServiceDeps, req: wire.MetadataRequest__Output): wire.MetadataResponse {

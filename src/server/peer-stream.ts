@@ -63,11 +63,12 @@ export class PeerStream {
     const call = this.stream();
     const correlationId = this.nextId++;
     return new Promise<wire.PeerResponse__Output>((resolve, reject) => {
-      // Network plumbing outside the broker's logic: a request's deadline, on the wall clock.
-      const timer = setTimeout(() => {
+      const expire = () => {
         this.pending.delete(correlationId);
         reject(new TidelogError("REQUEST_TIMED_OUT", `no answer from ${this.destination} in ${timeoutMs} ms`));
-      }, timeoutMs); // wall clock
+      };
+      // Network plumbing outside the broker's logic: a request's deadline, on the wall clock.
+      const timer = setTimeout(expire, timeoutMs); // wall clock
       this.pending.set(correlationId, { resolve, reject, timer });
       call.write({ correlationId, ...body });
     });

@@ -130,14 +130,28 @@ function throttleUnary(
 export function produceStreamThrottle(
   q: QuotaEnforcement,
 ): (call: AnyCall) => ((req: unknown) => Promise<number> | null) | null {
+  return streamThrottle(q, (req) => [
+    ["request_rate", 1],
+    ["producer_byte_rate", recordBytes(req)],
+  ]);
+}
+
+/** produceStreamThrottle for a stream of other requests (EndTxnStream): each counts as one request. */
+export function requestStreamThrottle(
+  q: QuotaEnforcement,
+): (call: AnyCall) => ((req: unknown) => Promise<number> | null) | null {
+  return streamThrottle(q, () => [["request_rate", 1]]);
+}
+
+function streamThrottle(
+  q: QuotaEnforcement,
+  charges: (req: unknown) => [QuotaKind, number][],
+): (call: AnyCall) => ((req: unknown) => Promise<number> | null) | null {
   return (call) => {
     if (q.quotas().size === 0) return null;
     const who = caller(call, q.principals);
     return (req) => {
-      const ms = charge(q, who, [
-        ["request_rate", 1],
-        ["producer_byte_rate", recordBytes(req)],
-      ]);
+      const ms = charge(q, who, charges(req));
       return ms === 0 ? null : new Promise((resolve) => q.clock.after(ms, () => resolve(ms)));
     };
   };

@@ -11,6 +11,7 @@
  * replicas, transaction.state.log.min.isr); other brokers answer
  * COORDINATOR_NOT_AVAILABLE, a retriable error.
  */
+import type * as grpc from "@grpc/grpc-js";
 import { errorInfo, NO_ERROR, topicNameProblem, type wire } from "@tidelog/client/protocol";
 import { TidelogError } from "@tidelog/client/record";
 import type { Controller } from "../cluster/controller.js";
@@ -29,6 +30,8 @@ import {
 } from "../txn/transaction-metadata.js";
 import { TRANSACTION_TOPIC } from "../txn/transaction-records.js";
 import { findCoordinator as findInternalCoordinator } from "./coordinator-lookup.js";
+import { serveOrderedStream } from "./ordered-stream.js";
+import { refusableStream } from "./request-limits.js";
 import { unary } from "./unary-handler.js";
 
 export interface TransactionLogConfig {
@@ -47,6 +50,10 @@ export interface TransactionServiceDeps {
   readonly controller: Controller;
   readonly coordinator: TransactionCoordinator;
   readonly config: TransactionLogConfig;
+  /** Client quotas on an EndTxn stream (quota-enforcement.ts requestStreamThrottle). */
+  readonly streamThrottle?: (
+    call: grpc.ServerDuplexStream<wire.EndTxnRequest__Output, wire.EndTxnResponse>,
+  ) => ((req: wire.EndTxnRequest__Output) => Promise<number> | null) | null;
   readonly logger: Logger;
 }
 
@@ -54,6 +61,8 @@ export interface TransactionServiceDeps {
 export const TXN_LIMITS = {
   partitionsPerRequest: 10_000,
   idsPerRequest: 1000,
+  /** EndTxn requests a stream may have unanswered before the broker stops reading it (a producer has one). */
+  endTxnStreamInFlightMax: 16,
 };
 
 function checkTransactionalId(id: string): void {
@@ -114,6 +123,23 @@ export async function joinTxnPartition(
 export function transactionHandlers(deps: TransactionServiceDeps): wire.TransactionHandlers {
   const { logger, coordinator } = deps;
   const onlyError = (e: TidelogError) => ({ error: errorInfo(e) });
+  const endTxnError = (e: TidelogError, req?: wire.EndTxnRequest__Output): wire.EndTxnResponse => ({
+    error: errorInfo(e),
+    producerId: -1,
+    producerEpoch: -1,
+    correlationId: req?.correlationId ?? 0,
+  });
+  const endTxn = async (req: wire.EndTxnRequest__Output): Promise<wire.EndTxnResponse> => {
+    checkTransactionalId(req.transactionalId);
+    checkProducer(req.producerId, req.producerEpoch);
+    const next = await coordinator.endTxn(req.transactionalId, req.producerId, req.producerEpoch, req.commit);
+    return {
+      error: NO_ERROR,
+      producerId: next.producerId,
+      producerEpoch: next.producerEpoch,
+      correlationId: req.correlationId,
+    };
+  };
   return {
     FindTransactionCoordinator: unary(
       logger,
@@ -154,15 +180,19 @@ export function transactionHandlers(deps: TransactionServiceDeps): wire.Transact
       return { error: NO_ERROR };
     }),
 
-    EndTxn: unary(
-      logger,
-      (e) => ({ error: errorInfo(e), producerId: -1, producerEpoch: -1 }),
-      async (req: wire.EndTxnRequest__Output) => {
-        checkTransactionalId(req.transactionalId);
-        checkProducer(req.producerId, req.producerEpoch);
-        const next = await coordinator.endTxn(req.transactionalId, req.producerId, req.producerEpoch, req.commit);
-        return { error: NO_ERROR, producerId: next.producerId, producerEpoch: next.producerEpoch };
-      },
+    EndTxn: unary(logger, endTxnError, endTxn),
+
+    EndTxnStream: refusableStream(
+      (call: grpc.ServerDuplexStream<wire.EndTxnRequest__Output, wire.EndTxnResponse>) =>
+        serveOrderedStream(call, {
+          handle: (req) => endTxn(req).catch((e: unknown) => endTxnError(asServerError(e, logger), req)),
+          inFlightMax: TXN_LIMITS.endTxnStreamInFlightMax,
+          throttle: deps.streamThrottle?.(call) ?? null,
+          withThrottle: (res) => res,
+          logger,
+          what: "EndTxn stream",
+        }),
+      (req: wire.EndTxnRequest__Output, e: TidelogError) => endTxnError(e, req),
     ),
 
     JoinTxnPartition: unary(logger, onlyError, (req: wire.JoinTxnPartitionRequest__Output) =>

@@ -8,6 +8,7 @@ import * as grpc from "@grpc/grpc-js";
 import { errorOf, toClusterDescription } from "./admin-wire.js";
 import { ClusterMetadata } from "./cluster-metadata.js";
 import { ConnectionPool } from "./connection-pool.js";
+import type { EndTxnStreamCall } from "./end-txn-stream.js";
 import { GroupRpc } from "./group-rpc.js";
 import { MAX_CONNECTIONS, METADATA_MAX_AGE_MS } from "./limits.js";
 import type { Logger } from "./logger.js";
@@ -154,6 +155,11 @@ export class ClientContext {
   /** A new ProduceStream to `address`. */
   produceStream(address: string): ProduceStreamCall {
     return openProduceStream(this.pool.broker(address), this.headers.clone());
+  }
+
+  /** A new EndTxnStream to the coordinator at `address`. */
+  endTxnStream(address: string): EndTxnStreamCall {
+    return this.pool.transaction(address).endTxnStream(this.headers.clone());
   }
 
   close(): void {

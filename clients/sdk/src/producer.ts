@@ -292,6 +292,7 @@ export class Producer {
       );
     }
     this.sender.shutdown();
+    this.txn?.close();
     this.state = "closed";
     this.onClosed(this);
   }

@@ -86,6 +86,8 @@ const COORDINATOR_RETRIED: ReadonlySet<ErrorName> = new Set<ErrorName>([
   "REQUEST_TIMED_OUT",
   "NETWORK_EXCEPTION",
   "REQUEST_LIMIT_EXCEEDED",
+  // No controller known (it was just killed, say): any broker can answer the lookup.
+  "NOT_CONTROLLER",
 ]);
 
 function coordinatorRetriable(e: TidelogError): boolean {

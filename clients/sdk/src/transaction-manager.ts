@@ -27,9 +27,11 @@
  */
 import type { ClientContext } from "./client-context.js";
 import { TransportError } from "./client-errors.js";
+import { EndTxnStream, EndTxnStreamUnsupported } from "./end-txn-stream.js";
 import { type ErrorName, TidelogError } from "./errors.js";
 import type { ProducerIdManager } from "./producer-id-manager.js";
 import { errorFromInfo } from "./protocol/grpc.js";
+import type * as wire from "./protocol/messages.js";
 import { findTransactionCoordinator } from "./transaction-admin.js";
 
 export type TransactionState =
@@ -69,6 +71,8 @@ const RETRIED: ReadonlySet<ErrorName> = new Set<ErrorName>([
   "REQUEST_TIMED_OUT",
   "NETWORK_EXCEPTION",
   "UNKNOWN_TOPIC_OR_PARTITION",
+  // A stream the broker refused for its request limits (a unary call retries it itself).
+  "REQUEST_LIMIT_EXCEEDED",
 ]);
 
 export interface TransactionHooks {
@@ -98,6 +102,8 @@ export class TransactionManager {
   private running: string | null = null;
   private sendError: TidelogError | null = null;
   private fatalError: TidelogError | null = null;
+  /** The EndTxn stream to the coordinator last used, opened on the first commit or abort. */
+  private endStream: EndTxnStream | null = null;
 
   constructor(
     private readonly ctx: ClientContext,
@@ -276,17 +282,39 @@ export class TransactionManager {
   private async end(commit: boolean): Promise<void> {
     const ids = this.identity();
     const res = await this.onCoordinator("EndTxn", async (address, deadlineMs) => {
-      const r = await this.ctx.callTransaction(
-        address,
-        "endTxn",
-        { transactionalId: this.transactionalId, ...ids, commit },
-        deadlineMs,
-      );
+      const req = { transactionalId: this.transactionalId, ...ids, commit };
+      const r = await this.endTxn(address, req, deadlineMs);
       return { error: errorFromInfo(r.error), value: r };
     });
     this.sendError = null;
     this.producerIds.assign({ producerId: res.producerId, producerEpoch: res.producerEpoch });
     this.hooks.startOver();
+  }
+
+  /** EndTxn at `address`: on the producer's EndTxnStream there, or unary if the broker has none. */
+  private async endTxn(
+    address: string,
+    req: Omit<wire.EndTxnRequest, "correlationId">,
+    deadlineMs: number,
+  ): Promise<wire.EndTxnResponse__Output> {
+    if (this.endStream?.address !== address) {
+      this.endStream?.close();
+      this.endStream = new EndTxnStream(() => this.ctx.endTxnStream(address), address);
+    }
+    if (!this.endStream.unsupported) {
+      try {
+        return await this.endStream.request(req, deadlineMs);
+      } catch (e) {
+        if (!(e instanceof EndTxnStreamUnsupported)) throw e;
+      }
+    }
+    return this.ctx.callTransaction(address, "endTxn", req, deadlineMs);
+  }
+
+  /** Closes the EndTxn stream (the producer is closing). */
+  close(): void {
+    this.endStream?.close();
+    this.endStream = null;
   }
 
   private identity(): { producerId: number; producerEpoch: number } {

@@ -7,6 +7,10 @@ export interface EndTxnRequest {
   'producerId'?: (number | string | Long);
   'producerEpoch'?: (number);
   'commit'?: (boolean);
+  /**
+   * Chosen by the client, echoed in the response (needed on EndTxnStream).
+   */
+  'correlationId'?: (number | string | Long);
 }
 
 export interface EndTxnRequest__Output {
@@ -14,4 +18,8 @@ export interface EndTxnRequest__Output {
   'producerId': (number);
   'producerEpoch': (number);
   'commit': (boolean);
+  /**
+   * Chosen by the client, echoed in the response (needed on EndTxnStream).
+   */
+  'correlationId': (number);
 }

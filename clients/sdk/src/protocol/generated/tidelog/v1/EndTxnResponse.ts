@@ -10,6 +10,7 @@ export interface EndTxnResponse {
    */
   'producerId'?: (number | string | Long);
   'producerEpoch'?: (number);
+  'correlationId'?: (number | string | Long);
 }
 
 export interface EndTxnResponse__Output {
@@ -19,4 +20,5 @@ export interface EndTxnResponse__Output {
    */
   'producerId': (number);
   'producerEpoch': (number);
+  'correlationId': (number);
 }

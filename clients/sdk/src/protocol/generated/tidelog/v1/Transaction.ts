@@ -96,6 +96,23 @@ export interface TransactionClient extends grpc.Client {
   endTxn(argument: _tidelog_v1_EndTxnRequest, callback: grpc.requestCallback<_tidelog_v1_EndTxnResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * EndTxn as messages on one stream from a producer to its coordinator, answered in
+   * order. A producer in a transaction loop ends one every few milliseconds, and a unary
+   * call costs a busy broker several times what a message on an open stream does
+   * (bench/RESULTS.md, 2026-12-06). A broker without it is sent the unary EndTxn.
+   */
+  EndTxnStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tidelog_v1_EndTxnRequest, _tidelog_v1_EndTxnResponse__Output>;
+  EndTxnStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tidelog_v1_EndTxnRequest, _tidelog_v1_EndTxnResponse__Output>;
+  /**
+   * EndTxn as messages on one stream from a producer to its coordinator, answered in
+   * order. A producer in a transaction loop ends one every few milliseconds, and a unary
+   * call costs a busy broker several times what a message on an open stream does
+   * (bench/RESULTS.md, 2026-12-06). A broker without it is sent the unary EndTxn.
+   */
+  endTxnStream(metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientDuplexStream<_tidelog_v1_EndTxnRequest, _tidelog_v1_EndTxnResponse__Output>;
+  endTxnStream(options?: grpc.CallOptions): grpc.ClientDuplexStream<_tidelog_v1_EndTxnRequest, _tidelog_v1_EndTxnResponse__Output>;
+  
+  /**
    * The broker coordinating a transactional id. Any broker answers; the controller
    * creates __transaction_state on first use.
    */
@@ -179,6 +196,14 @@ export interface TransactionHandlers extends grpc.UntypedServiceImplementation {
   EndTxn: grpc.handleUnaryCall<_tidelog_v1_EndTxnRequest__Output, _tidelog_v1_EndTxnResponse>;
   
   /**
+   * EndTxn as messages on one stream from a producer to its coordinator, answered in
+   * order. A producer in a transaction loop ends one every few milliseconds, and a unary
+   * call costs a busy broker several times what a message on an open stream does
+   * (bench/RESULTS.md, 2026-12-06). A broker without it is sent the unary EndTxn.
+   */
+  EndTxnStream: grpc.handleBidiStreamingCall<_tidelog_v1_EndTxnRequest__Output, _tidelog_v1_EndTxnResponse>;
+  
+  /**
    * The broker coordinating a transactional id. Any broker answers; the controller
    * creates __transaction_state on first use.
    */
@@ -206,6 +231,7 @@ export interface TransactionDefinition extends grpc.ServiceDefinition {
   AddPartitionsToTxn: MethodDefinition<_tidelog_v1_AddPartitionsToTxnRequest, _tidelog_v1_AddPartitionsToTxnResponse, _tidelog_v1_AddPartitionsToTxnRequest__Output, _tidelog_v1_AddPartitionsToTxnResponse__Output>
   DescribeTransactions: MethodDefinition<_tidelog_v1_DescribeTransactionsRequest, _tidelog_v1_DescribeTransactionsResponse, _tidelog_v1_DescribeTransactionsRequest__Output, _tidelog_v1_DescribeTransactionsResponse__Output>
   EndTxn: MethodDefinition<_tidelog_v1_EndTxnRequest, _tidelog_v1_EndTxnResponse, _tidelog_v1_EndTxnRequest__Output, _tidelog_v1_EndTxnResponse__Output>
+  EndTxnStream: MethodDefinition<_tidelog_v1_EndTxnRequest, _tidelog_v1_EndTxnResponse, _tidelog_v1_EndTxnRequest__Output, _tidelog_v1_EndTxnResponse__Output>
   FindTransactionCoordinator: MethodDefinition<_tidelog_v1_FindTransactionCoordinatorRequest, _tidelog_v1_FindTransactionCoordinatorResponse, _tidelog_v1_FindTransactionCoordinatorRequest__Output, _tidelog_v1_FindTransactionCoordinatorResponse__Output>
   JoinTxnPartition: MethodDefinition<_tidelog_v1_JoinTxnPartitionRequest, _tidelog_v1_JoinTxnPartitionResponse, _tidelog_v1_JoinTxnPartitionRequest__Output, _tidelog_v1_JoinTxnPartitionResponse__Output>
   ListTransactions: MethodDefinition<_tidelog_v1_ListTransactionsRequest, _tidelog_v1_ListTransactionsResponse, _tidelog_v1_ListTransactionsRequest__Output, _tidelog_v1_ListTransactionsResponse__Output>
