@@ -37,7 +37,11 @@ async function serve(
   return `127.0.0.1:${port}`;
 }
 
-function peerStreamTo(t: { after: (fn: () => void) => void }, address: string): PeerStream {
+/** A Replication stub to `address`, closed after the test. */
+function replicationStub(
+  t: { after: (fn: () => void) => void },
+  address: string,
+): grpc.Client & { PeerStream: () => PeerStreamCall } {
   const stub = new (
     proto.tidelog.v1.Replication as unknown as new (
       a: string,
@@ -45,11 +49,14 @@ function peerStreamTo(t: { after: (fn: () => void) => void }, address: string): 
       o: grpc.ChannelOptions,
     ) => grpc.Client & { PeerStream: () => PeerStreamCall }
   )(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
+  t.after(() => stub.close());
+  return stub;
+}
+
+function peerStreamTo(t: { after: (fn: () => void) => void }, address: string): PeerStream {
+  const stub = replicationStub(t, address);
   const peer = new PeerStream(() => stub.PeerStream(), address);
-  t.after(() => {
-    peer.close();
-    stub.close();
-  });
+  t.after(() => peer.close());
   return peer;
 }
 
@@ -226,15 +233,7 @@ test("the real PeerStream handler: joins and markers answered as their unary twi
 
   // Past PEER_REQUESTS_IN_FLIGHT_MAX held requests (sent raw: the client bounds itself
   // at the same number), the next is answered at once with a retriable error.
-  const stub = new (
-    proto.tidelog.v1.Replication as unknown as new (
-      a: string,
-      c: grpc.ChannelCredentials,
-      o: grpc.ChannelOptions,
-    ) => grpc.Client & { PeerStream: () => PeerStreamCall }
-  )(address, grpc.credentials.createInsecure(), CHANNEL_OPTIONS);
-  t.after(() => stub.close());
-  const raw = stub.PeerStream();
+  const raw = replicationStub(t, address).PeerStream();
   const answered: wire.PeerResponse__Output[] = [];
   raw.on("data", (res: wire.PeerResponse__Output) => answered.push(res));
   raw.on("error", () => {});

@@ -54,9 +54,16 @@ export async function brokerWallClockMs(cluster: LocalClusterControl, id: number
 
 /** A broker's /readyz status code. */
 export async function readyz(cluster: LocalClusterControl, id: number): Promise<number> {
+  return (await readyzAnswer(cluster, id)).status;
+}
+
+/** Broker `id`'s /readyz status and body (the reasons it is not ready). */
+export async function readyzAnswer(
+  cluster: LocalClusterControl,
+  id: number,
+): Promise<{ status: number; body: string }> {
   const res = await fetch(`http://${cluster.brokerHttpAddress(id)}/readyz`, { signal: AbortSignal.timeout(2000) });
-  await res.text();
-  return res.status;
+  return { status: res.status, body: await res.text() };
 }
 
 /** Registered broker ids, as describeCluster lists them. */

@@ -29,6 +29,7 @@ import {
   LiveProducer,
   launchForTest,
   readyz,
+  readyzAnswer,
   registered,
   unsupported,
 } from "./cluster-fixture.js";
@@ -218,9 +219,17 @@ test("disk-full: the broker is not ready while its disk is full, and ready again
       description: `broker ${brokerOf(f)} not ready`,
     });
   });
-  await waitFor(async () => (await readyz(cluster, brokerOf(fault))) === 200, {
-    description: "ready again",
-    timeoutMs: RECOVERY_MS,
+  // On a timeout the failure names the broker's last reasons for not being ready.
+  let last = "";
+  await waitFor(
+    async () => {
+      const answer = await readyzAnswer(cluster, brokerOf(fault));
+      last = answer.body;
+      return answer.status === 200;
+    },
+    { description: "ready again", timeoutMs: RECOVERY_MS },
+  ).catch((e: unknown) => {
+    throw new Error(`${(e as Error).message}; its last /readyz: ${last}`, { cause: e });
   });
 });
 
