@@ -354,7 +354,7 @@ export const BrokerConfigSchema = Type.Object(
       1,
       1_000_000,
       100,
-      "ProduceStreams one client connection may have open; more are answered REQUEST_LIMIT_EXCEEDED and ended.",
+      "ProduceStreams and EndTxnStreams one client connection may have open; more are answered REQUEST_LIMIT_EXCEEDED and ended.",
     ),
     "max.streams": int(
       1,

@@ -9,10 +9,12 @@
  *   setting                               default  counts
  *   max.inflight.requests.per.connection      500  unary calls in progress on one connection
  *   max.inflight.requests                    5000  the same, all connections together
- *   max.streams.per.connection                100  ProduceStreams open on one connection
+ *   max.streams.per.connection                100  ProduceStreams and EndTxnStreams open on one connection
  *   max.streams                              1000  the same, all connections together
  *
- * The SDK holds one ProduceStream and at most one fetch per broker, so the defaults leave
+ * An SDK producer holds one ProduceStream per broker (a transactional one also an
+ * EndTxnStream to its coordinator, and falls back to unary EndTxn when refused one) and a
+ * consumer at most one fetch per broker, so the defaults leave
  * room for hundreds of clients on one connection (grpc-js shares one connection among
  * the clients of a process that use the same address and options) and thousands per
  * broker. What they cost: each open stream may hold up to
@@ -26,7 +28,8 @@
  * on); a stream holds its slot until it finishes, is cancelled or closes.
  *
  * What is counted: every handler that knows how to refuse (`refusable`): Produce, Fetch,
- * InitProducerId and ProduceStream of the Broker service, and every Group and Admin call.
+ * InitProducerId and ProduceStream of the Broker service, every Group and Admin call, and
+ * the client-facing Transaction calls and EndTxnStream.
  * Metadata and ListOffsets are answered synchronously from memory, hold nothing, and are
  * never refused, so a client refused everything else can still find leaders. Replication
  * between brokers (ReplicaFetch) is not a client's work and is not limited here.

@@ -265,3 +265,34 @@ test("past its bounds a broker refuses requests and streams with a typed, retria
     "refusals are timed and labelled like any answer",
   );
 });
+
+test("a transactional producer refused an EndTxnStream (its connection's streams all taken) commits through unary EndTxn", async (t) => {
+  const cluster = await startCluster(t, {
+    brokers: 1,
+    brokerConfig: {
+      "max.streams.per.connection": "1",
+      "transaction.state.log.min.isr": "1",
+      "transaction.state.log.num.partitions": "1",
+    },
+  });
+  const broker = cluster.broker(1);
+  const client = new Client({ brokers: cluster.bootstrap, requestTimeoutMs: 20_000 });
+  t.after(() => client.close());
+  await client.admin().createTopic({ name: TOPIC, partitions: 1, replicationFactor: 1 });
+  const producer = client.producer({ transactionalId: "limited-tx", lingerMs: 0 });
+  await producer.initTransactions();
+  // The producer's ProduceStream takes the connection's only stream slot, so the
+  // EndTxnStream the commit opens is refused; the commit goes through as a unary call.
+  for (const n of [1, 2]) {
+    producer.beginTransaction();
+    await producer.send(TOPIC, { value: `committed ${n}` });
+    await producer.commitTransaction();
+  }
+  await producer.close();
+  const text = await scrape(broker);
+  assert.ok(
+    sample(text, "tidelog_requests_refused_total", { api: "EndTxnStream", reason: "connection_streams" }) >= 2,
+    "the EndTxnStream was refused for the connection's stream limit",
+  );
+  assert.equal(sample(text, "tidelog_request_duration_seconds_count", { api: "EndTxn", error: "NONE" }), 2);
+});

@@ -71,8 +71,6 @@ const RETRIED: ReadonlySet<ErrorName> = new Set<ErrorName>([
   "REQUEST_TIMED_OUT",
   "NETWORK_EXCEPTION",
   "UNKNOWN_TOPIC_OR_PARTITION",
-  // A stream the broker refused for its request limits (a unary call retries it itself).
-  "REQUEST_LIMIT_EXCEEDED",
 ]);
 
 export interface TransactionHooks {
@@ -303,7 +301,10 @@ export class TransactionManager {
     }
     if (!this.endStream.unsupported) {
       try {
-        return await this.endStream.request(req, deadlineMs);
+        const res = await this.endStream.request(req, deadlineMs);
+        // The stream holds one of the connection's stream slots (max.streams.per.connection)
+        // for as long as it is open; a broker out of them refused it: one unary call instead.
+        if (errorFromInfo(res.error)?.code !== "REQUEST_LIMIT_EXCEEDED") return res;
       } catch (e) {
         if (!(e instanceof EndTxnStreamUnsupported)) throw e;
       }
