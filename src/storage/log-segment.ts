@@ -34,6 +34,7 @@ import { readFully, type ScannedBatch, scanHeaders, scanValid } from "./batch-sc
 import type { FileHandleCache } from "./file-handle-cache.js";
 import type { LogConfig } from "./log-config.js";
 import { OffsetIndex } from "./offset-index.js";
+import { type BatchLocation, RecentBatches } from "./recent-batches.js";
 import { TimeIndex } from "./time-index.js";
 
 export const LOG_SUFFIX = ".log";
@@ -97,6 +98,8 @@ export class LogSegment {
   private readonly createdMs: number;
   /** Appended since the last fsync. */
   private dirty = false;
+  /** The last batches appended, for reads at the log end; only while the segment is active. */
+  private recent: RecentBatches | null = null;
 
   private constructor(
     readonly dir: string,
@@ -241,8 +244,12 @@ export class LogSegment {
         });
       }
     });
-    for (const b of batches)
-      this.indexBatch(filePosition + (b.position - start), b.size, b.baseOffset, b.lastOffset, b.maxTimestamp);
+    this.recent ??= new RecentBatches();
+    for (const b of batches) {
+      const position = filePosition + (b.position - start);
+      this.indexBatch(position, b.size, b.baseOffset, b.lastOffset, b.maxTimestamp);
+      this.recent.add(position, b.size, b.baseOffset, b.lastOffset);
+    }
     this.sizeBytes = filePosition + (end - start);
     this.dirty = true;
     if (this.rollBaseMs === null && first.maxTimestamp >= 0) this.rollBaseMs = first.maxTimestamp;
@@ -291,6 +298,12 @@ export class LogSegment {
     return found;
   }
 
+  /** translateOffset's position and offsets, from the recent appends when they hold them. */
+  private locate(offset: number): BatchLocation | null {
+    if (offset >= this.next) return null;
+    return this.recent?.find(offset) ?? this.translateOffset(offset);
+  }
+
   /**
    * Reads whole batches starting with the one holding `startOffset`, up to `maxBytes`
    * (but at least one batch when `minOneBatch`), excluding batches at or past
@@ -304,7 +317,7 @@ export class LogSegment {
     minOneBatch: boolean,
     into?: Buffer,
   ): SegmentRead | null {
-    const first = this.translateOffset(startOffset);
+    const first = this.locate(startOffset);
     if (!first || first.lastOffset >= upperOffset) return null;
     const budget = minOneBatch ? Math.max(maxBytes, first.size) : maxBytes;
     const length = Math.min(budget, this.sizeBytes - first.position);
@@ -451,6 +464,7 @@ export class LogSegment {
   }
 
   private resetTail(): void {
+    this.recent = null;
     this.next = this.baseOffset;
     this.maxTs = -1;
     this.bytesSinceIndexEntry = 0;
@@ -509,12 +523,14 @@ export class LogSegment {
 
   /** Writes the index files of a segment that takes no more appends (it was rolled). */
   seal(): void {
+    this.recent = null;
     this.offsetIndex.flush();
     this.timeIndex.flush();
   }
 
   /** Writes pending index entries and lets the descriptor go (the files stay). */
   close(): void {
+    this.recent = null;
     this.offsetIndex.flush();
     this.timeIndex.flush();
     this.files.forget(this.logPath);
