@@ -19,6 +19,7 @@ import { tpKey } from "../common/topic-partition.js";
 import { FollowerFetchSession } from "./fetch-session.js";
 import { applyFollowerData, type FollowerApplyOutcome, type FollowerAsked } from "./follower-apply.js";
 import type { Partition } from "./partition.js";
+import { useReplicaFetchCodec } from "./replica-fetch-codec.js";
 import type { ReplicaManager } from "./replica-manager.js";
 
 export interface ReplicaFetcherOptions {
@@ -57,7 +58,7 @@ type ReplicationClient = grpc.Client & {
 /** Owns one fetcher per leader broker and re-plans them when the metadata changes. */
 export class ReplicaFetcherManager {
   private readonly fetchers = new Map<number, LeaderFetcher>();
-  private readonly proto = loadTidelogProto(grpc);
+  private readonly proto = loadTidelogProto(grpc, useReplicaFetchCodec);
   /** What we follow, by leader, as of `plannedAt` (the replica manager's leadership generation). */
   private byLeader = new Map<number, Partition[]>();
   private plannedAt = -1;

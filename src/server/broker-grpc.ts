@@ -19,6 +19,7 @@ import type { Logger } from "../common/logger.js";
 import type { GroupCoordinator } from "../group/group-coordinator.js";
 import type { BrokerMetrics } from "../metrics/broker-metrics.js";
 import { instrumentHandlers } from "../metrics/grpc-instrumentation.js";
+import { useReplicaFetchCodec } from "../replication/replica-fetch-codec.js";
 import type { ReplicaManager } from "../replication/replica-manager.js";
 import type { AclStore } from "../security/acl-store.js";
 import type { QuotaStore } from "../security/quota-store.js";
@@ -80,7 +81,7 @@ export interface BrokerGrpcServers {
 
 export function createGrpcServers(deps: BrokerGrpcDeps): BrokerGrpcServers {
   const { config, image, replicas, controller, metrics, logger } = deps;
-  const proto = loadTidelogProto(grpc);
+  const proto = loadTidelogProto(grpc, useReplicaFetchCodec);
   const server = new grpc.Server(CHANNEL_OPTIONS);
   const replicationServer = config.replicationPort >= 0 ? new grpc.Server(CHANNEL_OPTIONS) : null;
   // Client requests and streams in progress, bounded per connection and per broker (request-limits.ts).

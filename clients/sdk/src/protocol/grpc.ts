@@ -46,11 +46,19 @@ export const LOADER_OPTIONS: protoLoader.Options = {
 /** Every service and message of tidelog.v1, as grpc-js constructors and definitions. */
 export type TidelogProto = AdminProto & BrokerProto & GroupProto & TxnProto;
 
-export function loadTidelogProto(grpcModule: typeof grpc): TidelogProto {
+/**
+ * `adjust` may change the loaded definition before grpc-js reads it: the broker swaps in
+ * its own codec for the replication stream (src/replication/replica-fetch-codec.ts).
+ */
+export function loadTidelogProto(
+  grpcModule: typeof grpc,
+  adjust?: (definition: protoLoader.PackageDefinition) => void,
+): TidelogProto {
   const definition = protoLoader.loadSync(
     ["tidelog/v1/admin.proto", "tidelog/v1/broker.proto", "tidelog/v1/group.proto", "tidelog/v1/txn.proto"],
     LOADER_OPTIONS,
   );
+  adjust?.(definition);
   return grpcModule.loadPackageDefinition(definition) as unknown as TidelogProto;
 }
 
