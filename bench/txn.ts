@@ -135,32 +135,45 @@ export async function txnBench(opts: { quick: boolean }): Promise<BenchRow[]> {
         timeoutMs: 30_000,
       });
       const admin = client.admin();
-      // Warm-up, unmeasured: the processes' first hundred thousand records run cold.
+      // Warm-up, unmeasured, of both paths. The processes' first million records run cold
+      // (probe, 2026-12-06: 1,000-record transactions cost the brokers 5.0 ms of CPU each
+      // in the first million transactional records after a 100,000-record warm-up, 3.1 ms
+      // three million later; plain produce ran at 0.74-0.82M records/s in its first million
+      // and 0.87-1.17M after). Until 2026-12-06 this warmed up 200,000 plain and 100,000
+      // transactional records only, so the baseline was measured cold (670-709k records/s)
+      // and flattered every ratio below.
       await admin.createTopic({ name: "bench-txn-warmup", partitions: PARTITIONS, replicationFactor: 3 });
-      await produce(
-        client,
-        "bench-txn-warmup",
-        { label: "warm-up", recordBytes: 100, records: opts.quick ? 2000 : 200_000 },
-        -1,
-      );
-      await produceTransactions(client, "bench-txn-warmup", opts.quick ? 2000 : 100_000, 1000);
+      const warmPlain = opts.quick ? 2000 : 1_000_000;
+      await produce(client, "bench-txn-warmup", { label: "warm-up", recordBytes: 100, records: warmPlain }, -1);
+      const warmTxn = opts.quick ? 2000 : 1_000_000;
+      await produceTransactions(client, "bench-txn-warmup", warmTxn, 1000, CONCURRENT_PRODUCERS);
 
+      // The baseline and the goal row are measured in turn, best of two each, so a drift of
+      // the machine over the run (page-cache writeback of what earlier rows wrote, another
+      // tenant) weighs on both alike. The other rows are set against the same baseline.
       await admin.createTopic({ name: "bench-txn-plain", partitions: PARTITIONS, replicationFactor: 3 });
-      const plain = await produce(client, "bench-txn-plain", { label: "plain", recordBytes: 100, records }, -1);
-      rows.push(row("produce 100 B, idempotent acks=all, no transactions (baseline)", plain, "records/s"));
+      await admin.createTopic({ name: "bench-txn-1000", partitions: PARTITIONS, replicationFactor: 3 });
+      let plain = 0;
+      let goal = 0;
+      for (let round = 0; round < 2; round++) {
+        const rate = await produce(client, "bench-txn-plain", { label: "plain", recordBytes: 100, records }, -1);
+        plain = Math.max(plain, rate);
+        goal = Math.max(goal, await produceTransactions(client, "bench-txn-1000", records, 1000, CONCURRENT_PRODUCERS));
+      }
+      rows.push(row("produce 100 B, idempotent acks=all, no transactions (baseline), best of 2", plain, "records/s"));
       for (const perTxn of [100, 1000, 10_000]) {
         const topic = `bench-txn-${perTxn}`;
-        await admin.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 3 });
+        if (perTxn !== 1000) await admin.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 3 });
         const size = perTxn.toLocaleString("en-US");
         for (const producers of [1, CONCURRENT_PRODUCERS]) {
+          const isGoal = perTxn === 1000 && producers > 1;
           const n = Math.round((perTxn === 100 ? records / 5 : records) / (producers === 1 ? 2 : 1));
-          const rate = await produceTransactions(client, topic, n, perTxn, producers);
+          const rate = isGoal ? goal : await produceTransactions(client, topic, n, perTxn, producers);
           const who = producers === 1 ? "one producer" : `${producers} producers`;
-          rows.push(row(`produce 100 B in transactions of ${size} records, ${who}`, rate, "records/s"));
+          const best = isGoal ? ", best of 2 beside the baseline's" : "";
+          rows.push(row(`produce 100 B in transactions of ${size} records, ${who}${best}`, rate, "records/s"));
           const name = `transactions of ${size}, ${who} / no transactions`;
-          rows.push(
-            perTxn === 1000 && producers > 1 ? targetRow(name, rate / plain, "x", 0.7) : row(name, rate / plain, "x"),
-          );
+          rows.push(isGoal ? targetRow(name, rate / plain, "x", 0.7) : row(name, rate / plain, "x"));
         }
       }
 
