@@ -287,15 +287,19 @@ describe("failures", () => {
     await admin().createTopic({ name: "durable", partitions: 4, replicationFactor: 3 });
     const before = await admin().describeTopic("durable");
     // A broker cut off from etcd knows only what its watch delivered: let every broker
-    // apply the new topic (its replica manager logs a role per partition) first.
+    // apply the new topic (its replica manager logs a role per partition) first. Every
+    // partition, not only the last: the controller may write their states in any order
+    // (this waited for partition 3 alone and once saw a leader missing during the outage).
     await Promise.all(
-      c.brokers.map((b) =>
-        b.waitForLog(
-          (r) =>
-            r.json?.topic === "durable" &&
-            r.json?.partition === 3 &&
-            /became (leader|follower)/.test(String(r.json?.msg)),
-          10_000,
+      c.brokers.flatMap((b) =>
+        before.partitions.map((p) =>
+          b.waitForLog(
+            (r) =>
+              r.json?.topic === "durable" &&
+              r.json?.partition === p.partition &&
+              /became (leader|follower)/.test(String(r.json?.msg)),
+            10_000,
+          ),
         ),
       ),
     );
