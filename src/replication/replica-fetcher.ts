@@ -223,19 +223,16 @@ class LeaderFetcher {
     const clock = this.options.replicas.clock;
     const answerLimitMs = this.options.fetchWaitMaxMs + ANSWER_GRACE_MS;
     let askedAtMs: number | null = null;
-    let watchdog: Timer | null = null;
-    const watch = (inMs: number) => {
-      watchdog = clock.after(inMs, () => {
-        const waited = askedAtMs === null ? 0 : clock.monotonicMs() - askedAtMs;
-        if (waited >= answerLimitMs) {
-          failure ??= new Error("no answer from the leader");
-          wake?.();
-        } else {
-          watch(answerLimitMs - waited);
-        }
-      });
+    const onWatchdog = (): void => {
+      const waited = askedAtMs === null ? 0 : clock.monotonicMs() - askedAtMs;
+      if (waited >= answerLimitMs) {
+        failure ??= new Error("no answer from the leader");
+        wake?.();
+      } else {
+        watchdog = clock.after(answerLimitMs - waited, onWatchdog);
+      }
     };
-    watch(answerLimitMs);
+    let watchdog: Timer = clock.after(answerLimitMs, onWatchdog);
     try {
       while (this.running) {
         const scan =
@@ -283,7 +280,7 @@ class LeaderFetcher {
         this.backoffMs = BACKOFF_MIN_MS;
       }
     } finally {
-      (watchdog as Timer | null)?.cancel();
+      watchdog.cancel();
       stream.cancel();
       this.stream = null;
     }

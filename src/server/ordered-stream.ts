@@ -15,7 +15,8 @@ export interface OrderedStreamOptions<Req, Res> {
   readonly handle: (req: Req) => Promise<Res>;
   readonly inFlightMax: number;
   readonly throttle: ((req: Req) => Promise<number> | null) | null;
-  readonly withThrottle: (res: Res, throttleTimeMs: number) => Res;
+  /** Puts the time a held answer waited into it; leave out for a message with no field for it. */
+  readonly withThrottle?: (res: Res, throttleTimeMs: number) => Res;
   readonly logger: Logger;
   /** Names the stream in the log line of a request that failed unexpectedly. */
   readonly what: string;
@@ -39,7 +40,7 @@ export function serveOrderedStream<Req, Res>(
     const held = throttle?.(req) ?? null;
     chain = chain
       .then(() => response)
-      .then((res) => (held ? held.then((throttleTimeMs) => withThrottle(res, throttleTimeMs)) : res))
+      .then((res) => (held ? held.then((throttleTimeMs) => withThrottle?.(res, throttleTimeMs) ?? res) : res))
       .then((res) => {
         if (!call.cancelled) call.write(res);
       })

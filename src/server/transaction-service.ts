@@ -188,7 +188,6 @@ export function transactionHandlers(deps: TransactionServiceDeps): wire.Transact
           handle: (req) => endTxn(req).catch((e: unknown) => endTxnError(asServerError(e, logger), req)),
           inFlightMax: TXN_LIMITS.endTxnStreamInFlightMax,
           throttle: deps.streamThrottle?.(call) ?? null,
-          withThrottle: (res) => res,
           logger,
           what: "EndTxn stream",
         }),

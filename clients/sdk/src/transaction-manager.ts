@@ -299,15 +299,14 @@ export class TransactionManager {
       this.endStream?.close();
       this.endStream = new EndTxnStream(() => this.ctx.endTxnStream(address), address);
     }
-    if (!this.endStream.unsupported) {
-      try {
-        const res = await this.endStream.request(req, deadlineMs);
-        // The stream holds one of the connection's stream slots (max.streams.per.connection)
-        // for as long as it is open; a broker out of them refused it: one unary call instead.
-        if (errorFromInfo(res.error)?.code !== "REQUEST_LIMIT_EXCEEDED") return res;
-      } catch (e) {
-        if (!(e instanceof EndTxnStreamUnsupported)) throw e;
-      }
+    try {
+      const res = await this.endStream.request(req, deadlineMs);
+      // The stream holds one of the connection's stream slots (max.streams.per.connection)
+      // for as long as it is open; a broker out of them refused it: one unary call instead.
+      if (errorFromInfo(res.error)?.code !== "REQUEST_LIMIT_EXCEEDED") return res;
+    } catch (e) {
+      // A coordinator without the stream (an older broker): refused at once from then on.
+      if (!(e instanceof EndTxnStreamUnsupported)) throw e;
     }
     return this.ctx.callTransaction(address, "endTxn", req, deadlineMs);
   }
