@@ -16,11 +16,19 @@
  *     joining, the data, PrepareCommit), so it costs about three produce round trips;
  *   - consume throughput of the transactional topic read_committed against
  *     read_uncommitted (goal: >= 0.9x).
+ *
+ * Beside the goal row, what the brokers spent: their CPU per 1,000 records for the
+ * baseline, for the transactions, and for the transaction's four replicated writes made
+ * without a transaction (the floor any implementation of the protocol pays on this
+ * cluster), with the cores the brokers had during the goal row. On a machine where the
+ * brokers and the client share few cores, those figures bound the ratio the goal row can
+ * reach: cores / (CPU per 1,000 records) is the most the brokers can commit.
  */
 import { Client } from "@tidelog/client";
 import { createScope, startCluster, waitFor } from "../scripts/harness/cluster.js";
 import { consume, PARTITIONS, produce } from "./e2e.js";
 import { percentiles } from "./lib/latency.js";
+import { measureProcesses } from "./lib/proc-stats.js";
 import { type BenchRow, ceilingRow, row, targetRow } from "./lib/report.js";
 
 const MB = 1024 * 1024;
@@ -84,6 +92,49 @@ async function oneTransactionalProducer(
   }
   await producer.close();
 }
+
+/**
+ * Records per second of the writes a 1,000-record transaction replicates, made without a
+ * transaction: per 1,000 records, a 1-record acks=all write to `stateTopic` (the partition
+ * joining), the 1,000 records to `topic`, a 1-record write to `stateTopic` (PrepareCommit)
+ * and a 1-record write to the data's partition (the marker), each waiting for the one
+ * before, by `producers` idempotent producers at once. The SDK's own requests replace the
+ * coordinator's broker-to-broker calls, so this is a floor in replicated writes, not in
+ * messages: the client makes four produce round trips where a transaction makes two.
+ */
+export async function produceReplicatedWritesOfTransactions(
+  client: Client,
+  topic: string,
+  stateTopic: string,
+  records: number,
+  producers: number,
+): Promise<number> {
+  const perProducer = Math.ceil(records / producers / 1000);
+  const value = Buffer.alloc(100, 0x61);
+  const chunks = Array.from({ length: PARTITIONS }, (_, partition) =>
+    Array.from({ length: 1000 }, () => ({ value, partition })),
+  );
+  const start = process.hrtime.bigint();
+  await Promise.all(
+    Array.from({ length: producers }, async (_, n) => {
+      const producer = client.producer({ acks: -1, idempotent: true, lingerMs: 0, batchSize: 512 * 1024 });
+      for (let i = 0; i < perProducer; i++) {
+        const partition = (n + i) % PARTITIONS;
+        const state = (n + i) % STATE_PARTITIONS;
+        await producer.send(stateTopic, [{ value, partition: state }]);
+        await producer.send(topic, chunks[partition] ?? []);
+        await producer.send(stateTopic, [{ value, partition: state }]);
+        await producer.send(topic, [{ value, partition }]);
+      }
+      await producer.close();
+    }),
+  );
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return (perProducer * producers * 1000) / seconds;
+}
+
+/** Partitions of the floor row's stand-in for `__transaction_state` (BROKER_CONFIG's count). */
+const STATE_PARTITIONS = 4;
 
 /** Transactional producers working at once in the concurrent throughput rows. */
 const CONCURRENT_PRODUCERS = 8;
@@ -153,14 +204,33 @@ export async function txnBench(opts: { quick: boolean }): Promise<BenchRow[]> {
       // tenant) weighs on both alike. The other rows are set against the same baseline.
       await admin.createTopic({ name: "bench-txn-plain", partitions: PARTITIONS, replicationFactor: 3 });
       await admin.createTopic({ name: "bench-txn-1000", partitions: PARTITIONS, replicationFactor: 3 });
-      let plain = 0;
-      let goal = 0;
+      await admin.createTopic({ name: "bench-txn-floor", partitions: PARTITIONS, replicationFactor: 3 });
+      await admin.createTopic({ name: "bench-txn-floor-state", partitions: STATE_PARTITIONS, replicationFactor: 3 });
+      const brokerPids = c.brokers.map((b) => b.pid);
+      const plain = new BestRun();
+      const goalRun = new BestRun();
+      const floor = new BestRun();
       for (let round = 0; round < 2; round++) {
-        const rate = await produce(client, "bench-txn-plain", { label: "plain", recordBytes: 100, records }, -1);
-        plain = Math.max(plain, rate);
-        goal = Math.max(goal, await produceTransactions(client, "bench-txn-1000", records, 1000, CONCURRENT_PRODUCERS));
+        await plain.measure(brokerPids, () =>
+          produce(client, "bench-txn-plain", { label: "plain", recordBytes: 100, records }, -1),
+        );
+        await goalRun.measure(brokerPids, () =>
+          produceTransactions(client, "bench-txn-1000", records, 1000, CONCURRENT_PRODUCERS),
+        );
+        await floor.measure(brokerPids, () =>
+          produceReplicatedWritesOfTransactions(
+            client,
+            "bench-txn-floor",
+            "bench-txn-floor-state",
+            records,
+            CONCURRENT_PRODUCERS,
+          ),
+        );
       }
-      rows.push(row("produce 100 B, idempotent acks=all, no transactions (baseline), best of 2", plain, "records/s"));
+      const goal = goalRun.rate;
+      rows.push(
+        row("produce 100 B, idempotent acks=all, no transactions (baseline), best of 2", plain.rate, "records/s"),
+      );
       for (const perTxn of [100, 1000, 10_000]) {
         const topic = `bench-txn-${perTxn}`;
         if (perTxn !== 1000) await admin.createTopic({ name: topic, partitions: PARTITIONS, replicationFactor: 3 });
@@ -173,9 +243,24 @@ export async function txnBench(opts: { quick: boolean }): Promise<BenchRow[]> {
           const best = isGoal ? ", best of 2 beside the baseline's" : "";
           rows.push(row(`produce 100 B in transactions of ${size} records, ${who}${best}`, rate, "records/s"));
           const name = `transactions of ${size}, ${who} / no transactions`;
-          rows.push(isGoal ? targetRow(name, rate / plain, "x", 0.7) : row(name, rate / plain, "x"));
+          rows.push(isGoal ? targetRow(name, rate / plain.rate, "x", 0.7) : row(name, rate / plain.rate, "x"));
         }
       }
+      const writes = "four acks=all writes in a row per 1,000 records, no transactions";
+      rows.push(
+        row(`produce 100 B as ${writes} (a transaction's writes), 8 producers, best of 2`, floor.rate, "records/s"),
+      );
+      rows.push(row("broker CPU per 1,000 records: baseline", plain.brokerMsPer1000, "ms"));
+      rows.push(row("broker CPU per 1,000 records: transactions of 1,000, 8 producers", goalRun.brokerMsPer1000, "ms"));
+      rows.push(row(`broker CPU per 1,000 records: ${writes}`, floor.brokerMsPer1000, "ms"));
+      rows.push(row("brokers' CPU during transactions of 1,000, 8 producers", goalRun.brokerCores, "cores"));
+      // What the brokers could commit with the cores they had, were a transaction to cost
+      // them no more than its four writes made without one, against the baseline: how far
+      // the goal row can go on this cluster without making a replicated write itself
+      // cheaper (the floor run makes about as many messages as a transaction,
+      // produceReplicatedWritesOfTransactions).
+      const ceiling = goalRun.brokerCores / (floor.brokerMsPer1000 / 1e6);
+      rows.push(row(`most the brokers' cores allow at the CPU of ${writes} / baseline`, ceiling / plain.rate, "x"));
 
       await admin.createTopic({ name: "bench-txn-latency", partitions: PARTITIONS, replicationFactor: 3 });
       await commitLatency(client, "bench-txn-latency", 100, opts.quick ? 1 : 10); // warm-up
@@ -216,5 +301,26 @@ async function consumeWith(
     return (await consume(reader, topic, expected, 120_000, isolationLevel)).perSecond;
   } finally {
     await reader.close();
+  }
+}
+
+/** The fastest of a row's runs, with what the brokers spent in it. */
+class BestRun {
+  rate = 0;
+  /** Broker CPU milliseconds (all brokers) per 1,000 records, in the fastest run. */
+  brokerMsPer1000 = Number.NaN;
+  /** Broker cores in use (all brokers) over the fastest run. */
+  brokerCores = Number.NaN;
+
+  async measure(pids: readonly number[], work: () => Promise<number>): Promise<void> {
+    const done = measureProcesses(pids);
+    const start = process.hrtime.bigint();
+    const rate = await work();
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const cpuSeconds = done().cpuSeconds;
+    if (rate <= this.rate) return;
+    this.rate = rate;
+    this.brokerMsPer1000 = (cpuSeconds * 1e6) / (rate * seconds);
+    this.brokerCores = cpuSeconds / seconds;
   }
 }
