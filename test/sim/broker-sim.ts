@@ -56,7 +56,7 @@ import { BrokerSession } from "../../src/server/broker-session.js";
 import { DEFAULT_LOG_CONFIG, validateLogConfig } from "../../src/storage/log-config.js";
 import { LogManager } from "../../src/storage/log-manager.js";
 import { readAll } from "../storage/fixtures.js";
-import { WatchedConnection } from "./control-plane-sim.js";
+import { controllerEpochAt, WatchedConnection } from "./control-plane-sim.js";
 import { type ReplicaRecords, replicaAnomalies } from "./replica-check.js";
 import { consumeAll } from "./sim-cluster.js";
 import { SimDisk } from "./sim-disk.js";
@@ -264,7 +264,7 @@ export class BrokerSim {
     const raw = this.etcd.connect();
     raw.setWatchDelay(this.random.int(0, WATCH_DELAY_MS_MAX));
     raw.setRequestDelay(this.random.int(0, REQUEST_DELAY_MS_MAX));
-    const kv = new WatchedConnection(raw, (epoch, ops) => this.committed(id, epoch, ops), false);
+    const kv = new WatchedConnection(raw, (epoch, revision, ops) => this.committed(id, epoch, revision, ops), false);
     const logs = LogManager.open({
       dataDir: join(this.root, `broker-${id}`),
       defaultConfig: LOG_CONFIG,
@@ -621,10 +621,8 @@ export class BrokerSim {
   }
 
   /** A controller's write was committed: it must have been the controller in force then. */
-  private committed(brokerId: number, fenceEpoch: number, ops: readonly { kind: string }[]): void {
-    const inForce = this.etcd
-      .entries(keys.electionPrefix)
-      .reduce((min, e) => Math.min(min, e.createRevision), Number.POSITIVE_INFINITY);
+  private committed(brokerId: number, fenceEpoch: number, revision: number, ops: readonly { kind: string }[]): void {
+    const inForce = controllerEpochAt(this.etcd, revision);
     if (fenceEpoch !== inForce)
       this.anomalies.push(
         `broker ${brokerId}, controller in epoch ${fenceEpoch}, wrote ${ops.length} op(s) while epoch ${inForce} was in force`,

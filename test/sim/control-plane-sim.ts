@@ -80,14 +80,33 @@ export interface ControlPlaneSimResult {
 }
 
 /**
+ * The controller epoch in force at `revision`: the oldest election key alive then. Taken
+ * from the store's history, not its present: a write's answer reaches the broker a step
+ * after etcd applied it, and by then the writer may have resigned (a broker shutting
+ * down deletes its key), which made a write fenced correctly look like a deposed
+ * controller's (control-plane simulation, seed 2225 of 2001-2400).
+ */
+export function controllerEpochAt(etcd: InMemoryEtcd, revision: number): number {
+  let epoch = Number.POSITIVE_INFINITY;
+  for (const e of etcd.entries(keys.electionPrefix))
+    if (e.createRevision <= revision) epoch = Math.min(epoch, e.createRevision);
+  // Keys deleted since `revision` were alive at it if they were created by then.
+  const since = etcd.since(keys.electionPrefix, revision + 1);
+  if (since === null) throw new Error(`the store's history no longer reaches revision ${revision}`);
+  for (const e of since)
+    if (e.value === null && e.createRevision <= revision) epoch = Math.min(epoch, e.createRevision);
+  return epoch;
+}
+
+/**
  * A broker's connection, watched: every metadata write a controller commits is checked
- * against the controller epoch in force when it commits (a deposed controller must never
- * write), and with dropFence the fence is taken out of it first.
+ * against the controller epoch in force at the revision it committed at (a deposed
+ * controller must never write), and with dropFence the fence is taken out of it first.
  */
 export class WatchedConnection implements MetadataKv {
   constructor(
     readonly kv: InMemoryMetadataKv,
-    private readonly onCommit: (fenceEpoch: number, ops: readonly KvOp[]) => void,
+    private readonly onCommit: (fenceEpoch: number, revision: number, ops: readonly KvOp[]) => void,
     private readonly dropFence: boolean,
   ) {}
 
@@ -103,7 +122,7 @@ export class WatchedConnection implements MetadataKv {
     const fence = compares.find((c) => c.key.startsWith(keys.electionPrefix) && c.target === "Create");
     const sent = this.dropFence && fence ? compares.filter((c) => c !== fence) : compares;
     const result = await this.kv.txn(sent, ops, elseGet);
-    if (result.succeeded && fence) this.onCommit(fence.value, ops);
+    if (result.succeeded && fence) this.onCommit(fence.value, result.revision, ops);
     return result;
   }
 
@@ -193,7 +212,7 @@ export class ControlPlaneSim {
     raw.setRequestDelay(this.random.int(0, REQUEST_DELAY_MS_MAX));
     const kv = new WatchedConnection(
       raw,
-      (epoch, ops) => this.committed(id, epoch, ops),
+      (epoch, revision, ops) => this.committed(id, epoch, revision, ops),
       this.options.dropFence ?? false,
     );
     const watch = new MetadataWatch(kv, silentLogger, { resyncIntervalMs: 300_000, clock: this.clock });
@@ -394,10 +413,8 @@ export class ControlPlaneSim {
   }
 
   /** A controller's write was committed: it must have been the controller in force then. */
-  private committed(brokerId: number, fenceEpoch: number, ops: readonly KvOp[]): void {
-    const inForce = this.etcd
-      .entries(keys.electionPrefix)
-      .reduce((min, e) => Math.min(min, e.createRevision), Number.POSITIVE_INFINITY);
+  private committed(brokerId: number, fenceEpoch: number, revision: number, ops: readonly KvOp[]): void {
+    const inForce = controllerEpochAt(this.etcd, revision);
     if (fenceEpoch !== inForce)
       this.anomalies.push(
         `broker ${brokerId}, controller in epoch ${fenceEpoch}, wrote while epoch ${inForce} was in force: ${ops.map((o) => `${o.kind} ${"key" in o ? o.key : o.prefix}`).join(", ")}`,
