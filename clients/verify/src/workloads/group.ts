@@ -20,6 +20,7 @@
  * Members commit explicit offsets (autoCommit off): the history must say exactly what
  * each commit claimed, which automatic commits would hide.
  */
+import { setMaxListeners } from "node:events";
 import type { Consumer, ConsumerBatch } from "@tidelog/client";
 import { GroupChecker } from "../checkers/group.js";
 import type { Checker } from "../checkers/result.js";
@@ -202,6 +203,8 @@ export class GroupWorkload implements Workload {
     const drained = () => endOffsets.every((end, p) => (this.processedTo[p] ?? 0) >= end);
     if (!drained()) {
       const done = new AbortController();
+      // One listener per member on it at once (run.ts sizes the run's stop signal alike).
+      setMaxListeners(this.ctx.clients + 1, done.signal);
       const afterBatch = () => {
         if (drained()) done.abort();
       };
