@@ -86,7 +86,7 @@ export interface ControlPlaneSimResult {
  * down deletes its key), which made a write fenced correctly look like a deposed
  * controller's (control-plane simulation, seed 2225 of 2001-2400).
  */
-export function controllerEpochAt(etcd: InMemoryEtcd, revision: number): number {
+function controllerEpochAt(etcd: InMemoryEtcd, revision: number): number {
   let epoch = Number.POSITIVE_INFINITY;
   for (const e of etcd.entries(keys.electionPrefix))
     if (e.createRevision <= revision) epoch = Math.min(epoch, e.createRevision);
@@ -100,13 +100,14 @@ export function controllerEpochAt(etcd: InMemoryEtcd, revision: number): number 
 
 /**
  * A broker's connection, watched: every metadata write a controller commits is checked
- * against the controller epoch in force at the revision it committed at (a deposed
- * controller must never write), and with dropFence the fence is taken out of it first.
+ * against the controller epoch in force at the revision it committed at, and a deposed
+ * controller's write (one must never commit) is reported; with dropFence the fence is
+ * taken out of the writes first.
  */
 export class WatchedConnection implements MetadataKv {
   constructor(
     readonly kv: InMemoryMetadataKv,
-    private readonly onCommit: (fenceEpoch: number, revision: number, ops: readonly KvOp[]) => void,
+    private readonly onDeposedWrite: (fenceEpoch: number, inForce: number, ops: readonly KvOp[]) => void,
     private readonly dropFence: boolean,
   ) {}
 
@@ -122,7 +123,10 @@ export class WatchedConnection implements MetadataKv {
     const fence = compares.find((c) => c.key.startsWith(keys.electionPrefix) && c.target === "Create");
     const sent = this.dropFence && fence ? compares.filter((c) => c !== fence) : compares;
     const result = await this.kv.txn(sent, ops, elseGet);
-    if (result.succeeded && fence) this.onCommit(fence.value, result.revision, ops);
+    if (result.succeeded && fence) {
+      const inForce = controllerEpochAt(this.kv.etcd, result.revision);
+      if (fence.value !== inForce) this.onDeposedWrite(fence.value, inForce, ops);
+    }
     return result;
   }
 
@@ -212,7 +216,7 @@ export class ControlPlaneSim {
     raw.setRequestDelay(this.random.int(0, REQUEST_DELAY_MS_MAX));
     const kv = new WatchedConnection(
       raw,
-      (epoch, revision, ops) => this.committed(id, epoch, revision, ops),
+      (epoch, inForce, ops) => this.deposedWrite(id, epoch, inForce, ops),
       this.options.dropFence ?? false,
     );
     const watch = new MetadataWatch(kv, silentLogger, { resyncIntervalMs: 300_000, clock: this.clock });
@@ -412,13 +416,11 @@ export class ControlPlaneSim {
     return logger;
   }
 
-  /** A controller's write was committed: it must have been the controller in force then. */
-  private committed(brokerId: number, fenceEpoch: number, revision: number, ops: readonly KvOp[]): void {
-    const inForce = controllerEpochAt(this.etcd, revision);
-    if (fenceEpoch !== inForce)
-      this.anomalies.push(
-        `broker ${brokerId}, controller in epoch ${fenceEpoch}, wrote while epoch ${inForce} was in force: ${ops.map((o) => `${o.kind} ${"key" in o ? o.key : o.prefix}`).join(", ")}`,
-      );
+  /** A controller's write committed while another controller was in force. */
+  private deposedWrite(brokerId: number, fenceEpoch: number, inForce: number, ops: readonly KvOp[]): void {
+    this.anomalies.push(
+      `broker ${brokerId}, controller in epoch ${fenceEpoch}, wrote while epoch ${inForce} was in force: ${ops.map((o) => `${o.kind} ${"key" in o ? o.key : o.prefix}`).join(", ")}`,
+    );
   }
 
   private settled(): boolean {
