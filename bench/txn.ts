@@ -19,8 +19,8 @@
  *
  * Beside the goal row, what the brokers spent: their CPU per 1,000 records for the
  * baseline, for the transactions, and for the transaction's four replicated writes made
- * without a transaction (the floor any implementation of the protocol pays on this
- * cluster), with the cores the brokers had during the goal row. On a machine where the
+ * without a transaction (the floor this cluster's replicated writes set), with the cores
+ * the brokers had during the goal row. On a machine where the
  * brokers and the client share few cores, those figures bound the ratio the goal row can
  * reach: cores / (CPU per 1,000 records) is the most the brokers can commit.
  */
@@ -102,7 +102,7 @@ async function oneTransactionalProducer(
  * coordinator's broker-to-broker calls, so this is a floor in replicated writes, not in
  * messages: the client makes four produce round trips where a transaction makes two.
  */
-export async function produceReplicatedWritesOfTransactions(
+async function produceReplicatedWritesOfTransactions(
   client: Client,
   topic: string,
   stateTopic: string,
@@ -248,12 +248,17 @@ export async function txnBench(opts: { quick: boolean }): Promise<BenchRow[]> {
       }
       const writes = "four acks=all writes in a row per 1,000 records, no transactions";
       rows.push(
-        row(`produce 100 B as ${writes} (a transaction's writes), 8 producers, best of 2`, floor.rate, "records/s"),
+        row(
+          `produce 100 B as ${writes} (a transaction's writes), ${CONCURRENT_PRODUCERS} producers, best of 2`,
+          floor.rate,
+          "records/s",
+        ),
       );
       rows.push(row("broker CPU per 1,000 records: baseline", plain.brokerMsPer1000, "ms"));
-      rows.push(row("broker CPU per 1,000 records: transactions of 1,000, 8 producers", goalRun.brokerMsPer1000, "ms"));
+      const goalName = `transactions of 1,000, ${CONCURRENT_PRODUCERS} producers`;
+      rows.push(row(`broker CPU per 1,000 records: ${goalName}`, goalRun.brokerMsPer1000, "ms"));
       rows.push(row(`broker CPU per 1,000 records: ${writes}`, floor.brokerMsPer1000, "ms"));
-      rows.push(row("brokers' CPU during transactions of 1,000, 8 producers", goalRun.brokerCores, "cores"));
+      rows.push(row(`brokers' CPU during ${goalName}`, goalRun.brokerCores, "cores"));
       // What the brokers could commit with the cores they had, were a transaction to cost
       // them no more than its four writes made without one, against the baseline: how far
       // the goal row can go on this cluster without making a replicated write itself
